@@ -1,0 +1,31 @@
+# Finds liqnet's dependencies (all from Debian packages; see scripts/setup)
+# and defines imported targets for those without a CMake package of their own.
+include(CMakeFindDependencyMacro)
+find_package(OpenMP REQUIRED COMPONENTS C)
+find_package(HDF5 REQUIRED COMPONENTS C HL)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIQNET_YAML REQUIRED IMPORTED_TARGET GLOBAL yaml-0.1)
+
+if(NOT TARGET liqnet_deps::hdf5)
+  add_library(liqnet_deps::hdf5 INTERFACE IMPORTED GLOBAL)
+  set_target_properties(liqnet_deps::hdf5 PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${HDF5_C_INCLUDE_DIRS}"
+    INTERFACE_LINK_LIBRARIES "${HDF5_C_LIBRARIES};${HDF5_C_HL_LIBRARIES};${HDF5_HL_LIBRARIES}"
+    INTERFACE_COMPILE_DEFINITIONS "${HDF5_C_DEFINITIONS};${HDF5_DEFINITIONS}")
+endif()
+
+find_path(LIQNET_RANDOM123_INCLUDE_DIR Random123/philox.h)
+if(NOT LIQNET_RANDOM123_INCLUDE_DIR)
+  message(FATAL_ERROR "Random123 headers not found: install librandom123-dev")
+endif()
+find_path(LIQNET_CSV_INCLUDE_DIR csv.h)
+find_library(LIQNET_CSV_LIBRARY csv)
+if(NOT LIQNET_CSV_INCLUDE_DIR OR NOT LIQNET_CSV_LIBRARY)
+  message(FATAL_ERROR "libcsv not found: install libcsv-dev")
+endif()
+if(NOT TARGET liqnet_deps::csv)
+  add_library(liqnet_deps::csv UNKNOWN IMPORTED GLOBAL)
+  set_target_properties(liqnet_deps::csv PROPERTIES
+    IMPORTED_LOCATION "${LIQNET_CSV_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${LIQNET_CSV_INCLUDE_DIR}")
+endif()

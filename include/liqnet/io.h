@@ -1,0 +1,71 @@
+/*
+ * liqnet file input and output: positions files and the HDF5 trajectory file.
+ * See docs/scenario.md (positions) and docs/hdf5-schema.md (output).
+ * HDF5 is used from one thread only, outside parallel regions.
+ */
+#ifndef LIQNET_IO_H
+#define LIQNET_IO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "liqnet/export.h"
+#include "liqnet/metrics.h"
+#include "liqnet/scenario.h"
+#include "liqnet/sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Reads every positions source of the scenario into one table, in source
+ * order then row order. Rows name a protocol and a collateral asset that must
+ * exist (a market of that protocol); amounts must be finite and >= 0. Errors
+ * name the file, the row (CSV line) and the column. *out is NULL when the
+ * scenario has no positions source.
+ */
+LIQ_API int liq_positions_load(liq_positions_t **out, const liq_scenario_t *scenario);
+
+typedef struct liq_h5_writer liq_h5_writer_t;
+
+typedef struct {
+    bool force;            /* replace an existing file (else LIQ_EEXIST) */
+    int64_t flush_every;   /* rounds between flushes; >= 1 */
+    const char *scenario_yaml; /* resolved scenario, stored as attribute */
+    uint64_t seed;
+} liq_h5_options_t;
+
+/*
+ * Creates the output file with its coordinates (entity names from the
+ * scenario) and root attributes, and writes round 0 from `initial` (the view
+ * of a simulation just created). The file is marked status = "incomplete"
+ * until liq_h5_writer_finish. Fails with LIQ_EEXIST if the file exists and
+ * options->force is false.
+ */
+LIQ_API int liq_h5_writer_create(liq_h5_writer_t **out, const char *path,
+                                 const liq_scenario_t *scenario,
+                                 const liq_state_view_t *initial,
+                                 const liq_h5_options_t *options);
+
+/* Appends one completed round (buffered; written at least every flush_every
+ * rounds, and flushed to disk then). */
+LIQ_API int liq_h5_writer_append(liq_h5_writer_t *writer, const liq_state_view_t *view);
+
+/* Writes buffered rounds and flushes the file; the status stays as it is. */
+LIQ_API int liq_h5_writer_flush(liq_h5_writer_t *writer);
+
+/* Writes buffered rounds, the summary, and sets status to `status`
+ * ("complete" or "interrupted"), then closes the file. */
+LIQ_API int liq_h5_writer_finish(liq_h5_writer_t *writer, const liq_summary_t *summary,
+                                 const char *status);
+
+/* Closes without finishing (the file keeps status "incomplete" and every
+ * round flushed so far); accepts NULL. */
+LIQ_API void liq_h5_writer_destroy(liq_h5_writer_t *writer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIQNET_IO_H */

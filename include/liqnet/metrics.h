@@ -1,0 +1,62 @@
+/*
+ * The summary metrics of an experiment (MODEL.md s6), accumulated online
+ * from each round's state view, so that nothing but O(rounds) scalars is kept.
+ */
+#ifndef LIQNET_METRICS_H
+#define LIQNET_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liqnet/export.h"
+#include "liqnet/sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    size_t n_oracles, n_protocols;
+    int64_t rounds;                    /* rounds completed */
+    /* per oracle: max drawdown of O over the run / max drawdown of E of the
+     * asset it prices (token0 for pool sources); NaN when E never fell */
+    double *amplification;
+    double *oracle_drawdown;           /* [oracle] max drawdown of O, in [0, 1] */
+    double *exogenous_drawdown;        /* [oracle] max drawdown of that asset's E */
+    int64_t last_exogenous_move;       /* last round with r != 0 for any asset; 0 if none */
+    int64_t first_liquidation;         /* first round >= last_exogenous_move with a liquidation; -1 if none */
+    int64_t last_liquidation;          /* last round with a liquidation; -1 if none */
+    int64_t cascade_length;            /* last - first + 1 (0 if none): see docs/hdf5-schema.md */
+    int64_t peak_round;                /* round with the most liquidated value; -1 if none */
+    double peak_value;                 /* liquidated (seized) value in that round, USD */
+    /* per protocol totals over the run */
+    int64_t *liquidations;
+    double *liquidated_value;          /* sum of seized value, USD */
+    double *repaid_value;              /* USD */
+    int64_t *stalled;                  /* account-rounds left stalled */
+    double *bad_debt;                  /* cumulative at the end, USD */
+    double *deficit;                   /* cumulative at the end, USD */
+    double *insurance_drawdown;        /* initial fund - final fund, USD */
+    int64_t *first_failure;            /* first round with bad debt > 0; -1 if none */
+    /* totals over protocols, summed in protocol order */
+    int64_t total_liquidations;
+    double total_liquidated_value, total_bad_debt, total_deficit;
+    int64_t failed_protocols;          /* protocols with bad debt > 0 */
+} liq_summary_t;
+
+typedef struct liq_metrics liq_metrics_t;
+
+/* Starts accumulating from the round-0 view. */
+LIQ_API int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim);
+/* Adds the view of a completed round (round >= 1, in order). */
+LIQ_API void liq_metrics_add(liq_metrics_t *metrics, const liq_state_view_t *view);
+/* The summary of every round added so far; valid until the next add or
+ * destroy. */
+LIQ_API const liq_summary_t *liq_metrics_summary(liq_metrics_t *metrics);
+LIQ_API void liq_metrics_destroy(liq_metrics_t *metrics);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIQNET_METRICS_H */

@@ -1,0 +1,216 @@
+/*
+ * liqnet scenarios: the fully resolved description of one simulation.
+ *
+ * A scenario is read from a YAML file (see docs/scenario.md and
+ * src/io/scenario_yaml.c) into these plain structs. Every default is filled
+ * in and every name is resolved into an index, so the engine never looks a
+ * name up and never sees a missing value. Names and file paths are cold data;
+ * the engine copies the numbers it touches each round into its own arrays.
+ *
+ * Ownership: a liq_scenario_t owns every string and array it points to and is
+ * released with liq_scenario_destroy(). Indices are 0-based positions in the
+ * arrays of the same scenario; -1 means "none".
+ */
+#ifndef LIQNET_SCENARIO_H
+#define LIQNET_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liqnet/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- assets */
+
+typedef struct {
+    char *name;
+    double price;             /* E_a(0), USD per unit, finite and > 0 */
+    double market_depth;      /* D_a, units per e-fold of impact, > 0; INFINITY = no impact */
+    double market_resilience; /* rho_a in [0, 1]: share of impact that decays each round */
+} liq_asset_config_t;
+
+/* ----------------------------------------------------------------- pools */
+
+typedef enum { LIQ_POOL_CONSTANT_PRODUCT = 0 } liq_pool_kind_t;
+
+typedef struct {
+    char *name;
+    liq_pool_kind_t kind;
+    int32_t token0;    /* asset index of token0 (the "a" of P = y/x) */
+    int32_t token1;    /* asset index of token1, != token0 */
+    double reserve0;   /* x, units of token0, finite and > 0 */
+    double reserve1;   /* y, units of token1, finite and > 0 */
+    double fee;        /* phi in [0, 1): swap fee, charged on the input */
+    double arbitrage;  /* kappa in [0, 1]: share (in log price) of the gap closed each round */
+} liq_pool_config_t;
+
+/* --------------------------------------------------------------- oracles */
+
+typedef enum {
+    LIQ_ORACLE_MARKET = 0,    /* reference price S_a of an asset */
+    LIQ_ORACLE_POOL_SPOT = 1, /* spot price y/x of a pool after arbitrage */
+    LIQ_ORACLE_POOL_TWAP = 2  /* arithmetic mean of a pool's spot over `window` rounds */
+} liq_oracle_source_t;
+
+typedef struct {
+    char *name;
+    liq_oracle_source_t source;
+    int32_t asset;      /* LIQ_ORACLE_MARKET: asset index; else -1 */
+    int32_t pool;       /* pool sources: pool index; else -1 */
+    int64_t heartbeat;  /* H, rounds >= 1: publish when t - t_pub >= H */
+    double deviation;   /* delta >= 0: publish when |v/O - 1| >= delta; INFINITY = never */
+    int64_t latency;    /* L, rounds >= 0: read the source as of round max(0, t - L) */
+    int64_t window;     /* TWAP window in rounds >= 1 (1 for other sources) */
+} liq_oracle_config_t;
+
+/* ------------------------------------------------------------- protocols */
+
+typedef enum { LIQ_PROTOCOL_LENDING = 0 } liq_protocol_kind_t;
+
+/* One collateral market of a lending protocol: collateral asset a against the
+ * protocol's debt asset b. */
+typedef struct {
+    int32_t asset;                /* collateral asset index a */
+    int32_t oracle;               /* oracle index pricing a (O_a) */
+    int32_t route;                /* pool index where seized a is sold; trades a and b */
+    double liquidation_threshold; /* LT in (0, 1] */
+    double liquidation_bonus;     /* beta >= 0 (0.05 = 5%) */
+    double close_factor;          /* CF in (0, 1] */
+    double full_close_health;     /* h_full in [0, 1]: HF below it repays the whole debt */
+} liq_market_config_t;
+
+typedef struct {
+    char *name;
+    liq_protocol_kind_t kind;
+    int32_t debt_asset;         /* asset index b */
+    int32_t debt_oracle;        /* oracle index pricing b (O_b) */
+    double insurance_fund;      /* initial fund, USD >= 0 */
+    double gas_cost;            /* g, USD per liquidation >= 0 */
+    double min_profit;          /* pi_min, USD (may be negative) */
+    int64_t max_liquidations;   /* M per round >= 1; INT64_MAX = unlimited */
+    size_t n_markets;
+    liq_market_config_t *markets;
+} liq_protocol_config_t;
+
+/* -------------------------------------------------------------- accounts */
+
+typedef enum { LIQ_SIZE_PARETO = 0, LIQ_SIZE_LOGNORMAL = 1 } liq_size_dist_t;
+typedef enum { LIQ_HEALTH_UNIFORM = 0, LIQ_HEALTH_LOGNORMAL = 1 } liq_health_dist_t;
+
+/* Accounts drawn from distributions, with the run's seed. The collateral
+ * value V (USD at the initial oracle price) is heavy-tailed; the initial
+ * health factor h sets the debt: d = c * O_a(0) * LT / (h * O_b(0)). */
+typedef struct {
+    int32_t protocol;
+    int32_t market;     /* index into that protocol's markets */
+    int64_t count;      /* number of accounts >= 0 */
+    liq_size_dist_t size_dist;
+    double size_a;      /* pareto: tail index alpha > 0; lognormal: median USD > 0 */
+    double size_b;      /* pareto: minimum value USD > 0; lognormal: sigma >= 0 */
+    double size_max;    /* values above are capped, USD; INFINITY = no cap */
+    liq_health_dist_t health_dist;
+    double health_a;    /* uniform: min > 0; lognormal: median > 0 */
+    double health_b;    /* uniform: max >= min; lognormal: sigma >= 0 */
+    uint64_t stream;    /* RNG stream id of this source (its position in the list) */
+} liq_account_generator_t;
+
+typedef enum { LIQ_POSITIONS_CSV = 0, LIQ_POSITIONS_HDF5 = 1 } liq_positions_format_t;
+
+/* Accounts read from a file of positions (protocol, collateral_asset,
+ * collateral, debt), one row per account; see docs/scenario.md. */
+typedef struct {
+    char *path;  /* as resolved against the scenario file's directory */
+    liq_positions_format_t format;
+} liq_positions_source_t;
+
+/* ---------------------------------------------------------------- shocks */
+
+typedef enum {
+    LIQ_SHOCK_SCHEDULE = 0, /* given log returns at given rounds */
+    LIQ_SHOCK_PATH = 1,     /* log returns of a price path read from CSV */
+    LIQ_SHOCK_GBM = 2       /* geometric Brownian motion with lognormal jumps */
+} liq_shock_kind_t;
+
+typedef struct {
+    liq_shock_kind_t kind;
+    int32_t asset;
+    /* SCHEDULE and PATH: n_steps log returns applied at rounds round[k]. */
+    size_t n_steps;
+    int64_t *round;       /* strictly increasing, >= 1 */
+    double *log_return;   /* r_a(round[k]), finite */
+    /* GBM: r = (mu - sigma^2/2) dt + sigma sqrt(dt) Z + jumps, in rounds [start, end]. */
+    double drift;          /* mu, per year */
+    double volatility;     /* sigma >= 0, per sqrt(year) */
+    double jump_intensity; /* lambda >= 0, jumps per year */
+    double jump_mean;      /* mean log jump size */
+    double jump_stdev;     /* standard deviation of a log jump >= 0 */
+    int64_t start, end;    /* first and last round of the process, 1 <= start <= end */
+    uint64_t stream;       /* RNG stream id (position in the shock list) */
+    char *path;            /* PATH: the CSV file it came from, for the record */
+} liq_shock_t;
+
+/* -------------------------------------------------------------- scenario */
+
+typedef struct {
+    char *name;
+    char *source_path;     /* the YAML file, as given */
+    int64_t rounds;        /* T >= 1 */
+    double round_seconds;  /* market time per round, > 0 */
+    uint64_t seed;
+    int64_t flush_every;   /* rounds between HDF5 flushes >= 1 */
+
+    size_t n_assets;
+    liq_asset_config_t *assets;
+    size_t n_pools;
+    liq_pool_config_t *pools;
+    size_t n_oracles;
+    liq_oracle_config_t *oracles;
+    size_t n_protocols;
+    liq_protocol_config_t *protocols;
+
+    size_t n_generators;
+    liq_account_generator_t *generators;
+    size_t n_positions;
+    liq_positions_source_t *positions;
+
+    size_t n_shocks;
+    liq_shock_t *shocks;
+} liq_scenario_t;
+
+/*
+ * Reads and validates a scenario file. On error returns a liq_error_t code
+ * and sets liq_errmsg() to "FILE:LINE: KEY: message"; *out is then NULL.
+ * Relative file paths inside the scenario are resolved against the directory
+ * of `path`.
+ */
+LIQ_API int liq_scenario_load(liq_scenario_t **out, const char *path);
+
+/* As liq_scenario_load, from a string; `name` stands for the file in messages
+ * and `base_dir` resolves relative paths (NULL: the working directory). */
+LIQ_API int liq_scenario_parse(liq_scenario_t **out, const char *text, size_t len,
+                               const char *name, const char *base_dir);
+
+/*
+ * Writes the fully resolved scenario as YAML (every default explicit, every
+ * duration in rounds) into a newly allocated string *out (free with free()).
+ * Parsing the result gives a scenario that runs bit-identically.
+ */
+LIQ_API int liq_scenario_dump(char **out, const liq_scenario_t *scenario);
+
+/* Index of the named entity, or -1. Linear in the number of entities. */
+LIQ_API int32_t liq_scenario_asset_index(const liq_scenario_t *scenario, const char *name);
+LIQ_API int32_t liq_scenario_pool_index(const liq_scenario_t *scenario, const char *name);
+LIQ_API int32_t liq_scenario_oracle_index(const liq_scenario_t *scenario, const char *name);
+LIQ_API int32_t liq_scenario_protocol_index(const liq_scenario_t *scenario, const char *name);
+
+/* Releases a scenario and everything it owns; accepts NULL. */
+LIQ_API void liq_scenario_destroy(liq_scenario_t *scenario);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIQNET_SCENARIO_H */

@@ -1,0 +1,123 @@
+/*
+ * The simulation: state of every asset, pool, oracle, protocol and account,
+ * advanced one synchronous round at a time (MODEL.md s3, model R0 of s4).
+ *
+ * A liq_sim_t is a context object: it owns all its state, there is no global
+ * state, and two simulations can run in one process. Within a round each
+ * phase reads only what the previous phase wrote and writes only to slots
+ * indexed by the entity it steps, so results are bit-identical for every
+ * thread count. Accounts are stored as struct-of-arrays grouped by protocol
+ * and market; nothing is allocated per account or per round once the
+ * simulation exists (scratch buffers only grow, between rounds).
+ */
+#ifndef LIQNET_SIM_H
+#define LIQNET_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liqnet/export.h"
+#include "liqnet/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct liq_sim liq_sim_t;
+
+/* Positions read from files, before they are placed into a simulation.
+ * Row k is one account of protocol[k], market[k] (index into that protocol's
+ * markets), holding collateral[k] units of the market's asset and owing
+ * debt[k] units of the protocol's debt asset. */
+typedef struct {
+    size_t count;
+    int32_t *protocol;
+    int32_t *market;
+    double *collateral;
+    double *debt;
+} liq_positions_t;
+
+/* Releases a positions table; accepts NULL. */
+LIQ_API void liq_positions_destroy(liq_positions_t *positions);
+
+typedef struct {
+    int threads;  /* OpenMP threads for this simulation; 0 = omp_get_max_threads() */
+    uint64_t run; /* run index in an ensemble; part of every RNG key */
+} liq_sim_options_t;
+
+/*
+ * Builds the simulation at round 0 from a validated scenario: generates the
+ * scenario's accounts with its seed and adds `positions` (may be NULL). The
+ * scenario must outlive the simulation; positions may be destroyed after.
+ * Accounts are numbered by protocol, then market, then generator sources in
+ * scenario order, then file rows in file order. Fails with LIQ_EINVAL for
+ * account values that are negative or not finite (naming the account).
+ */
+LIQ_API int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
+                           const liq_positions_t *positions, const liq_sim_options_t *options);
+
+/* Advances one round: market, arbitrage, oracles, margin engines, venues.
+ * O(accounts) per round. */
+LIQ_API int liq_sim_step(liq_sim_t *sim);
+
+/* The round the state describes: 0 after creation, t after t steps. */
+LIQ_API int64_t liq_sim_round(const liq_sim_t *sim);
+
+LIQ_API const liq_scenario_t *liq_sim_scenario(const liq_sim_t *sim);
+
+/*
+ * A read-only view of the state after the current round, in the layout the
+ * output records. Pointers stay valid until the next liq_sim_step.
+ * Per-round quantities (liquidations, repaid/seized value, stalled) are those
+ * of the round just completed (0 at round 0); bad_debt and deficit are
+ * cumulative; values are in USD at the round's oracle prices.
+ */
+typedef struct {
+    int64_t round;
+    size_t n_assets, n_pools, n_oracles, n_protocols, n_markets;
+    const double *exogenous_price; /* [asset] E_a(t) */
+    const double *reference_price; /* [asset] S_a(t) */
+    const double *log_return;      /* [asset] r_a(t), the exogenous move of the round */
+    const double *pool_reserve0;   /* [pool] x after the venues phase */
+    const double *pool_reserve1;   /* [pool] y after the venues phase */
+    const double *pool_price;      /* [pool] y / x after the venues phase */
+    const double *pool_liquidation_in0; /* [pool] token0 sold in by liquidations this round */
+    const double *pool_liquidation_in1; /* [pool] token1 sold in by liquidations this round */
+    const double *oracle_price;    /* [oracle] O(t) */
+    const int64_t *liquidations;   /* [protocol] accounts liquidated this round */
+    const double *repaid_value;    /* [protocol] sum r O_b this round */
+    const double *seized_value;    /* [protocol] sum s O_a this round */
+    const int64_t *stalled;        /* [protocol] liquidatable accounts left untouched */
+    const double *bad_debt;        /* [protocol] cumulative bad debt written off */
+    const double *insurance_fund;  /* [protocol] current insurance fund */
+    const double *deficit;         /* [protocol] cumulative bad debt the fund did not cover */
+    const double *collateral_value;/* [protocol] sum c O_a */
+    const double *debt_value;      /* [protocol] sum d O_b */
+    const size_t *market_offset;   /* [protocol + 1] protocol p's markets are
+                                      market_offset[p] .. market_offset[p+1]-1 */
+    const double *market_seized;   /* [market] collateral units seized this round */
+    const double *market_collateral; /* [market] collateral units held by accounts */
+    const double *market_debt;     /* [market] debt units owed by accounts */
+} liq_state_view_t;
+
+LIQ_API void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view);
+
+/* The account store: account k of market m (flattened over protocols) is
+ * collateral[market_begin[m] + k], k < market_begin[m+1] - market_begin[m]. */
+typedef struct {
+    size_t n_accounts, n_markets;
+    const double *collateral;     /* units of the market's collateral asset */
+    const double *debt;           /* units of the protocol's debt asset */
+    const size_t *market_begin;   /* [n_markets + 1] */
+} liq_accounts_view_t;
+
+LIQ_API void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view);
+
+/* Releases a simulation; accepts NULL. */
+LIQ_API void liq_sim_destroy(liq_sim_t *sim);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIQNET_SIM_H */
