@@ -48,8 +48,8 @@ typedef struct liq_metrics liq_metrics_t;
 
 /* Starts accumulating from the round-0 view. */
 LIQ_API int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim);
-/* Adds the view of a completed round (round >= 1, in order). */
-LIQ_API void liq_metrics_add(liq_metrics_t *metrics, const liq_state_view_t *view);
+/* Adds the view of a completed round (round >= 1, in order). O(entities). */
+LIQ_API int liq_metrics_add(liq_metrics_t *metrics, const liq_state_view_t *view);
 /* The summary of every round added so far; valid until the next add or
  * destroy. */
 LIQ_API const liq_summary_t *liq_metrics_summary(liq_metrics_t *metrics);

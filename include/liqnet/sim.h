@@ -65,6 +65,9 @@ LIQ_API int64_t liq_sim_round(const liq_sim_t *sim);
 
 LIQ_API const liq_scenario_t *liq_sim_scenario(const liq_sim_t *sim);
 
+/* OpenMP threads the simulation's parallel phases use. */
+LIQ_API int liq_sim_threads(const liq_sim_t *sim);
+
 /*
  * A read-only view of the state after the current round, in the layout the
  * output records. Pointers stay valid until the next liq_sim_step.

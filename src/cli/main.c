@@ -1,0 +1,408 @@
+/*
+ * The liqnet command line.
+ *
+ *   liqnet run SCENARIO -o OUT.h5 [--threads N] [--seed N] [--rounds N] [--force] [--quiet]
+ *   liqnet check SCENARIO        validate a scenario and print it fully resolved
+ *   liqnet version
+ *
+ * Exit status: 0 on success, 1 on bad input or a failed run, 2 on bad usage,
+ * 130 when interrupted (the output then holds every completed round and is
+ * marked "interrupted").
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/progress.h"
+#include "liqnet/error.h"
+#include "liqnet/io.h"
+#include "liqnet/metrics.h"
+#include "liqnet/scenario.h"
+#include "liqnet/sim.h"
+#include "liqnet/version.h"
+
+enum { LIQ_EXIT_OK = 0, LIQ_EXIT_FAIL = 1, LIQ_EXIT_USAGE = 2, LIQ_EXIT_INTERRUPTED = 130 };
+
+static volatile sig_atomic_t liq_stop_requested = 0;
+
+static void liq_on_signal(int signo)
+{
+    (void)signo;
+    liq_stop_requested = 1;
+}
+
+static const char liq_usage[] =
+    "usage: liqnet run SCENARIO -o OUT.h5 [--threads N] [--seed N] [--rounds N] [--force] "
+    "[--quiet]\n"
+    "       liqnet check SCENARIO\n"
+    "       liqnet version\n"
+    "\n"
+    "  run     simulate SCENARIO (YAML, see docs/scenario.md) and write every round to\n"
+    "          OUT.h5 (see docs/hdf5-schema.md); prints the run's summary\n"
+    "  check   validate SCENARIO and print it fully resolved\n"
+    "\n"
+    "options of run:\n"
+    "  -o, --output FILE   output file (required)\n"
+    "  --threads N         OpenMP threads (default: all cores); results do not depend on it\n"
+    "  --seed N            override the scenario's seed\n"
+    "  --rounds N          override the scenario's number of rounds\n"
+    "  --force             overwrite an existing output file\n"
+    "  --quiet             no progress line and no summary\n";
+
+typedef struct {
+    const char *scenario;
+    const char *output;
+    int threads;
+    bool has_seed;
+    uint64_t seed;
+    int64_t rounds;
+    bool force;
+    bool quiet;
+} liq_run_args_t;
+
+static int liq_usage_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+static int liq_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "liqnet: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n\n%s", liq_usage);
+    va_end(ap);
+    return LIQ_EXIT_USAGE;
+}
+
+/* Parses a whole decimal integer in [min, max]; false on anything else. */
+static bool liq_parse_int(const char *text, long long min, long long max, long long *out)
+{
+    if (text == NULL || *text == '\0') {
+        return false;
+    }
+    errno = 0;
+    char *end = NULL;
+    const long long v = strtoll(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static int liq_parse_run_args(int argc, char **argv, liq_run_args_t *a)
+{
+    memset(a, 0, sizeof(*a));
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        long long v;
+        if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
+            if (value == NULL) {
+                return liq_usage_error("%s needs a file name", arg);
+            }
+            a->output = value;
+            i++;
+        } else if (strcmp(arg, "--threads") == 0) {
+            if (!liq_parse_int(value, 1, 4096, &v)) {
+                return liq_usage_error("--threads takes a whole number from 1 to 4096, not '%s'",
+                                       value != NULL ? value : "");
+            }
+            a->threads = (int)v;
+            i++;
+        } else if (strcmp(arg, "--seed") == 0) {
+            if (!liq_parse_int(value, 0, INT64_MAX, &v)) {
+                return liq_usage_error("--seed takes a whole number >= 0, not '%s'",
+                                       value != NULL ? value : "");
+            }
+            a->has_seed = true;
+            a->seed = (uint64_t)v;
+            i++;
+        } else if (strcmp(arg, "--rounds") == 0) {
+            if (!liq_parse_int(value, 1, INT32_MAX, &v)) {
+                return liq_usage_error("--rounds takes a whole number >= 1, not '%s'",
+                                       value != NULL ? value : "");
+            }
+            a->rounds = (int64_t)v;
+            i++;
+        } else if (strcmp(arg, "--force") == 0) {
+            a->force = true;
+        } else if (strcmp(arg, "--quiet") == 0) {
+            a->quiet = true;
+        } else if (arg[0] == '-') {
+            return liq_usage_error("unknown option '%s'", arg);
+        } else if (a->scenario == NULL) {
+            a->scenario = arg;
+        } else {
+            return liq_usage_error("unexpected argument '%s'", arg);
+        }
+    }
+    if (a->scenario == NULL) {
+        return liq_usage_error("%s", "run needs a scenario file");
+    }
+    if (a->output == NULL) {
+        return liq_usage_error("%s", "run needs an output file: -o OUT.h5");
+    }
+    return LIQ_EXIT_OK;
+}
+
+static int liq_fail(int code)
+{
+    const char *msg = liq_errmsg();
+    fprintf(stderr, "liqnet: error: %s\n", msg[0] != '\0' ? msg : liq_strerror(code));
+    return LIQ_EXIT_FAIL;
+}
+
+/* Money in a short human form: 1234567 -> "1.23M". */
+static void liq_format_usd(char *buf, size_t size, double value)
+{
+    const double a = fabs(value);
+    if (a >= 1e9) {
+        snprintf(buf, size, "%.3gB", value / 1e9);
+    } else if (a >= 1e6) {
+        snprintf(buf, size, "%.3gM", value / 1e6);
+    } else if (a >= 1e3) {
+        snprintf(buf, size, "%.3gk", value / 1e3);
+    } else {
+        snprintf(buf, size, "%.3g", value);
+    }
+}
+
+static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, size_t accounts,
+                              int threads, double seconds, const char *output,
+                              const char *status)
+{
+    printf("liqnet %s: scenario '%s', seed %" PRIu64 ", %lld rounds, %zu accounts, %d threads, "
+           "%.2f s\n",
+           LIQNET_VERSION, sc->name, sc->seed, (long long)s->rounds, accounts, threads, seconds);
+    if (s->first_liquidation >= 0) {
+        char peak[32];
+        liq_format_usd(peak, sizeof(peak), s->peak_value);
+        printf("cascade: %lld rounds (first liquidation after the last exogenous move at round "
+               "%lld, last at round %lld); peak round %lld with USD %s seized\n",
+               (long long)s->cascade_length, (long long)s->first_liquidation,
+               (long long)s->last_liquidation, (long long)s->peak_round, peak);
+    } else {
+        printf("cascade: none (no liquidation after the last exogenous move at round %lld)\n",
+               (long long)s->last_exogenous_move);
+    }
+    printf("\n%-20s %-10s %12s %12s %14s\n", "oracle", "asset", "oracle fall",
+           "market fall", "amplification");
+    for (size_t o = 0; o < s->n_oracles; o++) {
+        const liq_oracle_config_t *oc = &sc->oracles[o];
+        const int32_t asset = oc->source == LIQ_ORACLE_MARKET ? oc->asset : sc->pools[oc->pool].token0;
+        char amp[32];
+        if (isnan(s->amplification[o])) {
+            snprintf(amp, sizeof(amp), "n/a");
+        } else {
+            snprintf(amp, sizeof(amp), "%.3f", s->amplification[o]);
+        }
+        printf("%-20s %-10s %11.2f%% %11.2f%% %14s\n", oc->name, sc->assets[asset].name,
+               100.0 * s->oracle_drawdown[o], 100.0 * s->exogenous_drawdown[o], amp);
+    }
+    printf("\n%-20s %12s %14s %12s %12s %12s %10s %8s\n", "protocol", "liquidations",
+           "liquidated USD", "bad debt", "deficit", "fund drawn", "stalled", "failed");
+    for (size_t p = 0; p < s->n_protocols; p++) {
+        char liq[32], bad[32], def[32], drawn[32], failed[32];
+        liq_format_usd(liq, sizeof(liq), s->liquidated_value[p]);
+        liq_format_usd(bad, sizeof(bad), s->bad_debt[p]);
+        liq_format_usd(def, sizeof(def), s->deficit[p]);
+        liq_format_usd(drawn, sizeof(drawn), s->insurance_drawdown[p]);
+        if (s->first_failure[p] >= 0) {
+            snprintf(failed, sizeof(failed), "r%lld", (long long)s->first_failure[p]);
+        } else {
+            snprintf(failed, sizeof(failed), "-");
+        }
+        printf("%-20s %12lld %14s %12s %12s %12s %10lld %8s\n", sc->protocols[p].name,
+               (long long)s->liquidations[p], liq, bad, def, drawn, (long long)s->stalled[p],
+               failed);
+    }
+    char liq[32], bad[32], def[32];
+    liq_format_usd(liq, sizeof(liq), s->total_liquidated_value);
+    liq_format_usd(bad, sizeof(bad), s->total_bad_debt);
+    liq_format_usd(def, sizeof(def), s->total_deficit);
+    printf("%-20s %12lld %14s %12s %12s\n", "total", (long long)s->total_liquidations, liq, bad,
+           def);
+    printf("\n%zu of %zu protocols with bad debt. Output: %s (%s)\n", (size_t)s->failed_protocols,
+           s->n_protocols, output, status);
+}
+
+static int liq_cmd_run(int argc, char **argv)
+{
+    liq_run_args_t args;
+    int exit_code = liq_parse_run_args(argc, argv, &args);
+    if (exit_code != LIQ_EXIT_OK) {
+        return exit_code;
+    }
+    /* Refuse to overwrite before any expensive work. The writer checks again. */
+    if (!args.force && access(args.output, F_OK) == 0) {
+        fprintf(stderr, "liqnet: error: %s: file exists; pass --force to overwrite\n",
+                args.output);
+        return LIQ_EXIT_FAIL;
+    }
+
+    liq_scenario_t *sc = NULL;
+    liq_positions_t *positions = NULL;
+    liq_sim_t *sim = NULL;
+    liq_metrics_t *metrics = NULL;
+    liq_h5_writer_t *writer = NULL;
+    char *resolved = NULL;
+    int rc = liq_scenario_load(&sc, args.scenario);
+    if (rc != LIQ_OK) {
+        goto cleanup;
+    }
+    if (args.has_seed) {
+        sc->seed = args.seed;
+    }
+    if (args.rounds > 0) {
+        sc->rounds = args.rounds;
+    }
+    rc = liq_scenario_dump(&resolved, sc);
+    if (rc != LIQ_OK) {
+        goto cleanup;
+    }
+    rc = liq_positions_load(&positions, sc);
+    if (rc != LIQ_OK) {
+        goto cleanup;
+    }
+    const liq_sim_options_t options = {.threads = args.threads, .run = 0};
+    const double t0 = liq_wall_seconds();
+    rc = liq_sim_create(&sim, sc, positions, &options);
+    if (rc != LIQ_OK) {
+        goto cleanup;
+    }
+    liq_positions_destroy(positions);
+    positions = NULL;
+    rc = liq_metrics_create(&metrics, sim);
+    if (rc != LIQ_OK) {
+        goto cleanup;
+    }
+    liq_state_view_t view;
+    liq_sim_view(sim, &view);
+    const liq_h5_options_t h5 = {.force = args.force,
+                                 .flush_every = sc->flush_every,
+                                 .scenario_yaml = resolved,
+                                 .seed = sc->seed};
+    rc = liq_h5_writer_create(&writer, args.output, sc, &view, &h5);
+    if (rc != LIQ_OK) {
+        goto cleanup;
+    }
+
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = liq_on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+
+    liq_progress_t progress;
+    liq_progress_start(&progress, sc->rounds, !args.quiet);
+    int64_t liquidations = 0;
+    while (liq_sim_round(sim) < sc->rounds && !liq_stop_requested) {
+        rc = liq_sim_step(sim);
+        if (rc != LIQ_OK) {
+            goto cleanup;
+        }
+        liq_sim_view(sim, &view);
+        rc = liq_metrics_add(metrics, &view);
+        if (rc != LIQ_OK) {
+            goto cleanup;
+        }
+        rc = liq_h5_writer_append(writer, &view);
+        if (rc != LIQ_OK) {
+            goto cleanup;
+        }
+        for (size_t p = 0; p < view.n_protocols; p++) {
+            liquidations += view.liquidations[p];
+        }
+        liq_progress_update(&progress, liq_sim_round(sim), liquidations);
+    }
+    liq_progress_finish(&progress);
+    const bool interrupted = liq_sim_round(sim) < sc->rounds;
+    const char *status = interrupted ? "interrupted" : "complete";
+    const liq_summary_t *summary = liq_metrics_summary(metrics);
+    rc = liq_h5_writer_finish(writer, summary, status);
+    writer = NULL;
+    if (rc != LIQ_OK) {
+        goto cleanup;
+    }
+    liq_accounts_view_t accounts;
+    liq_sim_accounts(sim, &accounts);
+    if (!args.quiet) {
+        liq_print_summary(sc, summary, accounts.n_accounts, liq_sim_threads(sim),
+                          liq_wall_seconds() - t0, args.output, status);
+    }
+    if (interrupted) {
+        fprintf(stderr, "liqnet: interrupted after round %lld of %lld; %s holds every completed "
+                        "round and is marked interrupted\n",
+                (long long)liq_sim_round(sim), (long long)sc->rounds, args.output);
+        exit_code = LIQ_EXIT_INTERRUPTED;
+    }
+
+cleanup:
+    if (rc != LIQ_OK) {
+        exit_code = liq_fail(rc);
+    }
+    liq_h5_writer_destroy(writer);
+    liq_metrics_destroy(metrics);
+    liq_sim_destroy(sim);
+    liq_positions_destroy(positions);
+    free(resolved);
+    liq_scenario_destroy(sc);
+    return exit_code;
+}
+
+static int liq_cmd_check(int argc, char **argv)
+{
+    if (argc != 3) {
+        return liq_usage_error("%s", "check takes exactly one scenario file");
+    }
+    liq_scenario_t *sc = NULL;
+    char *resolved = NULL;
+    int rc = liq_scenario_load(&sc, argv[2]);
+    if (rc == LIQ_OK) {
+        rc = liq_scenario_dump(&resolved, sc);
+    }
+    if (rc == LIQ_OK) {
+        fputs(resolved, stdout);
+    }
+    free(resolved);
+    liq_scenario_destroy(sc);
+    return rc == LIQ_OK ? LIQ_EXIT_OK : liq_fail(rc);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(liq_usage, stderr);
+        return LIQ_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0) {
+        return liq_cmd_run(argc, argv);
+    }
+    if (strcmp(cmd, "check") == 0) {
+        return liq_cmd_check(argc, argv);
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("liqnet %s\n", LIQNET_VERSION);
+        return LIQ_EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(liq_usage, stdout);
+        return LIQ_EXIT_OK;
+    }
+    return liq_usage_error("unknown command '%s'", cmd);
+}

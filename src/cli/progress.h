@@ -1,0 +1,26 @@
+/*
+ * Terminal progress for long runs: one line on stderr, redrawn at most four
+ * times a second, only when stderr is a terminal.
+ */
+#ifndef LIQ_CLI_PROGRESS_H
+#define LIQ_CLI_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    bool enabled;
+    int64_t total;        /* rounds to run */
+    double start;         /* wall-clock seconds at the start */
+    double last_draw;     /* wall-clock seconds of the last redraw */
+} liq_progress_t;
+
+void liq_progress_start(liq_progress_t *progress, int64_t total, bool enabled);
+/* Redraws if due: round done, liquidations so far. */
+void liq_progress_update(liq_progress_t *progress, int64_t round, int64_t liquidations);
+/* Clears the line. */
+void liq_progress_finish(liq_progress_t *progress);
+/* Wall-clock seconds since an arbitrary origin. */
+double liq_wall_seconds(void);
+
+#endif /* LIQ_CLI_PROGRESS_H */

@@ -1,0 +1,225 @@
+/*
+ * Summary metrics of MODEL.md s6, accumulated round by round.
+ *
+ * Drawdowns are tracked online (running peak and deepest fall below it);
+ * the cascade needs the last exogenous move, known only at the end, so the
+ * per-round liquidation counts and values are kept: O(rounds) memory.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "liqnet/error.h"
+#include "liqnet/metrics.h"
+
+struct liq_metrics {
+    liq_summary_t summary;
+    size_t n_assets;
+    int32_t *oracle_asset;      /* [oracle] asset whose E the oracle's drawdown is compared with */
+    double *oracle_peak;        /* [oracle] running maximum of O */
+    double *asset_peak;         /* [asset] running maximum of E */
+    double *asset_drawdown;     /* [asset] max drawdown of E so far */
+    double *initial_fund;       /* [protocol] */
+    double *final_fund;         /* [protocol] fund after the last round added */
+    int64_t capacity;           /* rounds the per-round arrays hold */
+    int64_t *round_liquidations;/* [round] total liquidations */
+    double *round_value;        /* [round] total seized value */
+};
+
+static double liq_drawdown(double peak, double value) { return 1.0 - value / peak; }
+
+int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
+{
+    *out = NULL;
+    const liq_scenario_t *sc = liq_sim_scenario(sim);
+    liq_state_view_t v;
+    liq_sim_view(sim, &v);
+    liq_metrics_t *mt = calloc(1, sizeof(*mt));
+    if (mt == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for metrics");
+    }
+    const size_t no = v.n_oracles + 1, nr = v.n_protocols + 1, na = v.n_assets + 1;
+    liq_summary_t *s = &mt->summary;
+    s->n_oracles = v.n_oracles;
+    s->n_protocols = v.n_protocols;
+    mt->n_assets = v.n_assets;
+    mt->capacity = sc->rounds + 1;
+    s->amplification = calloc(no, sizeof(double));
+    s->oracle_drawdown = calloc(no, sizeof(double));
+    s->exogenous_drawdown = calloc(no, sizeof(double));
+    s->liquidations = calloc(nr, sizeof(int64_t));
+    s->liquidated_value = calloc(nr, sizeof(double));
+    s->repaid_value = calloc(nr, sizeof(double));
+    s->stalled = calloc(nr, sizeof(int64_t));
+    s->bad_debt = calloc(nr, sizeof(double));
+    s->deficit = calloc(nr, sizeof(double));
+    s->insurance_drawdown = calloc(nr, sizeof(double));
+    s->first_failure = calloc(nr, sizeof(int64_t));
+    mt->oracle_asset = calloc(no, sizeof(int32_t));
+    mt->oracle_peak = calloc(no, sizeof(double));
+    mt->asset_peak = calloc(na, sizeof(double));
+    mt->asset_drawdown = calloc(na, sizeof(double));
+    mt->initial_fund = calloc(nr, sizeof(double));
+    mt->final_fund = calloc(nr, sizeof(double));
+    mt->round_liquidations = calloc((size_t)mt->capacity, sizeof(int64_t));
+    mt->round_value = calloc((size_t)mt->capacity, sizeof(double));
+    if (!s->amplification || !s->oracle_drawdown || !s->exogenous_drawdown ||
+        !s->liquidations || !s->liquidated_value || !s->repaid_value || !s->stalled ||
+        !s->bad_debt || !s->deficit || !s->insurance_drawdown || !s->first_failure ||
+        !mt->oracle_asset || !mt->oracle_peak || !mt->asset_peak || !mt->asset_drawdown ||
+        !mt->initial_fund || !mt->final_fund || !mt->round_liquidations || !mt->round_value) {
+        liq_metrics_destroy(mt);
+        return liq_error_set(LIQ_ENOMEM, "out of memory for metrics");
+    }
+    for (size_t o = 0; o < v.n_oracles; o++) {
+        const liq_oracle_config_t *oc = &sc->oracles[o];
+        mt->oracle_asset[o] = oc->source == LIQ_ORACLE_MARKET ? oc->asset : sc->pools[oc->pool].token0;
+        mt->oracle_peak[o] = v.oracle_price[o];
+    }
+    for (size_t a = 0; a < v.n_assets; a++) {
+        mt->asset_peak[a] = v.exogenous_price[a];
+    }
+    for (size_t p = 0; p < v.n_protocols; p++) {
+        mt->initial_fund[p] = v.insurance_fund[p];
+        mt->final_fund[p] = v.insurance_fund[p];
+        s->first_failure[p] = -1;
+    }
+    *out = mt;
+    return LIQ_OK;
+}
+
+int liq_metrics_add(liq_metrics_t *mt, const liq_state_view_t *v)
+{
+    liq_summary_t *s = &mt->summary;
+    if (v->round >= mt->capacity) {
+        /* A run longer than the scenario said (--rounds) grows the record. */
+        int64_t capacity = mt->capacity * 2 > v->round + 1 ? mt->capacity * 2 : v->round + 1;
+        int64_t *rl = realloc(mt->round_liquidations, (size_t)capacity * sizeof(*rl));
+        if (rl != NULL) {
+            mt->round_liquidations = rl;
+        }
+        double *rv = realloc(mt->round_value, (size_t)capacity * sizeof(*rv));
+        if (rv != NULL) {
+            mt->round_value = rv;
+        }
+        if (rl == NULL || rv == NULL) {
+            return liq_error_set(LIQ_ENOMEM, "out of memory for the metrics of round %lld",
+                                 (long long)v->round);
+        }
+        mt->capacity = capacity;
+    }
+    s->rounds = v->round;
+    for (size_t a = 0; a < mt->n_assets; a++) {
+        if (v->log_return[a] != 0.0) {
+            s->last_exogenous_move = v->round;
+        }
+        if (v->exogenous_price[a] > mt->asset_peak[a]) {
+            mt->asset_peak[a] = v->exogenous_price[a];
+        }
+        const double dd = liq_drawdown(mt->asset_peak[a], v->exogenous_price[a]);
+        if (dd > mt->asset_drawdown[a]) {
+            mt->asset_drawdown[a] = dd;
+        }
+    }
+    for (size_t o = 0; o < s->n_oracles; o++) {
+        if (v->oracle_price[o] > mt->oracle_peak[o]) {
+            mt->oracle_peak[o] = v->oracle_price[o];
+        }
+        const double dd = liq_drawdown(mt->oracle_peak[o], v->oracle_price[o]);
+        if (dd > s->oracle_drawdown[o]) {
+            s->oracle_drawdown[o] = dd;
+        }
+    }
+    int64_t round_liquidations = 0;
+    double round_value = 0.0;
+    for (size_t p = 0; p < s->n_protocols; p++) {
+        s->liquidations[p] += v->liquidations[p];
+        s->liquidated_value[p] += v->seized_value[p];
+        s->repaid_value[p] += v->repaid_value[p];
+        s->stalled[p] += v->stalled[p];
+        s->bad_debt[p] = v->bad_debt[p];
+        s->deficit[p] = v->deficit[p];
+        mt->final_fund[p] = v->insurance_fund[p];
+        if (s->first_failure[p] < 0 && v->bad_debt[p] > 0.0) {
+            s->first_failure[p] = v->round;
+        }
+        round_liquidations += v->liquidations[p];
+        round_value += v->seized_value[p];
+    }
+    mt->round_liquidations[v->round] = round_liquidations;
+    mt->round_value[v->round] = round_value;
+    return LIQ_OK;
+}
+
+const liq_summary_t *liq_metrics_summary(liq_metrics_t *mt)
+{
+    liq_summary_t *s = &mt->summary;
+    for (size_t o = 0; o < s->n_oracles; o++) {
+        const double exo = mt->asset_drawdown[mt->oracle_asset[o]];
+        s->exogenous_drawdown[o] = exo;
+        s->amplification[o] = exo > 0.0 ? s->oracle_drawdown[o] / exo : (double)NAN;
+    }
+    /* Cascade: from the first liquidation at or after the last exogenous
+     * move to the last liquidation of the run. */
+    s->first_liquidation = -1;
+    s->last_liquidation = -1;
+    s->peak_round = -1;
+    s->peak_value = 0.0;
+    const int64_t from = s->last_exogenous_move > 1 ? s->last_exogenous_move : 1;
+    for (int64_t t = 1; t <= s->rounds; t++) {
+        if (mt->round_liquidations[t] == 0) {
+            continue;
+        }
+        if (t >= from && s->first_liquidation < 0) {
+            s->first_liquidation = t;
+        }
+        s->last_liquidation = t;
+        if (mt->round_value[t] > s->peak_value) {
+            s->peak_value = mt->round_value[t];
+            s->peak_round = t;
+        }
+    }
+    s->cascade_length =
+        s->first_liquidation >= 0 ? s->last_liquidation - s->first_liquidation + 1 : 0;
+    s->total_liquidations = 0;
+    s->total_liquidated_value = 0.0;
+    s->total_bad_debt = 0.0;
+    s->total_deficit = 0.0;
+    s->failed_protocols = 0;
+    for (size_t p = 0; p < s->n_protocols; p++) {
+        s->insurance_drawdown[p] = mt->initial_fund[p] - mt->final_fund[p];
+        s->total_liquidations += s->liquidations[p];
+        s->total_liquidated_value += s->liquidated_value[p];
+        s->total_bad_debt += s->bad_debt[p];
+        s->total_deficit += s->deficit[p];
+        s->failed_protocols += s->bad_debt[p] > 0.0;
+    }
+    return s;
+}
+
+void liq_metrics_destroy(liq_metrics_t *mt)
+{
+    if (mt == NULL) {
+        return;
+    }
+    liq_summary_t *s = &mt->summary;
+    free(s->amplification);
+    free(s->oracle_drawdown);
+    free(s->exogenous_drawdown);
+    free(s->liquidations);
+    free(s->liquidated_value);
+    free(s->repaid_value);
+    free(s->stalled);
+    free(s->bad_debt);
+    free(s->deficit);
+    free(s->insurance_drawdown);
+    free(s->first_failure);
+    free(mt->oracle_asset);
+    free(mt->oracle_peak);
+    free(mt->asset_peak);
+    free(mt->asset_drawdown);
+    free(mt->initial_fund);
+    free(mt->final_fund);
+    free(mt->round_liquidations);
+    free(mt->round_value);
+    free(mt);
+}

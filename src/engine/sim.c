@@ -1,0 +1,791 @@
+/*
+ * The round of model R0 (MODEL.md s3-s4): market, arbitrage, oracles, margin
+ * engines, venues. Each phase steps every entity of one kind in parallel,
+ * reads only what earlier phases wrote, and writes only to slots indexed by
+ * the entity it steps; reductions run over fixed chunks combined in a fixed
+ * order. The trajectories are therefore bit-identical for any thread count.
+ *
+ * Workload: a few to 10^5 assets, pools, oracles and protocols, and up to
+ * 10^8 accounts. All the time goes into the margin-engine scan over accounts
+ * (16 bytes each, streamed once per round); the entity phases are noise.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "engine/sim_internal.h"
+#include "liqnet/amm.h"
+#include "liqnet/error.h"
+#include "liqnet/lending.h"
+#include "liqnet/oracle.h"
+
+#define LIQ_SECONDS_PER_YEAR (365.25 * 86400.0)
+
+/* Entity loops below this size run on one thread: a parallel region costs a
+ * few microseconds, more than stepping a handful of pools. */
+#define LIQ_PARALLEL_MIN_ENTITIES 64
+
+static void *liq_calloc(size_t count, size_t size)
+{
+    return calloc(count > 0 ? count : 1, size);
+}
+
+/* ------------------------------------------------------------- oracles */
+
+/* Observable value of an oracle's source at round u (<= current round). */
+static double liq_oracle_source_value(const struct liq_sim *sim, const liq_oracle_config_t *o,
+                                      int64_t u)
+{
+    const int64_t h = sim->hist_len;
+    switch (o->source) {
+    case LIQ_ORACLE_MARKET:
+        return sim->asset_hist[(size_t)o->asset * (size_t)h + (size_t)(u % h)];
+    case LIQ_ORACLE_POOL_SPOT:
+        return sim->pool_hist[(size_t)o->pool * (size_t)h + (size_t)(u % h)];
+    case LIQ_ORACLE_POOL_TWAP: {
+        /* Arithmetic mean over rounds max(0, u - window + 1) .. u, summed
+         * oldest first so that the sum order is fixed. */
+        const int64_t first = u - o->window + 1 > 0 ? u - o->window + 1 : 0;
+        const double *ring = sim->pool_hist + (size_t)o->pool * (size_t)h;
+        double sum = 0.0;
+        for (int64_t s = first; s <= u; s++) {
+            sum += ring[s % h];
+        }
+        return sum / (double)(u - first + 1);
+    }
+    }
+    return NAN;
+}
+
+static void liq_phase_oracles(struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    const int64_t t = sim->round;
+    const size_t n = sim->n_oracles;
+#pragma omp parallel for default(none) shared(sim, sc) firstprivate(t, n) schedule(static) \
+    num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
+    for (size_t i = 0; i < n; i++) {
+        const liq_oracle_config_t *o = &sc->oracles[i];
+        const double value = liq_oracle_source_value(sim, o, liq_oracle_source_round(t, o->latency));
+        if (liq_oracle_should_publish(t, sim->oracle_last_publish[i], o->heartbeat, value,
+                                      sim->oracle_price[i], o->deviation)) {
+            sim->oracle_price[i] = value;
+            sim->oracle_last_publish[i] = t;
+        }
+    }
+}
+
+/* -------------------------------------------------------------- market */
+
+/* Log return of asset a in round t: the sum of its shocks, in scenario order. */
+static double liq_asset_log_return(struct liq_sim *sim, size_t a, int64_t t)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    double r = 0.0;
+    for (size_t k = sim->asset_shock_offset[a]; k < sim->asset_shock_offset[a + 1]; k++) {
+        const size_t s = sim->asset_shock[k];
+        const liq_shock_t *shock = &sc->shocks[s];
+        if (shock->kind == LIQ_SHOCK_GBM) {
+            if (t < shock->start || t > shock->end) {
+                continue;
+            }
+            double z[2], u[2];
+            liq_rng_normal2(sim->key, LIQ_STREAM_SHOCK | shock->stream, a, (uint64_t)t, z, u);
+            const double dt = sim->dt_years;
+            const double sigma = shock->volatility;
+            r += (shock->drift - 0.5 * sigma * sigma) * dt + sigma * sqrt(dt) * z[0];
+            const int64_t jumps = liq_poisson_inverse(shock->jump_intensity * dt, u[0]);
+            if (jumps > 0) {
+                /* The sum of n normal log jumps is N(n m, n s^2). */
+                r += (double)jumps * shock->jump_mean + sqrt((double)jumps) * shock->jump_stdev * z[1];
+            }
+        } else {
+            /* SCHEDULE and PATH: steps sorted by round; rounds only advance. */
+            size_t c = sim->shock_cursor[s];
+            while (c < shock->n_steps && shock->round[c] < t) {
+                c++;
+            }
+            if (c < shock->n_steps && shock->round[c] == t) {
+                r += shock->log_return[c];
+                c++;
+            }
+            sim->shock_cursor[s] = c;
+        }
+    }
+    return r;
+}
+
+static void liq_phase_market(struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    const int64_t t = sim->round;
+    const size_t n = sim->n_assets;
+    const size_t h = (size_t)sim->hist_len;
+#pragma omp parallel for default(none) shared(sim, sc) firstprivate(t, n, h) schedule(static) \
+    num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
+    for (size_t a = 0; a < n; a++) {
+        const liq_asset_config_t *asset = &sc->assets[a];
+        const double r = liq_asset_log_return(sim, a, t);
+        sim->log_return[a] = r;
+        sim->exogenous_price[a] *= exp(r);
+        /* Q_a(t-1): units of a the arbitrageurs sold outside last round,
+         * summed in pool order. */
+        double sold = 0.0;
+        for (size_t k = sim->asset_pool_offset[a]; k < sim->asset_pool_offset[a + 1]; k++) {
+            const size_t ps = sim->asset_pool_side[k];
+            sold += (ps & 1u) ? sim->arb_sold1[ps >> 1] : sim->arb_sold0[ps >> 1];
+        }
+        const double push = isinf(asset->market_depth) ? 0.0 : sold / asset->market_depth;
+        sim->impact[a] = (1.0 - asset->market_resilience) * sim->impact[a] + push;
+        sim->reference_price[a] = sim->exogenous_price[a] * exp(-sim->impact[a]);
+        sim->asset_hist[a * h + (size_t)t % h] = sim->reference_price[a];
+    }
+}
+
+static void liq_phase_arbitrage(struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    const int64_t t = sim->round;
+    const size_t n = sim->n_pools;
+    const size_t h = (size_t)sim->hist_len;
+#pragma omp parallel for default(none) shared(sim, sc) firstprivate(t, n, h) schedule(static) \
+    num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
+    for (size_t p = 0; p < n; p++) {
+        const liq_pool_config_t *pool = &sc->pools[p];
+        const double target =
+            sim->reference_price[pool->token0] / sim->reference_price[pool->token1];
+        if (pool->arbitrage > 0.0) {
+            const liq_arbitrage_t arb =
+                liq_cp_arbitrage(sim->reserve0[p], sim->reserve1[p], target, pool->arbitrage);
+            sim->reserve0[p] = arb.reserve0;
+            sim->reserve1[p] = arb.reserve1;
+            sim->arb_sold0[p] = arb.sold0;
+            sim->arb_sold1[p] = arb.sold1;
+        } else {
+            sim->arb_sold0[p] = 0.0;
+            sim->arb_sold1[p] = 0.0;
+        }
+        sim->pool_price[p] = sim->reserve1[p] / sim->reserve0[p];
+        sim->pool_hist[p * h + (size_t)t % h] = sim->pool_price[p];
+    }
+}
+
+/* ------------------------------------------------------- margin engines */
+
+/* Oracle prices a market sees this round. */
+static void liq_market_prices(const struct liq_sim *sim, size_t m, double *price_collateral,
+                              double *price_debt)
+{
+    const liq_market_t *mk = &sim->markets[m];
+    *price_collateral = sim->oracle_price[mk->oracle];
+    *price_debt = sim->oracle_price[sim->scenario->protocols[mk->protocol].debt_oracle];
+}
+
+/* Pass 1: count liquidatable accounts per chunk. This is the hot loop: two
+ * loads and a division per account, no stores. */
+static void liq_scan_count(struct liq_sim *sim)
+{
+    const size_t n_chunks = sim->n_chunks;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) \
+    schedule(dynamic, 4) num_threads(sim->threads)
+    for (size_t k = 0; k < n_chunks; k++) {
+        const size_t m = sim->chunk_market[k];
+        double pc, pd;
+        liq_market_prices(sim, m, &pc, &pd);
+        const double lt = sim->markets[m].config.liquidation_threshold;
+        const double *restrict c = sim->collateral;
+        const double *restrict d = sim->debt;
+        size_t found = 0;
+        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
+            /* HF < 1 with d > 0, written as in liq_health so that the scan
+             * and the quote agree on every boundary case. */
+            found += (d[i] > 0.0) & (c[i] * pc * lt / (d[i] * pd) < 1.0);
+        }
+        sim->chunk_found[k] = found;
+    }
+}
+
+static int liq_reserve_candidates(struct liq_sim *sim, size_t count)
+{
+    if (count <= sim->candidates_capacity) {
+        return LIQ_OK;
+    }
+    size_t capacity = sim->candidates_capacity > 0 ? sim->candidates_capacity : 1024;
+    while (capacity < count) {
+        capacity *= 2;
+    }
+    liq_candidate_t *cand = realloc(sim->candidates, capacity * sizeof(*cand));
+    if (cand == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
+    }
+    sim->candidates = cand;
+    size_t *rank = realloc(sim->rank, capacity * sizeof(*rank));
+    if (rank == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
+    }
+    sim->rank = rank;
+    sim->candidates_capacity = capacity;
+    return LIQ_OK;
+}
+
+/* Pass 2: quote every liquidatable account of the chunks that have any. */
+static void liq_scan_quote(struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    const size_t n_chunks = sim->n_chunks;
+#pragma omp parallel for default(none) shared(sim, sc) firstprivate(n_chunks) \
+    schedule(dynamic, 4) num_threads(sim->threads)
+    for (size_t k = 0; k < n_chunks; k++) {
+        if (sim->chunk_found[k] == 0) {
+            continue;
+        }
+        const size_t m = sim->chunk_market[k];
+        const liq_market_t *mk = &sim->markets[m];
+        const liq_protocol_config_t *proto = &sc->protocols[mk->protocol];
+        const liq_market_terms_t terms = {mk->config.liquidation_threshold,
+                                          mk->config.liquidation_bonus, mk->config.close_factor,
+                                          mk->config.full_close_health};
+        double pc, pd;
+        liq_market_prices(sim, m, &pc, &pd);
+        liq_candidate_t *out = sim->candidates + sim->chunk_offset[k];
+        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
+            const double c = sim->collateral[i];
+            const double d = sim->debt[i];
+            if (!(d > 0.0)) {
+                continue;
+            }
+            const double hf = liq_health(c, d, pc, pd, terms.liquidation_threshold);
+            if (!(hf < 1.0)) {
+                continue;
+            }
+            const liq_liquidation_t q = liq_liquidation_quote(c, d, pc, pd, hf, &terms);
+            out->account = i;
+            out->health = hf;
+            out->repay = q.repay;
+            out->seize = q.seize;
+            out->eligible = liq_keeper_profit(q.repay, pd, terms.liquidation_bonus,
+                                              proto->gas_cost) >= proto->min_profit;
+            out->selected = out->eligible;
+            out++;
+        }
+    }
+}
+
+/* Candidates of one protocol sorted for the throughput cut: lowest health
+ * first, ties by account index. qsort_r is not C11, so the comparator sees
+ * the candidate array through the index values it sorts. */
+static _Thread_local const liq_candidate_t *liq_rank_base;
+
+static int liq_rank_compare(const void *pa, const void *pb)
+{
+    const liq_candidate_t *a = &liq_rank_base[*(const size_t *)pa];
+    const liq_candidate_t *b = &liq_rank_base[*(const size_t *)pb];
+    if (a->health < b->health) {
+        return -1;
+    }
+    if (a->health > b->health) {
+        return 1;
+    }
+    return (a->account > b->account) - (a->account < b->account);
+}
+
+/* Applies the margin engine of protocol p to its candidates [begin, end). */
+static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end)
+{
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    liq_candidate_t *cand = sim->candidates;
+
+    /* Throughput: at most M liquidations, the eligible accounts of lowest
+     * health first. Sorting happens only when the cut binds. */
+    size_t n_eligible = 0;
+    for (size_t k = begin; k < end; k++) {
+        if (cand[k].eligible) {
+            sim->rank[begin + n_eligible++] = k;
+        }
+    }
+    if ((int64_t)n_eligible > proto->max_liquidations) {
+        liq_rank_base = cand;
+        qsort(sim->rank + begin, n_eligible, sizeof(*sim->rank), liq_rank_compare);
+        for (size_t j = (size_t)proto->max_liquidations; j < n_eligible; j++) {
+            cand[sim->rank[begin + j]].selected = 0;
+        }
+    }
+
+    /* Apply in account order; every sum below runs in that fixed order. */
+    int64_t liquidations = 0, stalled = 0;
+    double repaid_value = 0.0, seized_value = 0.0, bad_value = 0.0;
+    for (size_t m = sim->market_offset[p]; m < sim->market_offset[p + 1]; m++) {
+        sim->market_seized[m] = 0.0;
+    }
+    size_t m = sim->market_offset[p];
+    for (size_t k = begin; k < end; k++) {
+        const liq_candidate_t *q = &cand[k];
+        if (!q->selected) {
+            stalled++;
+            continue;
+        }
+        while (q->account >= sim->market_begin[m + 1]) {
+            m++;
+        }
+        double pc, pd;
+        liq_market_prices(sim, m, &pc, &pd);
+        const size_t i = q->account;
+        sim->collateral[i] -= q->seize;
+        sim->debt[i] -= q->repay;
+        sim->market_seized[m] += q->seize;
+        sim->market_collateral[m] -= q->seize;
+        sim->market_debt[m] -= q->repay;
+        liquidations++;
+        repaid_value += q->repay * pd;
+        seized_value += q->seize * pc;
+        /* An account left with no collateral and some debt is written off. */
+        if (sim->collateral[i] <= 0.0 && sim->debt[i] > 0.0) {
+            bad_value += sim->debt[i] * pd;
+            sim->market_debt[m] -= sim->debt[i];
+            sim->debt[i] = 0.0;
+            sim->collateral[i] = 0.0;
+        }
+    }
+    sim->liquidations[p] = liquidations;
+    sim->stalled[p] = stalled;
+    sim->repaid_value[p] = repaid_value;
+    sim->seized_value[p] = seized_value;
+    if (bad_value > 0.0) {
+        /* The insurance fund pays bad debt while it lasts; the rest is the
+         * protocol's deficit. */
+        const double covered = bad_value < sim->insurance_fund[p] ? bad_value : sim->insurance_fund[p];
+        sim->insurance_fund[p] -= covered;
+        sim->deficit[p] += bad_value - covered;
+        sim->bad_debt[p] += bad_value;
+    }
+}
+
+/* Collateral and debt value of protocol p at this round's oracle prices. */
+static void liq_protocol_values(struct liq_sim *sim, size_t p)
+{
+    double collateral_value = 0.0, debt_units = 0.0, pd = 0.0;
+    for (size_t m = sim->market_offset[p]; m < sim->market_offset[p + 1]; m++) {
+        double pc;
+        liq_market_prices(sim, m, &pc, &pd);
+        collateral_value += sim->market_collateral[m] * pc;
+        debt_units += sim->market_debt[m];
+    }
+    sim->collateral_value[p] = collateral_value;
+    sim->debt_value[p] = debt_units * pd;
+}
+
+static int liq_phase_margin(struct liq_sim *sim)
+{
+    liq_scan_count(sim);
+    sim->chunk_offset[0] = 0;
+    for (size_t k = 0; k < sim->n_chunks; k++) {
+        sim->chunk_offset[k + 1] = sim->chunk_offset[k] + sim->chunk_found[k];
+    }
+    int rc = liq_reserve_candidates(sim, sim->chunk_offset[sim->n_chunks]);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    liq_scan_quote(sim);
+
+    const size_t n = sim->n_protocols;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1) \
+    num_threads(sim->threads) if (n >= 2)
+    for (size_t p = 0; p < n; p++) {
+        const size_t begin = sim->chunk_offset[sim->protocol_chunk_offset[p]];
+        const size_t end = sim->chunk_offset[sim->protocol_chunk_offset[p + 1]];
+        liq_protocol_liquidate(sim, p, begin, end);
+        liq_protocol_values(sim, p);
+    }
+    return LIQ_OK;
+}
+
+/* --------------------------------------------------------------- venues */
+
+static void liq_phase_venues(struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    const size_t n = sim->n_pools;
+#pragma omp parallel for default(none) shared(sim, sc) firstprivate(n) schedule(static) \
+    num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
+    for (size_t p = 0; p < n; p++) {
+        /* Sum the orders in edge order, then execute each side as one swap:
+         * token0 sales first, then token1 sales. */
+        double in0 = 0.0, in1 = 0.0;
+        for (size_t k = sim->pool_route_offset[p]; k < sim->pool_route_offset[p + 1]; k++) {
+            const size_t m = sim->pool_route_market[k];
+            if (sim->markets[m].sell_token == 0) {
+                in0 += sim->market_seized[m];
+            } else {
+                in1 += sim->market_seized[m];
+            }
+        }
+        const double fee = sc->pools[p].fee;
+        if (in0 > 0.0) {
+            const double out = liq_cp_amount_out(in0, sim->reserve0[p], sim->reserve1[p], fee);
+            sim->reserve0[p] += in0;
+            sim->reserve1[p] -= out;
+        }
+        if (in1 > 0.0) {
+            const double out = liq_cp_amount_out(in1, sim->reserve1[p], sim->reserve0[p], fee);
+            sim->reserve1[p] += in1;
+            sim->reserve0[p] -= out;
+        }
+        sim->liq_in0[p] = in0;
+        sim->liq_in1[p] = in1;
+        sim->pool_price[p] = sim->reserve1[p] / sim->reserve0[p];
+    }
+}
+
+/* ---------------------------------------------------------------- round */
+
+int liq_sim_step(liq_sim_t *sim)
+{
+    sim->round++;
+    liq_phase_market(sim);
+    liq_phase_arbitrage(sim);
+    liq_phase_oracles(sim);
+    int rc = liq_phase_margin(sim);
+    if (rc != LIQ_OK) {
+        sim->round--;
+        return rc;
+    }
+    liq_phase_venues(sim);
+    return LIQ_OK;
+}
+
+/* --------------------------------------------------------- construction */
+
+/* Ordered sum of account values of every chunk: per-chunk partial sums in
+ * parallel, combined serially in chunk order into the market totals. */
+static void liq_market_totals(struct liq_sim *sim)
+{
+    const size_t n_chunks = sim->n_chunks;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) \
+    schedule(static) num_threads(sim->threads)
+    for (size_t k = 0; k < n_chunks; k++) {
+        double c = 0.0, d = 0.0;
+        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
+            c += sim->collateral[i];
+            d += sim->debt[i];
+        }
+        sim->chunk_sum[2 * k] = c;
+        sim->chunk_sum[2 * k + 1] = d;
+    }
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        sim->market_collateral[m] = 0.0;
+        sim->market_debt[m] = 0.0;
+    }
+    for (size_t k = 0; k < n_chunks; k++) {
+        sim->market_collateral[sim->chunk_market[k]] += sim->chunk_sum[2 * k];
+        sim->market_debt[sim->chunk_market[k]] += sim->chunk_sum[2 * k + 1];
+    }
+}
+
+static int liq_build_chunks(struct liq_sim *sim)
+{
+    size_t n_chunks = 0;
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        const size_t count = sim->market_begin[m + 1] - sim->market_begin[m];
+        n_chunks += (count + LIQ_CHUNK_ACCOUNTS - 1) / LIQ_CHUNK_ACCOUNTS;
+    }
+    sim->n_chunks = n_chunks;
+    sim->chunk_begin = liq_calloc(n_chunks, sizeof(*sim->chunk_begin));
+    sim->chunk_end = liq_calloc(n_chunks, sizeof(*sim->chunk_end));
+    sim->chunk_market = liq_calloc(n_chunks, sizeof(*sim->chunk_market));
+    sim->chunk_found = liq_calloc(n_chunks, sizeof(*sim->chunk_found));
+    sim->chunk_offset = liq_calloc(n_chunks + 1, sizeof(*sim->chunk_offset));
+    sim->chunk_sum = liq_calloc(2 * n_chunks, sizeof(*sim->chunk_sum));
+    sim->protocol_chunk_offset = liq_calloc(sim->n_protocols + 1, sizeof(*sim->protocol_chunk_offset));
+    if (!sim->chunk_begin || !sim->chunk_end || !sim->chunk_market || !sim->chunk_found ||
+        !sim->chunk_offset || !sim->chunk_sum || !sim->protocol_chunk_offset) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu scan chunks", n_chunks);
+    }
+    size_t k = 0;
+    for (size_t p = 0; p < sim->n_protocols; p++) {
+        sim->protocol_chunk_offset[p] = k;
+        for (size_t m = sim->market_offset[p]; m < sim->market_offset[p + 1]; m++) {
+            for (size_t i = sim->market_begin[m]; i < sim->market_begin[m + 1];
+                 i += LIQ_CHUNK_ACCOUNTS) {
+                sim->chunk_begin[k] = i;
+                sim->chunk_end[k] = i + LIQ_CHUNK_ACCOUNTS < sim->market_begin[m + 1]
+                                        ? i + LIQ_CHUNK_ACCOUNTS
+                                        : sim->market_begin[m + 1];
+                sim->chunk_market[k] = m;
+                k++;
+            }
+        }
+    }
+    sim->protocol_chunk_offset[sim->n_protocols] = k;
+    return LIQ_OK;
+}
+
+/* Builds CSR incidence lists: shocks per asset, pools per asset, routes per
+ * pool. Each list is in scenario order, which fixes every summation order. */
+static int liq_build_incidence(struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    sim->asset_shock_offset = liq_calloc(sim->n_assets + 1, sizeof(size_t));
+    sim->asset_shock = liq_calloc(sc->n_shocks, sizeof(size_t));
+    sim->shock_cursor = liq_calloc(sc->n_shocks, sizeof(size_t));
+    sim->asset_pool_offset = liq_calloc(sim->n_assets + 1, sizeof(size_t));
+    sim->asset_pool_side = liq_calloc(2 * sim->n_pools, sizeof(size_t));
+    sim->pool_route_offset = liq_calloc(sim->n_pools + 1, sizeof(size_t));
+    sim->pool_route_market = liq_calloc(sim->n_markets, sizeof(size_t));
+    if (!sim->asset_shock_offset || !sim->asset_shock || !sim->shock_cursor ||
+        !sim->asset_pool_offset || !sim->asset_pool_side || !sim->pool_route_offset ||
+        !sim->pool_route_market) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the network's incidence lists");
+    }
+    for (size_t a = 0; a < sim->n_assets; a++) {
+        size_t n = sim->asset_shock_offset[a];
+        for (size_t s = 0; s < sc->n_shocks; s++) {
+            if ((size_t)sc->shocks[s].asset == a) {
+                sim->asset_shock[n++] = s;
+            }
+        }
+        sim->asset_shock_offset[a + 1] = n;
+        n = sim->asset_pool_offset[a];
+        for (size_t p = 0; p < sim->n_pools; p++) {
+            if ((size_t)sc->pools[p].token0 == a) {
+                sim->asset_pool_side[n++] = 2 * p;
+            }
+            if ((size_t)sc->pools[p].token1 == a) {
+                sim->asset_pool_side[n++] = 2 * p + 1;
+            }
+        }
+        sim->asset_pool_offset[a + 1] = n;
+    }
+    for (size_t p = 0; p < sim->n_pools; p++) {
+        size_t n = sim->pool_route_offset[p];
+        for (size_t m = 0; m < sim->n_markets; m++) {
+            if ((size_t)sim->markets[m].route == p) {
+                sim->pool_route_market[n++] = m;
+            }
+        }
+        sim->pool_route_offset[p + 1] = n;
+    }
+    return LIQ_OK;
+}
+
+static int liq_alloc_entities(struct liq_sim *sim)
+{
+    const size_t na = sim->n_assets, np = sim->n_pools, no = sim->n_oracles;
+    const size_t nr = sim->n_protocols, nm = sim->n_markets, h = (size_t)sim->hist_len;
+    sim->exogenous_price = liq_calloc(na, sizeof(double));
+    sim->impact = liq_calloc(na, sizeof(double));
+    sim->reference_price = liq_calloc(na, sizeof(double));
+    sim->log_return = liq_calloc(na, sizeof(double));
+    sim->asset_hist = liq_calloc(na * h, sizeof(double));
+    sim->reserve0 = liq_calloc(np, sizeof(double));
+    sim->reserve1 = liq_calloc(np, sizeof(double));
+    sim->pool_price = liq_calloc(np, sizeof(double));
+    sim->arb_sold0 = liq_calloc(np, sizeof(double));
+    sim->arb_sold1 = liq_calloc(np, sizeof(double));
+    sim->liq_in0 = liq_calloc(np, sizeof(double));
+    sim->liq_in1 = liq_calloc(np, sizeof(double));
+    sim->pool_hist = liq_calloc(np * h, sizeof(double));
+    sim->oracle_price = liq_calloc(no, sizeof(double));
+    sim->oracle_last_publish = liq_calloc(no, sizeof(int64_t));
+    sim->market_offset = liq_calloc(nr + 1, sizeof(size_t));
+    sim->liquidations = liq_calloc(nr, sizeof(int64_t));
+    sim->stalled = liq_calloc(nr, sizeof(int64_t));
+    sim->repaid_value = liq_calloc(nr, sizeof(double));
+    sim->seized_value = liq_calloc(nr, sizeof(double));
+    sim->bad_debt = liq_calloc(nr, sizeof(double));
+    sim->insurance_fund = liq_calloc(nr, sizeof(double));
+    sim->deficit = liq_calloc(nr, sizeof(double));
+    sim->collateral_value = liq_calloc(nr, sizeof(double));
+    sim->debt_value = liq_calloc(nr, sizeof(double));
+    sim->markets = liq_calloc(nm, sizeof(liq_market_t));
+    sim->market_begin = liq_calloc(nm + 1, sizeof(size_t));
+    sim->market_seized = liq_calloc(nm, sizeof(double));
+    sim->market_collateral = liq_calloc(nm, sizeof(double));
+    sim->market_debt = liq_calloc(nm, sizeof(double));
+    if (!sim->exogenous_price || !sim->impact || !sim->reference_price || !sim->log_return ||
+        !sim->asset_hist || !sim->reserve0 || !sim->reserve1 || !sim->pool_price ||
+        !sim->arb_sold0 || !sim->arb_sold1 || !sim->liq_in0 || !sim->liq_in1 ||
+        !sim->pool_hist || !sim->oracle_price || !sim->oracle_last_publish ||
+        !sim->market_offset || !sim->liquidations || !sim->stalled || !sim->repaid_value ||
+        !sim->seized_value || !sim->bad_debt || !sim->insurance_fund || !sim->deficit ||
+        !sim->collateral_value || !sim->debt_value || !sim->markets || !sim->market_begin ||
+        !sim->market_seized || !sim->market_collateral || !sim->market_debt) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the simulation state");
+    }
+    return LIQ_OK;
+}
+
+/* Round 0: initial prices, reserves, oracle values and protocol balances. */
+static void liq_initial_state(struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    const size_t h = (size_t)sim->hist_len;
+    for (size_t a = 0; a < sim->n_assets; a++) {
+        sim->exogenous_price[a] = sc->assets[a].price;
+        sim->reference_price[a] = sc->assets[a].price;
+        sim->asset_hist[a * h] = sc->assets[a].price;
+    }
+    for (size_t p = 0; p < sim->n_pools; p++) {
+        sim->reserve0[p] = sc->pools[p].reserve0;
+        sim->reserve1[p] = sc->pools[p].reserve1;
+        sim->pool_price[p] = sc->pools[p].reserve1 / sc->pools[p].reserve0;
+        sim->pool_hist[p * h] = sim->pool_price[p];
+    }
+    for (size_t o = 0; o < sim->n_oracles; o++) {
+        sim->oracle_price[o] = liq_oracle_source_value(sim, &sc->oracles[o], 0);
+        sim->oracle_last_publish[o] = 0;
+    }
+    for (size_t p = 0; p < sim->n_protocols; p++) {
+        sim->insurance_fund[p] = sc->protocols[p].insurance_fund;
+    }
+}
+
+int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
+                   const liq_positions_t *positions, const liq_sim_options_t *options)
+{
+    *out = NULL;
+    struct liq_sim *sim = calloc(1, sizeof(*sim));
+    if (sim == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for a simulation");
+    }
+    sim->scenario = scenario;
+    sim->threads = options != NULL && options->threads > 0 ? options->threads : omp_get_max_threads();
+    sim->key.seed = scenario->seed;
+    sim->key.run = options != NULL ? options->run : 0;
+    sim->round = 0;
+    sim->dt_years = scenario->round_seconds / LIQ_SECONDS_PER_YEAR;
+    sim->n_assets = scenario->n_assets;
+    sim->n_pools = scenario->n_pools;
+    sim->n_oracles = scenario->n_oracles;
+    sim->n_protocols = scenario->n_protocols;
+    size_t n_markets = 0;
+    for (size_t p = 0; p < scenario->n_protocols; p++) {
+        n_markets += scenario->protocols[p].n_markets;
+    }
+    sim->n_markets = n_markets;
+    /* The rings must reach back over the longest latency plus TWAP window. */
+    int64_t hist_len = 1;
+    for (size_t o = 0; o < scenario->n_oracles; o++) {
+        const int64_t need = scenario->oracles[o].latency + scenario->oracles[o].window;
+        hist_len = need > hist_len ? need : hist_len;
+    }
+    sim->hist_len = hist_len;
+
+    int rc = liq_alloc_entities(sim);
+    if (rc != LIQ_OK) {
+        goto fail;
+    }
+    size_t m = 0;
+    for (size_t p = 0; p < scenario->n_protocols; p++) {
+        const liq_protocol_config_t *proto = &scenario->protocols[p];
+        sim->market_offset[p] = m;
+        for (size_t j = 0; j < proto->n_markets; j++, m++) {
+            const liq_market_config_t *cfg = &proto->markets[j];
+            liq_market_t *mk = &sim->markets[m];
+            mk->protocol = (int32_t)p;
+            mk->asset = cfg->asset;
+            mk->oracle = cfg->oracle;
+            mk->route = cfg->route;
+            mk->sell_token = scenario->pools[cfg->route].token0 == cfg->asset ? 0 : 1;
+            mk->config = *cfg;
+        }
+    }
+    sim->market_offset[scenario->n_protocols] = m;
+
+    rc = liq_build_incidence(sim);
+    if (rc != LIQ_OK) {
+        goto fail;
+    }
+    liq_initial_state(sim);
+    rc = liq_sim_build_accounts(sim, positions);
+    if (rc != LIQ_OK) {
+        goto fail;
+    }
+    rc = liq_build_chunks(sim);
+    if (rc != LIQ_OK) {
+        goto fail;
+    }
+    liq_market_totals(sim);
+    for (size_t p = 0; p < sim->n_protocols; p++) {
+        liq_protocol_values(sim, p);
+    }
+    *out = sim;
+    return LIQ_OK;
+
+fail:
+    liq_sim_destroy(sim);
+    return rc;
+}
+
+int64_t liq_sim_round(const liq_sim_t *sim) { return sim->round; }
+
+const liq_scenario_t *liq_sim_scenario(const liq_sim_t *sim) { return sim->scenario; }
+
+int liq_sim_threads(const liq_sim_t *sim) { return sim->threads; }
+
+void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
+{
+    view->round = sim->round;
+    view->n_assets = sim->n_assets;
+    view->n_pools = sim->n_pools;
+    view->n_oracles = sim->n_oracles;
+    view->n_protocols = sim->n_protocols;
+    view->n_markets = sim->n_markets;
+    view->exogenous_price = sim->exogenous_price;
+    view->reference_price = sim->reference_price;
+    view->log_return = sim->log_return;
+    view->pool_reserve0 = sim->reserve0;
+    view->pool_reserve1 = sim->reserve1;
+    view->pool_price = sim->pool_price;
+    view->pool_liquidation_in0 = sim->liq_in0;
+    view->pool_liquidation_in1 = sim->liq_in1;
+    view->oracle_price = sim->oracle_price;
+    view->liquidations = sim->liquidations;
+    view->repaid_value = sim->repaid_value;
+    view->seized_value = sim->seized_value;
+    view->stalled = sim->stalled;
+    view->bad_debt = sim->bad_debt;
+    view->insurance_fund = sim->insurance_fund;
+    view->deficit = sim->deficit;
+    view->collateral_value = sim->collateral_value;
+    view->debt_value = sim->debt_value;
+    view->market_offset = sim->market_offset;
+    view->market_seized = sim->market_seized;
+    view->market_collateral = sim->market_collateral;
+    view->market_debt = sim->market_debt;
+}
+
+void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
+{
+    view->n_accounts = sim->n_accounts;
+    view->n_markets = sim->n_markets;
+    view->collateral = sim->collateral;
+    view->debt = sim->debt;
+    view->market_begin = sim->market_begin;
+}
+
+void liq_sim_destroy(liq_sim_t *sim)
+{
+    if (sim == NULL) {
+        return;
+    }
+    void *arrays[] = {
+        sim->exogenous_price, sim->impact, sim->reference_price, sim->log_return,
+        sim->asset_shock_offset, sim->asset_shock, sim->shock_cursor, sim->asset_pool_offset,
+        sim->asset_pool_side, sim->reserve0, sim->reserve1, sim->pool_price, sim->arb_sold0,
+        sim->arb_sold1, sim->liq_in0, sim->liq_in1, sim->pool_route_offset,
+        sim->pool_route_market, sim->asset_hist, sim->pool_hist, sim->oracle_price,
+        sim->oracle_last_publish, sim->market_offset, sim->liquidations, sim->stalled,
+        sim->repaid_value, sim->seized_value, sim->bad_debt, sim->insurance_fund, sim->deficit,
+        sim->collateral_value, sim->debt_value, sim->protocol_chunk_offset, sim->markets,
+        sim->market_begin, sim->market_seized, sim->market_collateral, sim->market_debt,
+        sim->collateral, sim->debt, sim->chunk_begin, sim->chunk_end, sim->chunk_market,
+        sim->chunk_found, sim->chunk_offset, sim->chunk_sum, sim->candidates, sim->rank,
+    };
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+        free(arrays[i]);
+    }
+    free(sim);
+}

@@ -1,0 +1,128 @@
+/*
+ * Private layout of a simulation (see liqnet/sim.h for the contract).
+ *
+ * Hot and cold data are apart: the scenario holds names and configuration;
+ * the arrays here hold the numbers a round touches, one array per quantity
+ * and entity kind (struct of arrays). The account store is two float64
+ * arrays, 16 bytes per account, grouped by protocol then market, so that a
+ * market's accounts are one contiguous range and the margin-engine scan is a
+ * unit-stride stream over memory.
+ */
+#ifndef LIQ_ENGINE_SIM_INTERNAL_H
+#define LIQ_ENGINE_SIM_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liqnet/rng.h"
+#include "liqnet/scenario.h"
+#include "liqnet/sim.h"
+
+/* Accounts per scan chunk. Chunks never cross a market boundary and their
+ * partial results are combined in chunk order, so sums and candidate lists
+ * do not depend on the thread count. 4096 accounts = 64 KiB of account data,
+ * large enough to amortise scheduling, small enough to balance two cores on
+ * markets of a few chunks. */
+#define LIQ_CHUNK_ACCOUNTS 4096
+
+/* RNG stream namespaces: the high 32 bits say what the stream is for, the
+ * low bits which item of the scenario list it belongs to. */
+#define LIQ_STREAM_SHOCK ((uint64_t)1 << 32)
+#define LIQ_STREAM_GENERATOR ((uint64_t)2 << 32)
+
+/* A liquidatable account found by the scan (40 bytes). */
+typedef struct {
+    size_t account; /* global account index */
+    double health;  /* HF at the round's oracle prices */
+    double repay;   /* r, debt units */
+    double seize;   /* s, collateral units */
+    int eligible;   /* keepers would act (profit >= minimum) */
+    int selected;   /* chosen within the per-round throughput M */
+} liq_candidate_t;
+
+typedef struct {
+    int32_t protocol;
+    int32_t asset;
+    int32_t oracle;
+    int32_t route;
+    int sell_token;          /* 0 or 1: which token of the route pool is the collateral */
+    liq_market_config_t config;
+} liq_market_t;
+
+struct liq_sim {
+    const liq_scenario_t *scenario;
+    int threads;
+    liq_rng_key_t key;
+    int64_t round;
+    double dt_years;         /* round_seconds in years, for the GBM shocks */
+
+    /* assets [n_assets] */
+    size_t n_assets;
+    double *exogenous_price; /* E_a(t) */
+    double *impact;          /* I_a(t) */
+    double *reference_price; /* S_a(t) */
+    double *log_return;      /* r_a(t) */
+    size_t *asset_shock_offset; /* [n_assets + 1] CSR into asset_shock */
+    size_t *asset_shock;        /* shock indices, in scenario order */
+    size_t *shock_cursor;       /* [n_shocks] next step of a SCHEDULE/PATH shock */
+    size_t *asset_pool_offset;  /* [n_assets + 1] CSR into asset_pool_side */
+    size_t *asset_pool_side;    /* 2 * pool + (0 if the asset is token0 else 1), pool order */
+
+    /* pools [n_pools] */
+    size_t n_pools;
+    double *reserve0, *reserve1, *pool_price;
+    double *arb_sold0, *arb_sold1;  /* arbitrageurs' external sales in the last arbitrage */
+    double *liq_in0, *liq_in1;      /* liquidation orders executed this round */
+    size_t *pool_route_offset;      /* [n_pools + 1] CSR into pool_route_market */
+    size_t *pool_route_market;      /* markets routing to the pool, in edge order */
+
+    /* history rings for oracle latency and TWAP: value of entity e at round
+     * u is hist[e * hist_len + u % hist_len] */
+    int64_t hist_len;
+    double *asset_hist;      /* S_a */
+    double *pool_hist;       /* spot after arbitrage */
+
+    /* oracles [n_oracles] */
+    size_t n_oracles;
+    double *oracle_price;
+    int64_t *oracle_last_publish;
+
+    /* protocols [n_protocols] */
+    size_t n_protocols;
+    size_t *market_offset;   /* [n_protocols + 1] */
+    int64_t *liquidations, *stalled;
+    double *repaid_value, *seized_value, *bad_debt, *insurance_fund, *deficit;
+    double *collateral_value, *debt_value;
+    size_t *protocol_chunk_offset; /* [n_protocols + 1] chunks of each protocol */
+
+    /* markets [n_markets], flattened in protocol order */
+    size_t n_markets;
+    liq_market_t *markets;
+    size_t *market_begin;    /* [n_markets + 1] account ranges */
+    double *market_seized, *market_collateral, *market_debt;
+
+    /* accounts [n_accounts] */
+    size_t n_accounts;
+    double *collateral;      /* c_i, units of the market's collateral asset */
+    double *debt;            /* d_i, units of the protocol's debt asset */
+
+    /* scan chunks [n_chunks] */
+    size_t n_chunks;
+    size_t *chunk_begin;     /* chunk k is accounts chunk_begin[k] .. chunk_end[k]-1 */
+    size_t *chunk_end;
+    size_t *chunk_market;
+    size_t *chunk_found;     /* liquidatable accounts found in the chunk this round */
+    size_t *chunk_offset;    /* [n_chunks + 1] prefix sums of chunk_found */
+    double *chunk_sum;       /* [2 * n_chunks] scratch for ordered reductions */
+
+    /* candidates of the round, in account order; grows, never shrinks */
+    liq_candidate_t *candidates;
+    size_t candidates_capacity;
+    size_t *rank;            /* scratch for the throughput cut, same capacity */
+};
+
+/* Builds the account store: counts accounts per market, allocates, fills
+ * generated accounts (parallel, counter-based RNG) and file positions. */
+int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions);
+
+#endif /* LIQ_ENGINE_SIM_INTERNAL_H */
