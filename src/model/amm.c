@@ -20,9 +20,16 @@ liq_arbitrage_t liq_cp_arbitrage(double reserve0, double reserve1, double target
 {
     const double k = reserve0 * reserve1;
     const double price = reserve1 / reserve0;
-    /* P' = P^(1-kappa) P*^kappa, computed in logs so that kappa = 0 and 1
-     * return P and P* up to one rounding. */
-    const double new_price = exp((1.0 - kappa) * log(price) + kappa * log(target_price));
+    /* P' = P^(1-kappa) P*^kappa, in logs; the end points are taken exactly
+     * so that a fully efficient arbitrage lands on the target price. */
+    double new_price;
+    if (kappa >= 1.0) {
+        new_price = target_price;
+    } else if (kappa <= 0.0) {
+        new_price = price;
+    } else {
+        new_price = exp((1.0 - kappa) * log(price) + kappa * log(target_price));
+    }
     liq_arbitrage_t a;
     a.reserve0 = sqrt(k / new_price);
     a.reserve1 = sqrt(k * new_price);

@@ -1,0 +1,257 @@
+/*
+ * The maths of model R0 against values derived by hand or published as
+ * reference vectors (MODEL.md s4-s5, shared/data/protocol-parameters.md):
+ * constant-product swaps and arbitrage, health and liquidation quotes,
+ * oracle publication rules, and the counter-based random numbers.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "liqnet/amm.h"
+#include "liqnet/lending.h"
+#include "liqnet/oracle.h"
+#include "liqnet/rng.h"
+
+/* |a - b| <= rel * |b|: values computed in a different operation order from
+ * the hand derivation agree to a few ulps. */
+static void assert_close(double a, double b, double rel)
+{
+    if (!(fabs(a - b) <= rel * fabs(b))) {
+        fail_msg("%.17g != %.17g (relative tolerance %g)", a, b, rel);
+    }
+}
+
+/* ------------------------------------------------------------------ AMM */
+
+static void test_uniswap_v2_reference_vector(void **state)
+{
+    (void)state;
+    /* Selling 1 into reserves (5, 10) at 0.3%: 10 * 0.997 / (5 + 0.997). */
+    assert_close(liq_cp_amount_out(1.0, 5.0, 10.0, 0.003), 1.662497915624478906, 1e-15);
+    /* Router test getAmountOut(2, 100, 100) = 1 in integer arithmetic. */
+    assert_int_equal((int)floor(liq_cp_amount_out(2.0, 100.0, 100.0, 0.003)), 1);
+    assert_true(liq_cp_amount_out(0.0, 5.0, 10.0, 0.003) == 0.0);
+    /* No fee: out = y dx / (x + dx) exactly keeps k. */
+    const double out = liq_cp_amount_out(25.0, 100.0, 400.0, 0.0);
+    assert_close(out, 80.0, 1e-15);
+    assert_close((100.0 + 25.0) * (400.0 - out), 100.0 * 400.0, 1e-15);
+}
+
+static void test_swap_with_fee_raises_k(void **state)
+{
+    (void)state;
+    const double x = 1000.0, y = 2.0e6;
+    for (double dx = 0.5; dx < 2000.0; dx *= 3.0) {
+        const double dy = liq_cp_amount_out(dx, x, y, 0.003);
+        assert_true((x + dx) * (y - dy) > x * y);
+        assert_true(dy < y);
+    }
+}
+
+static void test_arbitrage_closed_forms(void **state)
+{
+    (void)state;
+    /* x = 100, y = 200000 (P = 2000), target 1800, kappa = 1:
+     * x' = sqrt(2e7 / 1800) = 105.40925533894598, y' = sqrt(2e7 * 1800) = 189736.6596... */
+    liq_arbitrage_t a = liq_cp_arbitrage(100.0, 200000.0, 1800.0, 1.0);
+    assert_close(a.reserve0, 105.40925533894597, 1e-15);
+    assert_close(a.reserve1, 189736.65961010276, 1e-15);
+    assert_close(a.reserve1 / a.reserve0, 1800.0, 1e-15);
+    assert_close(a.sold0, 100.0 - 105.40925533894597, 1e-13);
+    assert_close(a.sold1, 200000.0 - 189736.65961010276, 1e-13);
+    assert_close(a.reserve0 * a.reserve1, 2.0e7, 1e-15);
+
+    /* kappa = 0 leaves the pool where it is. */
+    a = liq_cp_arbitrage(100.0, 200000.0, 1800.0, 0.0);
+    assert_close(a.reserve1 / a.reserve0, 2000.0, 1e-15);
+    assert_true(fabs(a.sold0) < 1e-12 && fabs(a.sold1) < 1e-9);
+
+    /* kappa = 1/2 goes to the geometric mean sqrt(2000 * 1800) = 1897.3665961010276. */
+    a = liq_cp_arbitrage(100.0, 200000.0, 1800.0, 0.5);
+    assert_close(a.reserve1 / a.reserve0, 1897.3665961010276, 1e-14);
+    assert_close(a.reserve0 * a.reserve1, 2.0e7, 1e-15);
+}
+
+/* -------------------------------------------------------------- lending */
+
+static const liq_market_terms_t aave_weth = {
+    .liquidation_threshold = 0.83,
+    .liquidation_bonus = 0.05,
+    .close_factor = 0.5,
+    .full_close_health = 0.95,
+};
+
+static void test_aave_v3_reference_vector(void **state)
+{
+    (void)state;
+    /* 10 WETH at 2000, LT 0.83, debt 17000 USDC: HF = 16600 / 17000. */
+    const double hf = liq_health(10.0, 17000.0, 2000.0, 1.0, 0.83);
+    assert_close(hf, 0.97647058823529409, 1e-15);
+    const liq_liquidation_t q = liq_liquidation_quote(10.0, 17000.0, 2000.0, 1.0, hf, &aave_weth);
+    /* HF above 0.95: close factor 0.5, repay 8500, seize 8500 * 1.05 / 2000. */
+    assert_close(q.repay, 8500.0, 1e-15);
+    assert_close(q.seize, 4.4625, 1e-15);
+    assert_false(q.capped);
+    /* Keeper reward: the bonus on the repaid value, less gas. */
+    assert_close(liq_keeper_profit(q.repay, 1.0, 0.05, 10.0), 415.0, 1e-15);
+}
+
+static void test_full_close_below_h_full(void **state)
+{
+    (void)state;
+    /* Debt 18000: HF = 16600 / 18000 = 0.9222 < 0.95, the whole debt is
+     * repaid and 18000 * 1.05 / 2000 = 9.45 WETH seized (< 10, no cap). */
+    const double hf = liq_health(10.0, 18000.0, 2000.0, 1.0, 0.83);
+    assert_true(hf < 0.95);
+    const liq_liquidation_t q = liq_liquidation_quote(10.0, 18000.0, 2000.0, 1.0, hf, &aave_weth);
+    assert_close(q.repay, 18000.0, 1e-15);
+    assert_close(q.seize, 9.45, 1e-15);
+    assert_false(q.capped);
+}
+
+static void test_seizure_cap(void **state)
+{
+    (void)state;
+    /* Debt 19800: a full close would seize 10.395 > 10 WETH, so all 10 are
+     * seized and the repayment is what they cover: 10 * 2000 / 1.05. */
+    const double hf = liq_health(10.0, 19800.0, 2000.0, 1.0, 0.83);
+    const liq_liquidation_t q = liq_liquidation_quote(10.0, 19800.0, 2000.0, 1.0, hf, &aave_weth);
+    assert_true(q.capped);
+    assert_true(q.seize == 10.0);
+    assert_close(q.repay, 19047.619047619048, 1e-15);
+    /* The debt left, 752.38..., is what becomes bad debt. */
+    assert_close(19800.0 - q.repay, 752.38095238095184, 1e-12);
+}
+
+static void test_debt_priced_by_its_oracle(void **state)
+{
+    (void)state;
+    /* A debt asset at 1.25 scales the seizure by 1.25 and lowers HF. */
+    const double hf = liq_health(10.0, 10000.0, 2000.0, 1.25, 0.83);
+    assert_close(hf, 16600.0 / 12500.0, 1e-15);
+    const double hf2 = liq_health(10.0, 16000.0, 2000.0, 1.25, 0.83);
+    const liq_liquidation_t q = liq_liquidation_quote(10.0, 16000.0, 2000.0, 1.25, hf2, &aave_weth);
+    /* hf2 = 16600 / 20000 = 0.83 < 0.95: full close; seize 16000*1.25*1.05/2000 = 10.5 > 10. */
+    assert_true(q.capped);
+    assert_close(q.repay, 10.0 * 2000.0 / (1.05 * 1.25), 1e-15);
+    assert_true(isinf(liq_health(1.0, 0.0, 2000.0, 1.0, 0.83)));
+}
+
+/* --------------------------------------------------------------- oracle */
+
+static void test_oracle_heartbeat_and_deviation(void **state)
+{
+    (void)state;
+    /* Heartbeat 300 rounds: due at t - t_pub >= 300 whatever the price. */
+    assert_false(liq_oracle_should_publish(299, 0, 300, 100.0, 100.0, 0.005));
+    assert_true(liq_oracle_should_publish(300, 0, 300, 100.0, 100.0, 0.005));
+    assert_true(liq_oracle_should_publish(420, 120, 300, 100.0, 100.0, 0.005));
+    /* Deviation 0.5%: 0.6% moves publish, 0.4% moves do not, either way. */
+    assert_true(liq_oracle_should_publish(5, 0, 300, 100.6, 100.0, 0.005));
+    assert_true(liq_oracle_should_publish(5, 0, 300, 99.4, 100.0, 0.005));
+    assert_false(liq_oracle_should_publish(5, 0, 300, 100.4, 100.0, 0.005));
+    assert_false(liq_oracle_should_publish(5, 0, 300, 99.6, 100.0, 0.005));
+    /* Deviation 0 publishes every change; infinite deviation only on heartbeat. */
+    assert_true(liq_oracle_should_publish(1, 0, 300, 100.0, 100.0, 0.0));
+    assert_false(liq_oracle_should_publish(1, 0, 300, 10.0, 100.0, INFINITY));
+}
+
+static void test_oracle_latency(void **state)
+{
+    (void)state;
+    assert_int_equal(liq_oracle_source_round(10, 0), 10);
+    assert_int_equal(liq_oracle_source_round(10, 3), 7);
+    assert_int_equal(liq_oracle_source_round(2, 3), 0);
+    assert_int_equal(liq_oracle_source_round(0, 0), 0);
+}
+
+/* ------------------------------------------------------------------ RNG */
+
+static void test_rng_is_a_function_of_its_counter(void **state)
+{
+    (void)state;
+    const liq_rng_key_t key = {42, 0};
+    double a[4], b[4], c[4], d[4];
+    liq_rng_uniform4(key, 7, 3, 1000, a);
+    liq_rng_uniform4(key, 7, 3, 999, c); /* another counter in between */
+    liq_rng_uniform4(key, 7, 3, 1000, b);
+    for (int i = 0; i < 4; i++) {
+        assert_true(a[i] == b[i]);
+        assert_true(a[i] > 0.0 && a[i] < 1.0);
+    }
+    /* Changing any part of the key or counter changes the draw. */
+    const liq_rng_key_t other_run = {42, 1};
+    liq_rng_uniform4(other_run, 7, 3, 1000, d);
+    assert_true(a[0] != d[0]);
+    liq_rng_uniform4(key, 8, 3, 1000, d);
+    assert_true(a[0] != d[0]);
+    liq_rng_uniform4(key, 7, 4, 1000, d);
+    assert_true(a[0] != d[0]);
+}
+
+static void test_rng_moments(void **state)
+{
+    (void)state;
+    /* 2 x 10^5 normals: the mean is within 5 standard errors of 0 and the
+     * variance within 5 of 1 (se of the variance ~ sqrt(2/n)). */
+    const liq_rng_key_t key = {2024, 0};
+    const int n = 100000;
+    double sum = 0.0, sum2 = 0.0, usum = 0.0;
+    for (int i = 0; i < n; i++) {
+        double z[2], u[2];
+        liq_rng_normal2(key, 1, 0, (uint64_t)i, z, u);
+        sum += z[0] + z[1];
+        sum2 += z[0] * z[0] + z[1] * z[1];
+        usum += u[0] + u[1];
+    }
+    const double m = 2.0 * n;
+    const double mean = sum / m;
+    const double var = sum2 / m - mean * mean;
+    assert_true(fabs(mean) < 5.0 / sqrt(m));
+    assert_true(fabs(var - 1.0) < 5.0 * sqrt(2.0 / m));
+    assert_true(fabs(usum / m - 0.5) < 5.0 * sqrt(1.0 / 12.0 / m));
+}
+
+static void test_poisson_inverse(void **state)
+{
+    (void)state;
+    /* Mean 1: P(0) = e^-1 = 0.3679, P(<= 1) = 0.7358, P(<= 2) = 0.9197. */
+    assert_int_equal(liq_poisson_inverse(1.0, 0.30), 0);
+    assert_int_equal(liq_poisson_inverse(1.0, 0.50), 1);
+    assert_int_equal(liq_poisson_inverse(1.0, 0.80), 2);
+    assert_int_equal(liq_poisson_inverse(0.0, 0.999999), 0);
+    /* The sample mean of many draws approaches the mean. */
+    const liq_rng_key_t key = {5, 0};
+    double total = 0.0;
+    const int n = 50000;
+    for (int i = 0; i < n; i++) {
+        double u[4];
+        liq_rng_uniform4(key, 2, 0, (uint64_t)i, u);
+        total += (double)liq_poisson_inverse(3.0, u[0]);
+    }
+    assert_true(fabs(total / n - 3.0) < 5.0 * sqrt(3.0 / n));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_uniswap_v2_reference_vector),
+        cmocka_unit_test(test_swap_with_fee_raises_k),
+        cmocka_unit_test(test_arbitrage_closed_forms),
+        cmocka_unit_test(test_aave_v3_reference_vector),
+        cmocka_unit_test(test_full_close_below_h_full),
+        cmocka_unit_test(test_seizure_cap),
+        cmocka_unit_test(test_debt_priced_by_its_oracle),
+        cmocka_unit_test(test_oracle_heartbeat_and_deviation),
+        cmocka_unit_test(test_oracle_latency),
+        cmocka_unit_test(test_rng_is_a_function_of_its_counter),
+        cmocka_unit_test(test_rng_moments),
+        cmocka_unit_test(test_poisson_inverse),
+    };
+    return cmocka_run_group_tests_name("model", tests, NULL, NULL);
+}
