@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# End-to-end tests of the liqnet command line: bad input is refused with one
+# clear message and the right exit status, nothing half-written passes for
+# complete, an interrupted run leaves a readable file marked as such, and a
+# complete run opens in xarray as one labelled dataset.
+# Usage: run_cli_tests.sh LIQNET_BINARY SOURCE_DIR
+set -uo pipefail
+liqnet=$1
+src=$2
+py=/usr/bin/python3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok   - $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL - $1"; }
+
+# expect NAME STATUS PATTERN -- COMMAND...: the command exits with STATUS and
+# its stderr matches the extended regular expression PATTERN.
+expect() {
+  local name=$1 status=$2 pattern=$3
+  shift 4
+  "$@" > "$work/out" 2> "$work/err"
+  local rc=$?
+  if [ "$rc" -ne "$status" ]; then
+    bad "$name: exit $rc, expected $status; stderr: $(head -c 400 "$work/err")"
+  elif ! grep -Eq -- "$pattern" "$work/err"; then
+    bad "$name: stderr does not match /$pattern/: $(head -c 400 "$work/err")"
+  else
+    ok "$name"
+  fi
+}
+
+# h5attr FILE ATTR: prints a root attribute of an HDF5 file.
+h5attr() {
+  "$py" -c 'import sys, h5py
+v = h5py.File(sys.argv[1], "r").attrs[sys.argv[2]]
+print(v.decode() if isinstance(v, bytes) else v)' "$1" "$2"
+}
+
+# A small valid scenario to break in different ways.
+cat > "$work/good.yaml" <<'YAML'
+rounds: 20
+assets:
+  - {name: WETH, price: 2000}
+  - {name: USDC, price: 1}
+pools:
+  - {name: WETH-USDC, token0: WETH, token1: USDC, reserve0: 1000, reserve1: 2.0e6}
+oracles:
+  - {name: ETH, source: market, asset: WETH}
+  - {name: USD, source: market, asset: USDC}
+protocols:
+  - name: Lender
+    debt_asset: USDC
+    debt_oracle: USD
+    markets:
+      - {asset: WETH, oracle: ETH, route: WETH-USDC, liquidation_threshold: 0.83,
+         liquidation_bonus: 0.05}
+accounts:
+  - {protocol: Lender, market: WETH, count: 1000, size: {distribution: pareto, alpha: 1.5, min: 1000},
+     health: {distribution: uniform, min: 1.01, max: 1.5}}
+shocks:
+  - {type: schedule, asset: WETH, steps: [{round: 3, return: -0.2}]}
+YAML
+
+# --- usage ---------------------------------------------------------------
+expect "no arguments" 2 "usage: liqnet run" -- "$liqnet"
+expect "unknown command" 2 "unknown command 'frobnicate'" -- "$liqnet" frobnicate
+expect "run without output" 2 "run needs an output file" -- "$liqnet" run "$work/good.yaml"
+expect "threads 0" 2 "--threads takes a whole number from 1 to 4096, not '0'" -- \
+  "$liqnet" run "$work/good.yaml" -o "$work/x.h5" --threads 0
+expect "seed not a number" 2 "--seed takes a whole number >= 0, not 'abc'" -- \
+  "$liqnet" run "$work/good.yaml" -o "$work/x.h5" --seed abc
+expect "unknown option" 2 "unknown option '--fast'" -- "$liqnet" run "$work/good.yaml" --fast
+
+# --- bad scenarios: one message naming file, line, key, value -------------
+sed 's/reserve0: 1000/reserve0: -5/' "$work/good.yaml" > "$work/neg.yaml"
+expect "negative reserve" 1 "neg.yaml:5:[0-9]+: pools\[0\]\.reserve0: .*-5.*expected" -- \
+  "$liqnet" run "$work/neg.yaml" -o "$work/neg.h5"
+[ ! -e "$work/neg.h5" ] && ok "no output for a rejected scenario" || bad "output left for a rejected scenario"
+
+sed 's/price: 2000/prise: 2000/' "$work/good.yaml" > "$work/key.yaml"
+expect "unknown key" 1 "key.yaml:3:[0-9]+: .*unknown key 'prise'" -- \
+  "$liqnet" run "$work/key.yaml" -o "$work/key.h5"
+
+sed 's/route: WETH-USDC/route: WETH-DAI/' "$work/good.yaml" > "$work/ref.yaml"
+expect "undefined pool" 1 "ref.yaml:[0-9]+:[0-9]+: protocols\[0\]\.markets\[0\]\.route: no pool named 'WETH-DAI'" -- \
+  "$liqnet" run "$work/ref.yaml" -o "$work/ref.h5"
+
+sed 's/liquidation_threshold: 0.83/liquidation_threshold: 1.5/' "$work/good.yaml" > "$work/lt.yaml"
+expect "threshold above 1" 1 "lt.yaml:[0-9]+:[0-9]+: protocols\[0\]\.markets\[0\]\.liquidation_threshold: .*1\.5" -- \
+  "$liqnet" run "$work/lt.yaml" -o "$work/lt.h5"
+
+sed 's/price: 2000/price: .nan/' "$work/good.yaml" > "$work/nan.yaml"
+expect "NaN price" 1 "nan.yaml:3:[0-9]+: assets\[0\]\.price: .*not finite" -- \
+  "$liqnet" run "$work/nan.yaml" -o "$work/nan.h5"
+
+printf 'rounds: 20\nassets: [{name: WETH, price: 2000}\n' > "$work/syntax.yaml"
+expect "YAML syntax" 1 "syntax.yaml:[0-9]+:[0-9]+: YAML syntax error" -- \
+  "$liqnet" run "$work/syntax.yaml" -o "$work/syntax.h5"
+
+expect "missing scenario file" 1 "missing.yaml" -- "$liqnet" run "$work/missing.yaml" -o "$work/m.h5"
+
+cat "$work/good.yaml" > "$work/pos.yaml"
+printf '  - {file: no-such-positions.csv}\n' >> "$work/pos.yaml"
+sed -i 's/^  - {type: schedule/  - {type: schedule/' "$work/pos.yaml"
+"$py" - "$work/pos.yaml" <<'PY'
+import sys
+# Move the appended positions item into the accounts list.
+lines = open(sys.argv[1]).read().splitlines()
+item = lines.pop()
+at = lines.index("shocks:")
+lines.insert(at, item)
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+PY
+expect "unreadable positions file" 1 "pos.yaml:[0-9]+:[0-9]+: accounts\[1\]\.file: .*no-such-positions.csv" -- \
+  "$liqnet" run "$work/pos.yaml" -o "$work/pos.h5"
+
+# --- a complete run -------------------------------------------------------
+expect "complete run" 0 "^$|.*" -- "$liqnet" run "$work/good.yaml" -o "$work/good.h5" --threads 2
+if grep -q "cascade:" "$work/out" && grep -q "Lender" "$work/out"; then
+  ok "summary printed"
+else
+  bad "summary printed: $(head -c 400 "$work/out")"
+fi
+[ "$(h5attr "$work/good.h5" status)" = complete ] && ok "status complete" || bad "status complete"
+if "$py" "$src/tests/check_xarray.py" "$work/good.h5" > "$work/xr" 2>&1; then
+  ok "xarray opens the output as one dataset"
+else
+  bad "xarray check: $(tail -5 "$work/xr")"
+fi
+
+expect "existing output without --force" 1 "good.h5: file exists; pass --force to overwrite" -- \
+  "$liqnet" run "$work/good.yaml" -o "$work/good.h5"
+expect "existing output with --force" 0 ".*" -- \
+  "$liqnet" run "$work/good.yaml" -o "$work/good.h5" --force --quiet --seed 9 --rounds 25
+[ "$(h5attr "$work/good.h5" seed)" = 9 ] && ok "--seed stored" || bad "--seed stored"
+"$py" -c 'import sys, h5py; f = h5py.File(sys.argv[1], "r"); assert f["round"].shape == (26,), f["round"].shape' \
+  "$work/good.h5" && ok "--rounds gives 26 records" || bad "--rounds gives 26 records"
+
+# --- interruption ---------------------------------------------------------
+# SIGINT: the run stops after the round in progress, writes what it has and
+# marks the file interrupted, exit 130.
+"$liqnet" run "$work/good.yaml" -o "$work/int.h5" --rounds 2000000 --quiet > /dev/null 2> "$work/int.err" &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 130 ] && [ "$(h5attr "$work/int.h5" status)" = interrupted ]; then
+  ok "SIGINT: exit 130, status interrupted"
+else
+  bad "SIGINT: exit $rc, status $(h5attr "$work/int.h5" status 2>&1), $(cat "$work/int.err")"
+fi
+"$py" - "$work/int.h5" <<'PY' && ok "interrupted file holds every completed round" || bad "interrupted file rounds"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+n = f["round"].shape[0]
+assert n > 1 and int(f.attrs["rounds_completed"]) == n - 1, (n, f.attrs["rounds_completed"])
+assert np.array_equal(f["round"][:], np.arange(n))
+assert f["oracle_price"].shape[0] == n and np.all(np.isfinite(f["oracle_price"][:]))
+PY
+
+# SIGKILL: nothing can run, but the file as of the last flush stays readable
+# and says incomplete.
+cp "$work/good.yaml" "$work/kill.yaml"
+sed -i 's/^rounds: 20/rounds: 2000000\noutput: {flush_every: 10}/' "$work/kill.yaml"
+"$liqnet" run "$work/kill.yaml" -o "$work/kill.h5" --quiet > /dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -KILL $pid
+wait $pid 2> /dev/null
+"$py" - "$work/kill.h5" <<'PY' && ok "SIGKILL: file readable, status incomplete" || bad "SIGKILL: file unreadable or mislabelled"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+status = f.attrs["status"]
+status = status.decode() if isinstance(status, bytes) else status
+assert status == "incomplete", status
+n = f["round"].shape[0]
+assert n >= 1 and np.all(np.isfinite(f["pool_price"][:]))
+PY
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
