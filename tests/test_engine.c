@@ -196,11 +196,11 @@ static void test_keeper_gas_and_min_profit(void **state)
         const char *gas, *min_profit;
         int64_t liquidated;
     } cases[] = {
-        {"500", "0", 0},   /* gas above the reward: stalls */
-        {"424", "0", 1},   /* profit 1 >= 0 */
-        {"0", "424", 1},   /* profit 425 >= 424 */
-        {"0", "426", 0},   /* profit 425 < 426 */
-        {"25", "400", 1},  /* 425 - 25 = 400 >= 400 */
+        {"500", "0", 0},  /* gas above the reward: stalls */
+        {"424", "0", 1},  /* profit 1 >= 0 */
+        {"0", "424", 1},  /* profit 425 >= 424 */
+        {"0", "426", 0},  /* profit 425 < 426 */
+        {"25", "400", 1}, /* 425 - 25 = 400 >= 400 */
     };
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         liq_scenario_t *sc = lender("inf", cases[k].gas, cases[k].min_profit, "unlimited");
@@ -314,8 +314,8 @@ static void test_oracle_rules_in_the_round(void **state)
     /* Push oracle: round 2 moved 0.6% < 1% (no publish); round 3 is 1.2%
      * from the published 2000 (publish); round 5 moves 0.5% (no publish);
      * the heartbeat publishes at round 3 + 5 = 8, and again at 13. */
-    const double expect_push[13] = {2000, 2000, 2000, exo[3], exo[3], exo[3], exo[3], exo[3],
-                                     exo[8], exo[8], exo[8], exo[8], exo[8]};
+    const double expect_push[13] = {2000,   2000,   2000,   exo[3], exo[3], exo[3], exo[3],
+                                    exo[3], exo[8], exo[8], exo[8], exo[8], exo[8]};
     for (int t = 0; t <= 12; t++) {
         assert_close(push[t], expect_push[t], 0.0);
     }

@@ -181,8 +181,7 @@ static void liq_format_usd(char *buf, size_t size, double value)
 }
 
 static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, size_t accounts,
-                              int threads, double seconds, const char *output,
-                              const char *status)
+                              int threads, double seconds, const char *output, const char *status)
 {
     printf("liqnet %s: scenario '%s', seed %" PRIu64 ", %lld rounds, %zu accounts, %d threads, "
            "%.2f s\n",
@@ -198,11 +197,12 @@ static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, 
         printf("cascade: none (no liquidation after the last exogenous move at round %lld)\n",
                (long long)s->last_exogenous_move);
     }
-    printf("\n%-20s %-10s %12s %12s %14s\n", "oracle", "asset", "oracle fall",
-           "market fall", "amplification");
+    printf("\n%-20s %-10s %12s %12s %14s\n", "oracle", "asset", "oracle fall", "market fall",
+           "amplification");
     for (size_t o = 0; o < s->n_oracles; o++) {
         const liq_oracle_config_t *oc = &sc->oracles[o];
-        const int32_t asset = oc->source == LIQ_ORACLE_MARKET ? oc->asset : sc->pools[oc->pool].token0;
+        const int32_t asset =
+            oc->source == LIQ_ORACLE_MARKET ? oc->asset : sc->pools[oc->pool].token0;
         char amp[32];
         if (isnan(s->amplification[o])) {
             snprintf(amp, sizeof(amp), "n/a");
@@ -248,8 +248,7 @@ static int liq_cmd_run(int argc, char **argv)
     }
     /* Refuse to overwrite before any expensive work. The writer checks again. */
     if (!args.force && access(args.output, F_OK) == 0) {
-        fprintf(stderr, "liqnet: error: %s: file exists; pass --force to overwrite\n",
-                args.output);
+        fprintf(stderr, "liqnet: error: %s: file exists; pass --force to overwrite\n", args.output);
         return LIQ_EXIT_FAIL;
     }
 
@@ -345,8 +344,9 @@ static int liq_cmd_run(int argc, char **argv)
                           liq_wall_seconds() - t0, args.output, status);
     }
     if (interrupted) {
-        fprintf(stderr, "liqnet: interrupted after round %lld of %lld; %s holds every completed "
-                        "round and is marked interrupted\n",
+        fprintf(stderr,
+                "liqnet: interrupted after round %lld of %lld; %s holds every completed "
+                "round and is marked interrupted\n",
                 (long long)liq_sim_round(sim), (long long)sc->rounds, args.output);
         exit_code = LIQ_EXIT_INTERRUPTED;
     }

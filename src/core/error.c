@@ -15,8 +15,8 @@ static _Thread_local char liq_errmsg_buf[LIQ_ERRMSG_SIZE];
 const char *liq_strerror(int code)
 {
     switch (code) {
-#define LIQ_ERROR_CASE(name, value, text) \
-    case name:                            \
+#define LIQ_ERROR_CASE(name, value, text)                                                          \
+    case name:                                                                                     \
         return text;
         LIQ_ERROR_LIST(LIQ_ERROR_CASE)
 #undef LIQ_ERROR_CASE
@@ -25,7 +25,10 @@ const char *liq_strerror(int code)
     }
 }
 
-const char *liq_errmsg(void) { return liq_errmsg_buf; }
+const char *liq_errmsg(void)
+{
+    return liq_errmsg_buf;
+}
 
 int liq_error_vset(int code, const char *fmt, va_list ap)
 {
@@ -43,4 +46,7 @@ int liq_error_set(int code, const char *fmt, ...)
     return code;
 }
 
-void liq_error_clear(void) { liq_errmsg_buf[0] = '\0'; }
+void liq_error_clear(void)
+{
+    liq_errmsg_buf[0] = '\0';
+}

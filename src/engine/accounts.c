@@ -113,7 +113,7 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
         const liq_rng_key_t key = sim->key;
         double *collateral = sim->collateral;
         double *debt = sim->debt;
-#pragma omp parallel for default(none) shared(collateral, debt) \
+#pragma omp parallel for default(none) shared(collateral, debt)                                    \
     firstprivate(gen, key, pc, pd, lt, first, count) schedule(static) num_threads(sim->threads)
         for (int64_t k = 0; k < count; k++) {
             liq_generate_account(gen, key, (uint64_t)k, pc, pd, lt, &collateral[first + (size_t)k],

@@ -14,18 +14,21 @@
 struct liq_metrics {
     liq_summary_t summary;
     size_t n_assets;
-    int32_t *oracle_asset;      /* [oracle] asset whose E the oracle's drawdown is compared with */
-    double *oracle_peak;        /* [oracle] running maximum of O */
-    double *asset_peak;         /* [asset] running maximum of E */
-    double *asset_drawdown;     /* [asset] max drawdown of E so far */
-    double *initial_fund;       /* [protocol] */
-    double *final_fund;         /* [protocol] fund after the last round added */
-    int64_t capacity;           /* rounds the per-round arrays hold */
-    int64_t *round_liquidations;/* [round] total liquidations */
-    double *round_value;        /* [round] total seized value */
+    int32_t *oracle_asset;       /* [oracle] asset whose E the oracle's drawdown is compared with */
+    double *oracle_peak;         /* [oracle] running maximum of O */
+    double *asset_peak;          /* [asset] running maximum of E */
+    double *asset_drawdown;      /* [asset] max drawdown of E so far */
+    double *initial_fund;        /* [protocol] */
+    double *final_fund;          /* [protocol] fund after the last round added */
+    int64_t capacity;            /* rounds the per-round arrays hold */
+    int64_t *round_liquidations; /* [round] total liquidations */
+    double *round_value;         /* [round] total seized value */
 };
 
-static double liq_drawdown(double peak, double value) { return 1.0 - value / peak; }
+static double liq_drawdown(double peak, double value)
+{
+    return 1.0 - value / peak;
+}
 
 int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
 {
@@ -62,17 +65,18 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     mt->final_fund = calloc(nr, sizeof(double));
     mt->round_liquidations = calloc((size_t)mt->capacity, sizeof(int64_t));
     mt->round_value = calloc((size_t)mt->capacity, sizeof(double));
-    if (!s->amplification || !s->oracle_drawdown || !s->exogenous_drawdown ||
-        !s->liquidations || !s->liquidated_value || !s->repaid_value || !s->stalled ||
-        !s->bad_debt || !s->deficit || !s->insurance_drawdown || !s->first_failure ||
-        !mt->oracle_asset || !mt->oracle_peak || !mt->asset_peak || !mt->asset_drawdown ||
-        !mt->initial_fund || !mt->final_fund || !mt->round_liquidations || !mt->round_value) {
+    if (!s->amplification || !s->oracle_drawdown || !s->exogenous_drawdown || !s->liquidations ||
+        !s->liquidated_value || !s->repaid_value || !s->stalled || !s->bad_debt || !s->deficit ||
+        !s->insurance_drawdown || !s->first_failure || !mt->oracle_asset || !mt->oracle_peak ||
+        !mt->asset_peak || !mt->asset_drawdown || !mt->initial_fund || !mt->final_fund ||
+        !mt->round_liquidations || !mt->round_value) {
         liq_metrics_destroy(mt);
         return liq_error_set(LIQ_ENOMEM, "out of memory for metrics");
     }
     for (size_t o = 0; o < v.n_oracles; o++) {
         const liq_oracle_config_t *oc = &sc->oracles[o];
-        mt->oracle_asset[o] = oc->source == LIQ_ORACLE_MARKET ? oc->asset : sc->pools[oc->pool].token0;
+        mt->oracle_asset[o] =
+            oc->source == LIQ_ORACLE_MARKET ? oc->asset : sc->pools[oc->pool].token0;
         mt->oracle_peak[o] = v.oracle_price[o];
     }
     for (size_t a = 0; a < v.n_assets; a++) {

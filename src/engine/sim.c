@@ -65,11 +65,12 @@ static void liq_phase_oracles(struct liq_sim *sim)
     const liq_scenario_t *sc = sim->scenario;
     const int64_t t = sim->round;
     const size_t n = sim->n_oracles;
-#pragma omp parallel for default(none) shared(sim, sc) firstprivate(t, n) schedule(static) \
+#pragma omp parallel for default(none) shared(sim, sc) firstprivate(t, n) schedule(static)         \
     num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
     for (size_t i = 0; i < n; i++) {
         const liq_oracle_config_t *o = &sc->oracles[i];
-        const double value = liq_oracle_source_value(sim, o, liq_oracle_source_round(t, o->latency));
+        const double value =
+            liq_oracle_source_value(sim, o, liq_oracle_source_round(t, o->latency));
         if (liq_oracle_should_publish(t, sim->oracle_last_publish[i], o->heartbeat, value,
                                       sim->oracle_price[i], o->deviation)) {
             sim->oracle_price[i] = value;
@@ -100,7 +101,8 @@ static double liq_asset_log_return(struct liq_sim *sim, size_t a, int64_t t)
             const int64_t jumps = liq_poisson_inverse(shock->jump_intensity * dt, u[0]);
             if (jumps > 0) {
                 /* The sum of n normal log jumps is N(n m, n s^2). */
-                r += (double)jumps * shock->jump_mean + sqrt((double)jumps) * shock->jump_stdev * z[1];
+                r += (double)jumps * shock->jump_mean +
+                     sqrt((double)jumps) * shock->jump_stdev * z[1];
             }
         } else {
             /* SCHEDULE and PATH: steps sorted by round; rounds only advance. */
@@ -124,7 +126,7 @@ static void liq_phase_market(struct liq_sim *sim)
     const int64_t t = sim->round;
     const size_t n = sim->n_assets;
     const size_t h = (size_t)sim->hist_len;
-#pragma omp parallel for default(none) shared(sim, sc) firstprivate(t, n, h) schedule(static) \
+#pragma omp parallel for default(none) shared(sim, sc) firstprivate(t, n, h) schedule(static)      \
     num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
     for (size_t a = 0; a < n; a++) {
         const liq_asset_config_t *asset = &sc->assets[a];
@@ -151,7 +153,7 @@ static void liq_phase_arbitrage(struct liq_sim *sim)
     const int64_t t = sim->round;
     const size_t n = sim->n_pools;
     const size_t h = (size_t)sim->hist_len;
-#pragma omp parallel for default(none) shared(sim, sc) firstprivate(t, n, h) schedule(static) \
+#pragma omp parallel for default(none) shared(sim, sc) firstprivate(t, n, h) schedule(static)      \
     num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
     for (size_t p = 0; p < n; p++) {
         const liq_pool_config_t *pool = &sc->pools[p];
@@ -189,8 +191,8 @@ static void liq_market_prices(const struct liq_sim *sim, size_t m, double *price
 static void liq_scan_count(struct liq_sim *sim)
 {
     const size_t n_chunks = sim->n_chunks;
-#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) \
-    schedule(dynamic, 4) num_threads(sim->threads)
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
+    num_threads(sim->threads)
     for (size_t k = 0; k < n_chunks; k++) {
         const size_t m = sim->chunk_market[k];
         double pc, pd;
@@ -236,8 +238,8 @@ static void liq_scan_quote(struct liq_sim *sim)
 {
     const liq_scenario_t *sc = sim->scenario;
     const size_t n_chunks = sim->n_chunks;
-#pragma omp parallel for default(none) shared(sim, sc) firstprivate(n_chunks) \
-    schedule(dynamic, 4) num_threads(sim->threads)
+#pragma omp parallel for default(none) shared(sim, sc) firstprivate(n_chunks) schedule(dynamic, 4) \
+    num_threads(sim->threads)
     for (size_t k = 0; k < n_chunks; k++) {
         if (sim->chunk_found[k] == 0) {
             continue;
@@ -356,7 +358,8 @@ static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, 
     if (bad_value > 0.0) {
         /* The insurance fund pays bad debt while it lasts; the rest is the
          * protocol's deficit. */
-        const double covered = bad_value < sim->insurance_fund[p] ? bad_value : sim->insurance_fund[p];
+        const double covered =
+            bad_value < sim->insurance_fund[p] ? bad_value : sim->insurance_fund[p];
         sim->insurance_fund[p] -= covered;
         sim->deficit[p] += bad_value - covered;
         sim->bad_debt[p] += bad_value;
@@ -391,7 +394,7 @@ static int liq_phase_margin(struct liq_sim *sim)
     liq_scan_quote(sim);
 
     const size_t n = sim->n_protocols;
-#pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1) \
+#pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1)            \
     num_threads(sim->threads) if (n >= 2)
     for (size_t p = 0; p < n; p++) {
         const size_t begin = sim->chunk_offset[sim->protocol_chunk_offset[p]];
@@ -408,7 +411,7 @@ static void liq_phase_venues(struct liq_sim *sim)
 {
     const liq_scenario_t *sc = sim->scenario;
     const size_t n = sim->n_pools;
-#pragma omp parallel for default(none) shared(sim, sc) firstprivate(n) schedule(static) \
+#pragma omp parallel for default(none) shared(sim, sc) firstprivate(n) schedule(static)            \
     num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
     for (size_t p = 0; p < n; p++) {
         /* Sum the orders in edge order, then execute each side as one swap:
@@ -463,8 +466,8 @@ int liq_sim_step(liq_sim_t *sim)
 static void liq_market_totals(struct liq_sim *sim)
 {
     const size_t n_chunks = sim->n_chunks;
-#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) \
-    schedule(static) num_threads(sim->threads)
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(static)         \
+    num_threads(sim->threads)
     for (size_t k = 0; k < n_chunks; k++) {
         double c = 0.0, d = 0.0;
         for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
@@ -498,7 +501,8 @@ static int liq_build_chunks(struct liq_sim *sim)
     sim->chunk_found = liq_calloc(n_chunks, sizeof(*sim->chunk_found));
     sim->chunk_offset = liq_calloc(n_chunks + 1, sizeof(*sim->chunk_offset));
     sim->chunk_sum = liq_calloc(2 * n_chunks, sizeof(*sim->chunk_sum));
-    sim->protocol_chunk_offset = liq_calloc(sim->n_protocols + 1, sizeof(*sim->protocol_chunk_offset));
+    sim->protocol_chunk_offset =
+        liq_calloc(sim->n_protocols + 1, sizeof(*sim->protocol_chunk_offset));
     if (!sim->chunk_begin || !sim->chunk_end || !sim->chunk_market || !sim->chunk_found ||
         !sim->chunk_offset || !sim->chunk_sum || !sim->protocol_chunk_offset) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for %zu scan chunks", n_chunks);
@@ -606,12 +610,12 @@ static int liq_alloc_entities(struct liq_sim *sim)
     sim->market_debt = liq_calloc(nm, sizeof(double));
     if (!sim->exogenous_price || !sim->impact || !sim->reference_price || !sim->log_return ||
         !sim->asset_hist || !sim->reserve0 || !sim->reserve1 || !sim->pool_price ||
-        !sim->arb_sold0 || !sim->arb_sold1 || !sim->liq_in0 || !sim->liq_in1 ||
-        !sim->pool_hist || !sim->oracle_price || !sim->oracle_last_publish ||
-        !sim->market_offset || !sim->liquidations || !sim->stalled || !sim->repaid_value ||
-        !sim->seized_value || !sim->bad_debt || !sim->insurance_fund || !sim->deficit ||
-        !sim->collateral_value || !sim->debt_value || !sim->markets || !sim->market_begin ||
-        !sim->market_seized || !sim->market_collateral || !sim->market_debt) {
+        !sim->arb_sold0 || !sim->arb_sold1 || !sim->liq_in0 || !sim->liq_in1 || !sim->pool_hist ||
+        !sim->oracle_price || !sim->oracle_last_publish || !sim->market_offset ||
+        !sim->liquidations || !sim->stalled || !sim->repaid_value || !sim->seized_value ||
+        !sim->bad_debt || !sim->insurance_fund || !sim->deficit || !sim->collateral_value ||
+        !sim->debt_value || !sim->markets || !sim->market_begin || !sim->market_seized ||
+        !sim->market_collateral || !sim->market_debt) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the simulation state");
     }
     return LIQ_OK;
@@ -651,7 +655,8 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
         return liq_error_set(LIQ_ENOMEM, "out of memory for a simulation");
     }
     sim->scenario = scenario;
-    sim->threads = options != NULL && options->threads > 0 ? options->threads : omp_get_max_threads();
+    sim->threads =
+        options != NULL && options->threads > 0 ? options->threads : omp_get_max_threads();
     sim->key.seed = scenario->seed;
     sim->key.run = options != NULL ? options->run : 0;
     sim->round = 0;
@@ -719,11 +724,20 @@ fail:
     return rc;
 }
 
-int64_t liq_sim_round(const liq_sim_t *sim) { return sim->round; }
+int64_t liq_sim_round(const liq_sim_t *sim)
+{
+    return sim->round;
+}
 
-const liq_scenario_t *liq_sim_scenario(const liq_sim_t *sim) { return sim->scenario; }
+const liq_scenario_t *liq_sim_scenario(const liq_sim_t *sim)
+{
+    return sim->scenario;
+}
 
-int liq_sim_threads(const liq_sim_t *sim) { return sim->threads; }
+int liq_sim_threads(const liq_sim_t *sim)
+{
+    return sim->threads;
+}
 
 void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
 {
@@ -772,17 +786,54 @@ void liq_sim_destroy(liq_sim_t *sim)
         return;
     }
     void *arrays[] = {
-        sim->exogenous_price, sim->impact, sim->reference_price, sim->log_return,
-        sim->asset_shock_offset, sim->asset_shock, sim->shock_cursor, sim->asset_pool_offset,
-        sim->asset_pool_side, sim->reserve0, sim->reserve1, sim->pool_price, sim->arb_sold0,
-        sim->arb_sold1, sim->liq_in0, sim->liq_in1, sim->pool_route_offset,
-        sim->pool_route_market, sim->asset_hist, sim->pool_hist, sim->oracle_price,
-        sim->oracle_last_publish, sim->market_offset, sim->liquidations, sim->stalled,
-        sim->repaid_value, sim->seized_value, sim->bad_debt, sim->insurance_fund, sim->deficit,
-        sim->collateral_value, sim->debt_value, sim->protocol_chunk_offset, sim->markets,
-        sim->market_begin, sim->market_seized, sim->market_collateral, sim->market_debt,
-        sim->collateral, sim->debt, sim->chunk_begin, sim->chunk_end, sim->chunk_market,
-        sim->chunk_found, sim->chunk_offset, sim->chunk_sum, sim->candidates, sim->rank,
+        sim->exogenous_price,
+        sim->impact,
+        sim->reference_price,
+        sim->log_return,
+        sim->asset_shock_offset,
+        sim->asset_shock,
+        sim->shock_cursor,
+        sim->asset_pool_offset,
+        sim->asset_pool_side,
+        sim->reserve0,
+        sim->reserve1,
+        sim->pool_price,
+        sim->arb_sold0,
+        sim->arb_sold1,
+        sim->liq_in0,
+        sim->liq_in1,
+        sim->pool_route_offset,
+        sim->pool_route_market,
+        sim->asset_hist,
+        sim->pool_hist,
+        sim->oracle_price,
+        sim->oracle_last_publish,
+        sim->market_offset,
+        sim->liquidations,
+        sim->stalled,
+        sim->repaid_value,
+        sim->seized_value,
+        sim->bad_debt,
+        sim->insurance_fund,
+        sim->deficit,
+        sim->collateral_value,
+        sim->debt_value,
+        sim->protocol_chunk_offset,
+        sim->markets,
+        sim->market_begin,
+        sim->market_seized,
+        sim->market_collateral,
+        sim->market_debt,
+        sim->collateral,
+        sim->debt,
+        sim->chunk_begin,
+        sim->chunk_end,
+        sim->chunk_market,
+        sim->chunk_found,
+        sim->chunk_offset,
+        sim->chunk_sum,
+        sim->candidates,
+        sim->rank,
     };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         free(arrays[i]);

@@ -35,8 +35,7 @@ liq_liquidation_t liq_liquidation_quote(double collateral, double debt, double p
     return q;
 }
 
-double liq_keeper_profit(double repay, double price_debt, double liquidation_bonus,
-                         double gas_cost)
+double liq_keeper_profit(double repay, double price_debt, double liquidation_bonus, double gas_cost)
 {
     return repay * price_debt * liquidation_bonus - gas_cost;
 }

@@ -7,8 +7,8 @@
 
 #include <math.h>
 
-bool liq_oracle_should_publish(int64_t round, int64_t last_publish, int64_t heartbeat,
-                               double value, double published, double deviation)
+bool liq_oracle_should_publish(int64_t round, int64_t last_publish, int64_t heartbeat, double value,
+                               double published, double deviation)
 {
     if (round - last_publish >= heartbeat) {
         return true;
