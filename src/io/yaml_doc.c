@@ -350,7 +350,7 @@ bool liq_yparse_double(const char *text, double *out, bool *is_nan)
     }
     const char *word = *s == '.' ? s + 1 : s;
     if (strcasecmp(word, "inf") == 0 || strcasecmp(word, "infinity") == 0) {
-        *out = sign * INFINITY;
+        *out = sign * (double)INFINITY;
         return true;
     }
     if (strcasecmp(word, "nan") == 0) {

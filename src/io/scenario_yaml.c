@@ -1,0 +1,1640 @@
+/*
+ * The scenario reader: YAML text in, a fully resolved liq_scenario_t out
+ * (docs/scenario.md is the user's reference for the format).
+ *
+ * The reader runs once per simulation on a file of a few hundred lines, so it
+ * optimises for messages, not speed: every value is checked where it is read
+ * and every failure names file, line, column, key path, the value as written
+ * and what was expected (yaml_doc.h). Sections are read in dependency order
+ * (assets, pools, oracles, protocols, accounts, shocks), whatever their order
+ * in the file, so a reference can always be resolved against a complete list
+ * and "no pool named X; defined pools: ..." lists every candidate.
+ *
+ * The scenario under construction is always destroyable: every array is
+ * allocated zeroed and its count set before it is filled, so an error at any
+ * point releases it with liq_scenario_destroy and leaks nothing.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "io/yaml_doc.h"
+#include "liqnet/error.h"
+#include "liqnet/scenario.h"
+
+/* Defaults (docs/scenario.md); Aave v3 values for the close-factor rules. */
+#define LIQ_DEFAULT_ROUND_SECONDS 12.0 /* one Ethereum block */
+#define LIQ_DEFAULT_SEED 1
+#define LIQ_DEFAULT_FLUSH_EVERY 100
+#define LIQ_DEFAULT_FEE 0.003 /* Uniswap v2 */
+#define LIQ_DEFAULT_CLOSE_FACTOR 0.5
+#define LIQ_DEFAULT_FULL_CLOSE_HEALTH 0.95
+
+/* Name lists in messages stop after this many bytes ("..." follows). */
+#define LIQ_NAME_LIST_MAX 200
+
+/* The lookups below read the name through a pointer to the struct, which is
+ * only valid while `name` is the first member of each config struct. */
+_Static_assert(offsetof(liq_asset_config_t, name) == 0, "name must be first");
+_Static_assert(offsetof(liq_pool_config_t, name) == 0, "name must be first");
+_Static_assert(offsetof(liq_oracle_config_t, name) == 0, "name must be first");
+_Static_assert(offsetof(liq_protocol_config_t, name) == 0, "name must be first");
+
+typedef struct {
+    liq_ydoc_t doc;
+    liq_scenario_t *sc;
+    const char *base_dir; /* NULL: the working directory */
+    size_t shock_capacity;
+} liq_reader_t;
+
+/* ---------------------------------------------------------- name lookup */
+
+static const char *liq_name_at(const void *base, size_t stride, size_t i)
+{
+    return *(char *const *)(const void *)((const char *)base + i * stride);
+}
+
+static int32_t liq_find_name(const void *base, size_t stride, size_t n, const char *name)
+{
+    if (name == NULL) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *candidate = liq_name_at(base, stride, i);
+        if (candidate != NULL && strcmp(candidate, name) == 0) {
+            return (int32_t)i;
+        }
+    }
+    return -1;
+}
+
+/* "WETH, USDC, DAI" (cut with "..." when long), or "(none)". */
+static void liq_name_list(char *buf, size_t size, const void *base, size_t stride, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    if (n == 0) {
+        snprintf(buf, size, "(none)");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = liq_name_at(base, stride, i);
+        if (used + strlen(name) + 6 >= size) {
+            snprintf(buf + used, size - used, "%s...", i == 0 ? "" : ", ");
+            return;
+        }
+        const int k = snprintf(buf + used, size - used, "%s%s", i == 0 ? "" : ", ", name);
+        used += k > 0 ? (size_t)k : 0;
+    }
+}
+
+int32_t liq_scenario_asset_index(const liq_scenario_t *scenario, const char *name)
+{
+    return scenario == NULL ? -1
+                            : liq_find_name(scenario->assets, sizeof(*scenario->assets),
+                                            scenario->n_assets, name);
+}
+
+int32_t liq_scenario_pool_index(const liq_scenario_t *scenario, const char *name)
+{
+    return scenario == NULL ? -1
+                            : liq_find_name(scenario->pools, sizeof(*scenario->pools),
+                                            scenario->n_pools, name);
+}
+
+int32_t liq_scenario_oracle_index(const liq_scenario_t *scenario, const char *name)
+{
+    return scenario == NULL ? -1
+                            : liq_find_name(scenario->oracles, sizeof(*scenario->oracles),
+                                            scenario->n_oracles, name);
+}
+
+int32_t liq_scenario_protocol_index(const liq_scenario_t *scenario, const char *name)
+{
+    return scenario == NULL ? -1
+                            : liq_find_name(scenario->protocols, sizeof(*scenario->protocols),
+                                            scenario->n_protocols, name);
+}
+
+/* -------------------------------------------------------------- destroy */
+
+void liq_scenario_destroy(liq_scenario_t *scenario)
+{
+    if (scenario == NULL) {
+        return;
+    }
+    free(scenario->name);
+    free(scenario->source_path);
+    for (size_t i = 0; i < scenario->n_assets; i++) {
+        free(scenario->assets[i].name);
+    }
+    free(scenario->assets);
+    for (size_t i = 0; i < scenario->n_pools; i++) {
+        free(scenario->pools[i].name);
+    }
+    free(scenario->pools);
+    for (size_t i = 0; i < scenario->n_oracles; i++) {
+        free(scenario->oracles[i].name);
+    }
+    free(scenario->oracles);
+    for (size_t i = 0; i < scenario->n_protocols; i++) {
+        free(scenario->protocols[i].name);
+        free(scenario->protocols[i].markets);
+    }
+    free(scenario->protocols);
+    free(scenario->generators);
+    for (size_t i = 0; i < scenario->n_positions; i++) {
+        free(scenario->positions[i].path);
+    }
+    free(scenario->positions);
+    for (size_t i = 0; i < scenario->n_shocks; i++) {
+        free(scenario->shocks[i].round);
+        free(scenario->shocks[i].log_return);
+        free(scenario->shocks[i].path);
+    }
+    free(scenario->shocks);
+    free(scenario);
+}
+
+/* -------------------------------------------------------------- helpers */
+
+static int liq_nomem(liq_reader_t *r)
+{
+    return liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the scenario", r->doc.file);
+}
+
+/* Zeroed array of n items, or NULL for n == 0 (calloc(0) may return NULL,
+ * which must not be mistaken for a failure). */
+static int liq_alloc_array(liq_reader_t *r, void **out, size_t n, size_t size)
+{
+    *out = NULL;
+    if (n == 0) {
+        return LIQ_OK;
+    }
+    *out = calloc(n, size);
+    return *out != NULL ? LIQ_OK : liq_nomem(r);
+}
+
+static int liq_dup(liq_reader_t *r, const char *text, char **out)
+{
+    *out = strdup(text);
+    return *out != NULL ? LIQ_OK : liq_nomem(r);
+}
+
+/* Reads `name` (required unless dflt), checks it is unused among the first n
+ * entities of `base`, and stores a copy. */
+static int liq_read_name(liq_reader_t *r, const yaml_node_t *map, const char *plural,
+                         const void *base, size_t stride, size_t n, char **out)
+{
+    const char *name = NULL;
+    int rc = liq_yget_string(&r->doc, map, "name", true, NULL, &name);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    const int32_t earlier = liq_find_name(base, stride, n, name);
+    if (earlier >= 0) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "name");
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "name"),
+                            "duplicate name '%s', already used by %s[%d]; expected names unique "
+                            "among %s",
+                            name, plural, (int)earlier, plural);
+        liq_ypath_pop(&r->doc, saved);
+        return rc;
+    }
+    return liq_dup(r, name, out);
+}
+
+/* Resolves the name under `key` among n entities; LIQ_EREF lists them. */
+static int liq_read_ref(liq_reader_t *r, const yaml_node_t *map, const char *key,
+                        const char *singular, const char *plural, const void *base,
+                        size_t stride, size_t n, int32_t *out)
+{
+    const char *name = NULL;
+    int rc = liq_yget_string(&r->doc, map, key, true, NULL, &name);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    *out = liq_find_name(base, stride, n, name);
+    if (*out >= 0) {
+        return LIQ_OK;
+    }
+    char list[LIQ_NAME_LIST_MAX];
+    liq_name_list(list, sizeof(list), base, stride, n);
+    const size_t saved = liq_ypath_push_key(&r->doc, key);
+    rc = liq_ydoc_error(&r->doc, LIQ_EREF, liq_ymap_get(&r->doc, map, key),
+                        "no %s named '%s'; defined %s: %s", singular, name, plural, list);
+    liq_ypath_pop(&r->doc, saved);
+    return rc;
+}
+
+static int liq_ref_asset(liq_reader_t *r, const yaml_node_t *map, const char *key, int32_t *out)
+{
+    const liq_scenario_t *sc = r->sc;
+    return liq_read_ref(r, map, key, "asset", "assets", sc->assets, sizeof(*sc->assets),
+                        sc->n_assets, out);
+}
+
+static int liq_ref_pool(liq_reader_t *r, const yaml_node_t *map, const char *key, int32_t *out)
+{
+    const liq_scenario_t *sc = r->sc;
+    return liq_read_ref(r, map, key, "pool", "pools", sc->pools, sizeof(*sc->pools), sc->n_pools,
+                        out);
+}
+
+static int liq_ref_oracle(liq_reader_t *r, const yaml_node_t *map, const char *key, int32_t *out)
+{
+    const liq_scenario_t *sc = r->sc;
+    return liq_read_ref(r, map, key, "oracle", "oracles", sc->oracles, sizeof(*sc->oracles),
+                        sc->n_oracles, out);
+}
+
+static int liq_ref_protocol(liq_reader_t *r, const yaml_node_t *map, const char *key,
+                            int32_t *out)
+{
+    const liq_scenario_t *sc = r->sc;
+    return liq_read_ref(r, map, key, "protocol", "protocols", sc->protocols,
+                        sizeof(*sc->protocols), sc->n_protocols, out);
+}
+
+/* A key that the chosen variant does not take ("asset" of a pool oracle). */
+static int liq_forbid_key(liq_reader_t *r, const yaml_node_t *map, const char *key,
+                          const char *variant, const char *instead)
+{
+    const yaml_node_t *node = liq_ymap_get(&r->doc, map, key);
+    if (node == NULL) {
+        return LIQ_OK;
+    }
+    const size_t saved = liq_ypath_push_key(&r->doc, key);
+    const int rc = liq_ydoc_error(&r->doc, LIQ_EKEY, node, "not allowed for %s; expected %s",
+                                  variant, instead);
+    liq_ypath_pop(&r->doc, saved);
+    return rc;
+}
+
+/* Joins a scenario-relative path onto the scenario's directory and makes it
+ * absolute, so that the resolved (dumped) scenario reads the same files from
+ * any working directory. */
+static char *liq_resolve_path(const char *base_dir, const char *path)
+{
+    if (path[0] == '/') {
+        return strdup(path);
+    }
+    while (path[0] == '.' && path[1] == '/') {
+        path += 2;
+    }
+    char cwd[4096];
+    const bool base_absolute = base_dir != NULL && base_dir[0] == '/';
+    const bool have_cwd = !base_absolute && getcwd(cwd, sizeof(cwd)) != NULL;
+    const char *parts[3] = {have_cwd ? cwd : NULL, base_dir, path};
+    size_t len = 1;
+    for (size_t i = 0; i < 3; i++) {
+        len += parts[i] != NULL ? strlen(parts[i]) + 1 : 0;
+    }
+    char *out = malloc(len);
+    if (out == NULL) {
+        return NULL;
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < 3; i++) {
+        if (parts[i] == NULL || parts[i][0] == '\0' || strcmp(parts[i], ".") == 0) {
+            continue;
+        }
+        if (used > 0 && out[used - 1] != '/') {
+            out[used++] = '/';
+        }
+        const size_t n = strlen(parts[i]);
+        memcpy(out + used, parts[i], n);
+        used += n;
+    }
+    out[used] = '\0';
+    return out;
+}
+
+/* Reads `file` of an item and stores its resolved path. */
+static int liq_read_file_key(liq_reader_t *r, const yaml_node_t *map, char **out)
+{
+    const char *file = NULL;
+    const int rc = liq_yget_string(&r->doc, map, "file", true, NULL, &file);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    *out = liq_resolve_path(r->base_dir, file);
+    return *out != NULL ? LIQ_OK : liq_nomem(r);
+}
+
+static int liq_file_error(liq_reader_t *r, const yaml_node_t *map, const char *path, int err)
+{
+    const size_t saved = liq_ypath_push_key(&r->doc, "file");
+    const int rc = liq_ydoc_error(&r->doc, LIQ_EIO, liq_ymap_get(&r->doc, map, "file"),
+                                  "cannot read '%s': %s", path, strerror(err));
+    liq_ypath_pop(&r->doc, saved);
+    return rc;
+}
+
+/* ------------------------------------------------------------ top level */
+
+static const char *const liq_top_keys[] = {"name",      "rounds",  "round_seconds", "seed",
+                                           "output",    "assets",  "pools",         "oracles",
+                                           "protocols", "accounts", "shocks",       NULL};
+
+static int liq_read_top(liq_reader_t *r, const yaml_node_t *root, const char *stem)
+{
+    liq_scenario_t *sc = r->sc;
+    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false,
+                                          "a finite number > 0"};
+    const char *name = NULL;
+    int rc = liq_yget_string(&r->doc, root, "name", false, stem, &name);
+    if (rc == LIQ_OK) {
+        rc = liq_dup(r, name, &sc->name);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_int(&r->doc, root, "rounds", 1, INT64_MAX, "an integer >= 1", true, 0,
+                          &sc->rounds);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, root, "round_seconds", &positive, false,
+                             LIQ_DEFAULT_ROUND_SECONDS, &sc->round_seconds);
+    }
+    int64_t seed = 0;
+    if (rc == LIQ_OK) {
+        rc = liq_yget_int(&r->doc, root, "seed", 0, INT64_MAX, "an integer >= 0", false,
+                          LIQ_DEFAULT_SEED, &seed);
+        sc->seed = (uint64_t)seed;
+    }
+    sc->flush_every = LIQ_DEFAULT_FLUSH_EVERY;
+    yaml_node_t *output = liq_ymap_get(&r->doc, root, "output");
+    if (rc == LIQ_OK && output != NULL) {
+        static const char *const keys[] = {"flush_every", NULL};
+        const size_t saved = liq_ypath_push_key(&r->doc, "output");
+        rc = liq_ymap_check(&r->doc, output, keys);
+        if (rc == LIQ_OK) {
+            rc = liq_yget_int(&r->doc, output, "flush_every", 1, INT64_MAX, "an integer >= 1",
+                              false, LIQ_DEFAULT_FLUSH_EVERY, &sc->flush_every);
+        }
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
+/* --------------------------------------------------------------- assets */
+
+static int liq_read_asset(liq_reader_t *r, const yaml_node_t *map, size_t i)
+{
+    static const char *const keys[] = {"name", "price", "market_depth", "market_resilience", NULL};
+    static const liq_yrange_t price = {0.0, INFINITY, true, false, false, "a finite number > 0"};
+    static const liq_yrange_t depth = {0.0, INFINITY, true, false, true, "a number > 0 or inf"};
+    static const liq_yrange_t unit = {0.0, 1.0, false, false, false, "a number in [0, 1]"};
+    liq_asset_config_t *a = &r->sc->assets[i];
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_read_name(r, map, "assets", r->sc->assets, sizeof(*a), i, &a->name);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "price", &price, true, 0.0, &a->price);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "market_depth", &depth, false, INFINITY,
+                             &a->market_depth);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "market_resilience", &unit, false, 0.0,
+                             &a->market_resilience);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- pools */
+
+static int liq_read_pool(liq_reader_t *r, const yaml_node_t *map, size_t i)
+{
+    static const char *const keys[] = {"name",     "kind",     "token0", "token1",   "reserve0",
+                                       "reserve1", "fee",      "arbitrage", NULL};
+    static const char *const kinds[] = {"constant_product", NULL};
+    static const liq_yrange_t reserve = {0.0, INFINITY, true, false, false,
+                                         "a finite number > 0"};
+    static const liq_yrange_t fee = {0.0, 1.0, false, true, false, "a number in [0, 1)"};
+    static const liq_yrange_t unit = {0.0, 1.0, false, false, false, "a number in [0, 1]"};
+    liq_pool_config_t *p = &r->sc->pools[i];
+    int kind = 0;
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_read_name(r, map, "pools", r->sc->pools, sizeof(*p), i, &p->name);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_enum(&r->doc, map, "kind", kinds, "pool kind", false,
+                           LIQ_POOL_CONSTANT_PRODUCT, &kind);
+        p->kind = (liq_pool_kind_t)kind;
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_asset(r, map, "token0", &p->token0);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_asset(r, map, "token1", &p->token1);
+    }
+    if (rc == LIQ_OK && p->token1 == p->token0) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "token1");
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "token1"),
+                            "'%s' is also token0; expected an asset other than token0",
+                            r->sc->assets[p->token1].name);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "reserve0", &reserve, true, 0.0, &p->reserve0);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "reserve1", &reserve, true, 0.0, &p->reserve1);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "fee", &fee, false, LIQ_DEFAULT_FEE, &p->fee);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "arbitrage", &unit, false, 1.0, &p->arbitrage);
+    }
+    return rc;
+}
+
+/* -------------------------------------------------------------- oracles */
+
+static int liq_read_oracle(liq_reader_t *r, const yaml_node_t *map, size_t i)
+{
+    static const char *const keys[] = {"name",      "source",    "asset",   "pool",  "heartbeat",
+                                       "deviation", "latency",   "window",  NULL};
+    static const char *const sources[] = {"market", "pool_spot", "pool_twap", NULL};
+    static const liq_yrange_t deviation = {0.0, INFINITY, false, false, true,
+                                           "a number >= 0 or inf"};
+    liq_oracle_config_t *o = &r->sc->oracles[i];
+    o->asset = -1;
+    o->pool = -1;
+    o->window = 1;
+    int source = 0;
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_read_name(r, map, "oracles", r->sc->oracles, sizeof(*o), i, &o->name);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_enum(&r->doc, map, "source", sources, "source", true, 0, &source);
+        o->source = (liq_oracle_source_t)source;
+    }
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    if (o->source == LIQ_ORACLE_MARKET) {
+        rc = liq_forbid_key(r, map, "pool", "source market", "asset");
+        if (rc == LIQ_OK) {
+            rc = liq_forbid_key(r, map, "window", "source market",
+                                "window only with source pool_twap");
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_ref_asset(r, map, "asset", &o->asset);
+        }
+    } else {
+        const char *variant = o->source == LIQ_ORACLE_POOL_SPOT ? "source pool_spot"
+                                                                : "source pool_twap";
+        rc = liq_forbid_key(r, map, "asset", variant, "pool");
+        if (rc == LIQ_OK && o->source == LIQ_ORACLE_POOL_SPOT) {
+            rc = liq_forbid_key(r, map, "window", variant, "window only with source pool_twap");
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_ref_pool(r, map, "pool", &o->pool);
+        }
+    }
+    const double round_seconds = r->sc->round_seconds;
+    if (rc == LIQ_OK) {
+        rc = liq_yget_duration(&r->doc, map, "heartbeat", round_seconds, 1, false, 1,
+                               &o->heartbeat);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "deviation", &deviation, false, 0.0, &o->deviation);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_duration(&r->doc, map, "latency", round_seconds, 0, false, 0, &o->latency);
+    }
+    if (rc == LIQ_OK && o->source == LIQ_ORACLE_POOL_TWAP) {
+        rc = liq_yget_duration(&r->doc, map, "window", round_seconds, 1, true, 1, &o->window);
+    }
+    return rc;
+}
+
+/* The asset an oracle prices: its market asset, or its pool's token0 (a pool
+ * price is y/x, units of token1 per token0). */
+static int32_t liq_oracle_priced_asset(const liq_scenario_t *sc, const liq_oracle_config_t *o)
+{
+    return o->source == LIQ_ORACLE_MARKET ? o->asset : sc->pools[o->pool].token0;
+}
+
+static int liq_check_oracle_prices(liq_reader_t *r, const yaml_node_t *map, const char *key,
+                                   int32_t oracle, int32_t asset)
+{
+    const liq_scenario_t *sc = r->sc;
+    const int32_t priced = liq_oracle_priced_asset(sc, &sc->oracles[oracle]);
+    if (priced == asset) {
+        return LIQ_OK;
+    }
+    const char *want = sc->assets[asset].name;
+    const size_t saved = liq_ypath_push_key(&r->doc, key);
+    const int rc = liq_ydoc_error(
+        &r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, key),
+        "oracle '%s' prices %s, not %s; expected an oracle of %s (source market with asset %s, "
+        "or a pool source whose token0 is %s)",
+        sc->oracles[oracle].name, sc->assets[priced].name, want, want, want, want);
+    liq_ypath_pop(&r->doc, saved);
+    return rc;
+}
+
+/* ------------------------------------------------------------ protocols */
+
+static int liq_read_market(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p,
+                           size_t m)
+{
+    static const char *const keys[] = {"asset",
+                                       "oracle",
+                                       "route",
+                                       "liquidation_threshold",
+                                       "liquidation_bonus",
+                                       "close_factor",
+                                       "full_close_health",
+                                       NULL};
+    static const liq_yrange_t open_unit = {0.0, 1.0, true, false, false, "a number in (0, 1]"};
+    static const liq_yrange_t unit = {0.0, 1.0, false, false, false, "a number in [0, 1]"};
+    const liq_scenario_t *sc = r->sc;
+    liq_market_config_t *mk = &p->markets[m];
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_ref_asset(r, map, "asset", &mk->asset);
+    }
+    const yaml_node_t *asset_node = liq_ymap_get(&r->doc, map, "asset");
+    if (rc == LIQ_OK && mk->asset == p->debt_asset) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "asset");
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
+                            "'%s' is the protocol's debt asset; expected a collateral asset "
+                            "other than %s",
+                            sc->assets[mk->asset].name, sc->assets[mk->asset].name);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    for (size_t k = 0; rc == LIQ_OK && k < m; k++) {
+        if (p->markets[k].asset == mk->asset) {
+            const size_t saved = liq_ypath_push_key(&r->doc, "asset");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
+                                "'%s' is already the asset of markets[%zu]; expected each "
+                                "collateral asset once per protocol",
+                                sc->assets[mk->asset].name, k);
+            liq_ypath_pop(&r->doc, saved);
+        }
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_oracle(r, map, "oracle", &mk->oracle);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_check_oracle_prices(r, map, "oracle", mk->oracle, mk->asset);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_pool(r, map, "route", &mk->route);
+    }
+    if (rc == LIQ_OK) {
+        const liq_pool_config_t *pool = &sc->pools[mk->route];
+        const bool direct = pool->token0 == mk->asset && pool->token1 == p->debt_asset;
+        const bool reverse = pool->token1 == mk->asset && pool->token0 == p->debt_asset;
+        if (!direct && !reverse) {
+            const size_t saved = liq_ypath_push_key(&r->doc, "route");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "route"),
+                                "pool '%s' trades %s and %s; expected a pool trading %s and %s "
+                                "(the market's collateral and the protocol's debt asset)",
+                                pool->name, sc->assets[pool->token0].name,
+                                sc->assets[pool->token1].name, sc->assets[mk->asset].name,
+                                sc->assets[p->debt_asset].name);
+            liq_ypath_pop(&r->doc, saved);
+        }
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "liquidation_threshold", &open_unit, true, 0.0,
+                             &mk->liquidation_threshold);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "liquidation_bonus", &unit, true, 0.0,
+                             &mk->liquidation_bonus);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "close_factor", &open_unit, false,
+                             LIQ_DEFAULT_CLOSE_FACTOR, &mk->close_factor);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "full_close_health", &unit, false,
+                             LIQ_DEFAULT_FULL_CLOSE_HEALTH, &mk->full_close_health);
+    }
+    return rc;
+}
+
+static int liq_read_keepers(liq_reader_t *r, const yaml_node_t *keepers,
+                            liq_protocol_config_t *p)
+{
+    static const char *const keys[] = {"gas_cost", "min_profit", "max_liquidations", NULL};
+    static const liq_yrange_t cost = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
+    static const liq_yrange_t any = {-INFINITY, INFINITY, false, false, false, "a finite number"};
+    int rc = liq_ymap_check(&r->doc, keepers, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, keepers, "gas_cost", &cost, false, 0.0, &p->gas_cost);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, keepers, "min_profit", &any, false, 0.0, &p->min_profit);
+    }
+    const yaml_node_t *max = liq_ymap_get(&r->doc, keepers, "max_liquidations");
+    if (rc == LIQ_OK && max != NULL && max->type == YAML_SCALAR_NODE &&
+        strcmp(liq_yscalar(max), "unlimited") == 0) {
+        return LIQ_OK; /* p->max_liquidations already holds the unlimited default */
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_int(&r->doc, keepers, "max_liquidations", 1, INT64_MAX,
+                          "an integer >= 1 or unlimited", false, INT64_MAX, &p->max_liquidations);
+    }
+    return rc;
+}
+
+static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
+{
+    static const char *const keys[] = {"name",           "kind",    "debt_asset", "debt_oracle",
+                                       "insurance_fund", "keepers", "markets",    NULL};
+    static const char *const kinds[] = {"lending", NULL};
+    static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
+    liq_protocol_config_t *p = &r->sc->protocols[i];
+    p->max_liquidations = INT64_MAX;
+    int kind = 0;
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_read_name(r, map, "protocols", r->sc->protocols, sizeof(*p), i, &p->name);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_enum(&r->doc, map, "kind", kinds, "protocol kind", false,
+                           LIQ_PROTOCOL_LENDING, &kind);
+        p->kind = (liq_protocol_kind_t)kind;
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_asset(r, map, "debt_asset", &p->debt_asset);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_oracle(r, map, "debt_oracle", &p->debt_oracle);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_check_oracle_prices(r, map, "debt_oracle", p->debt_oracle, p->debt_asset);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "insurance_fund", &fund, false, 0.0,
+                             &p->insurance_fund);
+    }
+    const yaml_node_t *keepers = liq_ymap_get(&r->doc, map, "keepers");
+    if (rc == LIQ_OK && keepers != NULL) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "keepers");
+        rc = liq_read_keepers(r, keepers, p);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    yaml_node_item_t *items = NULL;
+    size_t n = 0;
+    if (rc == LIQ_OK) {
+        rc = liq_yget_seq(&r->doc, map, "markets", true, true, "markets", &items, &n);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_alloc_array(r, (void **)&p->markets, n, sizeof(*p->markets));
+    }
+    if (rc == LIQ_OK) {
+        p->n_markets = n;
+    }
+    for (size_t m = 0; rc == LIQ_OK && m < n; m++) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "markets");
+        liq_ypath_push_index(&r->doc, m);
+        rc = liq_read_market(r, liq_ydoc_node(&r->doc, items[m]), p, m);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------- accounts */
+
+static int liq_read_size(liq_reader_t *r, const yaml_node_t *map, liq_account_generator_t *g)
+{
+    static const char *const all_keys[] = {"distribution", "alpha", "min",  "max",
+                                           "median",       "sigma", NULL};
+    static const char *const pareto_keys[] = {"distribution", "alpha", "min", "max", NULL};
+    static const char *const lognormal_keys[] = {"distribution", "median", "sigma", "max", NULL};
+    static const char *const dists[] = {"pareto", "lognormal", NULL};
+    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false,
+                                          "a finite number > 0"};
+    static const liq_yrange_t sigma = {0.0, INFINITY, false, false, false,
+                                       "a finite number >= 0"};
+    static const liq_yrange_t cap = {0.0, INFINITY, true, false, true, "a number > 0 or inf"};
+    int dist = 0;
+    int rc = liq_ymap_check(&r->doc, map, all_keys);
+    if (rc == LIQ_OK) {
+        rc = liq_yget_enum(&r->doc, map, "distribution", dists, "size distribution", true, 0,
+                           &dist);
+        g->size_dist = (liq_size_dist_t)dist;
+    }
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    if (g->size_dist == LIQ_SIZE_PARETO) {
+        rc = liq_ymap_check(&r->doc, map, pareto_keys);
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, map, "alpha", &positive, true, 0.0, &g->size_a);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, map, "min", &positive, true, 0.0, &g->size_b);
+        }
+    } else {
+        rc = liq_ymap_check(&r->doc, map, lognormal_keys);
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, map, "median", &positive, true, 0.0, &g->size_a);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, map, "sigma", &sigma, true, 0.0, &g->size_b);
+        }
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "max", &cap, false, INFINITY, &g->size_max);
+    }
+    if (rc == LIQ_OK && g->size_dist == LIQ_SIZE_PARETO && g->size_max < g->size_b) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "max");
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "max"),
+                            "value %.17g is below min %.17g; expected max >= min", g->size_max,
+                            g->size_b);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
+static int liq_read_health(liq_reader_t *r, const yaml_node_t *map, liq_account_generator_t *g)
+{
+    static const char *const all_keys[] = {"distribution", "min", "max", "median", "sigma", NULL};
+    static const char *const uniform_keys[] = {"distribution", "min", "max", NULL};
+    static const char *const lognormal_keys[] = {"distribution", "median", "sigma", NULL};
+    static const char *const dists[] = {"uniform", "lognormal", NULL};
+    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false,
+                                          "a finite number > 0"};
+    static const liq_yrange_t sigma = {0.0, INFINITY, false, false, false,
+                                       "a finite number >= 0"};
+    int dist = 0;
+    int rc = liq_ymap_check(&r->doc, map, all_keys);
+    if (rc == LIQ_OK) {
+        rc = liq_yget_enum(&r->doc, map, "distribution", dists, "health distribution", true, 0,
+                           &dist);
+        g->health_dist = (liq_health_dist_t)dist;
+    }
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    if (g->health_dist == LIQ_HEALTH_UNIFORM) {
+        rc = liq_ymap_check(&r->doc, map, uniform_keys);
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, map, "min", &positive, true, 0.0, &g->health_a);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, map, "max", &positive, true, 0.0, &g->health_b);
+        }
+        if (rc == LIQ_OK && g->health_b < g->health_a) {
+            const size_t saved = liq_ypath_push_key(&r->doc, "max");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "max"),
+                                "value %.17g is below min %.17g; expected max >= min",
+                                g->health_b, g->health_a);
+            liq_ypath_pop(&r->doc, saved);
+        }
+    } else {
+        rc = liq_ymap_check(&r->doc, map, lognormal_keys);
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, map, "median", &positive, true, 0.0, &g->health_a);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, map, "sigma", &sigma, true, 0.0, &g->health_b);
+        }
+    }
+    return rc;
+}
+
+static int liq_read_generator(liq_reader_t *r, const yaml_node_t *map, size_t item)
+{
+    static const char *const keys[] = {"protocol", "market", "count", "size", "health", NULL};
+    const liq_scenario_t *sc = r->sc;
+    liq_account_generator_t *g = &r->sc->generators[r->sc->n_generators];
+    g->stream = (uint64_t)item;
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_ref_protocol(r, map, "protocol", &g->protocol);
+    }
+    const char *market = NULL;
+    if (rc == LIQ_OK) {
+        rc = liq_yget_string(&r->doc, map, "market", true, NULL, &market);
+    }
+    if (rc == LIQ_OK) {
+        /* A market is named by its collateral asset: unique per protocol. */
+        const liq_protocol_config_t *p = &sc->protocols[g->protocol];
+        g->market = -1;
+        for (size_t m = 0; m < p->n_markets; m++) {
+            if (strcmp(sc->assets[p->markets[m].asset].name, market) == 0) {
+                g->market = (int32_t)m;
+            }
+        }
+        if (g->market < 0) {
+            char list[LIQ_NAME_LIST_MAX];
+            size_t used = 0;
+            list[0] = '\0';
+            for (size_t m = 0; m < p->n_markets && used < sizeof(list); m++) {
+                const int k = snprintf(list + used, sizeof(list) - used, "%s%s",
+                                       m == 0 ? "" : ", ", sc->assets[p->markets[m].asset].name);
+                used += k > 0 ? (size_t)k : 0;
+            }
+            const size_t saved = liq_ypath_push_key(&r->doc, "market");
+            rc = liq_ydoc_error(&r->doc, LIQ_EREF, liq_ymap_get(&r->doc, map, "market"),
+                                "protocol '%s' has no market for asset '%s'; its markets: %s",
+                                p->name, market, list);
+            liq_ypath_pop(&r->doc, saved);
+        }
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_int(&r->doc, map, "count", 0, INT64_MAX, "an integer >= 0", true, 0,
+                          &g->count);
+    }
+    yaml_node_t *node = NULL;
+    if (rc == LIQ_OK) {
+        rc = liq_ymap_require(&r->doc, map, "size", &node);
+    }
+    if (rc == LIQ_OK) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "size");
+        rc = liq_read_size(r, node, g);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ymap_require(&r->doc, map, "health", &node);
+    }
+    if (rc == LIQ_OK) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "health");
+        rc = liq_read_health(r, node, g);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    if (rc == LIQ_OK) {
+        r->sc->n_generators++;
+    }
+    return rc;
+}
+
+static bool liq_has_suffix(const char *s, const char *suffix)
+{
+    const size_t n = strlen(s);
+    const size_t k = strlen(suffix);
+    return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+static int liq_read_positions(liq_reader_t *r, const yaml_node_t *map)
+{
+    static const char *const keys[] = {"file", "format", NULL};
+    static const char *const formats[] = {"csv", "hdf5", NULL};
+    liq_positions_source_t *src = &r->sc->positions[r->sc->n_positions];
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_read_file_key(r, map, &src->path);
+    }
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    r->sc->n_positions++; /* the path is owned from here on */
+    int format = -1;
+    rc = liq_yget_enum(&r->doc, map, "format", formats, "positions format", false, -1, &format);
+    if (rc == LIQ_OK && format < 0) {
+        if (liq_has_suffix(src->path, ".csv")) {
+            format = LIQ_POSITIONS_CSV;
+        } else if (liq_has_suffix(src->path, ".h5") || liq_has_suffix(src->path, ".hdf5")) {
+            format = LIQ_POSITIONS_HDF5;
+        } else {
+            const size_t saved = liq_ypath_push_key(&r->doc, "file");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "file"),
+                                "cannot tell the format of '%s' from its extension; expected a "
+                                "name ending in .csv, .h5 or .hdf5, or the key format: csv|hdf5",
+                                src->path);
+            liq_ypath_pop(&r->doc, saved);
+        }
+    }
+    src->format = (liq_positions_format_t)format;
+    /* Positions are read later (liq_positions_load); an unreadable file is
+     * still reported here, against the line that names it. */
+    if (rc == LIQ_OK && access(src->path, R_OK) != 0) {
+        rc = liq_file_error(r, map, src->path, errno);
+    }
+    return rc;
+}
+
+static int liq_read_accounts(liq_reader_t *r, const yaml_node_t *root)
+{
+    yaml_node_item_t *items = NULL;
+    size_t n = 0;
+    int rc = liq_yget_seq(&r->doc, root, "accounts", false, false, "account sources", &items, &n);
+    size_t n_files = 0;
+    for (size_t i = 0; rc == LIQ_OK && i < n; i++) {
+        const yaml_node_t *item = liq_ydoc_node(&r->doc, items[i]);
+        n_files += liq_ymap_get(&r->doc, item, "file") != NULL ? 1 : 0;
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_alloc_array(r, (void **)&r->sc->generators, n - n_files,
+                             sizeof(*r->sc->generators));
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_alloc_array(r, (void **)&r->sc->positions, n_files, sizeof(*r->sc->positions));
+    }
+    for (size_t i = 0; rc == LIQ_OK && i < n; i++) {
+        const yaml_node_t *item = liq_ydoc_node(&r->doc, items[i]);
+        const size_t saved = liq_ypath_push_key(&r->doc, "accounts");
+        liq_ypath_push_index(&r->doc, i);
+        if (liq_ymap_get(&r->doc, item, "file") != NULL) {
+            rc = liq_read_positions(r, item);
+        } else {
+            rc = liq_read_generator(r, item, i);
+        }
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
+/* --------------------------------------------------------------- shocks */
+
+/* A new zeroed shock at the end of the list (path items add several). */
+static int liq_push_shock(liq_reader_t *r, liq_shock_t **out)
+{
+    liq_scenario_t *sc = r->sc;
+    if (sc->n_shocks == r->shock_capacity) {
+        const size_t capacity = r->shock_capacity > 0 ? 2 * r->shock_capacity : 8;
+        liq_shock_t *grown = realloc(sc->shocks, capacity * sizeof(*grown));
+        if (grown == NULL) {
+            return liq_nomem(r);
+        }
+        sc->shocks = grown;
+        r->shock_capacity = capacity;
+    }
+    *out = &sc->shocks[sc->n_shocks++];
+    memset(*out, 0, sizeof(**out));
+    (*out)->asset = -1;
+    return LIQ_OK;
+}
+
+static int liq_read_step(liq_reader_t *r, const yaml_node_t *map, liq_shock_t *s, size_t k)
+{
+    static const char *const keys[] = {"round", "return", "log_return", NULL};
+    static const liq_yrange_t simple = {-1.0, INFINITY, true, false, false,
+                                        "a finite number > -1"};
+    static const liq_yrange_t any = {-INFINITY, INFINITY, false, false, false, "a finite number"};
+    char expected[96];
+    snprintf(expected, sizeof(expected), "an integer in [1, %lld] (rounds)",
+             (long long)r->sc->rounds);
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_yget_int(&r->doc, map, "round", 1, r->sc->rounds, expected, true, 0,
+                          &s->round[k]);
+    }
+    if (rc == LIQ_OK && k > 0 && s->round[k] <= s->round[k - 1]) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "round");
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "round"),
+                            "round %lld is not after round %lld of steps[%zu]; expected rounds "
+                            "in strictly increasing order",
+                            (long long)s->round[k], (long long)s->round[k - 1], k - 1);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    const bool has_simple = liq_ymap_get(&r->doc, map, "return") != NULL;
+    const bool has_log = liq_ymap_get(&r->doc, map, "log_return") != NULL;
+    if (has_simple == has_log) {
+        return liq_ydoc_error(&r->doc, LIQ_EKEY, map,
+                              has_simple ? "both 'return' and 'log_return' given; expected "
+                                           "exactly one"
+                                         : "missing key 'return' or 'log_return'");
+    }
+    if (has_log) {
+        return liq_yget_double(&r->doc, map, "log_return", &any, true, 0.0, &s->log_return[k]);
+    }
+    double simple_return = 0.0;
+    rc = liq_yget_double(&r->doc, map, "return", &simple, true, 0.0, &simple_return);
+    /* log1p keeps full precision for the small returns typical of a round. */
+    s->log_return[k] = log1p(simple_return);
+    return rc;
+}
+
+static int liq_read_schedule(liq_reader_t *r, const yaml_node_t *map, size_t item)
+{
+    static const char *const keys[] = {"type", "asset", "steps", NULL};
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    liq_shock_t *s = NULL;
+    if (rc == LIQ_OK) {
+        rc = liq_push_shock(r, &s);
+    }
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    s->kind = LIQ_SHOCK_SCHEDULE;
+    s->stream = (uint64_t)item;
+    rc = liq_ref_asset(r, map, "asset", &s->asset);
+    yaml_node_item_t *items = NULL;
+    size_t n = 0;
+    if (rc == LIQ_OK) {
+        rc = liq_yget_seq(&r->doc, map, "steps", true, true, "steps", &items, &n);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_alloc_array(r, (void **)&s->round, n, sizeof(*s->round));
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_alloc_array(r, (void **)&s->log_return, n, sizeof(*s->log_return));
+    }
+    if (rc == LIQ_OK) {
+        s->n_steps = n;
+    }
+    for (size_t k = 0; rc == LIQ_OK && k < n; k++) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "steps");
+        liq_ypath_push_index(&r->doc, k);
+        rc = liq_read_step(r, liq_ydoc_node(&r->doc, items[k]), s, k);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
+static int liq_read_gbm(liq_reader_t *r, const yaml_node_t *map, size_t item)
+{
+    static const char *const keys[] = {"type",      "asset",      "drift",    "volatility",
+                                       "jump_intensity", "jump_mean", "jump_stdev", "start",
+                                       "end",       NULL};
+    static const liq_yrange_t any = {-INFINITY, INFINITY, false, false, false, "a finite number"};
+    static const liq_yrange_t nonneg = {0.0, INFINITY, false, false, false,
+                                        "a finite number >= 0"};
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    liq_shock_t *s = NULL;
+    if (rc == LIQ_OK) {
+        rc = liq_push_shock(r, &s);
+    }
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    s->kind = LIQ_SHOCK_GBM;
+    s->stream = (uint64_t)item;
+    rc = liq_ref_asset(r, map, "asset", &s->asset);
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "drift", &any, false, 0.0, &s->drift);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "volatility", &nonneg, true, 0.0, &s->volatility);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "jump_intensity", &nonneg, false, 0.0,
+                             &s->jump_intensity);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "jump_mean", &any, false, 0.0, &s->jump_mean);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "jump_stdev", &nonneg, false, 0.0, &s->jump_stdev);
+    }
+    const int64_t rounds = r->sc->rounds;
+    const double round_seconds = r->sc->round_seconds;
+    if (rc == LIQ_OK) {
+        rc = liq_yget_duration(&r->doc, map, "start", round_seconds, 1, false, 1, &s->start);
+    }
+    if (rc == LIQ_OK && s->start > rounds) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "start");
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "start"),
+                            "round %lld is after the last round; expected a round in [1, %lld]",
+                            (long long)s->start, (long long)rounds);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_duration(&r->doc, map, "end", round_seconds, 1, false, rounds, &s->end);
+    }
+    if (rc == LIQ_OK && s->end < s->start) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "end");
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "end"),
+                            "round %lld is before start %lld; expected a round >= start",
+                            (long long)s->end, (long long)s->start);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    /* A process may be written to run "until the end" with a long end. */
+    if (s->end > rounds) {
+        s->end = rounds;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------- path CSV files */
+
+/* State of one path CSV parse, shared with libcsv's callbacks. */
+typedef struct {
+    liq_reader_t *r;
+    const char *path;      /* resolved path, for messages */
+    size_t line;           /* 1-based physical line being fed to libcsv */
+    size_t record;         /* records completed (0: in the header) */
+    size_t field;          /* 0-based field within the current record */
+    int rc;                /* first error; later callbacks do nothing */
+    bool done;             /* a row beyond `rounds` was seen: ignore the rest */
+    size_t n_cols;         /* header fields, "round" included */
+    size_t col_capacity;
+    int32_t *col_asset;    /* asset of each column; col_asset[0] unused */
+    size_t n_rows;         /* data rows kept (rounds 0..n_rows-1) */
+    size_t row_capacity;
+    double *prices;        /* n_rows x (n_cols - 1), row-major */
+    double *row;           /* the row being read, n_cols - 1 prices */
+} liq_path_csv_t;
+
+static int liq_csv_error(liq_path_csv_t *c, int code, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* "PATH:LINE:FIELD: KEY: message": for CSV the column is the 1-based field
+ * number, which is what a spreadsheet shows. */
+static int liq_csv_error(liq_path_csv_t *c, int code, const char *key, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    c->rc = liq_error_set(code, "%s:%zu:%zu: %s: %s", c->path, c->line, c->field + 1, key, what);
+    return c->rc;
+}
+
+static const char *liq_csv_key(const liq_path_csv_t *c)
+{
+    if (c->field == 0) {
+        return "round";
+    }
+    return c->r->sc->assets[c->col_asset[c->field]].name;
+}
+
+static void liq_csv_header_field(liq_path_csv_t *c, const char *text)
+{
+    const liq_scenario_t *sc = c->r->sc;
+    if (c->field == 0) {
+        if (strcmp(text, "round") != 0) {
+            liq_csv_error(c, LIQ_EINVAL, "header", "first column is '%s'; expected round", text);
+        }
+        return;
+    }
+    const int32_t asset = liq_scenario_asset_index(sc, text);
+    if (asset < 0) {
+        char list[LIQ_NAME_LIST_MAX];
+        liq_name_list(list, sizeof(list), sc->assets, sizeof(*sc->assets), sc->n_assets);
+        liq_csv_error(c, LIQ_EREF, "header", "no asset named '%s'; defined assets: %s", text,
+                      list);
+        return;
+    }
+    for (size_t k = 1; k < c->field; k++) {
+        if (c->col_asset[k] == asset) {
+            liq_csv_error(c, LIQ_EINVAL, "header",
+                          "column '%s' repeats column %zu; expected each asset once", text, k + 1);
+            return;
+        }
+    }
+    if (c->field >= c->col_capacity) {
+        const size_t capacity = c->col_capacity > 0 ? 2 * c->col_capacity : 8;
+        int32_t *grown = realloc(c->col_asset, capacity * sizeof(*grown));
+        if (grown == NULL) {
+            c->rc = liq_nomem(c->r);
+            return;
+        }
+        c->col_asset = grown;
+        c->col_capacity = capacity;
+    }
+    c->col_asset[c->field] = asset;
+}
+
+static void liq_csv_data_field(liq_path_csv_t *c, const char *text)
+{
+    if (c->field >= c->n_cols) {
+        liq_csv_error(c, LIQ_EINVAL, "row", "more fields than the header's %zu; expected one "
+                      "price per header column", c->n_cols);
+        return;
+    }
+    double v = 0.0;
+    bool is_nan = false;
+    const bool number = liq_yparse_double(text, &v, &is_nan);
+    if (c->field == 0) {
+        const double expected_round = (double)(c->record - 1);
+        if (!number || v != expected_round) {
+            liq_csv_error(c, LIQ_EINVAL, "round", "'%s' is not the next round; expected %zu "
+                          "(rounds run 0, 1, 2, ... one per row)", text, c->record - 1);
+            return;
+        }
+        if (v > (double)c->r->sc->rounds) {
+            c->done = true; /* rows beyond the run are not needed */
+        }
+        return;
+    }
+    const char *key = liq_csv_key(c);
+    if (is_nan || (number && isinf(v))) {
+        liq_csv_error(c, LIQ_EINVAL, key, "value %s is not finite; expected a finite price > 0",
+                      text);
+    } else if (!number) {
+        liq_csv_error(c, LIQ_EINVAL, key, "'%s' is not a number; expected a finite price > 0",
+                      text);
+    } else if (!(v > 0.0)) {
+        liq_csv_error(c, LIQ_EINVAL, key, "value %s is %s; expected a finite price > 0", text,
+                      v < 0.0 ? "negative" : "zero");
+    } else {
+        c->row[c->field - 1] = v;
+    }
+}
+
+static void liq_csv_on_field(void *data, size_t len, void *ctx)
+{
+    liq_path_csv_t *c = ctx;
+    (void)len; /* CSV_APPEND_NULL terminates every field */
+    if (c->rc != LIQ_OK || c->done) {
+        return;
+    }
+    const char *text = data != NULL ? data : "";
+    if (c->record == 0) {
+        liq_csv_header_field(c, text);
+    } else {
+        liq_csv_data_field(c, text);
+    }
+    c->field++;
+}
+
+static void liq_csv_on_record(int terminator, void *ctx)
+{
+    liq_path_csv_t *c = ctx;
+    (void)terminator;
+    if (c->rc != LIQ_OK || c->done) {
+        return;
+    }
+    if (c->record == 0) {
+        c->n_cols = c->field;
+        if (c->n_cols < 2) {
+            c->field = 0;
+            liq_csv_error(c, LIQ_EINVAL, "header",
+                          "no asset columns; expected round,<asset>,<asset>...");
+            return;
+        }
+        c->row = calloc(c->n_cols - 1, sizeof(*c->row));
+        if (c->row == NULL) {
+            c->rc = liq_nomem(c->r);
+            return;
+        }
+    } else if (c->field != c->n_cols) {
+        liq_csv_error(c, LIQ_EINVAL, "row", "%zu fields; expected %zu as in the header",
+                      c->field, c->n_cols);
+        return;
+    } else {
+        const size_t width = c->n_cols - 1;
+        if (c->n_rows == c->row_capacity) {
+            const size_t capacity = c->row_capacity > 0 ? 2 * c->row_capacity : 64;
+            double *grown = realloc(c->prices, capacity * width * sizeof(*grown));
+            if (grown == NULL) {
+                c->rc = liq_nomem(c->r);
+                return;
+            }
+            c->prices = grown;
+            c->row_capacity = capacity;
+        }
+        memcpy(c->prices + c->n_rows * width, c->row, width * sizeof(*c->row));
+        c->n_rows++;
+    }
+    c->record++;
+    c->field = 0;
+}
+
+/* Reads a whole file into a NUL-terminated buffer. */
+static int liq_read_whole_file(const char *path, char **out, size_t *len, int *err)
+{
+    *out = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        *err = errno;
+        return LIQ_EIO;
+    }
+    size_t capacity = 4096;
+    char *buf = malloc(capacity);
+    int rc = buf != NULL ? LIQ_OK : LIQ_ENOMEM;
+    while (rc == LIQ_OK) {
+        if (*len + 1 >= capacity) {
+            char *grown = realloc(buf, 2 * capacity);
+            if (grown == NULL) {
+                rc = LIQ_ENOMEM;
+                break;
+            }
+            buf = grown;
+            capacity *= 2;
+        }
+        const size_t n = fread(buf + *len, 1, capacity - 1 - *len, f);
+        *len += n;
+        if (n == 0) {
+            if (ferror(f)) {
+                *err = errno != 0 ? errno : EIO;
+                rc = LIQ_EIO;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (rc != LIQ_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[*len] = '\0';
+    *out = buf;
+    return LIQ_OK;
+}
+
+/* Feeds the file to libcsv one physical line at a time, so that callbacks
+ * know the line they are on (libcsv itself counts no lines). */
+static void liq_csv_feed(struct csv_parser *parser, liq_path_csv_t *c, const char *text,
+                         size_t len)
+{
+    size_t start = 0;
+    c->line = 1;
+    while (start < len && c->rc == LIQ_OK && !c->done) {
+        const char *nl = memchr(text + start, '\n', len - start);
+        const size_t end = nl != NULL ? (size_t)(nl - text) + 1 : len;
+        if (csv_parse(parser, text + start, end - start, liq_csv_on_field, liq_csv_on_record, c) !=
+            end - start) {
+            if (c->rc == LIQ_OK) {
+                c->field = 0;
+                liq_csv_error(c, LIQ_EPARSE, "csv", "CSV syntax error: %s",
+                              csv_strerror(csv_error(parser)));
+            }
+            return;
+        }
+        start = end;
+        if (nl != NULL && start < len) {
+            c->line++;
+        }
+    }
+    if (c->rc == LIQ_OK && !c->done &&
+        csv_fini(parser, liq_csv_on_field, liq_csv_on_record, c) != 0 && c->rc == LIQ_OK) {
+        c->field = 0;
+        liq_csv_error(c, LIQ_EPARSE, "csv", "CSV syntax error: %s",
+                      csv_strerror(csv_error(parser)));
+    }
+}
+
+/* One PATH shock per asset column: log returns ln(P(t)/P(t-1)), t >= 1. */
+static int liq_path_shocks(liq_reader_t *r, const liq_path_csv_t *c, size_t item)
+{
+    const size_t width = c->n_cols - 1;
+    const size_t n_steps = c->n_rows - 1;
+    for (size_t col = 0; col < width; col++) {
+        liq_shock_t *s = NULL;
+        int rc = liq_push_shock(r, &s);
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+        s->kind = LIQ_SHOCK_PATH;
+        s->asset = c->col_asset[col + 1];
+        s->stream = (uint64_t)item;
+        rc = liq_dup(r, c->path, &s->path);
+        if (rc == LIQ_OK) {
+            rc = liq_alloc_array(r, (void **)&s->round, n_steps, sizeof(*s->round));
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_alloc_array(r, (void **)&s->log_return, n_steps, sizeof(*s->log_return));
+        }
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+        s->n_steps = n_steps;
+        for (size_t t = 1; t <= n_steps; t++) {
+            s->round[t - 1] = (int64_t)t;
+            s->log_return[t - 1] = log(c->prices[t * width + col] / c->prices[(t - 1) * width + col]);
+        }
+    }
+    return LIQ_OK;
+}
+
+static int liq_read_path(liq_reader_t *r, const yaml_node_t *map, size_t item)
+{
+    static const char *const keys[] = {"type", "file", NULL};
+    char *path = NULL;
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_read_file_key(r, map, &path);
+    }
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    int err = 0;
+    rc = liq_read_whole_file(path, &text, &len, &err);
+    if (rc == LIQ_ENOMEM) {
+        rc = liq_nomem(r);
+    } else if (rc != LIQ_OK) {
+        rc = liq_file_error(r, map, path, err);
+    }
+    liq_path_csv_t c = {.r = r, .path = path};
+    struct csv_parser parser;
+    bool parser_ready = false;
+    if (rc == LIQ_OK) {
+        if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+            rc = liq_nomem(r);
+        } else {
+            parser_ready = true;
+            liq_csv_feed(&parser, &c, text, len);
+            rc = c.rc;
+        }
+    }
+    if (rc == LIQ_OK && c.record == 0) {
+        c.line = 1;
+        c.field = 0;
+        rc = liq_csv_error(&c, LIQ_EINVAL, "header",
+                           "the file is empty; expected a header round,<asset>,<asset>...");
+    } else if (rc == LIQ_OK && c.n_rows == 0) {
+        c.field = 0;
+        rc = liq_csv_error(&c, LIQ_EINVAL, "round",
+                           "no data rows; expected a row for round 0, then 1, 2, ...");
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_path_shocks(r, &c, item);
+    }
+    if (parser_ready) {
+        csv_free(&parser);
+    }
+    free(c.col_asset);
+    free(c.prices);
+    free(c.row);
+    free(text);
+    free(path);
+    return rc;
+}
+
+static int liq_read_shocks(liq_reader_t *r, const yaml_node_t *root)
+{
+    static const char *const types[] = {"schedule", "path", "gbm", NULL};
+    yaml_node_item_t *items = NULL;
+    size_t n = 0;
+    int rc = liq_yget_seq(&r->doc, root, "shocks", false, false, "shocks", &items, &n);
+    for (size_t i = 0; rc == LIQ_OK && i < n; i++) {
+        const yaml_node_t *item = liq_ydoc_node(&r->doc, items[i]);
+        const size_t saved = liq_ypath_push_key(&r->doc, "shocks");
+        liq_ypath_push_index(&r->doc, i);
+        int type = 0;
+        if (item->type != YAML_MAPPING_NODE) {
+            static const char *const keys[] = {"type", NULL};
+            rc = liq_ymap_check(&r->doc, item, keys);
+            if (rc == LIQ_OK) {
+                rc = liq_ydoc_error(&r->doc, LIQ_EKEY, item, "missing key 'type'");
+            }
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_yget_enum(&r->doc, item, "type", types, "shock type", true, 0, &type);
+        }
+        if (rc == LIQ_OK) {
+            if (type == 0) {
+                rc = liq_read_schedule(r, item, i);
+            } else if (type == 1) {
+                rc = liq_read_path(r, item, i);
+            } else {
+                rc = liq_read_gbm(r, item, i);
+            }
+        }
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------- sections */
+
+/* Reads a list section into a zeroed array of n items of `size` bytes. */
+typedef int (*liq_item_reader_t)(liq_reader_t *r, const yaml_node_t *map, size_t i);
+
+static int liq_read_section(liq_reader_t *r, const yaml_node_t *root, const char *key,
+                            bool required, void **array, size_t *count, size_t size,
+                            liq_item_reader_t read_item)
+{
+    yaml_node_item_t *items = NULL;
+    size_t n = 0;
+    int rc = liq_yget_seq(&r->doc, root, key, required, required, key, &items, &n);
+    if (rc == LIQ_OK) {
+        rc = liq_alloc_array(r, array, n, size);
+    }
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    *count = n;
+    for (size_t i = 0; rc == LIQ_OK && i < n; i++) {
+        const size_t saved = liq_ypath_push_key(&r->doc, key);
+        liq_ypath_push_index(&r->doc, i);
+        rc = read_item(r, liq_ydoc_node(&r->doc, items[i]), i);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
+/* File name without directory and last extension: the default scenario name. */
+static char *liq_stem(const char *name)
+{
+    const char *base = strrchr(name, '/');
+    base = base != NULL ? base + 1 : name;
+    const char *dot = strrchr(base, '.');
+    const size_t len = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
+    return len > 0 ? strndup(base, len) : strdup("scenario");
+}
+
+static int liq_read_scenario(liq_reader_t *r, const char *stem)
+{
+    liq_scenario_t *sc = r->sc;
+    yaml_node_t *root = liq_ydoc_root(&r->doc);
+    if (root == NULL || liq_ynode_is_null(root)) {
+        return liq_ydoc_error(&r->doc, LIQ_EINVAL, root,
+                              "the document is empty; expected a mapping with at least the keys "
+                              "rounds and assets");
+    }
+    int rc = liq_ymap_check(&r->doc, root, liq_top_keys);
+    /* round_seconds first: every duration below is converted with it. */
+    if (rc == LIQ_OK) {
+        rc = liq_read_top(r, root, stem);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_section(r, root, "assets", true, (void **)&sc->assets, &sc->n_assets,
+                              sizeof(*sc->assets), liq_read_asset);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_section(r, root, "pools", false, (void **)&sc->pools, &sc->n_pools,
+                              sizeof(*sc->pools), liq_read_pool);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_section(r, root, "oracles", false, (void **)&sc->oracles, &sc->n_oracles,
+                              sizeof(*sc->oracles), liq_read_oracle);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_section(r, root, "protocols", false, (void **)&sc->protocols,
+                              &sc->n_protocols, sizeof(*sc->protocols), liq_read_protocol);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_accounts(r, root);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_shocks(r, root);
+    }
+    return rc;
+}
+
+int liq_scenario_parse(liq_scenario_t **out, const char *text, size_t len, const char *name,
+                       const char *base_dir)
+{
+    *out = NULL;
+    const char *file = name != NULL ? name : "<string>";
+    liq_reader_t r = {.base_dir = base_dir};
+    char *stem = NULL;
+    int rc = liq_ydoc_load(&r.doc, text, len, file);
+    if (rc == LIQ_OK) {
+        r.sc = calloc(1, sizeof(*r.sc));
+        stem = liq_stem(name != NULL ? name : "scenario");
+        if (r.sc == NULL || stem == NULL) {
+            rc = liq_nomem(&r);
+        }
+    }
+    if (rc == LIQ_OK && name != NULL) {
+        rc = liq_dup(&r, name, &r.sc->source_path);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_scenario(&r, stem);
+    }
+    free(stem);
+    liq_ydoc_destroy(&r.doc);
+    if (rc != LIQ_OK) {
+        liq_scenario_destroy(r.sc);
+        return rc;
+    }
+    *out = r.sc;
+    return LIQ_OK;
+}
+
+int liq_scenario_load(liq_scenario_t **out, const char *path)
+{
+    *out = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    int err = 0;
+    int rc = liq_read_whole_file(path, &text, &len, &err);
+    if (rc == LIQ_ENOMEM) {
+        return liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the file", path);
+    }
+    if (rc != LIQ_OK) {
+        return liq_error_set(LIQ_EIO, "%s: cannot read: %s", path, strerror(err));
+    }
+    /* Relative paths inside the file are relative to the file's directory. */
+    char *base_dir = NULL;
+    const char *slash = strrchr(path, '/');
+    if (slash != NULL) {
+        base_dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+        if (base_dir == NULL) {
+            free(text);
+            return liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the file", path);
+        }
+    }
+    rc = liq_scenario_parse(out, text, len, path, base_dir);
+    free(base_dir);
+    free(text);
+    return rc;
+}
