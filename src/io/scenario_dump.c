@@ -1,0 +1,306 @@
+/*
+ * Writes a resolved scenario back as YAML (liq_scenario_dump).
+ *
+ * The dump is the record of what was run: it is stored with every output
+ * file, so it must mean exactly the same thing when read again. Hence every
+ * default is written out, every duration is a count of rounds (no
+ * round_seconds conversion on re-reading), every name and path is a
+ * double-quoted string (a name such as "yes" or "1.5" would otherwise change
+ * type), and every number is printed with the fewest digits that strtod reads
+ * back to the same double (at most 17, the %.17g bound), so that parse ->
+ * dump -> parse is bit-identical.
+ *
+ * Path shocks are written as `type: path` with the resolved file rather than
+ * as inline returns: a path of 10^6 rounds would make the stored record tens
+ * of megabytes. Re-reading the dump therefore needs the same CSV file.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <assert.h>
+#include <stdbool.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "liqnet/error.h"
+#include "liqnet/scenario.h"
+
+/* Enough for "-1.2345678901234567e-308" and a terminator. */
+#define LIQ_NUMBER_MAX 32
+
+/* Shortest decimal form that reads back as exactly v; "inf" for infinity. */
+static const char *liq_fmt_double(char buf[LIQ_NUMBER_MAX], double v)
+{
+    if (isinf(v)) {
+        snprintf(buf, LIQ_NUMBER_MAX, "%s", v > 0.0 ? "inf" : "-inf");
+        return buf;
+    }
+    /* Whole numbers below 2^53 as integers: "60000", not "6e+04". */
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        snprintf(buf, LIQ_NUMBER_MAX, "%.0f", v);
+        return buf;
+    }
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(buf, LIQ_NUMBER_MAX, "%.*g", precision, v);
+        if (strtod(buf, NULL) == v) {
+            break;
+        }
+    }
+    return buf;
+}
+
+/* A YAML double-quoted scalar: backslash and quote escaped, control bytes as
+ * \xHH; UTF-8 passes through unchanged. */
+static void liq_put_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const char *p = s; *p != '\0'; p++) {
+        const unsigned char c = (unsigned char)*p;
+        if (c == '"' || c == '\\') {
+            fputc('\\', f);
+            fputc(c, f);
+        } else if (c < 0x20 || c == 0x7f) {
+            fprintf(f, "\\x%02x", (int)c);
+        } else {
+            fputc(c, f);
+        }
+    }
+    fputc('"', f);
+}
+
+/* "key: value" lines at a given indentation. */
+static void liq_put_number(FILE *f, const char *indent, const char *key, double v)
+{
+    char buf[LIQ_NUMBER_MAX];
+    fprintf(f, "%s%s: %s\n", indent, key, liq_fmt_double(buf, v));
+}
+
+static void liq_put_int(FILE *f, const char *indent, const char *key, int64_t v)
+{
+    fprintf(f, "%s%s: %" PRId64 "\n", indent, key, v);
+}
+
+static void liq_put_name(FILE *f, const char *indent, const char *key, const char *name)
+{
+    fprintf(f, "%s%s: ", indent, key);
+    liq_put_string(f, name);
+    fputc('\n', f);
+}
+
+static const char *liq_asset_name(const liq_scenario_t *sc, int32_t i)
+{
+    assert(i >= 0 && (size_t)i < sc->n_assets);
+    return sc->assets[i].name;
+}
+
+static void liq_dump_assets(FILE *f, const liq_scenario_t *sc)
+{
+    fprintf(f, "assets:%s\n", sc->n_assets == 0 ? " []" : "");
+    for (size_t i = 0; i < sc->n_assets; i++) {
+        const liq_asset_config_t *a = &sc->assets[i];
+        liq_put_name(f, "  - ", "name", a->name);
+        liq_put_number(f, "    ", "price", a->price);
+        liq_put_number(f, "    ", "market_depth", a->market_depth);
+        liq_put_number(f, "    ", "market_resilience", a->market_resilience);
+    }
+}
+
+static void liq_dump_pools(FILE *f, const liq_scenario_t *sc)
+{
+    fprintf(f, "pools:%s\n", sc->n_pools == 0 ? " []" : "");
+    for (size_t i = 0; i < sc->n_pools; i++) {
+        const liq_pool_config_t *p = &sc->pools[i];
+        liq_put_name(f, "  - ", "name", p->name);
+        fprintf(f, "    kind: constant_product\n");
+        liq_put_name(f, "    ", "token0", liq_asset_name(sc, p->token0));
+        liq_put_name(f, "    ", "token1", liq_asset_name(sc, p->token1));
+        liq_put_number(f, "    ", "reserve0", p->reserve0);
+        liq_put_number(f, "    ", "reserve1", p->reserve1);
+        liq_put_number(f, "    ", "fee", p->fee);
+        liq_put_number(f, "    ", "arbitrage", p->arbitrage);
+    }
+}
+
+static void liq_dump_oracles(FILE *f, const liq_scenario_t *sc)
+{
+    static const char *const sources[] = {"market", "pool_spot", "pool_twap"};
+    fprintf(f, "oracles:%s\n", sc->n_oracles == 0 ? " []" : "");
+    for (size_t i = 0; i < sc->n_oracles; i++) {
+        const liq_oracle_config_t *o = &sc->oracles[i];
+        liq_put_name(f, "  - ", "name", o->name);
+        fprintf(f, "    source: %s\n", sources[o->source]);
+        if (o->source == LIQ_ORACLE_MARKET) {
+            liq_put_name(f, "    ", "asset", liq_asset_name(sc, o->asset));
+        } else {
+            assert(o->pool >= 0 && (size_t)o->pool < sc->n_pools);
+            liq_put_name(f, "    ", "pool", sc->pools[o->pool].name);
+        }
+        liq_put_int(f, "    ", "heartbeat", o->heartbeat);
+        liq_put_number(f, "    ", "deviation", o->deviation);
+        liq_put_int(f, "    ", "latency", o->latency);
+        if (o->source == LIQ_ORACLE_POOL_TWAP) {
+            liq_put_int(f, "    ", "window", o->window);
+        }
+    }
+}
+
+static void liq_dump_protocols(FILE *f, const liq_scenario_t *sc)
+{
+    fprintf(f, "protocols:%s\n", sc->n_protocols == 0 ? " []" : "");
+    for (size_t i = 0; i < sc->n_protocols; i++) {
+        const liq_protocol_config_t *p = &sc->protocols[i];
+        liq_put_name(f, "  - ", "name", p->name);
+        fprintf(f, "    kind: lending\n");
+        liq_put_name(f, "    ", "debt_asset", liq_asset_name(sc, p->debt_asset));
+        assert(p->debt_oracle >= 0 && (size_t)p->debt_oracle < sc->n_oracles);
+        liq_put_name(f, "    ", "debt_oracle", sc->oracles[p->debt_oracle].name);
+        liq_put_number(f, "    ", "insurance_fund", p->insurance_fund);
+        fprintf(f, "    keepers:\n");
+        liq_put_number(f, "      ", "gas_cost", p->gas_cost);
+        liq_put_number(f, "      ", "min_profit", p->min_profit);
+        if (p->max_liquidations == INT64_MAX) {
+            fprintf(f, "      max_liquidations: unlimited\n");
+        } else {
+            liq_put_int(f, "      ", "max_liquidations", p->max_liquidations);
+        }
+        fprintf(f, "    markets:%s\n", p->n_markets == 0 ? " []" : "");
+        for (size_t m = 0; m < p->n_markets; m++) {
+            const liq_market_config_t *mk = &p->markets[m];
+            assert(mk->oracle >= 0 && (size_t)mk->oracle < sc->n_oracles);
+            assert(mk->route >= 0 && (size_t)mk->route < sc->n_pools);
+            liq_put_name(f, "      - ", "asset", liq_asset_name(sc, mk->asset));
+            liq_put_name(f, "        ", "oracle", sc->oracles[mk->oracle].name);
+            liq_put_name(f, "        ", "route", sc->pools[mk->route].name);
+            liq_put_number(f, "        ", "liquidation_threshold", mk->liquidation_threshold);
+            liq_put_number(f, "        ", "liquidation_bonus", mk->liquidation_bonus);
+            liq_put_number(f, "        ", "close_factor", mk->close_factor);
+            liq_put_number(f, "        ", "full_close_health", mk->full_close_health);
+        }
+    }
+}
+
+static void liq_dump_generator(FILE *f, const liq_scenario_t *sc,
+                               const liq_account_generator_t *g)
+{
+    char a[LIQ_NUMBER_MAX];
+    char b[LIQ_NUMBER_MAX];
+    char c[LIQ_NUMBER_MAX];
+    assert(g->protocol >= 0 && (size_t)g->protocol < sc->n_protocols);
+    const liq_protocol_config_t *p = &sc->protocols[g->protocol];
+    assert(g->market >= 0 && (size_t)g->market < p->n_markets);
+    liq_put_name(f, "  - ", "protocol", p->name);
+    liq_put_name(f, "    ", "market", liq_asset_name(sc, p->markets[g->market].asset));
+    liq_put_int(f, "    ", "count", g->count);
+    liq_fmt_double(a, g->size_a);
+    liq_fmt_double(b, g->size_b);
+    liq_fmt_double(c, g->size_max);
+    if (g->size_dist == LIQ_SIZE_PARETO) {
+        fprintf(f, "    size: {distribution: pareto, alpha: %s, min: %s, max: %s}\n", a, b, c);
+    } else {
+        fprintf(f, "    size: {distribution: lognormal, median: %s, sigma: %s, max: %s}\n", a, b,
+                c);
+    }
+    liq_fmt_double(a, g->health_a);
+    liq_fmt_double(b, g->health_b);
+    if (g->health_dist == LIQ_HEALTH_UNIFORM) {
+        fprintf(f, "    health: {distribution: uniform, min: %s, max: %s}\n", a, b);
+    } else {
+        fprintf(f, "    health: {distribution: lognormal, median: %s, sigma: %s}\n", a, b);
+    }
+}
+
+/* Generators and files share one list; a generator's stream is its position
+ * in that list, so the positions sources fill the remaining places in order. */
+static void liq_dump_accounts(FILE *f, const liq_scenario_t *sc)
+{
+    const size_t total = sc->n_generators + sc->n_positions;
+    fprintf(f, "accounts:%s\n", total == 0 ? " []" : "");
+    size_t g = 0;
+    size_t p = 0;
+    for (size_t item = 0; item < total; item++) {
+        const bool generator_here =
+            g < sc->n_generators && (sc->generators[g].stream == item || p == sc->n_positions);
+        if (generator_here) {
+            liq_dump_generator(f, sc, &sc->generators[g++]);
+        } else {
+            const liq_positions_source_t *src = &sc->positions[p++];
+            liq_put_name(f, "  - ", "file", src->path);
+            fprintf(f, "    format: %s\n", src->format == LIQ_POSITIONS_CSV ? "csv" : "hdf5");
+        }
+    }
+}
+
+static void liq_dump_shocks(FILE *f, const liq_scenario_t *sc)
+{
+    fprintf(f, "shocks:%s\n", sc->n_shocks == 0 ? " []" : "");
+    for (size_t i = 0; i < sc->n_shocks; i++) {
+        const liq_shock_t *s = &sc->shocks[i];
+        char buf[LIQ_NUMBER_MAX];
+        switch (s->kind) {
+        case LIQ_SHOCK_SCHEDULE:
+            fprintf(f, "  - type: schedule\n");
+            liq_put_name(f, "    ", "asset", liq_asset_name(sc, s->asset));
+            fprintf(f, "    steps:%s\n", s->n_steps == 0 ? " []" : "");
+            for (size_t k = 0; k < s->n_steps; k++) {
+                fprintf(f, "      - {round: %" PRId64 ", log_return: %s}\n", s->round[k],
+                        liq_fmt_double(buf, s->log_return[k]));
+            }
+            break;
+        case LIQ_SHOCK_PATH:
+            /* One file item gave one shock per column, all with its stream. */
+            fprintf(f, "  - type: path\n");
+            liq_put_name(f, "    ", "file", s->path != NULL ? s->path : "");
+            while (i + 1 < sc->n_shocks && sc->shocks[i + 1].kind == LIQ_SHOCK_PATH &&
+                   sc->shocks[i + 1].stream == s->stream) {
+                i++;
+            }
+            break;
+        case LIQ_SHOCK_GBM:
+            fprintf(f, "  - type: gbm\n");
+            liq_put_name(f, "    ", "asset", liq_asset_name(sc, s->asset));
+            liq_put_number(f, "    ", "drift", s->drift);
+            liq_put_number(f, "    ", "volatility", s->volatility);
+            liq_put_number(f, "    ", "jump_intensity", s->jump_intensity);
+            liq_put_number(f, "    ", "jump_mean", s->jump_mean);
+            liq_put_number(f, "    ", "jump_stdev", s->jump_stdev);
+            liq_put_int(f, "    ", "start", s->start);
+            liq_put_int(f, "    ", "end", s->end);
+            break;
+        }
+    }
+}
+
+int liq_scenario_dump(char **out, const liq_scenario_t *scenario)
+{
+    assert(out != NULL && scenario != NULL);
+    *out = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory while writing the scenario");
+    }
+    const liq_scenario_t *sc = scenario;
+    fprintf(f, "# liqnet scenario, resolved: every default explicit, durations in rounds.\n");
+    liq_put_name(f, "", "name", sc->name != NULL ? sc->name : "scenario");
+    liq_put_int(f, "", "rounds", sc->rounds);
+    liq_put_number(f, "", "round_seconds", sc->round_seconds);
+    fprintf(f, "seed: %" PRIu64 "\n", sc->seed);
+    fprintf(f, "output:\n");
+    liq_put_int(f, "  ", "flush_every", sc->flush_every);
+    liq_dump_assets(f, sc);
+    liq_dump_pools(f, sc);
+    liq_dump_oracles(f, sc);
+    liq_dump_protocols(f, sc);
+    liq_dump_accounts(f, sc);
+    liq_dump_shocks(f, sc);
+    const bool failed = ferror(f) != 0;
+    if (fclose(f) != 0 || failed) {
+        free(text);
+        return liq_error_set(LIQ_ENOMEM, "out of memory while writing the scenario");
+    }
+    *out = text;
+    return LIQ_OK;
+}
