@@ -475,7 +475,11 @@ static int liq_ynode_int(liq_ydoc_t *d, const yaml_node_t *node, const char *exp
         *out = (int64_t)n;
         return LIQ_OK;
     }
-    if (isinf(v) || v != floor(v)) {
+    if (isinf(v)) {
+        return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is not finite; expected %s", excerpt,
+                              expected);
+    }
+    if (v != floor(v)) {
         return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is not %s; expected %s", excerpt,
                               not_integer, expected);
     }
@@ -591,7 +595,8 @@ static int liq_ynode_duration(liq_ydoc_t *d, const yaml_node_t *node, double rou
     const char *text = liq_yscalar(node);
     bool is_nan = false;
     double v = 0.0;
-    if (!liq_yscalar_is_quoted(node) && liq_yparse_double(text, &v, &is_nan)) {
+    const bool is_number = liq_yparse_double(text, &v, &is_nan);
+    if (!liq_yscalar_is_quoted(node) && (is_number || is_nan)) {
         /* A bare number is a count of rounds and must be whole. */
         int64_t rounds = 0;
         const int rc = liq_ynode_int(d, node, expected, "a whole number of rounds", &rounds);
