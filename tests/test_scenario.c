@@ -572,39 +572,38 @@ static void test_dump_quoting(void **state)
 /* ----------------------------------------------------------- bad input */
 
 /* A small valid scenario; the error tests change one line of it. */
-static const char base_yaml[] =
-    "rounds: 10\n"                          /*  1 */
-    "assets:\n"                             /*  2 */
-    "  - name: WETH\n"                      /*  3 */
-    "    price: 2000\n"                     /*  4 */
-    "  - name: USDC\n"                      /*  5 */
-    "    price: 1\n"                        /*  6 */
-    "  - name: DAI\n"                       /*  7 */
-    "    price: 1\n"                        /*  8 */
-    "pools:\n"                              /*  9 */
-    "  - name: WETH-USDC\n"                 /* 10 */
-    "    token0: WETH\n"                    /* 11 */
-    "    token1: USDC\n"                    /* 12 */
-    "    reserve0: 5000\n"                  /* 13 */
-    "    reserve1: 1.0e7\n"                 /* 14 */
-    "oracles:\n"                            /* 15 */
-    "  - name: ETH/USD\n"                   /* 16 */
-    "    source: market\n"                  /* 17 */
-    "    asset: WETH\n"                     /* 18 */
-    "    heartbeat: 1h\n"                   /* 19 */
-    "  - name: USD\n"                       /* 20 */
-    "    source: market\n"                  /* 21 */
-    "    asset: USDC\n"                     /* 22 */
-    "protocols:\n"                          /* 23 */
-    "  - name: AaveLike\n"                  /* 24 */
-    "    debt_asset: USDC\n"                /* 25 */
-    "    debt_oracle: USD\n"                /* 26 */
-    "    markets:\n"                        /* 27 */
-    "      - asset: WETH\n"                 /* 28 */
-    "        oracle: ETH/USD\n"             /* 29 */
-    "        route: WETH-USDC\n"            /* 30 */
-    "        liquidation_threshold: 0.83\n" /* 31 */
-    "        liquidation_bonus: 0.05\n";    /* 32 */
+static const char base_yaml[] = "rounds: 10\n"                          /*  1 */
+                                "assets:\n"                             /*  2 */
+                                "  - name: WETH\n"                      /*  3 */
+                                "    price: 2000\n"                     /*  4 */
+                                "  - name: USDC\n"                      /*  5 */
+                                "    price: 1\n"                        /*  6 */
+                                "  - name: DAI\n"                       /*  7 */
+                                "    price: 1\n"                        /*  8 */
+                                "pools:\n"                              /*  9 */
+                                "  - name: WETH-USDC\n"                 /* 10 */
+                                "    token0: WETH\n"                    /* 11 */
+                                "    token1: USDC\n"                    /* 12 */
+                                "    reserve0: 5000\n"                  /* 13 */
+                                "    reserve1: 1.0e7\n"                 /* 14 */
+                                "oracles:\n"                            /* 15 */
+                                "  - name: ETH/USD\n"                   /* 16 */
+                                "    source: market\n"                  /* 17 */
+                                "    asset: WETH\n"                     /* 18 */
+                                "    heartbeat: 1h\n"                   /* 19 */
+                                "  - name: USD\n"                       /* 20 */
+                                "    source: market\n"                  /* 21 */
+                                "    asset: USDC\n"                     /* 22 */
+                                "protocols:\n"                          /* 23 */
+                                "  - name: AaveLike\n"                  /* 24 */
+                                "    debt_asset: USDC\n"                /* 25 */
+                                "    debt_oracle: USD\n"                /* 26 */
+                                "    markets:\n"                        /* 27 */
+                                "      - asset: WETH\n"                 /* 28 */
+                                "        oracle: ETH/USD\n"             /* 29 */
+                                "        route: WETH-USDC\n"            /* 30 */
+                                "        liquidation_threshold: 0.83\n" /* 31 */
+                                "        liquidation_bonus: 0.05\n";    /* 32 */
 
 /* base_yaml with line `line` (1-based) replaced by `text` (which carries its
  * own newline; "" deletes the line), then `append` added at the end. */
@@ -810,11 +809,11 @@ static void test_schedule_errors(void **state)
 {
     (void)state;
     expect_edit_error(0, "",
-                      "shocks:\n"                          /* 33 */
-                      "  - type: schedule\n"               /* 34 */
-                      "    asset: WETH\n"                  /* 35 */
-                      "    steps:\n"                       /* 36 */
-                      "      - {round: 2, return: -1}\n",  /* 37 */
+                      "shocks:\n"                         /* 33 */
+                      "  - type: schedule\n"              /* 34 */
+                      "    asset: WETH\n"                 /* 35 */
+                      "    steps:\n"                      /* 36 */
+                      "      - {round: 2, return: -1}\n", /* 37 */
                       LIQ_EINVAL,
                       "demo.yaml:37:28: shocks[0].steps[0].return: value -1 is out of range; "
                       "expected a finite number > -1");
@@ -873,8 +872,7 @@ static void test_duration_errors(void **state)
 static void test_path_csv_errors(void **state)
 {
     (void)state;
-    expect_edit_error(0, "", "shocks:\n  - type: path\n    file: path_bad_price.csv\n",
-                      LIQ_EINVAL,
+    expect_edit_error(0, "", "shocks:\n  - type: path\n    file: path_bad_price.csv\n", LIQ_EINVAL,
                       DATA "/path_bad_price.csv:4:2: WETH: value -5 is negative; expected a "
                            "finite price > 0");
     expect_edit_error(0, "", "shocks:\n  - type: path\n    file: path_unknown_column.csv\n",

@@ -181,8 +181,7 @@ static void liq_dump_protocols(FILE *f, const liq_scenario_t *sc)
     }
 }
 
-static void liq_dump_generator(FILE *f, const liq_scenario_t *sc,
-                               const liq_account_generator_t *g)
+static void liq_dump_generator(FILE *f, const liq_scenario_t *sc, const liq_account_generator_t *g)
 {
     char a[LIQ_NUMBER_MAX];
     char b[LIQ_NUMBER_MAX];

@@ -106,9 +106,9 @@ int32_t liq_scenario_asset_index(const liq_scenario_t *scenario, const char *nam
 
 int32_t liq_scenario_pool_index(const liq_scenario_t *scenario, const char *name)
 {
-    return scenario == NULL ? -1
-                            : liq_find_name(scenario->pools, sizeof(*scenario->pools),
-                                            scenario->n_pools, name);
+    return scenario == NULL
+               ? -1
+               : liq_find_name(scenario->pools, sizeof(*scenario->pools), scenario->n_pools, name);
 }
 
 int32_t liq_scenario_oracle_index(const liq_scenario_t *scenario, const char *name)
@@ -215,8 +215,8 @@ static int liq_read_name(liq_reader_t *r, const yaml_node_t *map, const char *pl
 
 /* Resolves the name under `key` among n entities; LIQ_EREF lists them. */
 static int liq_read_ref(liq_reader_t *r, const yaml_node_t *map, const char *key,
-                        const char *singular, const char *plural, const void *base,
-                        size_t stride, size_t n, int32_t *out)
+                        const char *singular, const char *plural, const void *base, size_t stride,
+                        size_t n, int32_t *out)
 {
     const char *name = NULL;
     int rc = liq_yget_string(&r->doc, map, key, true, NULL, &name);
@@ -257,12 +257,11 @@ static int liq_ref_oracle(liq_reader_t *r, const yaml_node_t *map, const char *k
                         sc->n_oracles, out);
 }
 
-static int liq_ref_protocol(liq_reader_t *r, const yaml_node_t *map, const char *key,
-                            int32_t *out)
+static int liq_ref_protocol(liq_reader_t *r, const yaml_node_t *map, const char *key, int32_t *out)
 {
     const liq_scenario_t *sc = r->sc;
-    return liq_read_ref(r, map, key, "protocol", "protocols", sc->protocols,
-                        sizeof(*sc->protocols), sc->n_protocols, out);
+    return liq_read_ref(r, map, key, "protocol", "protocols", sc->protocols, sizeof(*sc->protocols),
+                        sc->n_protocols, out);
 }
 
 /* A key that the chosen variant does not take ("asset" of a pool oracle). */
@@ -342,15 +341,14 @@ static int liq_file_error(liq_reader_t *r, const yaml_node_t *map, const char *p
 
 /* ------------------------------------------------------------ top level */
 
-static const char *const liq_top_keys[] = {"name",      "rounds",  "round_seconds", "seed",
-                                           "output",    "assets",  "pools",         "oracles",
-                                           "protocols", "accounts", "shocks",       NULL};
+static const char *const liq_top_keys[] = {"name",      "rounds",   "round_seconds", "seed",
+                                           "output",    "assets",   "pools",         "oracles",
+                                           "protocols", "accounts", "shocks",        NULL};
 
 static int liq_read_top(liq_reader_t *r, const yaml_node_t *root, const char *stem)
 {
     liq_scenario_t *sc = r->sc;
-    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false,
-                                          "a finite number > 0"};
+    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false, "a finite number > 0"};
     const char *name = NULL;
     int rc = liq_yget_string(&r->doc, root, "name", false, stem, &name);
     if (rc == LIQ_OK) {
@@ -416,11 +414,10 @@ static int liq_read_asset(liq_reader_t *r, const yaml_node_t *map, size_t i)
 
 static int liq_read_pool(liq_reader_t *r, const yaml_node_t *map, size_t i)
 {
-    static const char *const keys[] = {"name",     "kind",     "token0", "token1",   "reserve0",
-                                       "reserve1", "fee",      "arbitrage", NULL};
+    static const char *const keys[] = {"name",     "kind", "token0",    "token1", "reserve0",
+                                       "reserve1", "fee",  "arbitrage", NULL};
     static const char *const kinds[] = {"constant_product", NULL};
-    static const liq_yrange_t reserve = {0.0, INFINITY, true, false, false,
-                                         "a finite number > 0"};
+    static const liq_yrange_t reserve = {0.0, INFINITY, true, false, false, "a finite number > 0"};
     static const liq_yrange_t fee = {0.0, 1.0, false, true, false, "a number in [0, 1)"};
     static const liq_yrange_t unit = {0.0, 1.0, false, false, false, "a number in [0, 1]"};
     liq_pool_config_t *p = &r->sc->pools[i];
@@ -466,11 +463,11 @@ static int liq_read_pool(liq_reader_t *r, const yaml_node_t *map, size_t i)
 
 static int liq_read_oracle(liq_reader_t *r, const yaml_node_t *map, size_t i)
 {
-    static const char *const keys[] = {"name",      "source",    "asset",   "pool",  "heartbeat",
-                                       "deviation", "latency",   "window",  NULL};
+    static const char *const keys[] = {"name",      "source",  "asset",  "pool", "heartbeat",
+                                       "deviation", "latency", "window", NULL};
     static const char *const sources[] = {"market", "pool_spot", "pool_twap", NULL};
-    static const liq_yrange_t deviation = {0.0, INFINITY, false, false, true,
-                                           "a number >= 0 or inf"};
+    static const liq_yrange_t deviation = {0.0,   INFINITY, false,
+                                           false, true,     "a number >= 0 or inf"};
     liq_oracle_config_t *o = &r->sc->oracles[i];
     o->asset = -1;
     o->pool = -1;
@@ -497,8 +494,8 @@ static int liq_read_oracle(liq_reader_t *r, const yaml_node_t *map, size_t i)
             rc = liq_ref_asset(r, map, "asset", &o->asset);
         }
     } else {
-        const char *variant = o->source == LIQ_ORACLE_POOL_SPOT ? "source pool_spot"
-                                                                : "source pool_twap";
+        const char *variant =
+            o->source == LIQ_ORACLE_POOL_SPOT ? "source pool_spot" : "source pool_twap";
         rc = liq_forbid_key(r, map, "asset", variant, "pool");
         if (rc == LIQ_OK && o->source == LIQ_ORACLE_POOL_SPOT) {
             rc = liq_forbid_key(r, map, "window", variant, "window only with source pool_twap");
@@ -509,8 +506,8 @@ static int liq_read_oracle(liq_reader_t *r, const yaml_node_t *map, size_t i)
     }
     const double round_seconds = r->sc->round_seconds;
     if (rc == LIQ_OK) {
-        rc = liq_yget_duration(&r->doc, map, "heartbeat", round_seconds, 1, false, 1,
-                               &o->heartbeat);
+        rc =
+            liq_yget_duration(&r->doc, map, "heartbeat", round_seconds, 1, false, 1, &o->heartbeat);
     }
     if (rc == LIQ_OK) {
         rc = liq_yget_double(&r->doc, map, "deviation", &deviation, false, 0.0, &o->deviation);
@@ -633,8 +630,7 @@ static int liq_read_market(liq_reader_t *r, const yaml_node_t *map, liq_protocol
     return rc;
 }
 
-static int liq_read_keepers(liq_reader_t *r, const yaml_node_t *keepers,
-                            liq_protocol_config_t *p)
+static int liq_read_keepers(liq_reader_t *r, const yaml_node_t *keepers, liq_protocol_config_t *p)
 {
     static const char *const keys[] = {"gas_cost", "min_profit", "max_liquidations", NULL};
     static const liq_yrange_t cost = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
@@ -686,8 +682,7 @@ static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
         rc = liq_check_oracle_prices(r, map, "debt_oracle", p->debt_oracle, p->debt_asset);
     }
     if (rc == LIQ_OK) {
-        rc = liq_yget_double(&r->doc, map, "insurance_fund", &fund, false, 0.0,
-                             &p->insurance_fund);
+        rc = liq_yget_double(&r->doc, map, "insurance_fund", &fund, false, 0.0, &p->insurance_fund);
     }
     const yaml_node_t *keepers = liq_ymap_get(&r->doc, map, "keepers");
     if (rc == LIQ_OK && keepers != NULL) {
@@ -719,21 +714,19 @@ static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
 
 static int liq_read_size(liq_reader_t *r, const yaml_node_t *map, liq_account_generator_t *g)
 {
-    static const char *const all_keys[] = {"distribution", "alpha", "min",  "max",
+    static const char *const all_keys[] = {"distribution", "alpha", "min", "max",
                                            "median",       "sigma", NULL};
     static const char *const pareto_keys[] = {"distribution", "alpha", "min", "max", NULL};
     static const char *const lognormal_keys[] = {"distribution", "median", "sigma", "max", NULL};
     static const char *const dists[] = {"pareto", "lognormal", NULL};
-    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false,
-                                          "a finite number > 0"};
-    static const liq_yrange_t sigma = {0.0, INFINITY, false, false, false,
-                                       "a finite number >= 0"};
+    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false, "a finite number > 0"};
+    static const liq_yrange_t sigma = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     static const liq_yrange_t cap = {0.0, INFINITY, true, false, true, "a number > 0 or inf"};
     int dist = 0;
     int rc = liq_ymap_check(&r->doc, map, all_keys);
     if (rc == LIQ_OK) {
-        rc = liq_yget_enum(&r->doc, map, "distribution", dists, "size distribution", true, 0,
-                           &dist);
+        rc =
+            liq_yget_enum(&r->doc, map, "distribution", dists, "size distribution", true, 0, &dist);
         g->size_dist = (liq_size_dist_t)dist;
     }
     if (rc != LIQ_OK) {
@@ -775,10 +768,8 @@ static int liq_read_health(liq_reader_t *r, const yaml_node_t *map, liq_account_
     static const char *const uniform_keys[] = {"distribution", "min", "max", NULL};
     static const char *const lognormal_keys[] = {"distribution", "median", "sigma", NULL};
     static const char *const dists[] = {"uniform", "lognormal", NULL};
-    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false,
-                                          "a finite number > 0"};
-    static const liq_yrange_t sigma = {0.0, INFINITY, false, false, false,
-                                       "a finite number >= 0"};
+    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false, "a finite number > 0"};
+    static const liq_yrange_t sigma = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     int dist = 0;
     int rc = liq_ymap_check(&r->doc, map, all_keys);
     if (rc == LIQ_OK) {
@@ -800,8 +791,8 @@ static int liq_read_health(liq_reader_t *r, const yaml_node_t *map, liq_account_
         if (rc == LIQ_OK && g->health_b < g->health_a) {
             const size_t saved = liq_ypath_push_key(&r->doc, "max");
             rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "max"),
-                                "value %.17g is below min %.17g; expected max >= min",
-                                g->health_b, g->health_a);
+                                "value %.17g is below min %.17g; expected max >= min", g->health_b,
+                                g->health_a);
             liq_ypath_pop(&r->doc, saved);
         }
     } else {
@@ -844,8 +835,8 @@ static int liq_read_generator(liq_reader_t *r, const yaml_node_t *map, size_t it
             size_t used = 0;
             list[0] = '\0';
             for (size_t m = 0; m < p->n_markets && used < sizeof(list); m++) {
-                const int k = snprintf(list + used, sizeof(list) - used, "%s%s",
-                                       m == 0 ? "" : ", ", sc->assets[p->markets[m].asset].name);
+                const int k = snprintf(list + used, sizeof(list) - used, "%s%s", m == 0 ? "" : ", ",
+                                       sc->assets[p->markets[m].asset].name);
                 used += k > 0 ? (size_t)k : 0;
             }
             const size_t saved = liq_ypath_push_key(&r->doc, "market");
@@ -982,16 +973,14 @@ static int liq_push_shock(liq_reader_t *r, liq_shock_t **out)
 static int liq_read_step(liq_reader_t *r, const yaml_node_t *map, liq_shock_t *s, size_t k)
 {
     static const char *const keys[] = {"round", "return", "log_return", NULL};
-    static const liq_yrange_t simple = {-1.0, INFINITY, true, false, false,
-                                        "a finite number > -1"};
+    static const liq_yrange_t simple = {-1.0, INFINITY, true, false, false, "a finite number > -1"};
     static const liq_yrange_t any = {-INFINITY, INFINITY, false, false, false, "a finite number"};
     char expected[96];
     snprintf(expected, sizeof(expected), "an integer in [1, %lld] (rounds)",
              (long long)r->sc->rounds);
     int rc = liq_ymap_check(&r->doc, map, keys);
     if (rc == LIQ_OK) {
-        rc = liq_yget_int(&r->doc, map, "round", 1, r->sc->rounds, expected, true, 0,
-                          &s->round[k]);
+        rc = liq_yget_int(&r->doc, map, "round", 1, r->sc->rounds, expected, true, 0, &s->round[k]);
     }
     if (rc == LIQ_OK && k > 0 && s->round[k] <= s->round[k - 1]) {
         const size_t saved = liq_ypath_push_key(&r->doc, "round");
@@ -1061,12 +1050,11 @@ static int liq_read_schedule(liq_reader_t *r, const yaml_node_t *map, size_t ite
 
 static int liq_read_gbm(liq_reader_t *r, const yaml_node_t *map, size_t item)
 {
-    static const char *const keys[] = {"type",      "asset",      "drift",    "volatility",
-                                       "jump_intensity", "jump_mean", "jump_stdev", "start",
-                                       "end",       NULL};
+    static const char *const keys[] = {
+        "type",      "asset",      "drift", "volatility", "jump_intensity",
+        "jump_mean", "jump_stdev", "start", "end",        NULL};
     static const liq_yrange_t any = {-INFINITY, INFINITY, false, false, false, "a finite number"};
-    static const liq_yrange_t nonneg = {0.0, INFINITY, false, false, false,
-                                        "a finite number >= 0"};
+    static const liq_yrange_t nonneg = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     int rc = liq_ymap_check(&r->doc, map, keys);
     liq_shock_t *s = NULL;
     if (rc == LIQ_OK) {
@@ -1128,19 +1116,19 @@ static int liq_read_gbm(liq_reader_t *r, const yaml_node_t *map, size_t item)
 /* State of one path CSV parse, shared with libcsv's callbacks. */
 typedef struct {
     liq_reader_t *r;
-    const char *path;      /* resolved path, for messages */
-    size_t line;           /* 1-based physical line being fed to libcsv */
-    size_t record;         /* records completed (0: in the header) */
-    size_t field;          /* 0-based field within the current record */
-    int rc;                /* first error; later callbacks do nothing */
-    bool done;             /* a row beyond `rounds` was seen: ignore the rest */
-    size_t n_cols;         /* header fields, "round" included */
+    const char *path; /* resolved path, for messages */
+    size_t line;      /* 1-based physical line being fed to libcsv */
+    size_t record;    /* records completed (0: in the header) */
+    size_t field;     /* 0-based field within the current record */
+    int rc;           /* first error; later callbacks do nothing */
+    bool done;        /* a row beyond `rounds` was seen: ignore the rest */
+    size_t n_cols;    /* header fields, "round" included */
     size_t col_capacity;
-    int32_t *col_asset;    /* asset of each column; col_asset[0] unused */
-    size_t n_rows;         /* data rows kept (rounds 0..n_rows-1) */
+    int32_t *col_asset; /* asset of each column; col_asset[0] unused */
+    size_t n_rows;      /* data rows kept (rounds 0..n_rows-1) */
     size_t row_capacity;
-    double *prices;        /* n_rows x (n_cols - 1), row-major */
-    double *row;           /* the row being read, n_cols - 1 prices */
+    double *prices; /* n_rows x (n_cols - 1), row-major */
+    double *row;    /* the row being read, n_cols - 1 prices */
 } liq_path_csv_t;
 
 static int liq_csv_error(liq_path_csv_t *c, int code, const char *key, const char *fmt, ...)
@@ -1183,8 +1171,7 @@ static void liq_csv_header_field(liq_path_csv_t *c, const char *text)
     if (asset < 0) {
         char list[LIQ_NAME_LIST_MAX];
         liq_name_list(list, sizeof(list), sc->assets, sizeof(*sc->assets), sc->n_assets);
-        liq_csv_error(c, LIQ_EREF, "header", "no asset named '%s'; defined assets: %s", text,
-                      list);
+        liq_csv_error(c, LIQ_EREF, "header", "no asset named '%s'; defined assets: %s", text, list);
         return;
     }
     for (size_t k = 1; k < c->field; k++) {
@@ -1210,8 +1197,10 @@ static void liq_csv_header_field(liq_path_csv_t *c, const char *text)
 static void liq_csv_data_field(liq_path_csv_t *c, const char *text)
 {
     if (c->field >= c->n_cols) {
-        liq_csv_error(c, LIQ_EINVAL, "row", "more fields than the header's %zu; expected one "
-                      "price per header column", c->n_cols);
+        liq_csv_error(c, LIQ_EINVAL, "row",
+                      "more fields than the header's %zu; expected one "
+                      "price per header column",
+                      c->n_cols);
         return;
     }
     double v = 0.0;
@@ -1220,8 +1209,10 @@ static void liq_csv_data_field(liq_path_csv_t *c, const char *text)
     if (c->field == 0) {
         const double expected_round = (double)(c->record - 1);
         if (!number || v != expected_round) {
-            liq_csv_error(c, LIQ_EINVAL, "round", "'%s' is not the next round; expected %zu "
-                          "(rounds run 0, 1, 2, ... one per row)", text, c->record - 1);
+            liq_csv_error(c, LIQ_EINVAL, "round",
+                          "'%s' is not the next round; expected %zu "
+                          "(rounds run 0, 1, 2, ... one per row)",
+                          text, c->record - 1);
             return;
         }
         if (v > (double)c->r->sc->rounds) {
@@ -1281,8 +1272,8 @@ static void liq_csv_on_record(int terminator, void *ctx)
             return;
         }
     } else if (c->field != c->n_cols) {
-        liq_csv_error(c, LIQ_EINVAL, "row", "%zu fields; expected %zu as in the header",
-                      c->field, c->n_cols);
+        liq_csv_error(c, LIQ_EINVAL, "row", "%zu fields; expected %zu as in the header", c->field,
+                      c->n_cols);
         return;
     } else {
         const size_t width = c->n_cols - 1;
@@ -1348,8 +1339,7 @@ static int liq_read_whole_file(const char *path, char **out, size_t *len, int *e
 
 /* Feeds the file to libcsv one physical line at a time, so that callbacks
  * know the line they are on (libcsv itself counts no lines). */
-static void liq_csv_feed(struct csv_parser *parser, liq_path_csv_t *c, const char *text,
-                         size_t len)
+static void liq_csv_feed(struct csv_parser *parser, liq_path_csv_t *c, const char *text, size_t len)
 {
     size_t start = 0;
     c->line = 1;
@@ -1405,7 +1395,8 @@ static int liq_path_shocks(liq_reader_t *r, const liq_path_csv_t *c, size_t item
         s->n_steps = n_steps;
         for (size_t t = 1; t <= n_steps; t++) {
             s->round[t - 1] = (int64_t)t;
-            s->log_return[t - 1] = log(c->prices[t * width + col] / c->prices[(t - 1) * width + col]);
+            s->log_return[t - 1] =
+                log(c->prices[t * width + col] / c->prices[(t - 1) * width + col]);
         }
     }
     return LIQ_OK;

@@ -141,7 +141,10 @@ yaml_node_t *liq_ydoc_root(liq_ydoc_t *d)
     return d->loaded ? yaml_document_get_root_node(&d->doc) : NULL;
 }
 
-yaml_node_t *liq_ydoc_node(liq_ydoc_t *d, int index) { return yaml_document_get_node(&d->doc, index); }
+yaml_node_t *liq_ydoc_node(liq_ydoc_t *d, int index)
+{
+    return yaml_document_get_node(&d->doc, index);
+}
 
 /* ------------------------------------------------------------ key paths */
 
@@ -173,11 +176,17 @@ void liq_ypath_pop(liq_ydoc_t *d, size_t saved)
     d->path[saved] = '\0';
 }
 
-const char *liq_ypath(const liq_ydoc_t *d) { return d->path_len > 0 ? d->path : "(top level)"; }
+const char *liq_ypath(const liq_ydoc_t *d)
+{
+    return d->path_len > 0 ? d->path : "(top level)";
+}
 
 /* --------------------------------------------------------------- nodes */
 
-const char *liq_yscalar(const yaml_node_t *node) { return (const char *)node->data.scalar.value; }
+const char *liq_yscalar(const yaml_node_t *node)
+{
+    return (const char *)node->data.scalar.value;
+}
 
 void liq_ydoc_excerpt(char *buf, size_t size, const yaml_node_t *scalar)
 {
@@ -281,7 +290,8 @@ int liq_ymap_check(liq_ydoc_t *d, const yaml_node_t *map, const char *const *all
         return liq_ydoc_error(d, LIQ_EINVAL, map, "found %s; expected a mapping with keys %s",
                               found, list);
     }
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
         const yaml_node_t *key = liq_ydoc_node(d, p->key);
         if (key->type != YAML_SCALAR_NODE) {
             return liq_ydoc_error(d, LIQ_EKEY, key, "found %s as a key; expected one of %s",
@@ -319,7 +329,8 @@ yaml_node_t *liq_ymap_get(liq_ydoc_t *d, const yaml_node_t *map, const char *key
     if (map->type != YAML_MAPPING_NODE) {
         return NULL;
     }
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
         const yaml_node_t *k = liq_ydoc_node(d, p->key);
         if (k->type == YAML_SCALAR_NODE && strcmp(liq_yscalar(k), key) == 0) {
             return liq_ydoc_node(d, p->value);
@@ -387,8 +398,10 @@ static int liq_ynode_double(liq_ydoc_t *d, const yaml_node_t *node, const char *
     }
     liq_ydoc_excerpt(excerpt, sizeof(excerpt), node);
     if (liq_yscalar_is_quoted(node)) {
-        return liq_ydoc_error(d, LIQ_EINVAL, node, "'%s' is a quoted string, not a number; "
-                              "expected %s", excerpt, expected);
+        return liq_ydoc_error(d, LIQ_EINVAL, node,
+                              "'%s' is a quoted string, not a number; "
+                              "expected %s",
+                              excerpt, expected);
     }
     if (liq_yscalar_is_bool(node)) {
         return liq_ydoc_error(d, LIQ_EINVAL, node, "'%s' is a boolean, not a number; expected %s",
@@ -425,8 +438,8 @@ static int liq_ycheck_range(liq_ydoc_t *d, const yaml_node_t *node, const liq_yr
                               range->expected);
     }
     if (below || above) {
-        return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is out of range; expected %s",
-                              excerpt, range->expected);
+        return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is out of range; expected %s", excerpt,
+                              range->expected);
     }
     return LIQ_OK;
 }
@@ -485,8 +498,8 @@ static int liq_ynode_int(liq_ydoc_t *d, const yaml_node_t *node, const char *exp
     }
     /* 2^63 is exact in double; anything at or beyond it does not fit. */
     if (!(v < 9223372036854775808.0 && v >= -9223372036854775808.0)) {
-        return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is out of range; expected %s",
-                              excerpt, expected);
+        return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is out of range; expected %s", excerpt,
+                              expected);
     }
     *out = (int64_t)v;
     return LIQ_OK;
@@ -545,8 +558,8 @@ int liq_yget_string(liq_ydoc_t *d, const yaml_node_t *map, const char *key, bool
     return rc;
 }
 
-int liq_yget_enum(liq_ydoc_t *d, const yaml_node_t *map, const char *key,
-                  const char *const *names, const char *what, bool required, int dflt, int *out)
+int liq_yget_enum(liq_ydoc_t *d, const yaml_node_t *map, const char *key, const char *const *names,
+                  const char *what, bool required, int dflt, int *out)
 {
     const char *value = NULL;
     int rc = liq_yget_string(d, map, key, required, NULL, &value);
@@ -647,23 +660,22 @@ static int liq_ynode_duration(liq_ydoc_t *d, const yaml_node_t *node, double rou
     }
     const double q = v * seconds_per_unit / round_seconds;
     if (!(q <= LIQ_DURATION_MAX_ROUNDS)) {
-        return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is out of range; expected %s",
-                              excerpt, expected);
+        return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is out of range; expected %s", excerpt,
+                              expected);
     }
     /* MODEL.md s3: durations in seconds round up to whole rounds. */
     const double nearest = round(q);
     const double rounds = fabs(q - nearest) <= LIQ_DURATION_REL_TOL * nearest ? nearest : ceil(q);
     if (rounds < (double)min_rounds) {
-        return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is %.0f rounds; expected %s",
-                              excerpt, rounds, expected);
+        return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is %.0f rounds; expected %s", excerpt,
+                              rounds, expected);
     }
     *out = (int64_t)rounds;
     return LIQ_OK;
 }
 
-int liq_yget_duration(liq_ydoc_t *d, const yaml_node_t *map, const char *key,
-                      double round_seconds, int64_t min_rounds, bool required, int64_t dflt,
-                      int64_t *out)
+int liq_yget_duration(liq_ydoc_t *d, const yaml_node_t *map, const char *key, double round_seconds,
+                      int64_t min_rounds, bool required, int64_t dflt, int64_t *out)
 {
     yaml_node_t *node = liq_ymap_get(d, map, key);
     if (node == NULL) {

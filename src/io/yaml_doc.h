@@ -32,18 +32,18 @@
 
 typedef struct {
     yaml_document_t doc;
-    bool loaded;            /* doc holds nodes and must be deleted */
-    const char *file;       /* the name used at the start of every message */
+    bool loaded;      /* doc holds nodes and must be deleted */
+    const char *file; /* the name used at the start of every message */
     char path[LIQ_YPATH_MAX];
     size_t path_len;
 } liq_ydoc_t;
 
 /* A closed or open interval of accepted numbers, and how to say it. */
 typedef struct {
-    double lo, hi;          /* bounds; -INFINITY / INFINITY for none */
-    bool lo_open, hi_open;  /* true: the bound itself is excluded */
-    bool allow_inf;         /* +inf is accepted (it means "none" or "never") */
-    const char *expected;   /* "a finite number > 0", used after "expected " */
+    double lo, hi;         /* bounds; -INFINITY / INFINITY for none */
+    bool lo_open, hi_open; /* true: the bound itself is excluded */
+    bool allow_inf;        /* +inf is accepted (it means "none" or "never") */
+    const char *expected;  /* "a finite number > 0", used after "expected " */
 } liq_yrange_t;
 
 /*
@@ -114,16 +114,15 @@ int liq_yget_string(liq_ydoc_t *d, const yaml_node_t *map, const char *key, bool
                     const char *dflt, const char **out);
 /* One of `names` (NULL-terminated); *out is its position. `what` is the noun
  * for the message ("source" gives "unknown source 'x'"). */
-int liq_yget_enum(liq_ydoc_t *d, const yaml_node_t *map, const char *key,
-                  const char *const *names, const char *what, bool required, int dflt, int *out);
+int liq_yget_enum(liq_ydoc_t *d, const yaml_node_t *map, const char *key, const char *const *names,
+                  const char *what, bool required, int dflt, int *out);
 /*
  * A duration in whole rounds: a YAML integer is rounds; a string
  * "<number><unit>" with unit s, min, h or d is ceil(seconds / round_seconds).
  * The result must be >= min_rounds.
  */
-int liq_yget_duration(liq_ydoc_t *d, const yaml_node_t *map, const char *key,
-                      double round_seconds, int64_t min_rounds, bool required, int64_t dflt,
-                      int64_t *out);
+int liq_yget_duration(liq_ydoc_t *d, const yaml_node_t *map, const char *key, double round_seconds,
+                      int64_t min_rounds, bool required, int64_t dflt, int64_t *out);
 /*
  * A list: *items points at its document indices (count *n). Absent or null
  * gives an empty list unless `required`; `nonempty` rejects []. `what` names
