@@ -84,6 +84,15 @@ _UNIT_SECONDS = {"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
                  "days": 86400}
 
 
+def _integer(value, where):
+    """A YAML integer; also a number with an integral value written as a float or '1e4'
+    (PyYAML reads exponent-only numbers such as 1e4 as strings)."""
+    x = _number(value, where)
+    if not (math.isfinite(x) and x.is_integer()):
+        raise ScenarioError(f"{where}: expected an integer, got {value!r}")
+    return int(x)
+
+
 def parse_duration(value, round_seconds, where):
     """A duration in whole rounds: a YAML integer is rounds, '60s'/'5min'/'1h' is seconds
     converted by rounding up (MODEL.md s3). Exact rational arithmetic, so 60s at 12 s/round is
@@ -107,6 +116,12 @@ def parse_duration(value, round_seconds, where):
             elif unit in _UNIT_SECONDS:
                 seconds = amount * _UNIT_SECONDS[unit]
                 return math.ceil(seconds / Fraction(round_seconds))
+        try:
+            rounds = _integer(value, where)    # '1e4': PyYAML leaves it a string
+        except ScenarioError:
+            rounds = -1
+        if rounds >= 0:
+            return rounds
     raise ScenarioError(f"{where}: cannot read duration {value!r} "
                         "(an integer number of rounds, or e.g. '60s', '5min', '1h')")
 
@@ -121,7 +136,7 @@ def load_scenario(path):
         raise ScenarioError(f"{path}: not a YAML mapping")
     base_dir = os.path.dirname(os.path.abspath(path))
 
-    rounds = int(_require(doc, "rounds", "scenario"))
+    rounds = _integer(_require(doc, "rounds", "scenario"), "rounds")
     round_seconds = _number(doc.get("round_seconds", 12), "round_seconds")
     if rounds < 0 or not round_seconds > 0:
         raise ScenarioError("scenario: rounds must be >= 0 and round_seconds > 0")
@@ -211,7 +226,8 @@ def load_scenario(path):
             "insurance_fund": _number(pr.get("insurance_fund", 0.0), where + ".insurance_fund"),
             "gas_cost": _number(keepers.get("gas_cost", 0.0), where + ".keepers.gas_cost"),
             "min_profit": _number(keepers.get("min_profit", 0.0), where + ".keepers.min_profit"),
-            "max_liquidations": None if max_liq is None else int(max_liq),
+            "max_liquidations": (None if max_liq is None or max_liq == "unlimited"
+                                 else _integer(max_liq, where + ".keepers.max_liquidations")),
             "markets": [],
         }
         for j, m in enumerate(_require(pr, "markets", where)):
@@ -241,8 +257,11 @@ def load_scenario(path):
     rows = []
     for i, spec in enumerate(doc.get("accounts") or []):
         where = f"accounts[{i}]"
-        if not isinstance(spec, dict) or set(spec) != {"file"}:
-            raise ScenarioError(f"{where}: only 'file:' entries are reproducible by the reference "
+        if (not isinstance(spec, dict) or "file" not in spec
+                or not set(spec) <= {"file", "format"}
+                or str(spec.get("format", "csv")).lower() != "csv"
+                or (str(spec["file"]).lower().endswith((".h5", ".hdf5")) and "format" not in spec)):
+            raise ScenarioError(f"{where}: only CSV positions files are read by the reference "
                                 "(generated accounts use the engine's counter-based RNG)")
         fpath = os.path.join(base_dir, str(spec["file"]))
         with open(fpath, "r", encoding="utf-8", newline="") as fh:
@@ -277,7 +296,7 @@ def load_scenario(path):
         a = asset_ref(_require(sh, "asset", where), where + ".asset")
         for j, st in enumerate(_require(sh, "steps", where)):
             sw = f"{where}.steps[{j}]"
-            t = int(_require(st, "round", sw))
+            t = _integer(_require(st, "round", sw), sw + ".round")
             if "log_return" in st:
                 r = _number(st["log_return"], sw + ".log_return")
             elif "return" in st:
@@ -650,6 +669,8 @@ def selftest():
     assert parse_duration("61s", 12, "x") == 6
     assert parse_duration("5min", 12, "x") == 25
     assert parse_duration("1h", 12, "x") == 300
+    assert parse_duration("0.3h", 12, "x") == 90
+    assert parse_duration("1e4", 12, "x") == 10000
     print("selftest passed")
 
 
