@@ -1158,12 +1158,12 @@ static const char *liq_csv_key(const liq_path_csv_t *c)
     return c->r->sc->assets[c->col_asset[c->field]].name;
 }
 
-static void liq_csv_header_field(liq_path_csv_t *c, const char *text)
+static void liq_csv_header_field(liq_path_csv_t *c, const char *text, const char *shown)
 {
     const liq_scenario_t *sc = c->r->sc;
     if (c->field == 0) {
         if (strcmp(text, "round") != 0) {
-            liq_csv_error(c, LIQ_EINVAL, "header", "first column is '%s'; expected round", text);
+            liq_csv_error(c, LIQ_EINVAL, "header", "first column is '%s'; expected round", shown);
         }
         return;
     }
@@ -1171,13 +1171,14 @@ static void liq_csv_header_field(liq_path_csv_t *c, const char *text)
     if (asset < 0) {
         char list[LIQ_NAME_LIST_MAX];
         liq_name_list(list, sizeof(list), sc->assets, sizeof(*sc->assets), sc->n_assets);
-        liq_csv_error(c, LIQ_EREF, "header", "no asset named '%s'; defined assets: %s", text, list);
+        liq_csv_error(c, LIQ_EREF, "header", "no asset named '%s'; defined assets: %s", shown,
+                      list);
         return;
     }
     for (size_t k = 1; k < c->field; k++) {
         if (c->col_asset[k] == asset) {
             liq_csv_error(c, LIQ_EINVAL, "header",
-                          "column '%s' repeats column %zu; expected each asset once", text, k + 1);
+                          "column '%s' repeats column %zu; expected each asset once", shown, k + 1);
             return;
         }
     }
@@ -1194,7 +1195,7 @@ static void liq_csv_header_field(liq_path_csv_t *c, const char *text)
     c->col_asset[c->field] = asset;
 }
 
-static void liq_csv_data_field(liq_path_csv_t *c, const char *text)
+static void liq_csv_data_field(liq_path_csv_t *c, const char *text, const char *shown)
 {
     if (c->field >= c->n_cols) {
         liq_csv_error(c, LIQ_EINVAL, "row",
@@ -1212,7 +1213,7 @@ static void liq_csv_data_field(liq_path_csv_t *c, const char *text)
             liq_csv_error(c, LIQ_EINVAL, "round",
                           "'%s' is not the next round; expected %zu "
                           "(rounds run 0, 1, 2, ... one per row)",
-                          text, c->record - 1);
+                          shown, c->record - 1);
             return;
         }
         if (v > (double)c->r->sc->rounds) {
@@ -1223,12 +1224,12 @@ static void liq_csv_data_field(liq_path_csv_t *c, const char *text)
     const char *key = liq_csv_key(c);
     if (is_nan || (number && isinf(v))) {
         liq_csv_error(c, LIQ_EINVAL, key, "value %s is not finite; expected a finite price > 0",
-                      text);
+                      shown);
     } else if (!number) {
         liq_csv_error(c, LIQ_EINVAL, key, "'%s' is not a number; expected a finite price > 0",
-                      text);
+                      shown);
     } else if (!(v > 0.0)) {
-        liq_csv_error(c, LIQ_EINVAL, key, "value %s is %s; expected a finite price > 0", text,
+        liq_csv_error(c, LIQ_EINVAL, key, "value %s is %s; expected a finite price > 0", shown,
                       v < 0.0 ? "negative" : "zero");
     } else {
         c->row[c->field - 1] = v;
@@ -1238,15 +1239,27 @@ static void liq_csv_data_field(liq_path_csv_t *c, const char *text)
 static void liq_csv_on_field(void *data, size_t len, void *ctx)
 {
     liq_path_csv_t *c = ctx;
-    (void)len; /* CSV_APPEND_NULL terminates every field */
     if (c->rc != LIQ_OK || c->done) {
         return;
     }
-    const char *text = data != NULL ? data : "";
+    /* Messages quote a field, so they get a copy that is short and on one
+     * line; the checks use the field itself. */
+    const char *field = data != NULL ? data : "";
+    char shown[64];
+    size_t n = 0;
+    for (; n < len && n < 48; n++) {
+        const unsigned char ch = (unsigned char)field[n];
+        shown[n] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
+    }
+    if (n < len) {
+        memcpy(shown + n, "...", 3);
+        n += 3;
+    }
+    shown[n] = '\0';
     if (c->record == 0) {
-        liq_csv_header_field(c, text);
+        liq_csv_header_field(c, field, shown);
     } else {
-        liq_csv_data_field(c, text);
+        liq_csv_data_field(c, field, shown);
     }
     c->field++;
 }
@@ -1430,7 +1443,9 @@ static int liq_read_path(liq_reader_t *r, const yaml_node_t *map, size_t item)
             rc = liq_nomem(r);
         } else {
             parser_ready = true;
-            liq_csv_feed(&parser, &c, text, len);
+            /* Spreadsheets often start a CSV file with a UTF-8 byte order mark. */
+            const size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+            liq_csv_feed(&parser, &c, text + bom, len - bom);
             rc = c.rc;
         }
     }

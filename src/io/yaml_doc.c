@@ -530,6 +530,17 @@ int liq_yget_int(liq_ydoc_t *d, const yaml_node_t *map, const char *key, int64_t
 
 /* -------------------------------------------------------------- strings */
 
+static bool liq_has_control(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        const unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 || c == 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int liq_yget_string(liq_ydoc_t *d, const yaml_node_t *map, const char *key, bool required,
                     const char *dflt, const char **out)
 {
@@ -548,9 +559,10 @@ int liq_yget_string(liq_ydoc_t *d, const yaml_node_t *map, const char *key, bool
                             liq_ynode_kind(node));
     } else if (liq_ynode_is_null(node) || node->data.scalar.length == 0) {
         rc = liq_ydoc_error(d, LIQ_EINVAL, node, "value is empty; expected a non-empty string");
-    } else if (strlen(liq_yscalar(node)) != node->data.scalar.length) {
+    } else if (liq_has_control(liq_yscalar(node), node->data.scalar.length)) {
+        /* Names and paths end up in one-line messages and in the dump. */
         rc = liq_ydoc_error(d, LIQ_EINVAL, node,
-                            "the string contains a NUL character; expected plain text");
+                            "the string contains a control character; expected printable text");
     } else {
         *out = liq_yscalar(node);
     }
