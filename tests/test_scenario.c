@@ -887,6 +887,28 @@ static void test_path_csv_errors(void **state)
                       "No such file or directory");
 }
 
+/* Spreadsheet exports: a UTF-8 byte order mark and CRLF line ends. */
+static void test_path_csv_bom_crlf(void **state)
+{
+    (void)state;
+    char *yaml = edited(0, "", "shocks:\n  - type: path\n    file: path_bom_crlf.csv\n");
+    liq_scenario_t *sc = parse_ok(yaml);
+    assert_int_equal(sc->n_shocks, 1);
+    assert_int_equal(sc->shocks[0].asset, 0);
+    assert_int_equal(sc->shocks[0].n_steps, 1);
+    assert_close(-0.6931471805599453094172321214581765680755, sc->shocks[0].log_return[0]);
+    liq_scenario_destroy(sc);
+    free(yaml);
+}
+
+static void test_control_characters(void **state)
+{
+    (void)state;
+    expect_edit_error(3, "  - name: \"WE\\nTH\"\n", "", LIQ_EINVAL,
+                      "demo.yaml:3:11: assets[0].name: the string contains a control character; "
+                      "expected printable text");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -911,6 +933,8 @@ int main(void)
         cmocka_unit_test(test_schedule_errors),
         cmocka_unit_test(test_duration_errors),
         cmocka_unit_test(test_path_csv_errors),
+        cmocka_unit_test(test_path_csv_bom_crlf),
+        cmocka_unit_test(test_control_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
