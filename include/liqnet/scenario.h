@@ -182,7 +182,7 @@ typedef struct {
 
 /*
  * Reads and validates a scenario file. On error returns a liq_error_t code
- * and sets liq_errmsg() to "FILE:LINE: KEY: message"; *out is then NULL.
+ * and sets liq_errmsg() to "FILE:LINE:COL: KEY: message"; *out is then NULL.
  * Relative file paths inside the scenario are resolved against the directory
  * of `path`.
  */
