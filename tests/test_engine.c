@@ -56,32 +56,32 @@ static void step(liq_sim_t *sim)
 }
 
 /* One lending protocol on WETH against USDC, Aave v3 WETH terms. */
-static const char *lender_yaml =
-    "rounds: 10\n"
-    "assets:\n"
-    "  - {name: WETH, price: 2000, market_depth: %s, market_resilience: 0.5}\n"
-    "  - {name: USDC, price: 1}\n"
-    "pools:\n"
-    "  - {name: WETH-USDC, token0: WETH, token1: USDC, reserve0: 1000, reserve1: 2000000,"
-    " fee: 0.003}\n"
-    "oracles:\n"
-    "  - {name: ETH, source: market, asset: WETH}\n"
-    "  - {name: USD, source: market, asset: USDC}\n"
-    "protocols:\n"
-    "  - name: Lender\n"
-    "    debt_asset: USDC\n"
-    "    debt_oracle: USD\n"
-    "    insurance_fund: 500\n"
-    "    keepers: {gas_cost: %s, min_profit: %s, max_liquidations: %s}\n"
-    "    markets:\n"
-    "      - {asset: WETH, oracle: ETH, route: WETH-USDC, liquidation_threshold: 0.83,"
-    " liquidation_bonus: 0.05}\n";
+#define LENDER_YAML                                                                                \
+    "rounds: 10\n"                                                                                 \
+    "assets:\n"                                                                                    \
+    "  - {name: WETH, price: 2000, market_depth: %s, market_resilience: 0.5}\n"                    \
+    "  - {name: USDC, price: 1}\n"                                                                 \
+    "pools:\n"                                                                                     \
+    "  - {name: WETH-USDC, token0: WETH, token1: USDC, reserve0: 1000, reserve1: 2000000,"         \
+    " fee: 0.003}\n"                                                                               \
+    "oracles:\n"                                                                                   \
+    "  - {name: ETH, source: market, asset: WETH}\n"                                               \
+    "  - {name: USD, source: market, asset: USDC}\n"                                               \
+    "protocols:\n"                                                                                 \
+    "  - name: Lender\n"                                                                           \
+    "    debt_asset: USDC\n"                                                                       \
+    "    debt_oracle: USD\n"                                                                       \
+    "    insurance_fund: 500\n"                                                                    \
+    "    keepers: {gas_cost: %s, min_profit: %s, max_liquidations: %s}\n"                          \
+    "    markets:\n"                                                                               \
+    "      - {asset: WETH, oracle: ETH, route: WETH-USDC, liquidation_threshold: 0.83,"            \
+    " liquidation_bonus: 0.05}\n"
 
 static liq_scenario_t *lender(const char *depth, const char *gas, const char *min_profit,
                               const char *max_liq)
 {
     char yaml[2048];
-    snprintf(yaml, sizeof(yaml), lender_yaml, depth, gas, min_profit, max_liq);
+    snprintf(yaml, sizeof(yaml), LENDER_YAML, depth, gas, min_profit, max_liq);
     return parse(yaml);
 }
 
@@ -383,71 +383,71 @@ static void test_market_impact_and_resilience(void **state)
 
 /* Three lenders on WETH and WBTC; the WBTC pool has USDC as token0, so its
  * seized collateral is sold as token1. GBM noise plus a crash. */
-static const char *ecosystem_yaml =
-    "rounds: %d\n"
-    "seed: 7\n"
-    "assets:\n"
-    "  - {name: WETH, price: 2000, market_depth: 20000, market_resilience: 0.05}\n"
-    "  - {name: WBTC, price: 60000, market_depth: 800, market_resilience: 0.1}\n"
-    "  - {name: USDC, price: 1}\n"
-    "pools:\n"
-    "  - {name: WETH-USDC, token0: WETH, token1: USDC, reserve0: 20000, reserve1: 4.0e7,"
-    " arbitrage: 0.7}\n"
-    "  - {name: USDC-WBTC, token0: USDC, token1: WBTC, reserve0: 3.0e7, reserve1: 500}\n"
-    "oracles:\n"
-    "  - {name: ETH, source: market, asset: WETH, heartbeat: 1h, deviation: 0.005}\n"
-    "  - {name: ETH-twap, source: pool_twap, pool: WETH-USDC, window: 5}\n"
-    "  - {name: BTC, source: market, asset: WBTC, heartbeat: 300, deviation: 0.01, latency: 1}\n"
-    "  - {name: USD, source: market, asset: USDC}\n"
-    "protocols:\n"
-    "  - name: A\n"
-    "    debt_asset: USDC\n"
-    "    debt_oracle: USD\n"
-    "    insurance_fund: 1.0e5\n"
-    "    keepers: {gas_cost: 5, max_liquidations: 400}\n"
-    "    markets:\n"
-    "      - {asset: WETH, oracle: ETH, route: WETH-USDC, liquidation_threshold: 0.83,"
-    " liquidation_bonus: 0.05}\n"
-    "      - {asset: WBTC, oracle: BTC, route: USDC-WBTC, liquidation_threshold: 0.78,"
-    " liquidation_bonus: 0.05}\n"
-    "  - name: B\n"
-    "    debt_asset: USDC\n"
-    "    debt_oracle: USD\n"
-    "    markets:\n"
-    "      - {asset: WETH, oracle: ETH-twap, route: WETH-USDC, liquidation_threshold: 0.895,"
-    " liquidation_bonus: 0.05, close_factor: 1}\n"
-    "  - name: C\n"
-    "    debt_asset: USDC\n"
-    "    debt_oracle: USD\n"
-    "    insurance_fund: 1.0e6\n"
-    "    keepers: {gas_cost: 20, min_profit: 5}\n"
-    "    markets:\n"
-    "      - {asset: WBTC, oracle: BTC, route: USDC-WBTC, liquidation_threshold: 0.8,"
-    " liquidation_bonus: 0.08, close_factor: 0.5, full_close_health: 0.9}\n"
-    "accounts:\n"
-    "  - {protocol: A, market: WETH, count: %d, size: {distribution: pareto, alpha: 1.3,"
-    " min: 500, max: 5.0e7}, health: {distribution: uniform, min: 1.0, max: 1.8}}\n"
-    "  - {protocol: A, market: WBTC, count: %d, size: {distribution: lognormal, median: 20000,"
-    " sigma: 1.2}, health: {distribution: lognormal, median: 1.4, sigma: 0.2}}\n"
-    "  - {protocol: B, market: WETH, count: %d, size: {distribution: pareto, alpha: 1.5,"
-    " min: 1000}, health: {distribution: uniform, min: 1.02, max: 2.5}}\n"
-    "  - {protocol: C, market: WBTC, count: %d, size: {distribution: pareto, alpha: 1.2,"
-    " min: 2000, max: 1.0e8}, health: {distribution: uniform, min: 1.05, max: 3}}\n"
-    "shocks:\n"
-    "  - {type: gbm, asset: WETH, volatility: 0.9, jump_intensity: 2000, jump_mean: -0.01,"
-    " jump_stdev: 0.01}\n"
-    "  - {type: gbm, asset: WBTC, volatility: 0.6}\n"
-    "  - type: schedule\n"
-    "    asset: WETH\n"
-    "    steps: [{round: 10, return: -0.12}, {round: 11, return: -0.05}]\n"
-    "  - type: schedule\n"
-    "    asset: WBTC\n"
-    "    steps: [{round: 20, return: -0.15}]\n";
+#define ECOSYSTEM_YAML                                                                             \
+    "rounds: %d\n"                                                                                 \
+    "seed: 7\n"                                                                                    \
+    "assets:\n"                                                                                    \
+    "  - {name: WETH, price: 2000, market_depth: 20000, market_resilience: 0.05}\n"                \
+    "  - {name: WBTC, price: 60000, market_depth: 20000, market_resilience: 0.1}\n"                \
+    "  - {name: USDC, price: 1}\n"                                                                 \
+    "pools:\n"                                                                                     \
+    "  - {name: WETH-USDC, token0: WETH, token1: USDC, reserve0: 20000, reserve1: 4.0e7,"          \
+    " arbitrage: 0.7}\n"                                                                           \
+    "  - {name: USDC-WBTC, token0: USDC, token1: WBTC, reserve0: 3.0e7, reserve1: 500}\n"          \
+    "oracles:\n"                                                                                   \
+    "  - {name: ETH, source: market, asset: WETH, heartbeat: 1h, deviation: 0.005}\n"              \
+    "  - {name: ETH-twap, source: pool_twap, pool: WETH-USDC, window: 5}\n"                        \
+    "  - {name: BTC, source: market, asset: WBTC, heartbeat: 300, deviation: 0.01, latency: 1}\n"  \
+    "  - {name: USD, source: market, asset: USDC}\n"                                               \
+    "protocols:\n"                                                                                 \
+    "  - name: A\n"                                                                                \
+    "    debt_asset: USDC\n"                                                                       \
+    "    debt_oracle: USD\n"                                                                       \
+    "    insurance_fund: 1.0e5\n"                                                                  \
+    "    keepers: {gas_cost: 5, max_liquidations: 400}\n"                                          \
+    "    markets:\n"                                                                               \
+    "      - {asset: WETH, oracle: ETH, route: WETH-USDC, liquidation_threshold: 0.83,"            \
+    " liquidation_bonus: 0.05}\n"                                                                  \
+    "      - {asset: WBTC, oracle: BTC, route: USDC-WBTC, liquidation_threshold: 0.78,"            \
+    " liquidation_bonus: 0.05}\n"                                                                  \
+    "  - name: B\n"                                                                                \
+    "    debt_asset: USDC\n"                                                                       \
+    "    debt_oracle: USD\n"                                                                       \
+    "    markets:\n"                                                                               \
+    "      - {asset: WETH, oracle: ETH-twap, route: WETH-USDC, liquidation_threshold: 0.895,"      \
+    " liquidation_bonus: 0.05, close_factor: 1}\n"                                                 \
+    "  - name: C\n"                                                                                \
+    "    debt_asset: USDC\n"                                                                       \
+    "    debt_oracle: USD\n"                                                                       \
+    "    insurance_fund: 1.0e6\n"                                                                  \
+    "    keepers: {gas_cost: 20, min_profit: 5}\n"                                                 \
+    "    markets:\n"                                                                               \
+    "      - {asset: WBTC, oracle: BTC, route: USDC-WBTC, liquidation_threshold: 0.8,"             \
+    " liquidation_bonus: 0.08, close_factor: 0.5, full_close_health: 0.9}\n"                       \
+    "accounts:\n"                                                                                  \
+    "  - {protocol: A, market: WETH, count: %d, size: {distribution: pareto, alpha: 1.3,"          \
+    " min: 500, max: 5.0e7}, health: {distribution: uniform, min: 1.0, max: 1.8}}\n"               \
+    "  - {protocol: A, market: WBTC, count: %d, size: {distribution: lognormal, median: 20000,"    \
+    " sigma: 1.2}, health: {distribution: lognormal, median: 1.4, sigma: 0.2}}\n"                  \
+    "  - {protocol: B, market: WETH, count: %d, size: {distribution: pareto, alpha: 1.5,"          \
+    " min: 1000}, health: {distribution: uniform, min: 1.02, max: 2.5}}\n"                         \
+    "  - {protocol: C, market: WBTC, count: %d, size: {distribution: pareto, alpha: 1.2,"          \
+    " min: 2000, max: 1.0e8}, health: {distribution: uniform, min: 1.05, max: 3}}\n"               \
+    "shocks:\n"                                                                                    \
+    "  - {type: gbm, asset: WETH, volatility: 0.9, jump_intensity: 2000, jump_mean: -0.01,"        \
+    " jump_stdev: 0.01}\n"                                                                         \
+    "  - {type: gbm, asset: WBTC, volatility: 0.6}\n"                                              \
+    "  - type: schedule\n"                                                                         \
+    "    asset: WETH\n"                                                                            \
+    "    steps: [{round: 10, return: -0.12}, {round: 11, return: -0.05}]\n"                        \
+    "  - type: schedule\n"                                                                         \
+    "    asset: WBTC\n"                                                                            \
+    "    steps: [{round: 20, return: -0.15}]\n"
 
 static liq_scenario_t *ecosystem(int rounds, int accounts)
 {
     char yaml[8192];
-    snprintf(yaml, sizeof(yaml), ecosystem_yaml, rounds, accounts, accounts / 2, accounts,
+    snprintf(yaml, sizeof(yaml), ECOSYSTEM_YAML, rounds, accounts, accounts / 2, accounts,
              accounts / 3);
     return parse(yaml);
 }
@@ -497,7 +497,9 @@ static void test_conservation(void **state)
          * with a fee raise it. */
         for (int p = 0; p < 2; p++) {
             const double k = v.pool_reserve0[p] * v.pool_reserve1[p];
-            assert_true(k >= k_prev[p] * (1.0 - 1e-13));
+            if (!(k >= k_prev[p] * (1.0 - 1e-13))) {
+                fail_msg("round %d pool %d: k %.17g < %.17g", t, p, k, k_prev[p]);
+            }
             k_prev[p] = k;
         }
         /* Bad debt is paid by the fund or booked as deficit. */
@@ -583,7 +585,7 @@ static void test_determinism_across_threads(void **state)
 static void test_generated_accounts_follow_their_distributions(void **state)
 {
     (void)state;
-    liq_scenario_t *sc = ecosystem(1, 20000);
+    liq_scenario_t *sc = ecosystem(20, 20000);
     liq_sim_t *sim = create(sc, NULL, 2);
     liq_accounts_view_t acc;
     liq_sim_accounts(sim, &acc);
@@ -608,6 +610,30 @@ static void test_generated_accounts_follow_their_distributions(void **state)
     liq_scenario_destroy(sc);
 }
 
+static void test_divergence_is_an_error(void **state)
+{
+    (void)state;
+    /* A pool holding far more WETH than the external market absorbs per
+     * e-fold: the arbitrage/impact loop oscillates with growing amplitude
+     * (gain ~ reserve / (2 depth) = 10) until prices leave the float range. */
+    const char *yaml =
+        "rounds: 200\n"
+        "assets: [{name: WETH, price: 2000, market_depth: 500}, {name: USDC, price: 1}]\n"
+        "pools: [{name: P, token0: WETH, token1: USDC, reserve0: 10000, reserve1: 2.0e7}]\n"
+        "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.01}]}]\n";
+    liq_scenario_t *sc = parse(yaml);
+    liq_sim_t *sim = create(sc, NULL, 1);
+    int rc = LIQ_OK;
+    while (rc == LIQ_OK && liq_sim_round(sim) < 200) {
+        rc = liq_sim_step(sim);
+    }
+    assert_int_equal(rc, LIQ_ENUMERIC);
+    assert_non_null(strstr(liq_errmsg(), "diverged"));
+    assert_true(strstr(liq_errmsg(), "'WETH'") != NULL || strstr(liq_errmsg(), "'P'") != NULL);
+    liq_sim_destroy(sim);
+    liq_scenario_destroy(sc);
+}
+
 static void test_gbm_log_returns(void **state)
 {
     (void)state;
@@ -623,21 +649,37 @@ static void test_gbm_log_returns(void **state)
     liq_sim_t *sim = create(sc, NULL, 1);
     const double dt = 12.0 / (365.25 * 86400.0);
     const double lam = 100000.0 * dt;
-    double sum = 0.0, sum2 = 0.0;
-    liq_state_view_t v;
+    /* Central moments from the sample; the variance's standard error is
+     * sqrt((m4 - var^2) / n), which accounts for the jumps' fat tails. */
     const int n = 20000;
-    for (int t = 1; t <= n; t++) {
+    double *r = malloc((size_t)n * sizeof(*r));
+    assert_non_null(r);
+    liq_state_view_t v;
+    double sum = 0.0;
+    for (int t = 0; t < n; t++) {
         step(sim);
         liq_sim_view(sim, &v);
-        sum += v.log_return[0];
-        sum2 += v.log_return[0] * v.log_return[0];
+        r[t] = v.log_return[0];
+        sum += r[t];
     }
     const double mean = sum / n;
-    const double var = sum2 / n - mean * mean;
+    double m2 = 0.0, m4 = 0.0;
+    for (int t = 0; t < n; t++) {
+        const double e = r[t] - mean;
+        m2 += e * e;
+        m4 += e * e * e * e;
+    }
+    free(r);
+    const double var = m2 / n;
+    const double se_var = sqrt((m4 / n - var * var) / n);
     const double expect_mean = (0.1 - 0.5 * 0.81) * dt + lam * -0.002;
     const double expect_var = 0.81 * dt + lam * (0.001 * 0.001 + 0.002 * 0.002);
-    assert_true(fabs(mean - expect_mean) < 5.0 * sqrt(expect_var / n));
-    assert_true(fabs(var / expect_var - 1.0) < 0.05);
+    if (!(fabs(mean - expect_mean) < 5.0 * sqrt(expect_var / n))) {
+        fail_msg("mean %.6g, expected %.6g", mean, expect_mean);
+    }
+    if (!(fabs(var - expect_var) < 5.0 * se_var)) {
+        fail_msg("variance %.6g, expected %.6g (standard error %.3g)", var, expect_var, se_var);
+    }
     liq_sim_destroy(sim);
     liq_scenario_destroy(sc);
 }
@@ -654,6 +696,7 @@ int main(void)
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_determinism_across_threads),
         cmocka_unit_test(test_generated_accounts_follow_their_distributions),
+        cmocka_unit_test(test_divergence_is_an_error),
         cmocka_unit_test(test_gbm_log_returns),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

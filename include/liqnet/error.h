@@ -19,18 +19,19 @@ extern "C" {
 #endif
 
 /* X-macro list: code name, value, short description. */
-#define LIQ_ERROR_LIST(X)                                                  \
-    X(LIQ_OK, 0, "success")                                                \
-    X(LIQ_ENOMEM, 1, "out of memory")                                      \
-    X(LIQ_EIO, 2, "input/output error")                                    \
-    X(LIQ_EPARSE, 3, "syntax error")                                       \
-    X(LIQ_EINVAL, 4, "invalid value")                                      \
-    X(LIQ_EKEY, 5, "unknown or missing key")                               \
-    X(LIQ_EREF, 6, "reference to an undefined name")                       \
-    X(LIQ_EEXIST, 7, "file exists")                                        \
-    X(LIQ_EHDF5, 8, "HDF5 error")                                          \
-    X(LIQ_EUSAGE, 9, "bad command-line usage")                             \
-    X(LIQ_EINTERRUPTED, 10, "interrupted")
+#define LIQ_ERROR_LIST(X)                                                                          \
+    X(LIQ_OK, 0, "success")                                                                        \
+    X(LIQ_ENOMEM, 1, "out of memory")                                                              \
+    X(LIQ_EIO, 2, "input/output error")                                                            \
+    X(LIQ_EPARSE, 3, "syntax error")                                                               \
+    X(LIQ_EINVAL, 4, "invalid value")                                                              \
+    X(LIQ_EKEY, 5, "unknown or missing key")                                                       \
+    X(LIQ_EREF, 6, "reference to an undefined name")                                               \
+    X(LIQ_EEXIST, 7, "file exists")                                                                \
+    X(LIQ_EHDF5, 8, "HDF5 error")                                                                  \
+    X(LIQ_EUSAGE, 9, "bad command-line usage")                                                     \
+    X(LIQ_EINTERRUPTED, 10, "interrupted")                                                         \
+    X(LIQ_ENUMERIC, 11, "numerical breakdown")
 
 typedef enum {
 #define LIQ_ERROR_ENUM(name, value, text) name = value,

@@ -444,6 +444,38 @@ static void liq_phase_venues(struct liq_sim *sim)
 
 /* ---------------------------------------------------------------- round */
 
+/* Prices and reserves must stay finite and positive. They can leave that
+ * range only when the model's own feedback diverges: arbitrage flow moves
+ * the reference price, which moves the pool, whose next flow is larger
+ * (roughly when kappa times a pool's reserve of an asset exceeds twice that
+ * asset's market_depth, see docs/model-notes.md). The run stops there with
+ * a message rather than recording NaN. O(assets + pools). */
+static int liq_check_state(const struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    for (size_t a = 0; a < sim->n_assets; a++) {
+        const double s = sim->reference_price[a];
+        if (!(isfinite(s) && s > 0.0)) {
+            return liq_error_set(LIQ_ENUMERIC,
+                                 "round %lld: the reference price of asset '%s' became %g: the "
+                                 "feedback between arbitrage and market impact diverged; its "
+                                 "market_depth (%g) is too small for the flows it receives",
+                                 (long long)sim->round, sc->assets[a].name, s,
+                                 sc->assets[a].market_depth);
+        }
+    }
+    for (size_t p = 0; p < sim->n_pools; p++) {
+        const double x = sim->reserve0[p], y = sim->reserve1[p];
+        if (!(isfinite(x) && x > 0.0 && isfinite(y) && y > 0.0)) {
+            return liq_error_set(LIQ_ENUMERIC,
+                                 "round %lld: the reserves of pool '%s' became %g and %g: the "
+                                 "feedback between arbitrage and market impact diverged",
+                                 (long long)sim->round, sc->pools[p].name, x, y);
+        }
+    }
+    return LIQ_OK;
+}
+
 int liq_sim_step(liq_sim_t *sim)
 {
     sim->round++;
@@ -456,7 +488,7 @@ int liq_sim_step(liq_sim_t *sim)
         return rc;
     }
     liq_phase_venues(sim);
-    return LIQ_OK;
+    return liq_check_state(sim);
 }
 
 /* --------------------------------------------------------- construction */
