@@ -1,0 +1,933 @@
+/*
+ * The HDF5 trajectory file (docs/hdf5-schema.md): one netCDF-4-compatible
+ * file per run that xarray opens as a single labelled dataset.
+ *
+ * Workload: one append per round, O(entities) each, for up to millions of
+ * rounds. An append only copies the round's state view into a buffer that was
+ * allocated when the writer was created; HDF5 is called once per
+ * `capacity` rounds (at most flush_every), when every time series is extended
+ * and written in one hyperslab and the file is flushed. Between two flushes
+ * no HDF5 call is made, so a process killed there leaves the file exactly as
+ * the last flush left it: readable, status "incomplete", every round up to
+ * rounds_completed.
+ *
+ * Layout: coordinate variables are HDF5 dimension scales (`round`, `asset`,
+ * `pool`, `oracle`, `protocol`) and every other dataset has its dimensions
+ * attached to them, which is what h5netcdf and netCDF-C read as named
+ * dimensions. HDF5 is called from one thread only; the library's automatic
+ * error printing is switched off for the duration of each call into this
+ * module and the innermost HDF5 message is folded into our own.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "liqnet/io.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include "liqnet/error.h"
+#include "liqnet/version.h"
+
+/* Rows of a chunk along `round`: 256 rounds of a few entities is a few KiB
+ * to 256 KiB, small enough to stay in HDF5's default 1 MiB chunk cache. */
+#define LIQ_H5_CHUNK_ROWS 256
+/* Elements (8 bytes each) in one chunk at most: 256 KiB. */
+#define LIQ_H5_CHUNK_ELEMS 32768
+/* Bytes of buffered rounds at most, over all series. With many entities the
+ * buffer holds fewer than flush_every rounds and the file is written (and
+ * flushed) more often, never less often than flush_every. */
+#define LIQ_H5_BUFFER_BYTES ((size_t)64 << 20)
+#define LIQ_H5_DEFLATE_LEVEL 4
+
+/* ------------------------------------------------------------ the schema */
+
+typedef enum {
+    LIQ_DIM_ASSET = 0,
+    LIQ_DIM_POOL = 1,
+    LIQ_DIM_ORACLE = 2,
+    LIQ_DIM_PROTOCOL = 3,
+    LIQ_N_DIMS = 4
+} liq_h5_dim_t;
+
+static const char *const liq_dim_names[LIQ_N_DIMS] = {"asset", "pool", "oracle", "protocol"};
+static const char *const liq_dim_long_names[LIQ_N_DIMS] = {"asset name", "pool name", "oracle name",
+                                                           "protocol name"};
+
+/* A variable over (round, entity) copied from one array of the state view.
+ * int64 and float64 are both 8 bytes, so buffers are byte arrays. */
+typedef struct {
+    const char *name;
+    liq_h5_dim_t dim;
+    bool integer;  /* int64 (else float64) */
+    size_t offset; /* offsetof(liq_state_view_t, <array>) */
+    const char *units;
+    const char *long_name;
+} liq_series_def_t;
+
+#define LIQ_VIEW(field) offsetof(liq_state_view_t, field)
+
+static const liq_series_def_t liq_series_defs[] = {
+    {"exogenous_price", LIQ_DIM_ASSET, false, LIQ_VIEW(exogenous_price), "USD per unit",
+     "exogenous price E_a(t)"},
+    {"reference_price", LIQ_DIM_ASSET, false, LIQ_VIEW(reference_price), "USD per unit",
+     "reference price S_a(t) = E_a(t) exp(-I_a(t)), after market impact"},
+    {"pool_reserve0", LIQ_DIM_POOL, false, LIQ_VIEW(pool_reserve0), "units of token0",
+     "pool reserve x of token0 after the venues phase"},
+    {"pool_reserve1", LIQ_DIM_POOL, false, LIQ_VIEW(pool_reserve1), "units of token1",
+     "pool reserve y of token1 after the venues phase"},
+    {"pool_price", LIQ_DIM_POOL, false, LIQ_VIEW(pool_price), "token1 per token0",
+     "pool spot price y/x after the venues phase"},
+    {"oracle_price", LIQ_DIM_ORACLE, false, LIQ_VIEW(oracle_price), "source price units",
+     "published oracle price O(t): USD per unit for market sources, token1 per token0 for "
+     "pool sources"},
+    {"liquidations", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(liquidations), "count",
+     "accounts liquidated in the round"},
+    {"repaid_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(repaid_value), "USD",
+     "debt repaid by liquidations in the round, at oracle prices"},
+    {"seized_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(seized_value), "USD",
+     "collateral seized by liquidations in the round, at oracle prices"},
+    {"stalled", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(stalled), "count",
+     "liquidatable accounts left untouched in the round"},
+    {"bad_debt", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(bad_debt), "USD",
+     "cumulative bad debt written off"},
+    {"insurance_fund", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(insurance_fund), "USD",
+     "insurance fund after the round"},
+    {"deficit", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(deficit), "USD",
+     "cumulative bad debt the insurance fund did not cover"},
+    {"collateral_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(collateral_value), "USD",
+     "collateral held by accounts, at oracle prices after the round"},
+    {"debt_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(debt_value), "USD",
+     "debt owed by accounts, at oracle prices after the round"},
+};
+
+#define LIQ_N_SERIES (sizeof(liq_series_defs) / sizeof(liq_series_defs[0]))
+
+/* A summary variable: a per-entity array of liq_summary_t (dim >= 0), or a
+ * scalar field (dim < 0). */
+typedef struct {
+    const char *name;
+    int dim;
+    bool integer;
+    size_t offset; /* offsetof(liq_summary_t, <field>) */
+    const char *units;
+    const char *long_name;
+} liq_summary_def_t;
+
+#define LIQ_SUM(field) offsetof(liq_summary_t, field)
+
+static const liq_summary_def_t liq_summary_defs[] = {
+    {"amplification", LIQ_DIM_ORACLE, false, LIQ_SUM(amplification), "1",
+     "max drawdown of the oracle price over max drawdown of the exogenous price of its asset "
+     "(NaN when that price never fell)"},
+    {"oracle_drawdown", LIQ_DIM_ORACLE, false, LIQ_SUM(oracle_drawdown), "1",
+     "maximum drawdown of the oracle price over the run, in [0, 1]"},
+    {"exogenous_drawdown", LIQ_DIM_ORACLE, false, LIQ_SUM(exogenous_drawdown), "1",
+     "maximum drawdown of the exogenous price of the oracle's asset, in [0, 1]"},
+    {"total_liquidations", LIQ_DIM_PROTOCOL, true, LIQ_SUM(liquidations), "count",
+     "accounts liquidated over the run"},
+    {"liquidated_value", LIQ_DIM_PROTOCOL, false, LIQ_SUM(liquidated_value), "USD",
+     "collateral seized over the run, at oracle prices"},
+    {"total_repaid_value", LIQ_DIM_PROTOCOL, false, LIQ_SUM(repaid_value), "USD",
+     "debt repaid by liquidations over the run, at oracle prices"},
+    {"total_stalled", LIQ_DIM_PROTOCOL, true, LIQ_SUM(stalled), "account-rounds",
+     "liquidatable accounts left untouched, summed over rounds"},
+    {"final_bad_debt", LIQ_DIM_PROTOCOL, false, LIQ_SUM(bad_debt), "USD",
+     "cumulative bad debt at the end of the run"},
+    {"final_deficit", LIQ_DIM_PROTOCOL, false, LIQ_SUM(deficit), "USD",
+     "cumulative deficit (bad debt not covered by the fund) at the end of the run"},
+    {"insurance_drawdown", LIQ_DIM_PROTOCOL, false, LIQ_SUM(insurance_drawdown), "USD",
+     "initial insurance fund minus final insurance fund"},
+    {"first_failure_round", LIQ_DIM_PROTOCOL, true, LIQ_SUM(first_failure), "round",
+     "first round with bad debt > 0; -1 if none"},
+    {"cascade_length", -1, true, LIQ_SUM(cascade_length), "rounds",
+     "last_liquidation_round - first_liquidation_round + 1; 0 if no liquidation"},
+    {"first_liquidation_round", -1, true, LIQ_SUM(first_liquidation), "round",
+     "first round >= last_exogenous_move_round with a liquidation; -1 if none"},
+    {"last_liquidation_round", -1, true, LIQ_SUM(last_liquidation), "round",
+     "last round with a liquidation; -1 if none"},
+    {"last_exogenous_move_round", -1, true, LIQ_SUM(last_exogenous_move), "round",
+     "last round with a nonzero exogenous log return; 0 if none"},
+    {"peak_liquidation_round", -1, true, LIQ_SUM(peak_round), "round",
+     "round with the largest liquidated value; -1 if none"},
+    {"peak_liquidated_value", -1, false, LIQ_SUM(peak_value), "USD",
+     "collateral seized in peak_liquidation_round, all protocols"},
+    {"total_liquidated_value", -1, false, LIQ_SUM(total_liquidated_value), "USD",
+     "collateral seized over the run, all protocols"},
+    {"total_bad_debt", -1, false, LIQ_SUM(total_bad_debt), "USD",
+     "bad debt at the end of the run, all protocols"},
+    {"total_deficit", -1, false, LIQ_SUM(total_deficit), "USD",
+     "deficit at the end of the run, all protocols"},
+    {"failed_protocols", -1, true, LIQ_SUM(failed_protocols), "count",
+     "protocols with bad debt > 0 at the end of the run"},
+};
+
+#define LIQ_N_SUMMARY (sizeof(liq_summary_defs) / sizeof(liq_summary_defs[0]))
+
+/* ---------------------------------------------------------------- writer */
+
+struct liq_h5_writer {
+    char *path;
+    hid_t file;
+    hid_t round_ds;
+    hid_t dim_ds[LIQ_N_DIMS];
+    hid_t series_ds[LIQ_N_SERIES];
+    size_t n_entities[LIQ_N_DIMS];
+    size_t capacity;                         /* rounds the buffers hold, 1 .. flush_every */
+    size_t buffered;                         /* rounds in the buffers now */
+    hsize_t rows;                            /* rounds in the file */
+    int64_t last_round;                      /* round of the last append (or of round 0) */
+    int64_t *round_buf;                      /* [capacity] */
+    unsigned char *series_buf[LIQ_N_SERIES]; /* [capacity x n_entities] x 8 bytes */
+};
+
+/* HDF5's automatic error printing, saved while a call into this module runs
+ * and restored on the way out, so that the process-wide setting of whoever
+ * else uses HDF5 is left as it was. */
+typedef struct {
+    H5E_auto2_t func;
+    void *data;
+    bool saved;
+} liq_h5_quiet_t;
+
+static void liq_h5_quiet_begin(liq_h5_quiet_t *q)
+{
+    q->saved = H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data) >= 0;
+    /* If this fails HDF5 may print to stderr; our own messages still hold. */
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+static void liq_h5_quiet_end(const liq_h5_quiet_t *q)
+{
+    if (q->saved) {
+        (void)H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
+    }
+}
+
+static herr_t liq_h5_innermost(unsigned n, const H5E_error2_t *err, void *data)
+{
+    /* The walk goes upward, so position 0 is the most specific entry: the
+     * one that says what actually went wrong (errno, missing object...). */
+    if (n == 0 && err->desc != NULL) {
+        snprintf(data, 256, "%s", err->desc);
+    }
+    return 0;
+}
+
+/* "PATH: HDF5 error: WHAT: innermost HDF5 message", code LIQ_EHDF5. Must
+ * run right after the failing call, before another call clears the stack. */
+static int liq_h5_fail(const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static int liq_h5_fail(const char *path, const char *fmt, ...)
+{
+    char detail[256] = "";
+    (void)H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, liq_h5_innermost, detail);
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    return liq_error_set(LIQ_EHDF5, "%s: HDF5 error: %s%s%s", path, what,
+                         detail[0] != '\0' ? ": " : "", detail);
+}
+
+static int liq_nomem(const char *path)
+{
+    return liq_error_set(LIQ_ENOMEM, "%s: out of memory for the output buffers", path);
+}
+
+/* Entity names share one layout: every config struct starts with its name. */
+static const char *liq_entity_name(const liq_scenario_t *sc, liq_h5_dim_t dim, size_t i)
+{
+    const char *name = NULL;
+    switch (dim) {
+    case LIQ_DIM_ASSET:
+        name = sc->assets[i].name;
+        break;
+    case LIQ_DIM_POOL:
+        name = sc->pools[i].name;
+        break;
+    case LIQ_DIM_ORACLE:
+        name = sc->oracles[i].name;
+        break;
+    default:
+        name = sc->protocols[i].name;
+        break;
+    }
+    return name != NULL ? name : "";
+}
+
+/* ------------------------------------------------------------ attributes */
+
+/* Variable-length UTF-8 string type, the type h5py and netCDF-4 read as a
+ * Python str (fixed-length strings come back as bytes). */
+static hid_t liq_h5_string_type(void)
+{
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    if (type < 0) {
+        return type;
+    }
+    if (H5Tset_size(type, H5T_VARIABLE) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0) {
+        H5Tclose(type);
+        return -1;
+    }
+    return type;
+}
+
+/* Writes (creating it if needed) a scalar attribute of type `type`. */
+static int liq_h5_attr_write(const char *path, hid_t obj, const char *name, hid_t type,
+                             const void *value)
+{
+    const htri_t exists = H5Aexists(obj, name);
+    if (exists < 0) {
+        return liq_h5_fail(path, "cannot look up attribute '%s'", name);
+    }
+    hid_t attr = -1;
+    if (exists > 0) {
+        attr = H5Aopen(obj, name, H5P_DEFAULT);
+    } else {
+        const hid_t space = H5Screate(H5S_SCALAR);
+        if (space < 0) {
+            return liq_h5_fail(path, "cannot create the dataspace of attribute '%s'", name);
+        }
+        attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+        H5Sclose(space);
+    }
+    if (attr < 0) {
+        return liq_h5_fail(path, "cannot create attribute '%s'", name);
+    }
+    int rc = LIQ_OK;
+    if (H5Awrite(attr, type, value) < 0) {
+        rc = liq_h5_fail(path, "cannot write attribute '%s'", name);
+    }
+    if (H5Aclose(attr) < 0 && rc == LIQ_OK) {
+        rc = liq_h5_fail(path, "cannot close attribute '%s'", name);
+    }
+    return rc;
+}
+
+static int liq_h5_attr_string(const char *path, hid_t obj, const char *name, const char *value)
+{
+    const hid_t type = liq_h5_string_type();
+    if (type < 0) {
+        return liq_h5_fail(path, "cannot make the string type of attribute '%s'", name);
+    }
+    const char *text = value != NULL ? value : "";
+    const int rc = liq_h5_attr_write(path, obj, name, type, &text);
+    H5Tclose(type);
+    return rc;
+}
+
+static int liq_h5_attr_int64(const char *path, hid_t obj, const char *name, int64_t value)
+{
+    return liq_h5_attr_write(path, obj, name, H5T_NATIVE_INT64, &value);
+}
+
+/* units and long_name, as CF and xarray expect them. */
+static int liq_h5_describe(const char *path, hid_t ds, const char *units, const char *long_name)
+{
+    int rc = liq_h5_attr_string(path, ds, "units", units);
+    if (rc == LIQ_OK) {
+        rc = liq_h5_attr_string(path, ds, "long_name", long_name);
+    }
+    return rc;
+}
+
+/* -------------------------------------------------------------- datasets */
+
+/* Closes a dataset id if open; returns LIQ_OK or the HDF5 error. */
+static int liq_h5_close_ds(const char *path, hid_t *ds, const char *name)
+{
+    int rc = LIQ_OK;
+    if (*ds >= 0 && H5Dclose(*ds) < 0) {
+        rc = liq_h5_fail(path, "cannot close dataset '%s'", name);
+    }
+    *ds = -1;
+    return rc;
+}
+
+/*
+ * Creates a dataset of `rank` (1 or 2) with current dims `dims`. Chunked
+ * (chunk != NULL) datasets are extendible along axis 0 and compressed with
+ * shuffle + deflate; the others are contiguous and fixed.
+ */
+static int liq_h5_create_ds(hid_t *out, const char *path, hid_t loc, const char *name, hid_t type,
+                            int rank, const hsize_t *dims, const hsize_t *chunk)
+{
+    *out = -1;
+    hsize_t maxdims[2] = {0, 0};
+    for (int k = 0; k < rank; k++) {
+        maxdims[k] = dims[k];
+    }
+    if (chunk != NULL) {
+        maxdims[0] = H5S_UNLIMITED;
+        /* HDF5 wants chunk <= maxdims on fixed axes, and a chunk is never 0
+         * wide; a dimension of 0 entities (no pools) gets room for 1. */
+        for (int k = 1; k < rank; k++) {
+            if (maxdims[k] < chunk[k]) {
+                maxdims[k] = chunk[k];
+            }
+        }
+    }
+    const hid_t space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, maxdims);
+    if (space < 0) {
+        return liq_h5_fail(path, "cannot create the dataspace of '%s'", name);
+    }
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    int rc = LIQ_OK;
+    if (dcpl < 0) {
+        rc = liq_h5_fail(path, "cannot create the properties of '%s'", name);
+    } else if (H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) <
+               0) {
+        rc = liq_h5_fail(path, "cannot set attribute order of '%s'", name);
+    } else if (chunk != NULL && (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+                                 H5Pset_deflate(dcpl, LIQ_H5_DEFLATE_LEVEL) < 0)) {
+        rc = liq_h5_fail(path, "cannot set chunking and compression of '%s'", name);
+    }
+    if (rc == LIQ_OK) {
+        *out = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        if (*out < 0) {
+            rc = liq_h5_fail(path, "cannot create dataset '%s'", name);
+        }
+    }
+    if (dcpl >= 0) {
+        H5Pclose(dcpl);
+    }
+    H5Sclose(space);
+    return rc;
+}
+
+/* Chunk shape of a (round, entity) series: up to LIQ_H5_CHUNK_ROWS rounds,
+ * and as many entities as fit in LIQ_H5_CHUNK_ELEMS. */
+static void liq_h5_series_chunk(hsize_t chunk[2], size_t capacity, size_t n)
+{
+    const size_t rows = capacity < LIQ_H5_CHUNK_ROWS ? capacity : LIQ_H5_CHUNK_ROWS;
+    size_t cols = LIQ_H5_CHUNK_ELEMS / rows;
+    if (cols > n) {
+        cols = n;
+    }
+    chunk[0] = rows;
+    chunk[1] = cols > 0 ? cols : 1;
+}
+
+static int liq_h5_create_coordinates(liq_h5_writer_t *w, const liq_scenario_t *sc)
+{
+    const hsize_t zero = 0;
+    const hsize_t round_chunk = w->capacity < LIQ_H5_CHUNK_ROWS ? w->capacity : LIQ_H5_CHUNK_ROWS;
+    int rc = liq_h5_create_ds(&w->round_ds, w->path, w->file, "round", H5T_STD_I64LE, 1, &zero,
+                              &round_chunk);
+    if (rc == LIQ_OK && H5DSset_scale(w->round_ds, "round") < 0) {
+        rc = liq_h5_fail(w->path, "cannot make a dimension scale of '%s'", "round");
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_h5_describe(w->path, w->round_ds, "round", "simulation round (0: initial state)");
+    }
+    const hid_t str = rc == LIQ_OK ? liq_h5_string_type() : -1;
+    if (rc == LIQ_OK && str < 0) {
+        rc = liq_h5_fail(w->path, "cannot make the string type of '%s'", "asset");
+    }
+    for (int d = 0; d < LIQ_N_DIMS && rc == LIQ_OK; d++) {
+        const char *name = liq_dim_names[d];
+        const size_t n = w->n_entities[d];
+        const hsize_t dims = n;
+        rc = liq_h5_create_ds(&w->dim_ds[d], w->path, w->file, name, str, 1, &dims, NULL);
+        if (rc == LIQ_OK && n > 0) {
+            const char **names = malloc(n * sizeof(*names));
+            if (names == NULL) {
+                rc = liq_nomem(w->path);
+                break;
+            }
+            for (size_t i = 0; i < n; i++) {
+                names[i] = liq_entity_name(sc, (liq_h5_dim_t)d, i);
+            }
+            if (H5Dwrite(w->dim_ds[d], str, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) < 0) {
+                rc = liq_h5_fail(w->path, "cannot write the names of '%s'", name);
+            }
+            free(names);
+        }
+        if (rc == LIQ_OK && H5DSset_scale(w->dim_ds[d], name) < 0) {
+            rc = liq_h5_fail(w->path, "cannot make a dimension scale of '%s'", name);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_h5_describe(w->path, w->dim_ds[d], "1", liq_dim_long_names[d]);
+        }
+    }
+    if (str >= 0) {
+        H5Tclose(str);
+    }
+    return rc;
+}
+
+/* Attaches the scales of (round, dim) or (dim) to a dataset. */
+static int liq_h5_attach(const liq_h5_writer_t *w, hid_t ds, const char *name, bool over_round,
+                         int dim)
+{
+    unsigned axis = 0;
+    if (over_round) {
+        if (H5DSattach_scale(ds, w->round_ds, axis) < 0) {
+            return liq_h5_fail(w->path, "cannot attach dimension 'round' to '%s'", name);
+        }
+        axis++;
+    }
+    if (H5DSattach_scale(ds, w->dim_ds[dim], axis) < 0) {
+        return liq_h5_fail(w->path, "cannot attach dimension '%s' to '%s'", liq_dim_names[dim],
+                           name);
+    }
+    return LIQ_OK;
+}
+
+static int liq_h5_create_series(liq_h5_writer_t *w)
+{
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        const liq_series_def_t *def = &liq_series_defs[s];
+        const size_t n = w->n_entities[def->dim];
+        const hsize_t dims[2] = {0, n};
+        hsize_t chunk[2];
+        liq_h5_series_chunk(chunk, w->capacity, n);
+        const hid_t type = def->integer ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+        int rc =
+            liq_h5_create_ds(&w->series_ds[s], w->path, w->file, def->name, type, 2, dims, chunk);
+        if (rc == LIQ_OK) {
+            rc = liq_h5_attach(w, w->series_ds[s], def->name, true, def->dim);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_h5_describe(w->path, w->series_ds[s], def->units, def->long_name);
+        }
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+    }
+    return LIQ_OK;
+}
+
+/* ------------------------------------------------------------- buffering */
+
+static int liq_h5_check_view(const liq_h5_writer_t *w, const liq_state_view_t *view)
+{
+    const size_t counts[LIQ_N_DIMS] = {view->n_assets, view->n_pools, view->n_oracles,
+                                       view->n_protocols};
+    for (int d = 0; d < LIQ_N_DIMS; d++) {
+        if (counts[d] != w->n_entities[d]) {
+            return liq_error_set(LIQ_EINVAL,
+                                 "%s: the state view of round %lld has %zu %s entities; the "
+                                 "file was created for %zu",
+                                 w->path, (long long)view->round, counts[d], liq_dim_names[d],
+                                 w->n_entities[d]);
+        }
+    }
+    return LIQ_OK;
+}
+
+/* Copies one round into the buffers: no allocation, O(entities). */
+static void liq_h5_buffer_round(liq_h5_writer_t *w, const liq_state_view_t *view)
+{
+    assert(w->buffered < w->capacity);
+    const size_t row = w->buffered;
+    w->round_buf[row] = view->round;
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        const liq_series_def_t *def = &liq_series_defs[s];
+        const size_t n = w->n_entities[def->dim];
+        if (n == 0) {
+            continue;
+        }
+        const void *src = *(const void *const *)((const char *)view + def->offset);
+        memcpy(w->series_buf[s] + row * n * 8, src, n * 8);
+    }
+    w->buffered++;
+    w->last_round = view->round;
+}
+
+/* Extends one dataset along round by `count` rows and writes them from
+ * `data` (count x n). */
+static int liq_h5_write_rows(const liq_h5_writer_t *w, hid_t ds, const char *name, int rank,
+                             size_t n, hid_t memtype, const void *data, hsize_t count)
+{
+    const hsize_t size[2] = {w->rows + count, n};
+    if (H5Dset_extent(ds, size) < 0) {
+        return liq_h5_fail(w->path, "cannot extend dataset '%s'", name);
+    }
+    if (n == 0) {
+        return LIQ_OK; /* a (round, 0) dataset only grows */
+    }
+    const hsize_t start[2] = {w->rows, 0};
+    const hsize_t block[2] = {count, n};
+    const hid_t fspace = H5Dget_space(ds);
+    if (fspace < 0) {
+        return liq_h5_fail(w->path, "cannot get the dataspace of '%s'", name);
+    }
+    int rc = LIQ_OK;
+    const hid_t mspace = H5Screate_simple(rank, block, NULL);
+    if (mspace < 0) {
+        rc = liq_h5_fail(w->path, "cannot create a memory dataspace for '%s'", name);
+    } else if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, block, NULL) < 0) {
+        rc = liq_h5_fail(w->path, "cannot select rows of '%s'", name);
+    } else if (H5Dwrite(ds, memtype, mspace, fspace, H5P_DEFAULT, data) < 0) {
+        rc = liq_h5_fail(w->path, "cannot write rows of '%s'", name);
+    }
+    if (mspace >= 0) {
+        H5Sclose(mspace);
+    }
+    H5Sclose(fspace);
+    return rc;
+}
+
+/* Writes the buffered rounds, updates rounds_completed and flushes the file.
+ * Series first and `round` last, so that the coordinate never claims rows
+ * the variables do not have. */
+static int liq_h5_write_buffered(liq_h5_writer_t *w)
+{
+    if (w->buffered > 0) {
+        const hsize_t count = w->buffered;
+        for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+            const liq_series_def_t *def = &liq_series_defs[s];
+            const hid_t memtype = def->integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
+            const int rc =
+                liq_h5_write_rows(w, w->series_ds[s], def->name, 2, w->n_entities[def->dim],
+                                  memtype, w->series_buf[s], count);
+            if (rc != LIQ_OK) {
+                return rc;
+            }
+        }
+        int rc =
+            liq_h5_write_rows(w, w->round_ds, "round", 1, 1, H5T_NATIVE_INT64, w->round_buf, count);
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+        w->rows += count;
+        w->buffered = 0;
+        rc = liq_h5_attr_int64(w->path, w->file, "rounds_completed", w->last_round);
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+    }
+    if (H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0) {
+        return liq_h5_fail(w->path, "cannot flush the file");
+    }
+    return LIQ_OK;
+}
+
+/* ---------------------------------------------------------------- public */
+
+static void liq_h5_close_all(liq_h5_writer_t *w)
+{
+    /* Errors on close are ignored here: this is the cleanup path, and the
+     * first error has already been reported. */
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        if (w->series_ds[s] >= 0) {
+            H5Dclose(w->series_ds[s]);
+            w->series_ds[s] = -1;
+        }
+    }
+    for (int d = 0; d < LIQ_N_DIMS; d++) {
+        if (w->dim_ds[d] >= 0) {
+            H5Dclose(w->dim_ds[d]);
+            w->dim_ds[d] = -1;
+        }
+    }
+    if (w->round_ds >= 0) {
+        H5Dclose(w->round_ds);
+        w->round_ds = -1;
+    }
+    if (w->file >= 0) {
+        H5Fclose(w->file);
+        w->file = -1;
+    }
+}
+
+static void liq_h5_free(liq_h5_writer_t *w)
+{
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        free(w->series_buf[s]);
+    }
+    free(w->round_buf);
+    free(w->path);
+    free(w);
+}
+
+void liq_h5_writer_destroy(liq_h5_writer_t *writer)
+{
+    if (writer == NULL) {
+        return;
+    }
+    liq_h5_quiet_t quiet;
+    liq_h5_quiet_begin(&quiet);
+    /* Rounds still in the buffer are dropped on purpose: the file keeps the
+     * state of its last flush, which rounds_completed describes. */
+    liq_h5_close_all(writer);
+    liq_h5_quiet_end(&quiet);
+    liq_h5_free(writer);
+}
+
+/* Rounds the buffers hold: flush_every, or fewer when that many rounds of
+ * every series would pass LIQ_H5_BUFFER_BYTES. */
+static size_t liq_h5_capacity(const size_t n[LIQ_N_DIMS], int64_t flush_every)
+{
+    size_t per_round = 8; /* the round number */
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        per_round += 8 * n[liq_series_defs[s].dim];
+    }
+    size_t capacity = LIQ_H5_BUFFER_BYTES / per_round;
+    if ((uint64_t)flush_every < (uint64_t)capacity) {
+        capacity = (size_t)flush_every;
+    }
+    return capacity > 0 ? capacity : 1;
+}
+
+static int liq_h5_open_file(liq_h5_writer_t *w, const liq_scenario_t *sc,
+                            const liq_h5_options_t *options)
+{
+    const hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fcpl < 0) {
+        return liq_h5_fail(w->path, "cannot create the creation properties of the file");
+    }
+    /* netCDF-4 tracks creation order in the root group; readers then list
+     * variables in the order they were written. */
+    int rc = LIQ_OK;
+    if (H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
+        H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
+        rc = liq_h5_fail(w->path, "cannot set the creation order of the file");
+    }
+    if (rc == LIQ_OK) {
+        w->file =
+            H5Fcreate(w->path, options->force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
+        if (w->file < 0) {
+            rc = liq_h5_fail(w->path, "cannot create the file");
+        }
+    }
+    H5Pclose(fcpl);
+    if (rc == LIQ_OK) {
+        rc = liq_h5_attr_string(w->path, w->file, "liqnet_version", LIQNET_VERSION);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_h5_attr_string(w->path, w->file, "scenario_name", sc->name);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_h5_attr_string(w->path, w->file, "scenario", options->scenario_yaml);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_h5_attr_write(w->path, w->file, "seed", H5T_NATIVE_UINT64, &options->seed);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_h5_attr_string(w->path, w->file, "status", "incomplete");
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_h5_attr_int64(w->path, w->file, "rounds_completed", 0);
+    }
+    return rc;
+}
+
+static int liq_h5_create(liq_h5_writer_t *w, const liq_scenario_t *sc,
+                         const liq_state_view_t *initial, const liq_h5_options_t *options)
+{
+    if (options->flush_every < 1) {
+        return liq_error_set(LIQ_EINVAL, "%s: flush_every is %lld; expected a whole number >= 1",
+                             w->path, (long long)options->flush_every);
+    }
+    int rc = liq_h5_check_view(w, initial);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    struct stat st;
+    if (!options->force && stat(w->path, &st) == 0) {
+        return liq_error_set(LIQ_EEXIST, "%s: file exists; pass --force to overwrite", w->path);
+    }
+    w->capacity = liq_h5_capacity(w->n_entities, options->flush_every);
+    w->round_buf = malloc(w->capacity * sizeof(*w->round_buf));
+    if (w->round_buf == NULL) {
+        return liq_nomem(w->path);
+    }
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        const size_t n = w->n_entities[liq_series_defs[s].dim];
+        if (n > 0) {
+            w->series_buf[s] = malloc(w->capacity * n * 8);
+            if (w->series_buf[s] == NULL) {
+                return liq_nomem(w->path);
+            }
+        }
+    }
+    rc = liq_h5_open_file(w, sc, options);
+    if (rc == LIQ_OK) {
+        rc = liq_h5_create_coordinates(w, sc);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_h5_create_series(w);
+    }
+    if (rc == LIQ_OK) {
+        liq_h5_buffer_round(w, initial);
+        rc = liq_h5_write_buffered(w);
+    }
+    return rc;
+}
+
+int liq_h5_writer_create(liq_h5_writer_t **out, const char *path, const liq_scenario_t *scenario,
+                         const liq_state_view_t *initial, const liq_h5_options_t *options)
+{
+    assert(out != NULL && path != NULL && scenario != NULL && initial != NULL && options != NULL);
+    *out = NULL;
+    liq_h5_writer_t *w = calloc(1, sizeof(*w));
+    if (w == NULL) {
+        return liq_nomem(path);
+    }
+    w->file = -1;
+    w->round_ds = -1;
+    for (int d = 0; d < LIQ_N_DIMS; d++) {
+        w->dim_ds[d] = -1;
+    }
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        w->series_ds[s] = -1;
+    }
+    w->n_entities[LIQ_DIM_ASSET] = scenario->n_assets;
+    w->n_entities[LIQ_DIM_POOL] = scenario->n_pools;
+    w->n_entities[LIQ_DIM_ORACLE] = scenario->n_oracles;
+    w->n_entities[LIQ_DIM_PROTOCOL] = scenario->n_protocols;
+    w->path = malloc(strlen(path) + 1);
+    if (w->path == NULL) {
+        free(w);
+        return liq_nomem(path);
+    }
+    strcpy(w->path, path);
+
+    liq_h5_quiet_t quiet;
+    liq_h5_quiet_begin(&quiet);
+    const int rc = liq_h5_create(w, scenario, initial, options);
+    if (rc != LIQ_OK) {
+        liq_h5_close_all(w);
+    }
+    liq_h5_quiet_end(&quiet);
+    if (rc != LIQ_OK) {
+        liq_h5_free(w);
+        return rc;
+    }
+    *out = w;
+    return LIQ_OK;
+}
+
+int liq_h5_writer_append(liq_h5_writer_t *writer, const liq_state_view_t *view)
+{
+    assert(writer != NULL && view != NULL);
+    int rc = liq_h5_check_view(writer, view);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    if (view->round != writer->last_round + 1) {
+        return liq_error_set(LIQ_EINVAL, "%s: appended round %lld after round %lld; expected %lld",
+                             writer->path, (long long)view->round, (long long)writer->last_round,
+                             (long long)writer->last_round + 1);
+    }
+    liq_h5_buffer_round(writer, view);
+    if (writer->buffered == writer->capacity) {
+        liq_h5_quiet_t quiet;
+        liq_h5_quiet_begin(&quiet);
+        rc = liq_h5_write_buffered(writer);
+        liq_h5_quiet_end(&quiet);
+    }
+    return rc;
+}
+
+int liq_h5_writer_flush(liq_h5_writer_t *writer)
+{
+    assert(writer != NULL);
+    liq_h5_quiet_t quiet;
+    liq_h5_quiet_begin(&quiet);
+    const int rc = liq_h5_write_buffered(writer);
+    liq_h5_quiet_end(&quiet);
+    return rc;
+}
+
+static int liq_h5_write_summary_var(const liq_h5_writer_t *w, const liq_summary_t *summary,
+                                    const liq_summary_def_t *def)
+{
+    const hid_t type = def->integer ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+    const hid_t memtype = def->integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
+    const void *data = (const char *)summary + def->offset;
+    hsize_t n = 1;
+    hid_t ds = -1;
+    int rc = LIQ_OK;
+    if (def->dim >= 0) {
+        n = w->n_entities[def->dim];
+        data = *(const void *const *)data;
+        rc = liq_h5_create_ds(&ds, w->path, w->file, def->name, type, 1, &n, NULL);
+    } else {
+        rc = liq_h5_create_ds(&ds, w->path, w->file, def->name, type, 0, NULL, NULL);
+    }
+    if (rc == LIQ_OK && n > 0 && H5Dwrite(ds, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+        rc = liq_h5_fail(w->path, "cannot write dataset '%s'", def->name);
+    }
+    if (rc == LIQ_OK && def->dim >= 0) {
+        rc = liq_h5_attach(w, ds, def->name, false, def->dim);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_h5_describe(w->path, ds, def->units, def->long_name);
+    }
+    const int close_rc = liq_h5_close_ds(w->path, &ds, def->name);
+    return rc != LIQ_OK ? rc : close_rc;
+}
+
+static int liq_h5_finish(liq_h5_writer_t *w, const liq_summary_t *summary, const char *status)
+{
+    if (status == NULL || (strcmp(status, "complete") != 0 && strcmp(status, "interrupted") != 0)) {
+        return liq_error_set(LIQ_EINVAL, "%s: status '%s'; expected complete or interrupted",
+                             w->path, status != NULL ? status : "(null)");
+    }
+    if (summary != NULL && (summary->n_oracles != w->n_entities[LIQ_DIM_ORACLE] ||
+                            summary->n_protocols != w->n_entities[LIQ_DIM_PROTOCOL])) {
+        return liq_error_set(LIQ_EINVAL,
+                             "%s: the summary has %zu oracles and %zu protocols; the file was "
+                             "created for %zu and %zu",
+                             w->path, summary->n_oracles, summary->n_protocols,
+                             w->n_entities[LIQ_DIM_ORACLE], w->n_entities[LIQ_DIM_PROTOCOL]);
+    }
+    int rc = liq_h5_write_buffered(w);
+    for (size_t k = 0; k < LIQ_N_SUMMARY && rc == LIQ_OK && summary != NULL; k++) {
+        rc = liq_h5_write_summary_var(w, summary, &liq_summary_defs[k]);
+    }
+    /* The status goes last: "complete" promises everything above is there. */
+    if (rc == LIQ_OK) {
+        rc = liq_h5_attr_string(w->path, w->file, "status", status);
+    }
+    if (rc == LIQ_OK && H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0) {
+        rc = liq_h5_fail(w->path, "cannot flush the file");
+    }
+    /* Close explicitly here (rather than in liq_h5_close_all) so that a
+     * failure to close, which can lose data, is reported. */
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        const int close_rc = liq_h5_close_ds(w->path, &w->series_ds[s], liq_series_defs[s].name);
+        rc = rc != LIQ_OK ? rc : close_rc;
+    }
+    for (int d = 0; d < LIQ_N_DIMS; d++) {
+        const int close_rc = liq_h5_close_ds(w->path, &w->dim_ds[d], liq_dim_names[d]);
+        rc = rc != LIQ_OK ? rc : close_rc;
+    }
+    const int close_rc = liq_h5_close_ds(w->path, &w->round_ds, "round");
+    rc = rc != LIQ_OK ? rc : close_rc;
+    if (H5Fclose(w->file) < 0 && rc == LIQ_OK) {
+        rc = liq_h5_fail(w->path, "cannot close the file");
+    }
+    w->file = -1;
+    return rc;
+}
+
+int liq_h5_writer_finish(liq_h5_writer_t *writer, const liq_summary_t *summary, const char *status)
+{
+    assert(writer != NULL);
+    liq_h5_quiet_t quiet;
+    liq_h5_quiet_begin(&quiet);
+    const int rc = liq_h5_finish(writer, summary, status);
+    liq_h5_close_all(writer); /* whatever an error left open */
+    liq_h5_quiet_end(&quiet);
+    liq_h5_free(writer);
+    return rc;
+}

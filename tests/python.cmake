@@ -1,0 +1,37 @@
+# Output-format tests that need Python: a file written by the HDF5 writer
+# alone must open in xarray (engine h5netcdf) as one labelled dataset, with
+# and without a zero-length dimension. Included from tests/CMakeLists.txt.
+#
+# Debian's /usr/bin/python3 has h5py, h5netcdf, xarray and numpy; the
+# python3 first on PATH may not, so the path is fixed on purpose.
+find_program(LIQ_SYSTEM_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
+
+add_executable(write_sample_h5 write_sample_h5.c)
+target_compile_options(write_sample_h5 PRIVATE ${LIQNET_WARNINGS})
+target_link_libraries(write_sample_h5 PRIVATE liqnet::liqnet m)
+
+if(NOT LIQ_SYSTEM_PYTHON)
+  message(WARNING "/usr/bin/python3 not found: test_h5_writer_xarray is not run")
+  return()
+endif()
+
+set(_liq_sample_dir ${CMAKE_CURRENT_BINARY_DIR}/xarray)
+file(MAKE_DIRECTORY ${_liq_sample_dir})
+
+# Writing is a fixture of the checks, so CTest runs it first (and skips the
+# checks if it fails).
+add_test(NAME h5_writer_sample
+         COMMAND write_sample_h5 ${_liq_sample_dir}/sample.h5)
+add_test(NAME h5_writer_sample_no_pools
+         COMMAND write_sample_h5 ${_liq_sample_dir}/sample_no_pools.h5 --no-pools)
+set_tests_properties(h5_writer_sample h5_writer_sample_no_pools
+                     PROPERTIES FIXTURES_SETUP liq_h5_sample)
+
+add_test(NAME test_h5_writer_xarray
+         COMMAND ${LIQ_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/check_xarray.py
+                 ${_liq_sample_dir}/sample.h5 --status complete)
+add_test(NAME test_h5_writer_xarray_no_pools
+         COMMAND ${LIQ_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/check_xarray.py
+                 ${_liq_sample_dir}/sample_no_pools.h5 --status complete)
+set_tests_properties(test_h5_writer_xarray test_h5_writer_xarray_no_pools
+                     PROPERTIES FIXTURES_REQUIRED liq_h5_sample)
