@@ -35,3 +35,13 @@ add_test(NAME test_h5_writer_xarray_no_pools
                  ${_liq_sample_dir}/sample_no_pools.h5 --status complete)
 set_tests_properties(test_h5_writer_xarray test_h5_writer_xarray_no_pools
                      PROPERTIES FIXTURES_REQUIRED liq_h5_sample)
+
+# The writer and positions tests read and write HDF5 files themselves, so
+# they need HDF5's headers and libraries, which liqnet links privately.
+# (Effective when this file is included after liq_add_test(test_h5_writer)
+# and liq_add_test(test_positions).)
+foreach(_liq_t test_h5_writer test_positions)
+  if(TARGET ${_liq_t})
+    target_link_libraries(${_liq_t} PRIVATE liqnet_deps::hdf5)
+  endif()
+endforeach()

@@ -30,8 +30,8 @@ LIQ_API int liq_positions_load(liq_positions_t **out, const liq_scenario_t *scen
 typedef struct liq_h5_writer liq_h5_writer_t;
 
 typedef struct {
-    bool force;            /* replace an existing file (else LIQ_EEXIST) */
-    int64_t flush_every;   /* rounds between flushes; >= 1 */
+    bool force;                /* replace an existing file (else LIQ_EEXIST) */
+    int64_t flush_every;       /* rounds between flushes; >= 1 */
     const char *scenario_yaml; /* resolved scenario, stored as attribute */
     uint64_t seed;
 } liq_h5_options_t;
@@ -44,8 +44,7 @@ typedef struct {
  * options->force is false.
  */
 LIQ_API int liq_h5_writer_create(liq_h5_writer_t **out, const char *path,
-                                 const liq_scenario_t *scenario,
-                                 const liq_state_view_t *initial,
+                                 const liq_scenario_t *scenario, const liq_state_view_t *initial,
                                  const liq_h5_options_t *options);
 
 /* Appends one completed round (buffered; written at least every flush_every

@@ -33,9 +33,9 @@ LIQ_API double liq_health(double collateral, double debt, double price_collatera
 
 /* A quoted liquidation of one account. */
 typedef struct {
-    double repay;  /* r: debt units repaid */
-    double seize;  /* s: collateral units seized, s <= c */
-    bool capped;   /* true when the seizure took all collateral (s = c) */
+    double repay; /* r: debt units repaid */
+    double seize; /* s: collateral units seized, s <= c */
+    bool capped;  /* true when the seizure took all collateral (s = c) */
 } liq_liquidation_t;
 
 /*

@@ -17,31 +17,32 @@ extern "C" {
 
 typedef struct {
     size_t n_oracles, n_protocols;
-    int64_t rounds;                    /* rounds completed */
+    int64_t rounds; /* rounds completed */
     /* per oracle: max drawdown of O over the run / max drawdown of E of the
      * asset it prices (token0 for pool sources); NaN when E never fell */
     double *amplification;
-    double *oracle_drawdown;           /* [oracle] max drawdown of O, in [0, 1] */
-    double *exogenous_drawdown;        /* [oracle] max drawdown of that asset's E */
-    int64_t last_exogenous_move;       /* last round with r != 0 for any asset; 0 if none */
-    int64_t first_liquidation;         /* first round >= last_exogenous_move with a liquidation; -1 if none */
-    int64_t last_liquidation;          /* last round with a liquidation; -1 if none */
-    int64_t cascade_length;            /* last - first + 1 (0 if none): see docs/hdf5-schema.md */
-    int64_t peak_round;                /* round with the most liquidated value; -1 if none */
-    double peak_value;                 /* liquidated (seized) value in that round, USD */
+    double *oracle_drawdown;     /* [oracle] max drawdown of O, in [0, 1] */
+    double *exogenous_drawdown;  /* [oracle] max drawdown of that asset's E */
+    int64_t last_exogenous_move; /* last round with r != 0 for any asset; 0 if none */
+    int64_t
+        first_liquidation; /* first round >= last_exogenous_move with a liquidation; -1 if none */
+    int64_t last_liquidation; /* last round with a liquidation; -1 if none */
+    int64_t cascade_length;   /* last - first + 1 (0 if none): see docs/hdf5-schema.md */
+    int64_t peak_round;       /* round with the most liquidated value; -1 if none */
+    double peak_value;        /* liquidated (seized) value in that round, USD */
     /* per protocol totals over the run */
     int64_t *liquidations;
-    double *liquidated_value;          /* sum of seized value, USD */
-    double *repaid_value;              /* USD */
-    int64_t *stalled;                  /* account-rounds left stalled */
-    double *bad_debt;                  /* cumulative at the end, USD */
-    double *deficit;                   /* cumulative at the end, USD */
-    double *insurance_drawdown;        /* initial fund - final fund, USD */
-    int64_t *first_failure;            /* first round with bad debt > 0; -1 if none */
+    double *liquidated_value;   /* sum of seized value, USD */
+    double *repaid_value;       /* USD */
+    int64_t *stalled;           /* account-rounds left stalled */
+    double *bad_debt;           /* cumulative at the end, USD */
+    double *deficit;            /* cumulative at the end, USD */
+    double *insurance_drawdown; /* initial fund - final fund, USD */
+    int64_t *first_failure;     /* first round with bad debt > 0; -1 if none */
     /* totals over protocols, summed in protocol order */
     int64_t total_liquidations;
     double total_liquidated_value, total_bad_debt, total_deficit;
-    int64_t failed_protocols;          /* protocols with bad debt > 0 */
+    int64_t failed_protocols; /* protocols with bad debt > 0 */
 } liq_summary_t;
 
 typedef struct liq_metrics liq_metrics_t;

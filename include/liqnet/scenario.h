@@ -39,12 +39,12 @@ typedef enum { LIQ_POOL_CONSTANT_PRODUCT = 0 } liq_pool_kind_t;
 typedef struct {
     char *name;
     liq_pool_kind_t kind;
-    int32_t token0;    /* asset index of token0 (the "a" of P = y/x) */
-    int32_t token1;    /* asset index of token1, != token0 */
-    double reserve0;   /* x, units of token0, finite and > 0 */
-    double reserve1;   /* y, units of token1, finite and > 0 */
-    double fee;        /* phi in [0, 1): swap fee, charged on the input */
-    double arbitrage;  /* kappa in [0, 1]: share (in log price) of the gap closed each round */
+    int32_t token0;   /* asset index of token0 (the "a" of P = y/x) */
+    int32_t token1;   /* asset index of token1, != token0 */
+    double reserve0;  /* x, units of token0, finite and > 0 */
+    double reserve1;  /* y, units of token1, finite and > 0 */
+    double fee;       /* phi in [0, 1): swap fee, charged on the input */
+    double arbitrage; /* kappa in [0, 1]: share (in log price) of the gap closed each round */
 } liq_pool_config_t;
 
 /* --------------------------------------------------------------- oracles */
@@ -58,12 +58,12 @@ typedef enum {
 typedef struct {
     char *name;
     liq_oracle_source_t source;
-    int32_t asset;      /* LIQ_ORACLE_MARKET: asset index; else -1 */
-    int32_t pool;       /* pool sources: pool index; else -1 */
-    int64_t heartbeat;  /* H, rounds >= 1: publish when t - t_pub >= H */
-    double deviation;   /* delta >= 0: publish when |v/O - 1| >= delta; INFINITY = never */
-    int64_t latency;    /* L, rounds >= 0: read the source as of round max(0, t - L) */
-    int64_t window;     /* TWAP window in rounds >= 1 (1 for other sources) */
+    int32_t asset;     /* LIQ_ORACLE_MARKET: asset index; else -1 */
+    int32_t pool;      /* pool sources: pool index; else -1 */
+    int64_t heartbeat; /* H, rounds >= 1: publish when t - t_pub >= H */
+    double deviation;  /* delta >= 0: publish when |v/O - 1| >= delta; INFINITY = never */
+    int64_t latency;   /* L, rounds >= 0: read the source as of round max(0, t - L) */
+    int64_t window;    /* TWAP window in rounds >= 1 (1 for other sources) */
 } liq_oracle_config_t;
 
 /* ------------------------------------------------------------- protocols */
@@ -85,12 +85,12 @@ typedef struct {
 typedef struct {
     char *name;
     liq_protocol_kind_t kind;
-    int32_t debt_asset;         /* asset index b */
-    int32_t debt_oracle;        /* oracle index pricing b (O_b) */
-    double insurance_fund;      /* initial fund, USD >= 0 */
-    double gas_cost;            /* g, USD per liquidation >= 0 */
-    double min_profit;          /* pi_min, USD (may be negative) */
-    int64_t max_liquidations;   /* M per round >= 1; INT64_MAX = unlimited */
+    int32_t debt_asset;       /* asset index b */
+    int32_t debt_oracle;      /* oracle index pricing b (O_b) */
+    double insurance_fund;    /* initial fund, USD >= 0 */
+    double gas_cost;          /* g, USD per liquidation >= 0 */
+    double min_profit;        /* pi_min, USD (may be negative) */
+    int64_t max_liquidations; /* M per round >= 1; INT64_MAX = unlimited */
     size_t n_markets;
     liq_market_config_t *markets;
 } liq_protocol_config_t;
@@ -105,16 +105,16 @@ typedef enum { LIQ_HEALTH_UNIFORM = 0, LIQ_HEALTH_LOGNORMAL = 1 } liq_health_dis
  * health factor h sets the debt: d = c * O_a(0) * LT / (h * O_b(0)). */
 typedef struct {
     int32_t protocol;
-    int32_t market;     /* index into that protocol's markets */
-    int64_t count;      /* number of accounts >= 0 */
+    int32_t market; /* index into that protocol's markets */
+    int64_t count;  /* number of accounts >= 0 */
     liq_size_dist_t size_dist;
-    double size_a;      /* pareto: tail index alpha > 0; lognormal: median USD > 0 */
-    double size_b;      /* pareto: minimum value USD > 0; lognormal: sigma >= 0 */
-    double size_max;    /* values above are capped, USD; INFINITY = no cap */
+    double size_a;   /* pareto: tail index alpha > 0; lognormal: median USD > 0 */
+    double size_b;   /* pareto: minimum value USD > 0; lognormal: sigma >= 0 */
+    double size_max; /* values above are capped, USD; INFINITY = no cap */
     liq_health_dist_t health_dist;
-    double health_a;    /* uniform: min > 0; lognormal: median > 0 */
-    double health_b;    /* uniform: max >= min; lognormal: sigma >= 0 */
-    uint64_t stream;    /* RNG stream id of this source (its position in the list) */
+    double health_a; /* uniform: min > 0; lognormal: median > 0 */
+    double health_b; /* uniform: max >= min; lognormal: sigma >= 0 */
+    uint64_t stream; /* RNG stream id of this source (its position in the list) */
 } liq_account_generator_t;
 
 typedef enum { LIQ_POSITIONS_CSV = 0, LIQ_POSITIONS_HDF5 = 1 } liq_positions_format_t;
@@ -122,7 +122,7 @@ typedef enum { LIQ_POSITIONS_CSV = 0, LIQ_POSITIONS_HDF5 = 1 } liq_positions_for
 /* Accounts read from a file of positions (protocol, collateral_asset,
  * collateral, debt), one row per account; see docs/scenario.md. */
 typedef struct {
-    char *path;  /* as resolved against the scenario file's directory */
+    char *path; /* as resolved against the scenario file's directory */
     liq_positions_format_t format;
 } liq_positions_source_t;
 
@@ -139,8 +139,8 @@ typedef struct {
     int32_t asset;
     /* SCHEDULE and PATH: n_steps log returns applied at rounds round[k]. */
     size_t n_steps;
-    int64_t *round;       /* strictly increasing, >= 1 */
-    double *log_return;   /* r_a(round[k]), finite */
+    int64_t *round;     /* strictly increasing, >= 1 */
+    double *log_return; /* r_a(round[k]), finite */
     /* GBM: r = (mu - sigma^2/2) dt + sigma sqrt(dt) Z + jumps, in rounds [start, end]. */
     double drift;          /* mu, per year */
     double volatility;     /* sigma >= 0, per sqrt(year) */
@@ -156,11 +156,11 @@ typedef struct {
 
 typedef struct {
     char *name;
-    char *source_path;     /* the YAML file, as given */
-    int64_t rounds;        /* T >= 1 */
-    double round_seconds;  /* market time per round, > 0 */
+    char *source_path;    /* the YAML file, as given */
+    int64_t rounds;       /* T >= 1 */
+    double round_seconds; /* market time per round, > 0 */
     uint64_t seed;
-    int64_t flush_every;   /* rounds between HDF5 flushes >= 1 */
+    int64_t flush_every; /* rounds between HDF5 flushes >= 1 */
 
     size_t n_assets;
     liq_asset_config_t *assets;
@@ -190,8 +190,8 @@ LIQ_API int liq_scenario_load(liq_scenario_t **out, const char *path);
 
 /* As liq_scenario_load, from a string; `name` stands for the file in messages
  * and `base_dir` resolves relative paths (NULL: the working directory). */
-LIQ_API int liq_scenario_parse(liq_scenario_t **out, const char *text, size_t len,
-                               const char *name, const char *base_dir);
+LIQ_API int liq_scenario_parse(liq_scenario_t **out, const char *text, size_t len, const char *name,
+                               const char *base_dir);
 
 /*
  * Writes the fully resolved scenario as YAML (every default explicit, every

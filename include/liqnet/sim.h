@@ -80,29 +80,29 @@ LIQ_API int liq_sim_threads(const liq_sim_t *sim);
 typedef struct {
     int64_t round;
     size_t n_assets, n_pools, n_oracles, n_protocols, n_markets;
-    const double *exogenous_price; /* [asset] E_a(t) */
-    const double *reference_price; /* [asset] S_a(t) */
-    const double *log_return;      /* [asset] r_a(t), the exogenous move of the round */
-    const double *pool_reserve0;   /* [pool] x after the venues phase */
-    const double *pool_reserve1;   /* [pool] y after the venues phase */
-    const double *pool_price;      /* [pool] y / x after the venues phase */
+    const double *exogenous_price;      /* [asset] E_a(t) */
+    const double *reference_price;      /* [asset] S_a(t) */
+    const double *log_return;           /* [asset] r_a(t), the exogenous move of the round */
+    const double *pool_reserve0;        /* [pool] x after the venues phase */
+    const double *pool_reserve1;        /* [pool] y after the venues phase */
+    const double *pool_price;           /* [pool] y / x after the venues phase */
     const double *pool_liquidation_in0; /* [pool] token0 sold in by liquidations this round */
     const double *pool_liquidation_in1; /* [pool] token1 sold in by liquidations this round */
-    const double *oracle_price;    /* [oracle] O(t) */
-    const int64_t *liquidations;   /* [protocol] accounts liquidated this round */
-    const double *repaid_value;    /* [protocol] sum r O_b this round */
-    const double *seized_value;    /* [protocol] sum s O_a this round */
-    const int64_t *stalled;        /* [protocol] liquidatable accounts left untouched */
-    const double *bad_debt;        /* [protocol] cumulative bad debt written off */
-    const double *insurance_fund;  /* [protocol] current insurance fund */
-    const double *deficit;         /* [protocol] cumulative bad debt the fund did not cover */
-    const double *collateral_value;/* [protocol] sum c O_a */
-    const double *debt_value;      /* [protocol] sum d O_b */
-    const size_t *market_offset;   /* [protocol + 1] protocol p's markets are
-                                      market_offset[p] .. market_offset[p+1]-1 */
-    const double *market_seized;   /* [market] collateral units seized this round */
-    const double *market_collateral; /* [market] collateral units held by accounts */
-    const double *market_debt;     /* [market] debt units owed by accounts */
+    const double *oracle_price;         /* [oracle] O(t) */
+    const int64_t *liquidations;        /* [protocol] accounts liquidated this round */
+    const double *repaid_value;         /* [protocol] sum r O_b this round */
+    const double *seized_value;         /* [protocol] sum s O_a this round */
+    const int64_t *stalled;             /* [protocol] liquidatable accounts left untouched */
+    const double *bad_debt;             /* [protocol] cumulative bad debt written off */
+    const double *insurance_fund;       /* [protocol] current insurance fund */
+    const double *deficit;              /* [protocol] cumulative bad debt the fund did not cover */
+    const double *collateral_value;     /* [protocol] sum c O_a */
+    const double *debt_value;           /* [protocol] sum d O_b */
+    const size_t *market_offset;        /* [protocol + 1] protocol p's markets are
+                                           market_offset[p] .. market_offset[p+1]-1 */
+    const double *market_seized;        /* [market] collateral units seized this round */
+    const double *market_collateral;    /* [market] collateral units held by accounts */
+    const double *market_debt;          /* [market] debt units owed by accounts */
 } liq_state_view_t;
 
 LIQ_API void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view);
@@ -111,9 +111,9 @@ LIQ_API void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view);
  * collateral[market_begin[m] + k], k < market_begin[m+1] - market_begin[m]. */
 typedef struct {
     size_t n_accounts, n_markets;
-    const double *collateral;     /* units of the market's collateral asset */
-    const double *debt;           /* units of the protocol's debt asset */
-    const size_t *market_begin;   /* [n_markets + 1] */
+    const double *collateral;   /* units of the market's collateral asset */
+    const double *debt;         /* units of the protocol's debt asset */
+    const size_t *market_begin; /* [n_markets + 1] */
 } liq_accounts_view_t;
 
 LIQ_API void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view);

@@ -10,9 +10,9 @@
 
 typedef struct {
     bool enabled;
-    int64_t total;        /* rounds to run */
-    double start;         /* wall-clock seconds at the start */
-    double last_draw;     /* wall-clock seconds of the last redraw */
+    int64_t total;    /* rounds to run */
+    double start;     /* wall-clock seconds at the start */
+    double last_draw; /* wall-clock seconds of the last redraw */
 } liq_progress_t;
 
 void liq_progress_start(liq_progress_t *progress, int64_t total, bool enabled);

@@ -45,7 +45,7 @@ typedef struct {
     int32_t asset;
     int32_t oracle;
     int32_t route;
-    int sell_token;          /* 0 or 1: which token of the route pool is the collateral */
+    int sell_token; /* 0 or 1: which token of the route pool is the collateral */
     liq_market_config_t config;
 } liq_market_t;
 
@@ -54,14 +54,14 @@ struct liq_sim {
     int threads;
     liq_rng_key_t key;
     int64_t round;
-    double dt_years;         /* round_seconds in years, for the GBM shocks */
+    double dt_years; /* round_seconds in years, for the GBM shocks */
 
     /* assets [n_assets] */
     size_t n_assets;
-    double *exogenous_price; /* E_a(t) */
-    double *impact;          /* I_a(t) */
-    double *reference_price; /* S_a(t) */
-    double *log_return;      /* r_a(t) */
+    double *exogenous_price;    /* E_a(t) */
+    double *impact;             /* I_a(t) */
+    double *reference_price;    /* S_a(t) */
+    double *log_return;         /* r_a(t) */
     size_t *asset_shock_offset; /* [n_assets + 1] CSR into asset_shock */
     size_t *asset_shock;        /* shock indices, in scenario order */
     size_t *shock_cursor;       /* [n_shocks] next step of a SCHEDULE/PATH shock */
@@ -71,16 +71,16 @@ struct liq_sim {
     /* pools [n_pools] */
     size_t n_pools;
     double *reserve0, *reserve1, *pool_price;
-    double *arb_sold0, *arb_sold1;  /* arbitrageurs' external sales in the last arbitrage */
-    double *liq_in0, *liq_in1;      /* liquidation orders executed this round */
-    size_t *pool_route_offset;      /* [n_pools + 1] CSR into pool_route_market */
-    size_t *pool_route_market;      /* markets routing to the pool, in edge order */
+    double *arb_sold0, *arb_sold1; /* arbitrageurs' external sales in the last arbitrage */
+    double *liq_in0, *liq_in1;     /* liquidation orders executed this round */
+    size_t *pool_route_offset;     /* [n_pools + 1] CSR into pool_route_market */
+    size_t *pool_route_market;     /* markets routing to the pool, in edge order */
 
     /* history rings for oracle latency and TWAP: value of entity e at round
      * u is hist[e * hist_len + u % hist_len] */
     int64_t hist_len;
-    double *asset_hist;      /* S_a */
-    double *pool_hist;       /* spot after arbitrage */
+    double *asset_hist; /* S_a */
+    double *pool_hist;  /* spot after arbitrage */
 
     /* oracles [n_oracles] */
     size_t n_oracles;
@@ -89,7 +89,7 @@ struct liq_sim {
 
     /* protocols [n_protocols] */
     size_t n_protocols;
-    size_t *market_offset;   /* [n_protocols + 1] */
+    size_t *market_offset; /* [n_protocols + 1] */
     int64_t *liquidations, *stalled;
     double *repaid_value, *seized_value, *bad_debt, *insurance_fund, *deficit;
     double *collateral_value, *debt_value;
@@ -98,27 +98,27 @@ struct liq_sim {
     /* markets [n_markets], flattened in protocol order */
     size_t n_markets;
     liq_market_t *markets;
-    size_t *market_begin;    /* [n_markets + 1] account ranges */
+    size_t *market_begin; /* [n_markets + 1] account ranges */
     double *market_seized, *market_collateral, *market_debt;
 
     /* accounts [n_accounts] */
     size_t n_accounts;
-    double *collateral;      /* c_i, units of the market's collateral asset */
-    double *debt;            /* d_i, units of the protocol's debt asset */
+    double *collateral; /* c_i, units of the market's collateral asset */
+    double *debt;       /* d_i, units of the protocol's debt asset */
 
     /* scan chunks [n_chunks] */
     size_t n_chunks;
-    size_t *chunk_begin;     /* chunk k is accounts chunk_begin[k] .. chunk_end[k]-1 */
+    size_t *chunk_begin; /* chunk k is accounts chunk_begin[k] .. chunk_end[k]-1 */
     size_t *chunk_end;
     size_t *chunk_market;
-    size_t *chunk_found;     /* liquidatable accounts found in the chunk this round */
-    size_t *chunk_offset;    /* [n_chunks + 1] prefix sums of chunk_found */
-    double *chunk_sum;       /* [2 * n_chunks] scratch for ordered reductions */
+    size_t *chunk_found;  /* liquidatable accounts found in the chunk this round */
+    size_t *chunk_offset; /* [n_chunks + 1] prefix sums of chunk_found */
+    double *chunk_sum;    /* [2 * n_chunks] scratch for ordered reductions */
 
     /* candidates of the round, in account order; grows, never shrinks */
     liq_candidate_t *candidates;
     size_t candidates_capacity;
-    size_t *rank;            /* scratch for the throughput cut, same capacity */
+    size_t *rank; /* scratch for the throughput cut, same capacity */
 };
 
 /* Builds the account store: counts accounts per market, allocates, fills

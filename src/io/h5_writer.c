@@ -48,6 +48,7 @@
  * flushed) more often, never less often than flush_every. */
 #define LIQ_H5_BUFFER_BYTES ((size_t)64 << 20)
 #define LIQ_H5_DEFLATE_LEVEL 4
+#define LIQ_H5_BLOCK_BYTES ((hsize_t)1 << 20)
 
 /* ------------------------------------------------------------ the schema */
 
@@ -672,7 +673,9 @@ void liq_h5_writer_destroy(liq_h5_writer_t *writer)
 }
 
 /* Rounds the buffers hold: flush_every, or fewer when that many rounds of
- * every series would pass LIQ_H5_BUFFER_BYTES. */
+ * every series would pass LIQ_H5_BUFFER_BYTES; above LIQ_H5_CHUNK_ROWS a
+ * multiple of it, so that batches end on chunk boundaries (see
+ * liq_h5_writer_append). */
 static size_t liq_h5_capacity(const size_t n[LIQ_N_DIMS], int64_t flush_every)
 {
     size_t per_round = 8; /* the round number */
@@ -682,6 +685,9 @@ static size_t liq_h5_capacity(const size_t n[LIQ_N_DIMS], int64_t flush_every)
     size_t capacity = LIQ_H5_BUFFER_BYTES / per_round;
     if ((uint64_t)flush_every < (uint64_t)capacity) {
         capacity = (size_t)flush_every;
+    }
+    if (capacity > LIQ_H5_CHUNK_ROWS) {
+        capacity -= capacity % LIQ_H5_CHUNK_ROWS;
     }
     return capacity > 0 ? capacity : 1;
 }
@@ -700,12 +706,32 @@ static int liq_h5_open_file(liq_h5_writer_t *w, const liq_scenario_t *sc,
         H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
         rc = liq_h5_fail(w->path, "cannot set the creation order of the file");
     }
+    /* Never reuse freed file space. A rewritten chunk (compressed, so of a
+     * new size) moves and frees its old space; reused at once, that space
+     * would be overwritten while the index on disk still points there, and
+     * a process killed before the next flush would leave chunks that no
+     * longer inflate. Left alone, the old chunk stays valid until the index
+     * is flushed. The cost is the few chunks rewritten (see append). */
+    if (rc == LIQ_OK && H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1) < 0) {
+        rc = liq_h5_fail(w->path, "cannot set the file space strategy of the file");
+    }
+    /* Allocate file space in 1 MiB blocks for metadata and for small raw
+     * data (compressed chunks): the end of allocated space recorded in the
+     * superblock then moves once a MiB, not at every flush, so a process
+     * killed while a flush is writing rarely leaves objects beyond it. */
+    const hid_t fapl = rc == LIQ_OK ? H5Pcreate(H5P_FILE_ACCESS) : -1;
+    if (rc == LIQ_OK && (fapl < 0 || H5Pset_meta_block_size(fapl, LIQ_H5_BLOCK_BYTES) < 0 ||
+                         H5Pset_small_data_block_size(fapl, LIQ_H5_BLOCK_BYTES) < 0)) {
+        rc = liq_h5_fail(w->path, "cannot set the access properties of the file");
+    }
     if (rc == LIQ_OK) {
-        w->file =
-            H5Fcreate(w->path, options->force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, fcpl, H5P_DEFAULT);
+        w->file = H5Fcreate(w->path, options->force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, fcpl, fapl);
         if (w->file < 0) {
             rc = liq_h5_fail(w->path, "cannot create the file");
         }
+    }
+    if (fapl >= 0) {
+        H5Pclose(fapl);
     }
     H5Pclose(fcpl);
     if (rc == LIQ_OK) {
@@ -828,7 +854,12 @@ int liq_h5_writer_append(liq_h5_writer_t *writer, const liq_state_view_t *view)
                              (long long)writer->last_round + 1);
     }
     liq_h5_buffer_round(writer, view);
-    if (writer->buffered == writer->capacity) {
+    /* Batches end where the file holds a multiple of `capacity` rounds. The
+     * chunk height divides `capacity`, so each batch fills whole chunks that
+     * were never written before, except the first (which completes the
+     * chunk round 0 started): a chunk already on disk is then almost never
+     * rewritten, which matters for what a killed process leaves behind. */
+    if ((writer->rows + writer->buffered) % writer->capacity == 0) {
         liq_h5_quiet_t quiet;
         liq_h5_quiet_begin(&quiet);
         rc = liq_h5_write_buffered(writer);
