@@ -54,10 +54,15 @@ LIQ_API int liq_h5_writer_append(liq_h5_writer_t *writer, const liq_state_view_t
 /* Writes buffered rounds and flushes the file; the status stays as it is. */
 LIQ_API int liq_h5_writer_flush(liq_h5_writer_t *writer);
 
-/* Writes buffered rounds, the summary, and sets status to `status`
- * ("complete" or "interrupted"), then closes the file. */
+/* Writes buffered rounds, the summary, and sets status to `status`:
+ * "complete" (every round ran), "interrupted" (stopped on request) or
+ * "failed" (stopped by an error, see liq_h5_writer_note_error); then closes
+ * the file and frees the writer, even when it fails. */
 LIQ_API int liq_h5_writer_finish(liq_h5_writer_t *writer, const liq_summary_t *summary,
                                  const char *status);
+
+/* Stores why a run stopped early as the root attribute `error`. */
+LIQ_API int liq_h5_writer_note_error(liq_h5_writer_t *writer, const char *message);
 
 /* Closes without finishing (the file keeps status "incomplete" and every
  * round flushed so far); accepts NULL. */

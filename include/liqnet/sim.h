@@ -59,7 +59,8 @@ LIQ_API int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
 /* Advances one round: market, arbitrage, oracles, margin engines, venues.
  * O(accounts) per round. Fails with LIQ_ENUMERIC, naming the entity, when a
  * price or reserve leaves the finite positive range (the model's feedback
- * diverged); the state of that round is then not meaningful. */
+ * diverged) or LIQ_ENOMEM; liq_sim_round() is then the round that failed
+ * and the state is not meaningful. */
 LIQ_API int liq_sim_step(liq_sim_t *sim);
 
 /* The round the state describes: 0 after creation, t after t steps. */

@@ -5,9 +5,10 @@
  *   liqnet check SCENARIO        validate a scenario and print it fully resolved
  *   liqnet version
  *
- * Exit status: 0 on success, 1 on bad input or a failed run, 2 on bad usage,
- * 130 when interrupted (the output then holds every completed round and is
- * marked "interrupted").
+ * Exit status: 0 on success, 1 on bad input or a failed run (the output is
+ * then marked "failed" and keeps the rounds before the failure), 2 on bad
+ * usage, 130 when interrupted (the output then holds every completed round
+ * and is marked "interrupted").
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -309,10 +310,16 @@ static int liq_cmd_run(int argc, char **argv)
     liq_progress_t progress;
     liq_progress_start(&progress, sc->rounds, !args.quiet);
     int64_t liquidations = 0;
+    /* A round that fails (the model's feedback diverged) ends the run: the
+     * rounds before it are kept and the file is marked "failed" with the
+     * message, so it is never taken for a complete run. */
+    int step_rc = LIQ_OK;
+    char step_error[1024] = "";
     while (liq_sim_round(sim) < sc->rounds && !liq_stop_requested) {
-        rc = liq_sim_step(sim);
-        if (rc != LIQ_OK) {
-            goto cleanup;
+        step_rc = liq_sim_step(sim);
+        if (step_rc != LIQ_OK) {
+            snprintf(step_error, sizeof(step_error), "%s", liq_errmsg());
+            break;
         }
         liq_sim_view(sim, &view);
         rc = liq_metrics_add(metrics, &view);
@@ -329,8 +336,14 @@ static int liq_cmd_run(int argc, char **argv)
         liq_progress_update(&progress, liq_sim_round(sim), liquidations);
     }
     liq_progress_finish(&progress);
-    const bool interrupted = liq_sim_round(sim) < sc->rounds;
-    const char *status = interrupted ? "interrupted" : "complete";
+    const bool stopped = liq_sim_round(sim) < sc->rounds;
+    const char *status = step_rc != LIQ_OK ? "failed" : stopped ? "interrupted" : "complete";
+    if (step_rc != LIQ_OK) {
+        rc = liq_h5_writer_note_error(writer, step_error);
+        if (rc != LIQ_OK) {
+            goto cleanup;
+        }
+    }
     const liq_summary_t *summary = liq_metrics_summary(metrics);
     rc = liq_h5_writer_finish(writer, summary, status);
     writer = NULL;
@@ -343,7 +356,12 @@ static int liq_cmd_run(int argc, char **argv)
         liq_print_summary(sc, summary, accounts.n_accounts, liq_sim_threads(sim),
                           liq_wall_seconds() - t0, args.output, status);
     }
-    if (interrupted) {
+    if (step_rc != LIQ_OK) {
+        fprintf(stderr,
+                "liqnet: error: %s\nliqnet: %s holds rounds 0 to %lld and is marked failed\n",
+                step_error, args.output, (long long)liq_sim_round(sim) - 1);
+        exit_code = LIQ_EXIT_FAIL;
+    } else if (stopped) {
         fprintf(stderr,
                 "liqnet: interrupted after round %lld of %lld; %s holds every completed "
                 "round and is marked interrupted\n",

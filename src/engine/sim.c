@@ -484,7 +484,6 @@ int liq_sim_step(liq_sim_t *sim)
     liq_phase_oracles(sim);
     int rc = liq_phase_margin(sim);
     if (rc != LIQ_OK) {
-        sim->round--;
         return rc;
     }
     liq_phase_venues(sim);

@@ -909,9 +909,11 @@ static int liq_h5_write_summary_var(const liq_h5_writer_t *w, const liq_summary_
 
 static int liq_h5_finish(liq_h5_writer_t *w, const liq_summary_t *summary, const char *status)
 {
-    if (status == NULL || (strcmp(status, "complete") != 0 && strcmp(status, "interrupted") != 0)) {
-        return liq_error_set(LIQ_EINVAL, "%s: status '%s'; expected complete or interrupted",
-                             w->path, status != NULL ? status : "(null)");
+    if (status == NULL || (strcmp(status, "complete") != 0 && strcmp(status, "interrupted") != 0 &&
+                           strcmp(status, "failed") != 0)) {
+        return liq_error_set(LIQ_EINVAL,
+                             "%s: status '%s'; expected complete, interrupted or failed", w->path,
+                             status != NULL ? status : "(null)");
     }
     if (summary != NULL && (summary->n_oracles != w->n_entities[LIQ_DIM_ORACLE] ||
                             summary->n_protocols != w->n_entities[LIQ_DIM_PROTOCOL])) {
@@ -948,6 +950,16 @@ static int liq_h5_finish(liq_h5_writer_t *w, const liq_summary_t *summary, const
         rc = liq_h5_fail(w->path, "cannot close the file");
     }
     w->file = -1;
+    return rc;
+}
+
+int liq_h5_writer_note_error(liq_h5_writer_t *writer, const char *message)
+{
+    assert(writer != NULL);
+    liq_h5_quiet_t quiet;
+    liq_h5_quiet_begin(&quiet);
+    const int rc = liq_h5_attr_string(writer->path, writer->file, "error", message);
+    liq_h5_quiet_end(&quiet);
     return rc;
 }
 

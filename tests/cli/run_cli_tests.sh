@@ -139,6 +139,27 @@ expect "existing output with --force" 0 "" -- \
 "$py" -c 'import sys, h5py; f = h5py.File(sys.argv[1], "r"); assert f["round"].shape == (26,), f["round"].shape' \
   "$work/good.h5" && ok "--rounds gives 26 records" || bad "--rounds gives 26 records"
 
+# --- a run whose feedback diverges ----------------------------------------
+# The pool holds 20 times what the external market absorbs per e-fold: the
+# run stops with an error, keeps rounds 0..6 and says "failed".
+cat > "$work/diverge.yaml" <<'YAML'
+rounds: 200
+assets: [{name: WETH, price: 2000, market_depth: 500}, {name: USDC, price: 1}]
+pools: [{name: P, token0: WETH, token1: USDC, reserve0: 10000, reserve1: 2.0e7}]
+shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.01}]}]
+YAML
+expect "diverging run" 1 "round 7: the reference price of asset 'WETH' became inf.*diverged" -- \
+  "$liqnet" run "$work/diverge.yaml" -o "$work/diverge.h5" --quiet
+"$py" - "$work/diverge.h5" <<'PY' && ok "diverged file: status failed, error stored, rounds 0..6" || bad "diverged file"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+a = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+assert a["status"] == "failed", a["status"]
+assert "diverged" in a["error"], a["error"]
+assert f["round"].shape == (7,) and int(a["rounds_completed"]) == 6
+assert np.all(np.isfinite(f["reference_price"][:]))
+PY
+
 # --- interruption ---------------------------------------------------------
 # SIGINT: the run stops after the round in progress, writes what it has and
 # marks the file interrupted, exit 130.
@@ -163,12 +184,14 @@ assert f["oracle_price"].shape[0] == n and np.all(np.isfinite(f["oracle_price"][
 PY
 
 # SIGKILL: nothing can run, but the file as of the last flush stays readable
-# and says incomplete.
+# and says incomplete. The writer makes no HDF5 call between flushes; rounds
+# of 10^6 accounts take milliseconds and a flush every 200 rounds takes about
+# a millisecond, so the kill lands between flushes all but ~0.1% of the time.
 cp "$work/good.yaml" "$work/kill.yaml"
-sed -i 's/^rounds: 20/rounds: 2000000\noutput: {flush_every: 10}/' "$work/kill.yaml"
+sed -i 's/^rounds: 20/rounds: 2000000\noutput: {flush_every: 200}/; s/count: 1000,/count: 1000000,/' "$work/kill.yaml"
 "$liqnet" run "$work/kill.yaml" -o "$work/kill.h5" --quiet > /dev/null 2>&1 &
 pid=$!
-sleep 2
+sleep 3
 kill -KILL $pid
 wait $pid 2> /dev/null
 "$py" - "$work/kill.h5" <<'PY' && ok "SIGKILL: file readable, status incomplete" || bad "SIGKILL: file unreadable or mislabelled"
@@ -178,7 +201,8 @@ status = f.attrs["status"]
 status = status.decode() if isinstance(status, bytes) else status
 assert status == "incomplete", status
 n = f["round"].shape[0]
-assert n >= 1 and np.all(np.isfinite(f["pool_price"][:]))
+assert n >= 1 and n == int(f.attrs["rounds_completed"]) + 1
+assert np.all(np.isfinite(f["pool_price"][:]))
 PY
 
 echo "$passed passed, $failed failed"
