@@ -190,10 +190,11 @@ static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, 
     if (s->first_liquidation >= 0) {
         char peak[32];
         liq_format_usd(peak, sizeof(peak), s->peak_value);
-        printf("cascade: %lld rounds (first liquidation after the last exogenous move at round "
-               "%lld, last at round %lld); peak round %lld with USD %s seized\n",
+        printf("cascade: %lld rounds, liquidations from round %lld to round %lld (last "
+               "exogenous move: round %lld); peak at round %lld with USD %s seized\n",
                (long long)s->cascade_length, (long long)s->first_liquidation,
-               (long long)s->last_liquidation, (long long)s->peak_round, peak);
+               (long long)s->last_liquidation, (long long)s->last_exogenous_move,
+               (long long)s->peak_round, peak);
     } else {
         printf("cascade: none (no liquidation after the last exogenous move at round %lld)\n",
                (long long)s->last_exogenous_move);
@@ -236,6 +237,8 @@ static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, 
     liq_format_usd(def, sizeof(def), s->total_deficit);
     printf("%-20s %12lld %14s %12s %12s\n", "total", (long long)s->total_liquidations, liq, bad,
            def);
+    printf("(stalled: liquidatable accounts left untouched, summed over rounds; failed: round of "
+           "the first bad debt)\n");
     printf("\n%zu of %zu protocols with bad debt. Output: %s (%s)\n", (size_t)s->failed_protocols,
            s->n_protocols, output, status);
 }
