@@ -863,8 +863,8 @@ static void test_misuse_errors(void **state)
     f->view.n_pools = 1;
     append_ok(f, w, 1);
     assert_int_equal(liq_h5_writer_finish(w, NULL, "done"), LIQ_EINVAL);
-    snprintf(expected, sizeof(expected), "%s: status 'done'; expected complete, interrupted or failed",
-             path);
+    snprintf(expected, sizeof(expected),
+             "%s: status 'done'; expected complete, interrupted or failed", path);
     assert_string_equal(liq_errmsg(), expected);
     /* finish closed the file anyway, keeping what was flushed: round 0 */
     const hid_t file = open_file(path);
