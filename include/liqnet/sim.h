@@ -41,8 +41,12 @@ typedef struct {
 LIQ_API void liq_positions_destroy(liq_positions_t *positions);
 
 typedef struct {
-    int threads;  /* OpenMP threads for this simulation; 0 = omp_get_max_threads() */
-    uint64_t run; /* run index in an ensemble; part of every RNG key */
+    int threads;   /* OpenMP threads for this simulation; 0 = omp_get_max_threads() */
+    uint64_t run;  /* run index in an ensemble; part of every RNG key */
+    int full_scan; /* 1: the margin engines test every account every round (the
+                      reference path); 0 (default): only accounts the
+                      liquidation-price index marks as possibly liquidatable.
+                      Both give bit-identical trajectories. */
 } liq_sim_options_t;
 
 /*
