@@ -38,14 +38,20 @@ static liq_scenario_t *parse(const char *yaml)
     return sc;
 }
 
-static liq_sim_t *create(const liq_scenario_t *sc, const liq_positions_t *pos, int threads)
+static liq_sim_t *create_with(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
+                              int full_scan)
 {
     liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0};
+    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = full_scan};
     if (liq_sim_create(&sim, sc, pos, &opt) != LIQ_OK) {
         fail_msg("liq_sim_create: %s", liq_errmsg());
     }
     return sim;
+}
+
+static liq_sim_t *create(const liq_scenario_t *sc, const liq_positions_t *pos, int threads)
+{
+    return create_with(sc, pos, threads, 0);
 }
 
 static void step(liq_sim_t *sim)
@@ -529,9 +535,10 @@ static uint64_t fnv(uint64_t h, const void *data, size_t size)
     return h;
 }
 
-static uint64_t run_hash(const liq_scenario_t *sc, int threads)
+static uint64_t run_hash_with(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
+                              int full_scan)
 {
-    liq_sim_t *sim = create(sc, NULL, threads);
+    liq_sim_t *sim = create_with(sc, pos, threads, full_scan);
     uint64_t h = 1469598103934665603ULL;
     liq_state_view_t v;
     for (int64_t t = 0; t <= sc->rounds; t++) {
@@ -561,6 +568,11 @@ static uint64_t run_hash(const liq_scenario_t *sc, int threads)
     return h;
 }
 
+static uint64_t run_hash(const liq_scenario_t *sc, int threads)
+{
+    return run_hash_with(sc, NULL, threads, 0);
+}
+
 static void test_determinism_across_threads(void **state)
 {
     (void)state;
@@ -579,6 +591,40 @@ static void test_determinism_across_threads(void **state)
     /* And the hash sees the seed: another seed, another trajectory. */
     sc->seed = 8;
     assert_true(run_hash(sc, 2) != one);
+    liq_scenario_destroy(sc);
+}
+
+static void test_index_equals_full_scan(void **state)
+{
+    (void)state;
+    /* The liquidation-price index must find exactly the accounts the full
+     * scan finds, round after round: through a cascade that overflows the
+     * recent-update lists (markets of 30000 accounts re-sort after 1875
+     * updates), with stalled accounts that stay liquidatable, at 1 and 2
+     * threads. */
+    liq_scenario_t *sc = ecosystem(60, 30000);
+    const uint64_t scan = run_hash_with(sc, NULL, 1, 1);
+    assert_true(run_hash_with(sc, NULL, 1, 0) == scan);
+    assert_true(run_hash_with(sc, NULL, 2, 0) == scan);
+    liq_scenario_destroy(sc);
+
+    /* Edge keys: no debt (never liquidatable), debt without collateral
+     * (always), an account exactly at HF 1 (not liquidatable), and a
+     * throughput cut that leaves accounts stalled for several rounds. */
+    sc = lender("inf", "0", "0", "2");
+    positions_t pos;
+    positions(&pos, 6, (double[]){10.0, 0.0, 10.0, 10.0, 10.0, 10.0},
+              (double[]){0.0, 100.0, 16600.0, 17000.0, 17500.0, 17200.0});
+    assert_true(run_hash_with(sc, &pos.table, 1, 0) == run_hash_with(sc, &pos.table, 1, 1));
+    liq_sim_t *sim = create(sc, &pos.table, 1);
+    step(sim);
+    liq_state_view_t v;
+    liq_sim_view(sim, &v);
+    /* Liquidatable: accounts 1 (HF 0), 3, 4, 5; the two of lowest health (1
+     * and 4) go first, 3 and 5 stall. Account 2 sits at HF = 1 exactly. */
+    assert_int_equal(v.liquidations[0], 2);
+    assert_int_equal(v.stalled[0], 2);
+    liq_sim_destroy(sim);
     liq_scenario_destroy(sc);
 }
 
@@ -695,6 +741,7 @@ int main(void)
         cmocka_unit_test(test_market_impact_and_resilience),
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_determinism_across_threads),
+        cmocka_unit_test(test_index_equals_full_scan),
         cmocka_unit_test(test_generated_accounts_follow_their_distributions),
         cmocka_unit_test(test_divergence_is_an_error),
         cmocka_unit_test(test_gbm_log_returns),

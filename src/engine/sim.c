@@ -175,236 +175,6 @@ static void liq_phase_arbitrage(struct liq_sim *sim)
     }
 }
 
-/* ------------------------------------------------------- margin engines */
-
-/* Oracle prices a market sees this round. */
-static void liq_market_prices(const struct liq_sim *sim, size_t m, double *price_collateral,
-                              double *price_debt)
-{
-    const liq_market_t *mk = &sim->markets[m];
-    *price_collateral = sim->oracle_price[mk->oracle];
-    *price_debt = sim->oracle_price[sim->scenario->protocols[mk->protocol].debt_oracle];
-}
-
-/* Pass 1: count liquidatable accounts per chunk. This is the hot loop: two
- * loads and a division per account, no stores. */
-static void liq_scan_count(struct liq_sim *sim)
-{
-    const size_t n_chunks = sim->n_chunks;
-#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
-    num_threads(sim->threads)
-    for (size_t k = 0; k < n_chunks; k++) {
-        const size_t m = sim->chunk_market[k];
-        double pc, pd;
-        liq_market_prices(sim, m, &pc, &pd);
-        const double lt = sim->markets[m].config.liquidation_threshold;
-        const double *restrict c = sim->collateral;
-        const double *restrict d = sim->debt;
-        size_t found = 0;
-        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
-            /* HF < 1 with d > 0, written as in liq_health so that the scan
-             * and the quote agree on every boundary case. */
-            found += (d[i] > 0.0) & (c[i] * pc * lt / (d[i] * pd) < 1.0);
-        }
-        sim->chunk_found[k] = found;
-    }
-}
-
-static int liq_reserve_candidates(struct liq_sim *sim, size_t count)
-{
-    if (count <= sim->candidates_capacity) {
-        return LIQ_OK;
-    }
-    size_t capacity = sim->candidates_capacity > 0 ? sim->candidates_capacity : 1024;
-    while (capacity < count) {
-        capacity *= 2;
-    }
-    liq_candidate_t *cand = realloc(sim->candidates, capacity * sizeof(*cand));
-    if (cand == NULL) {
-        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
-    }
-    sim->candidates = cand;
-    size_t *rank = realloc(sim->rank, capacity * sizeof(*rank));
-    if (rank == NULL) {
-        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
-    }
-    sim->rank = rank;
-    sim->candidates_capacity = capacity;
-    return LIQ_OK;
-}
-
-/* Pass 2: quote every liquidatable account of the chunks that have any. */
-static void liq_scan_quote(struct liq_sim *sim)
-{
-    const liq_scenario_t *sc = sim->scenario;
-    const size_t n_chunks = sim->n_chunks;
-#pragma omp parallel for default(none) shared(sim, sc) firstprivate(n_chunks) schedule(dynamic, 4) \
-    num_threads(sim->threads)
-    for (size_t k = 0; k < n_chunks; k++) {
-        if (sim->chunk_found[k] == 0) {
-            continue;
-        }
-        const size_t m = sim->chunk_market[k];
-        const liq_market_t *mk = &sim->markets[m];
-        const liq_protocol_config_t *proto = &sc->protocols[mk->protocol];
-        const liq_market_terms_t terms = {mk->config.liquidation_threshold,
-                                          mk->config.liquidation_bonus, mk->config.close_factor,
-                                          mk->config.full_close_health};
-        double pc, pd;
-        liq_market_prices(sim, m, &pc, &pd);
-        liq_candidate_t *out = sim->candidates + sim->chunk_offset[k];
-        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
-            const double c = sim->collateral[i];
-            const double d = sim->debt[i];
-            if (!(d > 0.0)) {
-                continue;
-            }
-            const double hf = liq_health(c, d, pc, pd, terms.liquidation_threshold);
-            if (!(hf < 1.0)) {
-                continue;
-            }
-            const liq_liquidation_t q = liq_liquidation_quote(c, d, pc, pd, hf, &terms);
-            out->account = i;
-            out->health = hf;
-            out->repay = q.repay;
-            out->seize = q.seize;
-            out->eligible = liq_keeper_profit(q.repay, pd, terms.liquidation_bonus,
-                                              proto->gas_cost) >= proto->min_profit;
-            out->selected = out->eligible;
-            out++;
-        }
-    }
-}
-
-/* Candidates of one protocol sorted for the throughput cut: lowest health
- * first, ties by account index. qsort_r is not C11, so the comparator sees
- * the candidate array through the index values it sorts. */
-static _Thread_local const liq_candidate_t *liq_rank_base;
-
-static int liq_rank_compare(const void *pa, const void *pb)
-{
-    const liq_candidate_t *a = &liq_rank_base[*(const size_t *)pa];
-    const liq_candidate_t *b = &liq_rank_base[*(const size_t *)pb];
-    if (a->health < b->health) {
-        return -1;
-    }
-    if (a->health > b->health) {
-        return 1;
-    }
-    return (a->account > b->account) - (a->account < b->account);
-}
-
-/* Applies the margin engine of protocol p to its candidates [begin, end). */
-static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end)
-{
-    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
-    liq_candidate_t *cand = sim->candidates;
-
-    /* Throughput: at most M liquidations, the eligible accounts of lowest
-     * health first. Sorting happens only when the cut binds. */
-    size_t n_eligible = 0;
-    for (size_t k = begin; k < end; k++) {
-        if (cand[k].eligible) {
-            sim->rank[begin + n_eligible++] = k;
-        }
-    }
-    if ((int64_t)n_eligible > proto->max_liquidations) {
-        liq_rank_base = cand;
-        qsort(sim->rank + begin, n_eligible, sizeof(*sim->rank), liq_rank_compare);
-        for (size_t j = (size_t)proto->max_liquidations; j < n_eligible; j++) {
-            cand[sim->rank[begin + j]].selected = 0;
-        }
-    }
-
-    /* Apply in account order; every sum below runs in that fixed order. */
-    int64_t liquidations = 0, stalled = 0;
-    double repaid_value = 0.0, seized_value = 0.0, bad_value = 0.0;
-    for (size_t m = sim->market_offset[p]; m < sim->market_offset[p + 1]; m++) {
-        sim->market_seized[m] = 0.0;
-    }
-    size_t m = sim->market_offset[p];
-    for (size_t k = begin; k < end; k++) {
-        const liq_candidate_t *q = &cand[k];
-        if (!q->selected) {
-            stalled++;
-            continue;
-        }
-        while (q->account >= sim->market_begin[m + 1]) {
-            m++;
-        }
-        double pc, pd;
-        liq_market_prices(sim, m, &pc, &pd);
-        const size_t i = q->account;
-        sim->collateral[i] -= q->seize;
-        sim->debt[i] -= q->repay;
-        sim->market_seized[m] += q->seize;
-        sim->market_collateral[m] -= q->seize;
-        sim->market_debt[m] -= q->repay;
-        liquidations++;
-        repaid_value += q->repay * pd;
-        seized_value += q->seize * pc;
-        /* An account left with no collateral and some debt is written off. */
-        if (sim->collateral[i] <= 0.0 && sim->debt[i] > 0.0) {
-            bad_value += sim->debt[i] * pd;
-            sim->market_debt[m] -= sim->debt[i];
-            sim->debt[i] = 0.0;
-            sim->collateral[i] = 0.0;
-        }
-    }
-    sim->liquidations[p] = liquidations;
-    sim->stalled[p] = stalled;
-    sim->repaid_value[p] = repaid_value;
-    sim->seized_value[p] = seized_value;
-    if (bad_value > 0.0) {
-        /* The insurance fund pays bad debt while it lasts; the rest is the
-         * protocol's deficit. */
-        const double covered =
-            bad_value < sim->insurance_fund[p] ? bad_value : sim->insurance_fund[p];
-        sim->insurance_fund[p] -= covered;
-        sim->deficit[p] += bad_value - covered;
-        sim->bad_debt[p] += bad_value;
-    }
-}
-
-/* Collateral and debt value of protocol p at this round's oracle prices. */
-static void liq_protocol_values(struct liq_sim *sim, size_t p)
-{
-    double collateral_value = 0.0, debt_units = 0.0, pd = 0.0;
-    for (size_t m = sim->market_offset[p]; m < sim->market_offset[p + 1]; m++) {
-        double pc;
-        liq_market_prices(sim, m, &pc, &pd);
-        collateral_value += sim->market_collateral[m] * pc;
-        debt_units += sim->market_debt[m];
-    }
-    sim->collateral_value[p] = collateral_value;
-    sim->debt_value[p] = debt_units * pd;
-}
-
-static int liq_phase_margin(struct liq_sim *sim)
-{
-    liq_scan_count(sim);
-    sim->chunk_offset[0] = 0;
-    for (size_t k = 0; k < sim->n_chunks; k++) {
-        sim->chunk_offset[k + 1] = sim->chunk_offset[k] + sim->chunk_found[k];
-    }
-    int rc = liq_reserve_candidates(sim, sim->chunk_offset[sim->n_chunks]);
-    if (rc != LIQ_OK) {
-        return rc;
-    }
-    liq_scan_quote(sim);
-
-    const size_t n = sim->n_protocols;
-#pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1)            \
-    num_threads(sim->threads) if (n >= 2)
-    for (size_t p = 0; p < n; p++) {
-        const size_t begin = sim->chunk_offset[sim->protocol_chunk_offset[p]];
-        const size_t end = sim->chunk_offset[sim->protocol_chunk_offset[p + 1]];
-        liq_protocol_liquidate(sim, p, begin, end);
-        liq_protocol_values(sim, p);
-    }
-    return LIQ_OK;
-}
-
 /* --------------------------------------------------------------- venues */
 
 static void liq_phase_venues(struct liq_sim *sim)
@@ -491,71 +261,6 @@ int liq_sim_step(liq_sim_t *sim)
 }
 
 /* --------------------------------------------------------- construction */
-
-/* Ordered sum of account values of every chunk: per-chunk partial sums in
- * parallel, combined serially in chunk order into the market totals. */
-static void liq_market_totals(struct liq_sim *sim)
-{
-    const size_t n_chunks = sim->n_chunks;
-#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(static)         \
-    num_threads(sim->threads)
-    for (size_t k = 0; k < n_chunks; k++) {
-        double c = 0.0, d = 0.0;
-        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
-            c += sim->collateral[i];
-            d += sim->debt[i];
-        }
-        sim->chunk_sum[2 * k] = c;
-        sim->chunk_sum[2 * k + 1] = d;
-    }
-    for (size_t m = 0; m < sim->n_markets; m++) {
-        sim->market_collateral[m] = 0.0;
-        sim->market_debt[m] = 0.0;
-    }
-    for (size_t k = 0; k < n_chunks; k++) {
-        sim->market_collateral[sim->chunk_market[k]] += sim->chunk_sum[2 * k];
-        sim->market_debt[sim->chunk_market[k]] += sim->chunk_sum[2 * k + 1];
-    }
-}
-
-static int liq_build_chunks(struct liq_sim *sim)
-{
-    size_t n_chunks = 0;
-    for (size_t m = 0; m < sim->n_markets; m++) {
-        const size_t count = sim->market_begin[m + 1] - sim->market_begin[m];
-        n_chunks += (count + LIQ_CHUNK_ACCOUNTS - 1) / LIQ_CHUNK_ACCOUNTS;
-    }
-    sim->n_chunks = n_chunks;
-    sim->chunk_begin = liq_calloc(n_chunks, sizeof(*sim->chunk_begin));
-    sim->chunk_end = liq_calloc(n_chunks, sizeof(*sim->chunk_end));
-    sim->chunk_market = liq_calloc(n_chunks, sizeof(*sim->chunk_market));
-    sim->chunk_found = liq_calloc(n_chunks, sizeof(*sim->chunk_found));
-    sim->chunk_offset = liq_calloc(n_chunks + 1, sizeof(*sim->chunk_offset));
-    sim->chunk_sum = liq_calloc(2 * n_chunks, sizeof(*sim->chunk_sum));
-    sim->protocol_chunk_offset =
-        liq_calloc(sim->n_protocols + 1, sizeof(*sim->protocol_chunk_offset));
-    if (!sim->chunk_begin || !sim->chunk_end || !sim->chunk_market || !sim->chunk_found ||
-        !sim->chunk_offset || !sim->chunk_sum || !sim->protocol_chunk_offset) {
-        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu scan chunks", n_chunks);
-    }
-    size_t k = 0;
-    for (size_t p = 0; p < sim->n_protocols; p++) {
-        sim->protocol_chunk_offset[p] = k;
-        for (size_t m = sim->market_offset[p]; m < sim->market_offset[p + 1]; m++) {
-            for (size_t i = sim->market_begin[m]; i < sim->market_begin[m + 1];
-                 i += LIQ_CHUNK_ACCOUNTS) {
-                sim->chunk_begin[k] = i;
-                sim->chunk_end[k] = i + LIQ_CHUNK_ACCOUNTS < sim->market_begin[m + 1]
-                                        ? i + LIQ_CHUNK_ACCOUNTS
-                                        : sim->market_begin[m + 1];
-                sim->chunk_market[k] = m;
-                k++;
-            }
-        }
-    }
-    sim->protocol_chunk_offset[sim->n_protocols] = k;
-    return LIQ_OK;
-}
 
 /* Builds CSR incidence lists: shocks per asset, pools per asset, routes per
  * pool. Each list is in scenario order, which fixes every summation order. */
@@ -686,6 +391,7 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
         return liq_error_set(LIQ_ENOMEM, "out of memory for a simulation");
     }
     sim->scenario = scenario;
+    sim->full_scan = options != NULL && options->full_scan;
     sim->threads =
         options != NULL && options->threads > 0 ? options->threads : omp_get_max_threads();
     sim->key.seed = scenario->seed;
@@ -739,11 +445,10 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
     if (rc != LIQ_OK) {
         goto fail;
     }
-    rc = liq_build_chunks(sim);
+    rc = liq_margin_init(sim);
     if (rc != LIQ_OK) {
         goto fail;
     }
-    liq_market_totals(sim);
     for (size_t p = 0; p < sim->n_protocols; p++) {
         liq_protocol_values(sim, p);
     }
@@ -849,7 +554,7 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->deficit,
         sim->collateral_value,
         sim->debt_value,
-        sim->protocol_chunk_offset,
+        sim->market_chunk_offset,
         sim->markets,
         sim->market_begin,
         sim->market_seized,
@@ -865,6 +570,16 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->chunk_sum,
         sim->candidates,
         sim->rank,
+        sim->index_entry,
+        sim->recent,
+        sim->recent_begin,
+        sim->recent_capacity,
+        sim->recent_count,
+        sim->index_stale,
+        sim->index_scratch,
+        sim->scratch_begin,
+        sim->market_found,
+        sim->market_candidates,
     };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         free(arrays[i]);

@@ -30,14 +30,12 @@
 #define LIQ_STREAM_SHOCK ((uint64_t)1 << 32)
 #define LIQ_STREAM_GENERATOR ((uint64_t)2 << 32)
 
-/* A liquidatable account found by the scan (40 bytes). */
+/* A liquidatable account found by the scan or the index (16 bytes). The
+ * quote is recomputed when it is applied: storing it would double the size
+ * of the candidate list, which in a cascade can hold many accounts. */
 typedef struct {
     size_t account; /* global account index */
     double health;  /* HF at the round's oracle prices */
-    double repay;   /* r, debt units */
-    double seize;   /* s, collateral units */
-    int eligible;   /* keepers would act (profit >= minimum) */
-    int selected;   /* chosen within the per-round throughput M */
 } liq_candidate_t;
 
 typedef struct {
@@ -52,6 +50,7 @@ typedef struct {
 struct liq_sim {
     const liq_scenario_t *scenario;
     int threads;
+    int full_scan; /* 1: margin engines scan every account (no index) */
     liq_rng_key_t key;
     int64_t round;
     double dt_years; /* round_seconds in years, for the GBM shocks */
@@ -93,7 +92,6 @@ struct liq_sim {
     int64_t *liquidations, *stalled;
     double *repaid_value, *seized_value, *bad_debt, *insurance_fund, *deficit;
     double *collateral_value, *debt_value;
-    size_t *protocol_chunk_offset; /* [n_protocols + 1] chunks of each protocol */
 
     /* markets [n_markets], flattened in protocol order */
     size_t n_markets;
@@ -106,16 +104,29 @@ struct liq_sim {
     double *collateral; /* c_i, units of the market's collateral asset */
     double *debt;       /* d_i, units of the protocol's debt asset */
 
-    /* scan chunks [n_chunks] */
+    /* scan chunks [n_chunks], in market order */
     size_t n_chunks;
     size_t *chunk_begin; /* chunk k is accounts chunk_begin[k] .. chunk_end[k]-1 */
     size_t *chunk_end;
     size_t *chunk_market;
-    size_t *chunk_found;  /* liquidatable accounts found in the chunk this round */
-    size_t *chunk_offset; /* [n_chunks + 1] prefix sums of chunk_found */
-    double *chunk_sum;    /* [2 * n_chunks] scratch for ordered reductions */
+    size_t *chunk_found;         /* liquidatable accounts found in the chunk this round */
+    size_t *chunk_offset;        /* [n_chunks + 1] prefix sums of chunk_found */
+    double *chunk_sum;           /* [2 * n_chunks] scratch for ordered reductions */
+    size_t *market_chunk_offset; /* [n_markets + 1] first chunk of each market */
+
+    /* liquidation-price index (src/engine/margin.c), unless full_scan */
+    uint64_t *index_entry;   /* [n_accounts] per market, sorted: key << 32 | offset */
+    uint64_t *recent;        /* recent updates, market m at recent_begin[m] */
+    size_t *recent_begin;    /* [n_markets + 1] */
+    size_t *recent_capacity; /* [n_markets] */
+    size_t *recent_count;    /* [n_markets] */
+    int *index_stale;        /* [n_markets] re-sort before the next round */
+    void *index_scratch; /* sort and gather scratch, market m at scratch_begin[m] (8-byte units) */
+    size_t *scratch_begin; /* [n_markets + 1] */
+    size_t *market_found;  /* [n_markets] candidates found by the index this round */
 
     /* candidates of the round, in account order; grows, never shrinks */
+    size_t *market_candidates; /* [n_markets + 1] market m's candidates start here */
     liq_candidate_t *candidates;
     size_t candidates_capacity;
     size_t *rank; /* scratch for the throughput cut, same capacity */
@@ -124,5 +135,24 @@ struct liq_sim {
 /* Builds the account store: counts accounts per market, allocates, fills
  * generated accounts (parallel, counter-based RNG) and file positions. */
 int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions);
+
+/* Builds the scan chunks, the market totals and (unless full_scan) the
+ * liquidation-price index, once the accounts exist (src/engine/margin.c). */
+int liq_margin_init(struct liq_sim *sim);
+
+/* The margin-engine phase of a round (src/engine/margin.c). */
+int liq_phase_margin(struct liq_sim *sim);
+
+/* Collateral and debt value of protocol p at this round's oracle prices. */
+void liq_protocol_values(struct liq_sim *sim, size_t p);
+
+/* Oracle prices a market sees this round. */
+static inline void liq_market_prices(const struct liq_sim *sim, size_t m, double *price_collateral,
+                                     double *price_debt)
+{
+    const liq_market_t *mk = &sim->markets[m];
+    *price_collateral = sim->oracle_price[mk->oracle];
+    *price_debt = sim->oracle_price[sim->scenario->protocols[mk->protocol].debt_oracle];
+}
 
 #endif /* LIQ_ENGINE_SIM_INTERNAL_H */

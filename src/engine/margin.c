@@ -1,0 +1,665 @@
+/*
+ * The margin-engine phase (MODEL.md s4, lending protocols): find the
+ * liquidatable accounts, apply the keepers' rules and the throughput cut,
+ * liquidate, book bad debt, and emit one sell order per market.
+ *
+ * Finding the liquidatable accounts is the only part of a round whose cost
+ * grows with the number of accounts. Two paths give the same candidates in
+ * the same order (account order), so everything downstream is shared and the
+ * trajectories are bit-identical:
+ *
+ *  - the full scan tests every account every round: two float64 loads and a
+ *    division per account over fixed chunks of LIQ_CHUNK_ACCOUNTS, in
+ *    parallel; it streams 16 bytes an account and runs at memory bandwidth;
+ *
+ *  - the liquidation-price index (the default) keeps each market's accounts
+ *    sorted by the price ratio O_a / O_b below which they become
+ *    liquidatable, theta = d / (c LT). A round binary-searches the current
+ *    ratio and tests only the accounts above it, so a calm round costs
+ *    O(log n + accounts near liquidation) instead of O(n). A liquidation
+ *    changes an account's theta; the new value goes to a small per-market
+ *    list of recent updates, searched linearly, and the market is re-sorted
+ *    (radix sort, O(n)) when that list fills up. Old entries of updated
+ *    accounts stay in the sorted array until then: they can only add
+ *    accounts to the tested set, never hide one, because every account's
+ *    current theta is in the sorted array or in the recent list.
+ *
+ * Keys are float32 rounded up and the search threshold is lowered by a
+ * relative 1e-12, far more than the few ulps of error in computing HF, so the
+ * index never misses an account the exact test HF < 1 would catch; the exact
+ * test then decides, with the same expression as the full scan.
+ *
+ * Memory per account: 16 bytes of account data, plus for the index 8 bytes
+ * of sorted (key, offset) entries and 8.5 bytes of sort scratch and recent
+ * list: about 33 bytes in all.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "engine/sim_internal.h"
+#include "liqnet/error.h"
+#include "liqnet/lending.h"
+
+/* Lowest relative margin between the search threshold and the current
+ * price ratio; see the file comment. */
+#define LIQ_INDEX_MARGIN 1e-12
+
+/* Recent-update capacity of a market: a sixteenth of its accounts, at least
+ * 1024. A re-sort costs about six passes over the market's index, so filling
+ * the list before re-sorting keeps the amortised cost per liquidation low. */
+#define LIQ_INDEX_RECENT_MIN 1024
+
+static size_t liq_recent_capacity(size_t accounts)
+{
+    return accounts / 16 > LIQ_INDEX_RECENT_MIN ? accounts / 16 : LIQ_INDEX_RECENT_MIN;
+}
+
+/* ------------------------------------------------------------ sorting */
+
+/* Stable LSD radix sort of n 64-bit values by bits [shift, shift + 32),
+ * 8 bits a pass, using tmp (n values) as scratch. O(n). */
+static void liq_radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned shift)
+{
+    for (unsigned pass = 0; pass < 4; pass++) {
+        const unsigned s = shift + 8u * pass;
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++) {
+            count[((a[i] >> s) & 0xffu) + 1]++;
+        }
+        for (size_t b = 0; b < 256; b++) {
+            count[b + 1] += count[b];
+        }
+        for (size_t i = 0; i < n; i++) {
+            tmp[count[(a[i] >> s) & 0xffu]++] = a[i];
+        }
+        memcpy(a, tmp, n * sizeof(*a));
+    }
+}
+
+/* The same for n 32-bit values (account offsets), all 32 bits. */
+static void liq_radix_sort32(uint32_t *a, uint32_t *tmp, size_t n)
+{
+    for (unsigned s = 0; s < 32; s += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++) {
+            count[((a[i] >> s) & 0xffu) + 1]++;
+        }
+        for (size_t b = 0; b < 256; b++) {
+            count[b + 1] += count[b];
+        }
+        for (size_t i = 0; i < n; i++) {
+            tmp[count[(a[i] >> s) & 0xffu]++] = a[i];
+        }
+        memcpy(a, tmp, n * sizeof(*a));
+    }
+}
+
+/* ------------------------------------------------------------- index */
+
+/* theta = d / (c LT) as float32 bits, rounded up; 0 for an account without
+ * debt (it can never be liquidated), +inf for debt without collateral.
+ * Non-negative floats order like their bit patterns. */
+static uint32_t liq_index_key(double collateral, double debt, double liquidation_threshold)
+{
+    if (!(debt > 0.0)) {
+        return 0u;
+    }
+    const double theta = debt / (collateral * liquidation_threshold);
+    float f = (float)theta;
+    if ((double)f < theta) {
+        f = nextafterf(f, INFINITY);
+    }
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof(bits));
+    return bits;
+}
+
+/* Float32 bits of the search threshold: the price ratio lowered by the
+ * margin, rounded down. */
+static uint32_t liq_index_threshold(double price_collateral, double price_debt)
+{
+    const double t = price_collateral / price_debt * (1.0 - LIQ_INDEX_MARGIN);
+    float f = (float)t;
+    if ((double)f > t) {
+        f = nextafterf(f, 0.0f);
+    }
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof(bits));
+    return bits;
+}
+
+static size_t liq_market_size(const struct liq_sim *sim, size_t m)
+{
+    return sim->market_begin[m + 1] - sim->market_begin[m];
+}
+
+/* Re-sorts market m's index from the accounts' current state. O(n_m). */
+static void liq_index_rebuild(struct liq_sim *sim, size_t m)
+{
+    const size_t first = sim->market_begin[m];
+    const size_t n = liq_market_size(sim, m);
+    const double lt = sim->markets[m].config.liquidation_threshold;
+    uint64_t *entry = sim->index_entry + first;
+    for (size_t k = 0; k < n; k++) {
+        const uint32_t key = liq_index_key(sim->collateral[first + k], sim->debt[first + k], lt);
+        entry[k] = ((uint64_t)key << 32) | (uint64_t)k;
+    }
+    liq_radix_sort(entry, (uint64_t *)sim->index_scratch + sim->scratch_begin[m], n, 32);
+    sim->recent_count[m] = 0;
+    sim->index_stale[m] = 0;
+}
+
+/* Re-sorts every market whose recent list overflowed. */
+static void liq_index_refresh(struct liq_sim *sim)
+{
+    const size_t n_markets = sim->n_markets;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
+    num_threads(sim->threads)
+    for (size_t m = 0; m < n_markets; m++) {
+        if (sim->index_stale[m]) {
+            liq_index_rebuild(sim, m);
+        }
+    }
+}
+
+/* Records that account `offset` of market m changed. */
+static void liq_index_note(struct liq_sim *sim, size_t m, size_t offset)
+{
+    if (sim->full_scan || sim->index_stale[m]) {
+        return;
+    }
+    const size_t i = sim->market_begin[m] + offset;
+    if (sim->recent_count[m] == sim->recent_capacity[m]) {
+        sim->index_stale[m] = 1;
+        return;
+    }
+    const uint32_t key = liq_index_key(sim->collateral[i], sim->debt[i],
+                                       sim->markets[m].config.liquidation_threshold);
+    sim->recent[sim->recent_begin[m] + sim->recent_count[m]++] =
+        ((uint64_t)key << 32) | (uint64_t)offset;
+}
+
+/* ------------------------------------------------------------ scanning */
+
+/* HF < 1 with d > 0, written as liq_health computes it, so that the full
+ * scan, the index and the quote agree on every boundary case. */
+static int liq_is_liquidatable(double c, double d, double pc, double pd, double lt)
+{
+    return (d > 0.0) & (c * pc * lt / (d * pd) < 1.0);
+}
+
+/* Full scan, pass 1: count liquidatable accounts per chunk. The hot loop. */
+static void liq_scan_count(struct liq_sim *sim)
+{
+    const size_t n_chunks = sim->n_chunks;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
+    num_threads(sim->threads)
+    for (size_t k = 0; k < n_chunks; k++) {
+        const size_t m = sim->chunk_market[k];
+        double pc, pd;
+        liq_market_prices(sim, m, &pc, &pd);
+        const double lt = sim->markets[m].config.liquidation_threshold;
+        const double *restrict c = sim->collateral;
+        const double *restrict d = sim->debt;
+        size_t found = 0;
+        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
+            found += (size_t)liq_is_liquidatable(c[i], d[i], pc, pd, lt);
+        }
+        sim->chunk_found[k] = found;
+    }
+}
+
+/* Full scan, pass 2: list the liquidatable accounts of the chunks that have
+ * any, in account order. */
+static void liq_scan_list(struct liq_sim *sim)
+{
+    const size_t n_chunks = sim->n_chunks;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
+    num_threads(sim->threads)
+    for (size_t k = 0; k < n_chunks; k++) {
+        if (sim->chunk_found[k] == 0) {
+            continue;
+        }
+        const size_t m = sim->chunk_market[k];
+        double pc, pd;
+        liq_market_prices(sim, m, &pc, &pd);
+        const double lt = sim->markets[m].config.liquidation_threshold;
+        liq_candidate_t *out = sim->candidates + sim->chunk_offset[k];
+        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
+            if (liq_is_liquidatable(sim->collateral[i], sim->debt[i], pc, pd, lt)) {
+                out->account = i;
+                out->health = liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt);
+                out++;
+            }
+        }
+    }
+}
+
+static int liq_reserve_candidates(struct liq_sim *sim, size_t count)
+{
+    if (count <= sim->candidates_capacity) {
+        return LIQ_OK;
+    }
+    size_t capacity = sim->candidates_capacity > 0 ? sim->candidates_capacity : 1024;
+    while (capacity < count) {
+        capacity *= 2;
+    }
+    liq_candidate_t *cand = realloc(sim->candidates, capacity * sizeof(*cand));
+    if (cand == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
+    }
+    sim->candidates = cand;
+    size_t *rank = realloc(sim->rank, capacity * sizeof(*rank));
+    if (rank == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
+    }
+    sim->rank = rank;
+    sim->candidates_capacity = capacity;
+    return LIQ_OK;
+}
+
+static int liq_find_by_scan(struct liq_sim *sim)
+{
+    liq_scan_count(sim);
+    sim->chunk_offset[0] = 0;
+    for (size_t k = 0; k < sim->n_chunks; k++) {
+        sim->chunk_offset[k + 1] = sim->chunk_offset[k] + sim->chunk_found[k];
+    }
+    const int rc = liq_reserve_candidates(sim, sim->chunk_offset[sim->n_chunks]);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    liq_scan_list(sim);
+    /* A market's chunks are contiguous: its candidates start where its first
+     * chunk's do. */
+    for (size_t m = 0; m <= sim->n_markets; m++) {
+        sim->market_candidates[m] = sim->chunk_offset[sim->market_chunk_offset[m]];
+    }
+    return LIQ_OK;
+}
+
+/* Index, pass 1 (per market): gather the accounts whose key is above the
+ * threshold, from the sorted array and the recent list, into the market's
+ * scratch; sort by account and drop duplicates; keep those that are
+ * liquidatable. Returns how many. */
+static size_t liq_index_gather(struct liq_sim *sim, size_t m)
+{
+    const size_t first = sim->market_begin[m];
+    const size_t n = liq_market_size(sim, m);
+    double pc, pd;
+    liq_market_prices(sim, m, &pc, &pd);
+    const double lt = sim->markets[m].config.liquidation_threshold;
+    const uint64_t threshold = (uint64_t)liq_index_threshold(pc, pd);
+    const uint64_t *entry = sim->index_entry + first;
+    /* First sorted entry whose key exceeds the threshold. */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if ((entry[mid] >> 32) > threshold) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    uint32_t *gathered = (uint32_t *)((uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
+    size_t g = 0;
+    for (size_t k = lo; k < n; k++) {
+        gathered[g++] = (uint32_t)entry[k];
+    }
+    const uint64_t *recent = sim->recent + sim->recent_begin[m];
+    for (size_t k = 0; k < sim->recent_count[m]; k++) {
+        if ((recent[k] >> 32) > threshold) {
+            gathered[g++] = (uint32_t)recent[k];
+        }
+    }
+    if (g == 0) {
+        return 0;
+    }
+    /* Sort the offsets (radix into the tail of the scratch, which is at least
+     * as long as the gathered part), then keep each liquidatable account
+     * once. */
+    if (g > 64) {
+        liq_radix_sort32(gathered, gathered + g, g);
+    } else {
+        for (size_t i = 1; i < g; i++) {
+            const uint32_t v = gathered[i];
+            size_t j = i;
+            while (j > 0 && gathered[j - 1] > v) {
+                gathered[j] = gathered[j - 1];
+                j--;
+            }
+            gathered[j] = v;
+        }
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < g; k++) {
+        if (k > 0 && gathered[k] == gathered[k - 1]) {
+            continue;
+        }
+        const size_t i = first + gathered[k];
+        if (liq_is_liquidatable(sim->collateral[i], sim->debt[i], pc, pd, lt)) {
+            gathered[kept++] = gathered[k];
+        }
+    }
+    return kept;
+}
+
+static int liq_find_by_index(struct liq_sim *sim)
+{
+    const size_t n_markets = sim->n_markets;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
+    num_threads(sim->threads)
+    for (size_t m = 0; m < n_markets; m++) {
+        sim->market_found[m] = liq_index_gather(sim, m);
+    }
+    sim->market_candidates[0] = 0;
+    for (size_t m = 0; m < n_markets; m++) {
+        sim->market_candidates[m + 1] = sim->market_candidates[m] + sim->market_found[m];
+    }
+    const int rc = liq_reserve_candidates(sim, sim->market_candidates[n_markets]);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
+    num_threads(sim->threads)
+    for (size_t m = 0; m < n_markets; m++) {
+        const size_t first = sim->market_begin[m];
+        double pc, pd;
+        liq_market_prices(sim, m, &pc, &pd);
+        const double lt = sim->markets[m].config.liquidation_threshold;
+        const uint32_t *gathered =
+            (const uint32_t *)((const uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
+        liq_candidate_t *out = sim->candidates + sim->market_candidates[m];
+        for (size_t k = 0; k < sim->market_found[m]; k++) {
+            const size_t i = first + gathered[k];
+            out[k].account = i;
+            out[k].health = liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt);
+        }
+    }
+    return LIQ_OK;
+}
+
+/* ---------------------------------------------------------- liquidation */
+
+/* The keepers' decision and the quote of candidate q, market m. */
+static liq_liquidation_t liq_candidate_quote(const struct liq_sim *sim, size_t m,
+                                             const liq_candidate_t *q, bool *eligible)
+{
+    const liq_market_t *mk = &sim->markets[m];
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[mk->protocol];
+    const liq_market_terms_t terms = {mk->config.liquidation_threshold,
+                                      mk->config.liquidation_bonus, mk->config.close_factor,
+                                      mk->config.full_close_health};
+    double pc, pd;
+    liq_market_prices(sim, m, &pc, &pd);
+    const liq_liquidation_t quote = liq_liquidation_quote(
+        sim->collateral[q->account], sim->debt[q->account], pc, pd, q->health, &terms);
+    *eligible = liq_keeper_profit(quote.repay, pd, terms.liquidation_bonus, proto->gas_cost) >=
+                proto->min_profit;
+    return quote;
+}
+
+/* Candidates of one protocol ranked for the throughput cut: lowest health
+ * first, ties by account index. qsort_r is not C11, so the comparator reads
+ * the candidate array through a thread-local pointer. */
+static _Thread_local const liq_candidate_t *liq_rank_base;
+
+static int liq_rank_compare(const void *pa, const void *pb)
+{
+    const liq_candidate_t *a = &liq_rank_base[*(const size_t *)pa];
+    const liq_candidate_t *b = &liq_rank_base[*(const size_t *)pb];
+    if (a->health < b->health) {
+        return -1;
+    }
+    if (a->health > b->health) {
+        return 1;
+    }
+    return (a->account > b->account) - (a->account < b->account);
+}
+
+static int liq_index_compare(const void *pa, const void *pb)
+{
+    const size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return (a > b) - (a < b);
+}
+
+static size_t liq_market_of(const struct liq_sim *sim, size_t p, size_t account)
+{
+    size_t m = sim->market_offset[p];
+    while (account >= sim->market_begin[m + 1]) {
+        m++;
+    }
+    return m;
+}
+
+/* Applies the margin engine of protocol p to its candidates [begin, end),
+ * which are in account order. */
+static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end)
+{
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    const liq_candidate_t *cand = sim->candidates;
+
+    /* Throughput: at most M liquidations, the eligible accounts of lowest
+     * health first. rank[begin..] lists the candidates to liquidate in
+     * account order; ranking happens only when the cut binds. */
+    size_t *rank = sim->rank + begin;
+    size_t n_selected = 0;
+    size_t m = sim->market_offset[p];
+    for (size_t k = begin; k < end; k++) {
+        m = liq_market_of(sim, p, cand[k].account);
+        bool eligible;
+        (void)liq_candidate_quote(sim, m, &cand[k], &eligible);
+        if (eligible) {
+            rank[n_selected++] = k;
+        }
+    }
+    if ((int64_t)n_selected > proto->max_liquidations) {
+        liq_rank_base = cand;
+        qsort(rank, n_selected, sizeof(*rank), liq_rank_compare);
+        n_selected = (size_t)proto->max_liquidations;
+        qsort(rank, n_selected, sizeof(*rank), liq_index_compare);
+    }
+
+    /* Apply in account order; every sum below runs in that fixed order. */
+    double repaid_value = 0.0, seized_value = 0.0, bad_value = 0.0;
+    for (size_t mm = sim->market_offset[p]; mm < sim->market_offset[p + 1]; mm++) {
+        sim->market_seized[mm] = 0.0;
+    }
+    for (size_t j = 0; j < n_selected; j++) {
+        const liq_candidate_t *q = &cand[rank[j]];
+        m = liq_market_of(sim, p, q->account);
+        bool eligible;
+        const liq_liquidation_t quote = liq_candidate_quote(sim, m, q, &eligible);
+        double pc, pd;
+        liq_market_prices(sim, m, &pc, &pd);
+        const size_t i = q->account;
+        sim->collateral[i] -= quote.seize;
+        sim->debt[i] -= quote.repay;
+        sim->market_seized[m] += quote.seize;
+        sim->market_collateral[m] -= quote.seize;
+        sim->market_debt[m] -= quote.repay;
+        repaid_value += quote.repay * pd;
+        seized_value += quote.seize * pc;
+        /* An account left with no collateral and some debt is written off. */
+        if (sim->collateral[i] <= 0.0 && sim->debt[i] > 0.0) {
+            bad_value += sim->debt[i] * pd;
+            sim->market_debt[m] -= sim->debt[i];
+            sim->debt[i] = 0.0;
+            sim->collateral[i] = 0.0;
+        }
+        liq_index_note(sim, m, i - sim->market_begin[m]);
+    }
+    sim->liquidations[p] = (int64_t)n_selected;
+    sim->stalled[p] = (int64_t)(end - begin - n_selected);
+    sim->repaid_value[p] = repaid_value;
+    sim->seized_value[p] = seized_value;
+    if (bad_value > 0.0) {
+        /* The insurance fund pays bad debt while it lasts; the rest is the
+         * protocol's deficit. */
+        const double covered =
+            bad_value < sim->insurance_fund[p] ? bad_value : sim->insurance_fund[p];
+        sim->insurance_fund[p] -= covered;
+        sim->deficit[p] += bad_value - covered;
+        sim->bad_debt[p] += bad_value;
+    }
+}
+
+void liq_protocol_values(struct liq_sim *sim, size_t p)
+{
+    double collateral_value = 0.0, debt_units = 0.0, pd = 0.0;
+    for (size_t m = sim->market_offset[p]; m < sim->market_offset[p + 1]; m++) {
+        double pc;
+        liq_market_prices(sim, m, &pc, &pd);
+        collateral_value += sim->market_collateral[m] * pc;
+        debt_units += sim->market_debt[m];
+    }
+    sim->collateral_value[p] = collateral_value;
+    sim->debt_value[p] = debt_units * pd;
+}
+
+int liq_phase_margin(struct liq_sim *sim)
+{
+    const int rc = sim->full_scan ? liq_find_by_scan(sim) : liq_find_by_index(sim);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    const size_t n = sim->n_protocols;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1)            \
+    num_threads(sim->threads) if (n >= 2)
+    for (size_t p = 0; p < n; p++) {
+        const size_t begin = sim->market_candidates[sim->market_offset[p]];
+        const size_t end = sim->market_candidates[sim->market_offset[p + 1]];
+        liq_protocol_liquidate(sim, p, begin, end);
+        liq_protocol_values(sim, p);
+    }
+    if (!sim->full_scan) {
+        liq_index_refresh(sim);
+    }
+    return LIQ_OK;
+}
+
+/* --------------------------------------------------------- construction */
+
+/* Ordered sum of account values: per-chunk partial sums in parallel,
+ * combined serially in chunk order into the market totals. */
+static void liq_market_totals(struct liq_sim *sim)
+{
+    const size_t n_chunks = sim->n_chunks;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(static)         \
+    num_threads(sim->threads)
+    for (size_t k = 0; k < n_chunks; k++) {
+        double c = 0.0, d = 0.0;
+        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
+            c += sim->collateral[i];
+            d += sim->debt[i];
+        }
+        sim->chunk_sum[2 * k] = c;
+        sim->chunk_sum[2 * k + 1] = d;
+    }
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        sim->market_collateral[m] = 0.0;
+        sim->market_debt[m] = 0.0;
+    }
+    for (size_t k = 0; k < n_chunks; k++) {
+        sim->market_collateral[sim->chunk_market[k]] += sim->chunk_sum[2 * k];
+        sim->market_debt[sim->chunk_market[k]] += sim->chunk_sum[2 * k + 1];
+    }
+}
+
+static void *liq_calloc_n(size_t count, size_t size)
+{
+    return calloc(count > 0 ? count : 1, size);
+}
+
+static int liq_build_chunks(struct liq_sim *sim)
+{
+    size_t n_chunks = 0;
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        n_chunks += (liq_market_size(sim, m) + LIQ_CHUNK_ACCOUNTS - 1) / LIQ_CHUNK_ACCOUNTS;
+    }
+    sim->n_chunks = n_chunks;
+    sim->chunk_begin = liq_calloc_n(n_chunks, sizeof(*sim->chunk_begin));
+    sim->chunk_end = liq_calloc_n(n_chunks, sizeof(*sim->chunk_end));
+    sim->chunk_market = liq_calloc_n(n_chunks, sizeof(*sim->chunk_market));
+    sim->chunk_found = liq_calloc_n(n_chunks, sizeof(*sim->chunk_found));
+    sim->chunk_offset = liq_calloc_n(n_chunks + 1, sizeof(*sim->chunk_offset));
+    sim->chunk_sum = liq_calloc_n(2 * n_chunks, sizeof(*sim->chunk_sum));
+    sim->market_chunk_offset = liq_calloc_n(sim->n_markets + 1, sizeof(size_t));
+    sim->market_candidates = liq_calloc_n(sim->n_markets + 1, sizeof(size_t));
+    sim->market_found = liq_calloc_n(sim->n_markets, sizeof(size_t));
+    if (!sim->chunk_begin || !sim->chunk_end || !sim->chunk_market || !sim->chunk_found ||
+        !sim->chunk_offset || !sim->chunk_sum || !sim->market_chunk_offset ||
+        !sim->market_candidates || !sim->market_found) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu scan chunks", n_chunks);
+    }
+    size_t k = 0;
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        sim->market_chunk_offset[m] = k;
+        const size_t end = sim->market_begin[m + 1];
+        for (size_t i = sim->market_begin[m]; i < end; i += LIQ_CHUNK_ACCOUNTS) {
+            sim->chunk_begin[k] = i;
+            sim->chunk_end[k] = end - i > LIQ_CHUNK_ACCOUNTS ? i + LIQ_CHUNK_ACCOUNTS : end;
+            sim->chunk_market[k] = m;
+            k++;
+        }
+    }
+    sim->market_chunk_offset[sim->n_markets] = k;
+    return LIQ_OK;
+}
+
+static int liq_build_index(struct liq_sim *sim)
+{
+    const size_t nm = sim->n_markets;
+    sim->recent_begin = liq_calloc_n(nm + 1, sizeof(size_t));
+    sim->recent_capacity = liq_calloc_n(nm, sizeof(size_t));
+    sim->recent_count = liq_calloc_n(nm, sizeof(size_t));
+    sim->scratch_begin = liq_calloc_n(nm + 1, sizeof(size_t));
+    sim->index_stale = liq_calloc_n(nm, sizeof(int));
+    if (!sim->recent_begin || !sim->recent_capacity || !sim->recent_count || !sim->scratch_begin ||
+        !sim->index_stale) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the liquidation index");
+    }
+    /* A market's scratch (in 8-byte units: n + recent capacity) holds either
+     * the tmp array of a re-sort (n entries of 8 bytes) or the gathered
+     * 4-byte offsets (at most n + recent capacity) and as many behind them
+     * for their radix sort. */
+    for (size_t m = 0; m < nm; m++) {
+        const size_t n = liq_market_size(sim, m);
+        if (n > UINT32_MAX) {
+            return liq_error_set(LIQ_EINVAL,
+                                 "market %zu holds %zu accounts; the liquidation index takes at "
+                                 "most 2^32 - 1 per market (split it, or use the full scan)",
+                                 m, n);
+        }
+        sim->recent_capacity[m] = liq_recent_capacity(n);
+        sim->recent_begin[m + 1] = sim->recent_begin[m] + sim->recent_capacity[m];
+        sim->scratch_begin[m + 1] = sim->scratch_begin[m] + n + sim->recent_capacity[m];
+        sim->index_stale[m] = 1;
+    }
+    sim->index_entry = liq_calloc_n(sim->n_accounts, sizeof(uint64_t));
+    sim->recent = liq_calloc_n(sim->recent_begin[nm], sizeof(uint64_t));
+    sim->index_scratch =
+        malloc((sim->scratch_begin[nm] > 0 ? sim->scratch_begin[nm] : 1) * sizeof(uint64_t));
+    if (!sim->index_entry || !sim->recent || !sim->index_scratch) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the liquidation index of %zu accounts",
+                             sim->n_accounts);
+    }
+    liq_index_refresh(sim);
+    return LIQ_OK;
+}
+
+int liq_margin_init(struct liq_sim *sim)
+{
+    int rc = liq_build_chunks(sim);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    liq_market_totals(sim);
+    if (!sim->full_scan) {
+        rc = liq_build_index(sim);
+    }
+    return rc;
+}
