@@ -194,6 +194,38 @@ LIQ_API int liq_scenario_parse(liq_scenario_t **out, const char *text, size_t le
                                const char *base_dir);
 
 /*
+ * One change to a scenario's YAML tree, applied before the scenario is read
+ * (so a key left at its default can be set too). `path` is dotted keys with
+ * list selectors: `protocols[AaveLike].markets[WETH].liquidation_bonus`,
+ * `accounts[0].count`. `[N]` is item N of a list; `[NAME]` the item whose
+ * `name` is NAME or, for items without a name (markets), whose `asset` is.
+ * A key that is absent is added (with any missing mappings on the way); a
+ * list item that does not exist is an error. `value` is a YAML scalar as it
+ * would be written in the scenario ("0.05", "unlimited", "1h"); `quoted`
+ * makes it a string. With `scale` set, `value` is a factor that multiplies
+ * the number already at `path`. `origin` ("sweep.yaml:12:5") starts the
+ * message of a path error; NULL uses the scenario's name.
+ */
+typedef struct {
+    const char *path;
+    const char *value;
+    int quoted;
+    int scale;
+    const char *origin;
+} liq_override_t;
+
+/*
+ * As liq_scenario_parse, with `overrides` (n of them, may be 0) applied in
+ * order to the document before it is read and validated. A path that does
+ * not lead anywhere is LIQ_EKEY (no such list item, an index out of range,
+ * a key under a scalar) naming origin, the path and what exists at that
+ * level; a value the scenario rejects is reported as in liq_scenario_parse.
+ */
+LIQ_API int liq_scenario_parse_with(liq_scenario_t **out, const char *text, size_t len,
+                                    const char *name, const char *base_dir,
+                                    const liq_override_t *overrides, size_t n);
+
+/*
  * Writes the fully resolved scenario as YAML (every default explicit, every
  * duration in rounds) into a newly allocated string *out (free with free()).
  * Parsing the result gives a scenario that runs bit-identically.

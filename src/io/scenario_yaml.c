@@ -27,6 +27,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "io/scenario_override.h"
 #include "io/yaml_doc.h"
 #include "liqnet/error.h"
 #include "liqnet/scenario.h"
@@ -1588,11 +1589,20 @@ static int liq_read_scenario(liq_reader_t *r, const char *stem)
 int liq_scenario_parse(liq_scenario_t **out, const char *text, size_t len, const char *name,
                        const char *base_dir)
 {
+    return liq_scenario_parse_with(out, text, len, name, base_dir, NULL, 0);
+}
+
+int liq_scenario_parse_with(liq_scenario_t **out, const char *text, size_t len, const char *name,
+                            const char *base_dir, const liq_override_t *overrides, size_t n)
+{
     *out = NULL;
     const char *file = name != NULL ? name : "<string>";
     liq_reader_t r = {.base_dir = base_dir};
     char *stem = NULL;
     int rc = liq_ydoc_load(&r.doc, text, len, file);
+    if (rc == LIQ_OK && n > 0) {
+        rc = liq_ydoc_apply_overrides(&r.doc, overrides, n);
+    }
     if (rc == LIQ_OK) {
         r.sc = calloc(1, sizeof(*r.sc));
         stem = liq_stem(name != NULL ? name : "scenario");
