@@ -35,6 +35,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include "io/h5_internal.h"
 #include "liqnet/error.h"
 #include "liqnet/version.h"
 
@@ -51,14 +52,6 @@
 #define LIQ_H5_BLOCK_BYTES ((hsize_t)1 << 20)
 
 /* ------------------------------------------------------------ the schema */
-
-typedef enum {
-    LIQ_DIM_ASSET = 0,
-    LIQ_DIM_POOL = 1,
-    LIQ_DIM_ORACLE = 2,
-    LIQ_DIM_PROTOCOL = 3,
-    LIQ_N_DIMS = 4
-} liq_h5_dim_t;
 
 static const char *const liq_dim_names[LIQ_N_DIMS] = {"asset", "pool", "oracle", "protocol"};
 static const char *const liq_dim_long_names[LIQ_N_DIMS] = {"asset name", "pool name", "oracle name",
@@ -113,20 +106,9 @@ static const liq_series_def_t liq_series_defs[] = {
 
 #define LIQ_N_SERIES (sizeof(liq_series_defs) / sizeof(liq_series_defs[0]))
 
-/* A summary variable: a per-entity array of liq_summary_t (dim >= 0), or a
- * scalar field (dim < 0). */
-typedef struct {
-    const char *name;
-    int dim;
-    bool integer;
-    size_t offset; /* offsetof(liq_summary_t, <field>) */
-    const char *units;
-    const char *long_name;
-} liq_summary_def_t;
-
 #define LIQ_SUM(field) offsetof(liq_summary_t, field)
 
-static const liq_summary_def_t liq_summary_defs[] = {
+const liq_summary_def_t liq_summary_defs[] = {
     {"amplification", LIQ_DIM_ORACLE, false, LIQ_SUM(amplification), "1",
      "max drawdown of the oracle price over max drawdown of the exogenous price of its asset "
      "(NaN when that price never fell)"},
@@ -173,6 +155,7 @@ static const liq_summary_def_t liq_summary_defs[] = {
 };
 
 #define LIQ_N_SUMMARY (sizeof(liq_summary_defs) / sizeof(liq_summary_defs[0]))
+const size_t liq_summary_defs_count = LIQ_N_SUMMARY;
 
 /* ---------------------------------------------------------------- writer */
 
@@ -191,23 +174,14 @@ struct liq_h5_writer {
     unsigned char *series_buf[LIQ_N_SERIES]; /* [capacity x n_entities] x 8 bytes */
 };
 
-/* HDF5's automatic error printing, saved while a call into this module runs
- * and restored on the way out, so that the process-wide setting of whoever
- * else uses HDF5 is left as it was. */
-typedef struct {
-    H5E_auto2_t func;
-    void *data;
-    bool saved;
-} liq_h5_quiet_t;
-
-static void liq_h5_quiet_begin(liq_h5_quiet_t *q)
+void liq_h5_quiet_begin(liq_h5_quiet_t *q)
 {
     q->saved = H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data) >= 0;
     /* If this fails HDF5 may print to stderr; our own messages still hold. */
     (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
-static void liq_h5_quiet_end(const liq_h5_quiet_t *q)
+void liq_h5_quiet_end(const liq_h5_quiet_t *q)
 {
     if (q->saved) {
         (void)H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
@@ -226,13 +200,7 @@ static herr_t liq_h5_innermost(unsigned n, const H5E_error2_t *err, void *data)
 
 /* "PATH: HDF5 error: WHAT: innermost HDF5 message", code LIQ_EHDF5. Must
  * run right after the failing call, before another call clears the stack. */
-static int liq_h5_fail(const char *path, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static int liq_h5_fail(const char *path, const char *fmt, ...)
+int liq_h5_fail(const char *path, const char *fmt, ...)
 {
     char detail[256] = "";
     (void)H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, liq_h5_innermost, detail);
@@ -275,7 +243,7 @@ static const char *liq_entity_name(const liq_scenario_t *sc, liq_h5_dim_t dim, s
 
 /* Variable-length UTF-8 string type, the type h5py and netCDF-4 read as a
  * Python str (fixed-length strings come back as bytes). */
-static hid_t liq_h5_string_type(void)
+hid_t liq_h5_string_type(void)
 {
     const hid_t type = H5Tcopy(H5T_C_S1);
     if (type < 0) {
@@ -289,8 +257,7 @@ static hid_t liq_h5_string_type(void)
 }
 
 /* Writes (creating it if needed) a scalar attribute of type `type`. */
-static int liq_h5_attr_write(const char *path, hid_t obj, const char *name, hid_t type,
-                             const void *value)
+int liq_h5_attr_write(const char *path, hid_t obj, const char *name, hid_t type, const void *value)
 {
     const htri_t exists = H5Aexists(obj, name);
     if (exists < 0) {
@@ -320,7 +287,7 @@ static int liq_h5_attr_write(const char *path, hid_t obj, const char *name, hid_
     return rc;
 }
 
-static int liq_h5_attr_string(const char *path, hid_t obj, const char *name, const char *value)
+int liq_h5_attr_string(const char *path, hid_t obj, const char *name, const char *value)
 {
     const hid_t type = liq_h5_string_type();
     if (type < 0) {
@@ -332,13 +299,13 @@ static int liq_h5_attr_string(const char *path, hid_t obj, const char *name, con
     return rc;
 }
 
-static int liq_h5_attr_int64(const char *path, hid_t obj, const char *name, int64_t value)
+int liq_h5_attr_int64(const char *path, hid_t obj, const char *name, int64_t value)
 {
     return liq_h5_attr_write(path, obj, name, H5T_NATIVE_INT64, &value);
 }
 
 /* units and long_name, as CF and xarray expect them. */
-static int liq_h5_describe(const char *path, hid_t ds, const char *units, const char *long_name)
+int liq_h5_describe(const char *path, hid_t ds, const char *units, const char *long_name)
 {
     int rc = liq_h5_attr_string(path, ds, "units", units);
     if (rc == LIQ_OK) {
@@ -350,7 +317,7 @@ static int liq_h5_describe(const char *path, hid_t ds, const char *units, const 
 /* -------------------------------------------------------------- datasets */
 
 /* Closes a dataset id if open; returns LIQ_OK or the HDF5 error. */
-static int liq_h5_close_ds(const char *path, hid_t *ds, const char *name)
+int liq_h5_close_ds(const char *path, hid_t *ds, const char *name)
 {
     int rc = LIQ_OK;
     if (*ds >= 0 && H5Dclose(*ds) < 0) {
@@ -365,8 +332,8 @@ static int liq_h5_close_ds(const char *path, hid_t *ds, const char *name)
  * (chunk != NULL) datasets are extendible along axis 0 and compressed with
  * shuffle + deflate; the others are contiguous and fixed.
  */
-static int liq_h5_create_ds(hid_t *out, const char *path, hid_t loc, const char *name, hid_t type,
-                            int rank, const hsize_t *dims, const hsize_t *chunk)
+int liq_h5_create_ds(hid_t *out, const char *path, hid_t loc, const char *name, hid_t type,
+                     int rank, const hsize_t *dims, const hsize_t *chunk)
 {
     *out = -1;
     hsize_t maxdims[2] = {0, 0};
@@ -973,4 +940,103 @@ int liq_h5_writer_finish(liq_h5_writer_t *writer, const liq_summary_t *summary, 
     liq_h5_quiet_end(&quiet);
     liq_h5_free(writer);
     return rc;
+}
+
+/* ------------------------------------------------- trajectories in memory */
+
+/* A trajectory is a writer without a file: the same buffers, filled by the
+ * same copy, written in one go into a group of a file someone else opened
+ * (the runs of a sweep). */
+int liq_h5_traj_create(liq_h5_traj_t **out, const liq_scenario_t *scenario, size_t max_rows)
+{
+    assert(out != NULL && scenario != NULL);
+    *out = NULL;
+    liq_h5_writer_t *w = calloc(1, sizeof(*w));
+    if (w == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for a trajectory of %zu rounds", max_rows);
+    }
+    w->file = -1;
+    w->round_ds = -1;
+    for (int d = 0; d < LIQ_N_DIMS; d++) {
+        w->dim_ds[d] = -1;
+    }
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        w->series_ds[s] = -1;
+    }
+    w->n_entities[LIQ_DIM_ASSET] = scenario->n_assets;
+    w->n_entities[LIQ_DIM_POOL] = scenario->n_pools;
+    w->n_entities[LIQ_DIM_ORACLE] = scenario->n_oracles;
+    w->n_entities[LIQ_DIM_PROTOCOL] = scenario->n_protocols;
+    w->capacity = max_rows > 0 ? max_rows : 1;
+    w->round_buf = malloc(w->capacity * sizeof(*w->round_buf));
+    bool ok = w->round_buf != NULL;
+    for (size_t s = 0; s < LIQ_N_SERIES && ok; s++) {
+        const size_t n = w->n_entities[liq_series_defs[s].dim];
+        if (n > 0) {
+            w->series_buf[s] = malloc(w->capacity * n * 8);
+            ok = w->series_buf[s] != NULL;
+        }
+    }
+    if (!ok) {
+        liq_h5_free(w);
+        return liq_error_set(LIQ_ENOMEM, "out of memory for a trajectory of %zu rounds", max_rows);
+    }
+    *out = w;
+    return LIQ_OK;
+}
+
+void liq_h5_traj_add(liq_h5_traj_t *traj, const liq_state_view_t *view)
+{
+    liq_h5_buffer_round(traj, view);
+}
+
+size_t liq_h5_traj_rows(const liq_h5_traj_t *traj)
+{
+    return traj->buffered;
+}
+
+int liq_h5_traj_write(liq_h5_traj_t *traj, hid_t loc, const char *path,
+                      const liq_scenario_t *scenario)
+{
+    liq_h5_writer_t *w = traj;
+    /* The path is only borrowed for messages; liq_h5_free frees w->path, so
+     * it is put back to NULL below. */
+    w->path = (char *)(uintptr_t)path;
+    w->file = loc;
+    w->rows = 0;
+    int rc = liq_h5_create_coordinates(w, scenario);
+    if (rc == LIQ_OK) {
+        rc = liq_h5_create_series(w);
+    }
+    const hsize_t count = w->buffered;
+    for (size_t s = 0; s < LIQ_N_SERIES && rc == LIQ_OK && count > 0; s++) {
+        const liq_series_def_t *def = &liq_series_defs[s];
+        const hid_t memtype = def->integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
+        rc = liq_h5_write_rows(w, w->series_ds[s], def->name, 2, w->n_entities[def->dim], memtype,
+                               w->series_buf[s], count);
+    }
+    if (rc == LIQ_OK && count > 0) {
+        rc =
+            liq_h5_write_rows(w, w->round_ds, "round", 1, 1, H5T_NATIVE_INT64, w->round_buf, count);
+    }
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        const int close_rc = liq_h5_close_ds(w->path, &w->series_ds[s], liq_series_defs[s].name);
+        rc = rc != LIQ_OK ? rc : close_rc;
+    }
+    for (int d = 0; d < LIQ_N_DIMS; d++) {
+        const int close_rc = liq_h5_close_ds(w->path, &w->dim_ds[d], liq_dim_names[d]);
+        rc = rc != LIQ_OK ? rc : close_rc;
+    }
+    const int close_rc = liq_h5_close_ds(w->path, &w->round_ds, "round");
+    rc = rc != LIQ_OK ? rc : close_rc;
+    w->file = -1;
+    w->path = NULL;
+    return rc;
+}
+
+void liq_h5_traj_destroy(liq_h5_traj_t *traj)
+{
+    if (traj != NULL) {
+        liq_h5_free(traj);
+    }
 }
