@@ -22,7 +22,9 @@
  *    (radix sort, O(n)) when that list fills up. Old entries of updated
  *    accounts stay in the sorted array until then: they can only add
  *    accounts to the tested set, never hide one, because every account's
- *    current theta is in the sorted array or in the recent list.
+ *    current theta is in the sorted array or in the recent list. When stale
+ *    entries cost too much (see liq_recent_capacity), the market is
+ *    re-sorted at the end of the round.
  *
  * Keys are float32 rounded up and the search threshold is lowered by a
  * relative 1e-12, far more than the few ulps of error in computing HF, so the
@@ -30,8 +32,8 @@
  * test then decides, with the same expression as the full scan.
  *
  * Memory per account: 16 bytes of account data, plus for the index 8 bytes
- * of sorted (key, offset) entries and 8.5 bytes of sort scratch and recent
- * list: about 33 bytes in all.
+ * of sorted (key, offset) entries and 8.1 bytes of sort scratch and recent
+ * list: about 32 bytes in all.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -47,14 +49,23 @@
  * price ratio; see the file comment. */
 #define LIQ_INDEX_MARGIN 1e-12
 
-/* Recent-update capacity of a market: a sixteenth of its accounts, at least
- * 1024. A re-sort costs about six passes over the market's index, so filling
- * the list before re-sorting keeps the amortised cost per liquidation low. */
-#define LIQ_INDEX_RECENT_MIN 1024
+/* When a market is re-sorted. A re-sort costs about ten full scans of the
+ * market (key pass plus four radix passes over 8-byte entries), so it waits
+ * until stale entries cost a comparable amount: when the recent list (read
+ * every round) holds a 64th of the market's accounts, or when a round
+ * gathered more than a 256th of them that were no longer liquidatable
+ * (entries made stale by earlier liquidations, or accounts just above the
+ * threshold). In between, stale work per round stays below ~2% of a scan. */
+#define LIQ_INDEX_SLACK_MIN 1024
 
 static size_t liq_recent_capacity(size_t accounts)
 {
-    return accounts / 16 > LIQ_INDEX_RECENT_MIN ? accounts / 16 : LIQ_INDEX_RECENT_MIN;
+    return accounts / 64 > LIQ_INDEX_SLACK_MIN ? accounts / 64 : LIQ_INDEX_SLACK_MIN;
+}
+
+static size_t liq_wasted_limit(size_t accounts)
+{
+    return accounts / 256 > LIQ_INDEX_SLACK_MIN ? accounts / 256 : LIQ_INDEX_SLACK_MIN;
 }
 
 /* ------------------------------------------------------------ sorting */
@@ -334,15 +345,21 @@ static size_t liq_index_gather(struct liq_sim *sim, size_t m)
             gathered[j] = v;
         }
     }
-    size_t kept = 0;
+    size_t kept = 0, wasted = 0;
     for (size_t k = 0; k < g; k++) {
         if (k > 0 && gathered[k] == gathered[k - 1]) {
+            wasted++;
             continue;
         }
         const size_t i = first + gathered[k];
         if (liq_is_liquidatable(sim->collateral[i], sim->debt[i], pc, pd, lt)) {
             gathered[kept++] = gathered[k];
+        } else {
+            wasted++;
         }
+    }
+    if (wasted > liq_wasted_limit(n)) {
+        sim->index_stale[m] = 1; /* re-sorted at the end of this round */
     }
     return kept;
 }
