@@ -115,15 +115,15 @@ static void liq_bench_result(const liq_bench_tag_t *tag, const char *metric, dou
 
 typedef struct {
     const char *command;
-    int kind;          /* liq_bench_kind_t, -1 unset */
-    int64_t accounts;  /* 0 unset */
-    int64_t rounds;    /* 0 unset */
-    int threads;       /* 0: all */
-    int full_scan;     /* 0 index (engine default), 1 full scan */
-    int reps;          /* repetitions of stand-alone loops, best is kept */
-    int64_t triad;     /* triad elements per array */
-    const char *h5;    /* HDF5 output path */
-    int trace;         /* print every round's time */
+    int kind;         /* liq_bench_kind_t, -1 unset */
+    int64_t accounts; /* 0 unset */
+    int64_t rounds;   /* 0 unset */
+    int threads;      /* 0: all */
+    int full_scan;    /* 0 index (engine default), 1 full scan */
+    int reps;         /* repetitions of stand-alone loops, best is kept */
+    int64_t triad;    /* triad elements per array */
+    const char *h5;   /* HDF5 output path */
+    int trace;        /* print every round's time */
 } liq_bench_args_t;
 
 static int liq_bench_usage(void)
@@ -148,8 +148,7 @@ static int liq_bench_count(const char *text, int64_t *out)
     char *end = NULL;
     errno = 0;
     const double v = strtod(text, &end);
-    if (errno != 0 || end == text || *end != '\0' || !(v >= 0.0 && v <= 9.0e18) ||
-        v != floor(v)) {
+    if (errno != 0 || end == text || *end != '\0' || !(v >= 0.0 && v <= 9.0e18) || v != floor(v)) {
         fprintf(stderr, "liqnet_bench: '%s' is not a whole number >= 0\n", text);
         return -1;
     }
@@ -245,7 +244,7 @@ static int liq_bench_triad_init(liq_bench_triad_t *t, int64_t n, int threads)
         return -1;
     }
     double *a = t->a, *b = t->b, *c = t->c;
-#pragma omp parallel for default(none) shared(a, b, c) firstprivate(n) schedule(static)           \
+#pragma omp parallel for default(none) shared(a, b, c) firstprivate(n) schedule(static)            \
     num_threads(threads)
     for (int64_t i = 0; i < n; i++) {
         a[i] = 0.0;
@@ -264,7 +263,7 @@ static double liq_bench_triad_pass(liq_bench_triad_t *t, int threads)
     const int64_t n = t->n;
     const double s = 3.0;
     const double t0 = liq_bench_now();
-#pragma omp parallel for default(none) shared(a, b, c) firstprivate(n, s) schedule(static)        \
+#pragma omp parallel for default(none) shared(a, b, c) firstprivate(n, s) schedule(static)         \
     num_threads(threads)
     for (int64_t i = 0; i < n; i++) {
         a[i] = b[i] + s * c[i];
@@ -293,13 +292,16 @@ static int liq_bench_triad(liq_bench_loop_t *out, int64_t n, int threads, int re
 }
 
 /*
- * A copy of the engine's full-scan health kernel (liq_scan_count in
- * src/engine/sim.c): over the engine's own account arrays, in chunks of
- * 4096 accounts within a market, dynamic schedule, two float64 loads and a
- * division per account, counting HF < 1. Same compiler flags as the library.
+ * A copy of the engine's full-scan health kernel (liq_scan_count and
+ * liq_is_liquidatable in src/engine/margin.c, as of commit 01d8d4d): over the
+ * engine's own account arrays, in chunks of 4096 accounts within a market,
+ * dynamic schedule, two float64 loads per account, counting HF < 1 as
+ * d > 0 and c pc LT < d pd. `divide` selects the earlier form of the test,
+ * c pc LT / (d pd) < 1 (one division per account, as liq_health computes
+ * HF), to show what the division costs. Same compiler flags as the library.
  */
 static size_t liq_bench_kernel_pass(const liq_accounts_view_t *acc, const double *pc,
-                                    const double *pd, const double *lt, int threads)
+                                    const double *pd, const double *lt, int threads, int divide)
 {
     const double *restrict coll = acc->collateral;
     const double *restrict debt = acc->debt;
@@ -310,14 +312,22 @@ static size_t liq_bench_kernel_pass(const liq_accounts_view_t *acc, const double
         const double price_c = pc[m], price_d = pd[m], thr = lt[m];
         size_t found_market = 0;
 #pragma omp parallel for default(none) shared(coll, debt)                                          \
-    firstprivate(begin, end, n_chunks, price_c, price_d, thr) schedule(dynamic, 4)                \
+    firstprivate(begin, end, n_chunks, price_c, price_d, thr, divide) schedule(dynamic, 4)        \
     num_threads(threads) reduction(+ : found_market)
         for (size_t k = 0; k < n_chunks; k++) {
             const size_t first = begin + k * LIQ_BENCH_CHUNK;
             const size_t last = first + LIQ_BENCH_CHUNK < end ? first + LIQ_BENCH_CHUNK : end;
             size_t found = 0;
-            for (size_t i = first; i < last; i++) {
-                found += (debt[i] > 0.0) & (coll[i] * price_c * thr / (debt[i] * price_d) < 1.0);
+            if (divide) {
+                for (size_t i = first; i < last; i++) {
+                    found += (size_t)((debt[i] > 0.0) &
+                                      (coll[i] * price_c * thr / (debt[i] * price_d) < 1.0));
+                }
+            } else {
+                for (size_t i = first; i < last; i++) {
+                    found +=
+                        (size_t)((debt[i] > 0.0) & (coll[i] * price_c * thr < debt[i] * price_d));
+                }
             }
             found_market += found;
         }
@@ -359,7 +369,7 @@ static void liq_bench_kernel(liq_bench_loop_t *out, const liq_sim_t *sim, int th
     size_t found = 0;
     for (int r = 0; r < reps + 1; r++) {
         const double t0 = liq_bench_now();
-        found = liq_bench_kernel_pass(&acc, terms.pc, terms.pd, terms.lt, threads);
+        found = liq_bench_kernel_pass(&acc, terms.pc, terms.pd, terms.lt, threads, 0);
         const double t = liq_bench_now() - t0;
         if (r > 0 && t < best) {
             best = t;
@@ -419,8 +429,8 @@ static void liq_bench_tally(liq_bench_run_t *run, const liq_state_view_t *view)
  * liqnet program does (metrics, writer create, append, finish), timing the
  * writer calls apart.
  */
-static int liq_bench_run(liq_bench_run_t *run, const liq_scenario_t *sc, int threads,
-                         int full_scan, const char *h5_path)
+static int liq_bench_run(liq_bench_run_t *run, const liq_scenario_t *sc, int threads, int full_scan,
+                         const char *h5_path)
 {
     memset(run, 0, sizeof(*run));
     run->round_seconds = calloc((size_t)sc->rounds, sizeof(*run->round_seconds));
@@ -447,9 +457,10 @@ static int liq_bench_run(liq_bench_run_t *run, const liq_scenario_t *sc, int thr
             goto cleanup;
         }
         liq_sim_view(sim, &view);
-        const liq_h5_options_t h5 = {
-            .force = true, .flush_every = sc->flush_every, .scenario_yaml = resolved,
-            .seed = sc->seed};
+        const liq_h5_options_t h5 = {.force = true,
+                                     .flush_every = sc->flush_every,
+                                     .scenario_yaml = resolved,
+                                     .seed = sc->seed};
         t0 = liq_bench_now();
         if (liq_h5_writer_create(&writer, h5_path, sc, &view, &h5) != LIQ_OK) {
             fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
@@ -583,13 +594,17 @@ static int liq_bench_cmd_bandwidth(liq_bench_args_t *a)
     liq_bench_market_terms_t terms;
     liq_bench_terms(&terms, sim);
     double best_triad = INFINITY, best_kernel = INFINITY, best_round = INFINITY;
+    double best_divide = INFINITY;
     size_t found = 0;
     int rc = 0;
     for (int r = 0; r < a->reps + 1 && rc == 0; r++) {
         const double t_triad = liq_bench_triad_pass(&triad, a->threads);
         double t0 = liq_bench_now();
-        found = liq_bench_kernel_pass(&acc, terms.pc, terms.pd, terms.lt, a->threads);
+        found = liq_bench_kernel_pass(&acc, terms.pc, terms.pd, terms.lt, a->threads, 0);
         const double t_kernel = liq_bench_now() - t0;
+        t0 = liq_bench_now();
+        found += liq_bench_kernel_pass(&acc, terms.pc, terms.pd, terms.lt, a->threads, 1);
+        const double t_divide = liq_bench_now() - t0;
         t0 = liq_bench_now();
         if (liq_sim_step(sim) != LIQ_OK) {
             fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
@@ -600,6 +615,7 @@ static int liq_bench_cmd_bandwidth(liq_bench_args_t *a)
             best_triad = t_triad < best_triad ? t_triad : best_triad;
             best_kernel = t_kernel < best_kernel ? t_kernel : best_kernel;
             best_round = t_round < best_round ? t_round : best_round;
+            best_divide = t_divide < best_divide ? t_divide : best_divide;
         }
     }
     if (rc == 0) {
@@ -610,13 +626,17 @@ static int liq_bench_cmd_bandwidth(liq_bench_args_t *a)
         printf("# triad: %lld elements per array (%.0f MiB in all), best of %d: %.3f GB/s "
                "counting 24 B/element (%.3f GB/s counting 32 with write-allocate)\n",
                (long long)a->triad, 3.0 * 8.0 * (double)a->triad / 1048576.0, a->reps,
-               triad_bw * 1e-9,
-               triad_bw * 1e-9 * LIQ_BENCH_TRIAD_BYTES_WA / LIQ_BENCH_TRIAD_BYTES);
+               triad_bw * 1e-9, triad_bw * 1e-9 * LIQ_BENCH_TRIAD_BYTES_WA / LIQ_BENCH_TRIAD_BYTES);
         printf("# stand-alone copy of the full-scan kernel on the engine's arrays, %lld "
                "accounts: %.3f G accounts/s = %.3f GB/s at 16 B/account = %.3f of the triad "
                "(%zu liquidatable)\n",
                (long long)a->accounts, n / best_kernel * 1e-9, kernel_bw * 1e-9,
                kernel_bw / triad_bw, found);
+        const double divide_bw = LIQ_BENCH_KERNEL_BYTES * n / best_divide;
+        printf("# the same with a division per account (HF = c pc LT / (d pd) < 1): %.3f G "
+               "accounts/s = %.3f GB/s = %.3f of the triad\n",
+               n / best_divide * 1e-9, divide_bw * 1e-9, divide_bw / triad_bw);
+        liq_bench_result(&tag, "kernel_divide_over_triad", divide_bw / triad_bw, "ratio");
         printf("# liq_sim_step, calm, full_scan 1: %.6f s = %.3f G accounts/s = %.3f GB/s = "
                "%.3f of the triad\n",
                best_round, n / best_round * 1e-9, round_bw * 1e-9, round_bw / triad_bw);
@@ -646,8 +666,8 @@ static int liq_bench_cmd_round(liq_bench_args_t *a)
         return 1;
     }
     liq_bench_tag_t tag = {a->h5 != NULL ? "round_h5" : "round",
-                           liq_bench_kind_name((liq_bench_kind_t)a->kind), a->accounts,
-                           a->threads, a->full_scan};
+                           liq_bench_kind_name((liq_bench_kind_t)a->kind), a->accounts, a->threads,
+                           a->full_scan};
     liq_bench_run_t run;
     const int rc = liq_bench_run(&run, sc, a->threads, a->full_scan, a->h5);
     for (int64_t r = 0; rc == 0 && a->trace && r < run.rounds; r++) {
@@ -657,8 +677,7 @@ static int liq_bench_cmd_round(liq_bench_args_t *a)
         liq_bench_report_run(&tag, &run);
         if (a->h5 != NULL) {
             liq_bench_result(&tag, "writer", run.writer_seconds, "s");
-            liq_bench_result(&tag, "writer_share", run.writer_seconds / run.run_seconds,
-                             "ratio");
+            liq_bench_result(&tag, "writer_share", run.writer_seconds / run.run_seconds, "ratio");
         }
     }
     liq_bench_run_destroy(&run);
@@ -814,11 +833,10 @@ static int liq_bench_cmd_smoke(void)
         failures++;
     }
     liq_bench_run_t run;
-    if (liq_bench_run(&run, calm, 2, 1, NULL) != 0 || run.liquidatable != 0 ||
-        run.rounds != 5 || !(run.hwm_kb > run.rss_before_kb)) {
+    if (liq_bench_run(&run, calm, 2, 1, NULL) != 0 || run.liquidatable != 0 || run.rounds != 5 ||
+        !(run.hwm_kb > run.rss_before_kb)) {
         fprintf(stderr, "smoke: calm run: %lld rounds, %lld liquidatable, RSS %ld -> %ld kB\n",
-                (long long)run.rounds, (long long)run.liquidatable, run.rss_before_kb,
-                run.hwm_kb);
+                (long long)run.rounds, (long long)run.liquidatable, run.rss_before_kb, run.hwm_kb);
         failures++;
     }
     liq_bench_run_destroy(&run);
@@ -837,10 +855,9 @@ static int liq_bench_cmd_smoke(void)
         size_t serial = 0;
         for (size_t m = 0; m < acc.n_markets; m++) {
             for (size_t i = acc.market_begin[m]; i < acc.market_begin[m + 1]; i++) {
-                serial += acc.debt[i] > 0.0 &&
-                          acc.collateral[i] * terms.pc[m] * terms.lt[m] /
-                                  (acc.debt[i] * terms.pd[m]) <
-                              1.0;
+                serial += acc.debt[i] > 0.0 && acc.collateral[i] * terms.pc[m] * terms.lt[m] /
+                                                       (acc.debt[i] * terms.pd[m]) <
+                                                   1.0;
             }
         }
         if (kernel.checksum != (double)serial || serial < (size_t)n / 50) {
