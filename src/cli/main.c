@@ -3,6 +3,7 @@
  *
  *   liqnet run SCENARIO -o OUT.h5 [--threads N] [--seed N] [--rounds N] [--force] [--quiet]
  *   liqnet check SCENARIO        validate a scenario and print it fully resolved
+ *   liqnet sweep SWEEP -o OUT.h5 many runs into one results file (cli/sweep_cmd.c)
  *   liqnet version
  *
  * Exit status: 0 on success, 1 on bad input or a failed run (the output is
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli/progress.h"
+#include "cli/sweep_cmd.h"
 #include "liqnet/error.h"
 #include "liqnet/io.h"
 #include "liqnet/metrics.h"
@@ -45,11 +47,16 @@ static const char liq_usage[] =
     "usage: liqnet run SCENARIO -o OUT.h5 [--threads N] [--seed N] [--rounds N] [--force] "
     "[--quiet]\n"
     "       liqnet check SCENARIO\n"
+    "       liqnet sweep SWEEP.yaml -o OUT.h5 [--force] [--resume] [--threads N] [--quiet]\n"
+    "       liqnet sweep SWEEP.yaml --print-run R\n"
     "       liqnet version\n"
     "\n"
     "  run     simulate SCENARIO (YAML, see docs/scenario.md) and write every round to\n"
     "          OUT.h5 (see docs/hdf5-schema.md); prints the run's summary\n"
     "  check   validate SCENARIO and print it fully resolved\n"
+    "  sweep   run a base scenario over a grid, Latin hypercube or list of parameter\n"
+    "          settings, several seeds each, into one results file (docs/sweeps.md);\n"
+    "          `liqnet sweep --help` for its options\n"
     "\n"
     "options of run:\n"
     "  -o, --output FILE   output file (required)\n"
@@ -416,6 +423,13 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0) {
         return liq_cmd_check(argc, argv);
+    }
+    if (strcmp(cmd, "sweep") == 0) {
+        if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+            fputs(liq_sweep_usage, stdout);
+            return LIQ_EXIT_OK;
+        }
+        return liq_cmd_sweep(argc, argv);
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("liqnet %s\n", LIQNET_VERSION);

@@ -46,6 +46,31 @@ void liq_progress_update(liq_progress_t *progress, int64_t round, int64_t liquid
     fflush(stderr);
 }
 
+void liq_progress_update_runs(liq_progress_t *progress, int64_t done)
+{
+    if (!progress->enabled) {
+        return;
+    }
+    const double now = liq_wall_seconds();
+    if (now - progress->last_draw < 0.25 && done < progress->total) {
+        return;
+    }
+    progress->last_draw = now;
+    const double share = progress->total > 0 ? (double)done / (double)progress->total : 1.0;
+    const double elapsed = now - progress->start;
+    const double left = share > 0.0 ? elapsed * (1.0 - share) / share : 0.0;
+    enum { WIDTH = 30 };
+    char bar[WIDTH + 1];
+    const int filled = (int)(share * WIDTH);
+    for (int i = 0; i < WIDTH; i++) {
+        bar[i] = i < filled ? '#' : '.';
+    }
+    bar[WIDTH] = '\0';
+    fprintf(stderr, "\r[%s] run %lld/%lld %5.1f%%  elapsed %.1fs  left %.1fs ", bar,
+            (long long)done, (long long)progress->total, 100.0 * share, elapsed, left);
+    fflush(stderr);
+}
+
 void liq_progress_finish(liq_progress_t *progress)
 {
     if (progress->enabled) {

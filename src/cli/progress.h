@@ -18,6 +18,8 @@ typedef struct {
 void liq_progress_start(liq_progress_t *progress, int64_t total, bool enabled);
 /* Redraws if due: round done, liquidations so far. */
 void liq_progress_update(liq_progress_t *progress, int64_t round, int64_t liquidations);
+/* Redraws if due, counting runs of a sweep: `done` of `total` runs. */
+void liq_progress_update_runs(liq_progress_t *progress, int64_t done);
 /* Clears the line. */
 void liq_progress_finish(liq_progress_t *progress);
 /* Wall-clock seconds since an arbitrary origin. */

@@ -1,0 +1,281 @@
+/*
+ * liqnet sweep SWEEP.yaml -o OUT.h5 [--force] [--resume] [--threads N] [--quiet]
+ * liqnet sweep SWEEP.yaml --print-run R
+ *
+ * Runs every run of a sweep (docs/sweeps.md) into one results file, or
+ * prints the resolved scenario of one run so that `liqnet run` can make it
+ * again alone. Exit status: 0 when every run is recorded (failed runs are
+ * results, counted on stderr), 1 on bad input or an I/O error, 2 on bad
+ * usage, 130 when stopped (Ctrl-C): the file then keeps every recorded run,
+ * says "incomplete", and `--resume` finishes it.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "cli/sweep_cmd.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "cli/progress.h"
+#include "liqnet/error.h"
+#include "liqnet/scenario.h"
+#include "liqnet/sweep.h"
+#include "liqnet/version.h"
+
+enum { LIQ_EXIT_OK = 0, LIQ_EXIT_FAIL = 1, LIQ_EXIT_USAGE = 2, LIQ_EXIT_INTERRUPTED = 130 };
+
+const char liq_sweep_usage[] =
+    "usage: liqnet sweep SWEEP.yaml -o OUT.h5 [--force] [--resume] [--threads N] [--quiet]\n"
+    "       liqnet sweep SWEEP.yaml --print-run R\n"
+    "\n"
+    "  Runs every run of SWEEP.yaml (see docs/sweeps.md) into one results file.\n"
+    "\n"
+    "  -o, --output FILE   results file (required unless --print-run)\n"
+    "  --force             overwrite an existing results file\n"
+    "  --resume            finish a stopped sweep in FILE (starts it if FILE is absent)\n"
+    "  --threads N         OpenMP threads in all (default: all cores)\n"
+    "  --print-run R       print the resolved scenario of run R and exit\n"
+    "  --quiet             no progress line and no summary\n";
+
+static volatile sig_atomic_t liq_sweep_stop = 0;
+
+static void liq_sweep_on_signal(int signo)
+{
+    (void)signo;
+    liq_sweep_stop = 1;
+}
+
+typedef struct {
+    const char *sweep;
+    const char *output;
+    bool force, resume, quiet;
+    int threads;
+    long long print_run; /* -1: none */
+    long long stop_after;
+} liq_sweep_args_t;
+
+static int liq_sweep_usage_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+static int liq_sweep_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "liqnet: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n\n%s", liq_sweep_usage);
+    va_end(ap);
+    return LIQ_EXIT_USAGE;
+}
+
+static bool liq_sweep_parse_int(const char *text, long long min, long long max, long long *out)
+{
+    if (text == NULL || *text == '\0') {
+        return false;
+    }
+    errno = 0;
+    char *end = NULL;
+    const long long v = strtoll(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static int liq_sweep_parse_args(int argc, char **argv, liq_sweep_args_t *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->print_run = -1;
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        long long v = 0;
+        if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
+            if (value == NULL) {
+                return liq_sweep_usage_error("%s needs a file name", arg);
+            }
+            a->output = value;
+            i++;
+        } else if (strcmp(arg, "--threads") == 0) {
+            if (!liq_sweep_parse_int(value, 1, 4096, &v)) {
+                return liq_sweep_usage_error(
+                    "--threads takes a whole number from 1 to 4096, not '%s'",
+                    value != NULL ? value : "");
+            }
+            a->threads = (int)v;
+            i++;
+        } else if (strcmp(arg, "--print-run") == 0) {
+            if (!liq_sweep_parse_int(value, 0, INT64_MAX, &v)) {
+                return liq_sweep_usage_error("--print-run takes a run number >= 0, not '%s'",
+                                             value != NULL ? value : "");
+            }
+            a->print_run = v;
+            i++;
+        } else if (strcmp(arg, "--stop-after") == 0) {
+            /* Hidden, for tests: stop once N runs are recorded. */
+            if (!liq_sweep_parse_int(value, 1, INT64_MAX, &v)) {
+                return liq_sweep_usage_error("--stop-after takes a whole number >= 1, not '%s'",
+                                             value != NULL ? value : "");
+            }
+            a->stop_after = v;
+            i++;
+        } else if (strcmp(arg, "--force") == 0) {
+            a->force = true;
+        } else if (strcmp(arg, "--resume") == 0) {
+            a->resume = true;
+        } else if (strcmp(arg, "--quiet") == 0) {
+            a->quiet = true;
+        } else if (arg[0] == '-') {
+            return liq_sweep_usage_error("unknown option '%s'", arg);
+        } else if (a->sweep == NULL) {
+            a->sweep = arg;
+        } else {
+            return liq_sweep_usage_error("unexpected argument '%s'", arg);
+        }
+    }
+    if (a->sweep == NULL) {
+        return liq_sweep_usage_error("%s", "sweep needs a sweep file");
+    }
+    if (a->print_run < 0 && a->output == NULL) {
+        return liq_sweep_usage_error("%s", "sweep needs an output file: -o OUT.h5");
+    }
+    if (a->force && a->resume) {
+        return liq_sweep_usage_error("%s", "--force and --resume exclude each other");
+    }
+    return LIQ_EXIT_OK;
+}
+
+static int liq_sweep_fail(int code)
+{
+    const char *msg = liq_errmsg();
+    fprintf(stderr, "liqnet: error: %s\n", msg[0] != '\0' ? msg : liq_strerror(code));
+    return LIQ_EXIT_FAIL;
+}
+
+static int liq_sweep_print_run(const liq_sweep_t *sw, long long run)
+{
+    if (run >= liq_sweep_run_count(sw)) {
+        fprintf(stderr, "liqnet: error: run %lld does not exist; the sweep has runs 0 to %lld\n",
+                run, (long long)liq_sweep_run_count(sw) - 1);
+        return LIQ_EXIT_FAIL;
+    }
+    liq_scenario_t *sc = NULL;
+    char *text = NULL;
+    int rc = liq_sweep_scenario(&sc, sw, (int64_t)run);
+    if (rc == LIQ_OK) {
+        rc = liq_scenario_dump(&text, sc);
+    }
+    if (rc == LIQ_OK) {
+        fputs(text, stdout);
+    }
+    free(text);
+    liq_scenario_destroy(sc);
+    return rc == LIQ_OK ? LIQ_EXIT_OK : liq_sweep_fail(rc);
+}
+
+typedef struct {
+    liq_progress_t bar;
+} liq_sweep_progress_t;
+
+static void liq_sweep_on_progress(void *context, int64_t recorded, int64_t to_do)
+{
+    liq_sweep_progress_t *p = context;
+    (void)to_do;
+    liq_progress_update_runs(&p->bar, recorded);
+}
+
+int liq_cmd_sweep(int argc, char **argv)
+{
+    liq_sweep_args_t args;
+    int exit_code = liq_sweep_parse_args(argc, argv, &args);
+    if (exit_code != LIQ_EXIT_OK) {
+        return exit_code;
+    }
+    liq_sweep_t *sw = NULL;
+    int rc = liq_sweep_load(&sw, args.sweep);
+    if (rc != LIQ_OK) {
+        return liq_sweep_fail(rc);
+    }
+    if (args.print_run >= 0) {
+        exit_code = liq_sweep_print_run(sw, args.print_run);
+        liq_sweep_destroy(sw);
+        return exit_code;
+    }
+    liq_sweep_file_t *file = NULL;
+    const bool exists = access(args.output, F_OK) == 0;
+    if (args.resume && exists) {
+        rc = liq_sweep_file_open(&file, args.output, sw);
+    } else {
+        rc = liq_sweep_file_create(&file, args.output, sw, args.force);
+    }
+    if (rc != LIQ_OK) {
+        liq_sweep_destroy(sw);
+        return liq_sweep_fail(rc);
+    }
+    const int64_t n_runs = liq_sweep_run_count(sw);
+    const size_t pending = liq_sweep_file_pending(file, NULL);
+    const int threads = args.threads > 0 ? args.threads : omp_get_max_threads();
+
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = liq_sweep_on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+
+    liq_sweep_progress_t progress;
+    liq_progress_start(&progress.bar, (int64_t)pending, !args.quiet);
+    const liq_sweep_exec_options_t options = {.threads = threads,
+                                              .stop_after = args.stop_after,
+                                              .stop = &liq_sweep_stop,
+                                              .progress = liq_sweep_on_progress,
+                                              .progress_context = &progress};
+    const double t0 = liq_wall_seconds();
+    int64_t recorded = 0;
+    const int exec_rc = liq_sweep_execute(sw, file, &options, &recorded);
+    liq_progress_finish(&progress.bar);
+    char exec_error[1024] = "";
+    if (exec_rc != LIQ_OK && exec_rc != LIQ_EINTERRUPTED) {
+        snprintf(exec_error, sizeof(exec_error), "%s", liq_errmsg());
+    }
+    const size_t left = liq_sweep_file_pending(file, NULL);
+    rc = liq_sweep_file_close(file);
+    if (rc != LIQ_OK) {
+        exit_code = liq_sweep_fail(rc);
+    } else if (exec_rc != LIQ_OK && exec_rc != LIQ_EINTERRUPTED) {
+        fprintf(stderr, "liqnet: error: %s\n", exec_error);
+        exit_code = LIQ_EXIT_FAIL;
+    } else {
+        if (!args.quiet) {
+            printf("liqnet %s: sweep %s, %lld runs (%lld settings x %lld seeds), %d threads: "
+                   "%lld runs made in %.2f s, %zu left. Output: %s (%s)\n",
+                   LIQNET_VERSION, args.sweep, (long long)n_runs,
+                   (long long)liq_sweep_setting_count(sw),
+                   (long long)liq_sweep_seeds_per_setting(sw), threads, (long long)recorded,
+                   liq_wall_seconds() - t0, left, args.output,
+                   left == 0 ? "complete" : "incomplete");
+        }
+        if (left > 0) {
+            fprintf(stderr,
+                    "liqnet: stopped with %zu of %lld runs left; %s keeps every recorded run and "
+                    "is marked incomplete; finish it with --resume\n",
+                    left, (long long)n_runs, args.output);
+            exit_code = LIQ_EXIT_INTERRUPTED;
+        }
+    }
+    liq_sweep_destroy(sw);
+    return exit_code;
+}
