@@ -109,7 +109,7 @@ static void test_latin_hypercube(void **state)
                        "  - path: accounts[0].count\n"
                        "    range: [10, 20]\n"
                        "    integer: true\n"
-                       "rounds: 5\n";
+                       "rounds: 12\n";
     liq_sweep_t *sw = parse_ok(text);
     assert_int_equal(liq_sweep_setting_count(sw), 16);
     /* Each parameter hits each of the 16 strata exactly once. */
