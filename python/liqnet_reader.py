@@ -502,8 +502,15 @@ class Sweep:
             hint = (f"kept runs: {_ranges(kept)}" if kept else
                     "no trajectories were kept (output.trajectories: none)")
             raise KeyError(f"{self.path}: the trajectory of run {r} was not kept; {hint}")
-        ds = open_run(self.path, group=f"runs/run_{r:06d}", warn=warn)
+        # A run group carries the run's number and seed; its status is the
+        # summary's (a failed run keeps the rounds before its failure).
+        ds = open_run(self.path, group=f"runs/run_{r:06d}", warn=False)
         row = self.summary.loc[r]
+        if ds.attrs.get("status", "unknown") == "unknown":
+            ds.attrs["status"] = row["status_name"]
+        if warn and ds.attrs["status"] != "complete":
+            _status_warning(f"{self.path} (run {r})", "run", ds.attrs["status"],
+                            f"error: {row.get('error', '')}")
         ds.attrs["sweep_run"] = r
         for key in ["setting", "replicate", "seed"] + self.parameters:
             if key in row:

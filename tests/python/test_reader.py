@@ -313,25 +313,81 @@ class SweepTests(unittest.TestCase):
             sw.run(99)
 
     def test_consistency_with_a_single_run(self):
-        # Settings of the grid: the varied values are applied to the base.
+        # `liqnet sweep --print-run R` gives run R's whole scenario (seed
+        # included): its varied values are the summary's, and `liqnet run` of
+        # it reproduces the run's metrics exactly.
         sw = self.open()
         if not self.real:
             return   # the emulator runs `liqnet run` itself: nothing independent to compare
-        row = sw.summary.iloc[-1]
-        doc = sweep_emulator.load_yaml((REPO / "graphs" / "demo.yaml").read_text())
-        sweep_emulator.set_path(doc, "protocols[AaveLike].markets[WETH].liquidation_bonus",
-                                value=row[sw.parameters[0]])
-        for p in ("pools[WETH-USDC].reserve0", "pools[WETH-USDC].reserve1",
-                  "assets[WETH].market_depth"):
-            sweep_emulator.set_path(doc, p, scale=row["dex_depth"])
+        r = len(sw.summary) - 1
+        row = sw.summary.loc[r]
+        proc = subprocess.run([str(BIN), "sweep", str(self.sweep_yaml), "--print-run", str(r)],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
         scen = TMP / "single.yaml"
-        scen.write_text(yaml.safe_dump(doc, sort_keys=False))
+        scen.write_text(proc.stdout)
+        doc = sweep_emulator.load_yaml(proc.stdout)
+        base = sweep_emulator.load_yaml((REPO / "graphs" / "demo.yaml").read_text())
+        aave = [p for p in doc["protocols"] if p["name"] == "AaveLike"][0]
+        self.assertEqual(aave["markets"][0]["liquidation_bonus"], row[sw.parameters[0]])
+        self.assertEqual(doc["pools"][0]["reserve0"],
+                         base["pools"][0]["reserve0"] * row["dex_depth"])
+        self.assertEqual(doc["seed"], row["seed"])
         out = TMP / "single.h5"
-        proc = run_engine(scen, out, "--rounds", 60, "--seed", int(row["seed"]))
+        proc = run_engine(scen, out)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         ds = lr.open_run(out)
-        self.assertEqual(int(ds.cascade_length), row["cascade_length"])
-        self.assertEqual(float(ds.total_bad_debt), row["total_bad_debt"])
+        scalars, oracles, protocols = lr.run_summary(ds)
+        for name in lr.RUN_SCALAR_SUMMARY + ("total_liquidations",):
+            self.assertEqual(scalars[name], row[name], name)
+        self.assertEqual(row["total_stalled"], int(ds.total_stalled.sum()))
+        bp = sw.by_protocol.query("run == @r").set_index("protocol")
+        for name in lr.RUN_PROTOCOL_SUMMARY:
+            np.testing.assert_array_equal(bp.loc[protocols.index, name].values,
+                                          protocols[name].values, name)
+        bo = sw.by_oracle.query("run == @r").set_index("oracle")
+        for name in lr.RUN_ORACLE_SUMMARY:
+            np.testing.assert_array_equal(bo.loc[oracles.index, name].values,
+                                          oracles[name].values, name)
+
+    def test_failed_runs_and_partial_trajectories(self):
+        # A setting whose arbitrage/impact loop diverges (a market far
+        # shallower than the pool) fails; the sweep goes on and records it.
+        # Every third run is kept, every other round.
+        if not self.real:
+            return
+        sweep_yaml = TMP / "sweep-fail.yaml"
+        sweep_yaml.write_text(f"""\
+base: {REPO / "graphs" / "demo.yaml"}
+seed: 3
+seeds_per_setting: 2
+rounds: 60
+design: grid
+parameters:
+  - path: assets[WETH].market_depth
+    values: [50000, 100]
+output:
+  trajectories:
+    runs: "0::3"
+    rounds: "0:61:2"
+""")
+        path = TMP / "sweep-fail.h5"
+        proc = subprocess.run([str(BIN), "sweep", str(sweep_yaml), "-o", str(path), "--force",
+                               "--quiet"], capture_output=True, text=True)
+        with self.assertWarnsRegex(lr.LiqnetIncompleteWarning, "not every run is complete|status"):
+            sw = lr.open_sweep(path)
+        self.assertEqual(list(sw.summary.status_name), ["complete"] * 2 + ["failed"] * 2,
+                         proc.stderr)
+        self.assertTrue(all(sw.summary.error.iloc[2:].str.len() > 0))
+        self.assertEqual(list(sw.summary.error.iloc[:2]), ["", ""])
+        self.assertEqual(sw.kept_runs, [0, 3])
+        ds = sw.run(0)
+        self.assertEqual(list(ds["round"].values), list(range(0, 61, 2)))
+        assert_dataset_matches_group(self, ds, path, group="runs/run_000000")
+        with self.assertWarnsRegex(lr.LiqnetIncompleteWarning, r"run 3\).*'failed'"):
+            failed = sw.run(3)
+        assert_dataset_matches_group(self, failed, path, group="runs/run_000003")
+        self.assertEqual(len(sw.complete), 2)
 
     def modified_copy(self, name, edit):
         path = TMP / name
