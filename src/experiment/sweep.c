@@ -1186,6 +1186,12 @@ void liq_sweep_result_destroy(liq_sweep_result_t *r)
 int liq_sweep_run(liq_sweep_result_t **out, const liq_sweep_t *sw, int64_t run, int threads,
                   const volatile sig_atomic_t *stop)
 {
+    return liq_sweep_run_until(out, sw, run, threads, stop, NULL);
+}
+
+int liq_sweep_run_until(liq_sweep_result_t **out, const liq_sweep_t *sw, int64_t run, int threads,
+                        const volatile sig_atomic_t *stop, const volatile sig_atomic_t *stop2)
+{
     assert(out != NULL && sw != NULL && run >= 0 && run < sw->n_runs);
     *out = NULL;
     liq_sweep_result_t *r = calloc(1, sizeof(*r));
@@ -1225,7 +1231,7 @@ int liq_sweep_run(liq_sweep_result_t **out, const liq_sweep_t *sw, int64_t run, 
     }
     r->status = LIQ_RUN_COMPLETE;
     while (rc == LIQ_OK && liq_sim_round(sim) < rounds) {
-        if (stop != NULL && *stop) {
+        if ((stop != NULL && *stop) || (stop2 != NULL && *stop2)) {
             rc = liq_error_set(LIQ_EINTERRUPTED, "run %lld stopped at round %lld", (long long)run,
                                (long long)liq_sim_round(sim));
             break;

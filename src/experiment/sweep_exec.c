@@ -123,12 +123,8 @@ static void liq_exec_worker(liq_exec_t *x, int thread)
             break;
         }
         liq_sweep_result_t *r = NULL;
-        const volatile sig_atomic_t *stop = &x->halt;
-        int rc = liq_sweep_run(&r, x->sweep, x->runs[i], x->inner_threads, stop);
-        if (rc == LIQ_OK && x->options->stop != NULL && *x->options->stop) {
-            /* Finished as the signal came: still worth keeping. */
-            rc = LIQ_OK;
-        }
+        const int rc = liq_sweep_run_until(&r, x->sweep, x->runs[i], x->inner_threads, &x->halt,
+                                           x->options->stop);
         if (rc == LIQ_EINTERRUPTED) {
             continue; /* dropped; its status stays 0 */
         }

@@ -76,4 +76,9 @@ struct liq_sweep_result {
     liq_h5_traj_t *traj;      /* NULL: not kept */
 };
 
+/* liq_sweep_run, stopped when either flag (each may be NULL) is set: the
+ * executor's own and the caller's (a signal handler's). */
+int liq_sweep_run_until(liq_sweep_result_t **out, const liq_sweep_t *sw, int64_t run, int threads,
+                        const volatile sig_atomic_t *stop, const volatile sig_atomic_t *stop2);
+
 #endif /* LIQNET_EXPERIMENT_SWEEP_INTERNAL_H */
