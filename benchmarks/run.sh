@@ -39,7 +39,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git -C "$root" status --porcelain -- src include 2>/dev/null)" ]; then
+if [ -n "$(git -C "$root" status --porcelain --untracked-files=no -- src include 2>/dev/null)" ]; then
     commit="$commit (src/include modified)"
 fi
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
@@ -111,6 +111,16 @@ for n in $sizes; do
             "$bench" round --scenario calm --accounts "$n" --rounds 50 --full-scan "$scan"
         run "Cascade rounds, $n accounts, full_scan $scan" \
             "$bench" round --scenario cascade --accounts "$n" --rounds 20 --full-scan "$scan"
+    done
+done
+
+# Calm rounds on one thread as well: on a shared machine a round of several
+# 2-thread OpenMP regions waits for descheduled threads (see README.md).
+for n in 1e5 1e6 1e7; do
+    for scan in 0 1; do
+        run "Calm rounds, $n accounts, full_scan $scan, 1 thread" \
+            "$bench" round --scenario calm --accounts "$n" --rounds 50 --full-scan "$scan" \
+            --threads 1
     done
 done
 
