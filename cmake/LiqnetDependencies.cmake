@@ -29,3 +29,7 @@ if(NOT TARGET liqnet_deps::csv)
     IMPORTED_LOCATION "${LIQNET_CSV_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${LIQNET_CSV_INCLUDE_DIR}")
 endif()
+
+# igraph (Debian libigraph-dev 0.10): the network layer (src/graph). Linked
+# privately; the public headers never include igraph.h.
+pkg_check_modules(LIQNET_IGRAPH REQUIRED IMPORTED_TARGET GLOBAL igraph)

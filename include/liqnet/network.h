@@ -1,0 +1,314 @@
+/*
+ * The network of MODEL.md s2 as a graph, its protocol projection, contagion
+ * metrics on that projection, and generated ecosystems.
+ *
+ * The heterogeneous network (assets, pools, oracles, protocols and the edges
+ * between them) is held as an igraph graph with string and numeric attributes
+ * named as in MODEL.md s2 and docs/scenario.md (docs/network.md lists them).
+ * It is built from a scenario, written to GraphML or GML for Gephi, NetworkX
+ * or igraph, and read back with every attribute checked. The protocol graph
+ * is its projection on protocols: two protocols are linked when they share
+ * collateral assets, route pools or collateral oracles. Contagion metrics
+ * (hop distance from the shock, PageRank, betweenness, failed clusters) are
+ * plain functions on the protocol graph with results in caller-owned arrays.
+ *
+ * Threads: igraph (the Debian build has IGRAPH_THREAD_SAFE 0) is used by
+ * these functions only, and they must never be called from a parallel
+ * region or from two threads at once. The engine reads the graph through
+ * plain arrays (the edge list of the protocol graph), never through igraph.
+ * While they run, these functions install their own igraph error and warning
+ * handlers (igraph errors become liqnet codes and messages, never an abort)
+ * and restore the previous ones before returning; they also install igraph's
+ * C attribute handler (igraph_cattribute_table), which stays installed
+ * because graphs with attributes must be destroyed under the same handler.
+ *
+ * Indices: vertices and edges are numbered from 0 in the order documented on
+ * liq_network_build; protocol i of the protocol graph is the i-th protocol
+ * vertex of the network (protocol i of the scenario it was built from).
+ */
+#ifndef LIQNET_NETWORK_H
+#define LIQNET_NETWORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liqnet/export.h"
+#include "liqnet/scenario.h"
+#include "liqnet/sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* igraph's graph type, for callers that include <igraph.h> themselves
+ * (struct igraph_s is igraph_t); this header does not need igraph. */
+struct igraph_s;
+
+/* ------------------------------------------------------------ the network */
+
+typedef enum {
+    LIQ_VERTEX_ASSET = 0,
+    LIQ_VERTEX_POOL = 1,
+    LIQ_VERTEX_ORACLE = 2,
+    LIQ_VERTEX_PROTOCOL = 3
+} liq_vertex_kind_t;
+
+typedef enum {
+    LIQ_EDGE_TRADES = 0,      /* pool -> asset: one of the pool's two tokens */
+    LIQ_EDGE_READS = 1,       /* oracle -> asset (market source) or pool (pool sources) */
+    LIQ_EDGE_USES_ORACLE = 2, /* protocol -> oracle: prices a collateral or the debt asset */
+    LIQ_EDGE_MARKET = 3,      /* protocol -> asset: a collateral market, or the debt asset */
+    LIQ_EDGE_ROUTES = 4,      /* protocol -> pool: seized collateral is sold there */
+    LIQ_EDGE_ISSUES = 5,      /* protocol -> asset: reserved, not produced yet */
+    LIQ_EDGE_HOLDS = 6        /* protocol -> asset: reserved, not produced yet */
+} liq_edge_kind_t;
+
+/* The value of the `kind` attribute ("asset", "trades", ...). */
+LIQ_API const char *liq_vertex_kind_name(liq_vertex_kind_t kind);
+LIQ_API const char *liq_edge_kind_name(liq_edge_kind_t kind);
+
+typedef struct liq_network liq_network_t;
+
+/*
+ * Builds the network of a validated scenario. Vertices: the assets, then the
+ * pools, the oracles and the protocols, each in scenario order (so asset a is
+ * vertex a, pool p is vertex n_assets + p, and so on). Edges, in this order:
+ * per pool its trades edges (token0, token1); per oracle its reads edge; per
+ * protocol, for each market its market edge (role collateral), uses_oracle
+ * edge and routes edge (weight 1: R0 sells all of a market's seized
+ * collateral on its route), then the debt asset's market edge and the debt
+ * oracle's uses_oracle edge (role debt). Protocol vertices carry `accounts`:
+ * the count of the scenario's generated accounts plus the rows of
+ * `positions` (may be NULL: generated accounts only). O(entities + markets).
+ */
+LIQ_API int liq_network_build(liq_network_t **out, const liq_scenario_t *scenario,
+                              const liq_positions_t *positions);
+
+typedef enum {
+    LIQ_GRAPH_AUTO = 0,    /* reading and writing: from the file name's extension */
+    LIQ_GRAPH_GRAPHML = 1, /* GraphML (.graphml, .xml) */
+    LIQ_GRAPH_GML = 2      /* GML (.gml) */
+} liq_graph_format_t;
+
+/*
+ * Writes the network to `path` (replaced if it exists). Numbers are written
+ * in the shortest form that reads back to the same double, `Inf` for
+ * infinity; absent values (NaN numbers, empty strings) are not written.
+ * GraphML node ids are "KIND:NAME" ("asset:WETH"). LIQ_EIO if the file
+ * cannot be written, LIQ_EINVAL for LIQ_GRAPH_AUTO with an unknown extension.
+ */
+LIQ_API int liq_network_write(const liq_network_t *net, const char *path,
+                              liq_graph_format_t format);
+
+/*
+ * Reads a network written by liq_network_write (or edited by another tool:
+ * attributes it does not know, such as Gephi's layout, are kept and not
+ * checked). Every vertex and edge is checked: its kind, a unique name per
+ * vertex kind, the attributes its kind requires and their ranges (those of
+ * docs/scenario.md), and the kinds of an edge's endpoints. Errors name the
+ * file, the vertex or edge (index and name), the attribute, the value and
+ * what was expected:
+ *   net.graphml: vertex 4 (pool 'WETH-USDC'): attribute 'fee': value -0.1;
+ *   expected a number in [0, 1)
+ * LIQ_EIO (cannot open), LIQ_EPARSE (not GraphML/GML), LIQ_EKEY (a required
+ * attribute is missing), LIQ_EINVAL (a bad value), LIQ_EREF (an edge between
+ * the wrong kinds of vertex, a token0/token1/debt_asset naming no asset).
+ */
+LIQ_API int liq_network_read(liq_network_t **out, const char *path, liq_graph_format_t format);
+
+LIQ_API size_t liq_network_vertex_count(const liq_network_t *net);
+LIQ_API size_t liq_network_edge_count(const liq_network_t *net);
+/* Number of vertices of one kind. */
+LIQ_API size_t liq_network_count(const liq_network_t *net, liq_vertex_kind_t kind);
+LIQ_API liq_vertex_kind_t liq_network_vertex_kind(const liq_network_t *net, size_t vertex);
+LIQ_API liq_edge_kind_t liq_network_edge_kind(const liq_network_t *net, size_t edge);
+LIQ_API const char *liq_network_vertex_name(const liq_network_t *net, size_t vertex);
+LIQ_API void liq_network_edge_ends(const liq_network_t *net, size_t edge, size_t *from, size_t *to);
+
+/* A vertex or edge attribute by name: a number (NaN when absent or not
+ * numeric) or a string ("" when absent or not a string; valid until the
+ * network changes or is destroyed). */
+LIQ_API double liq_network_vertex_number(const liq_network_t *net, size_t vertex,
+                                         const char *attribute);
+LIQ_API const char *liq_network_vertex_string(const liq_network_t *net, size_t vertex,
+                                              const char *attribute);
+LIQ_API double liq_network_edge_number(const liq_network_t *net, size_t edge,
+                                       const char *attribute);
+LIQ_API const char *liq_network_edge_string(const liq_network_t *net, size_t edge,
+                                            const char *attribute);
+
+/*
+ * LIQ_OK when a and b are the same network: same vertex and edge counts, the
+ * same edges in the same order, and every attribute of either equal in the
+ * other (numbers bit for bit, NaN equal to NaN). Otherwise LIQ_EINVAL with a
+ * message naming the first difference (vertex or edge, attribute, values).
+ */
+LIQ_API int liq_network_compare(const liq_network_t *a, const liq_network_t *b);
+
+/* The igraph graph (directed; attributes as in docs/network.md), read-only. */
+LIQ_API const struct igraph_s *liq_network_igraph(const liq_network_t *net);
+
+/* Releases a network; accepts NULL. */
+LIQ_API void liq_network_destroy(liq_network_t *net);
+
+/* ----------------------------------------------------- the protocol graph */
+
+typedef struct liq_protocol_graph liq_protocol_graph_t;
+
+/*
+ * The projection of a network on its protocols (MODEL.md s2): protocols p
+ * and q are linked when they share at least one collateral asset (market
+ * edges of role collateral), route pool (routes edges) or collateral oracle
+ * (uses_oracle edges of role collateral). The weight of the link is the
+ * number of shared assets + shared pools + shared oracles. The debt asset
+ * and its oracle do not count: most protocols borrow the same stablecoin
+ * priced by the same feed, which would link every pair. Issued and held
+ * tokens (the issues/holds kinds) will add to the weight when the network
+ * carries them. Cost: O(E + sum over resources r of k_r^2 log), k_r the
+ * protocols sharing r.
+ */
+LIQ_API int liq_protocol_graph_build(liq_protocol_graph_t **out, const liq_network_t *net);
+
+LIQ_API size_t liq_protocol_graph_vertex_count(const liq_protocol_graph_t *graph);
+
+/* The edge list, one entry per linked pair, from < to, sorted by (from, to);
+ * arrays owned by the graph. The shared_* counts add up to the weight. */
+typedef struct {
+    size_t n_protocols;
+    size_t n_edges;
+    const int64_t *from;           /* [n_edges] protocol index */
+    const int64_t *to;             /* [n_edges] protocol index > from */
+    const double *weight;          /* [n_edges] shared assets + pools + oracles */
+    const int64_t *shared_assets;  /* [n_edges] */
+    const int64_t *shared_pools;   /* [n_edges] */
+    const int64_t *shared_oracles; /* [n_edges] */
+} liq_protocol_edges_t;
+
+LIQ_API void liq_protocol_graph_edges(const liq_protocol_graph_t *graph,
+                                      liq_protocol_edges_t *edges);
+
+/* Protocol names, in index order (owned by the graph). */
+LIQ_API const char *liq_protocol_graph_name(const liq_protocol_graph_t *graph, size_t protocol);
+
+/* The igraph graph (undirected; vertex attribute `name`, edge attributes
+ * `weight`, `shared_assets`, `shared_pools`, `shared_oracles`), read-only. */
+LIQ_API const struct igraph_s *liq_protocol_graph_igraph(const liq_protocol_graph_t *graph);
+
+LIQ_API void liq_protocol_graph_destroy(liq_protocol_graph_t *graph);
+
+/* --------------------------------------------------- contagion metrics */
+
+/*
+ * Where a scenario's shocks enter: source[p] = 1 when protocol p has a
+ * collateral market in, or borrows, an asset that one of the scenario's
+ * shocks moves; else 0. `source` has n_protocols entries.
+ */
+LIQ_API void liq_contagion_sources(const liq_scenario_t *scenario, uint8_t *source);
+
+/*
+ * Hop distance of every protocol from the source set (MODEL.md s6,
+ * contagion reach): 0 for a source, the number of protocol-graph links to
+ * the nearest source otherwise, -1 when no source is reachable (or there are
+ * no sources). Multi-source breadth-first search, O(V + E); LIQ_ENOMEM
+ * only when its queue cannot be allocated.
+ */
+LIQ_API int liq_contagion_distance(const liq_protocol_graph_t *graph, const uint8_t *source,
+                                   int64_t *distance);
+
+/*
+ * PageRank of every protocol on the weighted, undirected protocol graph,
+ * damping 0.85 (igraph's PRPACK solver: deterministic). The ranks add up to
+ * 1; an isolated protocol jumps uniformly. `rank` has n_protocols entries.
+ */
+LIQ_API int liq_contagion_pagerank(const liq_protocol_graph_t *graph, double *rank);
+
+typedef enum {
+    LIQ_BETWEENNESS_HOPS = 0,          /* every link has length 1 */
+    LIQ_BETWEENNESS_INVERSE_WEIGHT = 1 /* a link of weight w has length 1/w: more sharing, closer */
+} liq_betweenness_mode_t;
+
+/*
+ * Betweenness of every protocol: the number of shortest paths between other
+ * pairs of protocols that pass through it, each unordered pair counted once,
+ * a pair with k shortest paths adding 1/k per path (igraph_betweenness,
+ * not normalised). The middle of a path of 3 protocols has 1.
+ */
+LIQ_API int liq_contagion_betweenness(const liq_protocol_graph_t *graph,
+                                      liq_betweenness_mode_t mode, double *betweenness);
+
+/* The connected components of the subgraph induced by a failed set. */
+typedef struct {
+    size_t n_protocols;
+    int64_t *component; /* [n_protocols] component id, -1 for a protocol not failed */
+    size_t n_components;
+    int64_t *size; /* [n_components] failed protocols in each component */
+} liq_failed_clusters_t;
+
+/*
+ * Components of the failed protocols (failed[p] != 0) linked by the
+ * protocol-graph links between failed protocols only. Components are
+ * numbered 0, 1, ... in order of their lowest protocol index. The result is
+ * released with liq_failed_clusters_destroy. O(V + E).
+ */
+LIQ_API int liq_failed_clusters(liq_failed_clusters_t *out, const liq_protocol_graph_t *graph,
+                                const uint8_t *failed);
+
+/* Releases the arrays of a result (not the struct); accepts NULL. */
+LIQ_API void liq_failed_clusters_destroy(liq_failed_clusters_t *clusters);
+
+/* ------------------------------------------------- generated ecosystems */
+
+typedef enum {
+    LIQ_ECOSYSTEM_ERDOS_RENYI = 0,     /* every protocol-asset pair with probability p */
+    LIQ_ECOSYSTEM_BARABASI_ALBERT = 1, /* preferential attachment: popular assets gain */
+    LIQ_ECOSYSTEM_BLOCKS = 2,          /* stochastic block model: clusters */
+    LIQ_ECOSYSTEM_DEGREES = 3          /* configuration model: given degrees */
+} liq_ecosystem_model_t;
+
+/*
+ * A synthetic ecosystem: n_protocols lending protocols borrowing one
+ * stablecoin, n_assets collateral assets, each with a pool against the
+ * stablecoin and a market oracle; the stablecoin has its own oracle. So the
+ * scenario has n_assets + 1 assets, n_assets pools and n_assets + 1 oracles.
+ * Which protocol accepts which collateral comes from an igraph generator
+ * (docs/network.md). Defaults from liq_ecosystem_options_init.
+ */
+typedef struct {
+    const char *name;                /* scenario name; "generated" */
+    uint64_t seed;                   /* seeds igraph's RNG and becomes the scenario seed; 1 */
+    int64_t rounds;                  /* 100 */
+    size_t n_protocols;              /* >= 1; 10 */
+    size_t n_assets;                 /* collateral assets >= 1; 5 */
+    int64_t n_accounts;              /* total accounts >= 0; 10000 */
+    double accounts_alpha;           /* Pareto tail index of accounts per protocol > 0; 1.2 */
+    liq_ecosystem_model_t model;     /* LIQ_ECOSYSTEM_ERDOS_RENYI */
+    double probability;              /* ERDOS_RENYI: link probability in [0, 1]; 0.3 */
+    int64_t attachments;             /* BARABASI_ALBERT: links per new vertex >= 1; 2 */
+    size_t n_blocks;                 /* BLOCKS: clusters >= 1, <= n_protocols and n_assets; 2 */
+    double p_within;                 /* BLOCKS: protocol-asset probability in a cluster; 0.6 */
+    double p_between;                /* BLOCKS: ... across clusters; 0.05 */
+    const int64_t *protocol_degrees; /* DEGREES: [n_protocols] collateral assets each, >= 1 */
+    const int64_t *asset_degrees;    /* DEGREES: [n_assets] protocols each; same sum */
+    double shock_return;             /* simple return of the shock; -0.2 */
+    int64_t shock_round;             /* round of the shock, in [1, rounds]; 5 */
+} liq_ecosystem_options_t;
+
+LIQ_API void liq_ecosystem_options_init(liq_ecosystem_options_t *options);
+
+/*
+ * Writes the scenario YAML of a generated ecosystem into a newly allocated
+ * string *yaml (free with free()); liq_scenario_parse reads it. The same
+ * options give the same text, byte for byte: igraph's random numbers come
+ * from a PCG32 generator of this call, seeded with options->seed through
+ * igraph_rng_seed and installed as igraph's default RNG only for the call
+ * (the previous default is restored). Single-threaded. LIQ_EINVAL for
+ * options out of range (naming the option) or a degree sequence no simple
+ * bipartite graph has.
+ */
+LIQ_API int liq_network_generate(char **yaml, const liq_ecosystem_options_t *options);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIQNET_NETWORK_H */

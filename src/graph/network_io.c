@@ -1,0 +1,652 @@
+/*
+ * The network in files: GraphML and GML written here, read with igraph's
+ * readers, then checked vertex by vertex and edge by edge.
+ *
+ * liqnet writes the files itself rather than with igraph's writers for two
+ * reasons: igraph prints numbers with 15 significant digits, so a value such
+ * as 0.1 + 0.2 would not read back to the same double, and its GraphML keys
+ * share one id between a vertex and an edge attribute of the same name,
+ * which strict GraphML readers reject. Here numbers are written in the
+ * shortest form that reads back exactly, keys are "v_NAME" and "e_NAME", and
+ * absent values (NaN numbers, empty strings) are left out, as igraph's
+ * readers expect.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph/igraph_util.h"
+#include "graph/network_internal.h"
+#include "liqnet/error.h"
+
+/* --------------------------------------------------------------- writing */
+
+/* The shortest %.*g that reads back to x (whole numbers in plain digits);
+ * "Inf", "-Inf" for infinities. */
+void liq_format_number(char *buf, size_t size, double x)
+{
+    if (isinf(x)) {
+        snprintf(buf, size, "%s", x > 0 ? "Inf" : "-Inf");
+        return;
+    }
+    /* Whole numbers below 2^53 are exact in plain digits: 2000, not 2e+03. */
+    if (x == floor(x) && fabs(x) < 9007199254740992.0) {
+        snprintf(buf, size, "%.0f", x);
+        return;
+    }
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(buf, size, "%.*g", precision, x);
+        if (strtod(buf, NULL) == x) {
+            return;
+        }
+    }
+}
+
+/* XML and GML share the escaping of &, <, > and " as entities. */
+static void liq_write_escaped(FILE *f, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
+static const char *liq_graphml_type(int type)
+{
+    return type == IGRAPH_ATTRIBUTE_NUMERIC  ? "double"
+           : type == IGRAPH_ATTRIBUTE_STRING ? "string"
+                                             : NULL;
+}
+
+/* Writes one vertex's or edge's data elements (GraphML) or keys (GML). */
+static void liq_write_values(FILE *f, const liq_network_t *net, int is_edge, size_t i, int gml)
+{
+    const size_t n = is_edge ? net->n_edge_attrs : net->n_vertex_attrs;
+    char *const *names = is_edge ? net->edge_attr_name : net->vertex_attr_name;
+    const int *types = is_edge ? net->edge_attr_type : net->vertex_attr_type;
+    char number[40];
+    for (size_t k = 0; k < n; k++) {
+        const char *attr = names[k];
+        if (types[k] == IGRAPH_ATTRIBUTE_NUMERIC) {
+            const double x = is_edge ? liq_network_edge_number(net, i, attr)
+                                     : liq_network_vertex_number(net, i, attr);
+            if (isnan(x)) {
+                continue;
+            }
+            liq_format_number(number, sizeof(number), x);
+            if (gml) {
+                fprintf(f, "    %s %s\n", attr, number);
+            } else {
+                fprintf(f, "      <data key=\"%c_%s\">%s</data>\n", is_edge ? 'e' : 'v', attr,
+                        number);
+            }
+        } else if (types[k] == IGRAPH_ATTRIBUTE_STRING) {
+            const char *s = is_edge ? liq_network_edge_string(net, i, attr)
+                                    : liq_network_vertex_string(net, i, attr);
+            if (s[0] == '\0') {
+                continue;
+            }
+            if (gml) {
+                fprintf(f, "    %s \"", attr);
+                liq_write_escaped(f, s);
+                fputs("\"\n", f);
+            } else {
+                fprintf(f, "      <data key=\"%c_%s\">", is_edge ? 'e' : 'v', attr);
+                liq_write_escaped(f, s);
+                fputs("</data>\n", f);
+            }
+        }
+    }
+}
+
+static void liq_write_node_id(FILE *f, const liq_network_t *net, size_t v)
+{
+    fputs(liq_vertex_kind_name(liq_network_vertex_kind(net, v)), f);
+    fputc(':', f);
+    liq_write_escaped(f, liq_network_vertex_name(net, v));
+}
+
+static void liq_write_graphml(FILE *f, const liq_network_t *net)
+{
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+          "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\"\n"
+          "         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+          "         xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns\n"
+          "         http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n"
+          "<!-- liqnet network (MODEL.md s2): attributes in docs/network.md -->\n",
+          f);
+    for (int is_edge = 0; is_edge < 2; is_edge++) {
+        const size_t n = is_edge ? net->n_edge_attrs : net->n_vertex_attrs;
+        char *const *names = is_edge ? net->edge_attr_name : net->vertex_attr_name;
+        const int *types = is_edge ? net->edge_attr_type : net->vertex_attr_type;
+        for (size_t k = 0; k < n; k++) {
+            const char *type = liq_graphml_type(types[k]);
+            if (type != NULL) {
+                fprintf(f, "  <key id=\"%c_%s\" for=\"%s\" attr.name=\"%s\" attr.type=\"%s\"/>\n",
+                        is_edge ? 'e' : 'v', names[k], is_edge ? "edge" : "node", names[k], type);
+            }
+        }
+    }
+    fputs("  <graph id=\"G\" edgedefault=\"directed\">\n", f);
+    for (size_t v = 0; v < net->n_vertices; v++) {
+        fputs("    <node id=\"", f);
+        liq_write_node_id(f, net, v);
+        fputs("\">\n", f);
+        liq_write_values(f, net, 0, v, 0);
+        fputs("    </node>\n", f);
+    }
+    for (size_t e = 0; e < net->n_edges; e++) {
+        size_t from, to;
+        liq_network_edge_ends(net, e, &from, &to);
+        fputs("    <edge source=\"", f);
+        liq_write_node_id(f, net, from);
+        fputs("\" target=\"", f);
+        liq_write_node_id(f, net, to);
+        fputs("\">\n", f);
+        liq_write_values(f, net, 1, e, 0);
+        fputs("    </edge>\n", f);
+    }
+    fputs("  </graph>\n</graphml>\n", f);
+}
+
+static void liq_write_gml(FILE *f, const liq_network_t *net)
+{
+    fputs("Creator \"liqnet network (MODEL.md s2): attributes in docs/network.md\"\n"
+          "Version 1\ngraph\n[\n  directed 1\n",
+          f);
+    for (size_t v = 0; v < net->n_vertices; v++) {
+        fprintf(f, "  node\n  [\n    id %zu\n", v);
+        liq_write_values(f, net, 0, v, 1);
+        fputs("  ]\n", f);
+    }
+    for (size_t e = 0; e < net->n_edges; e++) {
+        size_t from, to;
+        liq_network_edge_ends(net, e, &from, &to);
+        fprintf(f, "  edge\n  [\n    source %zu\n    target %zu\n", from, to);
+        liq_write_values(f, net, 1, e, 1);
+        fputs("  ]\n", f);
+    }
+    fputs("]\n", f);
+}
+
+static int liq_ends_with(const char *s, const char *suffix)
+{
+    const size_t n = strlen(s), m = strlen(suffix);
+    if (n < m) {
+        return 0;
+    }
+    for (size_t i = 0; i < m; i++) {
+        if (tolower((unsigned char)s[n - m + i]) != suffix[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int liq_resolve_format(liq_graph_format_t *format, const char *path)
+{
+    if (*format == LIQ_GRAPH_GRAPHML || *format == LIQ_GRAPH_GML) {
+        return LIQ_OK;
+    }
+    if (liq_ends_with(path, ".graphml") || liq_ends_with(path, ".xml")) {
+        *format = LIQ_GRAPH_GRAPHML;
+    } else if (liq_ends_with(path, ".gml")) {
+        *format = LIQ_GRAPH_GML;
+    } else {
+        return liq_error_set(LIQ_EINVAL,
+                             "%s: cannot tell the graph format from the file name; expected an "
+                             "extension .graphml, .xml or .gml",
+                             path);
+    }
+    return LIQ_OK;
+}
+
+int liq_network_write(const liq_network_t *net, const char *path, liq_graph_format_t format)
+{
+    int rc = liq_resolve_format(&format, path);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        return liq_error_set(LIQ_EIO, "%s: cannot write: %s", path, strerror(errno));
+    }
+    if (format == LIQ_GRAPH_GRAPHML) {
+        liq_write_graphml(f, net);
+    } else {
+        liq_write_gml(f, net);
+    }
+    const int failed = ferror(f);
+    if (fclose(f) != 0 || failed) {
+        return liq_error_set(LIQ_EIO, "%s: cannot write: %s", path, strerror(errno));
+    }
+    return LIQ_OK;
+}
+
+/* --------------------------------------------------------------- reading */
+
+/* A vertex's position among those of its kind sorted by name. */
+typedef struct {
+    uint8_t kind;
+    const char *name;
+    size_t vertex;
+} liq_named_t;
+
+static int liq_named_cmp(const void *x, const void *y)
+{
+    const liq_named_t *a = x, *b = y;
+    if (a->kind != b->kind) {
+        return a->kind < b->kind ? -1 : 1;
+    }
+    return strcmp(a->name, b->name);
+}
+
+static const liq_named_t *liq_find_named(const liq_named_t *sorted, size_t n, uint8_t kind,
+                                         const char *name)
+{
+    const liq_named_t key = {kind, name, 0};
+    return bsearch(&key, sorted, n, sizeof(*sorted), liq_named_cmp);
+}
+
+/* "vertex 4 (pool 'WETH-USDC')" or "edge 7 (market 'AaveLike' -> 'WETH')". */
+static void liq_describe(char *buf, size_t size, const liq_network_t *net, int is_edge, size_t i)
+{
+    if (!is_edge) {
+        const char *kind = liq_network_vertex_string(net, i, "kind");
+        const char *name = liq_network_vertex_string(net, i, "name");
+        snprintf(buf, size, "vertex %zu (%s '%s')", i, kind[0] ? kind : "no kind", name);
+        return;
+    }
+    size_t from, to;
+    liq_network_edge_ends(net, i, &from, &to);
+    const char *kind = liq_network_edge_string(net, i, "kind");
+    snprintf(buf, size, "edge %zu (%s '%s' -> '%s')", i, kind[0] ? kind : "no kind",
+             liq_network_vertex_string(net, from, "name"),
+             liq_network_vertex_string(net, to, "name"));
+}
+
+static const char *liq_check_expected(const liq_attr_spec_t *spec)
+{
+    switch (spec->check) {
+    case LIQ_CHECK_NAME:
+        return "a non-empty name";
+    case LIQ_CHECK_CHOICE:
+        return "one of the names listed";
+    case LIQ_CHECK_POSITIVE:
+        return "a finite number > 0";
+    case LIQ_CHECK_POSITIVE_OR_INF:
+        return "a number > 0 or Inf";
+    case LIQ_CHECK_UNIT:
+        return "a number in [0, 1]";
+    case LIQ_CHECK_UNIT_HALF_OPEN:
+        return "a number in [0, 1)";
+    case LIQ_CHECK_UNIT_POSITIVE:
+        return "a number in (0, 1]";
+    case LIQ_CHECK_NONNEGATIVE:
+        return "a finite number >= 0";
+    case LIQ_CHECK_NONNEGATIVE_OR_INF:
+        return "a number >= 0 or Inf";
+    case LIQ_CHECK_FINITE:
+        return "a finite number";
+    case LIQ_CHECK_ROUNDS_POSITIVE:
+        return "a whole number >= 1";
+    case LIQ_CHECK_ROUNDS_NONNEGATIVE:
+        return "a whole number >= 0";
+    case LIQ_CHECK_LIMIT:
+        return "a whole number >= 1 or Inf (unlimited)";
+    }
+    return "a valid value";
+}
+
+static int liq_number_ok(liq_check_t check, double x)
+{
+    const int whole = isfinite(x) && x == floor(x);
+    switch (check) {
+    case LIQ_CHECK_POSITIVE:
+        return isfinite(x) && x > 0;
+    case LIQ_CHECK_POSITIVE_OR_INF:
+        return x > 0;
+    case LIQ_CHECK_UNIT:
+        return x >= 0 && x <= 1;
+    case LIQ_CHECK_UNIT_HALF_OPEN:
+        return x >= 0 && x < 1;
+    case LIQ_CHECK_UNIT_POSITIVE:
+        return x > 0 && x <= 1;
+    case LIQ_CHECK_NONNEGATIVE:
+        return isfinite(x) && x >= 0;
+    case LIQ_CHECK_NONNEGATIVE_OR_INF:
+        return x >= 0;
+    case LIQ_CHECK_FINITE:
+        return isfinite(x);
+    case LIQ_CHECK_ROUNDS_POSITIVE:
+        return whole && x >= 1;
+    case LIQ_CHECK_ROUNDS_NONNEGATIVE:
+        return whole && x >= 0;
+    case LIQ_CHECK_LIMIT:
+        return (whole && x >= 1) || (isinf(x) && x > 0);
+    default:
+        return 0;
+    }
+}
+
+static void liq_join_choices(char *buf, size_t size, const char *const *choices)
+{
+    buf[0] = '\0';
+    size_t used = 0;
+    for (size_t k = 0; choices[k] != NULL && used < size; k++) {
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", k ? ", " : "", choices[k]);
+    }
+}
+
+/* Checks the attributes a spec lists on vertex or edge i. */
+static int liq_check_spec(const liq_network_t *net, const char *file, int is_edge, size_t i,
+                          const liq_kind_spec_t *spec)
+{
+    char where[256];
+    for (size_t k = 0; k < spec->n_attrs; k++) {
+        const liq_attr_spec_t *a = &spec->attrs[k];
+        const int type = is_edge ? liq_network_edge_attr_type(net, a->name)
+                                 : liq_network_vertex_attr_type(net, a->name);
+        if (a->is_string) {
+            const char *s = is_edge ? liq_network_edge_string(net, i, a->name)
+                                    : liq_network_vertex_string(net, i, a->name);
+            if (type == IGRAPH_ATTRIBUTE_NUMERIC) {
+                liq_describe(where, sizeof(where), net, is_edge, i);
+                return liq_error_set(LIQ_EINVAL,
+                                     "%s: %s: attribute '%s' is numeric; expected a string", file,
+                                     where, a->name);
+            }
+            if (s[0] == '\0') {
+                liq_describe(where, sizeof(where), net, is_edge, i);
+                return liq_error_set(LIQ_EKEY, "%s: %s: missing attribute '%s'; expected %s", file,
+                                     where, a->name, liq_check_expected(a));
+            }
+            if (a->check == LIQ_CHECK_CHOICE) {
+                size_t c = 0;
+                while (a->choices[c] != NULL && strcmp(a->choices[c], s) != 0) {
+                    c++;
+                }
+                if (a->choices[c] == NULL) {
+                    char list[160];
+                    liq_join_choices(list, sizeof(list), a->choices);
+                    liq_describe(where, sizeof(where), net, is_edge, i);
+                    return liq_error_set(LIQ_EINVAL,
+                                         "%s: %s: attribute '%s': value '%s'; expected one of %s",
+                                         file, where, a->name, s, list);
+                }
+            }
+            continue;
+        }
+        const double x = is_edge ? liq_network_edge_number(net, i, a->name)
+                                 : liq_network_vertex_number(net, i, a->name);
+        if (type == IGRAPH_ATTRIBUTE_STRING) {
+            liq_describe(where, sizeof(where), net, is_edge, i);
+            const char *s = is_edge ? liq_network_edge_string(net, i, a->name)
+                                    : liq_network_vertex_string(net, i, a->name);
+            return liq_error_set(LIQ_EINVAL,
+                                 "%s: %s: attribute '%s': value '%s' is not a number; expected %s",
+                                 file, where, a->name, s, liq_check_expected(a));
+        }
+        if (isnan(x)) {
+            liq_describe(where, sizeof(where), net, is_edge, i);
+            return liq_error_set(LIQ_EKEY, "%s: %s: missing attribute '%s'; expected %s", file,
+                                 where, a->name, liq_check_expected(a));
+        }
+        if (!liq_number_ok(a->check, x)) {
+            char number[40];
+            liq_format_number(number, sizeof(number), x);
+            liq_describe(where, sizeof(where), net, is_edge, i);
+            return liq_error_set(LIQ_EINVAL, "%s: %s: attribute '%s': value %s; expected %s", file,
+                                 where, a->name, number, liq_check_expected(a));
+        }
+    }
+    return LIQ_OK;
+}
+
+static int liq_kind_index(const char *const *names, int n, const char *s)
+{
+    for (int k = 0; k < n; k++) {
+        if (strcmp(names[k], s) == 0) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+static const char *const liq_vertex_kinds[LIQ_N_VERTEX_KINDS] = {"asset", "pool", "oracle",
+                                                                 "protocol"};
+static const char *const liq_edge_kinds[LIQ_N_EDGE_KINDS] = {
+    "trades", "reads", "uses_oracle", "market", "routes", "issues", "holds"};
+
+static void liq_kind_list(char *buf, size_t size, unsigned mask)
+{
+    buf[0] = '\0';
+    size_t used = 0;
+    for (int k = 0; k < LIQ_N_VERTEX_KINDS && used < size; k++) {
+        if (mask & (1u << k)) {
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? " or " : "",
+                                     liq_vertex_kinds[k]);
+        }
+    }
+}
+
+/* Checks a name reference attribute of vertex v: it names a vertex of `kind`. */
+static int liq_check_ref(const liq_network_t *net, const char *file, const liq_named_t *sorted,
+                         size_t v, const char *attr, liq_vertex_kind_t kind)
+{
+    const char *s = liq_network_vertex_string(net, v, attr);
+    if (liq_find_named(sorted, net->n_vertices, (uint8_t)kind, s) != NULL) {
+        return LIQ_OK;
+    }
+    char where[256];
+    liq_describe(where, sizeof(where), net, 0, v);
+    return liq_error_set(LIQ_EREF, "%s: %s: attribute '%s': value '%s'; expected the name of an %s",
+                         file, where, attr, s, liq_vertex_kinds[kind]);
+}
+
+/* Checks every vertex and edge of a graph just read, filling the kinds. */
+static int liq_validate(liq_network_t *net, const char *file)
+{
+    char where[256];
+    static const liq_attr_spec_t kind_spec = {"kind", 1, LIQ_CHECK_NAME, NULL};
+    static const liq_attr_spec_t name_spec = {"name", 1, LIQ_CHECK_NAME, NULL};
+    const liq_kind_spec_t common = {&kind_spec, 1};
+    const liq_kind_spec_t named = {&name_spec, 1};
+    for (size_t v = 0; v < net->n_vertices; v++) {
+        int rc = liq_check_spec(net, file, 0, v, &common);
+        if (rc == LIQ_OK) {
+            rc = liq_check_spec(net, file, 0, v, &named);
+        }
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+        const char *kind = liq_network_vertex_string(net, v, "kind");
+        const int k = liq_kind_index(liq_vertex_kinds, LIQ_N_VERTEX_KINDS, kind);
+        if (k < 0) {
+            liq_describe(where, sizeof(where), net, 0, v);
+            return liq_error_set(LIQ_EINVAL,
+                                 "%s: %s: attribute 'kind': value '%s'; expected one of asset, "
+                                 "pool, oracle, protocol",
+                                 file, where, kind);
+        }
+        net->vertex_kind[v] = (uint8_t)k;
+        rc = liq_check_spec(net, file, 0, v, &liq_vertex_specs[k]);
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+    }
+
+    /* Names are unique within a kind; references must resolve. */
+    liq_named_t *sorted = malloc((net->n_vertices > 0 ? net->n_vertices : 1) * sizeof(*sorted));
+    if (sorted == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "%s: out of memory", file);
+    }
+    for (size_t v = 0; v < net->n_vertices; v++) {
+        sorted[v] = (liq_named_t){net->vertex_kind[v], liq_network_vertex_name(net, v), v};
+    }
+    qsort(sorted, net->n_vertices, sizeof(*sorted), liq_named_cmp);
+    int rc = LIQ_OK;
+    for (size_t k = 1; k < net->n_vertices && rc == LIQ_OK; k++) {
+        if (liq_named_cmp(&sorted[k - 1], &sorted[k]) == 0) {
+            const size_t first =
+                sorted[k - 1].vertex < sorted[k].vertex ? sorted[k - 1].vertex : sorted[k].vertex;
+            const size_t second = sorted[k - 1].vertex ^ sorted[k].vertex ^ first;
+            liq_describe(where, sizeof(where), net, 0, second);
+            rc = liq_error_set(LIQ_EINVAL,
+                               "%s: %s: attribute 'name': value '%s' is also the name of vertex "
+                               "%zu; expected names unique within a kind",
+                               file, where, sorted[k].name, first);
+        }
+    }
+    for (size_t v = 0; v < net->n_vertices && rc == LIQ_OK; v++) {
+        if (net->vertex_kind[v] == LIQ_VERTEX_POOL) {
+            rc = liq_check_ref(net, file, sorted, v, "token0", LIQ_VERTEX_ASSET);
+            if (rc == LIQ_OK) {
+                rc = liq_check_ref(net, file, sorted, v, "token1", LIQ_VERTEX_ASSET);
+            }
+        } else if (net->vertex_kind[v] == LIQ_VERTEX_PROTOCOL) {
+            rc = liq_check_ref(net, file, sorted, v, "debt_asset", LIQ_VERTEX_ASSET);
+            if (rc == LIQ_OK) {
+                rc = liq_check_ref(net, file, sorted, v, "debt_oracle", LIQ_VERTEX_ORACLE);
+            }
+        }
+    }
+    free(sorted);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+
+    for (size_t e = 0; e < net->n_edges; e++) {
+        rc = liq_check_spec(net, file, 1, e, &common);
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+        const char *kind = liq_network_edge_string(net, e, "kind");
+        const int k = liq_kind_index(liq_edge_kinds, LIQ_N_EDGE_KINDS, kind);
+        if (k < 0) {
+            liq_describe(where, sizeof(where), net, 1, e);
+            return liq_error_set(LIQ_EINVAL,
+                                 "%s: %s: attribute 'kind': value '%s'; expected one of trades, "
+                                 "reads, uses_oracle, market, routes, issues, holds",
+                                 file, where, kind);
+        }
+        net->edge_kind[e] = (uint8_t)k;
+        size_t from, to;
+        liq_network_edge_ends(net, e, &from, &to);
+        const unsigned from_ok = liq_edge_from_kinds[k] & (1u << net->vertex_kind[from]);
+        const unsigned to_ok = liq_edge_to_kinds[k] & (1u << net->vertex_kind[to]);
+        if (!from_ok || !to_ok) {
+            char expected[64];
+            liq_kind_list(expected, sizeof(expected),
+                          !from_ok ? liq_edge_from_kinds[k] : liq_edge_to_kinds[k]);
+            liq_describe(where, sizeof(where), net, 1, e);
+            const size_t end = !from_ok ? from : to;
+            return liq_error_set(LIQ_EREF, "%s: %s: %s vertex %zu is %s '%s'; expected %s %s", file,
+                                 where, !from_ok ? "source" : "target", end,
+                                 liq_vertex_kinds[net->vertex_kind[end]],
+                                 liq_network_vertex_name(net, end),
+                                 !from_ok ? "a source of kind" : "a target of kind", expected);
+        }
+        rc = liq_check_spec(net, file, 1, e, &liq_edge_specs[k]);
+        if (rc == LIQ_OK && k == LIQ_EDGE_MARKET &&
+            strcmp(liq_network_edge_string(net, e, "role"), "collateral") == 0) {
+            rc = liq_check_spec(net, file, 1, e, &liq_market_collateral_spec);
+        }
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+    }
+    return LIQ_OK;
+}
+
+/* Drops the attributes igraph's readers add for the file's own ids. */
+static void liq_drop_reader_ids(igraph_t *graph)
+{
+    if (igraph_cattribute_has_attr(graph, IGRAPH_ATTRIBUTE_VERTEX, "id")) {
+        igraph_cattribute_remove_v(graph, "id");
+    }
+    if (igraph_cattribute_has_attr(graph, IGRAPH_ATTRIBUTE_EDGE, "id")) {
+        igraph_cattribute_remove_e(graph, "id");
+    }
+}
+
+int liq_network_read(liq_network_t **out, const char *path, liq_graph_format_t format)
+{
+    *out = NULL;
+    int rc = liq_resolve_format(&format, path);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return liq_error_set(LIQ_EIO, "%s: cannot read: %s", path, strerror(errno));
+    }
+    liq_network_t *net = liq_network_alloc();
+    if (net == NULL) {
+        fclose(f);
+        return liq_error_set(LIQ_ENOMEM, "%s: out of memory", path);
+    }
+    liq_igraph_scope_t scope;
+    liq_igraph_enter(&scope);
+    const igraph_error_t err = format == LIQ_GRAPH_GRAPHML
+                                   ? igraph_read_graph_graphml(&net->graph, f, 0)
+                                   : igraph_read_graph_gml(&net->graph, f);
+    fclose(f);
+    if (err != IGRAPH_SUCCESS) {
+        rc = liq_igraph_error(err == IGRAPH_EINVAL ? IGRAPH_PARSEERROR : err, path);
+    } else {
+        net->has_graph = 1;
+        liq_drop_reader_ids(&net->graph);
+        if (!igraph_is_directed(&net->graph)) {
+            rc = liq_error_set(LIQ_EINVAL, "%s: the graph is undirected; expected a directed graph",
+                               path);
+        }
+    }
+    if (rc == LIQ_OK) {
+        const size_t nv = (size_t)igraph_vcount(&net->graph);
+        const size_t ne = (size_t)igraph_ecount(&net->graph);
+        net->vertex_kind = calloc(nv > 0 ? nv : 1, sizeof(*net->vertex_kind));
+        net->edge_kind = calloc(ne > 0 ? ne : 1, sizeof(*net->edge_kind));
+        if (net->vertex_kind == NULL || net->edge_kind == NULL) {
+            rc = liq_error_set(LIQ_ENOMEM, "%s: out of memory", path);
+        }
+    }
+    if (rc == LIQ_OK) {
+        /* Index first (with every kind 0) so that the checks can use the
+         * attribute accessors; the counts are redone once the kinds are known. */
+        rc = liq_network_index(net);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_validate(net, path);
+    }
+    if (rc == LIQ_OK) {
+        memset(net->count, 0, sizeof(net->count));
+        for (size_t v = 0; v < net->n_vertices; v++) {
+            net->count[net->vertex_kind[v]]++;
+        }
+    }
+    liq_igraph_leave(&scope);
+    if (rc != LIQ_OK) {
+        liq_network_destroy(net);
+        return rc;
+    }
+    *out = net;
+    return LIQ_OK;
+}

@@ -1,0 +1,819 @@
+/*
+ * The network layer: the graph built from a scenario (kinds, names,
+ * attributes), GraphML and GML round trips, read errors by code and message,
+ * the protocol projection and contagion metrics on protocol graphs worked by
+ * hand (hop distances, components, PageRank against closed forms and an
+ * independent power iteration, betweenness of paths and weighted triangles),
+ * and generated ecosystems (counts, degree sequences, determinism, runs).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "liqnet/error.h"
+#include "liqnet/network.h"
+#include "liqnet/scenario.h"
+#include "liqnet/sim.h"
+
+static void assert_close(double a, double b, double tol)
+{
+    if (!(fabs(a - b) <= tol)) {
+        fail_msg("%.17g != %.17g (tolerance %g)", a, b, tol);
+    }
+}
+
+static void assert_contains(const char *text, const char *part)
+{
+    if (strstr(text, part) == NULL) {
+        fail_msg("'%s' does not contain '%s'", text, part);
+    }
+}
+
+static liq_scenario_t *parse(const char *yaml)
+{
+    liq_scenario_t *sc = NULL;
+    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "test.yaml", NULL) != LIQ_OK) {
+        fail_msg("scenario rejected: %s\n%s", liq_errmsg(), yaml);
+    }
+    return sc;
+}
+
+static liq_network_t *build(const liq_scenario_t *sc)
+{
+    liq_network_t *net = NULL;
+    if (liq_network_build(&net, sc, NULL) != LIQ_OK) {
+        fail_msg("liq_network_build: %s", liq_errmsg());
+    }
+    return net;
+}
+
+static liq_protocol_graph_t *project(const liq_network_t *net)
+{
+    liq_protocol_graph_t *pg = NULL;
+    if (liq_protocol_graph_build(&pg, net) != LIQ_OK) {
+        fail_msg("liq_protocol_graph_build: %s", liq_errmsg());
+    }
+    return pg;
+}
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    const long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)n + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Replaces the first occurrence of `from` in `text` by `to` (new string). */
+static char *replace(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    if (at == NULL) {
+        fail_msg("'%s' not found in the file", from);
+    }
+    const size_t n = strlen(text) - strlen(from) + strlen(to);
+    char *out = malloc(n + 1);
+    assert_non_null(out);
+    const size_t head = (size_t)(at - text);
+    memcpy(out, text, head);
+    strcpy(out + head, to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
+/*
+ * A small ecosystem for projections: assets X0..X5 and USDC; for every
+ * asset three pools Xi-p0..2 against USDC and three market oracles
+ * Xi/o0..2, so that two protocols can share an asset without its pool or
+ * oracle. `markets` lists, per protocol, entries "i,p,o" separated by
+ * spaces: collateral Xi sold on pool Xi-pP, priced by Xi/oO. Every protocol
+ * owes USDC priced by USD. A schedule shock moves `shocked` (an asset name).
+ */
+static char *ecosystem(const char *const *markets, size_t n_protocols, const char *shocked)
+{
+    size_t cap = 16384, len = 0;
+    char *y = malloc(cap);
+    assert_non_null(y);
+#define EMIT(...) len += (size_t)snprintf(y + len, cap - len, __VA_ARGS__)
+    EMIT("rounds: 5\nassets:\n");
+    for (int i = 0; i < 6; i++) {
+        EMIT("  - {name: X%d, price: %d, market_depth: 1.0e6}\n", i, 10 * (i + 1));
+    }
+    EMIT("  - {name: USDC, price: 1}\npools:\n");
+    for (int i = 0; i < 6; i++) {
+        for (int p = 0; p < 3; p++) {
+            EMIT("  - {name: X%d-p%d, token0: X%d, token1: USDC, reserve0: 1000, reserve1: %d}\n",
+                 i, p, i, 10000 * (i + 1));
+        }
+    }
+    EMIT("oracles:\n  - {name: USD, source: market, asset: USDC}\n");
+    for (int i = 0; i < 6; i++) {
+        for (int o = 0; o < 3; o++) {
+            EMIT("  - {name: X%d/o%d, source: market, asset: X%d}\n", i, o, i);
+        }
+    }
+    EMIT("protocols:\n");
+    for (size_t k = 0; k < n_protocols; k++) {
+        EMIT("  - name: %c\n    debt_asset: USDC\n    debt_oracle: USD\n    markets:\n",
+             (char)('A' + k));
+        const char *s = markets[k];
+        int i, p, o, used;
+        while (sscanf(s, "%d,%d,%d%n", &i, &p, &o, &used) == 3) {
+            EMIT("      - {asset: X%d, oracle: X%d/o%d, route: X%d-p%d, "
+                 "liquidation_threshold: 0.8, liquidation_bonus: 0.05}\n",
+                 i, i, o, i, p);
+            s += used;
+        }
+    }
+    EMIT("shocks:\n  - {type: schedule, asset: %s, steps: [{round: 2, return: -0.1}]}\n", shocked);
+#undef EMIT
+    assert_true(len < cap);
+    return y;
+}
+
+static liq_protocol_graph_t *ecosystem_graph(const char *const *markets, size_t n,
+                                             liq_scenario_t **sc_out)
+{
+    char *y = ecosystem(markets, n, "X0");
+    liq_scenario_t *sc = parse(y);
+    free(y);
+    liq_network_t *net = build(sc);
+    liq_protocol_graph_t *pg = project(net);
+    liq_network_destroy(net);
+    if (sc_out != NULL) {
+        *sc_out = sc;
+    } else {
+        liq_scenario_destroy(sc);
+    }
+    return pg;
+}
+
+/* ------------------------------------------------------------ the graph */
+
+static liq_scenario_t *load_demo(void)
+{
+    liq_scenario_t *sc = NULL;
+    if (liq_scenario_load(&sc, LIQ_SOURCE_DIR "/graphs/demo.yaml") != LIQ_OK) {
+        fail_msg("demo: %s", liq_errmsg());
+    }
+    return sc;
+}
+
+static size_t find_vertex(const liq_network_t *net, liq_vertex_kind_t kind, const char *name)
+{
+    for (size_t v = 0; v < liq_network_vertex_count(net); v++) {
+        if (liq_network_vertex_kind(net, v) == kind &&
+            strcmp(liq_network_vertex_name(net, v), name) == 0) {
+            return v;
+        }
+    }
+    fail_msg("no %s named %s", liq_vertex_kind_name(kind), name);
+    return 0;
+}
+
+static void test_build_demo(void **state)
+{
+    (void)state;
+    liq_scenario_t *sc = load_demo();
+    liq_network_t *net = build(sc);
+    assert_int_equal(liq_network_count(net, LIQ_VERTEX_ASSET), sc->n_assets);
+    assert_int_equal(liq_network_count(net, LIQ_VERTEX_POOL), sc->n_pools);
+    assert_int_equal(liq_network_count(net, LIQ_VERTEX_ORACLE), sc->n_oracles);
+    assert_int_equal(liq_network_count(net, LIQ_VERTEX_PROTOCOL), sc->n_protocols);
+    /* Edges: 2 per pool, 1 per oracle, 3 per market, 2 per protocol. */
+    size_t markets = 0;
+    for (size_t p = 0; p < sc->n_protocols; p++) {
+        markets += sc->protocols[p].n_markets;
+    }
+    assert_int_equal(liq_network_edge_count(net),
+                     2 * sc->n_pools + sc->n_oracles + 3 * markets + 2 * sc->n_protocols);
+
+    const size_t weth = find_vertex(net, LIQ_VERTEX_ASSET, "WETH");
+    assert_int_equal(weth, 0);
+    assert_string_equal(liq_network_vertex_string(net, weth, "kind"), "asset");
+    assert_true(liq_network_vertex_number(net, weth, "price") == 2000);
+    assert_true(liq_network_vertex_number(net, weth, "market_depth") == 50000);
+    assert_true(liq_network_vertex_number(net, weth, "market_resilience") == 0.02);
+    assert_true(isnan(liq_network_vertex_number(net, weth, "reserve0")));
+    assert_true(isinf(liq_network_vertex_number(net, find_vertex(net, LIQ_VERTEX_ASSET, "USDC"),
+                                                "market_depth")));
+
+    const size_t pool = find_vertex(net, LIQ_VERTEX_POOL, "WETH-USDC");
+    assert_string_equal(liq_network_vertex_string(net, pool, "pool_kind"), "constant_product");
+    assert_string_equal(liq_network_vertex_string(net, pool, "token0"), "WETH");
+    assert_true(liq_network_vertex_number(net, pool, "reserve1") == 2.0e7);
+    assert_true(liq_network_vertex_number(net, pool, "arbitrage") == 0.5);
+
+    const size_t oracle = find_vertex(net, LIQ_VERTEX_ORACLE, "ETH/USD");
+    assert_string_equal(liq_network_vertex_string(net, oracle, "source"), "market");
+    assert_true(liq_network_vertex_number(net, oracle, "heartbeat") ==
+                (double)sc->oracles[0].heartbeat);
+
+    const size_t aave = find_vertex(net, LIQ_VERTEX_PROTOCOL, "AaveLike");
+    assert_string_equal(liq_network_vertex_string(net, aave, "debt_asset"), "USDC");
+    assert_true(liq_network_vertex_number(net, aave, "insurance_fund") ==
+                sc->protocols[0].insurance_fund);
+    double accounts = 0;
+    for (size_t g = 0; g < sc->n_generators; g++) {
+        if (sc->generators[g].protocol == 0) {
+            accounts += (double)sc->generators[g].count;
+        }
+    }
+    assert_true(liq_network_vertex_number(net, aave, "accounts") == accounts);
+
+    /* Edge kinds, endpoints and market parameters. */
+    size_t seen[7] = {0};
+    for (size_t e = 0; e < liq_network_edge_count(net); e++) {
+        const liq_edge_kind_t kind = liq_network_edge_kind(net, e);
+        seen[kind]++;
+        assert_string_equal(liq_network_edge_string(net, e, "kind"), liq_edge_kind_name(kind));
+        size_t from, to;
+        liq_network_edge_ends(net, e, &from, &to);
+        if (kind == LIQ_EDGE_MARKET && from == aave && to == weth) {
+            assert_string_equal(liq_network_edge_string(net, e, "role"), "collateral");
+            assert_true(liq_network_edge_number(net, e, "liquidation_threshold") == 0.83);
+            assert_true(liq_network_edge_number(net, e, "liquidation_bonus") == 0.05);
+            assert_true(liq_network_edge_number(net, e, "close_factor") == 0.5);
+            assert_true(liq_network_edge_number(net, e, "full_close_health") == 0.95);
+        }
+        if (kind == LIQ_EDGE_ROUTES) {
+            assert_int_equal(to, pool);
+            assert_true(liq_network_edge_number(net, e, "weight") == 1.0);
+        }
+        if (kind == LIQ_EDGE_TRADES) {
+            assert_int_equal(liq_network_vertex_kind(net, from), LIQ_VERTEX_POOL);
+        }
+    }
+    assert_int_equal(seen[LIQ_EDGE_TRADES], 2 * sc->n_pools);
+    assert_int_equal(seen[LIQ_EDGE_READS], sc->n_oracles);
+    assert_int_equal(seen[LIQ_EDGE_ROUTES], markets);
+    assert_int_equal(seen[LIQ_EDGE_MARKET], markets + sc->n_protocols);
+    assert_int_equal(seen[LIQ_EDGE_USES_ORACLE], markets + sc->n_protocols);
+    assert_int_equal(seen[LIQ_EDGE_ISSUES] + seen[LIQ_EDGE_HOLDS], 0);
+    liq_network_destroy(net);
+    liq_scenario_destroy(sc);
+}
+
+/* Values that only an exact number format keeps: 0.1 + 0.2, 1/3, Inf. */
+static const char liq_awkward_yaml[] =
+    "rounds: 3\n"
+    "assets:\n"
+    "  - {name: 'W&\"ETH\" <1>', price: 0.30000000000000004, market_depth: inf}\n"
+    "  - {name: USDC, price: 1, market_resilience: 0.3333333333333333}\n"
+    "pools:\n"
+    "  - {name: P, token0: 'W&\"ETH\" <1>', token1: USDC, reserve0: 1.0e-300, "
+    "reserve1: 123456789.123456789}\n"
+    "oracles:\n"
+    "  - {name: O, source: pool_twap, pool: P, window: 7, latency: 2, deviation: inf}\n"
+    "  - {name: U, source: market, asset: USDC}\n"
+    "protocols:\n"
+    "  - name: L\n"
+    "    debt_asset: USDC\n"
+    "    debt_oracle: U\n"
+    "    keepers: {min_profit: -2.5}\n"
+    "    markets:\n"
+    "      - {asset: 'W&\"ETH\" <1>', oracle: O, route: P, liquidation_threshold: 0.7,"
+    " liquidation_bonus: 0.1}\n";
+
+static void round_trip(const liq_scenario_t *sc, const char *path, liq_graph_format_t format)
+{
+    liq_network_t *net = build(sc);
+    if (liq_network_write(net, path, format) != LIQ_OK) {
+        fail_msg("write %s: %s", path, liq_errmsg());
+    }
+    liq_network_t *back = NULL;
+    if (liq_network_read(&back, path, format) != LIQ_OK) {
+        fail_msg("read %s: %s", path, liq_errmsg());
+    }
+    if (liq_network_compare(net, back) != LIQ_OK) {
+        fail_msg("%s differs: %s", path, liq_errmsg());
+    }
+    for (size_t v = 0; v < liq_network_vertex_count(net); v++) {
+        assert_int_equal(liq_network_vertex_kind(net, v), liq_network_vertex_kind(back, v));
+    }
+    for (size_t e = 0; e < liq_network_edge_count(net); e++) {
+        assert_int_equal(liq_network_edge_kind(net, e), liq_network_edge_kind(back, e));
+    }
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(liq_network_count(net, (liq_vertex_kind_t)k),
+                         liq_network_count(back, (liq_vertex_kind_t)k));
+    }
+    /* The projection of the file is the projection of the scenario. */
+    liq_protocol_graph_t *a = project(net), *b = project(back);
+    liq_protocol_edges_t ea, eb;
+    liq_protocol_graph_edges(a, &ea);
+    liq_protocol_graph_edges(b, &eb);
+    assert_int_equal(ea.n_edges, eb.n_edges);
+    for (size_t e = 0; e < ea.n_edges; e++) {
+        assert_int_equal(ea.from[e], eb.from[e]);
+        assert_int_equal(ea.to[e], eb.to[e]);
+        assert_true(ea.weight[e] == eb.weight[e]);
+    }
+    liq_protocol_graph_destroy(a);
+    liq_protocol_graph_destroy(b);
+    liq_network_destroy(back);
+    liq_network_destroy(net);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    liq_scenario_t *demo = load_demo();
+    liq_scenario_t *awkward = parse(liq_awkward_yaml);
+    round_trip(demo, "test_network_demo.graphml", LIQ_GRAPH_AUTO);
+    round_trip(demo, "test_network_demo.gml", LIQ_GRAPH_AUTO);
+    round_trip(awkward, "test_network_awkward.graphml", LIQ_GRAPH_GRAPHML);
+    round_trip(awkward, "test_network_awkward.gml", LIQ_GRAPH_GML);
+    /* Exact numbers in the file, not 15 digits. */
+    char *text = read_text("test_network_awkward.graphml");
+    assert_contains(text, ">0.30000000000000004<");
+    assert_contains(text, "<node id=\"asset:W&amp;&quot;ETH&quot; &lt;1&gt;\">");
+    assert_contains(text, "<key id=\"v_kind\" for=\"node\" attr.name=\"kind\"");
+    assert_contains(text, "<key id=\"e_kind\" for=\"edge\" attr.name=\"kind\"");
+    free(text);
+
+    /* A network differs from another, and the message says where. */
+    liq_network_t *a = build(demo), *b = build(awkward);
+    assert_int_equal(liq_network_compare(a, b), LIQ_EINVAL);
+    liq_network_destroy(b);
+    liq_scenario_t *demo2 = load_demo();
+    demo2->pools[0].fee = 0.004;
+    b = build(demo2);
+    assert_int_equal(liq_network_compare(a, b), LIQ_EINVAL);
+    assert_contains(liq_errmsg(), "vertex 2 ('WETH-USDC'): attribute 'fee': 0.003 != 0.004");
+    liq_network_destroy(a);
+    liq_network_destroy(b);
+    liq_scenario_destroy(demo2);
+    liq_scenario_destroy(demo);
+    liq_scenario_destroy(awkward);
+}
+
+/* Writes the demo, edits the file, reads it back: the expected error. */
+static void expect_read_error(const char *from, const char *to, int code, const char *message)
+{
+    liq_scenario_t *sc = load_demo();
+    liq_network_t *net = build(sc);
+    assert_int_equal(liq_network_write(net, "test_network_edit.graphml", LIQ_GRAPH_AUTO), LIQ_OK);
+    char *text = read_text("test_network_edit.graphml");
+    char *edited = replace(text, from, to);
+    write_text("test_network_edit.graphml", edited);
+    liq_network_t *back = (liq_network_t *)&back;
+    const int rc = liq_network_read(&back, "test_network_edit.graphml", LIQ_GRAPH_AUTO);
+    if (rc != code) {
+        fail_msg("code %d, expected %d: %s", rc, code, liq_errmsg());
+    }
+    assert_null(back);
+    assert_contains(liq_errmsg(), message);
+    free(text);
+    free(edited);
+    liq_network_destroy(net);
+    liq_scenario_destroy(sc);
+}
+
+static void test_read_errors(void **state)
+{
+    (void)state;
+    expect_read_error("<data key=\"v_fee\">0.003</data>", "<data key=\"v_fee\">-0.1</data>",
+                      LIQ_EINVAL,
+                      "test_network_edit.graphml: vertex 2 (pool 'WETH-USDC'): attribute 'fee': "
+                      "value -0.1; expected a number in [0, 1)");
+    expect_read_error("<data key=\"v_price\">2000</data>", "", LIQ_EKEY,
+                      "vertex 0 (asset 'WETH'): missing attribute 'price'; expected a finite "
+                      "number > 0");
+    expect_read_error("<data key=\"v_kind\">oracle</data>", "<data key=\"v_kind\">feed</data>",
+                      LIQ_EINVAL,
+                      "vertex 3 (feed 'ETH/USD'): attribute 'kind': value 'feed'; expected one of "
+                      "asset, pool, oracle, protocol");
+    expect_read_error("<data key=\"v_source\">market</data>",
+                      "<data key=\"v_source\">chainlink</data>", LIQ_EINVAL,
+                      "attribute 'source': value 'chainlink'; expected one of market, pool_spot, "
+                      "pool_twap");
+    expect_read_error("<data key=\"v_heartbeat\">", "<data key=\"v_heartbeat\">0.5", LIQ_EINVAL,
+                      "attribute 'heartbeat': value 0.5");
+    expect_read_error("<data key=\"v_token1\">USDC</data>", "<data key=\"v_token1\">DAI</data>",
+                      LIQ_EREF,
+                      "vertex 2 (pool 'WETH-USDC'): attribute 'token1': value 'DAI'; expected "
+                      "the name of an asset");
+    expect_read_error("<edge source=\"pool:WETH-USDC\" target=\"asset:WETH\">",
+                      "<edge source=\"asset:USDC\" target=\"asset:WETH\">", LIQ_EREF,
+                      "edge 0 (trades 'USDC' -> 'WETH'): source vertex 1 is asset 'USDC'; "
+                      "expected a source of kind pool");
+    expect_read_error("<data key=\"e_liquidation_threshold\">0.83</data>",
+                      "<data key=\"e_liquidation_threshold\">1.5</data>", LIQ_EINVAL,
+                      "(market 'AaveLike' -> 'WETH'): attribute 'liquidation_threshold': value "
+                      "1.5; expected a number in (0, 1]");
+    expect_read_error("<data key=\"v_name\">USDC</data>", "<data key=\"v_name\">WETH</data>",
+                      LIQ_EINVAL, "attribute 'name': value 'WETH' is also the name of vertex 0");
+    expect_read_error("</graphml>", "</graphm", LIQ_EPARSE, "test_network_edit.graphml: igraph:");
+
+    liq_network_t *net = NULL;
+    assert_int_equal(liq_network_read(&net, "test_network_missing.graphml", LIQ_GRAPH_AUTO),
+                     LIQ_EIO);
+    assert_contains(liq_errmsg(), "test_network_missing.graphml: cannot read");
+    assert_int_equal(liq_network_read(&net, "test_network.txt", LIQ_GRAPH_AUTO), LIQ_EINVAL);
+    assert_contains(liq_errmsg(), "expected an extension .graphml, .xml or .gml");
+    write_text("test_network_garbage.gml", "graph [ node [ id 0 ] edge [ source 0 target ");
+    assert_int_equal(liq_network_read(&net, "test_network_garbage.gml", LIQ_GRAPH_AUTO),
+                     LIQ_EPARSE);
+    assert_null(net);
+}
+
+/* ---------------------------------------------------- protocol graphs */
+
+/* The brief's example: A and B share WETH (X0) only; B and C share the
+ * WBTC (X1) asset and pool, not the oracle; D alone on X2. All owe USDC
+ * priced by USD, which does not link them. */
+static const char *const liq_hand[] = {"0,0,0", "0,1,1 1,0,0", "1,0,1", "2,0,0"};
+
+static void test_projection_by_hand(void **state)
+{
+    (void)state;
+    liq_scenario_t *sc = NULL;
+    liq_protocol_graph_t *pg = ecosystem_graph(liq_hand, 4, &sc);
+    liq_protocol_edges_t e;
+    liq_protocol_graph_edges(pg, &e);
+    assert_int_equal(e.n_protocols, 4);
+    assert_int_equal(e.n_edges, 2);
+    assert_string_equal(liq_protocol_graph_name(pg, 1), "B");
+    /* A-B: one asset. */
+    assert_int_equal(e.from[0], 0);
+    assert_int_equal(e.to[0], 1);
+    assert_true(e.weight[0] == 1);
+    assert_int_equal(e.shared_assets[0], 1);
+    assert_int_equal(e.shared_pools[0], 0);
+    assert_int_equal(e.shared_oracles[0], 0);
+    /* B-C: asset and pool. */
+    assert_int_equal(e.from[1], 1);
+    assert_int_equal(e.to[1], 2);
+    assert_true(e.weight[1] == 2);
+    assert_int_equal(e.shared_assets[1], 1);
+    assert_int_equal(e.shared_pools[1], 1);
+    assert_int_equal(e.shared_oracles[1], 0);
+
+    /* The shock on X0 (WETH) enters at A and B. */
+    uint8_t source[4];
+    liq_contagion_sources(sc, source);
+    assert_memory_equal(source, ((uint8_t[]){1, 1, 0, 0}), 4);
+    int64_t distance[4];
+    assert_int_equal(liq_contagion_distance(pg, source, distance), LIQ_OK);
+    assert_true(distance[0] == 0 && distance[1] == 0 && distance[2] == 1 && distance[3] == -1);
+    /* From D alone, nothing else is reachable; from C, A is two hops. */
+    const uint8_t only_c[4] = {0, 0, 1, 0};
+    assert_int_equal(liq_contagion_distance(pg, only_c, distance), LIQ_OK);
+    assert_true(distance[0] == 2 && distance[1] == 1 && distance[2] == 0 && distance[3] == -1);
+    const uint8_t none[4] = {0, 0, 0, 0};
+    assert_int_equal(liq_contagion_distance(pg, none, distance), LIQ_OK);
+    assert_true(distance[0] == -1 && distance[1] == -1 && distance[2] == -1 && distance[3] == -1);
+
+    /* Failed {A, B, D}: components {A, B} and {D}; C did not fail. */
+    const uint8_t failed[4] = {1, 1, 0, 1};
+    liq_failed_clusters_t cl;
+    assert_int_equal(liq_failed_clusters(&cl, pg, failed), LIQ_OK);
+    assert_int_equal(cl.n_components, 2);
+    assert_true(cl.component[0] == 0 && cl.component[1] == 0 && cl.component[2] == -1 &&
+                cl.component[3] == 1);
+    assert_true(cl.size[0] == 2 && cl.size[1] == 1);
+    liq_failed_clusters_destroy(&cl);
+    /* Failed {A, C}: B is not failed, so A and C are apart. */
+    const uint8_t apart[4] = {1, 0, 1, 0};
+    assert_int_equal(liq_failed_clusters(&cl, pg, apart), LIQ_OK);
+    assert_int_equal(cl.n_components, 2);
+    assert_true(cl.component[0] == 0 && cl.component[2] == 1 && cl.size[0] == 1);
+    liq_failed_clusters_destroy(&cl);
+    liq_failed_clusters_destroy(NULL);
+
+    liq_protocol_graph_destroy(pg);
+    liq_scenario_destroy(sc);
+}
+
+/* PageRank by power iteration on the weighted undirected graph, written from
+ * the definition: PR = (1-d)/n + d (sum_j w_ij/s_j PR_j + dangling/n). */
+static void reference_pagerank(const liq_protocol_edges_t *e, double *pr)
+{
+    const size_t n = e->n_protocols;
+    double strength[16] = {0}, next[16];
+    assert_true(n <= 16);
+    for (size_t k = 0; k < e->n_edges; k++) {
+        strength[e->from[k]] += e->weight[k];
+        strength[e->to[k]] += e->weight[k];
+    }
+    for (size_t i = 0; i < n; i++) {
+        pr[i] = 1.0 / (double)n;
+    }
+    for (int it = 0; it < 2000; it++) {
+        double dangling = 0;
+        for (size_t i = 0; i < n; i++) {
+            dangling += strength[i] == 0 ? pr[i] : 0;
+        }
+        for (size_t i = 0; i < n; i++) {
+            next[i] = (1 - 0.85) / (double)n + 0.85 * dangling / (double)n;
+        }
+        for (size_t k = 0; k < e->n_edges; k++) {
+            const int64_t a = e->from[k], b = e->to[k];
+            next[b] += 0.85 * pr[a] * e->weight[k] / strength[a];
+            next[a] += 0.85 * pr[b] * e->weight[k] / strength[b];
+        }
+        memcpy(pr, next, n * sizeof(*pr));
+    }
+}
+
+static void test_pagerank(void **state)
+{
+    (void)state;
+    double rank[8], ref[16];
+    /* A symmetric graph (a triangle, all weights 3): equal ranks. */
+    static const char *const triangle[] = {"0,0,0", "0,0,0", "0,0,0"};
+    liq_protocol_graph_t *pg = ecosystem_graph(triangle, 3, NULL);
+    assert_int_equal(liq_contagion_pagerank(pg, rank), LIQ_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_close(rank[i], 1.0 / 3, 1e-12);
+    }
+    liq_protocol_graph_destroy(pg);
+
+    /* A star with 3 leaves: centre c = (1 + d k) / (N (1 + d)), k = 3,
+     * N = 4, from c = (1-d)/N + d k l and l = (1-d)/N + d c / k. */
+    static const char *const star[] = {"0,0,0 1,0,0 2,0,0", "0,0,0", "1,0,0", "2,0,0"};
+    pg = ecosystem_graph(star, 4, NULL);
+    assert_int_equal(liq_contagion_pagerank(pg, rank), LIQ_OK);
+    const double d = 0.85, centre = (1 + d * 3) / (4 * (1 + d));
+    assert_close(rank[0], centre, 1e-12);
+    for (int i = 1; i < 4; i++) {
+        assert_close(rank[i], (1 - centre) / 3, 1e-12);
+    }
+    liq_protocol_graph_destroy(pg);
+
+    /* Weighted and with an isolated protocol: the hand example. */
+    pg = ecosystem_graph(liq_hand, 4, NULL);
+    liq_protocol_edges_t e;
+    liq_protocol_graph_edges(pg, &e);
+    reference_pagerank(&e, ref);
+    assert_int_equal(liq_contagion_pagerank(pg, rank), LIQ_OK);
+    double sum = 0;
+    for (int i = 0; i < 4; i++) {
+        assert_close(rank[i], ref[i], 1e-10);
+        sum += rank[i];
+    }
+    assert_close(sum, 1.0, 1e-12);
+    assert_true(rank[1] > rank[2] && rank[2] > rank[0]); /* B central; C's link is heavier */
+    liq_protocol_graph_destroy(pg);
+}
+
+static void test_betweenness(void **state)
+{
+    (void)state;
+    double b[8];
+    /* A path of 5 protocols: 0, 3, 4, 3, 0 (pairs whose path crosses). */
+    static const char *const path[] = {"0,0,0", "0,1,1 1,0,0", "1,1,1 2,0,0", "2,1,1 3,0,0",
+                                       "3,1,1"};
+    liq_protocol_graph_t *pg = ecosystem_graph(path, 5, NULL);
+    assert_int_equal(liq_contagion_betweenness(pg, LIQ_BETWEENNESS_HOPS, b), LIQ_OK);
+    const double expected[5] = {0, 3, 4, 3, 0};
+    for (int i = 0; i < 5; i++) {
+        assert_close(b[i], expected[i], 1e-12);
+    }
+    liq_protocol_graph_destroy(pg);
+
+    /* A path of 3: the middle has 1. */
+    static const char *const three[] = {"0,0,0", "0,1,1 1,0,0", "1,1,1"};
+    pg = ecosystem_graph(three, 3, NULL);
+    assert_int_equal(liq_contagion_betweenness(pg, LIQ_BETWEENNESS_HOPS, b), LIQ_OK);
+    assert_close(b[0], 0, 0);
+    assert_close(b[1], 1, 0);
+    assert_close(b[2], 0, 0);
+    liq_protocol_graph_destroy(pg);
+
+    /* A triangle with A-B and B-C of weight 3 and A-C of weight 1: in hops
+     * no one is between; with lengths 1/w, A-B-C (2/3) beats A-C (1). */
+    static const char *const tri[] = {"0,0,0 2,0,0", "0,0,0 1,0,0", "1,0,0 2,1,1"};
+    pg = ecosystem_graph(tri, 3, NULL);
+    liq_protocol_edges_t e;
+    liq_protocol_graph_edges(pg, &e);
+    assert_int_equal(e.n_edges, 3);
+    assert_true(e.weight[0] == 3 && e.weight[1] == 1 && e.weight[2] == 3); /* AB, AC, BC */
+    assert_int_equal(liq_contagion_betweenness(pg, LIQ_BETWEENNESS_HOPS, b), LIQ_OK);
+    assert_true(b[0] == 0 && b[1] == 0 && b[2] == 0);
+    assert_int_equal(liq_contagion_betweenness(pg, LIQ_BETWEENNESS_INVERSE_WEIGHT, b), LIQ_OK);
+    assert_close(b[0], 0, 0);
+    assert_close(b[1], 1, 0);
+    assert_close(b[2], 0, 0);
+    liq_protocol_graph_destroy(pg);
+}
+
+/* ------------------------------------------------- generated ecosystems */
+
+static char *generate(const liq_ecosystem_options_t *o)
+{
+    char *yaml = NULL;
+    if (liq_network_generate(&yaml, o) != LIQ_OK) {
+        fail_msg("liq_network_generate: %s", liq_errmsg());
+    }
+    return yaml;
+}
+
+/* Parses, checks the counts, and runs a few rounds. */
+static liq_scenario_t *check_generated(const char *yaml, const liq_ecosystem_options_t *o)
+{
+    liq_scenario_t *sc = parse(yaml);
+    assert_int_equal(sc->n_assets, o->n_assets + 1);
+    assert_int_equal(sc->n_pools, o->n_assets);
+    assert_int_equal(sc->n_oracles, o->n_assets + 1);
+    assert_int_equal(sc->n_protocols, o->n_protocols);
+    assert_true(sc->seed == o->seed);
+    int64_t accounts = 0;
+    for (size_t g = 0; g < sc->n_generators; g++) {
+        accounts += sc->generators[g].count;
+    }
+    assert_int_equal(accounts, o->n_accounts);
+    for (size_t p = 0; p < sc->n_protocols; p++) {
+        assert_true(sc->protocols[p].n_markets >= 1);
+        assert_int_equal(sc->protocols[p].debt_asset, (int32_t)o->n_assets);
+    }
+    liq_sim_t *sim = NULL;
+    const liq_sim_options_t opt = {.threads = 1, .run = 0, .full_scan = 0};
+    if (liq_sim_create(&sim, sc, NULL, &opt) != LIQ_OK) {
+        fail_msg("liq_sim_create: %s", liq_errmsg());
+    }
+    for (int r = 0; r < 8; r++) {
+        if (liq_sim_step(sim) != LIQ_OK) {
+            fail_msg("liq_sim_step: %s", liq_errmsg());
+        }
+    }
+    assert_int_equal(liq_sim_round(sim), 8);
+    liq_sim_destroy(sim);
+    return sc;
+}
+
+static void test_generate_models(void **state)
+{
+    (void)state;
+    liq_ecosystem_options_t o;
+    liq_ecosystem_options_init(&o);
+    o.n_protocols = 12;
+    o.n_assets = 6;
+    o.n_accounts = 3000;
+    o.rounds = 20;
+    o.seed = 7;
+    const liq_ecosystem_model_t models[3] = {LIQ_ECOSYSTEM_ERDOS_RENYI,
+                                             LIQ_ECOSYSTEM_BARABASI_ALBERT, LIQ_ECOSYSTEM_BLOCKS};
+    for (int m = 0; m < 3; m++) {
+        o.model = models[m];
+        char *a = generate(&o);
+        char *b = generate(&o);
+        assert_string_equal(a, b); /* same seed, same text */
+        o.seed = 8;
+        char *c = generate(&o);
+        o.seed = 7;
+        assert_true(strcmp(a, c) != 0);
+        liq_scenario_t *sc = check_generated(a, &o);
+        /* The network of a generated scenario projects without trouble. */
+        liq_network_t *net = build(sc);
+        liq_protocol_graph_t *pg = project(net);
+        assert_int_equal(liq_protocol_graph_vertex_count(pg), o.n_protocols);
+        liq_protocol_graph_destroy(pg);
+        liq_network_destroy(net);
+        liq_scenario_destroy(sc);
+        free(a);
+        free(b);
+        free(c);
+    }
+
+    /* Heavy-tailed accounts per protocol: over 200 protocols, Pareto weights
+     * of tail index 1.2 put far more than 5 times the mean count on the
+     * largest protocol (its expected ratio is about 200^(1/1.2) / 6 = 14);
+     * a tail index of 50 keeps every protocol within 1.5 times the mean. */
+    o.model = LIQ_ECOSYSTEM_ERDOS_RENYI;
+    o.n_protocols = 200;
+    o.n_accounts = 100000;
+    const double alphas[2] = {1.2, 50};
+    for (int k = 0; k < 2; k++) {
+        o.accounts_alpha = alphas[k];
+        char *y = generate(&o);
+        liq_scenario_t *sc = parse(y);
+        int64_t per[200] = {0}, largest = 0, total = 0;
+        for (size_t g = 0; g < sc->n_generators; g++) {
+            per[sc->generators[g].protocol] += sc->generators[g].count;
+        }
+        for (int p = 0; p < 200; p++) {
+            largest = per[p] > largest ? per[p] : largest;
+            total += per[p];
+        }
+        assert_int_equal(total, 100000);
+        if (k == 0) {
+            assert_true(largest > 5 * 500);
+        } else {
+            assert_true(largest < 750);
+        }
+        liq_scenario_destroy(sc);
+        free(y);
+    }
+    o.n_protocols = 12;
+    o.n_accounts = 3000;
+    o.accounts_alpha = 1.2;
+
+    /* Blocks with no link across clusters: the protocol graph splits into
+     * the clusters (protocols 0-5 with assets 0-2, 6-11 with 3-5). */
+    char *y;
+    liq_scenario_t *sc;
+    /* Blocks with no link across clusters: the protocol graph splits into
+     * the clusters (protocols 0-5 with assets 0-2, 6-11 with 3-5). */
+    o.model = LIQ_ECOSYSTEM_BLOCKS;
+    o.n_blocks = 2;
+    o.p_within = 1.0;
+    o.p_between = 0.0;
+    y = generate(&o);
+    sc = parse(y);
+    for (size_t p = 0; p < 12; p++) {
+        for (size_t m = 0; m < sc->protocols[p].n_markets; m++) {
+            assert_int_equal(sc->protocols[p].markets[m].asset / 3, (int32_t)(p / 6));
+        }
+        assert_int_equal(sc->protocols[p].n_markets, 3);
+    }
+    liq_scenario_destroy(sc);
+    free(y);
+}
+
+static void test_generate_degrees(void **state)
+{
+    (void)state;
+    const int64_t protocol_degrees[6] = {3, 2, 2, 1, 1, 1};
+    const int64_t asset_degrees[4] = {4, 3, 2, 1};
+    liq_ecosystem_options_t o;
+    liq_ecosystem_options_init(&o);
+    o.model = LIQ_ECOSYSTEM_DEGREES;
+    o.n_protocols = 6;
+    o.n_assets = 4;
+    o.n_accounts = 600;
+    o.rounds = 10;
+    o.protocol_degrees = protocol_degrees;
+    o.asset_degrees = asset_degrees;
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+        o.seed = seed;
+        char *y = generate(&o);
+        liq_scenario_t *sc = check_generated(y, &o);
+        int64_t per_asset[4] = {0};
+        for (size_t p = 0; p < 6; p++) {
+            assert_int_equal(sc->protocols[p].n_markets, protocol_degrees[p]);
+            for (size_t m = 0; m < sc->protocols[p].n_markets; m++) {
+                per_asset[sc->protocols[p].markets[m].asset]++;
+            }
+        }
+        assert_memory_equal(per_asset, asset_degrees, sizeof(asset_degrees));
+        liq_scenario_destroy(sc);
+        free(y);
+    }
+
+    /* No simple bipartite graph: protocol 1 needs 3 assets, 2 are in use. */
+    const int64_t bad_p[2] = {1, 3};
+    const int64_t bad_a[3] = {2, 2, 0};
+    o.n_protocols = 2;
+    o.n_assets = 3;
+    o.protocol_degrees = bad_p;
+    o.asset_degrees = bad_a;
+    char *y = (char *)&y;
+    assert_int_equal(liq_network_generate(&y, &o), LIQ_EINVAL);
+    assert_null(y);
+    assert_contains(liq_errmsg(), "protocol_degrees and asset_degrees: igraph:");
+
+    const int64_t uneven[2] = {1, 1};
+    o.protocol_degrees = uneven;
+    assert_int_equal(liq_network_generate(&y, &o), LIQ_EINVAL);
+    assert_contains(liq_errmsg(), "protocol_degrees add up to 2 and asset_degrees to 4");
+
+    liq_ecosystem_options_init(&o);
+    o.probability = 1.5;
+    assert_int_equal(liq_network_generate(&y, &o), LIQ_EINVAL);
+    assert_contains(liq_errmsg(), "generator: probability: expected a number in [0, 1]");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_build_demo),      cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_read_errors),     cmocka_unit_test(test_projection_by_hand),
+        cmocka_unit_test(test_pagerank),        cmocka_unit_test(test_betweenness),
+        cmocka_unit_test(test_generate_models), cmocka_unit_test(test_generate_degrees),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
