@@ -518,6 +518,41 @@ class Sweep:
                 ds.attrs[f"sweep_{key}"] = value.item() if isinstance(value, np.generic) else value
         return ds
 
+    def trajectory(self, variable, runs=None):
+        """One per-round variable of many kept runs as an xr.DataArray with
+        dimensions (run, round, entity), read with h5py in one pass (opening
+        each run with :meth:`run` costs about 0.2 s; this about 1 ms a run).
+        ``runs`` defaults to every kept run; they must share their rounds (a
+        failed run, shorter, is padded with NaN)."""
+        runs = self.kept_runs if runs is None else [int(r) for r in runs]
+        missing = [r for r in runs if r not in self.kept_runs]
+        if missing:
+            raise KeyError(f"{self.path}: trajectories not kept for runs {_ranges(missing)}")
+        if not runs:
+            raise KeyError(f"{self.path}: no trajectories were kept")
+        with h5py.File(self.path, "r") as f:
+            first = f[f"runs/run_{runs[0]:06d}"]
+            if variable not in first:
+                per_round = [k for k, v in first.items()
+                             if isinstance(v, h5py.Dataset) and v.ndim == 2]
+                raise KeyError(f"{self.path}: runs hold no variable '{variable}'; they hold "
+                               f"{', '.join(sorted(per_round))}")
+            d = first[variable]
+            dims = _dimension_names(d, {n: None for n in ("round", "asset", "pool", "oracle",
+                                                           "protocol")})
+            if dims is None:
+                raise LiqnetFormatError(f"{self.path}: {variable} has no dimension scales")
+            entity = dims[1]
+            names = [_text(v) for v in first[entity][()].tolist()]
+            rounds = first["round"][()]
+            attrs = _clean_attrs(d.attrs)
+            data = np.full((len(runs), len(rounds), len(names)), np.nan)
+            for i, r in enumerate(runs):
+                values = f[f"runs/run_{r:06d}/{variable}"][()]
+                data[i, :values.shape[0]] = values
+        return xr.DataArray(data, dims=("run", "round", entity), name=variable, attrs=attrs,
+                            coords={"run": runs, "round": rounds, entity: names})
+
     def __repr__(self):
         counts = self.summary["status_name"].value_counts().to_dict()
         return (f"<liqnet Sweep {self.path.name}: {len(self.summary)} runs ({counts}), status "

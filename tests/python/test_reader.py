@@ -311,6 +311,17 @@ class SweepTests(unittest.TestCase):
                                    delta=1e-6 * sw.summary.loc[r, "total_liquidated_value"])
         with self.assertRaisesRegex(KeyError, "no run 99"):
             sw.run(99)
+        # the bulk reader gives the same values as the runs opened one by one
+        for var in ("oracle_price", "bad_debt", "liquidations", "pool_reserve0"):
+            da = sw.trajectory(var)
+            self.assertEqual(list(da.run.values), sw.kept_runs)
+            for r in sw.kept_runs:
+                one = sw.run(r, warn=False)[var]
+                self.assertEqual(da.dims[1:], one.dims)
+                np.testing.assert_array_equal(da.sel(run=r).values, one.values.astype(float))
+                self.assertEqual(list(da[da.dims[2]].values), list(one[one.dims[1]].values))
+        with self.assertRaisesRegex(KeyError, "no variable 'nope'"):
+            sw.trajectory("nope")
 
     def test_consistency_with_a_single_run(self):
         # `liqnet sweep --print-run R` gives run R's whole scenario (seed
@@ -388,6 +399,14 @@ output:
             failed = sw.run(3)
         assert_dataset_matches_group(self, failed, path, group="runs/run_000003")
         self.assertEqual(len(sw.complete), 2)
+        da = sw.trajectory("bad_debt")
+        self.assertEqual(list(da.run.values), [0, 3])
+        self.assertEqual(list(da["round"].values), list(range(0, 61, 2)))
+        n = failed.sizes["round"]
+        np.testing.assert_array_equal(da.sel(run=3).values[:n], failed.bad_debt.values)
+        self.assertTrue(np.isnan(da.sel(run=3).values[n:]).all())
+        with self.assertRaisesRegex(KeyError, "not kept for runs 1-2"):
+            sw.trajectory("bad_debt", runs=[0, 1, 2])
 
     def modified_copy(self, name, edit):
         path = TMP / name
