@@ -349,9 +349,13 @@ static void test_round_trip(void **state)
     /* Exact numbers in the file, not 15 digits. */
     char *text = read_text("test_network_awkward.graphml");
     assert_contains(text, ">0.30000000000000004<");
+    assert_contains(text, "<data key=\"v_market_depth\">Infinity</data>");
     assert_contains(text, "<node id=\"asset:W&amp;&quot;ETH&quot; &lt;1&gt;\">");
     assert_contains(text, "<key id=\"v_kind\" for=\"node\" attr.name=\"kind\"");
     assert_contains(text, "<key id=\"e_kind\" for=\"edge\" attr.name=\"kind\"");
+    free(text);
+    text = read_text("test_network_awkward.gml");
+    assert_contains(text, "    price 0.30000000000000004\n    market_depth INF\n");
     free(text);
 
     /* A network differs from another, and the message says where. */

@@ -92,8 +92,9 @@ typedef enum {
 
 /*
  * Writes the network to `path` (replaced if it exists). Numbers are written
- * in the shortest form that reads back to the same double, `Inf` for
- * infinity; absent values (NaN numbers, empty strings) are not written.
+ * in the shortest form that reads back to the same double; infinity is
+ * `Infinity` in GraphML and `INF` in GML (what Java, Python and NetworkX
+ * parse, as igraph does); absent values (NaN numbers, empty strings) are not written.
  * GraphML node ids are "KIND:NAME" ("asset:WETH"). LIQ_EIO if the file
  * cannot be written, LIQ_EINVAL for LIQ_GRAPH_AUTO with an unknown extension.
  */

@@ -7,9 +7,10 @@
  * as 0.1 + 0.2 would not read back to the same double, and its GraphML keys
  * share one id between a vertex and an edge attribute of the same name,
  * which strict GraphML readers reject. Here numbers are written in the
- * shortest form that reads back exactly, keys are "v_NAME" and "e_NAME", and
- * absent values (NaN numbers, empty strings) are left out, as igraph's
- * readers expect.
+ * shortest form that reads back exactly (infinity as "Infinity" in GraphML,
+ * which Java and Python parse, and "INF" in GML, which NetworkX parses),
+ * keys are "v_NAME" and "e_NAME", and absent values (NaN numbers, empty strings) are left out, as
+ * igraph's readers expect.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -90,7 +91,14 @@ static void liq_write_values(FILE *f, const liq_network_t *net, int is_edge, siz
             if (isnan(x)) {
                 continue;
             }
-            liq_format_number(number, sizeof(number), x);
+            if (isinf(x)) {
+                /* Readable by igraph and by each format's other readers:
+                 * Java and Python parse "Infinity", NetworkX's GML "INF". */
+                snprintf(number, sizeof(number), "%s%s", x < 0 ? "-" : "",
+                         gml ? "INF" : "Infinity");
+            } else {
+                liq_format_number(number, sizeof(number), x);
+            }
             if (gml) {
                 fprintf(f, "    %s %s\n", attr, number);
             } else {
