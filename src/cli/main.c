@@ -4,6 +4,7 @@
  *   liqnet run SCENARIO -o OUT.h5 [--threads N] [--seed N] [--rounds N] [--force] [--quiet]
  *   liqnet check SCENARIO        validate a scenario and print it fully resolved
  *   liqnet sweep SWEEP -o OUT.h5 many runs into one results file (cli/sweep_cmd.c)
+ *   liqnet graph SCENARIO -o NET.graphml  the scenario's network (cli/graph_cmd.c)
  *   liqnet version
  *
  * Exit status: 0 on success, 1 on bad input or a failed run (the output is
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli/progress.h"
+#include "cli/graph_cmd.h"
 #include "cli/sweep_cmd.h"
 #include "liqnet/error.h"
 #include "liqnet/io.h"
@@ -49,6 +51,7 @@ static const char liq_usage[] =
     "       liqnet check SCENARIO\n"
     "       liqnet sweep SWEEP.yaml -o OUT.h5 [--force] [--resume] [--threads N] [--quiet]\n"
     "       liqnet sweep SWEEP.yaml --print-run R\n"
+    "       liqnet graph SCENARIO -o NET.graphml [--format graphml|gml] [--quiet]\n"
     "       liqnet version\n"
     "\n"
     "  run     simulate SCENARIO (YAML, see docs/scenario.md) and write every round to\n"
@@ -57,6 +60,9 @@ static const char liq_usage[] =
     "  sweep   run a base scenario over a grid, Latin hypercube or list of parameter\n"
     "          settings, several seeds each, into one results file (docs/sweeps.md);\n"
     "          `liqnet sweep --help` for its options\n"
+    "  graph   write the scenario's network of assets, pools, oracles and protocols as\n"
+    "          GraphML or GML (docs/network.md) and print the protocol graph's links,\n"
+    "          distances from the shock and centralities\n"
     "\n"
     "options of run:\n"
     "  -o, --output FILE   output file (required)\n"
@@ -430,6 +436,13 @@ int main(int argc, char **argv)
             return LIQ_EXIT_OK;
         }
         return liq_cmd_sweep(argc, argv);
+    }
+    if (strcmp(cmd, "graph") == 0) {
+        if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+            fputs(liq_graph_usage, stdout);
+            return LIQ_EXIT_OK;
+        }
+        return liq_cmd_graph(argc, argv);
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("liqnet %s\n", LIQNET_VERSION);

@@ -139,6 +139,21 @@ expect "existing output with --force" 0 "" -- \
 "$py" -c 'import sys, h5py; f = h5py.File(sys.argv[1], "r"); assert f["round"].shape == (26,), f["round"].shape' \
   "$work/good.h5" && ok "--rounds gives 26 records" || bad "--rounds gives 26 records"
 
+# --- the network as GraphML -------------------------------------------------
+expect "graph without output" 2 "graph needs an output file" -- "$liqnet" graph "$src/graphs/demo.yaml"
+expect "graph of the demo" 0 "" -- "$liqnet" graph "$src/graphs/demo.yaml" -o "$work/demo.graphml"
+"$py" - "$work/demo.graphml" <<'PY' && ok "GraphML: 8 vertices of four kinds, protocols linked" || bad "GraphML content"
+import sys, collections, xml.etree.ElementTree as ET
+ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+root = ET.parse(sys.argv[1]).getroot()
+keys = {k.get("id"): k.get("attr.name") for k in root.findall("g:key", ns)}
+kinds = collections.Counter()
+for node in root.iter("{http://graphml.graphdrawing.org/xmlns}node"):
+    data = {keys[d.get("key")]: d.text for d in node.findall("g:data", ns)}
+    kinds[data["kind"]] += 1
+assert kinds == {"asset": 2, "pool": 1, "oracle": 2, "protocol": 3}, kinds
+PY
+
 # --- a run whose feedback diverges ----------------------------------------
 # The pool holds 20 times what the external market absorbs per e-fold: the
 # run stops with an error, keeps rounds 0..6 and says "failed".
