@@ -74,37 +74,45 @@ static size_t liq_wasted_limit(size_t accounts)
  * 8 bits a pass, using tmp (n values) as scratch. O(n). */
 static void liq_radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned shift)
 {
+    /* Four passes alternate between a and tmp, so the result lands in a
+     * without copying (the copies cost a third of the sort). */
+    uint64_t *src = a, *dst = tmp;
     for (unsigned pass = 0; pass < 4; pass++) {
         const unsigned s = shift + 8u * pass;
         size_t count[257] = {0};
         for (size_t i = 0; i < n; i++) {
-            count[((a[i] >> s) & 0xffu) + 1]++;
+            count[((src[i] >> s) & 0xffu) + 1]++;
         }
         for (size_t b = 0; b < 256; b++) {
             count[b + 1] += count[b];
         }
         for (size_t i = 0; i < n; i++) {
-            tmp[count[(a[i] >> s) & 0xffu]++] = a[i];
+            dst[count[(src[i] >> s) & 0xffu]++] = src[i];
         }
-        memcpy(a, tmp, n * sizeof(*a));
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
     }
 }
 
 /* The same for n 32-bit values (account offsets), all 32 bits. */
 static void liq_radix_sort32(uint32_t *a, uint32_t *tmp, size_t n)
 {
+    uint32_t *src = a, *dst = tmp;
     for (unsigned s = 0; s < 32; s += 8) {
         size_t count[257] = {0};
         for (size_t i = 0; i < n; i++) {
-            count[((a[i] >> s) & 0xffu) + 1]++;
+            count[((src[i] >> s) & 0xffu) + 1]++;
         }
         for (size_t b = 0; b < 256; b++) {
             count[b + 1] += count[b];
         }
         for (size_t i = 0; i < n; i++) {
-            tmp[count[(a[i] >> s) & 0xffu]++] = a[i];
+            dst[count[(src[i] >> s) & 0xffu]++] = src[i];
         }
-        memcpy(a, tmp, n * sizeof(*a));
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
     }
 }
 
@@ -119,13 +127,12 @@ static uint32_t liq_index_key(double collateral, double debt, double liquidation
         return 0u;
     }
     const double theta = debt / (collateral * liquidation_threshold);
-    float f = (float)theta;
-    if ((double)f < theta) {
-        f = nextafterf(f, INFINITY);
-    }
+    const float f = (float)theta;
     uint32_t bits;
     memcpy(&bits, &f, sizeof(bits));
-    return bits;
+    /* Rounded up: one step up the bit pattern is the next float up, for any
+     * finite non-negative f (and FLT_MAX steps to +inf). */
+    return bits + (uint32_t)((double)f < theta);
 }
 
 /* Float32 bits of the search threshold: the price ratio lowered by the
@@ -147,15 +154,21 @@ static size_t liq_market_size(const struct liq_sim *sim, size_t m)
     return sim->market_begin[m + 1] - sim->market_begin[m];
 }
 
-/* Re-sorts market m's index from the accounts' current state. O(n_m). */
+/* Re-sorts market m's index from the accounts' current state: keys in
+ * parallel, then a serial radix sort. O(n_m). Called outside parallel
+ * regions. */
 static void liq_index_rebuild(struct liq_sim *sim, size_t m)
 {
     const size_t first = sim->market_begin[m];
     const size_t n = liq_market_size(sim, m);
     const double lt = sim->markets[m].config.liquidation_threshold;
     uint64_t *entry = sim->index_entry + first;
+    const double *collateral = sim->collateral + first;
+    const double *debt = sim->debt + first;
+#pragma omp parallel for default(none) shared(entry, collateral, debt) firstprivate(n, lt)         \
+    schedule(static) num_threads(sim->threads) if (n >= 65536)
     for (size_t k = 0; k < n; k++) {
-        const uint32_t key = liq_index_key(sim->collateral[first + k], sim->debt[first + k], lt);
+        const uint32_t key = liq_index_key(collateral[k], debt[k], lt);
         entry[k] = ((uint64_t)key << 32) | (uint64_t)k;
     }
     liq_radix_sort(entry, (uint64_t *)sim->index_scratch + sim->scratch_begin[m], n, 32);
@@ -163,14 +176,11 @@ static void liq_index_rebuild(struct liq_sim *sim, size_t m)
     sim->index_stale[m] = 0;
 }
 
-/* Re-sorts every market whose recent list overflowed. */
+/* Re-sorts every market whose index is stale, unless it is in scan mode. */
 static void liq_index_refresh(struct liq_sim *sim)
 {
-    const size_t n_markets = sim->n_markets;
-#pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
-    num_threads(sim->threads)
-    for (size_t m = 0; m < n_markets; m++) {
-        if (sim->index_stale[m]) {
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        if (sim->index_stale[m] && !sim->market_scan[m]) {
             liq_index_rebuild(sim, m);
         }
     }
@@ -180,7 +190,7 @@ static void liq_index_refresh(struct liq_sim *sim)
 static void liq_index_note(struct liq_sim *sim, size_t m, size_t offset)
 {
     if (sim->full_scan || sim->index_stale[m]) {
-        return;
+        return; /* no index, or re-sorted from scratch before it is used again */
     }
     const size_t i = sim->market_begin[m] + offset;
     if (sim->recent_count[m] == sim->recent_capacity[m]) {
@@ -206,7 +216,8 @@ static int liq_is_liquidatable(double c, double d, double pc, double pd, double 
     return (d > 0.0) & (c * pc * lt < d * pd);
 }
 
-/* Full scan, pass 1: count liquidatable accounts per chunk. The hot loop. */
+/* Full scan, pass 1: count liquidatable accounts per chunk of the markets
+ * in scan mode. The hot loop. */
 static void liq_scan_count(struct liq_sim *sim)
 {
     const size_t n_chunks = sim->n_chunks;
@@ -214,6 +225,10 @@ static void liq_scan_count(struct liq_sim *sim)
     num_threads(sim->threads)
     for (size_t k = 0; k < n_chunks; k++) {
         const size_t m = sim->chunk_market[k];
+        if (!sim->market_scan[m]) {
+            sim->chunk_found[k] = 0;
+            continue;
+        }
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
         const double lt = sim->markets[m].config.liquidation_threshold;
@@ -273,26 +288,6 @@ static int liq_reserve_candidates(struct liq_sim *sim, size_t count)
     }
     sim->rank = rank;
     sim->candidates_capacity = capacity;
-    return LIQ_OK;
-}
-
-static int liq_find_by_scan(struct liq_sim *sim)
-{
-    liq_scan_count(sim);
-    sim->chunk_offset[0] = 0;
-    for (size_t k = 0; k < sim->n_chunks; k++) {
-        sim->chunk_offset[k + 1] = sim->chunk_offset[k] + sim->chunk_found[k];
-    }
-    const int rc = liq_reserve_candidates(sim, sim->chunk_offset[sim->n_chunks]);
-    if (rc != LIQ_OK) {
-        return rc;
-    }
-    liq_scan_list(sim);
-    /* A market's chunks are contiguous: its candidates start where its first
-     * chunk's do. */
-    for (size_t m = 0; m <= sim->n_markets; m++) {
-        sim->market_candidates[m] = sim->chunk_offset[sim->market_chunk_offset[m]];
-    }
     return LIQ_OK;
 }
 
@@ -368,25 +363,43 @@ static size_t liq_index_gather(struct liq_sim *sim, size_t m)
     return kept;
 }
 
-static int liq_find_by_index(struct liq_sim *sim)
+/* Lists the round's liquidatable accounts in account order: markets in
+ * scan mode by the chunked full scan, the others through their index. */
+static int liq_find_candidates(struct liq_sim *sim)
 {
     const size_t n_markets = sim->n_markets;
+    liq_scan_count(sim);
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
     num_threads(sim->threads)
     for (size_t m = 0; m < n_markets; m++) {
-        sim->market_found[m] = liq_index_gather(sim, m);
+        if (!sim->market_scan[m]) {
+            sim->market_found[m] = liq_index_gather(sim, m);
+        }
     }
+    /* Offsets: markets in order; a scanned market's chunks in order inside. */
     sim->market_candidates[0] = 0;
     for (size_t m = 0; m < n_markets; m++) {
+        if (sim->market_scan[m]) {
+            size_t found = 0;
+            for (size_t k = sim->market_chunk_offset[m]; k < sim->market_chunk_offset[m + 1]; k++) {
+                sim->chunk_offset[k] = sim->market_candidates[m] + found;
+                found += sim->chunk_found[k];
+            }
+            sim->market_found[m] = found;
+        }
         sim->market_candidates[m + 1] = sim->market_candidates[m] + sim->market_found[m];
     }
     const int rc = liq_reserve_candidates(sim, sim->market_candidates[n_markets]);
     if (rc != LIQ_OK) {
         return rc;
     }
+    liq_scan_list(sim);
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
     num_threads(sim->threads)
     for (size_t m = 0; m < n_markets; m++) {
+        if (sim->market_scan[m]) {
+            continue;
+        }
         const size_t first = sim->market_begin[m];
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
@@ -401,6 +414,26 @@ static int liq_find_by_index(struct liq_sim *sim)
         }
     }
     return LIQ_OK;
+}
+
+/* After the liquidations: a market whose index went stale while many of its
+ * accounts are liquidatable (a cascade) switches to the parallel full scan
+ * rather than re-sorting every round, and returns to its index, re-sorted,
+ * once a round finds few liquidatable accounts. Either way the candidates
+ * are the same; only the cost differs. Measured on 1e8 accounts in one
+ * market: see benchmarks/README.md. */
+static void liq_index_update(struct liq_sim *sim)
+{
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        const bool hot = sim->market_found[m] > liq_wasted_limit(liq_market_size(sim, m));
+        if (sim->market_scan[m]) {
+            /* The index went stale when the market switched to the scan. */
+            sim->market_scan[m] = hot;
+        } else if (sim->index_stale[m] && hot) {
+            sim->market_scan[m] = 1;
+        }
+    }
+    liq_index_refresh(sim);
 }
 
 /* ---------------------------------------------------------- liquidation */
@@ -543,7 +576,7 @@ void liq_protocol_values(struct liq_sim *sim, size_t p)
 
 int liq_phase_margin(struct liq_sim *sim)
 {
-    const int rc = sim->full_scan ? liq_find_by_scan(sim) : liq_find_by_index(sim);
+    const int rc = liq_find_candidates(sim);
     if (rc != LIQ_OK) {
         return rc;
     }
@@ -557,7 +590,7 @@ int liq_phase_margin(struct liq_sim *sim)
         liq_protocol_values(sim, p);
     }
     if (!sim->full_scan) {
-        liq_index_refresh(sim);
+        liq_index_update(sim);
     }
     return LIQ_OK;
 }
@@ -611,9 +644,10 @@ static int liq_build_chunks(struct liq_sim *sim)
     sim->market_chunk_offset = liq_calloc_n(sim->n_markets + 1, sizeof(size_t));
     sim->market_candidates = liq_calloc_n(sim->n_markets + 1, sizeof(size_t));
     sim->market_found = liq_calloc_n(sim->n_markets, sizeof(size_t));
+    sim->market_scan = liq_calloc_n(sim->n_markets, sizeof(int));
     if (!sim->chunk_begin || !sim->chunk_end || !sim->chunk_market || !sim->chunk_found ||
         !sim->chunk_offset || !sim->chunk_sum || !sim->market_chunk_offset ||
-        !sim->market_candidates || !sim->market_found) {
+        !sim->market_candidates || !sim->market_found || !sim->market_scan) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for %zu scan chunks", n_chunks);
     }
     size_t k = 0;
@@ -679,6 +713,9 @@ int liq_margin_init(struct liq_sim *sim)
         return rc;
     }
     liq_market_totals(sim);
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        sim->market_scan[m] = sim->full_scan;
+    }
     if (!sim->full_scan) {
         rc = liq_build_index(sim);
     }

@@ -579,6 +579,7 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->index_scratch,
         sim->scratch_begin,
         sim->market_found,
+        sim->market_scan,
         sim->market_candidates,
     };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {

@@ -123,7 +123,9 @@ struct liq_sim {
     int *index_stale;        /* [n_markets] re-sort before the next round */
     void *index_scratch; /* sort and gather scratch, market m at scratch_begin[m] (8-byte units) */
     size_t *scratch_begin; /* [n_markets + 1] */
-    size_t *market_found;  /* [n_markets] candidates found by the index this round */
+    size_t *market_found;  /* [n_markets] candidates found this round */
+    int *market_scan;      /* [n_markets] 1: this market's candidates come from the full scan
+                              (always with full_scan; during cascades otherwise) */
 
     /* candidates of the round, in account order; grows, never shrinks */
     size_t *market_candidates; /* [n_markets + 1] market m's candidates start here */
