@@ -166,7 +166,7 @@ static void liq_index_rebuild(struct liq_sim *sim, size_t m)
     const double *collateral = sim->collateral + first;
     const double *debt = sim->debt + first;
 #pragma omp parallel for default(none) shared(entry, collateral, debt) firstprivate(n, lt)         \
-    schedule(static) num_threads(sim->threads) if (n >= 65536)
+    schedule(static) num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ACCOUNTS)
     for (size_t k = 0; k < n; k++) {
         const uint32_t key = liq_index_key(collateral[k], debt[k], lt);
         entry[k] = ((uint64_t)key << 32) | (uint64_t)k;
@@ -220,9 +220,16 @@ static int liq_is_liquidatable(double c, double d, double pc, double pd, double 
  * in scan mode. The hot loop. */
 static void liq_scan_count(struct liq_sim *sim)
 {
+    size_t scanned = 0;
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        scanned += sim->market_scan[m] ? liq_market_size(sim, m) : 0;
+    }
+    if (scanned == 0) {
+        return;
+    }
     const size_t n_chunks = sim->n_chunks;
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
-    num_threads(sim->threads)
+    num_threads(sim->threads) if (scanned >= LIQ_PARALLEL_MIN_ACCOUNTS)
     for (size_t k = 0; k < n_chunks; k++) {
         const size_t m = sim->chunk_market[k];
         if (!sim->market_scan[m]) {
@@ -244,16 +251,19 @@ static void liq_scan_count(struct liq_sim *sim)
 
 /* Full scan, pass 2: list the liquidatable accounts of the chunks that have
  * any, in account order. */
-static void liq_scan_list(struct liq_sim *sim)
+static void liq_scan_list(struct liq_sim *sim, size_t found)
 {
+    if (found == 0) {
+        return;
+    }
     const size_t n_chunks = sim->n_chunks;
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
-    num_threads(sim->threads)
+    num_threads(sim->threads) if (found >= LIQ_PARALLEL_MIN_CANDIDATES)
     for (size_t k = 0; k < n_chunks; k++) {
-        if (sim->chunk_found[k] == 0) {
+        const size_t m = sim->chunk_market[k];
+        if (!sim->market_scan[m] || sim->chunk_found[k] == 0) {
             continue;
         }
-        const size_t m = sim->chunk_market[k];
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
         const double lt = sim->markets[m].config.liquidation_threshold;
@@ -368,9 +378,15 @@ static size_t liq_index_gather(struct liq_sim *sim, size_t m)
 static int liq_find_candidates(struct liq_sim *sim)
 {
     const size_t n_markets = sim->n_markets;
+    /* Several markets' index searches run in parallel only when they can be
+     * worth a parallel region (a few microseconds; far more on a loaded
+     * machine, where a thread may wait for a time slice at the barrier). */
+    const int parallel_markets =
+        n_markets >= LIQ_PARALLEL_MIN_ENTITIES ||
+        (n_markets >= 2 && sim->n_accounts >= 16 * LIQ_PARALLEL_MIN_ACCOUNTS);
     liq_scan_count(sim);
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
-    num_threads(sim->threads)
+    num_threads(sim->threads) if (parallel_markets)
     for (size_t m = 0; m < n_markets; m++) {
         if (!sim->market_scan[m]) {
             sim->market_found[m] = liq_index_gather(sim, m);
@@ -393,9 +409,10 @@ static int liq_find_candidates(struct liq_sim *sim)
     if (rc != LIQ_OK) {
         return rc;
     }
-    liq_scan_list(sim);
+    const size_t found = sim->market_candidates[n_markets];
+    liq_scan_list(sim, found);
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
-    num_threads(sim->threads)
+    num_threads(sim->threads) if (parallel_markets && found >= LIQ_PARALLEL_MIN_CANDIDATES)
     for (size_t m = 0; m < n_markets; m++) {
         if (sim->market_scan[m]) {
             continue;
@@ -581,8 +598,10 @@ int liq_phase_margin(struct liq_sim *sim)
         return rc;
     }
     const size_t n = sim->n_protocols;
+    const size_t found = sim->market_candidates[sim->n_markets];
 #pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1)            \
-    num_threads(sim->threads) if (n >= 2)
+    num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES ||                                \
+                                  (n >= 2 && found >= LIQ_PARALLEL_MIN_CANDIDATES))
     for (size_t p = 0; p < n; p++) {
         const size_t begin = sim->market_candidates[sim->market_offset[p]];
         const size_t end = sim->market_candidates[sim->market_offset[p + 1]];

@@ -24,10 +24,6 @@
 
 #define LIQ_SECONDS_PER_YEAR (365.25 * 86400.0)
 
-/* Entity loops below this size run on one thread: a parallel region costs a
- * few microseconds, more than stepping a handful of pools. */
-#define LIQ_PARALLEL_MIN_ENTITIES 64
-
 static void *liq_calloc(size_t count, size_t size)
 {
     return calloc(count > 0 ? count : 1, size);

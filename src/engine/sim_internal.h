@@ -25,6 +25,13 @@
  * markets of a few chunks. */
 #define LIQ_CHUNK_ACCOUNTS 4096
 
+/* Smallest work worth a parallel region: a region costs microseconds on an
+ * idle machine and a scheduler time slice on a loaded one, so loops over few
+ * entities, accounts or candidates run on the calling thread. */
+#define LIQ_PARALLEL_MIN_ENTITIES 64
+#define LIQ_PARALLEL_MIN_ACCOUNTS ((size_t)1 << 16)
+#define LIQ_PARALLEL_MIN_CANDIDATES ((size_t)4096)
+
 /* RNG stream namespaces: the high 32 bits say what the stream is for, the
  * low bits which item of the scenario list it belongs to. */
 #define LIQ_STREAM_SHOCK ((uint64_t)1 << 32)
