@@ -216,8 +216,23 @@ static int liq_is_liquidatable(double c, double d, double pc, double pd, double 
     return (d > 0.0) & (c * pc * lt < d * pd);
 }
 
+/* The hot loop: how many of n accounts are liquidatable. 16 bytes and four
+ * floating-point operations an account: memory-bound. One core streams about
+ * 19 GB/s through it on the development machine (an AMD EPYC; gcc 12, -O3,
+ * baseline x86-64, where the count is not vectorised and need not be), and
+ * two cores about 35 GB/s of reads (benchmarks/README.md). */
+static size_t liq_count_liquidatable(const double *restrict c, const double *restrict d, size_t n,
+                                     double pc, double pd, double lt)
+{
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++) {
+        found += (size_t)liq_is_liquidatable(c[i], d[i], pc, pd, lt);
+    }
+    return found;
+}
+
 /* Full scan, pass 1: count liquidatable accounts per chunk of the markets
- * in scan mode. The hot loop. */
+ * in scan mode. */
 static void liq_scan_count(struct liq_sim *sim)
 {
     size_t scanned = 0;
@@ -239,13 +254,9 @@ static void liq_scan_count(struct liq_sim *sim)
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
         const double lt = sim->markets[m].config.liquidation_threshold;
-        const double *restrict c = sim->collateral;
-        const double *restrict d = sim->debt;
-        size_t found = 0;
-        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
-            found += (size_t)liq_is_liquidatable(c[i], d[i], pc, pd, lt);
-        }
-        sim->chunk_found[k] = found;
+        const size_t first = sim->chunk_begin[k];
+        sim->chunk_found[k] = liq_count_liquidatable(sim->collateral + first, sim->debt + first,
+                                                     sim->chunk_end[k] - first, pc, pd, lt);
     }
 }
 
