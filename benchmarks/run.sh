@@ -4,7 +4,11 @@
 #   benchmarks/results/<mode>.md   machine, every command and its output, summary table
 #   benchmarks/results/<mode>.csv  every figure, one per line
 #
-#   benchmarks/run.sh [--quick | --full] [--build DIR]
+#   benchmarks/run.sh [--quick | --full] [--build DIR] [--only TEXT] [--name NAME]
+#
+#   --only TEXT[,TEXT] run only the benchmarks whose title contains one TEXT
+#                      (e.g. --only "Health kernel,Thread scaling")
+#   --name NAME        write results/NAME.md and .csv instead of results/<mode>.*
 #
 #   --quick (default)  sizes 1e4 .. 1e7, about 3 minutes on 2 cores
 #   --full             adds 1e8 accounts (1.6 GB of accounts per simulation) and
@@ -15,6 +19,8 @@
 set -eu
 
 mode=quick
+only=
+name=
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 build="$root/build-bench"
@@ -23,7 +29,12 @@ while [ $# -gt 0 ]; do
     --quick) mode=quick ;;
     --full) mode=full ;;
     --build) build=$2; shift ;;
-    *) echo "usage: benchmarks/run.sh [--quick | --full] [--build DIR]" >&2; exit 2 ;;
+    --only) only=$2; shift ;;
+    --name) name=$2; shift ;;
+    *)
+        echo "usage: benchmarks/run.sh [--quick | --full] [--build DIR] [--only TEXT] [--name NAME]" >&2
+        exit 2
+        ;;
     esac
     shift
 done
@@ -33,8 +44,9 @@ cmake --build "$build" -j "$(nproc)" --target liqnet_bench >/dev/null
 bench="$build/liqnet_bench"
 
 mkdir -p "$here/results"
-md="$here/results/$mode.md"
-csv="$here/results/$mode.csv"
+name=${name:-$mode}
+md="$here/results/$name.md"
+csv="$here/results/$name.csv"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -49,7 +61,7 @@ cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
 ccver=$("$cc" --version | head -n 1)
 flags=$(sed -n 's/^CMAKE_C_FLAGS_RELEASE:[A-Z]*=//p' "$build/CMakeCache.txt")
 {
-    echo "# liqnet benchmarks ($mode)"
+    echo "# liqnet benchmarks ($mode${only:+, only \"$only\"})"
     echo
     echo "| | |"
     echo "| --- | --- |"
@@ -72,6 +84,16 @@ echo "benchmark,scenario,accounts,threads,full_scan,metric,value,unit" >"$csv"
 run() {
     what=$1
     shift
+    if [ -n "$only" ]; then
+        wanted=no
+        old_ifs=$IFS
+        IFS=,
+        for pattern in $only; do
+            case "$what" in *"$pattern"*) wanted=yes ;; esac
+        done
+        IFS=$old_ifs
+        [ "$wanted" = yes ] || return 0
+    fi
     echo "== $what: $*" >&2
     printf '### %s\n\n```\n$ %s\n' "$what" "$(echo "$*" | sed "s|$build|build-bench|")" >>"$md"
     if "$@" >"$tmp/out" 2>"$tmp/err"; then

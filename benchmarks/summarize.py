@@ -105,7 +105,7 @@ def main(path):
                         big["bytes_per_account"]),
                      "fits in 24 GB", verdict(big["peak_rss"] < 24e9)))
     else:
-        rows.append(("1e8 accounts through the 1,000-round cascade", "not run (--quick)",
+        rows.append(("1e8 accounts through the 1,000-round cascade", "not run in this mode",
                      "fits in 24 GB", "n/a"))
     for key, m in find(data, "scaling"):
         if "round_speedup" in m:
