@@ -56,6 +56,14 @@ LIQ_API int liq_metrics_add(liq_metrics_t *metrics, const liq_state_view_t *view
 LIQ_API const liq_summary_t *liq_metrics_summary(liq_metrics_t *metrics);
 LIQ_API void liq_metrics_destroy(liq_metrics_t *metrics);
 
+/* Deep copy of a summary: *dst gets src's scalars and newly allocated copies
+ * of its arrays, released with liq_summary_release. */
+LIQ_API int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src);
+
+/* Frees the arrays of a summary made by liq_summary_copy (or owned by a
+ * metrics object) and sets them to NULL; accepts NULL. */
+LIQ_API void liq_summary_release(liq_summary_t *summary);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "liqnet/error.h"
 #include "liqnet/metrics.h"
@@ -205,7 +206,65 @@ void liq_metrics_destroy(liq_metrics_t *mt)
     if (mt == NULL) {
         return;
     }
-    liq_summary_t *s = &mt->summary;
+    liq_summary_release(&mt->summary);
+    free(mt->oracle_asset);
+    free(mt->oracle_peak);
+    free(mt->asset_peak);
+    free(mt->asset_drawdown);
+    free(mt->initial_fund);
+    free(mt->final_fund);
+    free(mt->round_liquidations);
+    free(mt->round_value);
+    free(mt);
+}
+
+int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
+{
+    *dst = *src;
+    const size_t no = src->n_oracles > 0 ? src->n_oracles : 1;
+    const size_t np = src->n_protocols > 0 ? src->n_protocols : 1;
+    dst->amplification = malloc(no * sizeof(double));
+    dst->oracle_drawdown = malloc(no * sizeof(double));
+    dst->exogenous_drawdown = malloc(no * sizeof(double));
+    dst->liquidations = malloc(np * sizeof(int64_t));
+    dst->liquidated_value = malloc(np * sizeof(double));
+    dst->repaid_value = malloc(np * sizeof(double));
+    dst->stalled = malloc(np * sizeof(int64_t));
+    dst->bad_debt = malloc(np * sizeof(double));
+    dst->deficit = malloc(np * sizeof(double));
+    dst->insurance_drawdown = malloc(np * sizeof(double));
+    dst->first_failure = malloc(np * sizeof(int64_t));
+    if (dst->amplification == NULL || dst->oracle_drawdown == NULL ||
+        dst->exogenous_drawdown == NULL || dst->liquidations == NULL ||
+        dst->liquidated_value == NULL || dst->repaid_value == NULL || dst->stalled == NULL ||
+        dst->bad_debt == NULL || dst->deficit == NULL || dst->insurance_drawdown == NULL ||
+        dst->first_failure == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for a run's summary");
+    }
+    const size_t o = src->n_oracles, p = src->n_protocols;
+    if (o > 0) {
+        memcpy(dst->amplification, src->amplification, o * sizeof(double));
+        memcpy(dst->oracle_drawdown, src->oracle_drawdown, o * sizeof(double));
+        memcpy(dst->exogenous_drawdown, src->exogenous_drawdown, o * sizeof(double));
+    }
+    if (p > 0) {
+        memcpy(dst->liquidations, src->liquidations, p * sizeof(int64_t));
+        memcpy(dst->liquidated_value, src->liquidated_value, p * sizeof(double));
+        memcpy(dst->repaid_value, src->repaid_value, p * sizeof(double));
+        memcpy(dst->stalled, src->stalled, p * sizeof(int64_t));
+        memcpy(dst->bad_debt, src->bad_debt, p * sizeof(double));
+        memcpy(dst->deficit, src->deficit, p * sizeof(double));
+        memcpy(dst->insurance_drawdown, src->insurance_drawdown, p * sizeof(double));
+        memcpy(dst->first_failure, src->first_failure, p * sizeof(int64_t));
+    }
+    return LIQ_OK;
+}
+
+void liq_summary_release(liq_summary_t *s)
+{
+    if (s == NULL) {
+        return;
+    }
     free(s->amplification);
     free(s->oracle_drawdown);
     free(s->exogenous_drawdown);
@@ -217,13 +276,8 @@ void liq_metrics_destroy(liq_metrics_t *mt)
     free(s->deficit);
     free(s->insurance_drawdown);
     free(s->first_failure);
-    free(mt->oracle_asset);
-    free(mt->oracle_peak);
-    free(mt->asset_peak);
-    free(mt->asset_drawdown);
-    free(mt->initial_fund);
-    free(mt->final_fund);
-    free(mt->round_liquidations);
-    free(mt->round_value);
-    free(mt);
+    s->amplification = s->oracle_drawdown = s->exogenous_drawdown = NULL;
+    s->liquidated_value = s->repaid_value = s->bad_debt = s->deficit = NULL;
+    s->insurance_drawdown = NULL;
+    s->liquidations = s->stalled = s->first_failure = NULL;
 }

@@ -1118,65 +1118,12 @@ bool liq_sweep_keeps_round(const liq_sweep_t *sw, int64_t round)
 
 /* -------------------------------------------------------------- one run */
 
-static int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
-{
-    *dst = *src;
-    const size_t no = src->n_oracles > 0 ? src->n_oracles : 1;
-    const size_t np = src->n_protocols > 0 ? src->n_protocols : 1;
-    dst->amplification = malloc(no * sizeof(double));
-    dst->oracle_drawdown = malloc(no * sizeof(double));
-    dst->exogenous_drawdown = malloc(no * sizeof(double));
-    dst->liquidations = malloc(np * sizeof(int64_t));
-    dst->liquidated_value = malloc(np * sizeof(double));
-    dst->repaid_value = malloc(np * sizeof(double));
-    dst->stalled = malloc(np * sizeof(int64_t));
-    dst->bad_debt = malloc(np * sizeof(double));
-    dst->deficit = malloc(np * sizeof(double));
-    dst->insurance_drawdown = malloc(np * sizeof(double));
-    dst->first_failure = malloc(np * sizeof(int64_t));
-    if (dst->amplification == NULL || dst->oracle_drawdown == NULL ||
-        dst->exogenous_drawdown == NULL || dst->liquidations == NULL ||
-        dst->liquidated_value == NULL || dst->repaid_value == NULL || dst->stalled == NULL ||
-        dst->bad_debt == NULL || dst->deficit == NULL || dst->insurance_drawdown == NULL ||
-        dst->first_failure == NULL) {
-        return liq_error_set(LIQ_ENOMEM, "out of memory for a run's summary");
-    }
-    const size_t o = src->n_oracles, p = src->n_protocols;
-    if (o > 0) {
-        memcpy(dst->amplification, src->amplification, o * sizeof(double));
-        memcpy(dst->oracle_drawdown, src->oracle_drawdown, o * sizeof(double));
-        memcpy(dst->exogenous_drawdown, src->exogenous_drawdown, o * sizeof(double));
-    }
-    if (p > 0) {
-        memcpy(dst->liquidations, src->liquidations, p * sizeof(int64_t));
-        memcpy(dst->liquidated_value, src->liquidated_value, p * sizeof(double));
-        memcpy(dst->repaid_value, src->repaid_value, p * sizeof(double));
-        memcpy(dst->stalled, src->stalled, p * sizeof(int64_t));
-        memcpy(dst->bad_debt, src->bad_debt, p * sizeof(double));
-        memcpy(dst->deficit, src->deficit, p * sizeof(double));
-        memcpy(dst->insurance_drawdown, src->insurance_drawdown, p * sizeof(double));
-        memcpy(dst->first_failure, src->first_failure, p * sizeof(int64_t));
-    }
-    return LIQ_OK;
-}
-
 void liq_sweep_result_destroy(liq_sweep_result_t *r)
 {
     if (r == NULL) {
         return;
     }
-    liq_summary_t *s = &r->summary;
-    free(s->amplification);
-    free(s->oracle_drawdown);
-    free(s->exogenous_drawdown);
-    free(s->liquidations);
-    free(s->liquidated_value);
-    free(s->repaid_value);
-    free(s->stalled);
-    free(s->bad_debt);
-    free(s->deficit);
-    free(s->insurance_drawdown);
-    free(s->first_failure);
+    liq_summary_release(&r->summary);
     liq_h5_traj_destroy(r->traj);
     liq_scenario_destroy(r->scenario);
     free(r->error);
