@@ -11,6 +11,8 @@
  */
 #include "cli/graph_cmd.h"
 
+#include "cli/args.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +23,6 @@
 #include "liqnet/network.h"
 #include "liqnet/scenario.h"
 
-enum { LIQ_GRAPH_EXIT_OK = 0, LIQ_GRAPH_EXIT_FAIL = 1, LIQ_GRAPH_EXIT_USAGE = 2 };
-
 const char liq_graph_usage[] =
     "usage: liqnet graph SCENARIO -o NET.graphml [--format graphml|gml] [--quiet]\n";
 
@@ -30,14 +30,7 @@ static int liq_graph_usage_error(const char *message, const char *arg)
 {
     fprintf(stderr, "liqnet: %s%s%s\n\n%s", message, arg != NULL ? " " : "", arg != NULL ? arg : "",
             liq_graph_usage);
-    return LIQ_GRAPH_EXIT_USAGE;
-}
-
-static int liq_graph_fail(int code)
-{
-    const char *msg = liq_errmsg();
-    fprintf(stderr, "liqnet: error: %s\n", msg[0] != '\0' ? msg : liq_strerror(code));
-    return LIQ_GRAPH_EXIT_FAIL;
+    return LIQ_EXIT_USAGE;
 }
 
 /* Prints the protocol graph and its contagion metrics. */
@@ -164,5 +157,5 @@ int liq_cmd_graph(int argc, char **argv)
     liq_network_destroy(net);
     liq_positions_destroy(positions);
     liq_scenario_destroy(sc);
-    return rc == LIQ_OK ? LIQ_GRAPH_EXIT_OK : liq_graph_fail(rc);
+    return rc == LIQ_OK ? LIQ_EXIT_OK : liq_cli_fail(rc);
 }

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli/progress.h"
+#include "cli/args.h"
 #include "cli/graph_cmd.h"
 #include "cli/sweep_cmd.h"
 #include "liqnet/error.h"
@@ -34,8 +35,6 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 #include "liqnet/version.h"
-
-enum { LIQ_EXIT_OK = 0, LIQ_EXIT_FAIL = 1, LIQ_EXIT_USAGE = 2, LIQ_EXIT_INTERRUPTED = 130 };
 
 static volatile sig_atomic_t liq_stop_requested = 0;
 
@@ -83,38 +82,7 @@ typedef struct {
     bool quiet;
 } liq_run_args_t;
 
-static int liq_usage_error(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-
-static int liq_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "liqnet: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n\n%s", liq_usage);
-    va_end(ap);
-    return LIQ_EXIT_USAGE;
-}
-
-/* Parses a whole decimal integer in [min, max]; false on anything else. */
-static bool liq_parse_int(const char *text, long long min, long long max, long long *out)
-{
-    if (text == NULL || *text == '\0') {
-        return false;
-    }
-    errno = 0;
-    char *end = NULL;
-    const long long v = strtoll(text, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
+#define liq_usage_error(...) liq_cli_usage_error(liq_usage, __VA_ARGS__)
 
 static int liq_parse_run_args(int argc, char **argv, liq_run_args_t *a)
 {
@@ -130,14 +98,14 @@ static int liq_parse_run_args(int argc, char **argv, liq_run_args_t *a)
             a->output = value;
             i++;
         } else if (strcmp(arg, "--threads") == 0) {
-            if (!liq_parse_int(value, 1, 4096, &v)) {
+            if (!liq_cli_parse_int(value, 1, 4096, &v)) {
                 return liq_usage_error("--threads takes a whole number from 1 to 4096, not '%s'",
                                        value != NULL ? value : "");
             }
             a->threads = (int)v;
             i++;
         } else if (strcmp(arg, "--seed") == 0) {
-            if (!liq_parse_int(value, 0, INT64_MAX, &v)) {
+            if (!liq_cli_parse_int(value, 0, INT64_MAX, &v)) {
                 return liq_usage_error("--seed takes a whole number >= 0, not '%s'",
                                        value != NULL ? value : "");
             }
@@ -145,7 +113,7 @@ static int liq_parse_run_args(int argc, char **argv, liq_run_args_t *a)
             a->seed = (uint64_t)v;
             i++;
         } else if (strcmp(arg, "--rounds") == 0) {
-            if (!liq_parse_int(value, 1, INT32_MAX, &v)) {
+            if (!liq_cli_parse_int(value, 1, INT32_MAX, &v)) {
                 return liq_usage_error("--rounds takes a whole number >= 1, not '%s'",
                                        value != NULL ? value : "");
             }
@@ -170,13 +138,6 @@ static int liq_parse_run_args(int argc, char **argv, liq_run_args_t *a)
         return liq_usage_error("%s", "run needs an output file: -o OUT.h5");
     }
     return LIQ_EXIT_OK;
-}
-
-static int liq_fail(int code)
-{
-    const char *msg = liq_errmsg();
-    fprintf(stderr, "liqnet: error: %s\n", msg[0] != '\0' ? msg : liq_strerror(code));
-    return LIQ_EXIT_FAIL;
 }
 
 /* Money in a short human form: 1234567 -> "1.23M". */
@@ -387,7 +348,7 @@ static int liq_cmd_run(int argc, char **argv)
 
 cleanup:
     if (rc != LIQ_OK) {
-        exit_code = liq_fail(rc);
+        exit_code = liq_cli_fail(rc);
     }
     liq_h5_writer_destroy(writer);
     liq_metrics_destroy(metrics);
@@ -414,7 +375,7 @@ static int liq_cmd_check(int argc, char **argv)
     }
     free(resolved);
     liq_scenario_destroy(sc);
-    return rc == LIQ_OK ? LIQ_EXIT_OK : liq_fail(rc);
+    return rc == LIQ_OK ? LIQ_EXIT_OK : liq_cli_fail(rc);
 }
 
 int main(int argc, char **argv)

@@ -25,13 +25,12 @@
 
 #include <omp.h>
 
+#include "cli/args.h"
 #include "cli/progress.h"
 #include "liqnet/error.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sweep.h"
 #include "liqnet/version.h"
-
-enum { LIQ_EXIT_OK = 0, LIQ_EXIT_FAIL = 1, LIQ_EXIT_USAGE = 2, LIQ_EXIT_INTERRUPTED = 130 };
 
 const char liq_sweep_usage[] =
     "usage: liqnet sweep SWEEP.yaml -o OUT.h5 [--force] [--resume] [--threads N] [--quiet]\n"
@@ -63,37 +62,7 @@ typedef struct {
     long long stop_after;
 } liq_sweep_args_t;
 
-static int liq_sweep_usage_error(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-
-static int liq_sweep_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "liqnet: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n\n%s", liq_sweep_usage);
-    va_end(ap);
-    return LIQ_EXIT_USAGE;
-}
-
-static bool liq_sweep_parse_int(const char *text, long long min, long long max, long long *out)
-{
-    if (text == NULL || *text == '\0') {
-        return false;
-    }
-    errno = 0;
-    char *end = NULL;
-    const long long v = strtoll(text, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
+#define liq_sweep_usage_error(...) liq_cli_usage_error(liq_sweep_usage, __VA_ARGS__)
 
 static int liq_sweep_parse_args(int argc, char **argv, liq_sweep_args_t *a)
 {
@@ -110,7 +79,7 @@ static int liq_sweep_parse_args(int argc, char **argv, liq_sweep_args_t *a)
             a->output = value;
             i++;
         } else if (strcmp(arg, "--threads") == 0) {
-            if (!liq_sweep_parse_int(value, 1, 4096, &v)) {
+            if (!liq_cli_parse_int(value, 1, 4096, &v)) {
                 return liq_sweep_usage_error(
                     "--threads takes a whole number from 1 to 4096, not '%s'",
                     value != NULL ? value : "");
@@ -118,7 +87,7 @@ static int liq_sweep_parse_args(int argc, char **argv, liq_sweep_args_t *a)
             a->threads = (int)v;
             i++;
         } else if (strcmp(arg, "--print-run") == 0) {
-            if (!liq_sweep_parse_int(value, 0, INT64_MAX, &v)) {
+            if (!liq_cli_parse_int(value, 0, INT64_MAX, &v)) {
                 return liq_sweep_usage_error("--print-run takes a run number >= 0, not '%s'",
                                              value != NULL ? value : "");
             }
@@ -126,7 +95,7 @@ static int liq_sweep_parse_args(int argc, char **argv, liq_sweep_args_t *a)
             i++;
         } else if (strcmp(arg, "--stop-after") == 0) {
             /* Hidden, for tests: stop once N runs are recorded. */
-            if (!liq_sweep_parse_int(value, 1, INT64_MAX, &v)) {
+            if (!liq_cli_parse_int(value, 1, INT64_MAX, &v)) {
                 return liq_sweep_usage_error("--stop-after takes a whole number >= 1, not '%s'",
                                              value != NULL ? value : "");
             }
@@ -158,13 +127,6 @@ static int liq_sweep_parse_args(int argc, char **argv, liq_sweep_args_t *a)
     return LIQ_EXIT_OK;
 }
 
-static int liq_sweep_fail(int code)
-{
-    const char *msg = liq_errmsg();
-    fprintf(stderr, "liqnet: error: %s\n", msg[0] != '\0' ? msg : liq_strerror(code));
-    return LIQ_EXIT_FAIL;
-}
-
 static int liq_sweep_print_run(const liq_sweep_t *sw, long long run)
 {
     if (run >= liq_sweep_run_count(sw)) {
@@ -183,7 +145,7 @@ static int liq_sweep_print_run(const liq_sweep_t *sw, long long run)
     }
     free(text);
     liq_scenario_destroy(sc);
-    return rc == LIQ_OK ? LIQ_EXIT_OK : liq_sweep_fail(rc);
+    return rc == LIQ_OK ? LIQ_EXIT_OK : liq_cli_fail(rc);
 }
 
 typedef struct {
@@ -207,7 +169,7 @@ int liq_cmd_sweep(int argc, char **argv)
     liq_sweep_t *sw = NULL;
     int rc = liq_sweep_load(&sw, args.sweep);
     if (rc != LIQ_OK) {
-        return liq_sweep_fail(rc);
+        return liq_cli_fail(rc);
     }
     if (args.print_run >= 0) {
         exit_code = liq_sweep_print_run(sw, args.print_run);
@@ -223,7 +185,7 @@ int liq_cmd_sweep(int argc, char **argv)
     }
     if (rc != LIQ_OK) {
         liq_sweep_destroy(sw);
-        return liq_sweep_fail(rc);
+        return liq_cli_fail(rc);
     }
     const int64_t n_runs = liq_sweep_run_count(sw);
     const size_t pending = liq_sweep_file_pending(file, NULL);
@@ -254,7 +216,7 @@ int liq_cmd_sweep(int argc, char **argv)
     const size_t left = liq_sweep_file_pending(file, NULL);
     rc = liq_sweep_file_close(file);
     if (rc != LIQ_OK) {
-        exit_code = liq_sweep_fail(rc);
+        exit_code = liq_cli_fail(rc);
     } else if (exec_rc != LIQ_OK && exec_rc != LIQ_EINTERRUPTED) {
         fprintf(stderr, "liqnet: error: %s\n", exec_error);
         exit_code = LIQ_EXIT_FAIL;

@@ -32,6 +32,18 @@ expect() {
   fi
 }
 
+# wait_for FILE: waits (up to 120 s) until FILE exists, i.e. the run has
+# created its output and installed its signal handlers; then one more second
+# of rounds. Timing on the file rather than a fixed sleep keeps the
+# interruption tests right on a slow or loaded machine and under sanitizers.
+wait_for() {
+  for _ in $(seq 1200); do
+    [ -s "$1" ] && { sleep 1; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+
 # h5attr FILE ATTR: prints a root attribute of an HDF5 file.
 h5attr() {
   "$py" -c 'import sys, h5py
@@ -180,7 +192,7 @@ PY
 # marks the file interrupted, exit 130.
 "$liqnet" run "$work/good.yaml" -o "$work/int.h5" --rounds 2000000 --quiet > /dev/null 2> "$work/int.err" &
 pid=$!
-sleep 2
+wait_for "$work/int.h5"
 kill -INT $pid
 wait $pid
 rc=$?
@@ -206,7 +218,8 @@ cp "$work/good.yaml" "$work/kill.yaml"
 sed -i 's/^rounds: 20/rounds: 2000000\noutput: {flush_every: 200}/; s/count: 1000,/count: 1000000,/' "$work/kill.yaml"
 "$liqnet" run "$work/kill.yaml" -o "$work/kill.h5" --quiet > /dev/null 2>&1 &
 pid=$!
-sleep 3
+wait_for "$work/kill.h5"
+sleep 1
 kill -KILL $pid
 wait $pid 2> /dev/null
 "$py" - "$work/kill.h5" <<'PY' && ok "SIGKILL: file readable, status incomplete" || bad "SIGKILL: file unreadable or mislabelled"
