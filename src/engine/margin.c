@@ -571,10 +571,9 @@ static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, 
     size_t n_selected = 0;
     size_t m = sim->market_offset[p];
     for (size_t k = begin; k < end; k++) {
-        m = liq_market_of(sim, p, cand[k].account);
-        bool eligible;
-        (void)liq_candidate_quote(sim, m, &cand[k], &eligible);
-        if (eligible) {
+        /* sim->rank[k] holds the keepers' decision (liq_mark_eligible); the
+         * list overwrites it from the front, never ahead of k. */
+        if (sim->rank[k]) {
             rank[n_selected++] = k;
         }
     }
@@ -641,12 +640,46 @@ void liq_protocol_values(struct liq_sim *sim, size_t p)
     sim->debt_value[p] = debt_units * pd;
 }
 
+/* The market whose candidate range holds candidate k (binary search). */
+static size_t liq_candidate_market(const struct liq_sim *sim, size_t k)
+{
+    size_t lo = 0, hi = sim->n_markets;
+    while (hi - lo > 1) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (sim->market_candidates[mid] <= k) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* The keepers' decision for every candidate, in parallel across all of
+ * them (not per protocol, which left one thread idle in single-protocol
+ * cascades), into sim->rank[k]. Measured: benchmarks' cascade at 1e7
+ * accounts, 2 threads against 1: median round x1.38 before, see the commit
+ * for after. */
+static void liq_mark_eligible(struct liq_sim *sim)
+{
+    const size_t total = sim->market_candidates[sim->n_markets];
+#pragma omp parallel for default(none) shared(sim) firstprivate(total) schedule(static)            \
+    num_threads(sim->threads) if (total >= LIQ_PARALLEL_MIN_CANDIDATES)
+    for (size_t k = 0; k < total; k++) {
+        bool eligible;
+        (void)liq_candidate_quote(sim, liq_candidate_market(sim, k), &sim->candidates[k],
+                                  &eligible);
+        sim->rank[k] = eligible;
+    }
+}
+
 int liq_phase_margin(struct liq_sim *sim)
 {
     const int rc = liq_find_candidates(sim);
     if (rc != LIQ_OK) {
         return rc;
     }
+    liq_mark_eligible(sim);
     const size_t n = sim->n_protocols;
     const size_t found = sim->market_candidates[sim->n_markets];
 #pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1)            \
