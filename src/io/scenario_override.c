@@ -296,9 +296,9 @@ static int liq_ov_step_key(liq_ydoc_t *d, const liq_override_t *ov, liq_ov_place
     *exists = false;
     if (last) {
         /* The value node is filled in by liq_ov_set. */
-        int placeholder = 0;
-        int rc = liq_ov_add_scalar(d, ov, "", false, node->start_mark, &placeholder);
-        return rc == LIQ_OK ? liq_ov_add_pair(d, ov, here, key, placeholder, place) : rc;
+        int new_value = 0;
+        int rc = liq_ov_add_scalar(d, ov, "", false, node->start_mark, &new_value);
+        return rc == LIQ_OK ? liq_ov_add_pair(d, ov, here, key, new_value, place) : rc;
     }
     *exists = true; /* the mapping on the way is there now */
     const int map = yaml_document_add_mapping(&d->doc, NULL, YAML_BLOCK_MAPPING_STYLE);
