@@ -10,27 +10,7 @@ src=$2
 py=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "ok   - $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL - $1"; }
-
-# expect NAME STATUS PATTERN -- COMMAND...: the command exits with STATUS and
-# its stderr matches the extended regular expression PATTERN (if not empty).
-expect() {
-  local name=$1 status=$2 pattern=$3
-  shift 4
-  "$@" > "$work/out" 2> "$work/err"
-  local rc=$?
-  if [ "$rc" -ne "$status" ]; then
-    bad "$name: exit $rc, expected $status; stderr: $(head -c 400 "$work/err")"
-  elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$work/err"; then
-    bad "$name: stderr does not match /$pattern/: $(head -c 400 "$work/err")"
-  else
-    ok "$name"
-  fi
-}
+source "$src/tests/testlib.sh"
 
 # wait_for FILE: waits (up to 120 s) until FILE exists, i.e. the run has
 # created its output and installed its signal handlers; then one more second
@@ -233,5 +213,4 @@ assert n >= 1 and n == int(f.attrs["rounds_completed"]) + 1
 assert np.all(np.isfinite(f["pool_price"][:]))
 PY
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -13,25 +13,7 @@ py=/usr/bin/python3
 check="$py $src/tests/sweep/check_sweep.py"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   - $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL - $1"; }
-
-# expect NAME STATUS PATTERN -- COMMAND...
-expect() {
-  local name=$1 status=$2 pattern=$3
-  shift 4
-  "$@" > "$work/out" 2> "$work/err"
-  local rc=$?
-  if [ "$rc" -ne "$status" ]; then
-    bad "$name: exit $rc, expected $status; stderr: $(head -c 400 "$work/err")"
-  elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$work/err"; then
-    bad "$name: stderr does not match /$pattern/: $(head -c 400 "$work/err")"
-  else
-    ok "$name"
-  fi
-}
+source "$src/tests/testlib.sh"
 # pycheck NAME ARGS...: check_sweep.py succeeds.
 pycheck() {
   local name=$1
@@ -108,5 +90,4 @@ expect "list design" 0 "" -- "$liqnet" sweep "$work/list.yaml" -o "$work/list.h5
 pycheck "list summary table" table "$work/list.h5" 2
 pycheck "no trajectories kept" kept "$work/list.h5" "" 0:1:1
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
