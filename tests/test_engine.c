@@ -626,6 +626,27 @@ static void test_index_equals_full_scan(void **state)
     assert_int_equal(v.stalled[0], 2);
     liq_sim_destroy(sim);
     liq_scenario_destroy(sc);
+
+    /* A market large enough (1.2e6 accounts) for the re-sort to split its
+     * radix passes over threads, through a crash that switches it to the scan
+     * and back: 2 threads with the index against 1 with the scan. */
+    const char *big = "rounds: 8\n"
+                      "assets: [{name: WETH, price: 2000}, {name: USDC, price: 1}]\n"
+                      "pools: [{name: P, token0: WETH, token1: USDC, reserve0: 2.0e5,"
+                      " reserve1: 4.0e8}]\n"
+                      "oracles: [{name: E, source: market, asset: WETH},"
+                      " {name: U, source: market, asset: USDC}]\n"
+                      "protocols: [{name: L, debt_asset: USDC, debt_oracle: U,"
+                      " markets: [{asset: WETH, oracle: E, route: P,"
+                      " liquidation_threshold: 0.83, liquidation_bonus: 0.05}]}]\n"
+                      "accounts: [{protocol: L, market: WETH, count: 1200000,"
+                      " size: {distribution: pareto, alpha: 1.5, min: 100},"
+                      " health: {distribution: uniform, min: 1.01, max: 3}}]\n"
+                      "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.1},"
+                      " {round: 6, return: -0.002}]}]\n";
+    sc = parse(big);
+    assert_true(run_hash_with(sc, NULL, 2, 0) == run_hash_with(sc, NULL, 1, 1));
+    liq_scenario_destroy(sc);
 }
 
 static void test_generated_accounts_follow_their_distributions(void **state)

@@ -71,23 +71,51 @@ static size_t liq_wasted_limit(size_t accounts)
 /* ------------------------------------------------------------ sorting */
 
 /* Stable LSD radix sort of n 64-bit values by bits [shift, shift + 32),
- * 8 bits a pass, using tmp (n values) as scratch. O(n). */
-static void liq_radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned shift)
+ * 8 bits a pass, using tmp (n values) as scratch; O(n). Each pass splits the
+ * array into one contiguous block per thread: the threads count their
+ * blocks' digits, every (digit, block) gets its place in digit-major order,
+ * and each thread scatters its block. The result of a stable sort is unique,
+ * so it does not depend on the number of threads. Measured on the index
+ * re-sort of 1.2e7 entries (2 threads against 1): see the commit. */
+static void liq_radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned shift, int threads)
 {
-    /* Four passes alternate between a and tmp, so the result lands in a
-     * without copying (the copies cost a third of the sort). */
+    enum { LIQ_RADIX_MAX_BLOCKS = 64 };
+    const int blocks = n >= LIQ_PARALLEL_MIN_ACCOUNTS * 16
+                           ? (threads < LIQ_RADIX_MAX_BLOCKS ? threads : LIQ_RADIX_MAX_BLOCKS)
+                           : 1;
+    size_t count[LIQ_RADIX_MAX_BLOCKS][256];
     uint64_t *src = a, *dst = tmp;
     for (unsigned pass = 0; pass < 4; pass++) {
         const unsigned s = shift + 8u * pass;
-        size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++) {
-            count[((src[i] >> s) & 0xffu) + 1]++;
-        }
-        for (size_t b = 0; b < 256; b++) {
-            count[b + 1] += count[b];
-        }
-        for (size_t i = 0; i < n; i++) {
-            dst[count[(src[i] >> s) & 0xffu]++] = src[i];
+#pragma omp parallel default(none) shared(count, src, dst) firstprivate(n, s, blocks)              \
+    num_threads(blocks)
+        {
+            /* The team may be smaller than asked for: split by its size. */
+            const size_t nb = (size_t)omp_get_num_threads();
+            const size_t b = (size_t)omp_get_thread_num();
+            const size_t lo = n * b / nb, hi = n * (b + 1) / nb;
+            size_t *c = count[b];
+            for (size_t d = 0; d < 256; d++) {
+                c[d] = 0;
+            }
+            for (size_t i = lo; i < hi; i++) {
+                c[(src[i] >> s) & 0xffu]++;
+            }
+#pragma omp barrier
+#pragma omp single
+            {
+                size_t place = 0;
+                for (size_t d = 0; d < 256; d++) {
+                    for (size_t t = 0; t < nb; t++) {
+                        const size_t here = count[t][d];
+                        count[t][d] = place;
+                        place += here;
+                    }
+                }
+            }
+            for (size_t i = lo; i < hi; i++) {
+                dst[c[(src[i] >> s) & 0xffu]++] = src[i];
+            }
         }
         uint64_t *t = src;
         src = dst;
@@ -171,7 +199,8 @@ static void liq_index_rebuild(struct liq_sim *sim, size_t m)
         const uint32_t key = liq_index_key(collateral[k], debt[k], lt);
         entry[k] = ((uint64_t)key << 32) | (uint64_t)k;
     }
-    liq_radix_sort(entry, (uint64_t *)sim->index_scratch + sim->scratch_begin[m], n, 32);
+    liq_radix_sort(entry, (uint64_t *)sim->index_scratch + sim->scratch_begin[m], n, 32,
+                   sim->threads);
     sim->recent_count[m] = 0;
     sim->index_stale[m] = 0;
 }
@@ -453,10 +482,14 @@ static int liq_find_candidates(struct liq_sim *sim)
 static void liq_index_update(struct liq_sim *sim)
 {
     for (size_t m = 0; m < sim->n_markets; m++) {
-        const bool hot = sim->market_found[m] > liq_wasted_limit(liq_market_size(sim, m));
+        const size_t n = liq_market_size(sim, m);
+        const bool hot = sim->market_found[m] > liq_wasted_limit(n);
         if (sim->market_scan[m]) {
-            /* The index went stale when the market switched to the scan. */
-            sim->market_scan[m] = hot;
+            /* The index went stale when the market switched to the scan; it
+             * is re-sorted when the cascade has cooled to a quarter of the
+             * level that switched it, so that a market hovering around that
+             * level does not re-sort every other round. */
+            sim->market_scan[m] = sim->market_found[m] > liq_wasted_limit(n) / 4;
         } else if (sim->index_stale[m] && hot) {
             sim->market_scan[m] = 1;
         }
