@@ -487,31 +487,15 @@ static int liq_sf_create(liq_sweep_file_t *f, const liq_sweep_t *sw, bool force)
     return rc;
 }
 
+/* Allocates the handle, then creates or reopens the file (HDF5's own error
+ * printing off); on failure closes what was opened and frees the handle. */
+static int liq_sf_start(liq_sweep_file_t **out, const char *path, const liq_sweep_t *sw,
+                        bool create, bool force);
+
 int liq_sweep_file_create(liq_sweep_file_t **out, const char *path, const liq_sweep_t *sw,
                           bool force)
 {
-    assert(out != NULL && path != NULL && sw != NULL);
-    *out = NULL;
-    liq_sweep_file_t *f = NULL;
-    int rc = liq_sf_alloc(&f, path, sw);
-    if (rc != LIQ_OK) {
-        return rc;
-    }
-    liq_h5_quiet_t quiet;
-    liq_h5_quiet_begin(&quiet);
-    rc = liq_sf_create(f, sw, force);
-    if (rc != LIQ_OK) {
-        liq_sf_close_ids(f);
-    }
-    liq_h5_quiet_end(&quiet);
-    if (rc != LIQ_OK) {
-        liq_sf_free(f);
-        return rc;
-    }
-    liq_sf_update_pending(f);
-    f->last_flush = liq_now();
-    *out = f;
-    return LIQ_OK;
+    return liq_sf_start(out, path, sw, true, force);
 }
 
 /* --------------------------------------------------------------- open */
@@ -620,7 +604,8 @@ static int liq_sf_open(liq_sweep_file_t *f, const liq_sweep_t *sw)
     return rc;
 }
 
-int liq_sweep_file_open(liq_sweep_file_t **out, const char *path, const liq_sweep_t *sw)
+static int liq_sf_start(liq_sweep_file_t **out, const char *path, const liq_sweep_t *sw,
+                        bool create, bool force)
 {
     assert(out != NULL && path != NULL && sw != NULL);
     *out = NULL;
@@ -631,7 +616,7 @@ int liq_sweep_file_open(liq_sweep_file_t **out, const char *path, const liq_swee
     }
     liq_h5_quiet_t quiet;
     liq_h5_quiet_begin(&quiet);
-    rc = liq_sf_open(f, sw);
+    rc = create ? liq_sf_create(f, sw, force) : liq_sf_open(f, sw);
     if (rc != LIQ_OK) {
         liq_sf_close_ids(f);
     }
@@ -644,6 +629,11 @@ int liq_sweep_file_open(liq_sweep_file_t **out, const char *path, const liq_swee
     f->last_flush = liq_now();
     *out = f;
     return LIQ_OK;
+}
+
+int liq_sweep_file_open(liq_sweep_file_t **out, const char *path, const liq_sweep_t *sw)
+{
+    return liq_sf_start(out, path, sw, false, false);
 }
 
 size_t liq_sweep_file_pending(const liq_sweep_file_t *f, const int64_t **runs)
