@@ -459,17 +459,7 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
 
 static void summary_free(liq_summary_t *s)
 {
-    free(s->amplification);
-    free(s->oracle_drawdown);
-    free(s->exogenous_drawdown);
-    free(s->liquidations);
-    free(s->liquidated_value);
-    free(s->repaid_value);
-    free(s->stalled);
-    free(s->bad_debt);
-    free(s->deficit);
-    free(s->insurance_drawdown);
-    free(s->first_failure);
+    liq_summary_release(s);
     free(s);
 }
 
