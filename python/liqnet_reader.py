@@ -59,28 +59,6 @@ __all__ = [
 # Per-run status codes of a sweep's summary/status variable.
 RUN_STATUS = {0: "not run", 1: "complete", 2: "failed"}
 
-# Variables of a sweep's `summary` group that are not varied parameters.
-SWEEP_SUMMARY_FIELDS = (
-    "setting",
-    "replicate",
-    "seed",
-    "status",
-    "error",
-    "cascade_length",
-    "first_liquidation_round",
-    "last_liquidation_round",
-    "last_exogenous_move_round",
-    "peak_liquidation_round",
-    "peak_liquidated_value",
-    "total_liquidated_value",
-    "total_bad_debt",
-    "total_deficit",
-    "failed_protocols",
-    "total_liquidations",
-    "total_stalled",
-    "max_amplification",
-)
-
 # Scalar, per-oracle and per-protocol summary variables of a run file.
 RUN_SCALAR_SUMMARY = (
     "cascade_length",
@@ -93,6 +71,14 @@ RUN_SCALAR_SUMMARY = (
     "total_bad_debt",
     "total_deficit",
     "failed_protocols",
+)
+
+# Variables of a sweep's `summary` group that are not varied parameters: the
+# run's identity and status, a run file's scalar metrics and three sums.
+SWEEP_SUMMARY_FIELDS = (
+    ("setting", "replicate", "seed", "status", "error")
+    + RUN_SCALAR_SUMMARY
+    + ("total_liquidations", "total_stalled", "max_amplification")
 )
 RUN_ORACLE_SUMMARY = ("amplification", "oracle_drawdown", "exogenous_drawdown")
 RUN_PROTOCOL_SUMMARY = (
