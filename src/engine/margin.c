@@ -758,11 +758,6 @@ static void liq_market_totals(struct liq_sim *sim)
     }
 }
 
-static void *liq_calloc_n(size_t count, size_t size)
-{
-    return calloc(count > 0 ? count : 1, size);
-}
-
 static int liq_build_chunks(struct liq_sim *sim)
 {
     size_t n_chunks = 0;
@@ -770,16 +765,16 @@ static int liq_build_chunks(struct liq_sim *sim)
         n_chunks += (liq_market_size(sim, m) + LIQ_CHUNK_ACCOUNTS - 1) / LIQ_CHUNK_ACCOUNTS;
     }
     sim->n_chunks = n_chunks;
-    sim->chunk_begin = liq_calloc_n(n_chunks, sizeof(*sim->chunk_begin));
-    sim->chunk_end = liq_calloc_n(n_chunks, sizeof(*sim->chunk_end));
-    sim->chunk_market = liq_calloc_n(n_chunks, sizeof(*sim->chunk_market));
-    sim->chunk_found = liq_calloc_n(n_chunks, sizeof(*sim->chunk_found));
-    sim->chunk_offset = liq_calloc_n(n_chunks + 1, sizeof(*sim->chunk_offset));
-    sim->chunk_sum = liq_calloc_n(2 * n_chunks, sizeof(*sim->chunk_sum));
-    sim->market_chunk_offset = liq_calloc_n(sim->n_markets + 1, sizeof(size_t));
-    sim->market_candidates = liq_calloc_n(sim->n_markets + 1, sizeof(size_t));
-    sim->market_found = liq_calloc_n(sim->n_markets, sizeof(size_t));
-    sim->market_scan = liq_calloc_n(sim->n_markets, sizeof(int));
+    sim->chunk_begin = liq_calloc(n_chunks, sizeof(*sim->chunk_begin));
+    sim->chunk_end = liq_calloc(n_chunks, sizeof(*sim->chunk_end));
+    sim->chunk_market = liq_calloc(n_chunks, sizeof(*sim->chunk_market));
+    sim->chunk_found = liq_calloc(n_chunks, sizeof(*sim->chunk_found));
+    sim->chunk_offset = liq_calloc(n_chunks + 1, sizeof(*sim->chunk_offset));
+    sim->chunk_sum = liq_calloc(2 * n_chunks, sizeof(*sim->chunk_sum));
+    sim->market_chunk_offset = liq_calloc(sim->n_markets + 1, sizeof(size_t));
+    sim->market_candidates = liq_calloc(sim->n_markets + 1, sizeof(size_t));
+    sim->market_found = liq_calloc(sim->n_markets, sizeof(size_t));
+    sim->market_scan = liq_calloc(sim->n_markets, sizeof(int));
     if (!sim->chunk_begin || !sim->chunk_end || !sim->chunk_market || !sim->chunk_found ||
         !sim->chunk_offset || !sim->chunk_sum || !sim->market_chunk_offset ||
         !sim->market_candidates || !sim->market_found || !sim->market_scan) {
@@ -803,11 +798,11 @@ static int liq_build_chunks(struct liq_sim *sim)
 static int liq_build_index(struct liq_sim *sim)
 {
     const size_t nm = sim->n_markets;
-    sim->recent_begin = liq_calloc_n(nm + 1, sizeof(size_t));
-    sim->recent_capacity = liq_calloc_n(nm, sizeof(size_t));
-    sim->recent_count = liq_calloc_n(nm, sizeof(size_t));
-    sim->scratch_begin = liq_calloc_n(nm + 1, sizeof(size_t));
-    sim->index_stale = liq_calloc_n(nm, sizeof(int));
+    sim->recent_begin = liq_calloc(nm + 1, sizeof(size_t));
+    sim->recent_capacity = liq_calloc(nm, sizeof(size_t));
+    sim->recent_count = liq_calloc(nm, sizeof(size_t));
+    sim->scratch_begin = liq_calloc(nm + 1, sizeof(size_t));
+    sim->index_stale = liq_calloc(nm, sizeof(int));
     if (!sim->recent_begin || !sim->recent_capacity || !sim->recent_count || !sim->scratch_begin ||
         !sim->index_stale) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the liquidation index");
@@ -829,8 +824,8 @@ static int liq_build_index(struct liq_sim *sim)
         sim->scratch_begin[m + 1] = sim->scratch_begin[m] + n + sim->recent_capacity[m];
         sim->index_stale[m] = 1;
     }
-    sim->index_entry = liq_calloc_n(sim->n_accounts, sizeof(uint64_t));
-    sim->recent = liq_calloc_n(sim->recent_begin[nm], sizeof(uint64_t));
+    sim->index_entry = liq_calloc(sim->n_accounts, sizeof(uint64_t));
+    sim->recent = liq_calloc(sim->recent_begin[nm], sizeof(uint64_t));
     sim->index_scratch =
         malloc((sim->scratch_begin[nm] > 0 ? sim->scratch_begin[nm] : 1) * sizeof(uint64_t));
     if (!sim->index_entry || !sim->recent || !sim->index_scratch) {

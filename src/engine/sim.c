@@ -19,15 +19,9 @@
 #include "engine/sim_internal.h"
 #include "liqnet/amm.h"
 #include "liqnet/error.h"
-#include "liqnet/lending.h"
 #include "liqnet/oracle.h"
 
 #define LIQ_SECONDS_PER_YEAR (365.25 * 86400.0)
-
-static void *liq_calloc(size_t count, size_t size)
-{
-    return calloc(count > 0 ? count : 1, size);
-}
 
 /* ------------------------------------------------------------- oracles */
 

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "liqnet/rng.h"
 #include "liqnet/scenario.h"
@@ -154,6 +155,13 @@ int liq_phase_margin(struct liq_sim *sim);
 
 /* Collateral and debt value of protocol p at this round's oracle prices. */
 void liq_protocol_values(struct liq_sim *sim, size_t p);
+
+/* calloc that never asks for zero bytes, so that NULL always means out of
+ * memory (entity counts may be 0). */
+static inline void *liq_calloc(size_t count, size_t size)
+{
+    return calloc(count > 0 ? count : 1, size);
+}
 
 /* Oracle prices a market sees this round. */
 static inline void liq_market_prices(const struct liq_sim *sim, size_t m, double *price_collateral,
