@@ -9,7 +9,6 @@
  * 10^8 accounts. All the time goes into the margin-engine scan over accounts
  * (16 bytes each, streamed once per round); the entity phases are noise.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
