@@ -89,6 +89,7 @@ RUN_PROTOCOL_SUMMARY = (
     "final_bad_debt",
     "final_deficit",
     "insurance_drawdown",
+    "final_impairment",
     "first_failure_round",
 )
 

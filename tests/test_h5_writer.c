@@ -33,7 +33,7 @@ typedef struct {
     liq_scenario_t sc;
     /* the arrays of one state view, refilled for each round */
     double *exo, *ref, *r0, *r1, *pp, *orc;
-    double *repaid, *seized, *bad, *fund, *deficit, *coll, *debt;
+    double *repaid, *seized, *bad, *fund, *deficit, *coll, *debt, *impair, *held, *redeem;
     int64_t *liqs, *stalled;
     liq_state_view_t view;
 } fixture_t;
@@ -96,6 +96,9 @@ static fixture_t *fixture_new(size_t n_assets, size_t n_pools, size_t n_oracles,
     f->deficit = zalloc(n_protocols, sizeof(double));
     f->coll = zalloc(n_protocols, sizeof(double));
     f->debt = zalloc(n_protocols, sizeof(double));
+    f->impair = zalloc(n_protocols, sizeof(double));
+    f->held = zalloc(n_protocols, sizeof(double));
+    f->redeem = zalloc(n_protocols, sizeof(double));
     f->liqs = zalloc(n_protocols, sizeof(int64_t));
     f->stalled = zalloc(n_protocols, sizeof(int64_t));
     f->view = (liq_state_view_t){.n_assets = n_assets,
@@ -116,7 +119,10 @@ static fixture_t *fixture_new(size_t n_assets, size_t n_pools, size_t n_oracles,
                                  .insurance_fund = f->fund,
                                  .deficit = f->deficit,
                                  .collateral_value = f->coll,
-                                 .debt_value = f->debt};
+                                 .debt_value = f->debt,
+                                 .impairment = f->impair,
+                                 .holdings_value = f->held,
+                                 .redemption = f->redeem};
     return f;
 }
 
@@ -140,8 +146,9 @@ static void fixture_free(fixture_t *f)
     free(sc->oracles);
     free(sc->protocols);
     free(sc->name);
-    double *arrays[] = {f->exo,    f->ref, f->r0,      f->r1,   f->pp,   f->orc, f->repaid,
-                        f->seized, f->bad, f->deficit, f->fund, f->coll, f->debt};
+    double *arrays[] = {f->exo,    f->ref,    f->r0,   f->r1,      f->pp,   f->orc,
+                        f->repaid, f->seized, f->bad,  f->deficit, f->fund, f->coll,
+                        f->debt,   f->impair, f->held, f->redeem};
     for (size_t k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++) {
         free(arrays[k]);
     }
@@ -175,6 +182,7 @@ static const series_t SERIES[] = {
     {"liquidations", 3, true},     {"repaid_value", 3, false},     {"seized_value", 3, false},
     {"stalled", 3, true},          {"bad_debt", 3, false},         {"insurance_fund", 3, false},
     {"deficit", 3, false},         {"collateral_value", 3, false}, {"debt_value", 3, false},
+    {"impairment", 3, false},      {"holdings_value", 3, false},   {"redemption", 3, false},
 };
 #define N_SERIES (sizeof(SERIES) / sizeof(SERIES[0]))
 
@@ -186,9 +194,9 @@ static size_t dim_size(const fixture_t *f, int dim)
 
 static void fill_view(fixture_t *f, int64_t t)
 {
-    void *arrays[N_SERIES] = {f->exo, f->ref,  f->r0,      f->r1,     f->pp,
-                              f->orc, f->liqs, f->repaid,  f->seized, f->stalled,
-                              f->bad, f->fund, f->deficit, f->coll,   f->debt};
+    void *arrays[N_SERIES] = {f->exo,     f->ref,    f->r0,     f->r1,      f->pp,   f->orc,
+                              f->liqs,    f->repaid, f->seized, f->stalled, f->bad,  f->fund,
+                              f->deficit, f->coll,   f->debt,   f->impair,  f->held, f->redeem};
     f->view.round = t;
     for (size_t s = 0; s < N_SERIES; s++) {
         for (size_t i = 0; i < dim_size(f, SERIES[s].dim); i++) {
@@ -431,6 +439,7 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
     s->bad_debt = zalloc(n_protocols, sizeof(double));
     s->deficit = zalloc(n_protocols, sizeof(double));
     s->insurance_drawdown = zalloc(n_protocols, sizeof(double));
+    s->impairment = zalloc(n_protocols, sizeof(double));
     s->first_failure = zalloc(n_protocols, sizeof(int64_t));
     for (size_t p = 0; p < n_protocols; p++) {
         s->liquidations[p] = 40 + (int64_t)p;
@@ -440,6 +449,7 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
         s->bad_debt[p] = 123.456 * (double)p;
         s->deficit[p] = 23.456 * (double)p;
         s->insurance_drawdown[p] = 100.0 * (double)p;
+        s->impairment[p] = 7.25 + 1.0 / 3.0 * (double)p;
         s->first_failure[p] = p == 0 ? -1 : 9;
     }
     s->rounds = 10;
@@ -536,6 +546,7 @@ static void assert_summary(hid_t file, const liq_summary_t *s)
     assert_int64_var(file, "total_stalled", "protocol", s->stalled, np);
     assert_double_var(file, "final_bad_debt", "protocol", s->bad_debt, np);
     assert_double_var(file, "final_deficit", "protocol", s->deficit, np);
+    assert_double_var(file, "final_impairment", "protocol", s->impairment, np);
     assert_double_var(file, "insurance_drawdown", "protocol", s->insurance_drawdown, np);
     assert_int64_var(file, "first_failure_round", "protocol", s->first_failure, np);
     assert_int64_var(file, "cascade_length", NULL, &s->cascade_length, 1);

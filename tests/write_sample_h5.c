@@ -48,6 +48,7 @@ int main(int argc, char **argv)
 
     double exo[2], ref[2], r0[1], r1[1], pp[1], orc[2];
     double repaid[2], seized[2], bad[2], fund[2], deficit[2], coll[2], debt[2];
+    double impair[2] = {0.0, 0.0}, held[2] = {0.0, 0.0}, redeem[2] = {NAN, NAN};
     int64_t liqs[2], stalled[2];
     liq_state_view_t v = {.n_assets = 2,
                           .n_pools = n_pools,
@@ -67,7 +68,10 @@ int main(int argc, char **argv)
                           .insurance_fund = fund,
                           .deficit = deficit,
                           .collateral_value = coll,
-                          .debt_value = debt};
+                          .debt_value = debt,
+                          .impairment = impair,
+                          .holdings_value = held,
+                          .redemption = redeem};
 
     liq_h5_writer_t *w = NULL;
     const liq_h5_options_t options = {
@@ -128,6 +132,7 @@ int main(int argc, char **argv)
                                    .bad_debt = zero,
                                    .deficit = zero,
                                    .insurance_drawdown = zero,
+                                   .impairment = zero,
                                    .first_failure = first_failure,
                                    .total_liquidations = 99,
                                    .total_liquidated_value = 10395.0,

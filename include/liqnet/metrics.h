@@ -38,11 +38,12 @@ typedef struct {
     double *bad_debt;           /* cumulative at the end, USD */
     double *deficit;            /* cumulative at the end, USD */
     double *insurance_drawdown; /* initial fund - final fund, USD */
-    int64_t *first_failure;     /* first round with bad debt > 0; -1 if none */
+    double *impairment;         /* cumulative write-down of holdings at the end, USD */
+    int64_t *first_failure;     /* first round with bad debt or deficit > 0; -1 if none */
     /* totals over protocols, summed in protocol order */
     int64_t total_liquidations;
     double total_liquidated_value, total_bad_debt, total_deficit;
-    int64_t failed_protocols; /* protocols with bad debt > 0 */
+    int64_t failed_protocols; /* protocols with bad debt or deficit > 0 */
 } liq_summary_t;
 
 typedef struct liq_metrics liq_metrics_t;

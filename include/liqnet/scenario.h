@@ -82,6 +82,28 @@ typedef struct {
     double full_close_health;     /* h_full in [0, 1]: HF below it repays the whole debt */
 } liq_market_config_t;
 
+/* What holders of an issuer's tokens recover once the issuer is insolvent
+ * (MODEL.md s5, issued tokens): the redemption value of each token. */
+typedef enum {
+    LIQ_RECOVERY_PRO_RATA = 0, /* min(1, (L + F0 - losses) / L): the assets left per unit */
+    LIQ_RECOVERY_ZERO = 1      /* nothing: the token is worthless once the issuer has a deficit */
+} liq_recovery_t;
+
+/* An asset the protocol issues (stablecoin, receipt token, LST): its
+ * exogenous price E_a(t) is its initial price times the issuer's redemption
+ * ratio of the round before. */
+typedef struct {
+    int32_t asset; /* asset index; each asset has at most one issuer */
+    double supply; /* units outstanding, finite > 0: the issuer's liabilities */
+} liq_issue_config_t;
+
+/* An asset on the protocol's own balance sheet (treasury, deposits in
+ * another protocol's token). Its fall in value is a loss of the protocol. */
+typedef struct {
+    int32_t asset;
+    double amount; /* units held, finite > 0 */
+} liq_holding_config_t;
+
 typedef struct {
     char *name;
     liq_protocol_kind_t kind;
@@ -93,6 +115,11 @@ typedef struct {
     int64_t max_liquidations; /* M per round >= 1; INT64_MAX = unlimited */
     size_t n_markets;
     liq_market_config_t *markets;
+    size_t n_issues; /* assets the protocol issues (may be 0) */
+    liq_issue_config_t *issues;
+    liq_recovery_t recovery; /* with n_issues > 0 */
+    size_t n_holdings;       /* assets on its balance sheet (may be 0) */
+    liq_holding_config_t *holdings;
 } liq_protocol_config_t;
 
 /* -------------------------------------------------------------- accounts */

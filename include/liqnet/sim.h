@@ -108,6 +108,11 @@ typedef struct {
     const double *market_seized;        /* [market] collateral units seized this round */
     const double *market_collateral;    /* [market] collateral units held by accounts */
     const double *market_debt;          /* [market] debt units owed by accounts */
+    /* balance sheets (MODEL.md s5, issued tokens and exposures) */
+    const double *impairment;     /* [protocol] cumulative write-down of holdings, USD */
+    const double *holdings_value; /* [protocol] sum of amount x S_a over holdings, USD */
+    const double *redemption;     /* [protocol] redemption ratio of the tokens it issues, in
+                                     [0, 1]; NaN for a protocol that issues none */
 } liq_state_view_t;
 
 LIQ_API void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view);

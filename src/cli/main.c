@@ -212,9 +212,9 @@ static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, 
     printf("%-20s %12lld %14s %12s %12s\n", "total", (long long)s->total_liquidations, liq, bad,
            def);
     printf("(stalled: liquidatable accounts left untouched, summed over rounds; failed: round of "
-           "the first bad debt)\n");
-    printf("\n%zu of %zu protocols with bad debt. Output: %s (%s)\n", (size_t)s->failed_protocols,
-           s->n_protocols, output, status);
+           "the first bad debt or deficit)\n");
+    printf("\n%zu of %zu protocols failed (bad debt or a deficit). Output: %s (%s)\n",
+           (size_t)s->failed_protocols, s->n_protocols, output, status);
 }
 
 static int liq_cmd_run(int argc, char **argv)

@@ -57,6 +57,7 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     s->bad_debt = calloc(nr, sizeof(double));
     s->deficit = calloc(nr, sizeof(double));
     s->insurance_drawdown = calloc(nr, sizeof(double));
+    s->impairment = calloc(nr, sizeof(double));
     s->first_failure = calloc(nr, sizeof(int64_t));
     mt->oracle_asset = calloc(no, sizeof(int32_t));
     mt->oracle_peak = calloc(no, sizeof(double));
@@ -68,9 +69,9 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     mt->round_value = calloc((size_t)mt->capacity, sizeof(double));
     if (!s->amplification || !s->oracle_drawdown || !s->exogenous_drawdown || !s->liquidations ||
         !s->liquidated_value || !s->repaid_value || !s->stalled || !s->bad_debt || !s->deficit ||
-        !s->insurance_drawdown || !s->first_failure || !mt->oracle_asset || !mt->oracle_peak ||
-        !mt->asset_peak || !mt->asset_drawdown || !mt->initial_fund || !mt->final_fund ||
-        !mt->round_liquidations || !mt->round_value) {
+        !s->insurance_drawdown || !s->impairment || !s->first_failure || !mt->oracle_asset ||
+        !mt->oracle_peak || !mt->asset_peak || !mt->asset_drawdown || !mt->initial_fund ||
+        !mt->final_fund || !mt->round_liquidations || !mt->round_value) {
         liq_metrics_destroy(mt);
         return liq_error_set(LIQ_ENOMEM, "out of memory for metrics");
     }
@@ -143,8 +144,9 @@ int liq_metrics_add(liq_metrics_t *mt, const liq_state_view_t *v)
         s->stalled[p] += v->stalled[p];
         s->bad_debt[p] = v->bad_debt[p];
         s->deficit[p] = v->deficit[p];
+        s->impairment[p] = v->impairment[p];
         mt->final_fund[p] = v->insurance_fund[p];
-        if (s->first_failure[p] < 0 && v->bad_debt[p] > 0.0) {
+        if (s->first_failure[p] < 0 && (v->bad_debt[p] > 0.0 || v->deficit[p] > 0.0)) {
             s->first_failure[p] = v->round;
         }
         round_liquidations += v->liquidations[p];
@@ -196,7 +198,7 @@ const liq_summary_t *liq_metrics_summary(liq_metrics_t *mt)
         s->total_liquidated_value += s->liquidated_value[p];
         s->total_bad_debt += s->bad_debt[p];
         s->total_deficit += s->deficit[p];
-        s->failed_protocols += s->bad_debt[p] > 0.0;
+        s->failed_protocols += s->bad_debt[p] > 0.0 || s->deficit[p] > 0.0;
     }
     return s;
 }
@@ -233,12 +235,13 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
     dst->bad_debt = malloc(np * sizeof(double));
     dst->deficit = malloc(np * sizeof(double));
     dst->insurance_drawdown = malloc(np * sizeof(double));
+    dst->impairment = malloc(np * sizeof(double));
     dst->first_failure = malloc(np * sizeof(int64_t));
     if (dst->amplification == NULL || dst->oracle_drawdown == NULL ||
         dst->exogenous_drawdown == NULL || dst->liquidations == NULL ||
         dst->liquidated_value == NULL || dst->repaid_value == NULL || dst->stalled == NULL ||
         dst->bad_debt == NULL || dst->deficit == NULL || dst->insurance_drawdown == NULL ||
-        dst->first_failure == NULL) {
+        dst->impairment == NULL || dst->first_failure == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for a run's summary");
     }
     const size_t o = src->n_oracles, p = src->n_protocols;
@@ -255,6 +258,7 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
         memcpy(dst->bad_debt, src->bad_debt, p * sizeof(double));
         memcpy(dst->deficit, src->deficit, p * sizeof(double));
         memcpy(dst->insurance_drawdown, src->insurance_drawdown, p * sizeof(double));
+        memcpy(dst->impairment, src->impairment, p * sizeof(double));
         memcpy(dst->first_failure, src->first_failure, p * sizeof(int64_t));
     }
     return LIQ_OK;
@@ -275,9 +279,10 @@ void liq_summary_release(liq_summary_t *s)
     free(s->bad_debt);
     free(s->deficit);
     free(s->insurance_drawdown);
+    free(s->impairment);
     free(s->first_failure);
     s->amplification = s->oracle_drawdown = s->exogenous_drawdown = NULL;
     s->liquidated_value = s->repaid_value = s->bad_debt = s->deficit = NULL;
-    s->insurance_drawdown = NULL;
+    s->insurance_drawdown = s->impairment = NULL;
     s->liquidations = s->stalled = s->first_failure = NULL;
 }

@@ -119,9 +119,19 @@ static void liq_phase_market(struct liq_sim *sim)
     num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
     for (size_t a = 0; a < n; a++) {
         const liq_asset_config_t *asset = &sc->assets[a];
-        const double r = liq_asset_log_return(sim, a, t);
-        sim->log_return[a] = r;
-        sim->exogenous_price[a] *= exp(r);
+        const int32_t issuer = sim->asset_issuer[a];
+        if (issuer >= 0) {
+            /* An issued token follows its issuer's solvency (MODEL.md s5);
+             * it has no exogenous move of its own. */
+            const double ratio = sim->redemption[issuer];
+            sim->log_return[a] = 0.0;
+            sim->exogenous_price[a] =
+                asset->price * (ratio > LIQ_REDEMPTION_FLOOR ? ratio : LIQ_REDEMPTION_FLOOR);
+        } else {
+            const double r = liq_asset_log_return(sim, a, t);
+            sim->log_return[a] = r;
+            sim->exogenous_price[a] *= exp(r);
+        }
         /* Q_a(t-1): units of a the arbitrageurs sold outside last round,
          * summed in pool order. */
         double sold = 0.0;
@@ -133,6 +143,9 @@ static void liq_phase_market(struct liq_sim *sim)
         sim->impact[a] = (1.0 - asset->market_resilience) * sim->impact[a] + push;
         sim->reference_price[a] = sim->exogenous_price[a] * exp(-sim->impact[a]);
         sim->asset_hist[a * h + (size_t)t % h] = sim->reference_price[a];
+        if (sim->reference_price[a] < sim->price_low[a]) {
+            sim->price_low[a] = sim->reference_price[a];
+        }
     }
 }
 
@@ -246,6 +259,7 @@ int liq_sim_step(liq_sim_t *sim)
         return rc;
     }
     liq_phase_venues(sim);
+    liq_phase_balance(sim);
     return liq_check_state(sim);
 }
 
@@ -333,6 +347,16 @@ static int liq_alloc_entities(struct liq_sim *sim)
     sim->market_seized = liq_calloc(nm, sizeof(double));
     sim->market_collateral = liq_calloc(nm, sizeof(double));
     sim->market_debt = liq_calloc(nm, sizeof(double));
+    sim->asset_issuer = liq_calloc(na, sizeof(int32_t));
+    sim->price_low = liq_calloc(na, sizeof(double));
+    sim->liabilities = liq_calloc(nr, sizeof(double));
+    sim->redemption = liq_calloc(nr, sizeof(double));
+    sim->impairment = liq_calloc(nr, sizeof(double));
+    sim->holdings_value = liq_calloc(nr, sizeof(double));
+    if (!sim->asset_issuer || !sim->price_low || !sim->liabilities || !sim->redemption ||
+        !sim->impairment || !sim->holdings_value) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the simulation state");
+    }
     if (!sim->exogenous_price || !sim->impact || !sim->reference_price || !sim->log_return ||
         !sim->asset_hist || !sim->reserve0 || !sim->reserve1 || !sim->pool_price ||
         !sim->arb_sold0 || !sim->arb_sold1 || !sim->liq_in0 || !sim->liq_in1 || !sim->pool_hist ||
@@ -369,6 +393,7 @@ static void liq_initial_state(struct liq_sim *sim)
     for (size_t p = 0; p < sim->n_protocols; p++) {
         sim->insurance_fund[p] = sc->protocols[p].insurance_fund;
     }
+    liq_balance_init(sim);
 }
 
 int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
@@ -494,6 +519,9 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->market_seized = sim->market_seized;
     view->market_collateral = sim->market_collateral;
     view->market_debt = sim->market_debt;
+    view->impairment = sim->impairment;
+    view->holdings_value = sim->holdings_value;
+    view->redemption = sim->redemption;
 }
 
 void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
@@ -570,6 +598,12 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->market_found,
         sim->market_scan,
         sim->market_candidates,
+        sim->asset_issuer,
+        sim->price_low,
+        sim->liabilities,
+        sim->redemption,
+        sim->impairment,
+        sim->holdings_value,
     };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         free(arrays[i]);

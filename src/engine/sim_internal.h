@@ -101,6 +101,15 @@ struct liq_sim {
     double *repaid_value, *seized_value, *bad_debt, *insurance_fund, *deficit;
     double *collateral_value, *debt_value;
 
+    /* balance sheets (src/engine/balance.c): issued tokens and holdings */
+    int has_balance_sheets; /* any protocol issues or holds an asset */
+    int32_t *asset_issuer;  /* [n_assets] issuing protocol, -1 if none */
+    double *price_low;      /* [n_assets] lowest S_a over rounds 0..t */
+    double *liabilities;    /* [n_protocols] sum of supply x initial price of its issues, USD */
+    double *redemption;     /* [n_protocols] redemption ratio of its issues; NaN if none */
+    double *impairment;     /* [n_protocols] cumulative write-down of its holdings, USD */
+    double *holdings_value; /* [n_protocols] sum of amount x S_a over its holdings, USD */
+
     /* markets [n_markets], flattened in protocol order */
     size_t n_markets;
     liq_market_t *markets;
@@ -152,6 +161,19 @@ int liq_margin_init(struct liq_sim *sim);
 
 /* The margin-engine phase of a round (src/engine/margin.c). */
 int liq_phase_margin(struct liq_sim *sim);
+
+/* Issued tokens and holdings (src/engine/balance.c). balance_init sets the
+ * issuers, liabilities and round-0 values once the arrays exist;
+ * phase_balance is the last phase of a round: holdings are marked down,
+ * losses drawn from the insurance fund, then the issuers' redemption ratios
+ * that the next round's market phase prices issued tokens with. */
+void liq_balance_init(struct liq_sim *sim);
+void liq_phase_balance(struct liq_sim *sim);
+
+/* Exogenous price of an issued asset a in round t: its initial price times
+ * its issuer's redemption ratio after round t-1, never below
+ * LIQ_REDEMPTION_FLOOR of it (a pool cannot trade at price 0). */
+#define LIQ_REDEMPTION_FLOOR 1e-9
 
 /* Collateral and debt value of protocol p at this round's oracle prices. */
 void liq_protocol_values(struct liq_sim *sim, size_t p);

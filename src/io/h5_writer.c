@@ -102,6 +102,13 @@ static const liq_series_def_t liq_series_defs[] = {
      "collateral held by accounts, at oracle prices after the round"},
     {"debt_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(debt_value), "USD",
      "debt owed by accounts, at oracle prices after the round"},
+    {"impairment", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(impairment), "USD",
+     "cumulative write-down of the protocol's holdings (amount x fall of the lowest reference "
+     "price)"},
+    {"holdings_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(holdings_value), "USD",
+     "holdings at reference prices after the round"},
+    {"redemption", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(redemption), "1",
+     "redemption ratio of the tokens the protocol issues, in [0, 1]; NaN if it issues none"},
 };
 
 #define LIQ_N_SERIES (sizeof(liq_series_defs) / sizeof(liq_series_defs[0]))
@@ -130,8 +137,10 @@ const liq_summary_def_t liq_summary_defs[] = {
      "cumulative deficit (bad debt not covered by the fund) at the end of the run"},
     {"insurance_drawdown", LIQ_DIM_PROTOCOL, false, LIQ_SUM(insurance_drawdown), "USD",
      "initial insurance fund minus final insurance fund"},
+    {"final_impairment", LIQ_DIM_PROTOCOL, false, LIQ_SUM(impairment), "USD",
+     "cumulative write-down of holdings at the end of the run"},
     {"first_failure_round", LIQ_DIM_PROTOCOL, true, LIQ_SUM(first_failure), "round",
-     "first round with bad debt > 0; -1 if none"},
+     "first round with bad debt or deficit > 0; -1 if none"},
     {"cascade_length", -1, true, LIQ_SUM(cascade_length), "rounds",
      "last_liquidation_round - first_liquidation_round + 1; 0 if no liquidation"},
     {"first_liquidation_round", -1, true, LIQ_SUM(first_liquidation), "round",
@@ -151,7 +160,7 @@ const liq_summary_def_t liq_summary_defs[] = {
     {"total_deficit", -1, false, LIQ_SUM(total_deficit), "USD",
      "deficit at the end of the run, all protocols"},
     {"failed_protocols", -1, true, LIQ_SUM(failed_protocols), "count",
-     "protocols with bad debt > 0 at the end of the run"},
+     "protocols with bad debt or deficit > 0 at the end of the run"},
 };
 
 #define LIQ_N_SUMMARY (sizeof(liq_summary_defs) / sizeof(liq_summary_defs[0]))

@@ -178,6 +178,24 @@ static void liq_dump_protocols(FILE *f, const liq_scenario_t *sc)
             liq_put_number(f, "        ", "close_factor", mk->close_factor);
             liq_put_number(f, "        ", "full_close_health", mk->full_close_health);
         }
+        /* Balance sheets are written only when present, so that scenarios
+         * without them dump as they always did. */
+        if (p->n_issues > 0) {
+            fprintf(f, "    issues:\n");
+            for (size_t k = 0; k < p->n_issues; k++) {
+                liq_put_name(f, "      - ", "asset", liq_asset_name(sc, p->issues[k].asset));
+                liq_put_number(f, "        ", "supply", p->issues[k].supply);
+            }
+            fprintf(f, "    recovery: %s\n",
+                    p->recovery == LIQ_RECOVERY_ZERO ? "zero" : "pro_rata");
+        }
+        if (p->n_holdings > 0) {
+            fprintf(f, "    holdings:\n");
+            for (size_t k = 0; k < p->n_holdings; k++) {
+                liq_put_name(f, "      - ", "asset", liq_asset_name(sc, p->holdings[k].asset));
+                liq_put_number(f, "        ", "amount", p->holdings[k].amount);
+            }
+        }
     }
 }
 

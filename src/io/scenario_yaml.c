@@ -150,6 +150,8 @@ void liq_scenario_destroy(liq_scenario_t *scenario)
     for (size_t i = 0; i < scenario->n_protocols; i++) {
         free(scenario->protocols[i].name);
         free(scenario->protocols[i].markets);
+        free(scenario->protocols[i].issues);
+        free(scenario->protocols[i].holdings);
     }
     free(scenario->protocols);
     free(scenario->generators);
@@ -655,10 +657,147 @@ static int liq_read_keepers(liq_reader_t *r, const yaml_node_t *keepers, liq_pro
     return rc;
 }
 
+/* The protocol that issues asset a, or -1 (protocols before `upto` only). */
+static int32_t liq_issuer_of(const liq_scenario_t *sc, size_t upto, int32_t a)
+{
+    for (size_t p = 0; p < upto; p++) {
+        for (size_t k = 0; k < sc->protocols[p].n_issues; k++) {
+            if (sc->protocols[p].issues[k].asset == a) {
+                return (int32_t)p;
+            }
+        }
+    }
+    return -1;
+}
+
+/* protocols[i].issues[k]: {asset, supply}. */
+static int liq_read_issue(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p,
+                          size_t i, size_t k)
+{
+    static const char *const keys[] = {"asset", "supply", NULL};
+    static const liq_yrange_t supply = {0.0, INFINITY, true, false, false, "a finite number > 0"};
+    const liq_scenario_t *sc = r->sc;
+    liq_issue_config_t *is = &p->issues[k];
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_ref_asset(r, map, "asset", &is->asset);
+    }
+    if (rc == LIQ_OK) {
+        int32_t other = liq_issuer_of(sc, i, is->asset);
+        for (size_t j = 0; other < 0 && j < k; j++) {
+            other = p->issues[j].asset == is->asset ? (int32_t)i : -1;
+        }
+        if (other >= 0) {
+            const size_t saved = liq_ypath_push_key(&r->doc, "asset");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "asset"),
+                                "'%s' is already issued by protocol '%s'; expected each asset to "
+                                "have at most one issuer, listed once",
+                                sc->assets[is->asset].name,
+                                other == (int32_t)i ? p->name : sc->protocols[other].name);
+            liq_ypath_pop(&r->doc, saved);
+        }
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "supply", &supply, true, 0.0, &is->supply);
+    }
+    return rc;
+}
+
+/* protocols[i].holdings[k]: {asset, amount}. */
+static int liq_read_holding(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p,
+                            size_t k)
+{
+    static const char *const keys[] = {"asset", "amount", NULL};
+    static const liq_yrange_t amount = {0.0, INFINITY, true, false, false, "a finite number > 0"};
+    const liq_scenario_t *sc = r->sc;
+    liq_holding_config_t *h = &p->holdings[k];
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_ref_asset(r, map, "asset", &h->asset);
+    }
+    for (size_t j = 0; rc == LIQ_OK && j < p->n_issues; j++) {
+        if (p->issues[j].asset == h->asset) {
+            const size_t saved = liq_ypath_push_key(&r->doc, "asset");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "asset"),
+                                "'%s' is issued by this protocol; expected an asset it does not "
+                                "issue (its own tokens are not an asset of its balance sheet)",
+                                sc->assets[h->asset].name);
+            liq_ypath_pop(&r->doc, saved);
+        }
+    }
+    for (size_t j = 0; rc == LIQ_OK && j < k; j++) {
+        if (p->holdings[j].asset == h->asset) {
+            const size_t saved = liq_ypath_push_key(&r->doc, "asset");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "asset"),
+                                "'%s' is already held in holdings[%zu]; expected each asset "
+                                "once per protocol",
+                                sc->assets[h->asset].name, j);
+            liq_ypath_pop(&r->doc, saved);
+        }
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "amount", &amount, true, 0.0, &h->amount);
+    }
+    return rc;
+}
+
+/* The optional lists `issues` and `holdings` of protocols[i], and `recovery`. */
+static int liq_read_balance_sheet(liq_reader_t *r, const yaml_node_t *map, size_t i)
+{
+    static const char *const recoveries[] = {"pro_rata", "zero", NULL};
+    liq_protocol_config_t *p = &r->sc->protocols[i];
+    yaml_node_item_t *items = NULL;
+    size_t n = 0;
+    int rc = liq_yget_seq(&r->doc, map, "issues", false, false, "issues", &items, &n);
+    if (rc == LIQ_OK) {
+        rc = liq_alloc_array(r, (void **)&p->issues, n, sizeof(*p->issues));
+    }
+    if (rc == LIQ_OK) {
+        p->n_issues = n;
+    }
+    for (size_t k = 0; rc == LIQ_OK && k < n; k++) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "issues");
+        liq_ypath_push_index(&r->doc, k);
+        rc = liq_read_issue(r, liq_ydoc_node(&r->doc, items[k]), p, i, k);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    const yaml_node_t *recovery = liq_ymap_get(&r->doc, map, "recovery");
+    if (rc == LIQ_OK && recovery != NULL && p->n_issues == 0) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "recovery");
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, recovery,
+                            "the protocol issues no asset; expected recovery only with issues");
+        liq_ypath_pop(&r->doc, saved);
+    }
+    if (rc == LIQ_OK) {
+        int kind = 0;
+        rc = liq_yget_enum(&r->doc, map, "recovery", recoveries, "recovery", false,
+                           LIQ_RECOVERY_PRO_RATA, &kind);
+        p->recovery = (liq_recovery_t)kind;
+    }
+    n = 0;
+    if (rc == LIQ_OK) {
+        rc = liq_yget_seq(&r->doc, map, "holdings", false, false, "holdings", &items, &n);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_alloc_array(r, (void **)&p->holdings, n, sizeof(*p->holdings));
+    }
+    if (rc == LIQ_OK) {
+        p->n_holdings = n;
+    }
+    for (size_t k = 0; rc == LIQ_OK && k < n; k++) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "holdings");
+        liq_ypath_push_index(&r->doc, k);
+        rc = liq_read_holding(r, liq_ydoc_node(&r->doc, items[k]), p, k);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
 static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
 {
-    static const char *const keys[] = {"name",           "kind",    "debt_asset", "debt_oracle",
-                                       "insurance_fund", "keepers", "markets",    NULL};
+    static const char *const keys[] = {"name",           "kind",     "debt_asset", "debt_oracle",
+                                       "insurance_fund", "keepers",  "markets",    "issues",
+                                       "recovery",       "holdings", NULL};
     static const char *const kinds[] = {"lending", NULL};
     static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     liq_protocol_config_t *p = &r->sc->protocols[i];
@@ -691,10 +830,15 @@ static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
         rc = liq_read_keepers(r, keepers, p);
         liq_ypath_pop(&r->doc, saved);
     }
+    if (rc == LIQ_OK) {
+        rc = liq_read_balance_sheet(r, map, i);
+    }
+    /* A protocol needs markets unless it is there for its balance sheet. */
+    const bool sheet = p->n_issues > 0 || p->n_holdings > 0;
     yaml_node_item_t *items = NULL;
     size_t n = 0;
     if (rc == LIQ_OK) {
-        rc = liq_yget_seq(&r->doc, map, "markets", true, true, "markets", &items, &n);
+        rc = liq_yget_seq(&r->doc, map, "markets", !sheet, !sheet, "markets", &items, &n);
     }
     if (rc == LIQ_OK) {
         rc = liq_alloc_array(r, (void **)&p->markets, n, sizeof(*p->markets));
@@ -953,6 +1097,22 @@ static int liq_read_accounts(liq_reader_t *r, const yaml_node_t *root)
 /* --------------------------------------------------------------- shocks */
 
 /* A new zeroed shock at the end of the list (path items add several). */
+/* The `asset` of a shock: any asset but one a protocol issues. */
+static int liq_ref_shocked_asset(liq_reader_t *r, const yaml_node_t *map, int32_t *out)
+{
+    int rc = liq_ref_asset(r, map, "asset", out);
+    const int32_t issuer = rc == LIQ_OK ? liq_issuer_of(r->sc, r->sc->n_protocols, *out) : -1;
+    if (issuer >= 0) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "asset");
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "asset"),
+                            "'%s' is issued by protocol '%s' and its price follows the issuer's "
+                            "solvency; expected an asset that no protocol issues",
+                            r->sc->assets[*out].name, r->sc->protocols[issuer].name);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
 static int liq_push_shock(liq_reader_t *r, liq_shock_t **out)
 {
     liq_scenario_t *sc = r->sc;
@@ -1025,7 +1185,7 @@ static int liq_read_schedule(liq_reader_t *r, const yaml_node_t *map, size_t ite
     }
     s->kind = LIQ_SHOCK_SCHEDULE;
     s->stream = (uint64_t)item;
-    rc = liq_ref_asset(r, map, "asset", &s->asset);
+    rc = liq_ref_shocked_asset(r, map, &s->asset);
     yaml_node_item_t *items = NULL;
     size_t n = 0;
     if (rc == LIQ_OK) {
@@ -1066,7 +1226,7 @@ static int liq_read_gbm(liq_reader_t *r, const yaml_node_t *map, size_t item)
     }
     s->kind = LIQ_SHOCK_GBM;
     s->stream = (uint64_t)item;
-    rc = liq_ref_asset(r, map, "asset", &s->asset);
+    rc = liq_ref_shocked_asset(r, map, &s->asset);
     if (rc == LIQ_OK) {
         rc = liq_yget_double(&r->doc, map, "drift", &any, false, 0.0, &s->drift);
     }
@@ -1174,6 +1334,14 @@ static void liq_csv_header_field(liq_path_csv_t *c, const char *text, const char
         liq_name_list(list, sizeof(list), sc->assets, sizeof(*sc->assets), sc->n_assets);
         liq_csv_error(c, LIQ_EREF, "header", "no asset named '%s'; defined assets: %s", shown,
                       list);
+        return;
+    }
+    const int32_t issuer = liq_issuer_of(sc, sc->n_protocols, asset);
+    if (issuer >= 0) {
+        liq_csv_error(c, LIQ_EINVAL, "header",
+                      "column '%s': the asset is issued by protocol '%s' and its price follows "
+                      "the issuer's solvency; expected an asset that no protocol issues",
+                      shown, sc->protocols[issuer].name);
         return;
     }
     for (size_t k = 1; k < c->field; k++) {

@@ -47,7 +47,8 @@ RUN_SCALARS = ("cascade_length", "first_liquidation_round", "last_liquidation_ro
                "total_liquidated_value", "total_bad_debt", "total_deficit", "failed_protocols")
 ORACLE_VARS = ("amplification", "oracle_drawdown", "exogenous_drawdown")
 PROTOCOL_VARS = ("total_liquidations", "liquidated_value", "total_repaid_value", "total_stalled",
-                 "final_bad_debt", "final_deficit", "insurance_drawdown", "first_failure_round")
+                 "final_bad_debt", "final_deficit", "insurance_drawdown", "final_impairment",
+                 "first_failure_round")
 
 
 def _select(items, key):
