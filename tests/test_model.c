@@ -77,6 +77,67 @@ static void test_arbitrage_closed_forms(void **state)
     assert_close(a.reserve0 * a.reserve1, 2.0e7, 1e-15);
 }
 
+/* ----------------------------------------------------------- stableswap */
+
+static void test_stableswap_reference_vector(void **state)
+{
+    (void)state;
+    /* stableswap-ng get_D([1e23, 1e18], amp=1000) with A_PRECISION 100, so
+     * the contract's A is 10 (MODEL.md s5): 9010395375710532394006 in wei.
+     * The integer contract truncates; real arithmetic agrees to ~1e-15. */
+    assert_close(liq_ss_get_d(1e23, 1e18, 10.0), 9010395375710532394006.0, 2e-15);
+    /* Balanced reserves: D = x + y, and the price is 1. */
+    assert_close(liq_ss_get_d(5e6, 5e6, 200.0), 1e7, 1e-15);
+    assert_close(liq_ss_spot_price(5e6, 5e6, 200.0), 1.0, 1e-15);
+}
+
+static void test_stableswap_swaps(void **state)
+{
+    (void)state;
+    /* Reserves (1e6, 1.2e6), A = 100, 50000 in, fee 4 bp. Reference values
+     * solved from the invariant by bisection in 60-digit decimal arithmetic
+     * (independent of the contract's Newton steps):
+     * D = 2199909.2520992127, out = 50048.202580077613, spot = 1.0018314562035135. */
+    const double d = liq_ss_get_d(1e6, 1.2e6, 100.0);
+    assert_close(d, 2199909.2520992127, 1e-15);
+    assert_close(liq_ss_amount_out(50000.0, 1e6, 1.2e6, 0.0004, 100.0), 50048.202580077613, 1e-12);
+    assert_close(liq_ss_spot_price(1e6, 1.2e6, 100.0), 1.0018314562035135, 1e-14);
+    /* get_y inverts the invariant, and a small trade pays the spot price. */
+    assert_close(liq_ss_get_y(1e6, d, 100.0), 1.2e6, 1e-14);
+    const double dx = 1e-3;
+    assert_close(liq_ss_amount_out(dx, 1e6, 1.2e6, 0.0, 100.0) / dx,
+                 liq_ss_spot_price(1e6, 1.2e6, 100.0), 1e-6);
+    assert_true(liq_ss_amount_out(0.0, 1e6, 1.2e6, 0.0004, 100.0) == 0.0);
+    /* A -> 0 is constant product (x y = D^2 / 4); a large A is nearly
+     * constant sum. */
+    assert_close(liq_ss_amount_out(10.0, 1000.0, 1000.0, 0.0, 1e-9),
+                 liq_cp_amount_out(10.0, 1000.0, 1000.0, 0.0), 1e-7);
+    assert_close(liq_ss_amount_out(10.0, 1000.0, 1000.0, 0.0, 1e7), 10.0, 1e-6);
+}
+
+static void test_stableswap_arbitrage(void **state)
+{
+    (void)state;
+    const double amp = 50.0, x = 8e5, y = 1.2e6;
+    const double d = liq_ss_get_d(x, y, amp);
+    const double p = liq_ss_spot_price(x, y, amp);
+    /* kappa = 1 lands on the target price, on the same invariant. */
+    liq_arbitrage_t a = liq_ss_arbitrage(x, y, 0.995, 1.0, amp);
+    assert_close(liq_ss_spot_price(a.reserve0, a.reserve1, amp), 0.995, 1e-12);
+    assert_close(liq_ss_get_d(a.reserve0, a.reserve1, amp), d, 1e-14);
+    assert_close(a.sold0, x - a.reserve0, 0);
+    assert_close(a.sold1, y - a.reserve1, 0);
+    /* ... also from the other side. */
+    a = liq_ss_arbitrage(x, y, 1.3, 1.0, amp);
+    assert_close(liq_ss_spot_price(a.reserve0, a.reserve1, amp), 1.3, 1e-12);
+    /* kappa = 1/2: the geometric mean of the price and the target. */
+    a = liq_ss_arbitrage(x, y, 0.995, 0.5, amp);
+    assert_close(liq_ss_spot_price(a.reserve0, a.reserve1, amp), sqrt(p * 0.995), 1e-12);
+    /* kappa = 0 leaves the pool alone. */
+    a = liq_ss_arbitrage(x, y, 0.995, 0.0, amp);
+    assert_true(a.reserve0 == x && a.reserve1 == y && a.sold0 == 0.0 && a.sold1 == 0.0);
+}
+
 /* -------------------------------------------------------------- lending */
 
 static const liq_market_terms_t aave_weth = {
@@ -243,6 +304,9 @@ int main(void)
         cmocka_unit_test(test_uniswap_v2_reference_vector),
         cmocka_unit_test(test_swap_with_fee_raises_k),
         cmocka_unit_test(test_arbitrage_closed_forms),
+        cmocka_unit_test(test_stableswap_reference_vector),
+        cmocka_unit_test(test_stableswap_swaps),
+        cmocka_unit_test(test_stableswap_arbitrage),
         cmocka_unit_test(test_aave_v3_reference_vector),
         cmocka_unit_test(test_full_close_below_h_full),
         cmocka_unit_test(test_seizure_cap),

@@ -1,5 +1,6 @@
 /*
- * Constant-product pools (Uniswap v2) and the arbitrage of model R0.
+ * Constant-product pools (Uniswap v2), StableSwap pools (Curve) and the
+ * arbitrage of model R0.
  *
  * Pure functions of their arguments: no allocation, no global state, safe to
  * call from any thread. Reserves are in token units; the spot price is
@@ -39,6 +40,47 @@ typedef struct {
  */
 LIQ_API liq_arbitrage_t liq_cp_arbitrage(double reserve0, double reserve1, double target_price,
                                          double kappa);
+
+/*
+ * StableSwap pools of two tokens (Curve; MODEL.md s5), in real arithmetic
+ * with the contract's conventions: `amp` is the contract's A (what
+ * governance sets; stableswap-ng stores it times A_PRECISION = 100) and
+ * Ann = amp * n with n = 2. The invariant is
+ *   Ann (x + y) + D = Ann D + D^3 / (4 x y),
+ * which is the whitepaper's A n^n S + D = A D n^n + D^(n+1) / (n^n P) with
+ * A n^n = Ann. Reserves are in units whose values are near parity (a pegged
+ * pair); the spot price is token1 per token0 at the margin.
+ */
+
+/* The invariant D of reserves (x, y) > 0, by the contract's Newton
+ * iteration from D = x + y, to a relative 1e-15. Reference (stableswap-ng
+ * get_D([1e23, 1e18], 1000) with A_PRECISION 100, so amp 10):
+ * 9010395375710532394006. Returns NaN if it does not converge in 255 steps. */
+LIQ_API double liq_ss_get_d(double x, double y, double amp);
+
+/* The reserve y that keeps D when the other reserve is x > 0, by the
+ * contract's get_y iteration y <- (y^2 + c) / (2 y + b - D). NaN if it does
+ * not converge in 255 steps. */
+LIQ_API double liq_ss_get_y(double x, double d, double amp);
+
+/* Output of selling amount_in >= 0 into reserves (reserve_in, reserve_out),
+ * as Curve's exchange does: dy = reserve_out - get_y(reserve_in + in), then
+ * the fee phi is taken from dy. O(Newton steps). */
+LIQ_API double liq_ss_amount_out(double amount_in, double reserve_in, double reserve_out,
+                                 double fee, double amp);
+
+/* Marginal price of token0 in token1 at reserves (x, y): -dy/dx along the
+ * invariant, (Ann + D^3 / (4 x^2 y)) / (Ann + D^3 / (4 x y^2)). 1 when x = y. */
+LIQ_API double liq_ss_spot_price(double x, double y, double amp);
+
+/*
+ * The arbitrage of MODEL.md s4 on a StableSwap pool: the new marginal price
+ * is P' = P^(1-kappa) P*^kappa, reached along the invariant (D kept; fees
+ * ignored, as for constant product). x' is found by bisection on log x,
+ * where the price is monotone, to the last bit of x'; then y' = get_y(x').
+ */
+LIQ_API liq_arbitrage_t liq_ss_arbitrage(double reserve0, double reserve1, double target_price,
+                                         double kappa, double amp);
 
 #ifdef __cplusplus
 }

@@ -34,17 +34,21 @@ typedef struct {
 
 /* ----------------------------------------------------------------- pools */
 
-typedef enum { LIQ_POOL_CONSTANT_PRODUCT = 0 } liq_pool_kind_t;
+typedef enum {
+    LIQ_POOL_CONSTANT_PRODUCT = 0, /* Uniswap v2: x y = k */
+    LIQ_POOL_STABLESWAP = 1        /* Curve, two tokens near parity (liqnet/amm.h) */
+} liq_pool_kind_t;
 
 typedef struct {
     char *name;
     liq_pool_kind_t kind;
-    int32_t token0;   /* asset index of token0 (the "a" of P = y/x) */
-    int32_t token1;   /* asset index of token1, != token0 */
-    double reserve0;  /* x, units of token0, finite and > 0 */
-    double reserve1;  /* y, units of token1, finite and > 0 */
-    double fee;       /* phi in [0, 1): swap fee, charged on the input */
-    double arbitrage; /* kappa in [0, 1]: share (in log price) of the gap closed each round */
+    int32_t token0;       /* asset index of token0 (the "a" of P = y/x) */
+    int32_t token1;       /* asset index of token1, != token0 */
+    double reserve0;      /* x, units of token0, finite and > 0 */
+    double reserve1;      /* y, units of token1, finite and > 0 */
+    double fee;           /* phi in [0, 1): swap fee, charged on the input */
+    double arbitrage;     /* kappa in [0, 1]: share (in log price) of the gap closed each round */
+    double amplification; /* STABLESWAP: the contract's A > 0; NaN for other kinds */
 } liq_pool_config_t;
 
 /* --------------------------------------------------------------- oracles */

@@ -149,6 +149,20 @@ static void liq_phase_market(struct liq_sim *sim)
     }
 }
 
+/* Spot price (token1 per token0) and swap output of a pool of either kind. */
+static double liq_pool_spot(const liq_pool_config_t *pool, double x, double y)
+{
+    return pool->kind == LIQ_POOL_STABLESWAP ? liq_ss_spot_price(x, y, pool->amplification) : y / x;
+}
+
+static double liq_pool_amount_out(const liq_pool_config_t *pool, double in, double reserve_in,
+                                  double reserve_out)
+{
+    return pool->kind == LIQ_POOL_STABLESWAP
+               ? liq_ss_amount_out(in, reserve_in, reserve_out, pool->fee, pool->amplification)
+               : liq_cp_amount_out(in, reserve_in, reserve_out, pool->fee);
+}
+
 static void liq_phase_arbitrage(struct liq_sim *sim)
 {
     const liq_scenario_t *sc = sim->scenario;
@@ -163,7 +177,10 @@ static void liq_phase_arbitrage(struct liq_sim *sim)
             sim->reference_price[pool->token0] / sim->reference_price[pool->token1];
         if (pool->arbitrage > 0.0) {
             const liq_arbitrage_t arb =
-                liq_cp_arbitrage(sim->reserve0[p], sim->reserve1[p], target, pool->arbitrage);
+                pool->kind == LIQ_POOL_STABLESWAP
+                    ? liq_ss_arbitrage(sim->reserve0[p], sim->reserve1[p], target, pool->arbitrage,
+                                       pool->amplification)
+                    : liq_cp_arbitrage(sim->reserve0[p], sim->reserve1[p], target, pool->arbitrage);
             sim->reserve0[p] = arb.reserve0;
             sim->reserve1[p] = arb.reserve1;
             sim->arb_sold0[p] = arb.sold0;
@@ -172,7 +189,7 @@ static void liq_phase_arbitrage(struct liq_sim *sim)
             sim->arb_sold0[p] = 0.0;
             sim->arb_sold1[p] = 0.0;
         }
-        sim->pool_price[p] = sim->reserve1[p] / sim->reserve0[p];
+        sim->pool_price[p] = liq_pool_spot(pool, sim->reserve0[p], sim->reserve1[p]);
         sim->pool_hist[p * h + (size_t)t % h] = sim->pool_price[p];
     }
 }
@@ -197,20 +214,20 @@ static void liq_phase_venues(struct liq_sim *sim)
                 in1 += sim->market_seized[m];
             }
         }
-        const double fee = sc->pools[p].fee;
+        const liq_pool_config_t *pool = &sc->pools[p];
         if (in0 > 0.0) {
-            const double out = liq_cp_amount_out(in0, sim->reserve0[p], sim->reserve1[p], fee);
+            const double out = liq_pool_amount_out(pool, in0, sim->reserve0[p], sim->reserve1[p]);
             sim->reserve0[p] += in0;
             sim->reserve1[p] -= out;
         }
         if (in1 > 0.0) {
-            const double out = liq_cp_amount_out(in1, sim->reserve1[p], sim->reserve0[p], fee);
+            const double out = liq_pool_amount_out(pool, in1, sim->reserve1[p], sim->reserve0[p]);
             sim->reserve1[p] += in1;
             sim->reserve0[p] -= out;
         }
         sim->liq_in0[p] = in0;
         sim->liq_in1[p] = in1;
-        sim->pool_price[p] = sim->reserve1[p] / sim->reserve0[p];
+        sim->pool_price[p] = liq_pool_spot(pool, sim->reserve0[p], sim->reserve1[p]);
     }
 }
 
@@ -383,7 +400,8 @@ static void liq_initial_state(struct liq_sim *sim)
     for (size_t p = 0; p < sim->n_pools; p++) {
         sim->reserve0[p] = sc->pools[p].reserve0;
         sim->reserve1[p] = sc->pools[p].reserve1;
-        sim->pool_price[p] = sc->pools[p].reserve1 / sc->pools[p].reserve0;
+        sim->pool_price[p] =
+            liq_pool_spot(&sc->pools[p], sc->pools[p].reserve0, sc->pools[p].reserve1);
         sim->pool_hist[p * h] = sim->pool_price[p];
     }
     for (size_t o = 0; o < sim->n_oracles; o++) {

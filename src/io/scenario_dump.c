@@ -113,13 +113,17 @@ static void liq_dump_pools(FILE *f, const liq_scenario_t *sc)
     for (size_t i = 0; i < sc->n_pools; i++) {
         const liq_pool_config_t *p = &sc->pools[i];
         liq_put_name(f, "  - ", "name", p->name);
-        fprintf(f, "    kind: constant_product\n");
+        fprintf(f, "    kind: %s\n",
+                p->kind == LIQ_POOL_STABLESWAP ? "stableswap" : "constant_product");
         liq_put_name(f, "    ", "token0", liq_asset_name(sc, p->token0));
         liq_put_name(f, "    ", "token1", liq_asset_name(sc, p->token1));
         liq_put_number(f, "    ", "reserve0", p->reserve0);
         liq_put_number(f, "    ", "reserve1", p->reserve1);
         liq_put_number(f, "    ", "fee", p->fee);
         liq_put_number(f, "    ", "arbitrage", p->arbitrage);
+        if (p->kind == LIQ_POOL_STABLESWAP) {
+            liq_put_number(f, "    ", "amplification", p->amplification);
+        }
     }
 }
 

@@ -417,9 +417,10 @@ static int liq_read_asset(liq_reader_t *r, const yaml_node_t *map, size_t i)
 
 static int liq_read_pool(liq_reader_t *r, const yaml_node_t *map, size_t i)
 {
-    static const char *const keys[] = {"name",     "kind", "token0",    "token1", "reserve0",
-                                       "reserve1", "fee",  "arbitrage", NULL};
-    static const char *const kinds[] = {"constant_product", NULL};
+    static const char *const keys[] = {"name",     "kind", "token0",    "token1",        "reserve0",
+                                       "reserve1", "fee",  "arbitrage", "amplification", NULL};
+    static const char *const kinds[] = {"constant_product", "stableswap", NULL};
+    static const liq_yrange_t amp = {0.0, INFINITY, true, false, false, "a finite number > 0"};
     static const liq_yrange_t reserve = {0.0, INFINITY, true, false, false, "a finite number > 0"};
     static const liq_yrange_t fee = {0.0, 1.0, false, true, false, "a number in [0, 1)"};
     static const liq_yrange_t unit = {0.0, 1.0, false, false, false, "a number in [0, 1]"};
@@ -458,6 +459,13 @@ static int liq_read_pool(liq_reader_t *r, const yaml_node_t *map, size_t i)
     }
     if (rc == LIQ_OK) {
         rc = liq_yget_double(&r->doc, map, "arbitrage", &unit, false, 1.0, &p->arbitrage);
+    }
+    p->amplification = NAN;
+    if (rc == LIQ_OK && p->kind == LIQ_POOL_STABLESWAP) {
+        rc = liq_yget_double(&r->doc, map, "amplification", &amp, true, 0.0, &p->amplification);
+    } else if (rc == LIQ_OK) {
+        rc = liq_forbid_key(r, map, "amplification", "kind constant_product",
+                            "it only with kind stableswap");
     }
     return rc;
 }

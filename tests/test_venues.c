@@ -1,0 +1,139 @@
+/*
+ * Venues beyond constant product (MODEL.md s5): a StableSwap pool as a
+ * liquidation route and an oracle source, wired into the round; the pool
+ * maths itself is checked against reference values in test_model.c.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "liqnet/amm.h"
+#include "liqnet/error.h"
+#include "liqnet/scenario.h"
+#include "liqnet/sim.h"
+
+static void assert_close(double a, double b, double rel)
+{
+    if (!(fabs(a - b) <= rel * fabs(b) || (a == b))) {
+        fail_msg("%.17g != %.17g (relative tolerance %g)", a, b, rel);
+    }
+}
+
+/* stETH priced in WETH on a Curve-like pool (A = 50, fee 4 bp); a lender of
+ * WETH against stETH sells seized stETH there. stETH falls 5% in round 1. */
+static const char *steth_yaml =
+    "name: steth\n"
+    "rounds: 2\n"
+    "assets:\n"
+    "  - {name: WETH, price: 2000}\n"
+    "  - {name: stETH, price: 2000}\n"
+    "pools:\n"
+    "  - {name: curve, kind: stableswap, amplification: 50, token0: stETH, token1: WETH,\n"
+    "     reserve0: 10000, reserve1: 10000, fee: 0.0004}\n"
+    "oracles:\n"
+    "  - {name: ETH/USD, source: market, asset: WETH}\n"
+    "  - {name: stETH/ETH, source: pool_spot, pool: curve}\n"
+    "  - {name: stETH/USD, source: market, asset: stETH}\n"
+    "protocols:\n"
+    "  - name: L\n"
+    "    debt_asset: WETH\n"
+    "    debt_oracle: ETH/USD\n"
+    "    markets:\n"
+    "      - {asset: stETH, oracle: stETH/USD, route: curve, liquidation_threshold: 0.93,\n"
+    "         liquidation_bonus: 0.01}\n"
+    "shocks:\n"
+    "  - {type: schedule, asset: stETH, steps: [{round: 1, return: -0.05}]}\n";
+
+static void test_stableswap_route_and_oracle(void **state)
+{
+    (void)state;
+    liq_scenario_t *sc = NULL;
+    assert_int_equal(liq_scenario_parse(&sc, steth_yaml, strlen(steth_yaml), "t.yaml", NULL),
+                     LIQ_OK);
+    /* 100 stETH against 90 WETH: HF 0.93 x 100 / 90 = 1.033 at par, 0.982 after. */
+    int32_t protocol[1] = {0}, market[1] = {0};
+    double collateral[1] = {100.0}, debt[1] = {90.0};
+    const liq_positions_t pos = {1, protocol, market, collateral, debt};
+    liq_sim_t *sim = NULL;
+    const liq_sim_options_t opt = {.threads = 1};
+    assert_int_equal(liq_sim_create(&sim, sc, &pos, &opt), LIQ_OK);
+    liq_state_view_t v;
+    liq_sim_view(sim, &v);
+    assert_close(v.pool_price[0], 1.0, 1e-15);
+    assert_close(v.oracle_price[1], 1.0, 1e-15);
+
+    assert_int_equal(liq_sim_step(sim), LIQ_OK);
+    liq_sim_view(sim, &v);
+    /* Arbitrage takes the pool to S_stETH / S_WETH = 0.95 along its
+     * invariant; the pool oracle publishes that marginal price. */
+    const double target = 0.95;
+    const liq_arbitrage_t arb = liq_ss_arbitrage(10000.0, 10000.0, target, 1.0, 50.0);
+    assert_close(v.oracle_price[1], target, 1e-12);
+    /* One liquidation; its seized stETH is sold on the pool as Curve's
+     * exchange would. */
+    assert_int_equal(v.liquidations[0], 1);
+    const double seized = v.market_seized[0];
+    assert_true(seized > 0.0);
+    assert_close(v.pool_liquidation_in0[0], seized, 0);
+    assert_close(v.pool_reserve0[0], arb.reserve0 + seized, 1e-15);
+    assert_close(v.pool_reserve1[0],
+                 arb.reserve1 - liq_ss_amount_out(seized, arb.reserve0, arb.reserve1, 0.0004, 50.0),
+                 1e-15);
+    assert_close(v.pool_price[0], liq_ss_spot_price(v.pool_reserve0[0], v.pool_reserve1[0], 50.0),
+                 1e-15);
+    liq_sim_destroy(sim);
+    liq_scenario_destroy(sc);
+}
+
+static void expect_error(const char *yaml, int code, const char *message)
+{
+    liq_scenario_t *sc = NULL;
+    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "bad.yaml", NULL);
+    assert_null(sc);
+    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
+        fail_msg("got %d '%s'\nexpected %d '%s'", rc, liq_errmsg(), code, message);
+    }
+}
+
+static void test_pool_kind_errors(void **state)
+{
+    (void)state;
+    expect_error(
+        "rounds: 1\n"
+        "assets: [{name: A, price: 1}, {name: B, price: 1}]\n"
+        "pools:\n"
+        "  - {name: p, kind: stableswap, token0: A, token1: B, reserve0: 1, reserve1: 1}\n",
+        LIQ_EKEY, "bad.yaml:4:5: pools[0]: missing key 'amplification'");
+    expect_error(
+        "rounds: 1\n"
+        "assets: [{name: A, price: 1}, {name: B, price: 1}]\n"
+        "pools:\n"
+        "  - {name: p, token0: A, token1: B, reserve0: 1, reserve1: 1, amplification: 5}\n",
+        LIQ_EKEY,
+        "bad.yaml:4:78: pools[0].amplification: not allowed for kind constant_product; "
+        "expected it only with kind stableswap");
+    expect_error("rounds: 1\n"
+                 "assets: [{name: A, price: 1}, {name: B, price: 1}]\n"
+                 "pools:\n"
+                 "  - {name: p, kind: stableswap, amplification: -5, token0: A, token1: B,\n"
+                 "     reserve0: 1, reserve1: 1}\n",
+                 LIQ_EINVAL,
+                 "bad.yaml:4:48: pools[0].amplification: value -5 is negative; expected a "
+                 "finite number > 0");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stableswap_route_and_oracle),
+        cmocka_unit_test(test_pool_kind_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
