@@ -138,6 +138,49 @@ static void test_stableswap_arbitrage(void **state)
     assert_true(a.reserve0 == x && a.reserve1 == y && a.sold0 == 0.0 && a.sold1 == 0.0);
 }
 
+static void test_best_price_routing(void **state)
+{
+    (void)state;
+    /* Two constant-product pools at the same price, the second 3 times as
+     * deep, no fee: equal marginal outputs need (x1 + q1) / sqrt(x1 y1) =
+     * (x2 + q2) / sqrt(x2 y2), so q2 = 3 q1: 40 splits 10 / 30. A third pool
+     * quoting 1000 instead of 2000 gets nothing. */
+    const liq_venue_t cp[3] = {{0, 100.0, 200000.0, 0.0, 0.0},
+                               {0, 300.0, 600000.0, 0.0, 0.0},
+                               {0, 100.0, 100000.0, 0.0, 0.0}};
+    double split[3];
+    liq_route_best_price(3, cp, 40.0, split);
+    assert_close(split[0], 10.0, 1e-12);
+    assert_close(split[1], 30.0, 1e-12);
+    assert_true(split[2] == 0.0);
+    /* The split beats its neighbours. */
+    const double best = liq_venue_amount_out(&cp[0], 10.0) + liq_venue_amount_out(&cp[1], 30.0);
+    assert_true(best > liq_venue_amount_out(&cp[0], 10.5) + liq_venue_amount_out(&cp[1], 29.5));
+    assert_true(best > liq_venue_amount_out(&cp[0], 9.5) + liq_venue_amount_out(&cp[1], 30.5));
+    /* A StableSwap pool beside a constant-product one, with fees: the parts
+     * add up and the marginal outputs are equal. (A sale of 2e5 goes all
+     * to the flat StableSwap curve, which pays more at the margin.) */
+    const liq_venue_t mixed[2] = {{1, 1e6, 1.2e6, 0.0004, 100.0}, {0, 5e5, 5e5, 0.003, 0.0}};
+    liq_route_best_price(2, mixed, 6e5, split);
+    assert_close(split[0] + split[1], 6e5, 1e-15);
+    assert_true(split[0] > 0.0 && split[1] > 0.0);
+    assert_close(liq_venue_marginal_out(&mixed[0], split[0]),
+                 liq_venue_marginal_out(&mixed[1], split[1]), 1e-9);
+    /* A single venue takes everything. */
+    liq_route_best_price(1, mixed, 123.0, split);
+    assert_close(split[0], 123.0, 1e-15);
+    /* The marginal output is the derivative of the output. */
+    const double h = 1e-3;
+    assert_close(
+        (liq_venue_amount_out(&mixed[0], 5e4 + h) - liq_venue_amount_out(&mixed[0], 5e4 - h)) /
+            (2 * h),
+        liq_venue_marginal_out(&mixed[0], 5e4), 1e-7);
+    assert_close(
+        (liq_venue_amount_out(&mixed[1], 5e4 + h) - liq_venue_amount_out(&mixed[1], 5e4 - h)) /
+            (2 * h),
+        liq_venue_marginal_out(&mixed[1], 5e4), 1e-7);
+}
+
 /* -------------------------------------------------------------- lending */
 
 static const liq_market_terms_t aave_weth = {
@@ -307,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_stableswap_reference_vector),
         cmocka_unit_test(test_stableswap_swaps),
         cmocka_unit_test(test_stableswap_arbitrage),
+        cmocka_unit_test(test_best_price_routing),
         cmocka_unit_test(test_aave_v3_reference_vector),
         cmocka_unit_test(test_full_close_below_h_full),
         cmocka_unit_test(test_seizure_cap),

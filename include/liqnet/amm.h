@@ -9,6 +9,8 @@
 #ifndef LIQNET_AMM_H
 #define LIQNET_AMM_H
 
+#include <stddef.h>
+
 #include "liqnet/export.h"
 
 #ifdef __cplusplus
@@ -81,6 +83,35 @@ LIQ_API double liq_ss_spot_price(double x, double y, double amp);
  */
 LIQ_API liq_arbitrage_t liq_ss_arbitrage(double reserve0, double reserve1, double target_price,
                                          double kappa, double amp);
+
+/* ---------------------------------------------------------- routing */
+
+/* One venue a sale can go to, seen from the seller: the reserve of the token
+ * sold and of the token bought. */
+typedef struct {
+    int stableswap;     /* 0: constant product; 1: StableSwap with `amp` */
+    double reserve_in;  /* reserve of the token sold into the venue */
+    double reserve_out; /* reserve of the token bought */
+    double fee;         /* phi, as liq_cp_amount_out / liq_ss_amount_out take it */
+    double amp;         /* StableSwap: the contract's A */
+} liq_venue_t;
+
+/* Output of selling amount_in >= 0 into one venue. */
+LIQ_API double liq_venue_amount_out(const liq_venue_t *venue, double amount_in);
+
+/* Marginal output d out / d in after amount_in >= 0 has been sold. */
+LIQ_API double liq_venue_marginal_out(const liq_venue_t *venue, double amount_in);
+
+/*
+ * Best-price routing: splits `amount` > 0 over n >= 1 venues so that every
+ * venue that receives a part ends at the same marginal output, and no venue
+ * left out would pay more at the margin (the split that maximises the total
+ * output of concave venues). split[i] >= 0 and the parts add up to `amount`
+ * (up to rounding). Bisection on the common marginal output, to the last
+ * bit; for a StableSwap venue each part is itself found by bisection.
+ */
+LIQ_API void liq_route_best_price(size_t n, const liq_venue_t *venues, double amount,
+                                  double *split);
 
 #ifdef __cplusplus
 }

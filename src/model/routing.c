@@ -1,0 +1,106 @@
+/*
+ * Best-price routing of one sale over several venues (MODEL.md s5,
+ * cross-venue routing). Every venue's output is concave in its input, so the
+ * split that maximises the total output equalises the marginal outputs of the
+ * venues used: find the common marginal output lambda such that the inputs
+ * q_i(lambda) add up to the amount.
+ */
+#include "liqnet/amm.h"
+
+#include <math.h>
+
+#define LIQ_ROUTE_STEPS 200
+
+double liq_venue_amount_out(const liq_venue_t *v, double amount_in)
+{
+    return v->stableswap
+               ? liq_ss_amount_out(amount_in, v->reserve_in, v->reserve_out, v->fee, v->amp)
+               : liq_cp_amount_out(amount_in, v->reserve_in, v->reserve_out, v->fee);
+}
+
+double liq_venue_marginal_out(const liq_venue_t *v, double amount_in)
+{
+    if (v->stableswap) {
+        /* (1 - phi) times the marginal price after the sale, on the same D. */
+        const double d = liq_ss_get_d(v->reserve_in, v->reserve_out, v->amp);
+        const double x = v->reserve_in + amount_in;
+        const double y = liq_ss_get_y(x, d, v->amp);
+        const double ann = 2.0 * v->amp, d3 = d * d * d / 4.0;
+        return (1.0 - v->fee) * (ann + d3 / (x * x * y)) / (ann + d3 / (x * y * y));
+    }
+    /* out = y g q / (x + g q), g = 1 - phi: out' = g x y / (x + g q)^2. */
+    const double g = 1.0 - v->fee;
+    const double den = v->reserve_in + g * amount_in;
+    return g * v->reserve_in * v->reserve_out / (den * den);
+}
+
+/* The input q >= 0 at which venue v's marginal output falls to lambda. */
+static double liq_venue_input_at(const liq_venue_t *v, double lambda)
+{
+    if (liq_venue_marginal_out(v, 0.0) <= lambda) {
+        return 0.0;
+    }
+    if (!v->stableswap) {
+        const double g = 1.0 - v->fee;
+        const double q = (sqrt(g * v->reserve_in * v->reserve_out / lambda) - v->reserve_in) / g;
+        return q > 0.0 ? q : 0.0;
+    }
+    double lo = 0.0, hi = v->reserve_in;
+    for (int i = 0; i < 2000 && liq_venue_marginal_out(v, hi) > lambda; i++) {
+        lo = hi;
+        hi *= 2.0;
+    }
+    for (int i = 0; i < LIQ_ROUTE_STEPS; i++) {
+        const double mid = 0.5 * (lo + hi);
+        if (mid <= lo || mid >= hi) {
+            break;
+        }
+        if (liq_venue_marginal_out(v, mid) > lambda) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    return 0.5 * (lo + hi);
+}
+
+static double liq_route_total(size_t n, const liq_venue_t *venues, double lambda, double *split)
+{
+    double total = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        split[i] = liq_venue_input_at(&venues[i], lambda);
+        total += split[i];
+    }
+    return total;
+}
+
+void liq_route_best_price(size_t n, const liq_venue_t *venues, double amount, double *split)
+{
+    /* lambda lies between 0 (everything sold) and the best marginal output
+     * at zero input; bisect on log lambda, where the total is monotone. */
+    double top = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double m = liq_venue_marginal_out(&venues[i], 0.0);
+        top = m > top ? m : top;
+    }
+    double hi = log(top), lo = hi - 1.0;
+    while (liq_route_total(n, venues, exp(lo), split) < amount && lo > -1400.0) {
+        hi = lo;
+        lo -= 2.0 * (hi - lo + 1.0);
+    }
+    for (int i = 0; i < LIQ_ROUTE_STEPS; i++) {
+        const double mid = 0.5 * (lo + hi);
+        if (mid <= lo || mid >= hi) {
+            break;
+        }
+        if (liq_route_total(n, venues, exp(mid), split) > amount) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    const double total = liq_route_total(n, venues, exp(0.5 * (lo + hi)), split);
+    for (size_t i = 0; i < n; i++) {
+        split[i] = total > 0.0 ? split[i] * (amount / total) : amount / (double)n;
+    }
+}
