@@ -74,12 +74,26 @@ typedef struct {
 
 typedef enum { LIQ_PROTOCOL_LENDING = 0 } liq_protocol_kind_t;
 
+/* How a market's seized collateral is split over its route pools. */
+typedef enum {
+    LIQ_ROUTING_WEIGHT = 0,    /* fixed shares, the routes' weights */
+    LIQ_ROUTING_BEST_PRICE = 1 /* equal marginal output, each round (liq_route_best_price) */
+} liq_routing_t;
+
+typedef struct {
+    int32_t pool;  /* pool index; trades the market's collateral and the debt asset */
+    double weight; /* WEIGHT: share of the sale, the weights adding up to 1; else NaN */
+} liq_route_config_t;
+
 /* One collateral market of a lending protocol: collateral asset a against the
  * protocol's debt asset b. */
 typedef struct {
-    int32_t asset;                /* collateral asset index a */
-    int32_t oracle;               /* oracle index pricing a (O_a) */
-    int32_t route;                /* pool index where seized a is sold; trades a and b */
+    int32_t asset;              /* collateral asset index a */
+    int32_t oracle;             /* oracle index pricing a (O_a) */
+    int32_t route;              /* the first of `routes` (the only one in R0) */
+    size_t n_routes;            /* >= 1: pools where seized a is sold, each trading a and b */
+    liq_route_config_t *routes; /* owned by the scenario */
+    liq_routing_t routing;
     double liquidation_threshold; /* LT in (0, 1] */
     double liquidation_bonus;     /* beta >= 0 (0.05 = 5%) */
     double close_factor;          /* CF in (0, 1] */

@@ -196,10 +196,49 @@ static void liq_phase_arbitrage(struct liq_sim *sim)
 
 /* --------------------------------------------------------------- venues */
 
+/* Best-price routing: each market that routes by price and sold something
+ * this round splits its sale over its pools as they stand after arbitrage,
+ * before any order of the round (MODEL.md s5; docs/model-notes.md). */
+static void liq_route_orders(struct liq_sim *sim)
+{
+    if (!sim->best_price_routing) {
+        return;
+    }
+    const size_t n = sim->n_markets;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(static)                \
+    num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
+    for (size_t m = 0; m < n; m++) {
+        const liq_market_config_t *cfg = &sim->markets[m].config;
+        const double amount = sim->market_seized[m];
+        if (cfg->routing != LIQ_ROUTING_BEST_PRICE || !(amount > 0.0)) {
+            continue;
+        }
+        const size_t first = sim->market_route_offset[m];
+        const size_t k = sim->market_route_offset[m + 1] - first;
+        for (size_t j = 0; j < k; j++) {
+            const size_t r = first + j;
+            const liq_pool_config_t *pool = &sim->scenario->pools[sim->route_pool[r]];
+            const double x = sim->reserve0[sim->route_pool[r]];
+            const double y = sim->reserve1[sim->route_pool[r]];
+            liq_venue_t *v = &sim->route_venue[r];
+            v->stableswap = pool->kind == LIQ_POOL_STABLESWAP;
+            v->reserve_in = sim->route_sell_token[r] == 0 ? x : y;
+            v->reserve_out = sim->route_sell_token[r] == 0 ? y : x;
+            v->fee = pool->fee;
+            v->amp = pool->amplification;
+        }
+        liq_route_best_price(k, &sim->route_venue[first], amount, &sim->route_share[first]);
+        for (size_t j = 0; j < k; j++) {
+            sim->route_share[first + j] /= amount;
+        }
+    }
+}
+
 static void liq_phase_venues(struct liq_sim *sim)
 {
     const liq_scenario_t *sc = sim->scenario;
     const size_t n = sim->n_pools;
+    liq_route_orders(sim);
 #pragma omp parallel for default(none) shared(sim, sc) firstprivate(n) schedule(static)            \
     num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
     for (size_t p = 0; p < n; p++) {
@@ -207,11 +246,12 @@ static void liq_phase_venues(struct liq_sim *sim)
          * token0 sales first, then token1 sales. */
         double in0 = 0.0, in1 = 0.0;
         for (size_t k = sim->pool_route_offset[p]; k < sim->pool_route_offset[p + 1]; k++) {
-            const size_t m = sim->pool_route_market[k];
-            if (sim->markets[m].sell_token == 0) {
-                in0 += sim->market_seized[m];
+            const size_t r = sim->pool_route_entry[k];
+            const double order = sim->route_share[r] * sim->market_seized[sim->route_market[r]];
+            if (sim->route_sell_token[r] == 0) {
+                in0 += order;
             } else {
-                in1 += sim->market_seized[m];
+                in1 += order;
             }
         }
         const liq_pool_config_t *pool = &sc->pools[p];
@@ -293,10 +333,10 @@ static int liq_build_incidence(struct liq_sim *sim)
     sim->asset_pool_offset = liq_calloc(sim->n_assets + 1, sizeof(size_t));
     sim->asset_pool_side = liq_calloc(2 * sim->n_pools, sizeof(size_t));
     sim->pool_route_offset = liq_calloc(sim->n_pools + 1, sizeof(size_t));
-    sim->pool_route_market = liq_calloc(sim->n_markets, sizeof(size_t));
+    sim->pool_route_entry = liq_calloc(sim->n_routes, sizeof(size_t));
     if (!sim->asset_shock_offset || !sim->asset_shock || !sim->shock_cursor ||
         !sim->asset_pool_offset || !sim->asset_pool_side || !sim->pool_route_offset ||
-        !sim->pool_route_market) {
+        !sim->pool_route_entry) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the network's incidence lists");
     }
     for (size_t a = 0; a < sim->n_assets; a++) {
@@ -318,15 +358,65 @@ static int liq_build_incidence(struct liq_sim *sim)
         }
         sim->asset_pool_offset[a + 1] = n;
     }
-    for (size_t p = 0; p < sim->n_pools; p++) {
-        size_t n = sim->pool_route_offset[p];
-        for (size_t m = 0; m < sim->n_markets; m++) {
-            if ((size_t)sim->markets[m].route == p) {
-                sim->pool_route_market[n++] = m;
-            }
-        }
-        sim->pool_route_offset[p + 1] = n;
+    /* Routes per pool by counting sort: O(pools + routes), in route order. */
+    for (size_t r = 0; r < sim->n_routes; r++) {
+        sim->pool_route_offset[(size_t)sim->route_pool[r] + 1]++;
     }
+    for (size_t p = 0; p < sim->n_pools; p++) {
+        sim->pool_route_offset[p + 1] += sim->pool_route_offset[p];
+    }
+    for (size_t r = 0; r < sim->n_routes; r++) {
+        const size_t p = (size_t)sim->route_pool[r];
+        /* pool_route_offset[p] is advanced as a cursor and restored below. */
+        sim->pool_route_entry[sim->pool_route_offset[p]++] = r;
+    }
+    for (size_t p = sim->n_pools; p > 0; p--) {
+        sim->pool_route_offset[p] = sim->pool_route_offset[p - 1];
+    }
+    sim->pool_route_offset[0] = 0;
+    return LIQ_OK;
+}
+
+/* Routes of every market, flattened in market order; each route's share
+ * is its weight (best-price shares are set each round). */
+static int liq_build_routes(struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    size_t n = 0;
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        if (sim->markets[m].config.n_routes == 0) {
+            return liq_error_set(LIQ_EINVAL, "protocol '%s': a market of asset '%s' has no route",
+                                 sc->protocols[sim->markets[m].protocol].name,
+                                 sc->assets[sim->markets[m].asset].name);
+        }
+        n += sim->markets[m].config.n_routes;
+    }
+    sim->n_routes = n;
+    sim->market_route_offset = liq_calloc(sim->n_markets + 1, sizeof(size_t));
+    sim->route_pool = liq_calloc(n, sizeof(int32_t));
+    sim->route_market = liq_calloc(n, sizeof(size_t));
+    sim->route_sell_token = liq_calloc(n, sizeof(int));
+    sim->route_share = liq_calloc(n, sizeof(double));
+    sim->route_venue = liq_calloc(n, sizeof(liq_venue_t));
+    if (!sim->market_route_offset || !sim->route_pool || !sim->route_market ||
+        !sim->route_sell_token || !sim->route_share || !sim->route_venue) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the routes");
+    }
+    size_t r = 0;
+    sim->best_price_routing = 0;
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        const liq_market_config_t *cfg = &sim->markets[m].config;
+        sim->market_route_offset[m] = r;
+        sim->best_price_routing |= cfg->routing == LIQ_ROUTING_BEST_PRICE;
+        for (size_t k = 0; k < cfg->n_routes; k++, r++) {
+            const int32_t pool = cfg->routes[k].pool;
+            sim->route_pool[r] = pool;
+            sim->route_market[r] = m;
+            sim->route_sell_token[r] = sc->pools[pool].token0 == cfg->asset ? 0 : 1;
+            sim->route_share[r] = cfg->routing == LIQ_ROUTING_WEIGHT ? cfg->routes[k].weight : 0.0;
+        }
+    }
+    sim->market_route_offset[sim->n_markets] = r;
     return LIQ_OK;
 }
 
@@ -461,12 +551,14 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
             mk->protocol = (int32_t)p;
             mk->asset = cfg->asset;
             mk->oracle = cfg->oracle;
-            mk->route = cfg->route;
-            mk->sell_token = scenario->pools[cfg->route].token0 == cfg->asset ? 0 : 1;
             mk->config = *cfg;
         }
     }
     sim->market_offset[scenario->n_protocols] = m;
+    rc = liq_build_routes(sim);
+    if (rc != LIQ_OK) {
+        goto fail;
+    }
 
     rc = liq_build_incidence(sim);
     if (rc != LIQ_OK) {
@@ -574,7 +666,13 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->liq_in0,
         sim->liq_in1,
         sim->pool_route_offset,
-        sim->pool_route_market,
+        sim->pool_route_entry,
+        sim->market_route_offset,
+        sim->route_pool,
+        sim->route_market,
+        sim->route_sell_token,
+        sim->route_share,
+        sim->route_venue,
         sim->asset_hist,
         sim->pool_hist,
         sim->oracle_price,

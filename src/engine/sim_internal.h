@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "liqnet/amm.h"
 #include "liqnet/rng.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
@@ -50,8 +51,6 @@ typedef struct {
     int32_t protocol;
     int32_t asset;
     int32_t oracle;
-    int32_t route;
-    int sell_token; /* 0 or 1: which token of the route pool is the collateral */
     liq_market_config_t config;
 } liq_market_t;
 
@@ -80,8 +79,19 @@ struct liq_sim {
     double *reserve0, *reserve1, *pool_price;
     double *arb_sold0, *arb_sold1; /* arbitrageurs' external sales in the last arbitrage */
     double *liq_in0, *liq_in1;     /* liquidation orders executed this round */
-    size_t *pool_route_offset;     /* [n_pools + 1] CSR into pool_route_market */
-    size_t *pool_route_market;     /* markets routing to the pool, in edge order */
+    size_t *pool_route_offset;     /* [n_pools + 1] CSR into pool_route_entry */
+    size_t *pool_route_entry;      /* routes into the pool (index r below), in edge order */
+
+    /* routes [n_routes]: market m sells on routes market_route_offset[m] ..
+     * market_route_offset[m+1]-1, in its scenario order */
+    size_t n_routes;
+    size_t *market_route_offset; /* [n_markets + 1] */
+    int32_t *route_pool;
+    size_t *route_market;
+    int *route_sell_token;    /* 0 or 1: which token of the pool is the collateral */
+    double *route_share;      /* share of the market's sale this round */
+    liq_venue_t *route_venue; /* scratch for best-price routing */
+    int best_price_routing;   /* any market routes by best price */
 
     /* history rings for oracle latency and TWAP: value of entity e at round
      * u is hist[e * hist_len + u % hist_len] */

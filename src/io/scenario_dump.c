@@ -173,10 +173,22 @@ static void liq_dump_protocols(FILE *f, const liq_scenario_t *sc)
         for (size_t m = 0; m < p->n_markets; m++) {
             const liq_market_config_t *mk = &p->markets[m];
             assert(mk->oracle >= 0 && (size_t)mk->oracle < sc->n_oracles);
-            assert(mk->route >= 0 && (size_t)mk->route < sc->n_pools);
+            assert(mk->n_routes >= 1 && mk->route == mk->routes[0].pool);
             liq_put_name(f, "      - ", "asset", liq_asset_name(sc, mk->asset));
             liq_put_name(f, "        ", "oracle", sc->oracles[mk->oracle].name);
-            liq_put_name(f, "        ", "route", sc->pools[mk->route].name);
+            if (mk->n_routes == 1 && mk->routing == LIQ_ROUTING_WEIGHT) {
+                liq_put_name(f, "        ", "route", sc->pools[mk->route].name);
+            } else {
+                fprintf(f, "        routing: %s\n",
+                        mk->routing == LIQ_ROUTING_BEST_PRICE ? "best_price" : "weight");
+                fprintf(f, "        routes:\n");
+                for (size_t k = 0; k < mk->n_routes; k++) {
+                    liq_put_name(f, "          - ", "pool", sc->pools[mk->routes[k].pool].name);
+                    if (mk->routing == LIQ_ROUTING_WEIGHT) {
+                        liq_put_number(f, "            ", "weight", mk->routes[k].weight);
+                    }
+                }
+            }
             liq_put_number(f, "        ", "liquidation_threshold", mk->liquidation_threshold);
             liq_put_number(f, "        ", "liquidation_bonus", mk->liquidation_bonus);
             liq_put_number(f, "        ", "close_factor", mk->close_factor);

@@ -149,6 +149,9 @@ void liq_scenario_destroy(liq_scenario_t *scenario)
     free(scenario->oracles);
     for (size_t i = 0; i < scenario->n_protocols; i++) {
         free(scenario->protocols[i].name);
+        for (size_t m = 0; m < scenario->protocols[i].n_markets; m++) {
+            free(scenario->protocols[i].markets[m].routes);
+        }
         free(scenario->protocols[i].markets);
         free(scenario->protocols[i].issues);
         free(scenario->protocols[i].holdings);
@@ -560,12 +563,118 @@ static int liq_check_oracle_prices(liq_reader_t *r, const yaml_node_t *map, cons
 
 /* ------------------------------------------------------------ protocols */
 
+/* The pool under `key` of `map`, which must trade the market's collateral and
+ * the protocol's debt asset. */
+static int liq_read_route_pool(liq_reader_t *r, const yaml_node_t *map, const char *key,
+                               const liq_protocol_config_t *p, const liq_market_config_t *mk,
+                               int32_t *out)
+{
+    const liq_scenario_t *sc = r->sc;
+    int rc = liq_ref_pool(r, map, key, out);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    const liq_pool_config_t *pool = &sc->pools[*out];
+    const bool direct = pool->token0 == mk->asset && pool->token1 == p->debt_asset;
+    const bool reverse = pool->token1 == mk->asset && pool->token0 == p->debt_asset;
+    if (!direct && !reverse) {
+        const size_t saved = liq_ypath_push_key(&r->doc, key);
+        rc =
+            liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, key),
+                           "pool '%s' trades %s and %s; expected a pool trading %s and %s "
+                           "(the market's collateral and the protocol's debt asset)",
+                           pool->name, sc->assets[pool->token0].name, sc->assets[pool->token1].name,
+                           sc->assets[mk->asset].name, sc->assets[p->debt_asset].name);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
+/* A market's `route` (one pool) or `routes` (a list of {pool, weight}) with
+ * `routing` weight | best_price. */
+static int liq_read_routes(liq_reader_t *r, const yaml_node_t *map, const liq_protocol_config_t *p,
+                           liq_market_config_t *mk)
+{
+    static const char *const routings[] = {"weight", "best_price", NULL};
+    static const liq_yrange_t share = {0.0, 1.0, true, false, false, "a number in (0, 1]"};
+    const yaml_node_t *one = liq_ymap_get(&r->doc, map, "route");
+    const yaml_node_t *many = liq_ymap_get(&r->doc, map, "routes");
+    if ((one == NULL) == (many == NULL)) {
+        return liq_ydoc_error(&r->doc, one == NULL ? LIQ_EKEY : LIQ_EINVAL, map,
+                              "%s; expected either route (one pool) or routes (a list)",
+                              one == NULL ? "missing key 'route'" : "both route and routes");
+    }
+    int kind = 0;
+    int rc = liq_yget_enum(&r->doc, map, "routing", routings, "routing", false, LIQ_ROUTING_WEIGHT,
+                           &kind);
+    mk->routing = (liq_routing_t)kind;
+    if (rc == LIQ_OK && one != NULL) {
+        rc = liq_alloc_array(r, (void **)&mk->routes, 1, sizeof(*mk->routes));
+        if (rc == LIQ_OK) {
+            mk->n_routes = 1;
+            mk->routes[0].weight = mk->routing == LIQ_ROUTING_WEIGHT ? 1.0 : (double)NAN;
+            rc = liq_read_route_pool(r, map, "route", p, mk, &mk->routes[0].pool);
+        }
+    }
+    yaml_node_item_t *items = NULL;
+    size_t n = 0;
+    if (rc == LIQ_OK && many != NULL) {
+        rc = liq_yget_seq(&r->doc, map, "routes", true, true, "routes", &items, &n);
+    }
+    if (rc == LIQ_OK && many != NULL) {
+        rc = liq_alloc_array(r, (void **)&mk->routes, n, sizeof(*mk->routes));
+    }
+    double total = 0.0;
+    for (size_t k = 0; rc == LIQ_OK && k < n; k++) {
+        mk->n_routes = k + 1;
+        const size_t saved = liq_ypath_push_key(&r->doc, "routes");
+        liq_ypath_push_index(&r->doc, k);
+        const yaml_node_t *item = liq_ydoc_node(&r->doc, items[k]);
+        static const char *const keys[] = {"pool", "weight", NULL};
+        rc = liq_ymap_check(&r->doc, item, keys);
+        if (rc == LIQ_OK) {
+            rc = liq_read_route_pool(r, item, "pool", p, mk, &mk->routes[k].pool);
+        }
+        for (size_t j = 0; rc == LIQ_OK && j < k; j++) {
+            if (mk->routes[j].pool == mk->routes[k].pool) {
+                const size_t inner = liq_ypath_push_key(&r->doc, "pool");
+                rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, item, "pool"),
+                                    "pool '%s' is already routes[%zu]; expected each pool once",
+                                    r->sc->pools[mk->routes[k].pool].name, j);
+                liq_ypath_pop(&r->doc, inner);
+            }
+        }
+        if (rc == LIQ_OK && mk->routing == LIQ_ROUTING_WEIGHT) {
+            rc = liq_yget_double(&r->doc, item, "weight", &share, true, 0.0, &mk->routes[k].weight);
+            total += mk->routes[k].weight;
+        } else if (rc == LIQ_OK) {
+            mk->routes[k].weight = NAN;
+            rc = liq_forbid_key(r, item, "weight", "routing best_price",
+                                "no weight (the split is found each round)");
+        }
+        liq_ypath_pop(&r->doc, saved);
+    }
+    if (rc == LIQ_OK && many != NULL && mk->routing == LIQ_ROUTING_WEIGHT &&
+        fabs(total - 1.0) > 1e-9) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "routes");
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, many,
+                            "the weights add up to %.17g; expected weights adding up to 1", total);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    if (rc == LIQ_OK) {
+        mk->route = mk->routes[0].pool;
+    }
+    return rc;
+}
+
 static int liq_read_market(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p,
                            size_t m)
 {
     static const char *const keys[] = {"asset",
                                        "oracle",
                                        "route",
+                                       "routes",
+                                       "routing",
                                        "liquidation_threshold",
                                        "liquidation_bonus",
                                        "close_factor",
@@ -605,22 +714,7 @@ static int liq_read_market(liq_reader_t *r, const yaml_node_t *map, liq_protocol
         rc = liq_check_oracle_prices(r, map, "oracle", mk->oracle, mk->asset);
     }
     if (rc == LIQ_OK) {
-        rc = liq_ref_pool(r, map, "route", &mk->route);
-    }
-    if (rc == LIQ_OK) {
-        const liq_pool_config_t *pool = &sc->pools[mk->route];
-        const bool direct = pool->token0 == mk->asset && pool->token1 == p->debt_asset;
-        const bool reverse = pool->token1 == mk->asset && pool->token0 == p->debt_asset;
-        if (!direct && !reverse) {
-            const size_t saved = liq_ypath_push_key(&r->doc, "route");
-            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "route"),
-                                "pool '%s' trades %s and %s; expected a pool trading %s and %s "
-                                "(the market's collateral and the protocol's debt asset)",
-                                pool->name, sc->assets[pool->token0].name,
-                                sc->assets[pool->token1].name, sc->assets[mk->asset].name,
-                                sc->assets[p->debt_asset].name);
-            liq_ypath_pop(&r->doc, saved);
-        }
+        rc = liq_read_routes(r, map, p, mk);
     }
     if (rc == LIQ_OK) {
         rc = liq_yget_double(&r->doc, map, "liquidation_threshold", &open_unit, true, 0.0,
