@@ -719,7 +719,7 @@ static void test_wrong_type(void **state)
                       "keys name, price, market_depth, market_resilience");
     expect_edit_error(17, "    source: chainlink\n", "", LIQ_EINVAL,
                       "demo.yaml:17:13: oracles[0].source: unknown source 'chainlink'; expected "
-                      "one of market, pool_spot, pool_twap");
+                      "one of market, pool_spot, pool_twap, median");
 }
 
 static void test_not_finite(void **state)

@@ -55,9 +55,18 @@ typedef struct {
 
 typedef enum {
     LIQ_ORACLE_MARKET = 0,    /* reference price S_a of an asset */
-    LIQ_ORACLE_POOL_SPOT = 1, /* spot price y/x of a pool after arbitrage */
-    LIQ_ORACLE_POOL_TWAP = 2  /* arithmetic mean of a pool's spot over `window` rounds */
+    LIQ_ORACLE_POOL_SPOT = 1, /* spot price of a pool after arbitrage (token1 per token0) */
+    LIQ_ORACLE_POOL_TWAP = 2, /* arithmetic mean of a pool's spot over `window` rounds */
+    LIQ_ORACLE_MEDIAN = 3     /* median of several of the above (`inputs`) */
 } liq_oracle_source_t;
+
+/* One price source an oracle reads: MARKET, POOL_SPOT or POOL_TWAP. */
+typedef struct {
+    liq_oracle_source_t source;
+    int32_t asset;  /* MARKET: asset index; else -1 */
+    int32_t pool;   /* pool sources: pool index; else -1 */
+    int64_t window; /* POOL_TWAP: rounds >= 1; 1 for the others */
+} liq_price_source_t;
 
 typedef struct {
     char *name;
@@ -68,6 +77,11 @@ typedef struct {
     double deviation;  /* delta >= 0: publish when |v/O - 1| >= delta; INFINITY = never */
     int64_t latency;   /* L, rounds >= 0: read the source as of round max(0, t - L) */
     int64_t window;    /* TWAP window in rounds >= 1 (1 for other sources) */
+    size_t n_inputs;   /* LIQ_ORACLE_MEDIAN: sources whose median is the value (>= 1) */
+    liq_price_source_t *inputs;
+    int has_anchor;            /* 1: a value outside the anchor band is not published */
+    liq_price_source_t anchor; /* with has_anchor: the second source */
+    double anchor_band;        /* with has_anchor: largest accepted |v / anchor - 1|, >= 0 */
 } liq_oracle_config_t;
 
 /* ------------------------------------------------------------- protocols */
@@ -282,6 +296,11 @@ LIQ_API int32_t liq_scenario_asset_index(const liq_scenario_t *scenario, const c
 LIQ_API int32_t liq_scenario_pool_index(const liq_scenario_t *scenario, const char *name);
 LIQ_API int32_t liq_scenario_oracle_index(const liq_scenario_t *scenario, const char *name);
 LIQ_API int32_t liq_scenario_protocol_index(const liq_scenario_t *scenario, const char *name);
+
+/* The asset an oracle prices: a market source's asset, a pool source's
+ * token0, a median's first input's. */
+LIQ_API int32_t liq_oracle_priced_asset(const liq_scenario_t *scenario,
+                                        const liq_oracle_config_t *oracle);
 
 /* Releases a scenario and everything it owns; accepts NULL. */
 LIQ_API void liq_scenario_destroy(liq_scenario_t *scenario);

@@ -177,8 +177,7 @@ static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, 
            "amplification");
     for (size_t o = 0; o < s->n_oracles; o++) {
         const liq_oracle_config_t *oc = &sc->oracles[o];
-        const int32_t asset =
-            oc->source == LIQ_ORACLE_MARKET ? oc->asset : sc->pools[oc->pool].token0;
+        const int32_t asset = liq_oracle_priced_asset(sc, oc);
         char amp[32];
         if (isnan(s->amplification[o])) {
             snprintf(amp, sizeof(amp), "n/a");

@@ -77,8 +77,7 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     }
     for (size_t o = 0; o < v.n_oracles; o++) {
         const liq_oracle_config_t *oc = &sc->oracles[o];
-        mt->oracle_asset[o] =
-            oc->source == LIQ_ORACLE_MARKET ? oc->asset : sc->pools[oc->pool].token0;
+        mt->oracle_asset[o] = liq_oracle_priced_asset(sc, oc);
         mt->oracle_peak[o] = v.oracle_price[o];
     }
     for (size_t a = 0; a < v.n_assets; a++) {

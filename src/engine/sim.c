@@ -24,29 +24,53 @@
 
 /* ------------------------------------------------------------- oracles */
 
-/* Observable value of an oracle's source at round u (<= current round). */
-static double liq_oracle_source_value(const struct liq_sim *sim, const liq_oracle_config_t *o,
-                                      int64_t u)
+/* Observable value of a price source at round u (<= current round). */
+static double liq_source_value(const struct liq_sim *sim, const liq_price_source_t *src, int64_t u)
 {
     const int64_t h = sim->hist_len;
-    switch (o->source) {
+    switch (src->source) {
     case LIQ_ORACLE_MARKET:
-        return sim->asset_hist[(size_t)o->asset * (size_t)h + (size_t)(u % h)];
+        return sim->asset_hist[(size_t)src->asset * (size_t)h + (size_t)(u % h)];
     case LIQ_ORACLE_POOL_SPOT:
-        return sim->pool_hist[(size_t)o->pool * (size_t)h + (size_t)(u % h)];
+        return sim->pool_hist[(size_t)src->pool * (size_t)h + (size_t)(u % h)];
     case LIQ_ORACLE_POOL_TWAP: {
         /* Arithmetic mean over rounds max(0, u - window + 1) .. u, summed
          * oldest first so that the sum order is fixed. */
-        const int64_t first = u - o->window + 1 > 0 ? u - o->window + 1 : 0;
-        const double *ring = sim->pool_hist + (size_t)o->pool * (size_t)h;
+        const int64_t first = u - src->window + 1 > 0 ? u - src->window + 1 : 0;
+        const double *ring = sim->pool_hist + (size_t)src->pool * (size_t)h;
         double sum = 0.0;
         for (int64_t s = first; s <= u; s++) {
             sum += ring[s % h];
         }
         return sum / (double)(u - first + 1);
     }
+    case LIQ_ORACLE_MEDIAN:
+        break;
     }
     return NAN;
+}
+
+/* Value of oracle i's source(s) at round u: its own source, or the median of
+ * its inputs (the mean of the two middle values for an even count), sorted
+ * in its own slice of oracle_scratch. */
+static double liq_oracle_source_value(const struct liq_sim *sim, size_t i, int64_t u)
+{
+    const liq_oracle_config_t *o = &sim->scenario->oracles[i];
+    if (o->source != LIQ_ORACLE_MEDIAN) {
+        const liq_price_source_t own = {o->source, o->asset, o->pool, o->window};
+        return liq_source_value(sim, &own, u);
+    }
+    double *v = sim->oracle_scratch + sim->oracle_scratch_begin[i];
+    const size_t n = o->n_inputs;
+    for (size_t k = 0; k < n; k++) {
+        const double x = liq_source_value(sim, &o->inputs[k], u);
+        size_t j = k;
+        for (; j > 0 && v[j - 1] > x; j--) {
+            v[j] = v[j - 1];
+        }
+        v[j] = x;
+    }
+    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 static void liq_phase_oracles(struct liq_sim *sim)
@@ -58,13 +82,22 @@ static void liq_phase_oracles(struct liq_sim *sim)
     num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
     for (size_t i = 0; i < n; i++) {
         const liq_oracle_config_t *o = &sc->oracles[i];
-        const double value =
-            liq_oracle_source_value(sim, o, liq_oracle_source_round(t, o->latency));
-        if (liq_oracle_should_publish(t, sim->oracle_last_publish[i], o->heartbeat, value,
-                                      sim->oracle_price[i], o->deviation)) {
-            sim->oracle_price[i] = value;
-            sim->oracle_last_publish[i] = t;
+        const int64_t u = liq_oracle_source_round(t, o->latency);
+        const double value = liq_oracle_source_value(sim, i, u);
+        if (!liq_oracle_should_publish(t, sim->oracle_last_publish[i], o->heartbeat, value,
+                                       sim->oracle_price[i], o->deviation)) {
+            continue;
         }
+        if (o->has_anchor) {
+            /* Compound's anchored view: a value too far from the anchor is
+             * rejected and the oracle keeps its last price. */
+            const double anchor = liq_source_value(sim, &o->anchor, u);
+            if (!(fabs(value / anchor - 1.0) <= o->anchor_band)) {
+                continue;
+            }
+        }
+        sim->oracle_price[i] = value;
+        sim->oracle_last_publish[i] = t;
     }
 }
 
@@ -439,6 +472,19 @@ static int liq_alloc_entities(struct liq_sim *sim)
     sim->pool_hist = liq_calloc(np * h, sizeof(double));
     sim->oracle_price = liq_calloc(no, sizeof(double));
     sim->oracle_last_publish = liq_calloc(no, sizeof(int64_t));
+    sim->oracle_scratch_begin = liq_calloc(no + 1, sizeof(size_t));
+    size_t inputs = 0;
+    for (size_t o = 0; sim->oracle_scratch_begin != NULL && o < no; o++) {
+        sim->oracle_scratch_begin[o] = inputs;
+        inputs += sim->scenario->oracles[o].n_inputs;
+    }
+    if (sim->oracle_scratch_begin != NULL) {
+        sim->oracle_scratch_begin[no] = inputs;
+    }
+    sim->oracle_scratch = liq_calloc(inputs, sizeof(double));
+    if (!sim->oracle_scratch_begin || !sim->oracle_scratch) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the simulation state");
+    }
     sim->market_offset = liq_calloc(nr + 1, sizeof(size_t));
     sim->liquidations = liq_calloc(nr, sizeof(int64_t));
     sim->stalled = liq_calloc(nr, sizeof(int64_t));
@@ -495,7 +541,7 @@ static void liq_initial_state(struct liq_sim *sim)
         sim->pool_hist[p * h] = sim->pool_price[p];
     }
     for (size_t o = 0; o < sim->n_oracles; o++) {
-        sim->oracle_price[o] = liq_oracle_source_value(sim, &sc->oracles[o], 0);
+        sim->oracle_price[o] = liq_oracle_source_value(sim, o, 0);
         sim->oracle_last_publish[o] = 0;
     }
     for (size_t p = 0; p < sim->n_protocols; p++) {
@@ -532,7 +578,15 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
     /* The rings must reach back over the longest latency plus TWAP window. */
     int64_t hist_len = 1;
     for (size_t o = 0; o < scenario->n_oracles; o++) {
-        const int64_t need = scenario->oracles[o].latency + scenario->oracles[o].window;
+        const liq_oracle_config_t *oc = &scenario->oracles[o];
+        int64_t window = oc->window;
+        for (size_t k = 0; k < oc->n_inputs; k++) {
+            window = oc->inputs[k].window > window ? oc->inputs[k].window : window;
+        }
+        if (oc->has_anchor && oc->anchor.window > window) {
+            window = oc->anchor.window;
+        }
+        const int64_t need = oc->latency + window;
         hist_len = need > hist_len ? need : hist_len;
     }
     sim->hist_len = hist_len;
@@ -677,6 +731,8 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->pool_hist,
         sim->oracle_price,
         sim->oracle_last_publish,
+        sim->oracle_scratch_begin,
+        sim->oracle_scratch,
         sim->market_offset,
         sim->liquidations,
         sim->stalled,

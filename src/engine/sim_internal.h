@@ -103,6 +103,8 @@ struct liq_sim {
     size_t n_oracles;
     double *oracle_price;
     int64_t *oracle_last_publish;
+    size_t *oracle_scratch_begin; /* [n_oracles + 1] median oracles' slices of oracle_scratch */
+    double *oracle_scratch;       /* one value per median input, sorted each round */
 
     /* protocols [n_protocols] */
     size_t n_protocols;

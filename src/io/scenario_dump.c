@@ -127,9 +127,28 @@ static void liq_dump_pools(FILE *f, const liq_scenario_t *sc)
     }
 }
 
-static void liq_dump_oracles(FILE *f, const liq_scenario_t *sc)
+/* A price source as a flow mapping: {source: ..., asset|pool: ..., window: ...}. */
+static void liq_dump_source(FILE *f, const liq_scenario_t *sc, const liq_price_source_t *src)
 {
     static const char *const sources[] = {"market", "pool_spot", "pool_twap"};
+    fprintf(f, "{source: %s, ", sources[src->source]);
+    if (src->source == LIQ_ORACLE_MARKET) {
+        fprintf(f, "asset: ");
+        liq_put_string(f, liq_asset_name(sc, src->asset));
+    } else {
+        assert(src->pool >= 0 && (size_t)src->pool < sc->n_pools);
+        fprintf(f, "pool: ");
+        liq_put_string(f, sc->pools[src->pool].name);
+    }
+    if (src->source == LIQ_ORACLE_POOL_TWAP) {
+        fprintf(f, ", window: %lld", (long long)src->window);
+    }
+    fprintf(f, "}");
+}
+
+static void liq_dump_oracles(FILE *f, const liq_scenario_t *sc)
+{
+    static const char *const sources[] = {"market", "pool_spot", "pool_twap", "median"};
     fprintf(f, "oracles:%s\n", sc->n_oracles == 0 ? " []" : "");
     for (size_t i = 0; i < sc->n_oracles; i++) {
         const liq_oracle_config_t *o = &sc->oracles[i];
@@ -137,6 +156,13 @@ static void liq_dump_oracles(FILE *f, const liq_scenario_t *sc)
         fprintf(f, "    source: %s\n", sources[o->source]);
         if (o->source == LIQ_ORACLE_MARKET) {
             liq_put_name(f, "    ", "asset", liq_asset_name(sc, o->asset));
+        } else if (o->source == LIQ_ORACLE_MEDIAN) {
+            fprintf(f, "    inputs:\n");
+            for (size_t k = 0; k < o->n_inputs; k++) {
+                fprintf(f, "      - ");
+                liq_dump_source(f, sc, &o->inputs[k]);
+                fprintf(f, "\n");
+            }
         } else {
             assert(o->pool >= 0 && (size_t)o->pool < sc->n_pools);
             liq_put_name(f, "    ", "pool", sc->pools[o->pool].name);
@@ -146,6 +172,12 @@ static void liq_dump_oracles(FILE *f, const liq_scenario_t *sc)
         liq_put_int(f, "    ", "latency", o->latency);
         if (o->source == LIQ_ORACLE_POOL_TWAP) {
             liq_put_int(f, "    ", "window", o->window);
+        }
+        if (o->has_anchor) {
+            fprintf(f, "    anchor: ");
+            liq_dump_source(f, sc, &o->anchor);
+            fprintf(f, "\n");
+            liq_put_number(f, "    ", "anchor_band", o->anchor_band);
         }
     }
 }

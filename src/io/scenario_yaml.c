@@ -145,6 +145,7 @@ void liq_scenario_destroy(liq_scenario_t *scenario)
     free(scenario->pools);
     for (size_t i = 0; i < scenario->n_oracles; i++) {
         free(scenario->oracles[i].name);
+        free(scenario->oracles[i].inputs);
     }
     free(scenario->oracles);
     for (size_t i = 0; i < scenario->n_protocols; i++) {
@@ -475,48 +476,134 @@ static int liq_read_pool(liq_reader_t *r, const yaml_node_t *map, size_t i)
 
 /* -------------------------------------------------------------- oracles */
 
-static int liq_read_oracle(liq_reader_t *r, const yaml_node_t *map, size_t i)
+/* A price source described by `source` (market, pool_spot or pool_twap) and
+ * its `asset`, `pool` or `window` keys in `map`; `where` names the variant in
+ * messages ("source market"). */
+static int liq_read_price_source(liq_reader_t *r, const yaml_node_t *map, bool median_allowed,
+                                 liq_oracle_source_t *kind, liq_price_source_t *src)
 {
-    static const char *const keys[] = {"name",      "source",  "asset",  "pool", "heartbeat",
-                                       "deviation", "latency", "window", NULL};
-    static const char *const sources[] = {"market", "pool_spot", "pool_twap", NULL};
-    static const liq_yrange_t deviation = {0.0,   INFINITY, false,
-                                           false, true,     "a number >= 0 or inf"};
-    liq_oracle_config_t *o = &r->sc->oracles[i];
-    o->asset = -1;
-    o->pool = -1;
-    o->window = 1;
+    static const char *const sources[] = {"market", "pool_spot", "pool_twap", "median", NULL};
+    static const char *const plain[] = {"market", "pool_spot", "pool_twap", NULL};
+    src->asset = -1;
+    src->pool = -1;
+    src->window = 1;
     int source = 0;
-    int rc = liq_ymap_check(&r->doc, map, keys);
-    if (rc == LIQ_OK) {
-        rc = liq_read_name(r, map, "oracles", r->sc->oracles, sizeof(*o), i, &o->name);
-    }
-    if (rc == LIQ_OK) {
-        rc = liq_yget_enum(&r->doc, map, "source", sources, "source", true, 0, &source);
-        o->source = (liq_oracle_source_t)source;
-    }
+    int rc = liq_yget_enum(&r->doc, map, "source", median_allowed ? sources : plain, "source", true,
+                           0, &source);
     if (rc != LIQ_OK) {
         return rc;
     }
-    if (o->source == LIQ_ORACLE_MARKET) {
+    src->source = (liq_oracle_source_t)source;
+    *kind = src->source;
+    if (src->source == LIQ_ORACLE_MEDIAN) {
+        rc = liq_forbid_key(r, map, "asset", "source median", "inputs");
+        if (rc == LIQ_OK) {
+            rc = liq_forbid_key(r, map, "pool", "source median", "inputs");
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_forbid_key(r, map, "window", "source median", "window on a pool_twap input");
+        }
+        return rc;
+    }
+    if (src->source == LIQ_ORACLE_MARKET) {
         rc = liq_forbid_key(r, map, "pool", "source market", "asset");
         if (rc == LIQ_OK) {
             rc = liq_forbid_key(r, map, "window", "source market",
                                 "window only with source pool_twap");
         }
         if (rc == LIQ_OK) {
-            rc = liq_ref_asset(r, map, "asset", &o->asset);
+            rc = liq_ref_asset(r, map, "asset", &src->asset);
         }
-    } else {
-        const char *variant =
-            o->source == LIQ_ORACLE_POOL_SPOT ? "source pool_spot" : "source pool_twap";
-        rc = liq_forbid_key(r, map, "asset", variant, "pool");
-        if (rc == LIQ_OK && o->source == LIQ_ORACLE_POOL_SPOT) {
-            rc = liq_forbid_key(r, map, "window", variant, "window only with source pool_twap");
+        return rc;
+    }
+    const char *variant =
+        src->source == LIQ_ORACLE_POOL_SPOT ? "source pool_spot" : "source pool_twap";
+    rc = liq_forbid_key(r, map, "asset", variant, "pool");
+    if (rc == LIQ_OK && src->source == LIQ_ORACLE_POOL_SPOT) {
+        rc = liq_forbid_key(r, map, "window", variant, "window only with source pool_twap");
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_pool(r, map, "pool", &src->pool);
+    }
+    if (rc == LIQ_OK && src->source == LIQ_ORACLE_POOL_TWAP) {
+        rc = liq_yget_duration(&r->doc, map, "window", r->sc->round_seconds, 1, true, 1,
+                               &src->window);
+    }
+    return rc;
+}
+
+static int32_t liq_source_asset(const liq_scenario_t *sc, const liq_price_source_t *src)
+{
+    return src->source == LIQ_ORACLE_MARKET ? src->asset : sc->pools[src->pool].token0;
+}
+
+/* A list of price sources under `key`; every one must price `asset` (-1: the
+ * first one's). */
+static int liq_read_source_list(liq_reader_t *r, const yaml_node_t *map, const char *key,
+                                size_t *count, liq_price_source_t **out, int32_t *asset)
+{
+    static const char *const keys[] = {"source", "asset", "pool", "window", NULL};
+    yaml_node_item_t *items = NULL;
+    size_t n = 0;
+    int rc = liq_yget_seq(&r->doc, map, key, true, true, key, &items, &n);
+    if (rc == LIQ_OK) {
+        rc = liq_alloc_array(r, (void **)out, n, sizeof(**out));
+    }
+    for (size_t k = 0; rc == LIQ_OK && k < n; k++) {
+        *count = k + 1;
+        const size_t saved = liq_ypath_push_key(&r->doc, key);
+        liq_ypath_push_index(&r->doc, k);
+        const yaml_node_t *item = liq_ydoc_node(&r->doc, items[k]);
+        liq_oracle_source_t kind;
+        rc = liq_ymap_check(&r->doc, item, keys);
+        if (rc == LIQ_OK) {
+            rc = liq_read_price_source(r, item, false, &kind, &(*out)[k]);
         }
         if (rc == LIQ_OK) {
-            rc = liq_ref_pool(r, map, "pool", &o->pool);
+            const int32_t priced = liq_source_asset(r->sc, &(*out)[k]);
+            if (*asset < 0) {
+                *asset = priced;
+            } else if (priced != *asset) {
+                rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, item,
+                                    "this source prices %s; expected a source of %s, as the "
+                                    "first input",
+                                    r->sc->assets[priced].name, r->sc->assets[*asset].name);
+            }
         }
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
+static int liq_read_oracle(liq_reader_t *r, const yaml_node_t *map, size_t i)
+{
+    static const char *const keys[] = {"name",      "source",    "asset",       "pool",
+                                       "heartbeat", "deviation", "latency",     "window",
+                                       "inputs",    "anchor",    "anchor_band", NULL};
+    static const char *const anchor_keys[] = {"source", "asset", "pool", "window", NULL};
+    static const liq_yrange_t deviation = {0.0,   INFINITY, false,
+                                           false, true,     "a number >= 0 or inf"};
+    static const liq_yrange_t band = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
+    liq_oracle_config_t *o = &r->sc->oracles[i];
+    liq_price_source_t own;
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_read_name(r, map, "oracles", r->sc->oracles, sizeof(*o), i, &o->name);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_price_source(r, map, true, &o->source, &own);
+        o->asset = own.asset;
+        o->pool = own.pool;
+        o->window = own.window;
+    }
+    if (rc == LIQ_OK && o->source == LIQ_ORACLE_MEDIAN) {
+        int32_t asset = -1;
+        rc = liq_read_source_list(r, map, "inputs", &o->n_inputs, &o->inputs, &asset);
+    } else if (rc == LIQ_OK) {
+        static const char *const variants[] = {"source market", "source pool_spot",
+                                               "source pool_twap"};
+        rc =
+            liq_forbid_key(r, map, "inputs", variants[o->source], "inputs only with source median");
     }
     const double round_seconds = r->sc->round_seconds;
     if (rc == LIQ_OK) {
@@ -529,16 +616,45 @@ static int liq_read_oracle(liq_reader_t *r, const yaml_node_t *map, size_t i)
     if (rc == LIQ_OK) {
         rc = liq_yget_duration(&r->doc, map, "latency", round_seconds, 0, false, 0, &o->latency);
     }
-    if (rc == LIQ_OK && o->source == LIQ_ORACLE_POOL_TWAP) {
-        rc = liq_yget_duration(&r->doc, map, "window", round_seconds, 1, true, 1, &o->window);
+    const yaml_node_t *anchor = liq_ymap_get(&r->doc, map, "anchor");
+    if (rc == LIQ_OK && anchor != NULL) {
+        o->has_anchor = 1;
+        const size_t saved = liq_ypath_push_key(&r->doc, "anchor");
+        liq_oracle_source_t kind;
+        rc = liq_ymap_check(&r->doc, anchor, anchor_keys);
+        if (rc == LIQ_OK) {
+            rc = liq_read_price_source(r, anchor, false, &kind, &o->anchor);
+        }
+        liq_ypath_pop(&r->doc, saved);
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, map, "anchor_band", &band, true, 0.0, &o->anchor_band);
+        }
+        if (rc == LIQ_OK) {
+            const int32_t mine = liq_oracle_priced_asset(r->sc, o);
+            const int32_t theirs = liq_source_asset(r->sc, &o->anchor);
+            if (mine != theirs) {
+                const size_t inner = liq_ypath_push_key(&r->doc, "anchor");
+                rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, anchor,
+                                    "the anchor prices %s; expected a source of %s, which the "
+                                    "oracle prices",
+                                    r->sc->assets[theirs].name, r->sc->assets[mine].name);
+                liq_ypath_pop(&r->doc, inner);
+            }
+        }
+    } else if (rc == LIQ_OK) {
+        rc = liq_forbid_key(r, map, "anchor_band", "an oracle without anchor",
+                            "anchor_band only with anchor");
     }
     return rc;
 }
 
 /* The asset an oracle prices: its market asset, or its pool's token0 (a pool
  * price is y/x, units of token1 per token0). */
-static int32_t liq_oracle_priced_asset(const liq_scenario_t *sc, const liq_oracle_config_t *o)
+int32_t liq_oracle_priced_asset(const liq_scenario_t *sc, const liq_oracle_config_t *o)
 {
+    if (o->source == LIQ_ORACLE_MEDIAN) {
+        return o->n_inputs > 0 ? liq_source_asset(sc, &o->inputs[0]) : -1;
+    }
     return o->source == LIQ_ORACLE_MARKET ? o->asset : sc->pools[o->pool].token0;
 }
 
