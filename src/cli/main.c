@@ -74,7 +74,7 @@ static const char liq_usage[] =
     "  --force             overwrite an existing output file\n"
     "  --quiet             no progress line and no summary\n"
     "  --centrality MODE   betweenness of the contagion record (/contagion): auto (exact\n"
-    "                      when V (V + E) <= 1e9 on the protocol graph, else skipped),\n"
+    "                      when V (V + E) <= 5e8 on the protocol graph, else skipped),\n"
     "                      exact (always) or skip (never); default auto\n";
 
 typedef struct {

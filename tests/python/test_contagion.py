@@ -98,7 +98,7 @@ class HandWorked(unittest.TestCase):
             self.assertEqual(g.attrs["betweenness"], "exact")
             self.assertEqual(int(g.attrs["rounds_completed"]), 8)
             self.assertEqual(float(g.attrs["betweenness_cost"]), 6 * (6 + 5))
-            self.assertEqual(float(g.attrs["betweenness_limit"]), 1e9)
+            self.assertEqual(float(g.attrs["betweenness_limit"]), 5e8)
             # The record's failures are the run summary's.
             np.testing.assert_array_equal(g["first_failure_round"][()],
                                           f["first_failure_round"][()])
