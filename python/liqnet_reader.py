@@ -16,6 +16,8 @@ Two kinds of file come out of liqnet:
 >>> sw.summary                              # pandas.DataFrame, one row per run
 >>> sw.by_protocol, sw.by_oracle            # long DataFrames (run x entity)
 >>> sw.run(3)                               # trajectory of run 3, if it was kept
+>>> c = lr.run_contagion(ds)                # or lr.open_contagion("demo.h5")
+>>> c.protocols, c.links, c.clusters        # the run's contagion record (group /contagion)
 
 Everything read is loaded into memory and the file is closed at once: HDF5
 1.10 locks files, and a reader holding a file open would block the engine
@@ -46,13 +48,16 @@ __all__ = [
     "LiqnetFormatError",
     "LiqnetIncompleteWarning",
     "RUN_STATUS",
+    "Contagion",
     "Sweep",
     "find_liqnet",
     "liqnet_run",
     "liqnet_sweep",
     "open",
+    "open_contagion",
     "open_run",
     "open_sweep",
+    "run_contagion",
     "run_summary",
 ]
 
@@ -255,6 +260,9 @@ def _finish_run_dataset(ds, path, group, attrs_override=None, warn=True):
     if attrs_override:
         attrs.update(attrs_override)
     ds.attrs = attrs
+    # Where the run came from, so that run_contagion(ds) can find its group.
+    ds.encoding["source"] = str(path)
+    ds.encoding["liqnet_group"] = group
     for name in ds.variables:
         ds[name].attrs = _clean_attrs(ds[name].attrs)
     ds = _decode_strings(ds)
@@ -331,6 +339,108 @@ def run_summary(ds):
     oracles = ds[list(RUN_ORACLE_SUMMARY)].to_dataframe()
     protocols = ds[list(RUN_PROTOCOL_SUMMARY)].to_dataframe()
     return scalars, oracles, protocols
+
+
+# --------------------------------------------------------------------------
+# the contagion record of a run (group /contagion)
+
+# Per-protocol variables of the group, in file order; flags become bool.
+CONTAGION_PROTOCOL = ("source", "distance", "first_failure_round", "failed", "degree",
+                      "strength", "pagerank", "betweenness", "failed_cluster")
+CONTAGION_LINK = ("link_from", "link_to", "link_weight", "shared_assets", "shared_pools",
+                  "shared_oracles")
+CONTAGION_SCALARS = ("source_protocols", "failed_protocols", "largest_cluster", "reach")
+
+
+class Contagion:
+    """The contagion record of a run (docs/hdf5-schema.md, group ``contagion``).
+
+    Attributes
+    ----------
+    path : Path
+    attrs : dict            the group's attributes: ``betweenness`` ("exact" or
+                            "skipped"), ``betweenness_note``, ``rounds_completed``, ...
+    dataset : xr.Dataset    the group as stored (dims protocol, link, cluster)
+    protocols : DataFrame   one row per protocol (index ``protocol``, scenario
+                            order): source and failed (bool), distance,
+                            first_failure_round, degree, strength, pagerank,
+                            betweenness (NaN when skipped), failed_cluster
+    links : DataFrame       the protocol graph, one row per link (index ``link``):
+                            ``from`` and ``to`` (protocol names), ``link_from``,
+                            ``link_to`` (indices), ``weight``, shared_assets,
+                            shared_pools, shared_oracles
+    clusters : DataFrame    one row per failed cluster (index ``cluster``):
+                            ``size`` and ``members`` (list of names)
+    scalars : Series        source_protocols, failed_protocols, failed_clusters,
+                            largest_cluster, reach
+    """
+
+    def __init__(self, path, group=None):
+        path = _check_hdf5(path)
+        self.path = path
+        where = f"{group}/contagion" if group else "contagion"
+        with h5py.File(path, "r") as f:
+            base = f[group] if group else f
+            if "contagion" not in base:
+                status = _text(base.attrs.get("status", "unknown"))
+                raise LiqnetFormatError(
+                    f"{path}: no group '{where}' (status {status}): the contagion record is "
+                    "written when `liqnet run` finishes a run")
+        ds = _open_group_xarray(path, where)
+        ds.attrs = _clean_attrs(ds.attrs)
+        for name in ds.variables:
+            ds[name].attrs = _clean_attrs(ds[name].attrs)
+        self.dataset = _decode_strings(ds)
+        self.attrs = dict(self.dataset.attrs)
+
+        names = [str(n) for n in self.dataset["protocol"].values]
+        protocols = self.dataset[list(CONTAGION_PROTOCOL)].to_dataframe()
+        for flag in ("source", "failed"):
+            protocols[flag] = protocols[flag].astype(bool)
+        protocols.index = pd.Index(names, name="protocol")
+        self.protocols = protocols
+
+        links = self.dataset[list(CONTAGION_LINK)].to_dataframe()
+        links.index.name = "link"
+        links = links.rename(columns={"link_weight": "weight"})
+        links.insert(0, "from", [names[i] for i in links["link_from"]])
+        links.insert(1, "to", [names[i] for i in links["link_to"]])
+        self.links = links
+
+        sizes = self.dataset["cluster_size"].values
+        members = [[] for _ in sizes]
+        for name, c in zip(names, protocols["failed_cluster"]):
+            if c >= 0:
+                members[int(c)].append(name)
+        self.clusters = pd.DataFrame({"size": sizes.astype(np.int64), "members": members},
+                                     index=pd.Index(np.arange(len(sizes)), name="cluster"))
+
+        scalars = {v: int(self.dataset[v].item()) for v in CONTAGION_SCALARS}
+        scalars["failed_clusters"] = len(sizes)
+        self.scalars = pd.Series(scalars, name="value")
+
+    def __repr__(self):
+        s = self.scalars
+        return (f"<liqnet Contagion {self.path}: {len(self.protocols)} protocols, "
+                f"{len(self.links)} links; {s['failed_protocols']} failed in "
+                f"{s['failed_clusters']} clusters, reach {s['reach']}; betweenness "
+                f"{self.attrs.get('betweenness', '?')}>")
+
+
+def open_contagion(path, group=None):
+    """The contagion record of a run file: see :class:`Contagion`.  ``group``
+    names a run stored inside another file."""
+    return Contagion(path, group)
+
+
+def run_contagion(ds):
+    """The contagion record of a run dataset opened with :func:`open_run`
+    (read from the file it came from)."""
+    source = ds.encoding.get("source")
+    if not source:
+        raise LiqnetError("this dataset was not opened with open_run(): use "
+                          "open_contagion(path)")
+    return Contagion(source, ds.encoding.get("liqnet_group"))
 
 
 # --------------------------------------------------------------------------

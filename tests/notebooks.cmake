@@ -2,7 +2,7 @@
 # tests/CMakeLists.txt.
 #
 # Everything runs under Debian's /usr/bin/python3 (numpy, pandas, xarray,
-# h5py, h5netcdf, matplotlib, PyYAML, nbconvert, ipykernel); the python3
+# h5py, h5netcdf, matplotlib, PyYAML, nbconvert, ipykernel; networkx for 04); the python3
 # first on PATH may lack them. A notebook test executes every cell with
 # `python3 -m nbconvert --execute` and fails if any cell raises. The kernel
 # is pinned: JUPYTER_PATH points at a kernelspec written here whose argv is

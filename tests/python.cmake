@@ -45,3 +45,11 @@ foreach(_liq_t test_h5_writer test_positions)
     target_link_libraries(${_liq_t} PRIVATE liqnet_deps::hdf5)
   endif()
 endforeach()
+
+# The run file's /contagion group against a scenario worked by hand
+# (tests/data/contagion_small.yaml), on 1, 2 and 3 threads.
+add_test(NAME test_contagion_record
+         COMMAND ${LIQ_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/python/test_contagion.py)
+set_tests_properties(test_contagion_record PROPERTIES
+  ENVIRONMENT "LIQNET_BIN=$<TARGET_FILE:liqnet_cli>"
+  TIMEOUT 300)

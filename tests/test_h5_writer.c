@@ -876,6 +876,125 @@ static void test_misuse_errors(void **state)
     unlink(path);
 }
 
+/* Reads a 1-d int64 or float64 dataset of the group into `out` (n values). */
+static void read_group_var(hid_t group, const char *name, hid_t memtype, void *out, size_t n)
+{
+    const hid_t ds = H5Dopen2(group, name, H5P_DEFAULT);
+    assert_true(ds >= 0);
+    const hid_t space = H5Dget_space(ds);
+    const hssize_t count = H5Sget_simple_extent_npoints(space);
+    if (count != (hssize_t)n) {
+        fail_msg("contagion/%s has %lld values; expected %zu", name, (long long)count, n);
+    }
+    if (n > 0) {
+        assert_true(H5Dread(ds, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0);
+    }
+    H5Sclose(space);
+    H5Dclose(ds);
+}
+
+/* A record filled by hand (2 protocols, one link, one failed cluster) goes
+ * into /contagion with its own dimension scales; a second write, or a
+ * record of another size, is refused. */
+static void test_contagion_group(void **state)
+{
+    (void)state;
+    char path[256];
+    test_path(path, sizeof(path), "contagion");
+    fixture_t *f = fixture_new(1, 1, 1, 2);
+    liq_h5_writer_t *w = create_ok(f, path, 4);
+    append_ok(f, w, 1);
+
+    char *names[2] = {"protocol0", "protocol1"};
+    uint8_t source[2] = {1, 0}, failed[2] = {1, 1};
+    int64_t distance[2] = {0, 1}, first[2] = {1, 7}, degree[2] = {1, 1}, cluster[2] = {0, 0};
+    double strength[2] = {3, 3}, pagerank[2] = {0.5, 0.5}, between[2] = {NAN, NAN};
+    int64_t size[1] = {2}, from[1] = {0}, to[1] = {1}, shared[1] = {1};
+    double weight[1] = {3};
+    liq_contagion_record_t r = {.n_protocols = 2,
+                                .name = names,
+                                .source = source,
+                                .distance = distance,
+                                .first_failure = first,
+                                .failed = failed,
+                                .degree = degree,
+                                .strength = strength,
+                                .pagerank = pagerank,
+                                .betweenness = between,
+                                .cluster = cluster,
+                                .n_clusters = 1,
+                                .cluster_size = size,
+                                .n_links = 1,
+                                .link_from = from,
+                                .link_to = to,
+                                .link_weight = weight,
+                                .link_shared_assets = shared,
+                                .link_shared_pools = shared,
+                                .link_shared_oracles = shared,
+                                .rounds = 1,
+                                .sources = 1,
+                                .failed_count = 2,
+                                .largest_cluster = 2,
+                                .reach = 1,
+                                .betweenness_computed = 0,
+                                .betweenness_cost = 6,
+                                .betweenness_limit = 5,
+                                .betweenness_note = "skipped: test"};
+    r.n_protocols = 3;
+    assert_int_equal(liq_h5_writer_contagion(w, &r), LIQ_EINVAL);
+    char expected[512];
+    snprintf(expected, sizeof(expected),
+             "%s: the contagion record has 3 protocols; the file was created for 2", path);
+    assert_string_equal(liq_errmsg(), expected);
+    r.n_protocols = 2;
+    assert_int_equal(liq_h5_writer_contagion(w, &r), LIQ_OK);
+    assert_int_equal(liq_h5_writer_contagion(w, &r), LIQ_EEXIST);
+    snprintf(expected, sizeof(expected), "%s: the contagion record was already written", path);
+    assert_string_equal(liq_errmsg(), expected);
+    assert_int_equal(liq_h5_writer_finish(w, NULL, "interrupted"), LIQ_OK);
+
+    const hid_t file = open_file(path);
+    assert_root_attrs(file, "interrupted", 1);
+    const hid_t group = H5Gopen2(file, "contagion", H5P_DEFAULT);
+    assert_true(group >= 0);
+    int64_t ints[2];
+    double reals[2];
+    read_group_var(group, "first_failure_round", H5T_NATIVE_INT64, ints, 2);
+    assert_true(ints[0] == 1 && ints[1] == 7);
+    read_group_var(group, "source", H5T_NATIVE_INT64, ints, 2);
+    assert_true(ints[0] == 1 && ints[1] == 0);
+    read_group_var(group, "betweenness", H5T_NATIVE_DOUBLE, reals, 2);
+    assert_true(isnan(reals[0]) && isnan(reals[1]));
+    read_group_var(group, "link_weight", H5T_NATIVE_DOUBLE, reals, 1);
+    assert_true(reals[0] == 3);
+    read_group_var(group, "cluster_size", H5T_NATIVE_INT64, ints, 1);
+    assert_true(ints[0] == 2);
+    read_group_var(group, "reach", H5T_NATIVE_INT64, ints, 1);
+    assert_true(ints[0] == 1);
+    read_group_var(group, "link", H5T_NATIVE_INT64, ints, 1);
+    assert_true(ints[0] == 0);
+    /* Variables hang on the group's own scales. */
+    static const char *const attached[3][2] = {
+        {"pagerank", "protocol"}, {"link_from", "link"}, {"cluster_size", "cluster"}};
+    for (int k = 0; k < 3; k++) {
+        const hid_t ds = H5Dopen2(group, attached[k][0], H5P_DEFAULT);
+        const hid_t scale = H5Dopen2(group, attached[k][1], H5P_DEFAULT);
+        assert_true(ds >= 0 && scale >= 0);
+        assert_int_equal(H5DSget_num_scales(ds, 0), 1);
+        assert_true(H5DSis_attached(ds, scale, 0) > 0);
+        H5Dclose(scale);
+        H5Dclose(ds);
+    }
+    assert_names(f, group, "protocol", "protocol", 2);
+    assert_string_attr(group, "betweenness", "skipped");
+    assert_string_attr(group, "betweenness_note", "skipped: test");
+    assert_int_equal(read_int64_attr(group, "rounds_completed"), 1);
+    H5Gclose(group);
+    H5Fclose(file);
+    fixture_free(f);
+    unlink(path);
+}
+
 /* More rounds than the chunk height and many flushes: the extent grows and
  * every row lands where it belongs. */
 static void test_many_rounds(void **state)
@@ -900,11 +1019,17 @@ static void test_many_rounds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_complete_run),      cmocka_unit_test(test_destroy_without_finish),
-        cmocka_unit_test(test_create_then_flush), cmocka_unit_test(test_interrupted_status),
-        cmocka_unit_test(test_zero_pools),        cmocka_unit_test(test_zero_everything_but_assets),
-        cmocka_unit_test(test_exists_and_force),  cmocka_unit_test(test_hdf5_error),
-        cmocka_unit_test(test_misuse_errors),     cmocka_unit_test(test_many_rounds),
+        cmocka_unit_test(test_complete_run),
+        cmocka_unit_test(test_contagion_group),
+        cmocka_unit_test(test_destroy_without_finish),
+        cmocka_unit_test(test_create_then_flush),
+        cmocka_unit_test(test_interrupted_status),
+        cmocka_unit_test(test_zero_pools),
+        cmocka_unit_test(test_zero_everything_but_assets),
+        cmocka_unit_test(test_exists_and_force),
+        cmocka_unit_test(test_hdf5_error),
+        cmocka_unit_test(test_misuse_errors),
+        cmocka_unit_test(test_many_rounds),
     };
     /* The library under test silences HDF5 only while it runs; silence it
      * here too, so reads of absent objects do not print stacks. */

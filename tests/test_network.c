@@ -4,7 +4,8 @@
  * the protocol projection and contagion metrics on protocol graphs worked by
  * hand (hop distances, components, PageRank against closed forms and an
  * independent power iteration, betweenness of paths and weighted triangles),
- * and generated ecosystems (counts, degree sequences, determinism, runs).
+ * generated ecosystems (counts, degree sequences, determinism, runs), and
+ * the contagion record of a run worked by hand (tests/data/contagion_small.yaml).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -18,6 +19,8 @@
 #include <cmocka.h>
 
 #include "liqnet/error.h"
+#include "liqnet/io.h"
+#include "liqnet/metrics.h"
 #include "liqnet/network.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
@@ -811,13 +814,236 @@ static void test_generate_degrees(void **state)
     assert_contains(liq_errmsg(), "generator: probability: expected a number in [0, 1]");
 }
 
+/* ----------------------------------------------------- contagion record */
+
+/* Runs tests/data/contagion_small.yaml for `rounds` rounds on `threads`
+ * threads and builds its contagion record with `options`. */
+static void contagion_run(liq_contagion_record_t *record, int64_t rounds, int threads,
+                          const liq_contagion_options_t *options)
+{
+    liq_scenario_t *sc = NULL;
+    liq_positions_t *pos = NULL;
+    liq_sim_t *sim = NULL;
+    liq_metrics_t *metrics = NULL;
+    if (liq_scenario_load(&sc, LIQ_TEST_DATA_DIR "/contagion_small.yaml") != LIQ_OK ||
+        liq_positions_load(&pos, sc) != LIQ_OK) {
+        fail_msg("contagion_small.yaml: %s", liq_errmsg());
+    }
+    const liq_sim_options_t opt = {.threads = threads, .run = 0};
+    if (liq_sim_create(&sim, sc, pos, &opt) != LIQ_OK ||
+        liq_metrics_create(&metrics, sim) != LIQ_OK) {
+        fail_msg("simulation: %s", liq_errmsg());
+    }
+    liq_state_view_t view;
+    for (int64_t t = 0; t < rounds; t++) {
+        if (liq_sim_step(sim) != LIQ_OK) {
+            fail_msg("liq_sim_step: %s", liq_errmsg());
+        }
+        liq_sim_view(sim, &view);
+        assert_int_equal(liq_metrics_add(metrics, &view), LIQ_OK);
+    }
+    if (liq_contagion_record_build(record, sc, liq_metrics_summary(metrics), options) != LIQ_OK) {
+        fail_msg("liq_contagion_record_build: %s", liq_errmsg());
+    }
+    liq_metrics_destroy(metrics);
+    liq_sim_destroy(sim);
+    liq_positions_destroy(pos);
+    liq_scenario_destroy(sc);
+}
+
+static void assert_int64_array(const int64_t *got, const int64_t *expected, size_t n,
+                               const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (got[i] != expected[i]) {
+            fail_msg("%s[%zu]: %lld; expected %lld", what, i, (long long)got[i],
+                     (long long)expected[i]);
+        }
+    }
+}
+
+/* The values worked out in the comment of tests/data/contagion_small.yaml. */
+static void test_contagion_record_by_hand(void **state)
+{
+    (void)state;
+    liq_contagion_record_t r;
+    contagion_run(&r, 8, 1, NULL);
+    static const char *const names[6] = {"Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"};
+    assert_int_equal(r.n_protocols, 6);
+    for (size_t p = 0; p < 6; p++) {
+        assert_string_equal(r.name[p], names[p]);
+    }
+    const uint8_t source[6] = {1, 1, 0, 0, 0, 1}, failed[6] = {1, 1, 0, 1, 1, 0};
+    const int64_t distance[6] = {0, 0, 1, 2, -1, 0}, first_failure[6] = {3, 5, -1, 1, 1, -1},
+                  cluster[6] = {0, 0, -1, 1, 2, -1}, degree[6] = {2, 3, 2, 1, 0, 2};
+    const double strength[6] = {4, 6, 6, 3, 0, 3}, betweenness[6] = {0, 4, 3, 0, 0, 0};
+    assert_memory_equal(r.source, source, 6);
+    assert_memory_equal(r.failed, failed, 6);
+    assert_int64_array(r.distance, distance, 6, "distance");
+    assert_int64_array(r.first_failure, first_failure, 6, "first_failure");
+    assert_int64_array(r.cluster, cluster, 6, "cluster");
+    assert_int64_array(r.degree, degree, 6, "degree");
+    for (size_t p = 0; p < 6; p++) {
+        assert_close(r.strength[p], strength[p], 0);
+        assert_close(r.betweenness[p], betweenness[p], 1e-12);
+    }
+    /* Links in (from, to) order with their shared assets, pools, oracles. */
+    assert_int_equal(r.n_links, 5);
+    const int64_t from[5] = {0, 0, 1, 1, 2}, to[5] = {1, 5, 2, 5, 3};
+    const int64_t assets[5] = {1, 1, 1, 1, 1}, pools[5] = {1, 0, 1, 0, 1},
+                  oracles[5] = {0, 1, 1, 0, 1};
+    assert_int64_array(r.link_from, from, 5, "link_from");
+    assert_int64_array(r.link_to, to, 5, "link_to");
+    assert_int64_array(r.link_shared_assets, assets, 5, "shared_assets");
+    assert_int64_array(r.link_shared_pools, pools, 5, "shared_pools");
+    assert_int64_array(r.link_shared_oracles, oracles, 5, "shared_oracles");
+    const double weight[5] = {2, 2, 3, 1, 3};
+    for (size_t e = 0; e < 5; e++) {
+        assert_close(r.link_weight[e], weight[e], 0);
+    }
+    assert_int_equal(r.n_clusters, 3);
+    const int64_t sizes[3] = {2, 1, 1};
+    assert_int64_array(r.cluster_size, sizes, 3, "cluster_size");
+    assert_int_equal(r.rounds, 8);
+    assert_int_equal(r.sources, 3);
+    assert_int_equal(r.failed_count, 4);
+    assert_int_equal(r.largest_cluster, 2);
+    assert_int_equal(r.reach, 2); /* Delta; Epsilon, unreachable, does not count */
+    assert_true(r.betweenness_computed);
+    assert_string_equal(r.betweenness_note, "exact");
+    assert_close(r.betweenness_cost, 6.0 * (6 + 5), 0);
+    /* PageRank against the power iteration written from the definition. */
+    const liq_protocol_edges_t edges = {6,
+                                        5,
+                                        r.link_from,
+                                        r.link_to,
+                                        r.link_weight,
+                                        r.link_shared_assets,
+                                        r.link_shared_pools,
+                                        r.link_shared_oracles};
+    double ref[16], sum = 0;
+    reference_pagerank(&edges, ref);
+    for (size_t p = 0; p < 6; p++) {
+        assert_close(r.pagerank[p], ref[p], 1e-10);
+        sum += r.pagerank[p];
+    }
+    assert_close(sum, 1.0, 1e-12);
+
+    /* The same record, bit for bit, on 3 threads. */
+    liq_contagion_record_t r3;
+    contagion_run(&r3, 8, 3, NULL);
+    assert_memory_equal(r3.first_failure, r.first_failure, 6 * sizeof(int64_t));
+    assert_memory_equal(r3.pagerank, r.pagerank, 6 * sizeof(double));
+    assert_memory_equal(r3.betweenness, r.betweenness, 6 * sizeof(double));
+    assert_memory_equal(r3.cluster, r.cluster, 6 * sizeof(int64_t));
+    liq_contagion_record_destroy(&r3);
+    liq_contagion_record_destroy(&r);
+    assert_null(r.name);
+    liq_contagion_record_destroy(&r); /* a zeroed record */
+    liq_contagion_record_destroy(NULL);
+}
+
+/* Four rounds only: Beta's oracle has not published the fall yet, so the
+ * failed set is {Alpha, Delta, Epsilon}, three clusters of one. */
+static void test_contagion_record_partial_run(void **state)
+{
+    (void)state;
+    liq_contagion_record_t r;
+    contagion_run(&r, 4, 2, NULL);
+    const int64_t first_failure[6] = {3, -1, -1, 1, 1, -1}, cluster[6] = {0, -1, -1, 1, 2, -1};
+    assert_int64_array(r.first_failure, first_failure, 6, "first_failure");
+    assert_int64_array(r.cluster, cluster, 6, "cluster");
+    assert_int_equal(r.rounds, 4);
+    assert_int_equal(r.failed_count, 3);
+    assert_int_equal(r.n_clusters, 3);
+    assert_int_equal(r.largest_cluster, 1);
+    assert_int_equal(r.reach, 2);
+    liq_contagion_record_destroy(&r);
+}
+
+static void test_contagion_record_betweenness_limit(void **state)
+{
+    (void)state;
+    liq_contagion_options_t o;
+    liq_contagion_options_init(&o);
+    assert_int_equal(o.betweenness, LIQ_CENTRALITY_AUTO);
+    assert_close(o.betweenness_limit, LIQ_CONTAGION_BETWEENNESS_LIMIT, 0);
+    liq_contagion_record_t r;
+    /* AUTO under a limit the graph exceeds (6 x 11 = 66 > 65): skipped, NaN, and why. */
+    o.betweenness_limit = 65;
+    contagion_run(&r, 8, 1, &o);
+    assert_false(r.betweenness_computed);
+    for (size_t p = 0; p < 6; p++) {
+        assert_true(isnan(r.betweenness[p]));
+    }
+    assert_contains(r.betweenness_note, "skipped: V (V + E) = 66 for 6 protocols and 5 links");
+    assert_contains(r.betweenness_note, "exceeds the limit 65");
+    assert_int_equal(r.reach, 2); /* the rest is all there */
+    liq_contagion_record_destroy(&r);
+    /* At the limit: exact. */
+    o.betweenness_limit = 66;
+    contagion_run(&r, 8, 1, &o);
+    assert_true(r.betweenness_computed);
+    assert_close(r.betweenness[1], 4, 1e-12);
+    liq_contagion_record_destroy(&r);
+    /* EXACT ignores the limit; SKIP never computes. */
+    o.betweenness_limit = 1;
+    o.betweenness = LIQ_CENTRALITY_EXACT;
+    contagion_run(&r, 8, 1, &o);
+    assert_true(r.betweenness_computed);
+    assert_close(r.betweenness[2], 3, 1e-12);
+    assert_string_equal(r.betweenness_note, "exact (forced)");
+    liq_contagion_record_destroy(&r);
+    o.betweenness = LIQ_CENTRALITY_SKIP;
+    o.betweenness_limit = 1e30;
+    contagion_run(&r, 8, 1, &o);
+    assert_false(r.betweenness_computed);
+    assert_true(isnan(r.betweenness[0]));
+    assert_contains(r.betweenness_note, "skipped on request");
+    liq_contagion_record_destroy(&r);
+}
+
+static void test_contagion_record_errors(void **state)
+{
+    (void)state;
+    liq_scenario_t *sc = NULL;
+    assert_int_equal(liq_scenario_load(&sc, LIQ_TEST_DATA_DIR "/contagion_small.yaml"), LIQ_OK);
+    int64_t first_failure[5] = {-1, -1, -1, -1, -1};
+    liq_summary_t summary;
+    memset(&summary, 0, sizeof(summary));
+    summary.n_protocols = 5;
+    summary.first_failure = first_failure;
+    liq_contagion_record_t r;
+    assert_int_equal(liq_contagion_record_build(&r, sc, &summary, NULL), LIQ_EINVAL);
+    assert_contains(liq_errmsg(), "the summary has 5 protocols; the scenario has 6");
+    assert_null(r.name);
+    liq_contagion_options_t o;
+    liq_contagion_options_init(&o);
+    o.betweenness_limit = 0;
+    summary.n_protocols = 6;
+    assert_int_equal(liq_contagion_record_build(&r, sc, &summary, &o), LIQ_EINVAL);
+    assert_contains(liq_errmsg(), "betweenness_limit 0; expected a number > 0");
+    o.betweenness_limit = NAN;
+    assert_int_equal(liq_contagion_record_build(&r, sc, &summary, &o), LIQ_EINVAL);
+    liq_contagion_record_destroy(&r);
+    liq_scenario_destroy(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_build_demo),      cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_read_errors),     cmocka_unit_test(test_projection_by_hand),
-        cmocka_unit_test(test_pagerank),        cmocka_unit_test(test_betweenness),
-        cmocka_unit_test(test_generate_models), cmocka_unit_test(test_generate_degrees),
+        cmocka_unit_test(test_build_demo),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_read_errors),
+        cmocka_unit_test(test_projection_by_hand),
+        cmocka_unit_test(test_pagerank),
+        cmocka_unit_test(test_betweenness),
+        cmocka_unit_test(test_generate_models),
+        cmocka_unit_test(test_generate_degrees),
+        cmocka_unit_test(test_contagion_record_by_hand),
+        cmocka_unit_test(test_contagion_record_partial_run),
+        cmocka_unit_test(test_contagion_record_betweenness_limit),
+        cmocka_unit_test(test_contagion_record_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

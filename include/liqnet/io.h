@@ -11,6 +11,7 @@
 
 #include "liqnet/export.h"
 #include "liqnet/metrics.h"
+#include "liqnet/network.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
@@ -60,6 +61,13 @@ LIQ_API int liq_h5_writer_flush(liq_h5_writer_t *writer);
  * the file and frees the writer, even when it fails. */
 LIQ_API int liq_h5_writer_finish(liq_h5_writer_t *writer, const liq_summary_t *summary,
                                  const char *status);
+
+/* Writes a run's contagion record (liq_contagion_record_build) as the group
+ * /contagion (docs/hdf5-schema.md). Call it at most once, before
+ * liq_h5_writer_finish: the status that finish writes last then covers it.
+ * LIQ_EINVAL when the record's protocols are
+ * not the file's, LIQ_EEXIST when the group was already written. */
+LIQ_API int liq_h5_writer_contagion(liq_h5_writer_t *writer, const liq_contagion_record_t *record);
 
 /* Stores why a run stopped early as the root attribute `error`. */
 LIQ_API int liq_h5_writer_note_error(liq_h5_writer_t *writer, const char *message);

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "liqnet/export.h"
+#include "liqnet/metrics.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
@@ -256,6 +257,92 @@ LIQ_API int liq_failed_clusters(liq_failed_clusters_t *out, const liq_protocol_g
 
 /* Releases the arrays of a result (not the struct); accepts NULL. */
 LIQ_API void liq_failed_clusters_destroy(liq_failed_clusters_t *clusters);
+
+/* ------------------------------------------ the contagion record of a run */
+
+/* How liq_contagion_record_build computes betweenness, the one metric here
+ * that is not linear in the size of the protocol graph. */
+typedef enum {
+    LIQ_CENTRALITY_AUTO = 0,  /* exact when V (V + E) <= betweenness_limit, else skipped */
+    LIQ_CENTRALITY_EXACT = 1, /* always exact, whatever it costs */
+    LIQ_CENTRALITY_SKIP = 2   /* never: betweenness is NaN */
+} liq_centrality_mode_t;
+
+/* Exact betweenness (Brandes, one breadth-first search per protocol) costs
+ * about V (V + E) steps on V protocols and E links. igraph does some
+ * 5 10^7 of them a second (measured: 10^4 protocols and 4.6 10^4 links,
+ * V (V + E) = 5.6 10^8, took 11.6 s on one core of the project machine),
+ * so the default limit keeps it near ten seconds. */
+#define LIQ_CONTAGION_BETWEENNESS_LIMIT 5e8
+
+typedef struct {
+    liq_centrality_mode_t betweenness; /* LIQ_CENTRALITY_AUTO */
+    double betweenness_limit;          /* V (V + E) above which AUTO skips; > 0 */
+} liq_contagion_options_t;
+
+LIQ_API void liq_contagion_options_init(liq_contagion_options_t *options);
+
+/*
+ * The contagion reach of one run (MODEL.md s6) measured on its protocol
+ * graph: where the shock entered, how far each failure is from it, when
+ * each protocol first failed, the centralities of the protocols, the
+ * clusters of the failed set and the graph itself. A protocol has failed
+ * when summary->first_failure[p] >= 0 (the summary's definition of failure,
+ * over the rounds the run completed). Every array is owned by the record
+ * and released by liq_contagion_record_destroy.
+ */
+typedef struct {
+    size_t n_protocols;
+    char **name;            /* [n_protocols] protocol names, scenario order */
+    uint8_t *source;        /* [n_protocols] 1 where a shock enters (liq_contagion_sources) */
+    int64_t *distance;      /* [n_protocols] hops to the nearest source; -1 unreachable */
+    int64_t *first_failure; /* [n_protocols] round of first failure; -1 never */
+    uint8_t *failed;        /* [n_protocols] 1 when first_failure >= 0 */
+    int64_t *degree;        /* [n_protocols] links of the protocol */
+    double *strength;       /* [n_protocols] sum of the weights of its links */
+    double *pagerank;       /* [n_protocols] liq_contagion_pagerank; adds up to 1 */
+    double *betweenness;    /* [n_protocols] hop betweenness; NaN when skipped */
+    int64_t *cluster;       /* [n_protocols] failed cluster id; -1 not failed */
+    size_t n_clusters;
+    int64_t *cluster_size; /* [n_clusters] failed protocols in each cluster */
+    /* The protocol graph's links, from < to, sorted (liq_protocol_graph_edges). */
+    size_t n_links;
+    int64_t *link_from, *link_to; /* [n_links] protocol indices */
+    double *link_weight;          /* [n_links] shared assets + pools + oracles */
+    int64_t *link_shared_assets;  /* [n_links] */
+    int64_t *link_shared_pools;   /* [n_links] */
+    int64_t *link_shared_oracles; /* [n_links] */
+    /* Scalars. */
+    int64_t rounds;             /* rounds the summary covers (summary->rounds) */
+    int64_t sources;            /* protocols where a shock enters */
+    int64_t failed_count;       /* protocols failed */
+    int64_t largest_cluster;    /* size of the largest failed cluster; 0 if none */
+    int64_t reach;              /* largest distance of a failed protocol; -1 if none */
+    int betweenness_computed;   /* 1 exact, 0 skipped (NaN) */
+    double betweenness_cost;    /* V (V + E) of this graph */
+    double betweenness_limit;   /* the limit AUTO compared it with */
+    char betweenness_note[256]; /* "exact", or why it was skipped */
+} liq_contagion_record_t;
+
+/*
+ * Computes the contagion record of a run of `scenario` (validated) from its
+ * summary (whose n_protocols must be the scenario's). Builds the network
+ * and its protocol graph (positions do not change the projection, so none
+ * are needed), then: sources and hop distances (O(V + E)), degree and
+ * strength, PageRank (O(E) per PRPACK iteration), failed clusters
+ * (O(V + E)), and betweenness (O(V (V + E)), see liq_centrality_mode_t).
+ * `options` may be NULL (defaults). Single-threaded igraph: never call from
+ * a parallel region. On error the record is left empty (destroy is still
+ * safe). LIQ_EINVAL for a summary of another size or a limit <= 0,
+ * LIQ_ENOMEM, or an igraph error.
+ */
+LIQ_API int liq_contagion_record_build(liq_contagion_record_t *out, const liq_scenario_t *scenario,
+                                       const liq_summary_t *summary,
+                                       const liq_contagion_options_t *options);
+
+/* Releases the arrays of a record (not the struct) and zeroes it; accepts
+ * NULL and a zeroed record. */
+LIQ_API void liq_contagion_record_destroy(liq_contagion_record_t *record);
 
 /* ------------------------------------------------- generated ecosystems */
 

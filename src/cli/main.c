@@ -2,6 +2,7 @@
  * The liqnet command line.
  *
  *   liqnet run SCENARIO -o OUT.h5 [--threads N] [--seed N] [--rounds N] [--force] [--quiet]
+ *              [--centrality auto|exact|skip]
  *   liqnet check SCENARIO        validate a scenario and print it fully resolved
  *   liqnet sweep SWEEP -o OUT.h5 many runs into one results file (cli/sweep_cmd.c)
  *   liqnet graph SCENARIO -o NET.graphml  the scenario's network (cli/graph_cmd.c)
@@ -32,6 +33,7 @@
 #include "liqnet/error.h"
 #include "liqnet/io.h"
 #include "liqnet/metrics.h"
+#include "liqnet/network.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 #include "liqnet/version.h"
@@ -47,6 +49,7 @@ static void liq_on_signal(int signo)
 static const char liq_usage[] =
     "usage: liqnet run SCENARIO -o OUT.h5 [--threads N] [--seed N] [--rounds N] [--force] "
     "[--quiet]\n"
+    "                  [--centrality auto|exact|skip]\n"
     "       liqnet check SCENARIO\n"
     "       liqnet sweep SWEEP.yaml -o OUT.h5 [--force] [--resume] [--threads N] [--quiet]\n"
     "       liqnet sweep SWEEP.yaml --print-run R\n"
@@ -69,7 +72,10 @@ static const char liq_usage[] =
     "  --seed N            override the scenario's seed\n"
     "  --rounds N          override the scenario's number of rounds\n"
     "  --force             overwrite an existing output file\n"
-    "  --quiet             no progress line and no summary\n";
+    "  --quiet             no progress line and no summary\n"
+    "  --centrality MODE   betweenness of the contagion record (/contagion): auto (exact\n"
+    "                      when V (V + E) <= 5e8 on the protocol graph, else skipped),\n"
+    "                      exact (always) or skip (never); default auto\n";
 
 typedef struct {
     const char *scenario;
@@ -80,6 +86,7 @@ typedef struct {
     int64_t rounds;
     bool force;
     bool quiet;
+    liq_centrality_mode_t centrality;
 } liq_run_args_t;
 
 #define liq_usage_error(...) liq_cli_usage_error(liq_usage, __VA_ARGS__)
@@ -118,6 +125,18 @@ static int liq_parse_run_args(int argc, char **argv, liq_run_args_t *a)
                                        value != NULL ? value : "");
             }
             a->rounds = (int64_t)v;
+            i++;
+        } else if (strcmp(arg, "--centrality") == 0) {
+            if (value != NULL && strcmp(value, "auto") == 0) {
+                a->centrality = LIQ_CENTRALITY_AUTO;
+            } else if (value != NULL && strcmp(value, "exact") == 0) {
+                a->centrality = LIQ_CENTRALITY_EXACT;
+            } else if (value != NULL && strcmp(value, "skip") == 0) {
+                a->centrality = LIQ_CENTRALITY_SKIP;
+            } else {
+                return liq_usage_error("--centrality takes auto, exact or skip, not '%s'",
+                                       value != NULL ? value : "");
+            }
             i++;
         } else if (strcmp(arg, "--force") == 0) {
             a->force = true;
@@ -235,6 +254,7 @@ static int liq_cmd_run(int argc, char **argv)
     liq_metrics_t *metrics = NULL;
     liq_h5_writer_t *writer = NULL;
     char *resolved = NULL;
+    liq_contagion_record_t contagion = {0};
     int rc = liq_scenario_load(&sc, args.scenario);
     if (rc != LIQ_OK) {
         goto cleanup;
@@ -321,6 +341,18 @@ static int liq_cmd_run(int argc, char **argv)
         }
     }
     const liq_summary_t *summary = liq_metrics_summary(metrics);
+    /* The contagion record reflects the rounds done, for complete,
+     * interrupted and failed runs alike. */
+    liq_contagion_options_t contagion_options;
+    liq_contagion_options_init(&contagion_options);
+    contagion_options.betweenness = args.centrality;
+    rc = liq_contagion_record_build(&contagion, sc, summary, &contagion_options);
+    if (rc == LIQ_OK) {
+        rc = liq_h5_writer_contagion(writer, &contagion);
+    }
+    if (rc != LIQ_OK) {
+        goto cleanup;
+    }
     rc = liq_h5_writer_finish(writer, summary, status);
     writer = NULL;
     if (rc != LIQ_OK) {
@@ -349,6 +381,7 @@ cleanup:
     if (rc != LIQ_OK) {
         exit_code = liq_cli_fail(rc);
     }
+    liq_contagion_record_destroy(&contagion);
     liq_h5_writer_destroy(writer);
     liq_metrics_destroy(metrics);
     liq_sim_destroy(sim);

@@ -17,6 +17,7 @@
 #include <hdf5.h>
 
 #include "liqnet/io.h"
+#include "liqnet/network.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
@@ -98,5 +99,10 @@ int liq_h5_traj_write(liq_h5_traj_t *traj, hid_t loc, const char *path,
                       const liq_scenario_t *scenario);
 /* Accepts NULL. No HDF5. */
 void liq_h5_traj_destroy(liq_h5_traj_t *traj);
+
+/* Writes a run's contagion record as the group `contagion` of `loc` (a
+ * file or group), with its own dimension scales `protocol`, `link` and
+ * `cluster` (docs/hdf5-schema.md). `path` names the file in messages. */
+int liq_h5_write_contagion(hid_t loc, const char *path, const liq_contagion_record_t *record);
 
 #endif /* LIQNET_IO_H5_INTERNAL_H */

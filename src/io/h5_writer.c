@@ -929,6 +929,33 @@ static int liq_h5_finish(liq_h5_writer_t *w, const liq_summary_t *summary, const
     return rc;
 }
 
+int liq_h5_writer_contagion(liq_h5_writer_t *writer, const liq_contagion_record_t *record)
+{
+    assert(writer != NULL && record != NULL);
+    if (record->n_protocols != writer->n_entities[LIQ_DIM_PROTOCOL]) {
+        return liq_error_set(LIQ_EINVAL,
+                             "%s: the contagion record has %zu protocols; the file was created "
+                             "for %zu",
+                             writer->path, record->n_protocols,
+                             writer->n_entities[LIQ_DIM_PROTOCOL]);
+    }
+    liq_h5_quiet_t quiet;
+    liq_h5_quiet_begin(&quiet);
+    int rc = LIQ_OK;
+    const htri_t exists = H5Lexists(writer->file, "contagion", H5P_DEFAULT);
+    if (exists < 0) {
+        rc = liq_h5_fail(writer->path, "cannot look up group 'contagion'");
+    } else if (exists > 0) {
+        rc =
+            liq_error_set(LIQ_EEXIST, "%s: the contagion record was already written", writer->path);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_h5_write_contagion(writer->file, writer->path, record);
+    }
+    liq_h5_quiet_end(&quiet);
+    return rc;
+}
+
 int liq_h5_writer_note_error(liq_h5_writer_t *writer, const char *message)
 {
     assert(writer != NULL);

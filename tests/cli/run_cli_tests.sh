@@ -189,6 +189,14 @@ assert n > 1 and int(f.attrs["rounds_completed"]) == n - 1, (n, f.attrs["rounds_
 assert np.array_equal(f["round"][:], np.arange(n))
 assert f["oracle_price"].shape[0] == n and np.all(np.isfinite(f["oracle_price"][:]))
 PY
+"$py" - "$work/int.h5" <<'PY' && ok "interrupted file has its contagion record" || bad "interrupted file: contagion record"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+g = f["contagion"]
+assert int(g.attrs["rounds_completed"]) == int(f.attrs["rounds_completed"])
+assert np.array_equal(g["first_failure_round"][:], f["first_failure_round"][:])
+assert g["protocol"].shape == f["protocol"].shape
+PY
 
 # SIGKILL: nothing can run, but the file as of the last flush stays readable
 # and says incomplete. The writer makes no HDF5 call between flushes; rounds

@@ -130,6 +130,55 @@ class RunFileTests(unittest.TestCase):
             for name in lr.RUN_PROTOCOL_SUMMARY:
                 np.testing.assert_array_equal(protocols[name].values, f[name][()], name)
 
+    def test_contagion_tables_match_hdf5(self):
+        ds = lr.open_run(self.path)
+        c = lr.run_contagion(ds)
+        self.assertEqual(c.path, lr.open_contagion(self.path).path)
+        with h5py.File(self.path, "r") as f:
+            g = f["contagion"]
+            names = raw_strings(g["protocol"])
+            self.assertEqual(list(c.protocols.index), names)
+            self.assertEqual(names, raw_strings(f["protocol"]))
+            for name in lr.CONTAGION_PROTOCOL:
+                assert_same_values(self, c.protocols[name].values, g[name][()], name)
+            self.assertEqual(c.protocols["failed"].dtype, bool)
+            for name in lr.CONTAGION_LINK:
+                column = "weight" if name == "link_weight" else name
+                assert_same_values(self, c.links[column].values, g[name][()], name)
+            self.assertEqual(list(c.links["from"]), [names[i] for i in g["link_from"][()]])
+            self.assertEqual(list(c.links["to"]), [names[i] for i in g["link_to"][()]])
+            assert_same_values(self, c.clusters["size"].values, g["cluster_size"][()], "size")
+            for k, members in enumerate(c.clusters["members"]):
+                self.assertEqual(members, [n for n, cl in zip(names, g["failed_cluster"][()])
+                                           if cl == k])
+            for name in lr.CONTAGION_SCALARS:
+                self.assertEqual(c.scalars[name], g[name][()], name)
+            self.assertEqual(c.scalars["failed_clusters"], g["cluster"].shape[0])
+            for key, value in g.attrs.items():
+                got = c.attrs[key]
+                self.assertNotIsInstance(got, bytes, key)
+                value = text(value)
+                self.assertEqual(got, value.item() if isinstance(value, np.generic) else value)
+            # The demo's three protocols share WETH, its pool and its oracle: one triangle.
+            self.assertEqual(len(c.links), 3)
+            self.assertTrue((c.links["weight"] == 3).all())
+        self.assertIn("reach", repr(c))
+
+    def test_contagion_missing(self):
+        path = TMP / "no-contagion.h5"
+        shutil.copy(self.path, path)
+        with h5py.File(path, "a") as f:
+            del f["contagion"]
+            f.attrs["status"] = "incomplete"
+        with self.assertRaisesRegex(lr.LiqnetFormatError,
+                                    "no group 'contagion' \\(status incomplete\\).*finishes"):
+            lr.open_contagion(path)
+        ds = lr.open_run(self.path).isel(round=slice(0, 2))
+        self.assertEqual(lr.run_contagion(ds).scalars["reach"], 0)
+        with self.assertRaisesRegex(lr.LiqnetError, "not opened with open_run"):
+            lr.run_contagion(ds.copy().drop_encoding() if hasattr(ds, "drop_encoding")
+                             else _without_encoding(ds))
+
     def test_open_dispatch_and_wrong_kind(self):
         self.assertEqual(lr.open(self.path).attrs["scenario_name"], "demo")
         with self.assertRaisesRegex(lr.LiqnetFormatError, "no group 'summary'.*a run file"):
@@ -182,6 +231,12 @@ class RunFileTests(unittest.TestCase):
         assert_dataset_matches_group(self, ds, path, nrounds=121)
 
 
+def _without_encoding(ds):
+    ds = ds.copy()
+    ds.encoding = {}
+    return ds
+
+
 class FailedRunTests(unittest.TestCase):
     def test_failed_run_keeps_its_rounds_and_error(self):
         # A pool deep against the external market (kappa x > 2 D) makes the
@@ -201,6 +256,11 @@ class FailedRunTests(unittest.TestCase):
         self.assertIn("error", ds.attrs)
         self.assertEqual(ds.sizes["round"], ds.attrs["rounds_completed"] + 1)
         assert_dataset_matches_group(self, ds, out, nrounds=ds.sizes["round"])
+        # The contagion record covers the rounds done.
+        c = lr.run_contagion(ds)
+        self.assertEqual(c.attrs["rounds_completed"], ds.attrs["rounds_completed"])
+        np.testing.assert_array_equal(c.protocols["first_failure_round"].values,
+                                      ds["first_failure_round"].values)
 
 
 SWEEP_YAML = """\
