@@ -76,6 +76,11 @@ RUN_SCALAR_SUMMARY = (
     "total_bad_debt",
     "total_deficit",
     "failed_protocols",
+    "adversary_profit",
+    "adversary_liquidation_profit",
+    "adversary_round_trip",
+    "adversary_flash_fee",
+    "adversary_liquidations",
 )
 
 # Variables of a sweep's `summary` group that are not varied parameters: the

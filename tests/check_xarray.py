@@ -60,6 +60,11 @@ SUMMARY = {
     "total_bad_debt": ((), "float64", "USD"),
     "total_deficit": ((), "float64", "USD"),
     "failed_protocols": ((), "int64", "count"),
+    "adversary_profit": ((), "float64", "USD"),
+    "adversary_liquidation_profit": ((), "float64", "USD"),
+    "adversary_round_trip": ((), "float64", "USD"),
+    "adversary_flash_fee": ((), "float64", "USD"),
+    "adversary_liquidations": ((), "int64", "count"),
 }
 
 ROOT_ATTRS = ("liqnet_version", "scenario", "scenario_name", "seed", "status",

@@ -464,6 +464,11 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
     s->total_bad_debt = 123.456;
     s->total_deficit = 23.456;
     s->failed_protocols = 1;
+    s->adversary_profit = 1234.5 + 1.0 / 3.0;
+    s->adversary_liquidation_profit = 2000.25;
+    s->adversary_round_trip = -700.0 - 1.0 / 7.0;
+    s->adversary_flash_fee = 65.75;
+    s->adversary_liquidations = 17;
     return s;
 }
 
@@ -559,6 +564,12 @@ static void assert_summary(hid_t file, const liq_summary_t *s)
     assert_double_var(file, "total_bad_debt", NULL, &s->total_bad_debt, 1);
     assert_double_var(file, "total_deficit", NULL, &s->total_deficit, 1);
     assert_int64_var(file, "failed_protocols", NULL, &s->failed_protocols, 1);
+    assert_double_var(file, "adversary_profit", NULL, &s->adversary_profit, 1);
+    assert_double_var(file, "adversary_liquidation_profit", NULL, &s->adversary_liquidation_profit,
+                      1);
+    assert_double_var(file, "adversary_round_trip", NULL, &s->adversary_round_trip, 1);
+    assert_double_var(file, "adversary_flash_fee", NULL, &s->adversary_flash_fee, 1);
+    assert_int64_var(file, "adversary_liquidations", NULL, &s->adversary_liquidations, 1);
 }
 
 static void assert_root_attrs(hid_t file, const char *status, int64_t rounds_completed)

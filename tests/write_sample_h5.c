@@ -138,7 +138,12 @@ int main(int argc, char **argv)
                                    .total_liquidated_value = 10395.0,
                                    .total_bad_debt = 0.0,
                                    .total_deficit = 0.0,
-                                   .failed_protocols = 0};
+                                   .failed_protocols = 0,
+                                   .adversary_profit = NAN,
+                                   .adversary_liquidation_profit = NAN,
+                                   .adversary_round_trip = NAN,
+                                   .adversary_flash_fee = NAN,
+                                   .adversary_liquidations = -1};
     rc = liq_h5_writer_finish(w, &summary, "complete");
     if (rc != LIQ_OK) {
         fprintf(stderr, "write_sample_h5: %s\n", liq_errmsg());

@@ -44,6 +44,12 @@ typedef struct {
     int64_t total_liquidations;
     double total_liquidated_value, total_bad_debt, total_deficit;
     int64_t failed_protocols; /* protocols with bad debt or deficit > 0 */
+    /* the adversary's result (MODEL.md s5): NaN (count -1) without one */
+    double adversary_profit;             /* liquidation profit + round trip - flash fee, USD */
+    double adversary_liquidation_profit; /* USD */
+    double adversary_round_trip;         /* USD */
+    double adversary_flash_fee;          /* USD */
+    int64_t adversary_liquidations;
 } liq_summary_t;
 
 typedef struct liq_metrics liq_metrics_t;

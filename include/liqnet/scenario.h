@@ -211,6 +211,22 @@ typedef struct {
     char *path;            /* PATH: the CSV file it came from, for the record */
 } liq_shock_t;
 
+/* ------------------------------------------------------------- adversary */
+
+/* A flash-loan attacker (MODEL.md s5): in round `round` it sells `amount` of
+ * one token of `pool` right after the arbitrage phase (so oracles reading the
+ * pool see the pushed price), takes every liquidation of the round as its
+ * own, and after the round's liquidation orders sells back what the first
+ * sale paid it; docs/model-notes.md. */
+typedef struct {
+    int enabled;
+    int64_t round;    /* >= 1 */
+    int32_t pool;     /* pool index */
+    int sell_token;   /* 0 or 1: the token of `pool` it sells first */
+    double amount;    /* units of that token, flash-borrowed, finite > 0 */
+    double flash_fee; /* share of the loan paid as the flash-loan fee, in [0, 1) */
+} liq_adversary_config_t;
+
 /* -------------------------------------------------------------- scenario */
 
 typedef struct {
@@ -237,6 +253,8 @@ typedef struct {
 
     size_t n_shocks;
     liq_shock_t *shocks;
+
+    liq_adversary_config_t adversary; /* enabled = 0: none */
 } liq_scenario_t;
 
 /*

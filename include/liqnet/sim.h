@@ -113,6 +113,13 @@ typedef struct {
     const double *holdings_value; /* [protocol] sum of amount x S_a over holdings, USD */
     const double *redemption;     /* [protocol] redemption ratio of the tokens it issues, in
                                      [0, 1]; NaN for a protocol that issues none */
+    /* the adversary (MODEL.md s5): -1 without one; the rest is 0 before its
+     * round and that round's result after */
+    int64_t adversary_round;
+    int64_t adversary_liquidations;      /* liquidations of its round, all its own */
+    double adversary_liquidation_profit; /* USD: seized at S_a - repaid - gas */
+    double adversary_round_trip;         /* USD: (sold back - borrowed) x S of the token */
+    double adversary_flash_fee;          /* USD */
 } liq_state_view_t;
 
 LIQ_API void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view);

@@ -83,6 +83,10 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     for (size_t a = 0; a < v.n_assets; a++) {
         mt->asset_peak[a] = v.exogenous_price[a];
     }
+    const double none = v.adversary_round >= 0 ? 0.0 : (double)NAN;
+    s->adversary_profit = s->adversary_liquidation_profit = none;
+    s->adversary_round_trip = s->adversary_flash_fee = none;
+    s->adversary_liquidations = v.adversary_round >= 0 ? 0 : -1;
     for (size_t p = 0; p < v.n_protocols; p++) {
         mt->initial_fund[p] = v.insurance_fund[p];
         mt->final_fund[p] = v.insurance_fund[p];
@@ -150,6 +154,14 @@ int liq_metrics_add(liq_metrics_t *mt, const liq_state_view_t *v)
         }
         round_liquidations += v->liquidations[p];
         round_value += v->seized_value[p];
+    }
+    if (v->round == v->adversary_round) {
+        s->adversary_liquidations = v->adversary_liquidations;
+        s->adversary_liquidation_profit = v->adversary_liquidation_profit;
+        s->adversary_round_trip = v->adversary_round_trip;
+        s->adversary_flash_fee = v->adversary_flash_fee;
+        s->adversary_profit =
+            v->adversary_liquidation_profit + v->adversary_round_trip - v->adversary_flash_fee;
     }
     mt->round_liquidations[v->round] = round_liquidations;
     mt->round_value[v->round] = round_value;

@@ -338,17 +338,88 @@ static int liq_check_state(const struct liq_sim *sim)
     return LIQ_OK;
 }
 
+/* ------------------------------------------------------------ adversary */
+
+/* The attacker's first sale: right after arbitrage, so this round's oracles
+ * reading the pool see the pushed spot. */
+static void liq_attack_open(struct liq_sim *sim)
+{
+    const liq_adversary_config_t *adv = &sim->scenario->adversary;
+    const size_t p = (size_t)adv->pool;
+    const liq_pool_config_t *pool = &sim->scenario->pools[p];
+    double *in = adv->sell_token == 0 ? &sim->reserve0[p] : &sim->reserve1[p];
+    double *out = adv->sell_token == 0 ? &sim->reserve1[p] : &sim->reserve0[p];
+    const double paid = liq_pool_amount_out(pool, adv->amount, *in, *out);
+    *in += adv->amount;
+    *out -= paid;
+    sim->attack_out = paid;
+    sim->pool_price[p] = liq_pool_spot(pool, sim->reserve0[p], sim->reserve1[p]);
+    sim->pool_hist[p * (size_t)sim->hist_len + (size_t)(sim->round % sim->hist_len)] =
+        sim->pool_price[p];
+}
+
+/* Every liquidation of the attack round is the attacker's: its keeper
+ * profit is the seized collateral at reference prices less the debt it
+ * repaid and the gas it paid. Sums in market, then protocol order. */
+static void liq_attack_liquidations(struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    double seized = 0.0, cost = 0.0;
+    int64_t count = 0;
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        seized += sim->market_seized[m] * sim->reference_price[sim->markets[m].asset];
+    }
+    for (size_t p = 0; p < sim->n_protocols; p++) {
+        cost += sim->repaid_value[p] + sc->protocols[p].gas_cost * (double)sim->liquidations[p];
+        count += sim->liquidations[p];
+    }
+    sim->attack_liquidations = count;
+    sim->attack_liquidation_profit = seized - cost;
+}
+
+/* After the round's liquidation orders: the attacker sells back what its
+ * first sale paid, and repays the loan (buying or selling the difference at
+ * the reference price) with its fee. */
+static void liq_attack_close(struct liq_sim *sim)
+{
+    const liq_adversary_config_t *adv = &sim->scenario->adversary;
+    const size_t p = (size_t)adv->pool;
+    const liq_pool_config_t *pool = &sim->scenario->pools[p];
+    double *in = adv->sell_token == 0 ? &sim->reserve1[p] : &sim->reserve0[p];
+    double *out = adv->sell_token == 0 ? &sim->reserve0[p] : &sim->reserve1[p];
+    const double back = liq_pool_amount_out(pool, sim->attack_out, *in, *out);
+    *in += sim->attack_out;
+    *out -= back;
+    sim->pool_price[p] = liq_pool_spot(pool, sim->reserve0[p], sim->reserve1[p]);
+    const int32_t sold = adv->sell_token == 0 ? pool->token0 : pool->token1;
+    const double price = sim->reference_price[sold];
+    sim->attack_back = back;
+    sim->attack_round_trip = (back - adv->amount) * price;
+    sim->attack_fee = adv->flash_fee * adv->amount * price;
+}
+
 int liq_sim_step(liq_sim_t *sim)
 {
     sim->round++;
+    const liq_adversary_config_t *adv = &sim->scenario->adversary;
+    const int attack = adv->enabled && sim->round == adv->round;
     liq_phase_market(sim);
     liq_phase_arbitrage(sim);
+    if (attack) {
+        liq_attack_open(sim);
+    }
     liq_phase_oracles(sim);
     int rc = liq_phase_margin(sim);
     if (rc != LIQ_OK) {
         return rc;
     }
+    if (attack) {
+        liq_attack_liquidations(sim);
+    }
     liq_phase_venues(sim);
+    if (attack) {
+        liq_attack_close(sim);
+    }
     liq_phase_balance(sim);
     return liq_check_state(sim);
 }
@@ -686,6 +757,12 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->impairment = sim->impairment;
     view->holdings_value = sim->holdings_value;
     view->redemption = sim->redemption;
+    const liq_adversary_config_t *adv = &sim->scenario->adversary;
+    view->adversary_round = adv->enabled ? adv->round : -1;
+    view->adversary_liquidations = sim->attack_liquidations;
+    view->adversary_liquidation_profit = sim->attack_liquidation_profit;
+    view->adversary_round_trip = sim->attack_round_trip;
+    view->adversary_flash_fee = sim->attack_fee;
 }
 
 void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)

@@ -122,6 +122,14 @@ struct liq_sim {
     double *impairment;     /* [n_protocols] cumulative write-down of its holdings, USD */
     double *holdings_value; /* [n_protocols] sum of amount x S_a over its holdings, USD */
 
+    /* the adversary (src/engine/sim.c): what its attack round did */
+    double attack_out;  /* units of the other token its first sale paid */
+    double attack_back; /* units of the sold token its sale back paid */
+    int64_t attack_liquidations;
+    double attack_liquidation_profit; /* USD: seized at S_a - repaid - gas */
+    double attack_round_trip;         /* USD: (back - amount) x S of the sold token */
+    double attack_fee;                /* USD: flash_fee x amount x S of the sold token */
+
     /* markets [n_markets], flattened in protocol order */
     size_t n_markets;
     liq_market_t *markets;

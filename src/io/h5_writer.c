@@ -161,6 +161,19 @@ const liq_summary_def_t liq_summary_defs[] = {
      "deficit at the end of the run, all protocols"},
     {"failed_protocols", -1, true, LIQ_SUM(failed_protocols), "count",
      "protocols with bad debt or deficit > 0 at the end of the run"},
+    {"adversary_profit", -1, false, LIQ_SUM(adversary_profit), "USD",
+     "flash-loan attacker's profit: liquidation profit + round trip - flash fee; NaN without "
+     "an adversary"},
+    {"adversary_liquidation_profit", -1, false, LIQ_SUM(adversary_liquidation_profit), "USD",
+     "attacker's keeper profit in its round: seized collateral at reference prices - repaid "
+     "debt - gas; NaN without an adversary"},
+    {"adversary_round_trip", -1, false, LIQ_SUM(adversary_round_trip), "USD",
+     "attacker's pool round trip: (units sold back - units borrowed) x reference price; NaN "
+     "without an adversary"},
+    {"adversary_flash_fee", -1, false, LIQ_SUM(adversary_flash_fee), "USD",
+     "flash-loan fee paid; NaN without an adversary"},
+    {"adversary_liquidations", -1, true, LIQ_SUM(adversary_liquidations), "count",
+     "liquidations in the attack round, all the attacker's; -1 without an adversary"},
 };
 
 #define LIQ_N_SUMMARY (sizeof(liq_summary_defs) / sizeof(liq_summary_defs[0]))

@@ -361,6 +361,17 @@ int liq_scenario_dump(char **out, const liq_scenario_t *scenario)
     liq_dump_protocols(f, sc);
     liq_dump_accounts(f, sc);
     liq_dump_shocks(f, sc);
+    if (sc->adversary.enabled) {
+        const liq_adversary_config_t *adv = &sc->adversary;
+        const liq_pool_config_t *pool = &sc->pools[adv->pool];
+        fprintf(f, "adversary:\n");
+        liq_put_int(f, "  ", "round", adv->round);
+        liq_put_name(f, "  ", "pool", pool->name);
+        liq_put_name(f, "  ", "sell",
+                     liq_asset_name(sc, adv->sell_token == 0 ? pool->token0 : pool->token1));
+        liq_put_number(f, "  ", "amount", adv->amount);
+        liq_put_number(f, "  ", "flash_fee", adv->flash_fee);
+    }
     const bool failed = ferror(f) != 0;
     if (fclose(f) != 0 || failed) {
         free(text);

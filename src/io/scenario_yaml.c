@@ -348,9 +348,9 @@ static int liq_file_error(liq_reader_t *r, const yaml_node_t *map, const char *p
 
 /* ------------------------------------------------------------ top level */
 
-static const char *const liq_top_keys[] = {"name",      "rounds",   "round_seconds", "seed",
-                                           "output",    "assets",   "pools",         "oracles",
-                                           "protocols", "accounts", "shocks",        NULL};
+static const char *const liq_top_keys[] = {
+    "name",    "rounds",    "round_seconds", "seed",   "output",    "assets", "pools",
+    "oracles", "protocols", "accounts",      "shocks", "adversary", NULL};
 
 static int liq_read_top(liq_reader_t *r, const yaml_node_t *root, const char *stem)
 {
@@ -1860,6 +1860,53 @@ static int liq_read_path(liq_reader_t *r, const yaml_node_t *map, size_t item)
     return rc;
 }
 
+/* The optional `adversary` mapping. */
+static int liq_read_adversary(liq_reader_t *r, const yaml_node_t *root)
+{
+    static const char *const keys[] = {"round", "pool", "sell", "amount", "flash_fee", NULL};
+    static const liq_yrange_t amount = {0.0, INFINITY, true, false, false, "a finite number > 0"};
+    static const liq_yrange_t fee = {0.0, 1.0, false, true, false, "a number in [0, 1)"};
+    const yaml_node_t *map = liq_ymap_get(&r->doc, root, "adversary");
+    if (map == NULL) {
+        return LIQ_OK;
+    }
+    liq_scenario_t *sc = r->sc;
+    liq_adversary_config_t *adv = &sc->adversary;
+    const size_t saved = liq_ypath_push_key(&r->doc, "adversary");
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_yget_int(&r->doc, map, "round", 1, sc->rounds, "a round in 1 .. rounds", true, 0,
+                          &adv->round);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_pool(r, map, "pool", &adv->pool);
+    }
+    int32_t asset = -1;
+    if (rc == LIQ_OK) {
+        rc = liq_ref_asset(r, map, "sell", &asset);
+    }
+    if (rc == LIQ_OK) {
+        const liq_pool_config_t *pool = &sc->pools[adv->pool];
+        if (asset != pool->token0 && asset != pool->token1) {
+            const size_t inner = liq_ypath_push_key(&r->doc, "sell");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "sell"),
+                                "pool '%s' trades %s and %s; expected one of them", pool->name,
+                                sc->assets[pool->token0].name, sc->assets[pool->token1].name);
+            liq_ypath_pop(&r->doc, inner);
+        }
+        adv->sell_token = asset == pool->token0 ? 0 : 1;
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "amount", &amount, true, 0.0, &adv->amount);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "flash_fee", &fee, false, 0.0, &adv->flash_fee);
+    }
+    adv->enabled = rc == LIQ_OK;
+    liq_ypath_pop(&r->doc, saved);
+    return rc;
+}
+
 static int liq_read_shocks(liq_reader_t *r, const yaml_node_t *root)
 {
     static const char *const types[] = {"schedule", "path", "gbm", NULL};
@@ -1968,6 +2015,9 @@ static int liq_read_scenario(liq_reader_t *r, const char *stem)
     }
     if (rc == LIQ_OK) {
         rc = liq_read_shocks(r, root);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_adversary(r, root);
     }
     return rc;
 }

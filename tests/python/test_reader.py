@@ -38,6 +38,14 @@ BIN = lr.find_liqnet(REPO)
 TMP = Path(tempfile.mkdtemp(prefix="liqnet-reader-test-"))
 
 
+
+def assert_same(test, a, b, name):
+    """Equal values, NaN equal to NaN (a scalar metric is NaN when it does not apply)."""
+    if isinstance(a, float) and isinstance(b, (float, np.floating)) and np.isnan(a):
+        test.assertTrue(np.isnan(b), name)
+    else:
+        test.assertEqual(a, b, name)
+
 def has_sweep_command():
     proc = subprocess.run([str(BIN), "sweep"], capture_output=True, text=True)
     return "unknown command" not in (proc.stderr + proc.stdout)
@@ -121,7 +129,7 @@ class RunFileTests(unittest.TestCase):
         scalars, oracles, protocols = lr.run_summary(ds)
         with h5py.File(self.path, "r") as f:
             for name in lr.RUN_SCALAR_SUMMARY:
-                self.assertEqual(scalars[name], f[name][()], name)
+                assert_same(self, scalars[name], f[name][()], name)
             self.assertEqual(scalars["total_liquidations"], f["total_liquidations"][()].sum())
             self.assertEqual(list(oracles.index), raw_strings(f["oracle"]))
             self.assertEqual(list(protocols.index), raw_strings(f["protocol"]))
@@ -410,7 +418,7 @@ class SweepTests(unittest.TestCase):
         ds = lr.open_run(out)
         scalars, oracles, protocols = lr.run_summary(ds)
         for name in lr.RUN_SCALAR_SUMMARY + ("total_liquidations",):
-            self.assertEqual(scalars[name], row[name], name)
+            assert_same(self, scalars[name], row[name], name)
         self.assertEqual(row["total_stalled"], int(ds.total_stalled.sum()))
         bp = sw.by_protocol.query("run == @r").set_index("protocol")
         for name in lr.RUN_PROTOCOL_SUMMARY:
