@@ -391,10 +391,13 @@ static int liq_forbid_without_network(liq_ydoc_t *d, const yaml_node_t *root)
              p < root->data.mapping.pairs.top; p++) {
             const yaml_node_t *key = liq_ydoc_node(d, p->key);
             if (key->type == YAML_SCALAR_NODE && strcmp(liq_yscalar(key), keys[k]) == 0) {
-                return liq_ydoc_error(d, LIQ_EKEY, key,
-                                      "%s is only allowed with network; expected network: "
-                                      "GRAPH_FILE beside it, or no %s",
-                                      keys[k], keys[k]);
+                const size_t saved = liq_ypath_push_key(d, keys[k]);
+                const int rc = liq_ydoc_error(d, LIQ_EKEY, key,
+                                              "only allowed with network; expected network: "
+                                              "GRAPH_FILE beside it, or no %s",
+                                              keys[k]);
+                liq_ypath_pop(d, saved);
+                return rc;
             }
         }
     }
@@ -423,11 +426,14 @@ int liq_scenario_graph_inject(liq_ydoc_t *d, const char *const *top_keys, const 
         const yaml_node_t *key = liq_ydoc_node(d, p->key);
         for (size_t k = 0; liq_entity_keys[k] != NULL && key->type == YAML_SCALAR_NODE; k++) {
             if (strcmp(liq_yscalar(key), liq_entity_keys[k]) == 0) {
-                return liq_ydoc_error(d, LIQ_EKEY, key,
-                                      "not allowed with network (the graph file '%s' defines the "
-                                      "assets, pools, oracles and protocols); expected either "
-                                      "network or the lists assets, pools, oracles and protocols",
-                                      file);
+                const size_t saved = liq_ypath_push_key(d, liq_entity_keys[k]);
+                rc = liq_ydoc_error(d, LIQ_EKEY, key,
+                                    "not allowed with network (the graph file '%s' defines the "
+                                    "assets, pools, oracles and protocols); expected either "
+                                    "network or the lists assets, pools, oracles and protocols",
+                                    file);
+                liq_ypath_pop(d, saved);
+                return rc;
             }
         }
     }
