@@ -467,17 +467,26 @@ int liq_scenario_graph_inject(liq_ydoc_t *d, const char *const *top_keys, const 
             fclose(f);
         }
     }
-    liq_network_t *net = NULL;
-    if (rc == LIQ_OK) {
-        rc = liq_network_read_scenario(&net, path, format, defaults, n_defaults);
-    }
     liq_scenario_t *entities = NULL;
     if (rc == LIQ_OK) {
         entities = calloc(1, sizeof(*entities));
-        rc = entities != NULL
-                 ? liq_network_to_scenario(entities, net, path)
-                 : liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the scenario",
-                                 d->file);
+        if (entities == NULL) {
+            rc = liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the scenario", d->file);
+        }
+    }
+    if (rc == LIQ_OK) {
+        /* igraph (IGRAPH_THREAD_SAFE 0) keeps its error state in globals,
+         * and sweeps read their runs' scenarios on several threads at once:
+         * the graph is read by one thread at a time. */
+#pragma omp critical(liq_igraph)
+        {
+            liq_network_t *net = NULL;
+            rc = liq_network_read_scenario(&net, path, format, defaults, n_defaults);
+            if (rc == LIQ_OK) {
+                rc = liq_network_to_scenario(entities, net, path);
+            }
+            liq_network_destroy(net);
+        }
     }
     if (rc == LIQ_OK) {
         /* The root's index, not its pointer: adding nodes may move them. */
@@ -490,7 +499,6 @@ int liq_scenario_graph_inject(liq_ydoc_t *d, const char *const *top_keys, const 
     }
     *from_graph = rc == LIQ_OK;
     liq_scenario_destroy(entities);
-    liq_network_destroy(net);
     free(path);
     free(defaults);
     return rc;

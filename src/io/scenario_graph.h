@@ -10,6 +10,10 @@
  * document as usual, so a graph-based scenario resolves exactly like the
  * same scenario in YAML, and overrides reach the graph's values by the same
  * paths (protocols[NAME].markets[ASSET].liquidation_bonus).
+ *
+ * Threads: igraph is not thread-safe, and sweeps read scenarios on several
+ * threads; the graph is read inside the OpenMP critical section
+ * `liq_igraph`, so liq_scenario_parse stays callable from any thread.
  */
 #ifndef LIQNET_IO_SCENARIO_GRAPH_H
 #define LIQNET_IO_SCENARIO_GRAPH_H
