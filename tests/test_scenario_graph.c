@@ -174,8 +174,13 @@ static void test_demo_from_graph(void **state)
     assert_int_equal(liq_scenario_dump(&demo_dump, demo), LIQ_OK);
     const uint64_t demo_hash = run_hash(demo, 1);
     char *yaml = read_text(LIQ_SOURCE_DIR "/graphs/demo.yaml");
-    const char *const files[] = {"test_sg_demo.graphml", "test_sg_demo.gml"};
-    for (size_t k = 0; k < 2; k++) {
+    /* The format from the extension, or from network_format. */
+    char *gml = read_text("test_sg_demo.gml");
+    write_text("test_sg_demo.txt", gml);
+    free(gml);
+    const char *const files[] = {"test_sg_demo.graphml", "test_sg_demo.gml",
+                                 "test_sg_demo.txt\nnetwork_format: gml"};
+    for (size_t k = 0; k < 3; k++) {
         char *text = demo_with_network(yaml, files[k]);
         assert_null(strstr(text, "liquidation_threshold")); /* the lists are gone */
         liq_scenario_t *sc = parse_ok(text);
@@ -484,6 +489,9 @@ static void test_errors(void **state)
                  "test.yaml:2:10: network: cannot tell the graph format of 'net.txt'; expected a "
                  "file name ending .graphml, .xml or .gml, or the key network_format (graphml or "
                  "gml)");
+    expect_error("rounds: 1\nnetwork: net.graphml\nnetwork_format: xml\n", LIQ_EINVAL,
+                 "test.yaml:3:17: network_format: unknown graph format 'xml'; expected one of "
+                 "graphml, gml");
     expect_error("rounds: 1\nnetwork: net.graphml\nasset: []\n", LIQ_EKEY,
                  "test.yaml:3:1: (top level): unknown key 'asset'; expected one of name, rounds, "
                  "round_seconds, seed, output, network, network_format, defaults, accounts, "

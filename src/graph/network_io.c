@@ -11,6 +11,10 @@
  * which Java and Python parse, and "INF" in GML, which NetworkX parses),
  * keys are "v_NAME" and "e_NAME", and absent values (NaN numbers, empty strings) are left out, as
  * igraph's readers expect.
+ *
+ * Reading is two steps: a scenario's network first gets the defaults of the
+ * scenario for what it leaves out, then every vertex and edge is validated;
+ * a full network (liq_network_read) has no defaults and must carry everything.
  */
 #include <ctype.h>
 #include <errno.h>

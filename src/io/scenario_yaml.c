@@ -10,6 +10,11 @@
  * in the file, so a reference can always be resolved against a complete list
  * and "no pool named X; defined pools: ..." lists every candidate.
  *
+ * A scenario may take its assets, pools, oracles and protocols from a graph
+ * file instead (the key `network`): scenario_graph.c writes them into the
+ * document as these four lists before anything here reads it, so the rest
+ * of this file never knows where they came from.
+ *
  * The scenario under construction is always destroyable: every array is
  * allocated zeroed and its count set before it is filled, so an error at any
  * point releases it with liq_scenario_destroy and leaks nothing.
