@@ -118,6 +118,64 @@ LIQ_API int liq_network_write(const liq_network_t *net, const char *path,
  */
 LIQ_API int liq_network_read(liq_network_t **out, const char *path, liq_graph_format_t format);
 
+/*
+ * A value that fills an attribute a scenario's network leaves out (the
+ * scenario key `defaults`, docs/scenario.md). is_edge 0: `kind` is a
+ * liq_vertex_kind_t; 1: a liq_edge_kind_t (LIQ_EDGE_MARKET fills collateral
+ * market edges, LIQ_EDGE_ROUTES routes edges). A string attribute has
+ * `string` set; a number has `string` NULL and `number`. Borrowed pointers.
+ */
+typedef struct {
+    int is_edge;
+    int kind;
+    const char *attribute;
+    double number;
+    const char *string;
+} liq_network_default_t;
+
+/*
+ * LIQ_OK when `d` may fill its attribute and its value lies in the range a
+ * reader accepts. LIQ_EKEY for an attribute the kind has not, or one that
+ * is never defaulted (names, token0/token1, source, debt_asset/debt_oracle,
+ * roles, accounts), listing those that may be; LIQ_EINVAL for a bad value.
+ * The message has no file or place ("value -1; expected a number in [0,
+ * 1)"): the caller says where the default was written.
+ */
+LIQ_API int liq_network_default_check(const liq_network_default_t *d);
+
+/*
+ * Reads the network of a scenario (the scenario key `network`): as
+ * liq_network_read, but first fills every attribute a vertex or edge leaves
+ * out from `defaults` (n_defaults of them, each already accepted by
+ * liq_network_default_check; a later default of the same attribute fills
+ * nothing an earlier one filled), then validates. A protocol's `accounts`
+ * is neither required nor checked (the scenario's accounts decide it), and
+ * only pool_twap oracles need `window`. An attribute absent from both the
+ * file and the defaults is LIQ_EKEY naming the file, the vertex or edge
+ * and the attribute, as in liq_network_read.
+ */
+LIQ_API int liq_network_read_scenario(liq_network_t **out, const char *path,
+                                      liq_graph_format_t format,
+                                      const liq_network_default_t *defaults, size_t n_defaults);
+
+/*
+ * Fills the assets, pools, oracles and protocols of `entities` (a zeroed
+ * scenario; its other fields are not touched) from a network read by
+ * liq_network_read_scenario: each kind in vertex order; a protocol's
+ * markets in the order of its collateral `market` edges, each market's
+ * oracle the one `uses_oracle` (role collateral) edge of the protocol to an
+ * oracle of its asset, its route the one `routes` edge to a pool trading
+ * its asset and the debt asset (weight 1: R0 sells all seized collateral on
+ * one route). An oracle's source is its one `reads` edge. Debt edges and
+ * `trades` edges, when present, must agree with the vertices' attributes;
+ * `issues` and `holds` edges are not read. Errors (LIQ_EREF, LIQ_EINVAL)
+ * name `path`, the vertex or edge and what was expected. On error the
+ * scenario keeps what was filled, for liq_scenario_destroy. Durations stay
+ * in rounds, numbers are copied bit for bit.
+ */
+LIQ_API int liq_network_to_scenario(liq_scenario_t *entities, const liq_network_t *net,
+                                    const char *path);
+
 LIQ_API size_t liq_network_vertex_count(const liq_network_t *net);
 LIQ_API size_t liq_network_edge_count(const liq_network_t *net);
 /* Number of vertices of one kind. */

@@ -82,6 +82,10 @@ int liq_network_index(liq_network_t *net);
 int liq_network_vertex_attr_type(const liq_network_t *net, const char *name);
 int liq_network_edge_attr_type(const liq_network_t *net, const char *name);
 
+/* "vertex 4 (pool 'WETH-USDC')" or "edge 7 (market 'AaveLike' -> 'WETH')":
+ * how messages name a vertex (is_edge 0) or an edge (1). */
+void liq_describe(char *buf, size_t size, const liq_network_t *net, int is_edge, size_t i);
+
 /* The shortest decimal form of x that reads back to x; "Inf", "-Inf". */
 void liq_format_number(char *buf, size_t size, double x);
 

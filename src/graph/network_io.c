@@ -11,6 +11,10 @@
  * which Java and Python parse, and "INF" in GML, which NetworkX parses),
  * keys are "v_NAME" and "e_NAME", and absent values (NaN numbers, empty strings) are left out, as
  * igraph's readers expect.
+ *
+ * Reading is two steps: a scenario's network first gets the defaults of the
+ * scenario for what it leaves out, then every vertex and edge is validated;
+ * a full network (liq_network_read) has no defaults and must carry everything.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -274,7 +278,7 @@ static const liq_named_t *liq_find_named(const liq_named_t *sorted, size_t n, ui
 }
 
 /* "vertex 4 (pool 'WETH-USDC')" or "edge 7 (market 'AaveLike' -> 'WETH')". */
-static void liq_describe(char *buf, size_t size, const liq_network_t *net, int is_edge, size_t i)
+void liq_describe(char *buf, size_t size, const liq_network_t *net, int is_edge, size_t i)
 {
     if (!is_edge) {
         const char *kind = liq_network_vertex_string(net, i, "kind");
@@ -363,13 +367,38 @@ static void liq_join_choices(char *buf, size_t size, const char *const *choices)
     }
 }
 
+/* How much a reader requires: a full network (liq_network_read) has every
+ * attribute of its kind; a scenario's network (liq_network_read_scenario)
+ * need not carry what the scenario derives or does not use. */
+typedef enum { LIQ_READ_FULL = 0, LIQ_READ_SCENARIO = 1 } liq_read_mode_t;
+
+/* In a scenario's network, a protocol's `accounts` is ignored (the scenario's
+ * accounts section decides it) and `window` is needed by pool_twap oracles
+ * only; every other attribute is required as in a full network. */
+static int liq_scenario_skips(const liq_network_t *net, int is_edge, size_t i, const char *attr)
+{
+    if (is_edge) {
+        return 0;
+    }
+    const char *kind = liq_network_vertex_string(net, i, "kind");
+    if (strcmp(kind, "protocol") == 0 && strcmp(attr, "accounts") == 0) {
+        return 1;
+    }
+    return strcmp(kind, "oracle") == 0 && strcmp(attr, "window") == 0 &&
+           strcmp(liq_network_vertex_string(net, i, "source"), "pool_twap") != 0 &&
+           isnan(liq_network_vertex_number(net, i, "window"));
+}
+
 /* Checks the attributes a spec lists on vertex or edge i. */
 static int liq_check_spec(const liq_network_t *net, const char *file, int is_edge, size_t i,
-                          const liq_kind_spec_t *spec)
+                          const liq_kind_spec_t *spec, liq_read_mode_t mode)
 {
     char where[256];
     for (size_t k = 0; k < spec->n_attrs; k++) {
         const liq_attr_spec_t *a = &spec->attrs[k];
+        if (mode == LIQ_READ_SCENARIO && liq_scenario_skips(net, is_edge, i, a->name)) {
+            continue;
+        }
         const int type = is_edge ? liq_network_edge_attr_type(net, a->name)
                                  : liq_network_vertex_attr_type(net, a->name);
         if (a->is_string) {
@@ -470,7 +499,7 @@ static int liq_check_ref(const liq_network_t *net, const char *file, const liq_n
 }
 
 /* Checks every vertex and edge of a graph just read, filling the kinds. */
-static int liq_validate(liq_network_t *net, const char *file)
+static int liq_validate(liq_network_t *net, const char *file, liq_read_mode_t mode)
 {
     char where[256];
     static const liq_attr_spec_t kind_spec = {"kind", 1, LIQ_CHECK_NAME, NULL};
@@ -478,9 +507,9 @@ static int liq_validate(liq_network_t *net, const char *file)
     const liq_kind_spec_t common = {&kind_spec, 1};
     const liq_kind_spec_t named = {&name_spec, 1};
     for (size_t v = 0; v < net->n_vertices; v++) {
-        int rc = liq_check_spec(net, file, 0, v, &common);
+        int rc = liq_check_spec(net, file, 0, v, &common, mode);
         if (rc == LIQ_OK) {
-            rc = liq_check_spec(net, file, 0, v, &named);
+            rc = liq_check_spec(net, file, 0, v, &named, mode);
         }
         if (rc != LIQ_OK) {
             return rc;
@@ -495,7 +524,7 @@ static int liq_validate(liq_network_t *net, const char *file)
                                  file, where, kind);
         }
         net->vertex_kind[v] = (uint8_t)k;
-        rc = liq_check_spec(net, file, 0, v, &liq_vertex_specs[k]);
+        rc = liq_check_spec(net, file, 0, v, &liq_vertex_specs[k], mode);
         if (rc != LIQ_OK) {
             return rc;
         }
@@ -542,7 +571,7 @@ static int liq_validate(liq_network_t *net, const char *file)
     }
 
     for (size_t e = 0; e < net->n_edges; e++) {
-        rc = liq_check_spec(net, file, 1, e, &common);
+        rc = liq_check_spec(net, file, 1, e, &common, mode);
         if (rc != LIQ_OK) {
             return rc;
         }
@@ -572,10 +601,10 @@ static int liq_validate(liq_network_t *net, const char *file)
                                  liq_network_vertex_name(net, end),
                                  !from_ok ? "a source of kind" : "a target of kind", expected);
         }
-        rc = liq_check_spec(net, file, 1, e, &liq_edge_specs[k]);
+        rc = liq_check_spec(net, file, 1, e, &liq_edge_specs[k], mode);
         if (rc == LIQ_OK && k == LIQ_EDGE_MARKET &&
             strcmp(liq_network_edge_string(net, e, "role"), "collateral") == 0) {
-            rc = liq_check_spec(net, file, 1, e, &liq_market_collateral_spec);
+            rc = liq_check_spec(net, file, 1, e, &liq_market_collateral_spec, mode);
         }
         if (rc != LIQ_OK) {
             return rc;
@@ -595,7 +624,197 @@ static void liq_drop_reader_ids(igraph_t *graph)
     }
 }
 
-int liq_network_read(liq_network_t **out, const char *path, liq_graph_format_t format)
+/* ------------------------------------------------------------- defaults */
+
+/* The attributes a scenario's `defaults` may fill, per vertex kind and per
+ * edge kind (market: those of a collateral market edge). Names, kinds and
+ * the references that give a network its shape (token0, token1, source,
+ * debt_asset, debt_oracle, role) are never defaulted: a default for them
+ * would silently wire the network. */
+static const liq_kind_spec_t *liq_default_spec(int is_edge, int kind)
+{
+    if (!is_edge) {
+        return (unsigned)kind < LIQ_N_VERTEX_KINDS ? &liq_vertex_specs[kind] : NULL;
+    }
+    if (kind == LIQ_EDGE_MARKET) {
+        return &liq_market_collateral_spec;
+    }
+    return kind == LIQ_EDGE_ROUTES ? &liq_edge_specs[LIQ_EDGE_ROUTES] : NULL;
+}
+
+static int liq_defaultable(const char *attr)
+{
+    static const char *const structural[] = {"token0",      "token1",   "source", "debt_asset",
+                                             "debt_oracle", "accounts", NULL};
+    for (size_t k = 0; structural[k] != NULL; k++) {
+        if (strcmp(structural[k], attr) == 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int liq_network_default_check(const liq_network_default_t *d)
+{
+    const liq_kind_spec_t *spec = liq_default_spec(d->is_edge, d->kind);
+    const char *kind_name = d->is_edge ? liq_edge_kind_name((liq_edge_kind_t)d->kind)
+                                       : liq_vertex_kind_name((liq_vertex_kind_t)d->kind);
+    if (spec == NULL) {
+        return liq_error_set(LIQ_EKEY,
+                             "%s %s has no attributes to default; expected asset, pool, oracle, "
+                             "protocol, market or routes",
+                             d->is_edge ? "edge kind" : "vertex kind", kind_name);
+    }
+    char list[256] = "";
+    size_t used = 0;
+    const liq_attr_spec_t *a = NULL;
+    for (size_t k = 0; k < spec->n_attrs; k++) {
+        if (!liq_defaultable(spec->attrs[k].name)) {
+            continue;
+        }
+        if (strcmp(spec->attrs[k].name, d->attribute) == 0) {
+            a = &spec->attrs[k];
+        }
+        if (used < sizeof(list)) {
+            used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "",
+                                     spec->attrs[k].name);
+        }
+    }
+    if (a == NULL) {
+        return liq_error_set(LIQ_EKEY, "%s has no attribute '%s' to default; expected one of %s",
+                             kind_name, d->attribute, list);
+    }
+    if (a->is_string) {
+        if (d->string == NULL) {
+            char number[40];
+            liq_format_number(number, sizeof(number), d->number);
+            return liq_error_set(LIQ_EINVAL, "value %s is not a name; expected %s", number,
+                                 liq_check_expected(a));
+        }
+        size_t c = 0;
+        while (a->choices[c] != NULL && strcmp(a->choices[c], d->string) != 0) {
+            c++;
+        }
+        if (a->choices[c] == NULL) {
+            char choices[160];
+            liq_join_choices(choices, sizeof(choices), a->choices);
+            return liq_error_set(LIQ_EINVAL, "value '%s'; expected one of %s", d->string, choices);
+        }
+        return LIQ_OK;
+    }
+    if (d->string != NULL) {
+        return liq_error_set(LIQ_EINVAL, "value '%s' is not a number; expected %s", d->string,
+                             liq_check_expected(a));
+    }
+    if (!liq_number_ok(a->check, d->number)) {
+        char number[40];
+        liq_format_number(number, sizeof(number), d->number);
+        return liq_error_set(LIQ_EINVAL, "value %s; expected %s", number, liq_check_expected(a));
+    }
+    return LIQ_OK;
+}
+
+/* The attribute lists are copies of igraph's; filling a default may add an
+ * attribute, so they are rebuilt. */
+static void liq_forget_attr_lists(liq_network_t *net)
+{
+    for (size_t k = 0; k < net->n_vertex_attrs; k++) {
+        free(net->vertex_attr_name[k]);
+    }
+    for (size_t k = 0; k < net->n_edge_attrs; k++) {
+        free(net->edge_attr_name[k]);
+    }
+    free(net->vertex_attr_name);
+    free(net->vertex_attr_type);
+    free(net->edge_attr_name);
+    free(net->edge_attr_type);
+    net->vertex_attr_name = net->edge_attr_name = NULL;
+    net->vertex_attr_type = net->edge_attr_type = NULL;
+    net->n_vertex_attrs = net->n_edge_attrs = 0;
+}
+
+/* Sets default d on vertex or edge i where the attribute is absent (a NaN
+ * number, an empty string, or no such attribute yet). An attribute present
+ * with the other type is left alone: validation then reports it. */
+static igraph_error_t liq_fill_one(liq_network_t *net, int is_edge, size_t i,
+                                   const liq_network_default_t *d)
+{
+    const int type = is_edge ? liq_network_edge_attr_type(net, d->attribute)
+                             : liq_network_vertex_attr_type(net, d->attribute);
+    const igraph_integer_t at = (igraph_integer_t)i;
+    if (d->string != NULL) {
+        if (type == IGRAPH_ATTRIBUTE_NUMERIC) {
+            return IGRAPH_SUCCESS;
+        }
+        const char *now = is_edge ? liq_network_edge_string(net, i, d->attribute)
+                                  : liq_network_vertex_string(net, i, d->attribute);
+        if (now[0] != '\0') {
+            return IGRAPH_SUCCESS;
+        }
+        return is_edge ? igraph_cattribute_EAS_set(&net->graph, d->attribute, at, d->string)
+                       : igraph_cattribute_VAS_set(&net->graph, d->attribute, at, d->string);
+    }
+    if (type == IGRAPH_ATTRIBUTE_STRING) {
+        return IGRAPH_SUCCESS;
+    }
+    const double now = is_edge ? liq_network_edge_number(net, i, d->attribute)
+                               : liq_network_vertex_number(net, i, d->attribute);
+    if (!isnan(now)) {
+        return IGRAPH_SUCCESS;
+    }
+    return is_edge ? igraph_cattribute_EAN_set(&net->graph, d->attribute, at, d->number)
+                   : igraph_cattribute_VAN_set(&net->graph, d->attribute, at, d->number);
+}
+
+/* Fills the defaults before anything is validated. A vertex's kind is read
+ * from its `kind` string (an unknown kind gets nothing; validation reports
+ * it); a market default goes to market edges of role collateral only, a
+ * window default to pool_twap oracles only (other sources have none). The
+ * attribute lists are rebuilt after each default, since it may have added
+ * an attribute. O(defaults x (vertices + edges)). */
+static int liq_fill_defaults(liq_network_t *net, const char *file,
+                             const liq_network_default_t *defaults, size_t n_defaults)
+{
+    for (size_t k = 0; k < n_defaults; k++) {
+        const liq_network_default_t *d = &defaults[k];
+        const char *kind_name = d->is_edge ? liq_edge_kind_name((liq_edge_kind_t)d->kind)
+                                           : liq_vertex_kind_name((liq_vertex_kind_t)d->kind);
+        const size_t n = d->is_edge ? net->n_edges : net->n_vertices;
+        igraph_error_t err = IGRAPH_SUCCESS;
+        for (size_t i = 0; i < n && err == IGRAPH_SUCCESS; i++) {
+            const char *kind = d->is_edge ? liq_network_edge_string(net, i, "kind")
+                                          : liq_network_vertex_string(net, i, "kind");
+            if (strcmp(kind, kind_name) != 0) {
+                continue;
+            }
+            if (d->is_edge && d->kind == LIQ_EDGE_MARKET &&
+                strcmp(liq_network_edge_string(net, i, "role"), "collateral") != 0) {
+                continue;
+            }
+            if (!d->is_edge && d->kind == LIQ_VERTEX_ORACLE &&
+                strcmp(d->attribute, "window") == 0 &&
+                strcmp(liq_network_vertex_string(net, i, "source"), "pool_twap") != 0) {
+                continue;
+            }
+            err = liq_fill_one(net, d->is_edge, i, d);
+        }
+        if (err != IGRAPH_SUCCESS) {
+            return liq_igraph_error(err, file);
+        }
+        liq_forget_attr_lists(net);
+        const int rc = liq_network_index(net);
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+    }
+    return LIQ_OK;
+}
+
+/* ----------------------------------------------------------- entry points */
+
+static int liq_network_read_mode(liq_network_t **out, const char *path, liq_graph_format_t format,
+                                 liq_read_mode_t mode, const liq_network_default_t *defaults,
+                                 size_t n_defaults)
 {
     *out = NULL;
     int rc = liq_resolve_format(&format, path);
@@ -642,7 +861,10 @@ int liq_network_read(liq_network_t **out, const char *path, liq_graph_format_t f
         rc = liq_network_index(net);
     }
     if (rc == LIQ_OK) {
-        rc = liq_validate(net, path);
+        rc = liq_fill_defaults(net, path, defaults, n_defaults);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_validate(net, path, mode);
     }
     if (rc == LIQ_OK) {
         memset(net->count, 0, sizeof(net->count));
@@ -657,4 +879,15 @@ int liq_network_read(liq_network_t **out, const char *path, liq_graph_format_t f
     }
     *out = net;
     return LIQ_OK;
+}
+
+int liq_network_read(liq_network_t **out, const char *path, liq_graph_format_t format)
+{
+    return liq_network_read_mode(out, path, format, LIQ_READ_FULL, NULL, 0);
+}
+
+int liq_network_read_scenario(liq_network_t **out, const char *path, liq_graph_format_t format,
+                              const liq_network_default_t *defaults, size_t n_defaults)
+{
+    return liq_network_read_mode(out, path, format, LIQ_READ_SCENARIO, defaults, n_defaults);
 }

@@ -10,6 +10,11 @@
  * in the file, so a reference can always be resolved against a complete list
  * and "no pool named X; defined pools: ..." lists every candidate.
  *
+ * A scenario may take its assets, pools, oracles and protocols from a graph
+ * file instead (the key `network`): scenario_graph.c writes them into the
+ * document as these four lists before anything here reads it, so the rest
+ * of this file never knows where they came from.
+ *
  * The scenario under construction is always destroyable: every array is
  * allocated zeroed and its count set before it is filled, so an error at any
  * point releases it with liq_scenario_destroy and leaks nothing.
@@ -27,6 +32,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "io/scenario_graph.h"
 #include "io/scenario_override.h"
 #include "io/yaml_doc.h"
 #include "liqnet/error.h"
@@ -54,6 +60,7 @@ typedef struct {
     liq_ydoc_t doc;
     liq_scenario_t *sc;
     const char *base_dir; /* NULL: the working directory */
+    bool from_graph;      /* the entity lists were written from a graph file */
     size_t shock_capacity;
 } liq_reader_t;
 
@@ -289,7 +296,7 @@ static int liq_forbid_key(liq_reader_t *r, const yaml_node_t *map, const char *k
 /* Joins a scenario-relative path onto the scenario's directory and makes it
  * absolute, so that the resolved (dumped) scenario reads the same files from
  * any working directory. */
-static char *liq_resolve_path(const char *base_dir, const char *path)
+char *liq_scenario_resolve_path(const char *base_dir, const char *path)
 {
     if (path[0] == '/') {
         return strdup(path);
@@ -333,7 +340,7 @@ static int liq_read_file_key(liq_reader_t *r, const yaml_node_t *map, char **out
     if (rc != LIQ_OK) {
         return rc;
     }
-    *out = liq_resolve_path(r->base_dir, file);
+    *out = liq_scenario_resolve_path(r->base_dir, file);
     return *out != NULL ? LIQ_OK : liq_nomem(r);
 }
 
@@ -351,6 +358,12 @@ static int liq_file_error(liq_reader_t *r, const yaml_node_t *map, const char *p
 static const char *const liq_top_keys[] = {
     "name",    "rounds",    "round_seconds", "seed",   "output",    "assets", "pools",
     "oracles", "protocols", "accounts",      "shocks", "adversary", NULL};
+
+/* A scenario whose network comes from a graph file has these instead: the
+ * graph gives the assets, pools, oracles and protocols (scenario_graph.h). */
+static const char *const liq_graph_top_keys[] = {
+    "name",           "rounds",   "round_seconds", "seed",   "output", "network",
+    "network_format", "defaults", "accounts",      "shocks", NULL};
 
 static int liq_read_top(liq_reader_t *r, const yaml_node_t *root, const char *stem)
 {
@@ -1989,7 +2002,8 @@ static int liq_read_scenario(liq_reader_t *r, const char *stem)
                               "the document is empty; expected a mapping with at least the keys "
                               "rounds and assets");
     }
-    int rc = liq_ymap_check(&r->doc, root, liq_top_keys);
+    /* A graph-based scenario's keys were checked before its lists were added. */
+    int rc = r->from_graph ? LIQ_OK : liq_ymap_check(&r->doc, root, liq_top_keys);
     /* round_seconds first: every duration below is converted with it. */
     if (rc == LIQ_OK) {
         rc = liq_read_top(r, root, stem);
@@ -2028,6 +2042,34 @@ int liq_scenario_parse(liq_scenario_t **out, const char *text, size_t len, const
     return liq_scenario_parse_with(out, text, len, name, base_dir, NULL, 0);
 }
 
+/* Overrides of the keys that say where the network comes from are applied
+ * before the graph file is read; all others after, so that they reach the
+ * graph's values by the paths of the lists it became. */
+static bool liq_override_before_graph(const liq_override_t *ov)
+{
+    static const char *const keys[] = {"network", "network_format", "defaults", NULL};
+    const size_t len = strcspn(ov->path, ".[");
+    for (size_t k = 0; keys[k] != NULL; k++) {
+        if (strlen(keys[k]) == len && strncmp(ov->path, keys[k], len) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Applies the overrides of one side of liq_override_before_graph, in order. */
+static int liq_apply_overrides(liq_reader_t *r, const liq_override_t *overrides, size_t n,
+                               bool before)
+{
+    int rc = LIQ_OK;
+    for (size_t i = 0; i < n && rc == LIQ_OK; i++) {
+        if (liq_override_before_graph(&overrides[i]) == before) {
+            rc = liq_ydoc_apply_overrides(&r->doc, &overrides[i], 1);
+        }
+    }
+    return rc;
+}
+
 int liq_scenario_parse_with(liq_scenario_t **out, const char *text, size_t len, const char *name,
                             const char *base_dir, const liq_override_t *overrides, size_t n)
 {
@@ -2036,8 +2078,14 @@ int liq_scenario_parse_with(liq_scenario_t **out, const char *text, size_t len, 
     liq_reader_t r = {.base_dir = base_dir};
     char *stem = NULL;
     int rc = liq_ydoc_load(&r.doc, text, len, file);
-    if (rc == LIQ_OK && n > 0) {
-        rc = liq_ydoc_apply_overrides(&r.doc, overrides, n);
+    if (rc == LIQ_OK) {
+        rc = liq_apply_overrides(&r, overrides, n, true);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_scenario_graph_inject(&r.doc, liq_graph_top_keys, base_dir, &r.from_graph);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_apply_overrides(&r, overrides, n, false);
     }
     if (rc == LIQ_OK) {
         r.sc = calloc(1, sizeof(*r.sc));

@@ -1,0 +1,505 @@
+/*
+ * A scenario's network from a graph file (scenario_graph.h). Runs once per
+ * scenario read, before the overrides that reach the network's values and
+ * before the scenario reader: the graph's entities become YAML nodes of the
+ * document, written so that the reader parses back the same doubles (the
+ * shortest decimal form that reads back exactly; inf; `unlimited`) and the
+ * same round counts (plain integers).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "io/scenario_graph.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "liqnet/error.h"
+#include "liqnet/network.h"
+#include "liqnet/scenario.h"
+
+/* The lists a graph file replaces; a scenario gives them one way only. */
+static const char *const liq_entity_keys[] = {"assets", "pools", "oracles", "protocols", NULL};
+
+/* The `defaults` keys: the vertex kinds, then the edge kinds with values. */
+static const char *const liq_default_kinds[] = {"asset",  "pool",   "oracle", "protocol",
+                                                "market", "routes", NULL};
+
+/* ------------------------------------------------------------- writing */
+
+/* Appends nodes to the document; every node carries `mark` (where the
+ * `network` key's value stands), so a message about a value that came from
+ * the graph, such as one set by an override, points at that line. */
+typedef struct {
+    liq_ydoc_t *d;
+    yaml_mark_t mark;
+    int failed;
+} liq_emit_t;
+
+static int liq_emit_scalar(liq_emit_t *e, const char *text, int quoted)
+{
+    if (e->failed) {
+        return 0;
+    }
+    const int node = yaml_document_add_scalar(
+        &e->d->doc, NULL, (yaml_char_t *)text, (int)strlen(text),
+        quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE);
+    if (node == 0) {
+        e->failed = 1;
+        return 0;
+    }
+    yaml_node_t *n = yaml_document_get_node(&e->d->doc, node);
+    n->start_mark = n->end_mark = e->mark;
+    return node;
+}
+
+static int liq_emit_collection(liq_emit_t *e, int is_mapping)
+{
+    if (e->failed) {
+        return 0;
+    }
+    const int node = is_mapping
+                         ? yaml_document_add_mapping(&e->d->doc, NULL, YAML_BLOCK_MAPPING_STYLE)
+                         : yaml_document_add_sequence(&e->d->doc, NULL, YAML_BLOCK_SEQUENCE_STYLE);
+    if (node == 0) {
+        e->failed = 1;
+        return 0;
+    }
+    yaml_node_t *n = yaml_document_get_node(&e->d->doc, node);
+    n->start_mark = n->end_mark = e->mark;
+    return node;
+}
+
+static void liq_emit_pair(liq_emit_t *e, int map, const char *key, int value)
+{
+    const int key_node = liq_emit_scalar(e, key, 0);
+    if (!e->failed && !yaml_document_append_mapping_pair(&e->d->doc, map, key_node, value)) {
+        e->failed = 1;
+    }
+}
+
+static void liq_emit_item(liq_emit_t *e, int seq, int item)
+{
+    if (!e->failed && !yaml_document_append_sequence_item(&e->d->doc, seq, item)) {
+        e->failed = 1;
+    }
+}
+
+static void liq_emit_name(liq_emit_t *e, int map, const char *key, const char *name)
+{
+    liq_emit_pair(e, map, key, liq_emit_scalar(e, name, 1));
+}
+
+/* A double as the reader reads it back bit for bit: the shortest %.*g that
+ * strtod returns unchanged, or inf. */
+static void liq_emit_number(liq_emit_t *e, int map, const char *key, double x)
+{
+    char text[40];
+    if (isinf(x)) {
+        snprintf(text, sizeof(text), "%s", x > 0 ? "inf" : "-inf");
+    } else {
+        for (int digits = 1; digits <= 17; digits++) {
+            snprintf(text, sizeof(text), "%.*g", digits, x);
+            if (strtod(text, NULL) == x) {
+                break;
+            }
+        }
+    }
+    liq_emit_pair(e, map, key, liq_emit_scalar(e, text, 0));
+}
+
+static void liq_emit_int(liq_emit_t *e, int map, const char *key, int64_t x)
+{
+    char text[32];
+    snprintf(text, sizeof(text), "%lld", (long long)x);
+    liq_emit_pair(e, map, key, liq_emit_scalar(e, text, 0));
+}
+
+/* The four lists, in the keys and units of docs/scenario.md (durations as
+ * plain integers: rounds). */
+static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
+{
+    static const char *const sources[] = {"market", "pool_spot", "pool_twap"};
+    int list = liq_emit_collection(e, 0);
+    for (size_t i = 0; i < sc->n_assets; i++) {
+        const liq_asset_config_t *a = &sc->assets[i];
+        const int map = liq_emit_collection(e, 1);
+        liq_emit_name(e, map, "name", a->name);
+        liq_emit_number(e, map, "price", a->price);
+        liq_emit_number(e, map, "market_depth", a->market_depth);
+        liq_emit_number(e, map, "market_resilience", a->market_resilience);
+        liq_emit_item(e, list, map);
+    }
+    liq_emit_pair(e, root, "assets", list);
+
+    list = liq_emit_collection(e, 0);
+    for (size_t i = 0; i < sc->n_pools; i++) {
+        const liq_pool_config_t *p = &sc->pools[i];
+        const int map = liq_emit_collection(e, 1);
+        liq_emit_name(e, map, "name", p->name);
+        liq_emit_name(e, map, "kind", "constant_product");
+        liq_emit_name(e, map, "token0", sc->assets[p->token0].name);
+        liq_emit_name(e, map, "token1", sc->assets[p->token1].name);
+        liq_emit_number(e, map, "reserve0", p->reserve0);
+        liq_emit_number(e, map, "reserve1", p->reserve1);
+        liq_emit_number(e, map, "fee", p->fee);
+        liq_emit_number(e, map, "arbitrage", p->arbitrage);
+        liq_emit_item(e, list, map);
+    }
+    liq_emit_pair(e, root, "pools", list);
+
+    list = liq_emit_collection(e, 0);
+    for (size_t i = 0; i < sc->n_oracles; i++) {
+        const liq_oracle_config_t *o = &sc->oracles[i];
+        const int map = liq_emit_collection(e, 1);
+        liq_emit_name(e, map, "name", o->name);
+        liq_emit_name(e, map, "source", sources[o->source]);
+        if (o->source == LIQ_ORACLE_MARKET) {
+            liq_emit_name(e, map, "asset", sc->assets[o->asset].name);
+        } else {
+            liq_emit_name(e, map, "pool", sc->pools[o->pool].name);
+        }
+        liq_emit_int(e, map, "heartbeat", o->heartbeat);
+        liq_emit_number(e, map, "deviation", o->deviation);
+        liq_emit_int(e, map, "latency", o->latency);
+        if (o->source == LIQ_ORACLE_POOL_TWAP) {
+            liq_emit_int(e, map, "window", o->window);
+        }
+        liq_emit_item(e, list, map);
+    }
+    liq_emit_pair(e, root, "oracles", list);
+
+    list = liq_emit_collection(e, 0);
+    for (size_t i = 0; i < sc->n_protocols; i++) {
+        const liq_protocol_config_t *p = &sc->protocols[i];
+        const int map = liq_emit_collection(e, 1);
+        liq_emit_name(e, map, "name", p->name);
+        liq_emit_name(e, map, "kind", "lending");
+        liq_emit_name(e, map, "debt_asset", sc->assets[p->debt_asset].name);
+        liq_emit_name(e, map, "debt_oracle", sc->oracles[p->debt_oracle].name);
+        liq_emit_number(e, map, "insurance_fund", p->insurance_fund);
+        const int keepers = liq_emit_collection(e, 1);
+        liq_emit_number(e, keepers, "gas_cost", p->gas_cost);
+        liq_emit_number(e, keepers, "min_profit", p->min_profit);
+        if (p->max_liquidations == INT64_MAX) {
+            liq_emit_pair(e, keepers, "max_liquidations", liq_emit_scalar(e, "unlimited", 0));
+        } else {
+            liq_emit_int(e, keepers, "max_liquidations", p->max_liquidations);
+        }
+        liq_emit_pair(e, map, "keepers", keepers);
+        const int markets = liq_emit_collection(e, 0);
+        for (size_t m = 0; m < p->n_markets; m++) {
+            const liq_market_config_t *mk = &p->markets[m];
+            const int market = liq_emit_collection(e, 1);
+            liq_emit_name(e, market, "asset", sc->assets[mk->asset].name);
+            liq_emit_name(e, market, "oracle", sc->oracles[mk->oracle].name);
+            liq_emit_name(e, market, "route", sc->pools[mk->route].name);
+            liq_emit_number(e, market, "liquidation_threshold", mk->liquidation_threshold);
+            liq_emit_number(e, market, "liquidation_bonus", mk->liquidation_bonus);
+            liq_emit_number(e, market, "close_factor", mk->close_factor);
+            liq_emit_number(e, market, "full_close_health", mk->full_close_health);
+            liq_emit_item(e, markets, market);
+        }
+        liq_emit_pair(e, map, "markets", markets);
+        liq_emit_item(e, list, map);
+    }
+    liq_emit_pair(e, root, "protocols", list);
+}
+
+/* ------------------------------------------------------------- reading */
+
+/* Reports the message of a liq_network_default_check failure at `at`, with
+ * the current key path. */
+static int liq_default_error(liq_ydoc_t *d, int code, const yaml_node_t *at)
+{
+    char what[512];
+    snprintf(what, sizeof(what), "%s", liq_errmsg());
+    return liq_ydoc_error(d, code, at, "%s", what);
+}
+
+/* One `defaults.KIND.ATTR: VALUE`: a plain number (inf allowed; for
+ * max_liquidations also `unlimited`) or a name. */
+static int liq_read_default(liq_ydoc_t *d, const yaml_node_t *key, const yaml_node_t *value,
+                            liq_network_default_t *out)
+{
+    out->attribute = liq_yscalar(key);
+    out->string = NULL;
+    out->number = NAN;
+    if (value->type != YAML_SCALAR_NODE || liq_ynode_is_null(value)) {
+        return liq_ydoc_error(d, LIQ_EINVAL, value, "found %s; expected a number or a name",
+                              liq_ynode_is_null(value) ? "no value" : liq_ynode_kind(value));
+    }
+    const char *text = liq_yscalar(value);
+    bool is_nan = false;
+    if (value->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+        if (liq_yparse_double(text, &out->number, &is_nan)) {
+            return LIQ_OK;
+        }
+        if (is_nan) {
+            return liq_ydoc_error(d, LIQ_EINVAL, value, "value %s is not finite; expected a number",
+                                  text);
+        }
+        if (strcmp(out->attribute, "max_liquidations") == 0 && strcmp(text, "unlimited") == 0) {
+            out->number = INFINITY;
+            return LIQ_OK;
+        }
+    }
+    out->string = text;
+    return LIQ_OK;
+}
+
+static int liq_read_defaults(liq_ydoc_t *d, const yaml_node_t *root, liq_network_default_t **out,
+                             size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    const yaml_node_t *defaults = liq_ymap_get(d, root, "defaults");
+    if (defaults == NULL) {
+        return LIQ_OK;
+    }
+    const size_t saved = liq_ypath_push_key(d, "defaults");
+    int rc = liq_ymap_check(d, defaults, liq_default_kinds);
+    size_t capacity = 0;
+    for (int pass = 0; pass < 2 && rc == LIQ_OK && defaults->type == YAML_MAPPING_NODE; pass++) {
+        /* Pass 0 counts the values, pass 1 reads them. */
+        if (pass == 1) {
+            *out = calloc(capacity + 1, sizeof(**out));
+            if (*out == NULL) {
+                rc = liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the scenario",
+                                   d->file);
+                break;
+            }
+        }
+        for (const yaml_node_pair_t *p = defaults->data.mapping.pairs.start;
+             rc == LIQ_OK && p < defaults->data.mapping.pairs.top; p++) {
+            const char *kind_name = liq_yscalar(liq_ydoc_node(d, p->key));
+            const yaml_node_t *attrs = liq_ydoc_node(d, p->value);
+            int kind = 0;
+            while (strcmp(liq_default_kinds[kind], kind_name) != 0) {
+                kind++;
+            }
+            const size_t kind_saved = liq_ypath_push_key(d, kind_name);
+            if (liq_ynode_is_null(attrs)) {
+                liq_ypath_pop(d, kind_saved);
+                continue;
+            }
+            if (attrs->type != YAML_MAPPING_NODE) {
+                rc = liq_ydoc_error(d, LIQ_EINVAL, attrs,
+                                    "found %s; expected a mapping of attribute names to values",
+                                    liq_ynode_kind(attrs));
+            }
+            for (const yaml_node_pair_t *q = rc == LIQ_OK ? attrs->data.mapping.pairs.start : NULL;
+                 rc == LIQ_OK && q < attrs->data.mapping.pairs.top; q++) {
+                const yaml_node_t *key = liq_ydoc_node(d, q->key);
+                if (pass == 0) {
+                    capacity++;
+                    continue;
+                }
+                if (key->type != YAML_SCALAR_NODE) {
+                    rc = liq_ydoc_error(d, LIQ_EKEY, key,
+                                        "found %s as a key; expected an "
+                                        "attribute name",
+                                        liq_ynode_kind(key));
+                    break;
+                }
+                for (const yaml_node_pair_t *r = attrs->data.mapping.pairs.start; r < q; r++) {
+                    const yaml_node_t *earlier = liq_ydoc_node(d, r->key);
+                    if (earlier->type == YAML_SCALAR_NODE &&
+                        strcmp(liq_yscalar(earlier), liq_yscalar(key)) == 0) {
+                        rc = liq_ydoc_error(d, LIQ_EKEY, key,
+                                            "duplicate key '%s' (first given at line %zu); "
+                                            "expected each key at most once",
+                                            liq_yscalar(key), earlier->start_mark.line + 1);
+                    }
+                }
+                const size_t attr_saved = liq_ypath_push_key(d, liq_yscalar(key));
+                liq_network_default_t *def = &(*out)[*n_out];
+                def->is_edge = kind >= 4;
+                def->kind = kind < 4 ? kind : kind == 4 ? LIQ_EDGE_MARKET : LIQ_EDGE_ROUTES;
+                const yaml_node_t *value = liq_ydoc_node(d, q->value);
+                if (rc == LIQ_OK) {
+                    rc = liq_read_default(d, key, value, def);
+                }
+                if (rc == LIQ_OK) {
+                    rc = liq_network_default_check(def);
+                    if (rc != LIQ_OK) {
+                        rc = liq_default_error(d, rc, rc == LIQ_EKEY ? key : value);
+                    }
+                }
+                if (rc == LIQ_OK) {
+                    (*n_out)++;
+                }
+                liq_ypath_pop(d, attr_saved);
+            }
+            liq_ypath_pop(d, kind_saved);
+        }
+    }
+    liq_ypath_pop(d, saved);
+    return rc;
+}
+
+static bool liq_has_suffix(const char *s, const char *suffix)
+{
+    const size_t n = strlen(s), m = strlen(suffix);
+    if (n < m) {
+        return false;
+    }
+    for (size_t i = 0; i < m; i++) {
+        if (tolower((unsigned char)s[n - m + i]) != suffix[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* `network_format`, or the format the file name tells. */
+static int liq_read_format(liq_ydoc_t *d, const yaml_node_t *root, const char *file,
+                           liq_graph_format_t *format)
+{
+    static const char *const formats[] = {"graphml", "gml", NULL};
+    int index = -1;
+    int rc = liq_yget_enum(d, root, "network_format", formats, "graph format", false, -1, &index);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    if (index >= 0) {
+        *format = index == 0 ? LIQ_GRAPH_GRAPHML : LIQ_GRAPH_GML;
+    } else if (liq_has_suffix(file, ".graphml") || liq_has_suffix(file, ".xml")) {
+        *format = LIQ_GRAPH_GRAPHML;
+    } else if (liq_has_suffix(file, ".gml")) {
+        *format = LIQ_GRAPH_GML;
+    } else {
+        const size_t saved = liq_ypath_push_key(d, "network");
+        rc = liq_ydoc_error(d, LIQ_EINVAL, liq_ymap_get(d, root, "network"),
+                            "cannot tell the graph format of '%s'; expected a file name ending "
+                            ".graphml, .xml or .gml, or the key network_format (graphml or gml)",
+                            file);
+        liq_ypath_pop(d, saved);
+    }
+    return rc;
+}
+
+/* Without `network`, its companions have nothing to apply to. */
+static int liq_forbid_without_network(liq_ydoc_t *d, const yaml_node_t *root)
+{
+    static const char *const keys[] = {"network_format", "defaults", NULL};
+    for (size_t k = 0; keys[k] != NULL; k++) {
+        for (const yaml_node_pair_t *p = root->data.mapping.pairs.start;
+             p < root->data.mapping.pairs.top; p++) {
+            const yaml_node_t *key = liq_ydoc_node(d, p->key);
+            if (key->type == YAML_SCALAR_NODE && strcmp(liq_yscalar(key), keys[k]) == 0) {
+                const size_t saved = liq_ypath_push_key(d, keys[k]);
+                const int rc = liq_ydoc_error(d, LIQ_EKEY, key,
+                                              "only allowed with network; expected network: "
+                                              "GRAPH_FILE beside it, or no %s",
+                                              keys[k]);
+                liq_ypath_pop(d, saved);
+                return rc;
+            }
+        }
+    }
+    return LIQ_OK;
+}
+
+int liq_scenario_graph_inject(liq_ydoc_t *d, const char *const *top_keys, const char *base_dir,
+                              bool *from_graph)
+{
+    *from_graph = false;
+    yaml_node_t *root = liq_ydoc_root(d);
+    if (root == NULL || root->type != YAML_MAPPING_NODE) {
+        return LIQ_OK; /* the reader says what is wrong with it */
+    }
+    const yaml_node_t *network = liq_ymap_get(d, root, "network");
+    if (network == NULL) {
+        return liq_forbid_without_network(d, root);
+    }
+    const char *file = NULL;
+    int rc = liq_yget_string(d, root, "network", true, NULL, &file);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    for (const yaml_node_pair_t *p = root->data.mapping.pairs.start;
+         p < root->data.mapping.pairs.top; p++) {
+        const yaml_node_t *key = liq_ydoc_node(d, p->key);
+        for (size_t k = 0; liq_entity_keys[k] != NULL && key->type == YAML_SCALAR_NODE; k++) {
+            if (strcmp(liq_yscalar(key), liq_entity_keys[k]) == 0) {
+                const size_t saved = liq_ypath_push_key(d, liq_entity_keys[k]);
+                rc = liq_ydoc_error(d, LIQ_EKEY, key,
+                                    "not allowed with network (the graph file '%s' defines the "
+                                    "assets, pools, oracles and protocols); expected either "
+                                    "network or the lists assets, pools, oracles and protocols",
+                                    file);
+                liq_ypath_pop(d, saved);
+                return rc;
+            }
+        }
+    }
+    rc = liq_ymap_check(d, root, top_keys);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    const yaml_mark_t mark = network->start_mark;
+    liq_graph_format_t format = LIQ_GRAPH_AUTO;
+    rc = liq_read_format(d, root, file, &format);
+    liq_network_default_t *defaults = NULL;
+    size_t n_defaults = 0;
+    if (rc == LIQ_OK) {
+        rc = liq_read_defaults(d, root, &defaults, &n_defaults);
+    }
+    char *path = NULL;
+    if (rc == LIQ_OK) {
+        path = liq_scenario_resolve_path(base_dir, file);
+        if (path == NULL) {
+            rc = liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the scenario", d->file);
+        }
+    }
+    if (rc == LIQ_OK) {
+        FILE *f = fopen(path, "r");
+        if (f == NULL) {
+            const int err = errno;
+            const size_t saved = liq_ypath_push_key(d, "network");
+            rc = liq_ydoc_error(d, LIQ_EIO, network, "cannot read '%s': %s", path, strerror(err));
+            liq_ypath_pop(d, saved);
+        } else {
+            fclose(f);
+        }
+    }
+    liq_scenario_t *entities = NULL;
+    if (rc == LIQ_OK) {
+        entities = calloc(1, sizeof(*entities));
+        if (entities == NULL) {
+            rc = liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the scenario", d->file);
+        }
+    }
+    if (rc == LIQ_OK) {
+        /* igraph (IGRAPH_THREAD_SAFE 0) keeps its error state in globals,
+         * and sweeps read their runs' scenarios on several threads at once:
+         * the graph is read by one thread at a time. */
+#pragma omp critical(liq_igraph)
+        {
+            liq_network_t *net = NULL;
+            rc = liq_network_read_scenario(&net, path, format, defaults, n_defaults);
+            if (rc == LIQ_OK) {
+                rc = liq_network_to_scenario(entities, net, path);
+            }
+            liq_network_destroy(net);
+        }
+    }
+    if (rc == LIQ_OK) {
+        /* The root's index, not its pointer: adding nodes may move them. */
+        const int root_index = (int)(root - d->doc.nodes.start) + 1;
+        liq_emit_t e = {d, mark, 0};
+        liq_emit_entities(&e, root_index, entities);
+        if (e.failed) {
+            rc = liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the scenario", d->file);
+        }
+    }
+    *from_graph = rc == LIQ_OK;
+    liq_scenario_destroy(entities);
+    free(path);
+    free(defaults);
+    return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * Scenarios whose network comes from a graph file (the keys `network`,
+ * `network_format` and `defaults`, docs/scenario.md), private to src/io.
+ *
+ * The graph file is read with igraph (liq_network_read_scenario: defaults
+ * first, then every attribute validated), turned into the scenario's
+ * entities (liq_network_to_scenario), and those are written into the YAML
+ * document as the lists `assets`, `pools`, `oracles` and `protocols`, as if
+ * the file had spelled them out. The scenario reader then reads the
+ * document as usual, so a graph-based scenario resolves exactly like the
+ * same scenario in YAML, and overrides reach the graph's values by the same
+ * paths (protocols[NAME].markets[ASSET].liquidation_bonus).
+ *
+ * Threads: igraph is not thread-safe, and sweeps read scenarios on several
+ * threads; the graph is read inside the OpenMP critical section
+ * `liq_igraph`, so liq_scenario_parse stays callable from any thread.
+ */
+#ifndef LIQNET_IO_SCENARIO_GRAPH_H
+#define LIQNET_IO_SCENARIO_GRAPH_H
+
+#include "io/yaml_doc.h"
+
+/*
+ * When the document's root mapping has `network`: checks that it has none
+ * of assets, pools, oracles and protocols, reads `network_format` and
+ * `defaults`, checks its keys against top_keys (those of a graph-based
+ * scenario), reads and converts the graph file (`network` resolved against
+ * base_dir, NULL: the working directory) and appends the four lists to the
+ * root, and sets *from_graph. Without `network`, `network_format` and
+ * `defaults` are errors and nothing changes (the reader checks the keys); an empty or non-mapping
+ * root is left for the reader. Errors in the YAML keys are "FILE:LINE:COL: KEY: ..." (yaml_doc.h);
+ * errors in the graph file are those of liq_network_read_scenario and liq_network_to_scenario
+ * (docs/network.md), naming the graph file.
+ */
+int liq_scenario_graph_inject(liq_ydoc_t *d, const char *const *top_keys, const char *base_dir,
+                              bool *from_graph);
+
+/* Joins a scenario-relative path onto base_dir and makes it absolute
+ * (scenario_yaml.c); NULL when out of memory. */
+char *liq_scenario_resolve_path(const char *base_dir, const char *path);
+
+#endif /* LIQNET_IO_SCENARIO_GRAPH_H */
