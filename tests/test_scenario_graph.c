@@ -495,7 +495,7 @@ static void test_errors(void **state)
     expect_error("rounds: 1\nnetwork: net.graphml\nasset: []\n", LIQ_EKEY,
                  "test.yaml:3:1: (top level): unknown key 'asset'; expected one of name, rounds, "
                  "round_seconds, seed, output, network, network_format, defaults, accounts, "
-                 "shocks");
+                 "shocks, adversary");
 }
 
 int main(void)

@@ -362,8 +362,8 @@ static const char *const liq_top_keys[] = {
 /* A scenario whose network comes from a graph file has these instead: the
  * graph gives the assets, pools, oracles and protocols (scenario_graph.h). */
 static const char *const liq_graph_top_keys[] = {
-    "name",           "rounds",   "round_seconds", "seed",   "output", "network",
-    "network_format", "defaults", "accounts",      "shocks", NULL};
+    "name",           "rounds",   "round_seconds", "seed",   "output",    "network",
+    "network_format", "defaults", "accounts",      "shocks", "adversary", NULL};
 
 static int liq_read_top(liq_reader_t *r, const yaml_node_t *root, const char *stem)
 {
