@@ -163,10 +163,23 @@ static void liq_split(size_t total, size_t parts, size_t part, size_t *begin, si
     *size = total * (part + 1) / parts - *begin;
 }
 
-/* Draws the protocol-collateral links with the chosen model. */
-static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, size_t *n_links,
-                          size_t cap)
+/* Allocates *links for the protocol-asset edges of `g` plus one fix-up link
+ * per protocol: O(edges), where a bound of P * A links would be 16 GB for
+ * 10^5 protocols and 10^4 assets. */
+static int liq_links_alloc(const igraph_t *g, size_t n_protocols, liq_link_t **links, size_t *cap)
 {
+    *cap = (size_t)igraph_ecount(g) + n_protocols;
+    *links = malloc(*cap * sizeof(**links));
+    return *links != NULL ? LIQ_OK : liq_error_set(LIQ_ENOMEM, "generator: out of memory");
+}
+
+/* Draws the protocol-collateral links with the chosen model into *links
+ * (allocated here, with room for one more link per protocol). */
+static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t **links_out, size_t *n_links,
+                          size_t *cap_out)
+{
+    liq_link_t *links = NULL;
+    size_t cap = 0;
     const size_t P = o->n_protocols, A = o->n_assets;
     igraph_t g;
     igraph_error_t err = IGRAPH_SUCCESS;
@@ -179,7 +192,10 @@ static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, s
         err = igraph_erdos_renyi_game_gnp(&g, (igraph_integer_t)(P + A), o->probability,
                                           IGRAPH_UNDIRECTED, 0);
         if (err == IGRAPH_SUCCESS) {
-            rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            rc = liq_links_alloc(&g, P, &links, &cap);
+            if (rc == LIQ_OK) {
+                rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            }
         }
         break;
     case LIQ_ECOSYSTEM_BLOCKS: {
@@ -213,7 +229,10 @@ static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, s
         igraph_matrix_destroy(&pref);
         igraph_vector_int_destroy(&sizes);
         if (err == IGRAPH_SUCCESS) {
-            rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            rc = liq_links_alloc(&g, P, &links, &cap);
+            if (rc == LIQ_OK) {
+                rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            }
         }
         break;
     }
@@ -241,7 +260,10 @@ static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, s
         igraph_vector_int_destroy(&out_deg);
         igraph_vector_int_destroy(&in_deg);
         if (err == IGRAPH_SUCCESS) {
-            rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            rc = liq_links_alloc(&g, P, &links, &cap);
+            if (rc == LIQ_OK) {
+                rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            }
         } else {
             return liq_igraph_error(err, "generator: protocol_degrees and asset_degrees");
         }
@@ -261,7 +283,10 @@ static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, s
             break;
         }
         int64_t *first = malloc(P * sizeof(*first));
-        if (first == NULL) {
+        rc = liq_links_alloc(&g, P, &links, &cap);
+        if (first == NULL || rc != LIQ_OK) {
+            free(first);
+            free(links);
             igraph_destroy(&g);
             return liq_error_set(LIQ_ENOMEM, "generator: out of memory");
         }
@@ -290,10 +315,17 @@ static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, s
     }
     }
     if (err != IGRAPH_SUCCESS) {
+        free(links);
         return liq_igraph_error(err, "generator");
     }
     igraph_destroy(&g);
-    return rc;
+    if (rc != LIQ_OK) {
+        free(links);
+        return rc;
+    }
+    *links_out = links;
+    *cap_out = cap;
+    return LIQ_OK;
 }
 
 /* ---------------------------------------------------------------- checks */
@@ -378,10 +410,27 @@ static int liq_digits(size_t n)
     return d;
 }
 
+typedef struct {
+    double fraction;
+    size_t index;
+} liq_remainder_t;
+
+/* Larger remainder first, then lower index: a total order, so the sorted
+ * result does not depend on qsort's algorithm. */
+static int liq_remainder_cmp(const void *x, const void *y)
+{
+    const liq_remainder_t *a = x, *b = y;
+    if (a->fraction != b->fraction) {
+        return a->fraction > b->fraction ? -1 : 1;
+    }
+    return (a->index > b->index) - (a->index < b->index);
+}
+
 /* Largest-remainder split of `total` in proportion to `weight`: the counts
- * add up to total exactly; ties in the remainder go to the lower index. */
+ * add up to total exactly; ties in the remainder go to the lower index.
+ * `fraction` and `order` are scratch of n entries. */
 static void liq_apportion(int64_t total, const double *weight, size_t n, int64_t *count,
-                          double *fraction)
+                          double *fraction, liq_remainder_t *order)
 {
     double sum = 0;
     for (size_t j = 0; j < n; j++) {
@@ -394,15 +443,17 @@ static void liq_apportion(int64_t total, const double *weight, size_t n, int64_t
         fraction[j] = share - floor(share);
         given += count[j];
     }
-    for (; given < total; given++) {
-        size_t best = 0;
-        for (size_t j = 1; j < n; j++) {
-            if (fraction[j] > fraction[best]) {
-                best = j;
-            }
+    /* The total - given (< n) largest remainders get one more each. Sorting
+     * the indices by remainder gives the counts of picking the largest one
+     * at a time, in O(n log n) instead of O(n^2). */
+    if (given < total) {
+        for (size_t j = 0; j < n; j++) {
+            order[j] = (liq_remainder_t){fraction[j], j};
         }
-        count[best]++;
-        fraction[best] = -1;
+        qsort(order, n, sizeof(*order), liq_remainder_cmp);
+        for (size_t r = 0; given < total; r++, given++) {
+            count[r < n ? order[r].index : 0]++; /* r >= n only by rounding, as before */
+        }
     }
 }
 
@@ -540,15 +591,15 @@ int liq_network_generate(char **yaml, const liq_ecosystem_options_t *o)
         return rc;
     }
     const size_t P = o->n_protocols, A = o->n_assets;
-    /* The BA model can cite at most `attachments` vertices per protocol. */
-    const size_t cap = P * A + P * (size_t)(o->attachments > 0 ? o->attachments : 1) + P;
-    liq_link_t *links = malloc(cap * sizeof(*links));
+    liq_link_t *links = NULL;
+    size_t cap = 0;
+    liq_remainder_t *order = malloc(P * sizeof(*order));
     double *weight = malloc(P * sizeof(*weight));
     double *fraction = malloc(P * sizeof(*fraction));
     int64_t *accounts = malloc(P * sizeof(*accounts));
     uint8_t *has = calloc(P, sizeof(*has));
     liq_text_t text = {malloc(4096), 0, 4096, 0};
-    if (links == NULL || weight == NULL || fraction == NULL || accounts == NULL || has == NULL ||
+    if (order == NULL || weight == NULL || fraction == NULL || accounts == NULL || has == NULL ||
         text.text == NULL) {
         rc = liq_error_set(LIQ_ENOMEM, "generator: out of memory");
         goto cleanup;
@@ -573,7 +624,7 @@ int liq_network_generate(char **yaml, const liq_ecosystem_options_t *o)
     igraph_rng_set_default(&rng);
 
     size_t n_links = 0;
-    rc = liq_draw_links(o, links, &n_links, cap);
+    rc = liq_draw_links(o, &links, &n_links, &cap);
     if (rc == LIQ_OK) {
         qsort(links, n_links, sizeof(*links), liq_link_cmp);
         size_t kept = 0;
@@ -601,7 +652,7 @@ int liq_network_generate(char **yaml, const liq_ecosystem_options_t *o)
         for (size_t j = 0; j < P; j++) {
             weight[j] = pow(1.0 - igraph_rng_get_unif01(&rng), -1.0 / o->accounts_alpha);
         }
-        liq_apportion(o->n_accounts, weight, P, accounts, fraction);
+        liq_apportion(o->n_accounts, weight, P, accounts, fraction, order);
         liq_write_yaml(&text, o, links, n_links, accounts, &rng);
         if (text.failed) {
             rc = liq_error_set(LIQ_ENOMEM, "generator: out of memory writing the scenario");
@@ -615,6 +666,7 @@ cleanup:
     free(links);
     free(weight);
     free(fraction);
+    free(order);
     free(accounts);
     free(has);
     if (rc != LIQ_OK) {
