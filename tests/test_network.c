@@ -811,13 +811,64 @@ static void test_generate_degrees(void **state)
     assert_contains(liq_errmsg(), "generator: probability: expected a number in [0, 1]");
 }
 
+/* min_depth_ratio raises only the depths below ratio x the pool's reserve,
+ * and changes no other value: prices and reserves are the same draws. */
+static void test_generate_depth_ratio(void **state)
+{
+    (void)state;
+    liq_ecosystem_options_t o;
+    liq_ecosystem_options_init(&o);
+    o.n_protocols = 30;
+    o.n_assets = 40;
+    o.n_accounts = 3000;
+    o.seed = 3;
+    char *plain = generate(&o);
+    o.min_depth_ratio = 2;
+    char *raised = generate(&o);
+    liq_scenario_t *a = parse(plain), *b = parse(raised);
+    assert_int_equal(a->n_assets, b->n_assets);
+    int n_raised = 0;
+    for (size_t i = 0; i < o.n_assets; i++) {
+        const double x = b->pools[i].reserve0;
+        assert_int_equal(b->pools[i].token0, (int32_t)i);
+        assert_true(a->assets[i].price == b->assets[i].price);
+        assert_true(a->pools[i].reserve0 == x && a->pools[i].reserve1 == b->pools[i].reserve1);
+        /* Depths are written to 3 significant digits: within 0.5% of 2x. */
+        assert_true(b->assets[i].market_depth >= 2 * x * (1 - 5e-3));
+        if (a->assets[i].market_depth >= 2 * x * (1 + 5e-3)) {
+            assert_true(b->assets[i].market_depth == a->assets[i].market_depth);
+        } else {
+            assert_true(b->assets[i].market_depth <= 2 * x * (1 + 5e-3));
+            n_raised += a->assets[i].market_depth < b->assets[i].market_depth;
+        }
+    }
+    /* Depth and pool size are independent draws spanning two decades: this
+     * seed has assets whose pool holds more than twice the depth. */
+    assert_true(n_raised >= 1);
+    assert_true(strcmp(plain, raised) != 0);
+    liq_scenario_destroy(a);
+    liq_scenario_destroy(b);
+    free(plain);
+    free(raised);
+
+    char *y = NULL;
+    o.min_depth_ratio = -1;
+    assert_int_equal(liq_network_generate(&y, &o), LIQ_EINVAL);
+    assert_contains(liq_errmsg(), "generator: min_depth_ratio: expected a finite number >= 0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_build_demo),      cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_read_errors),     cmocka_unit_test(test_projection_by_hand),
-        cmocka_unit_test(test_pagerank),        cmocka_unit_test(test_betweenness),
-        cmocka_unit_test(test_generate_models), cmocka_unit_test(test_generate_degrees),
+        cmocka_unit_test(test_build_demo),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_read_errors),
+        cmocka_unit_test(test_projection_by_hand),
+        cmocka_unit_test(test_pagerank),
+        cmocka_unit_test(test_betweenness),
+        cmocka_unit_test(test_generate_models),
+        cmocka_unit_test(test_generate_degrees),
+        cmocka_unit_test(test_generate_depth_ratio),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,8 @@
 const char liq_generate_usage[] =
     "usage: liqnet generate [-o SCENARIO.yaml [--force]] [--model MODEL] [--protocols N]\n"
     "                       [--assets N] [--accounts N] [--alpha X] [--seed N] [--rounds N]\n"
-    "                       [--name NAME] [--shock-return R] [--shock-round N] [MODEL OPTIONS]\n"
+    "                       [--name NAME] [--shock-return R] [--shock-round N]\n"
+    "                       [--min-depth-ratio R] [MODEL OPTIONS]\n"
     "\n"
     "Writes the scenario YAML of a synthetic ecosystem (docs/network.md): N lending\n"
     "protocols borrowing the stablecoin USDS against collateral assets TKNi, each asset\n"
@@ -55,6 +56,9 @@ const char liq_generate_usage[] =
     "  --shock-return R      simple return of the shock on the most shared asset, > -1\n"
     "                        (default -0.2)\n"
     "  --shock-round N       round of the shock, in [1, rounds] (default 5)\n"
+    "  --min-depth-ratio R   raise each asset's market_depth to at least R times its\n"
+    "                        pool's reserve, >= 0 (default 0: as drawn); R >= 1 keeps\n"
+    "                        the arbitrage-impact loop stable (docs/network.md)\n"
     "\n"
     "model options:\n"
     "  --probability P       erdos_renyi: probability of each protocol-asset link, in [0, 1]\n"
@@ -237,6 +241,7 @@ int liq_cmd_generate(int argc, char **argv)
                                                      "--model",
                                                      "--protocols",
                                                      "--assets",
+                                                     "--min-depth-ratio",
                                                      "--accounts",
                                                      "--alpha",
                                                      "--seed",
@@ -342,6 +347,13 @@ int liq_cmd_generate(int argc, char **argv)
             }
             o.shock_round = (int64_t)v;
             has_shock_round = true;
+            i++;
+        } else if (strcmp(arg, "--min-depth-ratio") == 0) {
+            if (!liq_cli_parse_double(value, &x) || !(x >= 0)) {
+                exit_code =
+                    liq_generate_error("--min-depth-ratio: '%s'; expected a number >= 0", shown);
+            }
+            o.min_depth_ratio = x;
             i++;
         } else if (strcmp(arg, "--probability") == 0) {
             if (!liq_cli_parse_double(value, &x) || !(x >= 0 && x <= 1)) {

@@ -345,6 +345,8 @@ static int liq_check_options(const liq_ecosystem_options_t *o)
         bad = "n_accounts: expected >= 0";
     } else if (!(o->accounts_alpha > 0) || !isfinite(o->accounts_alpha)) {
         bad = "accounts_alpha: expected a finite number > 0";
+    } else if (!(o->min_depth_ratio >= 0) || !isfinite(o->min_depth_ratio)) {
+        bad = "min_depth_ratio: expected a finite number >= 0";
     } else if (!(o->shock_return > -1) || !isfinite(o->shock_return)) {
         bad = "shock_return: expected a finite number > -1";
     } else if (o->shock_round < 1 || o->shock_round > o->rounds) {
@@ -472,27 +474,46 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
     liq_text_printf(t, "name: \"%s\"\nrounds: %lld\nseed: %llu\n", o->name, (long long)o->rounds,
                     (unsigned long long)o->seed);
 
-    /* Assets: the collateral TKNi, then the stablecoin every protocol owes. */
+    /* Assets: the collateral TKNi, then the stablecoin every protocol owes.
+     * Prices and depths are drawn for every asset, then every pool's size,
+     * and only then written, so that a depth can be raised to
+     * min_depth_ratio times its pool's reserve (same draws either way). */
     double *price = malloc(A * sizeof(*price));
-    if (price == NULL) {
+    double *depth_usd = malloc(A * sizeof(*depth_usd));
+    double *pool_usd = malloc(A * sizeof(*pool_usd));
+    if (price == NULL || depth_usd == NULL || pool_usd == NULL) {
+        free(price);
+        free(depth_usd);
+        free(pool_usd);
         t->failed = 1;
         return;
     }
-    liq_text_printf(t, "assets:\n");
     for (size_t i = 0; i < A; i++) {
         price[i] =
             strtod(liq_num(n1, sizeof(n1), pow(10.0, igraph_rng_get_unif(rng, 0, 4)), 3), NULL);
-        const double depth_usd = pow(10.0, igraph_rng_get_unif(rng, 6.5, 8.5));
+        depth_usd[i] = pow(10.0, igraph_rng_get_unif(rng, 6.5, 8.5));
+    }
+    for (size_t i = 0; i < A; i++) {
+        pool_usd[i] = pow(10.0, igraph_rng_get_unif(rng, 6, 8)) / 2;
+    }
+    liq_text_printf(t, "assets:\n");
+    for (size_t i = 0; i < A; i++) {
+        double depth = depth_usd[i] / price[i];
+        const double floor_depth = o->min_depth_ratio * (pool_usd[i] / price[i]);
+        if (depth < floor_depth) {
+            depth = floor_depth;
+        }
         liq_text_printf(t,
                         "  - {name: TKN%0*zu, price: %s, market_depth: %s, "
                         "market_resilience: 0.1}\n",
-                        wa, i + 1, n1, liq_num(n2, sizeof(n2), depth_usd / price[i], 3));
+                        wa, i + 1, liq_num(n1, sizeof(n1), price[i], 3),
+                        liq_num(n2, sizeof(n2), depth, 3));
     }
     liq_text_printf(t, "  - {name: USDS, price: 1}\n");
 
     liq_text_printf(t, "pools:\n");
     for (size_t i = 0; i < A; i++) {
-        const double usd = pow(10.0, igraph_rng_get_unif(rng, 6, 8)) / 2;
+        const double usd = pool_usd[i];
         liq_text_printf(t,
                         "  - {name: TKN%0*zu-USDS, token0: TKN%0*zu, token1: USDS, reserve0: %s, "
                         "reserve1: %s, fee: 0.003}\n",
@@ -500,6 +521,8 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
                         liq_num(n2, sizeof(n2), usd, 6));
     }
     free(price);
+    free(depth_usd);
+    free(pool_usd);
 
     static const char *const deviations[] = {"0.005", "0.01", "0.02"};
     liq_text_printf(t, "oracles:\n");
