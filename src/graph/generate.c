@@ -547,12 +547,17 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
                         wp, j + 1, liq_num(n1, sizeof(n1), fund, 2));
         for (; k < n_links && links[k].protocol == (int64_t)j; k++) {
             const size_t i = (size_t)links[k].asset + 1;
+            /* Drawn in statements of their own: the order in which a call
+             * evaluates its arguments is unspecified in C. Bonus first,
+             * then threshold: the order gcc gave when both were arguments
+             * of the printf, so the text did not change. */
+            const double bonus = igraph_rng_get_unif(rng, 0.04, 0.1);
+            const double threshold = igraph_rng_get_unif(rng, 0.7, 0.9);
             liq_text_printf(t,
                             "      - {asset: TKN%0*zu, oracle: TKN%0*zu/USD, route: "
                             "TKN%0*zu-USDS, liquidation_threshold: %s, liquidation_bonus: %s}\n",
-                            wa, i, wa, i, wa, i,
-                            liq_num(n2, sizeof(n2), igraph_rng_get_unif(rng, 0.7, 0.9), 2),
-                            liq_num(n3, sizeof(n3), igraph_rng_get_unif(rng, 0.04, 0.1), 1));
+                            wa, i, wa, i, wa, i, liq_num(n2, sizeof(n2), threshold, 2),
+                            liq_num(n3, sizeof(n3), bonus, 1));
         }
     }
 
