@@ -36,6 +36,7 @@ const char liq_generate_usage[] =
     "usage: liqnet generate [-o SCENARIO.yaml [--force]] [--model MODEL] [--protocols N]\n"
     "                       [--assets N] [--accounts N] [--alpha X] [--seed N] [--rounds N]\n"
     "                       [--name NAME] [--shock-return R] [--shock-round N]\n"
+    "                       [--pools-per-asset N] [--oracles-per-asset N]\n"
     "                       [--min-depth-ratio R] [MODEL OPTIONS]\n"
     "\n"
     "Writes the scenario YAML of a synthetic ecosystem (docs/network.md): N lending\n"
@@ -56,8 +57,12 @@ const char liq_generate_usage[] =
     "  --shock-return R      simple return of the shock on the most shared asset, > -1\n"
     "                        (default -0.2)\n"
     "  --shock-round N       round of the shock, in [1, rounds] (default 5)\n"
+    "  --pools-per-asset N   pools against USDS per collateral asset, 1 to 1000 (default 1)\n"
+    "  --oracles-per-asset N oracles per collateral asset, 1 to 1000 (default 1); a market\n"
+    "                        sells on one of its asset's pools and reads one of its\n"
+    "                        oracles, drawn uniformly\n"
     "  --min-depth-ratio R   raise each asset's market_depth to at least R times its\n"
-    "                        pool's reserve, >= 0 (default 0: as drawn); R >= 1 keeps\n"
+    "                        pools' reserves, >= 0 (default 0: as drawn); R >= 1 keeps\n"
     "                        the arbitrage-impact loop stable (docs/network.md)\n"
     "\n"
     "model options:\n"
@@ -242,6 +247,8 @@ int liq_cmd_generate(int argc, char **argv)
                                                      "--protocols",
                                                      "--assets",
                                                      "--min-depth-ratio",
+                                                     "--pools-per-asset",
+                                                     "--oracles-per-asset",
                                                      "--accounts",
                                                      "--alpha",
                                                      "--seed",
@@ -347,6 +354,18 @@ int liq_cmd_generate(int argc, char **argv)
             }
             o.shock_round = (int64_t)v;
             has_shock_round = true;
+            i++;
+        } else if (strcmp(arg, "--pools-per-asset") == 0 ||
+                   strcmp(arg, "--oracles-per-asset") == 0) {
+            if (!liq_cli_parse_int(value, 1, 1000, &v)) {
+                exit_code = liq_generate_error("%s: '%s'; expected a whole number from 1 to 1000",
+                                               arg, shown);
+            }
+            if (strcmp(arg, "--pools-per-asset") == 0) {
+                o.pools_per_asset = (size_t)v;
+            } else {
+                o.oracles_per_asset = (size_t)v;
+            }
             i++;
         } else if (strcmp(arg, "--min-depth-ratio") == 0) {
             if (!liq_cli_parse_double(value, &x) || !(x >= 0)) {

@@ -44,6 +44,8 @@ void liq_ecosystem_options_init(liq_ecosystem_options_t *o)
     o->n_blocks = 2;
     o->p_within = 0.6;
     o->p_between = 0.05;
+    o->pools_per_asset = 1;
+    o->oracles_per_asset = 1;
     o->shock_return = -0.2;
     o->shock_round = 5;
 }
@@ -345,6 +347,10 @@ static int liq_check_options(const liq_ecosystem_options_t *o)
         bad = "n_accounts: expected >= 0";
     } else if (!(o->accounts_alpha > 0) || !isfinite(o->accounts_alpha)) {
         bad = "accounts_alpha: expected a finite number > 0";
+    } else if (o->pools_per_asset < 1 || o->pools_per_asset > 1000) {
+        bad = "pools_per_asset: expected a whole number in [1, 1000]";
+    } else if (o->oracles_per_asset < 1 || o->oracles_per_asset > 1000) {
+        bad = "oracles_per_asset: expected a whole number in [1, 1000]";
     } else if (!(o->min_depth_ratio >= 0) || !isfinite(o->min_depth_ratio)) {
         bad = "min_depth_ratio: expected a finite number >= 0";
     } else if (!(o->shock_return > -1) || !isfinite(o->shock_return)) {
@@ -459,6 +465,17 @@ static void liq_apportion(int64_t total, const double *weight, size_t n, int64_t
     }
 }
 
+/* The name suffix of an asset's pool or oracle number c (from 0): none for
+ * the first, "-2", "-3", ... for the others. */
+static void liq_copy_suffix(char *buf, size_t size, size_t c)
+{
+    if (c == 0) {
+        buf[0] = '\0';
+    } else {
+        snprintf(buf, size, "-%zu", c + 1);
+    }
+}
+
 static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, const liq_link_t *links,
                            size_t n_links, const int64_t *accounts, igraph_rng_t *rng)
 {
@@ -477,14 +494,20 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
     /* Assets: the collateral TKNi, then the stablecoin every protocol owes.
      * Prices and depths are drawn for every asset, then every pool's size,
      * and only then written, so that a depth can be raised to
-     * min_depth_ratio times its pool's reserve (same draws either way). */
+     * min_depth_ratio times its pools' reserves (same draws either way).
+     * An asset's first pool and oracle are drawn for every asset before any
+     * second one, so that pools_per_asset and oracles_per_asset 1 leave the
+     * draws, and the text, as they were before those options existed. */
+    const size_t kp = o->pools_per_asset, ko = o->oracles_per_asset;
     double *price = malloc(A * sizeof(*price));
     double *depth_usd = malloc(A * sizeof(*depth_usd));
-    double *pool_usd = malloc(A * sizeof(*pool_usd));
-    if (price == NULL || depth_usd == NULL || pool_usd == NULL) {
+    double *pool_usd = malloc(A * kp * sizeof(*pool_usd));
+    igraph_integer_t *deviation = malloc(A * ko * sizeof(*deviation));
+    if (price == NULL || depth_usd == NULL || pool_usd == NULL || deviation == NULL) {
         free(price);
         free(depth_usd);
         free(pool_usd);
+        free(deviation);
         t->failed = 1;
         return;
     }
@@ -493,13 +516,19 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
             strtod(liq_num(n1, sizeof(n1), pow(10.0, igraph_rng_get_unif(rng, 0, 4)), 3), NULL);
         depth_usd[i] = pow(10.0, igraph_rng_get_unif(rng, 6.5, 8.5));
     }
-    for (size_t i = 0; i < A; i++) {
-        pool_usd[i] = pow(10.0, igraph_rng_get_unif(rng, 6, 8)) / 2;
+    for (size_t c = 0; c < kp; c++) {
+        for (size_t i = 0; i < A; i++) {
+            pool_usd[i * kp + c] = pow(10.0, igraph_rng_get_unif(rng, 6, 8)) / 2;
+        }
     }
     liq_text_printf(t, "assets:\n");
     for (size_t i = 0; i < A; i++) {
         double depth = depth_usd[i] / price[i];
-        const double floor_depth = o->min_depth_ratio * (pool_usd[i] / price[i]);
+        double reserve = 0;
+        for (size_t c = 0; c < kp; c++) {
+            reserve += pool_usd[i * kp + c] / price[i];
+        }
+        const double floor_depth = o->min_depth_ratio * reserve;
         if (depth < floor_depth) {
             depth = floor_depth;
         }
@@ -511,28 +540,41 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
     }
     liq_text_printf(t, "  - {name: USDS, price: 1}\n");
 
+    char suffix[24];
     liq_text_printf(t, "pools:\n");
     for (size_t i = 0; i < A; i++) {
-        const double usd = pool_usd[i];
-        liq_text_printf(t,
-                        "  - {name: TKN%0*zu-USDS, token0: TKN%0*zu, token1: USDS, reserve0: %s, "
-                        "reserve1: %s, fee: 0.003}\n",
-                        wa, i + 1, wa, i + 1, liq_num(n1, sizeof(n1), usd / price[i], 6),
-                        liq_num(n2, sizeof(n2), usd, 6));
+        for (size_t c = 0; c < kp; c++) {
+            const double usd = pool_usd[i * kp + c];
+            liq_copy_suffix(suffix, sizeof(suffix), c);
+            liq_text_printf(t,
+                            "  - {name: TKN%0*zu-USDS%s, token0: TKN%0*zu, token1: USDS, "
+                            "reserve0: %s, reserve1: %s, fee: 0.003}\n",
+                            wa, i + 1, suffix, wa, i + 1,
+                            liq_num(n1, sizeof(n1), usd / price[i], 6),
+                            liq_num(n2, sizeof(n2), usd, 6));
+        }
     }
     free(price);
     free(depth_usd);
     free(pool_usd);
 
     static const char *const deviations[] = {"0.005", "0.01", "0.02"};
+    for (size_t c = 0; c < ko; c++) {
+        for (size_t i = 0; i < A; i++) {
+            deviation[i * ko + c] = igraph_rng_get_integer(rng, 0, 2);
+        }
+    }
     liq_text_printf(t, "oracles:\n");
     for (size_t i = 0; i < A; i++) {
-        const igraph_integer_t d = igraph_rng_get_integer(rng, 0, 2);
-        liq_text_printf(t,
-                        "  - {name: TKN%0*zu/USD, source: market, asset: TKN%0*zu, heartbeat: 1h, "
-                        "deviation: %s}\n",
-                        wa, i + 1, wa, i + 1, deviations[d]);
+        for (size_t c = 0; c < ko; c++) {
+            liq_copy_suffix(suffix, sizeof(suffix), c);
+            liq_text_printf(t,
+                            "  - {name: TKN%0*zu/USD%s, source: market, asset: TKN%0*zu, "
+                            "heartbeat: 1h, deviation: %s}\n",
+                            wa, i + 1, suffix, wa, i + 1, deviations[deviation[i * ko + c]]);
+        }
     }
+    free(deviation);
     liq_text_printf(t, "  - {name: USDS/USD, source: market, asset: USDS}\n");
 
     liq_text_printf(t, "protocols:\n");
@@ -553,10 +595,20 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
              * of the printf, so the text did not change. */
             const double bonus = igraph_rng_get_unif(rng, 0.04, 0.1);
             const double threshold = igraph_rng_get_unif(rng, 0.7, 0.9);
+            /* With several, the market's oracle and pool are drawn uniformly
+             * among its asset's (no draw with one of each). */
+            const size_t oracle =
+                ko > 1 ? (size_t)igraph_rng_get_integer(rng, 0, (igraph_integer_t)ko - 1) : 0;
+            const size_t pool =
+                kp > 1 ? (size_t)igraph_rng_get_integer(rng, 0, (igraph_integer_t)kp - 1) : 0;
+            char oracle_suffix[24], pool_suffix[24];
+            liq_copy_suffix(oracle_suffix, sizeof(oracle_suffix), oracle);
+            liq_copy_suffix(pool_suffix, sizeof(pool_suffix), pool);
             liq_text_printf(t,
-                            "      - {asset: TKN%0*zu, oracle: TKN%0*zu/USD, route: "
-                            "TKN%0*zu-USDS, liquidation_threshold: %s, liquidation_bonus: %s}\n",
-                            wa, i, wa, i, wa, i, liq_num(n2, sizeof(n2), threshold, 2),
+                            "      - {asset: TKN%0*zu, oracle: TKN%0*zu/USD%s, route: "
+                            "TKN%0*zu-USDS%s, liquidation_threshold: %s, liquidation_bonus: %s}\n",
+                            wa, i, wa, i, oracle_suffix, wa, i, pool_suffix,
+                            liq_num(n2, sizeof(n2), threshold, 2),
                             liq_num(n3, sizeof(n3), bonus, 1));
         }
     }

@@ -77,6 +77,23 @@ per = collections.Counter(m["asset"] for p in d["protocols"] for m in p["markets
 assert [per[f"TKN{i}"] for i in range(1, 5)] == [4, 3, 2, 1], per
 PY
 
+# Several pools and oracles per asset: the stated counts, each market on a
+# pool and an oracle of its own asset, and the output passes liqnet check.
+"$liqnet" generate --protocols 30 --assets 7 --pools-per-asset 3 --oracles-per-asset 2 --seed 2 \
+  -o "$work/multi.yaml"
+expect "3 pools and 2 oracles per asset pass liqnet check" 0 "" -- "$liqnet" check "$work/multi.yaml"
+"$py" - "$work/multi.yaml" <<'PY' && ok "3 pools and 2 oracles per asset: counts, markets on their asset's" || bad "pools and oracles per asset"
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+assert len(d["pools"]) == 21 and len(d["oracles"]) == 15, (len(d["pools"]), len(d["oracles"]))
+pools = {p["name"]: p["token0"] for p in d["pools"]}
+oracles = {o["name"]: o["asset"] for o in d["oracles"]}
+assert "TKN7-USDS-3" in pools and "TKN7/USD-2" in oracles
+for p in d["protocols"]:
+    for m in p["markets"]:
+        assert pools[m["route"]] == m["asset"] and oracles[m["oracle"]] == m["asset"], m
+PY
+
 # --min-depth-ratio: every depth at least R times its pool's reserve (3
 # significant digits), nothing else changed.
 "$liqnet" generate --protocols 40 --assets 30 --seed 4 > "$work/d0.yaml"
@@ -109,6 +126,8 @@ expect "option of another model" 2 "--probability is an option of --model erdos_
 expect "too many blocks" 2 "--blocks 7: expected at most --protocols \(10\) and --assets \(5\)" -- "$liqnet" generate --model blocks --blocks 7
 expect "shock after the last round" 2 "--shock-round 30 is after the last round \(--rounds 20\)" -- "$liqnet" generate --rounds 20 --shock-round 30
 expect "shock return -1" 2 "--shock-return: '-1'; expected a number > -1" -- "$liqnet" generate --shock-return -1
+expect "pools per asset 0" 2 "--pools-per-asset: '0'; expected a whole number from 1 to 1000" -- "$liqnet" generate --pools-per-asset 0
+expect "oracles per asset 1001" 2 "--oracles-per-asset: '1001'; expected a whole number from 1 to 1000" -- "$liqnet" generate --oracles-per-asset 1001
 expect "depth ratio negative" 2 "--min-depth-ratio: '-2'; expected a number >= 0" -- "$liqnet" generate --min-depth-ratio -2
 expect "name with a quote" 2 "--name: 'a\"b'" -- "$liqnet" generate --name 'a"b'
 expect "degrees without asset degrees" 2 "--model degrees needs --protocol-degrees and --asset-degrees" -- "$liqnet" generate --model degrees --protocol-degrees 1,1
