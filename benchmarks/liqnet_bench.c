@@ -9,6 +9,9 @@
  *   liqnet_bench scaling   --scenario calm|cascade --accounts N [--rounds R] [--reps R]
  *   liqnet_bench smoke     (a few seconds: every benchmark, tiny, with sanity checks)
  *   liqnet_bench scenario  --scenario calm|cascade --accounts N [--rounds R]  (print the YAML)
+ *   liqnet_bench ecosystem --file SCENARIO.yaml [--rounds R] [--threads T] [--h5 FILE]
+ *                          (a scenario file, such as one from `liqnet generate`: load,
+ *                          protocol graph, then the run as `liqnet run` does it)
  *
  * Every figure is printed as a machine-readable line
  *   result,<benchmark>,<scenario>,<accounts>,<threads>,<full_scan>,<metric>,<value>,<unit>
@@ -38,6 +41,7 @@
 #include "liqnet/error.h"
 #include "liqnet/io.h"
 #include "liqnet/metrics.h"
+#include "liqnet/network.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
@@ -123,6 +127,7 @@ typedef struct {
     int reps;         /* repetitions of stand-alone loops, best is kept */
     int64_t triad;    /* triad elements per array */
     const char *h5;   /* HDF5 output path */
+    const char *file; /* scenario file (ecosystem) */
     int trace;        /* print every round's time */
 } liq_bench_args_t;
 
@@ -138,6 +143,8 @@ static int liq_bench_usage(void)
             "       liqnet_bench scaling --scenario calm|cascade --accounts N [--rounds R] "
             "[--reps R]\n"
             "       liqnet_bench scenario --scenario calm|cascade --accounts N [--rounds R]\n"
+            "       liqnet_bench ecosystem --file SCENARIO.yaml [--rounds R] [--threads T] "
+            "[--h5 FILE]\n"
             "       liqnet_bench smoke\n"
             "N, R and E accept 1e7-style values.\n");
     return 2;
@@ -182,6 +189,8 @@ static int liq_bench_parse(liq_bench_args_t *a, int argc, char **argv)
             }
         } else if (strcmp(key, "--h5") == 0) {
             a->h5 = value;
+        } else if (strcmp(key, "--file") == 0) {
+            a->file = value;
         } else if (liq_bench_count(value, &n) != 0) {
             return 2;
         } else if (strcmp(key, "--accounts") == 0) {
@@ -909,6 +918,105 @@ static int liq_bench_cmd_smoke(void)
     return failures == 0 ? 0 : 1;
 }
 
+/*
+ * A scenario file end to end, as `liqnet graph` and `liqnet run` take it:
+ * load (parse and validate), the network and its protocol graph with
+ * PageRank, then creation, every round and the HDF5 writer. Made for the
+ * generated ecosystems (10^5 protocols, 10^7 accounts), whose costs per
+ * protocol and per generator line the calm and cascade scenarios (two
+ * protocols) never show. Memory: the peak resident size of the process,
+ * which for such files is set by parsing (the YAML document tree), and the
+ * resident size just before the simulation is created.
+ */
+static int liq_bench_cmd_ecosystem(liq_bench_args_t *a)
+{
+    if (a->file == NULL) {
+        return liq_bench_usage();
+    }
+    const char *base = strrchr(a->file, '/');
+    base = base != NULL ? base + 1 : a->file;
+    liq_scenario_t *sc = NULL;
+    double t0 = liq_bench_now();
+    if (liq_scenario_load(&sc, a->file) != LIQ_OK) {
+        fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
+        return 1;
+    }
+    const double load_seconds = liq_bench_now() - t0;
+    const long load_hwm_kb = liq_bench_status_kb("VmHWM");
+    if (a->rounds > 0) {
+        sc->rounds = a->rounds;
+    }
+    int64_t accounts = 0;
+    for (size_t g = 0; g < sc->n_generators; g++) {
+        accounts += sc->generators[g].count;
+    }
+    liq_bench_tag_t tag = {"ecosystem", base, accounts, a->threads, a->full_scan};
+
+    /* The protocol graph, as `liqnet graph` computes it (without writing
+     * the GraphML file and without betweenness). */
+    liq_network_t *net = NULL;
+    liq_protocol_graph_t *pg = NULL;
+    double *rank = malloc((sc->n_protocols > 0 ? sc->n_protocols : 1) * sizeof(*rank));
+    t0 = liq_bench_now();
+    int rc = rank != NULL ? liq_network_build(&net, sc, NULL) : LIQ_ENOMEM;
+    const double network_seconds = liq_bench_now() - t0;
+    t0 = liq_bench_now();
+    if (rc == LIQ_OK) {
+        rc = liq_protocol_graph_build(&pg, net);
+    }
+    const double projection_seconds = liq_bench_now() - t0;
+    t0 = liq_bench_now();
+    if (rc == LIQ_OK) {
+        rc = liq_contagion_pagerank(pg, rank);
+    }
+    const double pagerank_seconds = liq_bench_now() - t0;
+    liq_protocol_edges_t edges = {0};
+    if (rc == LIQ_OK) {
+        liq_protocol_graph_edges(pg, &edges);
+    }
+    liq_protocol_graph_destroy(pg);
+    liq_network_destroy(net);
+    free(rank);
+    if (rc != LIQ_OK) {
+        fprintf(stderr, "liqnet_bench: protocol graph: %s\n", liq_errmsg());
+        liq_scenario_destroy(sc);
+        return 1;
+    }
+
+    liq_bench_run_t run;
+    rc = liq_bench_run(&run, sc, a->threads, a->full_scan, a->h5);
+    if (rc == 0) {
+        printf("# %s: %zu protocols, %zu collateral markets' generator lines, %zu assets, "
+               "%zu pools, %zu oracles, %lld accounts\n",
+               base, sc->n_protocols, sc->n_generators, sc->n_assets, sc->n_pools, sc->n_oracles,
+               (long long)accounts);
+        printf("# load %.3f s (peak RSS after load %.1f MiB); network %.3f s, protocol graph "
+               "%.3f s (%zu links), PageRank %.3f s\n",
+               load_seconds, (double)load_hwm_kb / 1024.0, network_seconds, projection_seconds,
+               edges.n_edges, pagerank_seconds);
+        printf("# run: create %.3f s, %lld rounds in %.3f s (%.4f s a round with the writer), "
+               "writer %.3f s\n",
+               run.create_seconds, (long long)run.rounds, run.run_seconds,
+               run.run_seconds / (double)(run.rounds > 0 ? run.rounds : 1), run.writer_seconds);
+        liq_bench_result(&tag, "protocols", (double)sc->n_protocols, "protocols");
+        liq_bench_result(&tag, "links", (double)edges.n_edges, "links");
+        liq_bench_result(&tag, "load", load_seconds, "s");
+        liq_bench_result(&tag, "load_peak_rss", (double)load_hwm_kb * 1024.0, "B");
+        liq_bench_result(&tag, "network", network_seconds, "s");
+        liq_bench_result(&tag, "projection", projection_seconds, "s");
+        liq_bench_result(&tag, "pagerank", pagerank_seconds, "s");
+        liq_bench_report_run(&tag, &run);
+        liq_bench_result(&tag, "seconds_per_round_with_writer",
+                         run.run_seconds / (double)(run.rounds > 0 ? run.rounds : 1), "s");
+        liq_bench_result(&tag, "writer", run.writer_seconds, "s");
+        liq_bench_result(&tag, "peak_rss_per_account",
+                         (double)run.hwm_kb * 1024.0 / (double)(accounts > 0 ? accounts : 1), "B");
+    }
+    liq_bench_run_destroy(&run);
+    liq_scenario_destroy(sc);
+    return rc == 0 ? 0 : 1;
+}
+
 /* The 1-minute load average: the machine may be shared, and a benchmark
  * that ran beside another busy process says so in its output. */
 static double liq_bench_loadavg(void)
@@ -952,6 +1060,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(args.command, "smoke") == 0) {
         return liq_bench_cmd_smoke();
+    }
+    if (strcmp(args.command, "ecosystem") == 0) {
+        return liq_bench_cmd_ecosystem(&args);
     }
     return liq_bench_usage();
 }

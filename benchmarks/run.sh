@@ -10,9 +10,11 @@
 #                      (e.g. --only "Health kernel,Thread scaling")
 #   --name NAME        write results/NAME.md and .csv instead of results/<mode>.*
 #
-#   --quick (default)  sizes 1e4 .. 1e7, about 3 minutes on 2 cores
-#   --full             adds 1e8 accounts (1.6 GB of accounts per simulation) and
-#                      the 1e8-account, 1,000-round cascade; about 30 minutes
+#   --quick (default)  sizes 1e4 .. 1e7, about 3 minutes on 2 cores; a generated
+#                      ecosystem of 1e4 protocols and 1e6 accounts
+#   --full             adds 1e8 accounts (1.6 GB of accounts per simulation),
+#                      the 1e8-account, 1,000-round cascade and the generated
+#                      ecosystem of 1e5 protocols and 1e7 accounts; about 32 minutes
 #
 # Timings are not asserted anywhere; the machine may be shared, so each
 # benchmark prints the load average it started under.
@@ -40,8 +42,9 @@ while [ $# -gt 0 ]; do
 done
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j "$(nproc)" --target liqnet_bench >/dev/null
+cmake --build "$build" -j "$(nproc)" --target liqnet_bench liqnet_cli >/dev/null
 bench="$build/liqnet_bench"
+liqnet="$build/liqnet"
 
 mkdir -p "$here/results"
 name=${name:-$mode}
@@ -164,6 +167,23 @@ if [ "$mode" = full ]; then
     run "1e8 accounts through the 1,000-round cascade" \
         "$bench" round --scenario cascade --accounts 1e8 --rounds 1000 --full-scan 0
 fi
+
+# A generated ecosystem (liqnet generate; benchmarks/README.md "Generated
+# ecosystems"): Erdos-Renyi, each protocol on about 2 of the collateral
+# assets, each asset shared by about 20 protocols, so the protocol graph has
+# about 23 links per protocol; market depths at least the pool's reserve.
+if [ "$mode" = full ]; then
+    eco_protocols=100000 eco_assets=10000 eco_p=2e-4 eco_accounts=10000000
+else
+    eco_protocols=10000 eco_assets=1000 eco_p=2e-3 eco_accounts=1000000
+fi
+eco="$tmp/ecosystem-$eco_protocols.yaml"
+run "Generate an ecosystem, $eco_protocols protocols, $eco_accounts accounts" \
+    "$liqnet" generate --model erdos_renyi --probability "$eco_p" --protocols "$eco_protocols" \
+    --assets "$eco_assets" --accounts "$eco_accounts" --min-depth-ratio 1 --rounds 100 \
+    -o "$eco" --force
+run "Generated ecosystem, $eco_protocols protocols, $eco_accounts accounts, 100 rounds" \
+    "$bench" ecosystem --file "$eco" --h5 "$tmp/ecosystem.h5"
 
 /usr/bin/env python3 "$here/summarize.py" "$csv" >>"$md"
 echo "results: $md" >&2

@@ -1029,6 +1029,123 @@ static void test_contagion_record_errors(void **state)
     liq_scenario_destroy(sc);
 }
 
+/* min_depth_ratio raises only the depths below ratio x the pool's reserve,
+ * and changes no other value: prices and reserves are the same draws. */
+static void test_generate_depth_ratio(void **state)
+{
+    (void)state;
+    liq_ecosystem_options_t o;
+    liq_ecosystem_options_init(&o);
+    o.n_protocols = 30;
+    o.n_assets = 40;
+    o.n_accounts = 3000;
+    o.seed = 3;
+    char *plain = generate(&o);
+    o.min_depth_ratio = 2;
+    char *raised = generate(&o);
+    liq_scenario_t *a = parse(plain), *b = parse(raised);
+    assert_int_equal(a->n_assets, b->n_assets);
+    int n_raised = 0;
+    for (size_t i = 0; i < o.n_assets; i++) {
+        const double x = b->pools[i].reserve0;
+        assert_int_equal(b->pools[i].token0, (int32_t)i);
+        assert_true(a->assets[i].price == b->assets[i].price);
+        assert_true(a->pools[i].reserve0 == x && a->pools[i].reserve1 == b->pools[i].reserve1);
+        /* Depths are written to 3 significant digits: within 0.5% of 2x. */
+        assert_true(b->assets[i].market_depth >= 2 * x * (1 - 5e-3));
+        if (a->assets[i].market_depth >= 2 * x * (1 + 5e-3)) {
+            assert_true(b->assets[i].market_depth == a->assets[i].market_depth);
+        } else {
+            assert_true(b->assets[i].market_depth <= 2 * x * (1 + 5e-3));
+            n_raised += a->assets[i].market_depth < b->assets[i].market_depth;
+        }
+    }
+    /* Depth and pool size are independent draws spanning two decades: this
+     * seed has assets whose pool holds more than twice the depth. */
+    assert_true(n_raised >= 1);
+    assert_true(strcmp(plain, raised) != 0);
+    liq_scenario_destroy(a);
+    liq_scenario_destroy(b);
+    free(plain);
+    free(raised);
+
+    char *y = NULL;
+    o.min_depth_ratio = -1;
+    assert_int_equal(liq_network_generate(&y, &o), LIQ_EINVAL);
+    assert_contains(liq_errmsg(), "generator: min_depth_ratio: expected a finite number >= 0");
+}
+
+/* Several pools and oracles per asset: the stated counts, every market on
+ * a pool and an oracle of its own asset, protocols sharing an asset linked
+ * with weight 1 to 3, and one of each giving the default text. */
+static void test_generate_pools_oracles(void **state)
+{
+    (void)state;
+    liq_ecosystem_options_t o;
+    liq_ecosystem_options_init(&o);
+    o.n_protocols = 40;
+    o.n_assets = 5;
+    o.n_accounts = 4000;
+    o.seed = 11;
+    char *plain = generate(&o);
+    o.pools_per_asset = 1;
+    o.oracles_per_asset = 1;
+    char *ones = generate(&o);
+    assert_string_equal(plain, ones);
+    o.pools_per_asset = 3;
+    o.oracles_per_asset = 2;
+    char *y = generate(&o);
+    liq_scenario_t *sc = parse(y);
+    assert_int_equal(sc->n_pools, 15);
+    assert_int_equal(sc->n_oracles, 11);
+    assert_string_equal(sc->pools[0].name, "TKN1-USDS");
+    assert_string_equal(sc->pools[2].name, "TKN1-USDS-3");
+    assert_string_equal(sc->oracles[1].name, "TKN1/USD-2");
+    int used_pool[15] = {0}, used_oracle[11] = {0};
+    for (size_t p = 0; p < sc->n_protocols; p++) {
+        for (size_t m = 0; m < sc->protocols[p].n_markets; m++) {
+            const liq_market_config_t *mk = &sc->protocols[p].markets[m];
+            assert_int_equal(sc->pools[mk->route].token0, mk->asset);
+            assert_int_equal(sc->oracles[mk->oracle].asset, mk->asset);
+            used_pool[mk->route] = 1;
+            used_oracle[mk->oracle] = 1;
+        }
+    }
+    /* 40 protocols with about 1.5 markets each: every pool and oracle of a
+     * shared asset is drawn by some market (this seed: all of them). */
+    int pools_used = 0, oracles_used = 0;
+    for (int k = 0; k < 15; k++) {
+        pools_used += used_pool[k];
+    }
+    for (int k = 0; k < 10; k++) {
+        oracles_used += used_oracle[k];
+    }
+    assert_true(pools_used >= 12 && oracles_used >= 8);
+    /* Sharing an asset without its pool or oracle: links of weight < 3. */
+    liq_network_t *net = build(sc);
+    liq_protocol_graph_t *pg = project(net);
+    liq_protocol_edges_t e;
+    liq_protocol_graph_edges(pg, &e);
+    size_t light = 0;
+    for (size_t k = 0; k < e.n_edges; k++) {
+        assert_true(e.shared_pools[k] <= e.shared_assets[k]);
+        assert_true(e.shared_oracles[k] <= e.shared_assets[k]);
+        light += e.weight[k] < 3.0 * (double)e.shared_assets[k];
+    }
+    assert_true(light > 0);
+    liq_protocol_graph_destroy(pg);
+    liq_network_destroy(net);
+    liq_scenario_destroy(sc);
+    free(plain);
+    free(ones);
+    free(y);
+
+    o.pools_per_asset = 0;
+    assert_int_equal(liq_network_generate(&y, &o), LIQ_EINVAL);
+    assert_contains(liq_errmsg(),
+                    "generator: pools_per_asset: expected a whole number in [1, 1000]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1044,6 +1161,8 @@ int main(void)
         cmocka_unit_test(test_contagion_record_partial_run),
         cmocka_unit_test(test_contagion_record_betweenness_limit),
         cmocka_unit_test(test_contagion_record_errors),
+        cmocka_unit_test(test_generate_depth_ratio),
+        cmocka_unit_test(test_generate_pools_oracles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

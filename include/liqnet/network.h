@@ -413,11 +413,23 @@ typedef enum {
 
 /*
  * A synthetic ecosystem: n_protocols lending protocols borrowing one
- * stablecoin, n_assets collateral assets, each with a pool against the
- * stablecoin and a market oracle; the stablecoin has its own oracle. So the
- * scenario has n_assets + 1 assets, n_assets pools and n_assets + 1 oracles.
+ * stablecoin, n_assets collateral assets, each with pools_per_asset pools
+ * against the stablecoin and oracles_per_asset market oracles; the
+ * stablecoin has its own oracle. So the scenario has n_assets + 1 assets,
+ * n_assets x pools_per_asset pools and n_assets x oracles_per_asset + 1
+ * oracles. A market sells on one of its asset's pools and reads one of its
+ * oracles, drawn uniformly.
  * Which protocol accepts which collateral comes from an igraph generator
  * (docs/network.md). Defaults from liq_ecosystem_options_init.
+ *
+ * Market depths and pool sizes are drawn independently, so with the default
+ * min_depth_ratio 0 some assets have a pool reserve x larger than twice
+ * their market_depth D. With full arbitrage the flow of one round moves the
+ * next round's price by x / (2 D) times its own move, so such an asset's
+ * price oscillates with growing amplitude once anything disturbs it, and
+ * the run fails. min_depth_ratio >= 1 raises every depth to at least that
+ * many times the asset's pools' reserves together (loop gain <= 1/2),
+ * without changing any other draw.
  */
 typedef struct {
     const char *name;                /* scenario name; "generated" */
@@ -435,6 +447,9 @@ typedef struct {
     double p_between;                /* BLOCKS: ... across clusters; 0.05 */
     const int64_t *protocol_degrees; /* DEGREES: [n_protocols] collateral assets each, >= 1 */
     const int64_t *asset_degrees;    /* DEGREES: [n_assets] protocols each; same sum */
+    size_t pools_per_asset;          /* pools TKNi-USDS, TKNi-USDS-2, ... per asset, 1..1000; 1 */
+    size_t oracles_per_asset;        /* oracles TKNi/USD, TKNi/USD-2, ... per asset, 1..1000; 1 */
+    double min_depth_ratio;          /* market_depth >= this x its pools' reserves; 0 */
     double shock_return;             /* simple return of the shock; -0.2 */
     int64_t shock_round;             /* round of the shock, in [1, rounds]; 5 */
 } liq_ecosystem_options_t;

@@ -1,6 +1,7 @@
 #include "cli/args.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,21 @@ bool liq_cli_parse_int(const char *text, long long min, long long max, long long
     char *end = NULL;
     const long long v = strtoll(text, &end, 10);
     if (errno != 0 || *end != '\0' || v < min || v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool liq_cli_parse_double(const char *text, double *out)
+{
+    if (text == NULL || *text == '\0') {
+        return false;
+    }
+    errno = 0;
+    char *end = NULL;
+    const double v = strtod(text, &end);
+    if (errno != 0 || *end != '\0' || !isfinite(v)) {
         return false;
     }
     *out = v;

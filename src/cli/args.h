@@ -24,4 +24,8 @@ int liq_cli_fail(int code);
 /* Parses a whole decimal integer in [min, max]; false on anything else. */
 bool liq_cli_parse_int(const char *text, long long min, long long max, long long *out);
 
+/* Parses a finite decimal number (strtod syntax, no trailing characters);
+ * false on anything else, the range being the caller's to check. */
+bool liq_cli_parse_double(const char *text, double *out);
+
 #endif /* LIQ_CLI_ARGS_H */

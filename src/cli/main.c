@@ -6,6 +6,7 @@
  *   liqnet check SCENARIO        validate a scenario and print it fully resolved
  *   liqnet sweep SWEEP -o OUT.h5 many runs into one results file (cli/sweep_cmd.c)
  *   liqnet graph SCENARIO -o NET.graphml  the scenario's network (cli/graph_cmd.c)
+ *   liqnet generate [-o SCENARIO.yaml]    a synthetic ecosystem (cli/generate_cmd.c)
  *   liqnet version
  *
  * Exit status: 0 on success, 1 on bad input or a failed run (the output is
@@ -28,6 +29,7 @@
 
 #include "cli/progress.h"
 #include "cli/args.h"
+#include "cli/generate_cmd.h"
 #include "cli/graph_cmd.h"
 #include "cli/sweep_cmd.h"
 #include "liqnet/error.h"
@@ -53,7 +55,10 @@ static const char liq_usage[] =
     "       liqnet check SCENARIO\n"
     "       liqnet sweep SWEEP.yaml -o OUT.h5 [--force] [--resume] [--threads N] [--quiet]\n"
     "       liqnet sweep SWEEP.yaml --print-run R\n"
-    "       liqnet graph SCENARIO -o NET.graphml [--format graphml|gml] [--quiet]\n"
+    "       liqnet graph SCENARIO -o NET.graphml [--format graphml|gml] [--betweenness "
+    "auto|exact|none]\n"
+    "                    [--quiet]\n"
+    "       liqnet generate [-o SCENARIO.yaml] [--model MODEL] [--protocols N] [--assets N] ...\n"
     "       liqnet version\n"
     "\n"
     "  run     simulate SCENARIO (YAML, see docs/scenario.md) and write every round to\n"
@@ -65,6 +70,8 @@ static const char liq_usage[] =
     "  graph   write the scenario's network of assets, pools, oracles and protocols as\n"
     "          GraphML or GML (docs/network.md) and print the protocol graph's links,\n"
     "          distances from the shock and centralities\n"
+    "  generate  write the scenario of a synthetic ecosystem (igraph's random graph\n"
+    "          models, docs/network.md); `liqnet generate --help` for its options\n"
     "\n"
     "options of run:\n"
     "  -o, --output FILE   output file (required)\n"
@@ -436,6 +443,13 @@ int main(int argc, char **argv)
             return LIQ_EXIT_OK;
         }
         return liq_cmd_graph(argc, argv);
+    }
+    if (strcmp(cmd, "generate") == 0) {
+        if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+            fputs(liq_generate_usage, stdout);
+            return LIQ_EXIT_OK;
+        }
+        return liq_cmd_generate(argc, argv);
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("liqnet %s\n", LIQNET_VERSION);

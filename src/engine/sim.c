@@ -443,41 +443,54 @@ static int liq_build_incidence(struct liq_sim *sim)
         !sim->pool_route_entry) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the network's incidence lists");
     }
-    for (size_t a = 0; a < sim->n_assets; a++) {
-        size_t n = sim->asset_shock_offset[a];
-        for (size_t s = 0; s < sc->n_shocks; s++) {
-            if ((size_t)sc->shocks[s].asset == a) {
-                sim->asset_shock[n++] = s;
-            }
-        }
-        sim->asset_shock_offset[a + 1] = n;
-        n = sim->asset_pool_offset[a];
-        for (size_t p = 0; p < sim->n_pools; p++) {
-            if ((size_t)sc->pools[p].token0 == a) {
-                sim->asset_pool_side[n++] = 2 * p;
-            }
-            if ((size_t)sc->pools[p].token1 == a) {
-                sim->asset_pool_side[n++] = 2 * p + 1;
-            }
-        }
-        sim->asset_pool_offset[a + 1] = n;
+    /* Each list by counting sort: count per owner, prefix sums, then a fill
+     * in item order, which lists every owner's items in increasing order
+     * as the scan per owner did. That scan was O(assets x pools + pools x
+     * markets): 2x10^9 steps and most of liq_sim_create for a generated
+     * ecosystem of 10^4 pools and 2x10^5 markets. */
+    for (size_t s = 0; s < sc->n_shocks; s++) {
+        sim->asset_shock_offset[(size_t)sc->shocks[s].asset + 1]++;
     }
-    /* Routes per pool by counting sort: O(pools + routes), in route order. */
+    for (size_t p = 0; p < sim->n_pools; p++) {
+        sim->asset_pool_offset[(size_t)sc->pools[p].token0 + 1]++;
+        sim->asset_pool_offset[(size_t)sc->pools[p].token1 + 1]++;
+    }
     for (size_t r = 0; r < sim->n_routes; r++) {
         sim->pool_route_offset[(size_t)sim->route_pool[r] + 1]++;
+    }
+    for (size_t a = 0; a < sim->n_assets; a++) {
+        sim->asset_shock_offset[a + 1] += sim->asset_shock_offset[a];
+        sim->asset_pool_offset[a + 1] += sim->asset_pool_offset[a];
     }
     for (size_t p = 0; p < sim->n_pools; p++) {
         sim->pool_route_offset[p + 1] += sim->pool_route_offset[p];
     }
+    /* Fill cursors, one per owner, starting at the owner's offset. */
+    size_t *next_shock = liq_calloc(sim->n_assets + 1, sizeof(size_t));
+    size_t *next_pool = liq_calloc(sim->n_assets + 1, sizeof(size_t));
+    size_t *next_route = liq_calloc(sim->n_pools + 1, sizeof(size_t));
+    if (next_shock == NULL || next_pool == NULL || next_route == NULL) {
+        free(next_shock);
+        free(next_pool);
+        free(next_route);
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the network's incidence lists");
+    }
+    memcpy(next_shock, sim->asset_shock_offset, (sim->n_assets + 1) * sizeof(size_t));
+    memcpy(next_pool, sim->asset_pool_offset, (sim->n_assets + 1) * sizeof(size_t));
+    memcpy(next_route, sim->pool_route_offset, (sim->n_pools + 1) * sizeof(size_t));
+    for (size_t s = 0; s < sc->n_shocks; s++) {
+        sim->asset_shock[next_shock[sc->shocks[s].asset]++] = s;
+    }
+    for (size_t p = 0; p < sim->n_pools; p++) {
+        sim->asset_pool_side[next_pool[sc->pools[p].token0]++] = 2 * p;
+        sim->asset_pool_side[next_pool[sc->pools[p].token1]++] = 2 * p + 1;
+    }
     for (size_t r = 0; r < sim->n_routes; r++) {
-        const size_t p = (size_t)sim->route_pool[r];
-        /* pool_route_offset[p] is advanced as a cursor and restored below. */
-        sim->pool_route_entry[sim->pool_route_offset[p]++] = r;
+        sim->pool_route_entry[next_route[sim->route_pool[r]]++] = r;
     }
-    for (size_t p = sim->n_pools; p > 0; p--) {
-        sim->pool_route_offset[p] = sim->pool_route_offset[p - 1];
-    }
-    sim->pool_route_offset[0] = 0;
+    free(next_shock);
+    free(next_pool);
+    free(next_route);
     return LIQ_OK;
 }
 

@@ -44,6 +44,8 @@ void liq_ecosystem_options_init(liq_ecosystem_options_t *o)
     o->n_blocks = 2;
     o->p_within = 0.6;
     o->p_between = 0.05;
+    o->pools_per_asset = 1;
+    o->oracles_per_asset = 1;
     o->shock_return = -0.2;
     o->shock_round = 5;
 }
@@ -163,10 +165,23 @@ static void liq_split(size_t total, size_t parts, size_t part, size_t *begin, si
     *size = total * (part + 1) / parts - *begin;
 }
 
-/* Draws the protocol-collateral links with the chosen model. */
-static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, size_t *n_links,
-                          size_t cap)
+/* Allocates *links for the protocol-asset edges of `g` plus one fix-up link
+ * per protocol: O(edges), where a bound of P * A links would be 16 GB for
+ * 10^5 protocols and 10^4 assets. */
+static int liq_links_alloc(const igraph_t *g, size_t n_protocols, liq_link_t **links, size_t *cap)
 {
+    *cap = (size_t)igraph_ecount(g) + n_protocols;
+    *links = malloc(*cap * sizeof(**links));
+    return *links != NULL ? LIQ_OK : liq_error_set(LIQ_ENOMEM, "generator: out of memory");
+}
+
+/* Draws the protocol-collateral links with the chosen model into *links
+ * (allocated here, with room for one more link per protocol). */
+static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t **links_out, size_t *n_links,
+                          size_t *cap_out)
+{
+    liq_link_t *links = NULL;
+    size_t cap = 0;
     const size_t P = o->n_protocols, A = o->n_assets;
     igraph_t g;
     igraph_error_t err = IGRAPH_SUCCESS;
@@ -179,7 +194,10 @@ static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, s
         err = igraph_erdos_renyi_game_gnp(&g, (igraph_integer_t)(P + A), o->probability,
                                           IGRAPH_UNDIRECTED, 0);
         if (err == IGRAPH_SUCCESS) {
-            rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            rc = liq_links_alloc(&g, P, &links, &cap);
+            if (rc == LIQ_OK) {
+                rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            }
         }
         break;
     case LIQ_ECOSYSTEM_BLOCKS: {
@@ -213,7 +231,10 @@ static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, s
         igraph_matrix_destroy(&pref);
         igraph_vector_int_destroy(&sizes);
         if (err == IGRAPH_SUCCESS) {
-            rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            rc = liq_links_alloc(&g, P, &links, &cap);
+            if (rc == LIQ_OK) {
+                rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            }
         }
         break;
     }
@@ -241,7 +262,10 @@ static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, s
         igraph_vector_int_destroy(&out_deg);
         igraph_vector_int_destroy(&in_deg);
         if (err == IGRAPH_SUCCESS) {
-            rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            rc = liq_links_alloc(&g, P, &links, &cap);
+            if (rc == LIQ_OK) {
+                rc = liq_take_links(&g, 0, P, P, A, links, n_links, cap);
+            }
         } else {
             return liq_igraph_error(err, "generator: protocol_degrees and asset_degrees");
         }
@@ -261,7 +285,10 @@ static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, s
             break;
         }
         int64_t *first = malloc(P * sizeof(*first));
-        if (first == NULL) {
+        rc = liq_links_alloc(&g, P, &links, &cap);
+        if (first == NULL || rc != LIQ_OK) {
+            free(first);
+            free(links);
             igraph_destroy(&g);
             return liq_error_set(LIQ_ENOMEM, "generator: out of memory");
         }
@@ -290,10 +317,17 @@ static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t *links, s
     }
     }
     if (err != IGRAPH_SUCCESS) {
+        free(links);
         return liq_igraph_error(err, "generator");
     }
     igraph_destroy(&g);
-    return rc;
+    if (rc != LIQ_OK) {
+        free(links);
+        return rc;
+    }
+    *links_out = links;
+    *cap_out = cap;
+    return LIQ_OK;
 }
 
 /* ---------------------------------------------------------------- checks */
@@ -313,6 +347,12 @@ static int liq_check_options(const liq_ecosystem_options_t *o)
         bad = "n_accounts: expected >= 0";
     } else if (!(o->accounts_alpha > 0) || !isfinite(o->accounts_alpha)) {
         bad = "accounts_alpha: expected a finite number > 0";
+    } else if (o->pools_per_asset < 1 || o->pools_per_asset > 1000) {
+        bad = "pools_per_asset: expected a whole number in [1, 1000]";
+    } else if (o->oracles_per_asset < 1 || o->oracles_per_asset > 1000) {
+        bad = "oracles_per_asset: expected a whole number in [1, 1000]";
+    } else if (!(o->min_depth_ratio >= 0) || !isfinite(o->min_depth_ratio)) {
+        bad = "min_depth_ratio: expected a finite number >= 0";
     } else if (!(o->shock_return > -1) || !isfinite(o->shock_return)) {
         bad = "shock_return: expected a finite number > -1";
     } else if (o->shock_round < 1 || o->shock_round > o->rounds) {
@@ -378,10 +418,27 @@ static int liq_digits(size_t n)
     return d;
 }
 
+typedef struct {
+    double fraction;
+    size_t index;
+} liq_remainder_t;
+
+/* Larger remainder first, then lower index: a total order, so the sorted
+ * result does not depend on qsort's algorithm. */
+static int liq_remainder_cmp(const void *x, const void *y)
+{
+    const liq_remainder_t *a = x, *b = y;
+    if (a->fraction != b->fraction) {
+        return a->fraction > b->fraction ? -1 : 1;
+    }
+    return (a->index > b->index) - (a->index < b->index);
+}
+
 /* Largest-remainder split of `total` in proportion to `weight`: the counts
- * add up to total exactly; ties in the remainder go to the lower index. */
+ * add up to total exactly; ties in the remainder go to the lower index.
+ * `fraction` and `order` are scratch of n entries. */
 static void liq_apportion(int64_t total, const double *weight, size_t n, int64_t *count,
-                          double *fraction)
+                          double *fraction, liq_remainder_t *order)
 {
     double sum = 0;
     for (size_t j = 0; j < n; j++) {
@@ -394,15 +451,28 @@ static void liq_apportion(int64_t total, const double *weight, size_t n, int64_t
         fraction[j] = share - floor(share);
         given += count[j];
     }
-    for (; given < total; given++) {
-        size_t best = 0;
-        for (size_t j = 1; j < n; j++) {
-            if (fraction[j] > fraction[best]) {
-                best = j;
-            }
+    /* The total - given (< n) largest remainders get one more each. Sorting
+     * the indices by remainder gives the counts of picking the largest one
+     * at a time, in O(n log n) instead of O(n^2). */
+    if (given < total) {
+        for (size_t j = 0; j < n; j++) {
+            order[j] = (liq_remainder_t){fraction[j], j};
         }
-        count[best]++;
-        fraction[best] = -1;
+        qsort(order, n, sizeof(*order), liq_remainder_cmp);
+        for (size_t r = 0; given < total; r++, given++) {
+            count[r < n ? order[r].index : 0]++; /* r >= n only by rounding, as before */
+        }
+    }
+}
+
+/* The name suffix of an asset's pool or oracle number c (from 0): none for
+ * the first, "-2", "-3", ... for the others. */
+static void liq_copy_suffix(char *buf, size_t size, size_t c)
+{
+    if (c == 0) {
+        buf[0] = '\0';
+    } else {
+        snprintf(buf, size, "-%zu", c + 1);
     }
 }
 
@@ -421,44 +491,90 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
     liq_text_printf(t, "name: \"%s\"\nrounds: %lld\nseed: %llu\n", o->name, (long long)o->rounds,
                     (unsigned long long)o->seed);
 
-    /* Assets: the collateral TKNi, then the stablecoin every protocol owes. */
+    /* Assets: the collateral TKNi, then the stablecoin every protocol owes.
+     * Prices and depths are drawn for every asset, then every pool's size,
+     * and only then written, so that a depth can be raised to
+     * min_depth_ratio times its pools' reserves (same draws either way).
+     * An asset's first pool and oracle are drawn for every asset before any
+     * second one, so that pools_per_asset and oracles_per_asset 1 leave the
+     * draws, and the text, as they were before those options existed. */
+    const size_t kp = o->pools_per_asset, ko = o->oracles_per_asset;
     double *price = malloc(A * sizeof(*price));
-    if (price == NULL) {
+    double *depth_usd = malloc(A * sizeof(*depth_usd));
+    double *pool_usd = malloc(A * kp * sizeof(*pool_usd));
+    igraph_integer_t *deviation = malloc(A * ko * sizeof(*deviation));
+    if (price == NULL || depth_usd == NULL || pool_usd == NULL || deviation == NULL) {
+        free(price);
+        free(depth_usd);
+        free(pool_usd);
+        free(deviation);
         t->failed = 1;
         return;
     }
-    liq_text_printf(t, "assets:\n");
     for (size_t i = 0; i < A; i++) {
         price[i] =
             strtod(liq_num(n1, sizeof(n1), pow(10.0, igraph_rng_get_unif(rng, 0, 4)), 3), NULL);
-        const double depth_usd = pow(10.0, igraph_rng_get_unif(rng, 6.5, 8.5));
+        depth_usd[i] = pow(10.0, igraph_rng_get_unif(rng, 6.5, 8.5));
+    }
+    for (size_t c = 0; c < kp; c++) {
+        for (size_t i = 0; i < A; i++) {
+            pool_usd[i * kp + c] = pow(10.0, igraph_rng_get_unif(rng, 6, 8)) / 2;
+        }
+    }
+    liq_text_printf(t, "assets:\n");
+    for (size_t i = 0; i < A; i++) {
+        double depth = depth_usd[i] / price[i];
+        double reserve = 0;
+        for (size_t c = 0; c < kp; c++) {
+            reserve += pool_usd[i * kp + c] / price[i];
+        }
+        const double floor_depth = o->min_depth_ratio * reserve;
+        if (depth < floor_depth) {
+            depth = floor_depth;
+        }
         liq_text_printf(t,
                         "  - {name: TKN%0*zu, price: %s, market_depth: %s, "
                         "market_resilience: 0.1}\n",
-                        wa, i + 1, n1, liq_num(n2, sizeof(n2), depth_usd / price[i], 3));
+                        wa, i + 1, liq_num(n1, sizeof(n1), price[i], 3),
+                        liq_num(n2, sizeof(n2), depth, 3));
     }
     liq_text_printf(t, "  - {name: USDS, price: 1}\n");
 
+    char suffix[24];
     liq_text_printf(t, "pools:\n");
     for (size_t i = 0; i < A; i++) {
-        const double usd = pow(10.0, igraph_rng_get_unif(rng, 6, 8)) / 2;
-        liq_text_printf(t,
-                        "  - {name: TKN%0*zu-USDS, token0: TKN%0*zu, token1: USDS, reserve0: %s, "
-                        "reserve1: %s, fee: 0.003}\n",
-                        wa, i + 1, wa, i + 1, liq_num(n1, sizeof(n1), usd / price[i], 6),
-                        liq_num(n2, sizeof(n2), usd, 6));
+        for (size_t c = 0; c < kp; c++) {
+            const double usd = pool_usd[i * kp + c];
+            liq_copy_suffix(suffix, sizeof(suffix), c);
+            liq_text_printf(t,
+                            "  - {name: TKN%0*zu-USDS%s, token0: TKN%0*zu, token1: USDS, "
+                            "reserve0: %s, reserve1: %s, fee: 0.003}\n",
+                            wa, i + 1, suffix, wa, i + 1,
+                            liq_num(n1, sizeof(n1), usd / price[i], 6),
+                            liq_num(n2, sizeof(n2), usd, 6));
+        }
     }
     free(price);
+    free(depth_usd);
+    free(pool_usd);
 
     static const char *const deviations[] = {"0.005", "0.01", "0.02"};
+    for (size_t c = 0; c < ko; c++) {
+        for (size_t i = 0; i < A; i++) {
+            deviation[i * ko + c] = igraph_rng_get_integer(rng, 0, 2);
+        }
+    }
     liq_text_printf(t, "oracles:\n");
     for (size_t i = 0; i < A; i++) {
-        const igraph_integer_t d = igraph_rng_get_integer(rng, 0, 2);
-        liq_text_printf(t,
-                        "  - {name: TKN%0*zu/USD, source: market, asset: TKN%0*zu, heartbeat: 1h, "
-                        "deviation: %s}\n",
-                        wa, i + 1, wa, i + 1, deviations[d]);
+        for (size_t c = 0; c < ko; c++) {
+            liq_copy_suffix(suffix, sizeof(suffix), c);
+            liq_text_printf(t,
+                            "  - {name: TKN%0*zu/USD%s, source: market, asset: TKN%0*zu, "
+                            "heartbeat: 1h, deviation: %s}\n",
+                            wa, i + 1, suffix, wa, i + 1, deviations[deviation[i * ko + c]]);
+        }
     }
+    free(deviation);
     liq_text_printf(t, "  - {name: USDS/USD, source: market, asset: USDS}\n");
 
     liq_text_printf(t, "protocols:\n");
@@ -473,12 +589,27 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
                         wp, j + 1, liq_num(n1, sizeof(n1), fund, 2));
         for (; k < n_links && links[k].protocol == (int64_t)j; k++) {
             const size_t i = (size_t)links[k].asset + 1;
+            /* Drawn in statements of their own: the order in which a call
+             * evaluates its arguments is unspecified in C. Bonus first,
+             * then threshold: the order gcc gave when both were arguments
+             * of the printf, so the text did not change. */
+            const double bonus = igraph_rng_get_unif(rng, 0.04, 0.1);
+            const double threshold = igraph_rng_get_unif(rng, 0.7, 0.9);
+            /* With several, the market's oracle and pool are drawn uniformly
+             * among its asset's (no draw with one of each). */
+            const size_t oracle =
+                ko > 1 ? (size_t)igraph_rng_get_integer(rng, 0, (igraph_integer_t)ko - 1) : 0;
+            const size_t pool =
+                kp > 1 ? (size_t)igraph_rng_get_integer(rng, 0, (igraph_integer_t)kp - 1) : 0;
+            char oracle_suffix[24], pool_suffix[24];
+            liq_copy_suffix(oracle_suffix, sizeof(oracle_suffix), oracle);
+            liq_copy_suffix(pool_suffix, sizeof(pool_suffix), pool);
             liq_text_printf(t,
-                            "      - {asset: TKN%0*zu, oracle: TKN%0*zu/USD, route: "
-                            "TKN%0*zu-USDS, liquidation_threshold: %s, liquidation_bonus: %s}\n",
-                            wa, i, wa, i, wa, i,
-                            liq_num(n2, sizeof(n2), igraph_rng_get_unif(rng, 0.7, 0.9), 2),
-                            liq_num(n3, sizeof(n3), igraph_rng_get_unif(rng, 0.04, 0.1), 1));
+                            "      - {asset: TKN%0*zu, oracle: TKN%0*zu/USD%s, route: "
+                            "TKN%0*zu-USDS%s, liquidation_threshold: %s, liquidation_bonus: %s}\n",
+                            wa, i, wa, i, oracle_suffix, wa, i, pool_suffix,
+                            liq_num(n2, sizeof(n2), threshold, 2),
+                            liq_num(n3, sizeof(n3), bonus, 1));
         }
     }
 
@@ -540,15 +671,15 @@ int liq_network_generate(char **yaml, const liq_ecosystem_options_t *o)
         return rc;
     }
     const size_t P = o->n_protocols, A = o->n_assets;
-    /* The BA model can cite at most `attachments` vertices per protocol. */
-    const size_t cap = P * A + P * (size_t)(o->attachments > 0 ? o->attachments : 1) + P;
-    liq_link_t *links = malloc(cap * sizeof(*links));
+    liq_link_t *links = NULL;
+    size_t cap = 0;
+    liq_remainder_t *order = malloc(P * sizeof(*order));
     double *weight = malloc(P * sizeof(*weight));
     double *fraction = malloc(P * sizeof(*fraction));
     int64_t *accounts = malloc(P * sizeof(*accounts));
     uint8_t *has = calloc(P, sizeof(*has));
     liq_text_t text = {malloc(4096), 0, 4096, 0};
-    if (links == NULL || weight == NULL || fraction == NULL || accounts == NULL || has == NULL ||
+    if (order == NULL || weight == NULL || fraction == NULL || accounts == NULL || has == NULL ||
         text.text == NULL) {
         rc = liq_error_set(LIQ_ENOMEM, "generator: out of memory");
         goto cleanup;
@@ -573,7 +704,7 @@ int liq_network_generate(char **yaml, const liq_ecosystem_options_t *o)
     igraph_rng_set_default(&rng);
 
     size_t n_links = 0;
-    rc = liq_draw_links(o, links, &n_links, cap);
+    rc = liq_draw_links(o, &links, &n_links, &cap);
     if (rc == LIQ_OK) {
         qsort(links, n_links, sizeof(*links), liq_link_cmp);
         size_t kept = 0;
@@ -601,7 +732,7 @@ int liq_network_generate(char **yaml, const liq_ecosystem_options_t *o)
         for (size_t j = 0; j < P; j++) {
             weight[j] = pow(1.0 - igraph_rng_get_unif01(&rng), -1.0 / o->accounts_alpha);
         }
-        liq_apportion(o->n_accounts, weight, P, accounts, fraction);
+        liq_apportion(o->n_accounts, weight, P, accounts, fraction, order);
         liq_write_yaml(&text, o, links, n_links, accounts, &rng);
         if (text.failed) {
             rc = liq_error_set(LIQ_ENOMEM, "generator: out of memory writing the scenario");
@@ -615,6 +746,7 @@ cleanup:
     free(links);
     free(weight);
     free(fraction);
+    free(order);
     free(accounts);
     free(has);
     if (rc != LIQ_OK) {

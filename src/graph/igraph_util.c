@@ -3,6 +3,8 @@
  */
 #include "graph/igraph_util.h"
 
+#include <omp.h>
+
 #include <stdio.h>
 
 #include "liqnet/error.h"
@@ -36,12 +38,15 @@ void liq_igraph_enter(liq_igraph_scope_t *scope)
     scope->warning_handler = igraph_set_warning_handler(liq_igraph_warning_handler);
     liq_igraph_reason[0] = '\0';
     igraph_set_attribute_table(&igraph_cattribute_table);
+    scope->threads = omp_get_max_threads();
+    omp_set_num_threads(1);
 }
 
 void liq_igraph_leave(const liq_igraph_scope_t *scope)
 {
     igraph_set_error_handler(scope->error_handler);
     igraph_set_warning_handler(scope->warning_handler);
+    omp_set_num_threads(scope->threads);
 }
 
 int liq_igraph_error(igraph_error_t err, const char *what)

@@ -10,6 +10,11 @@
  * previous handlers. An igraph error code is then turned into a liqnet code
  * and message by liq_igraph_error. The Debian igraph is not thread-safe:
  * none of this may run inside a parallel region.
+ *
+ * The Debian igraph is built with OpenMP: PRPACK's PageRank sums in
+ * parallel loops, so its last bits would follow the caller's thread count.
+ * The scope runs igraph on one OpenMP thread, which makes every result a
+ * function of the graph alone.
  */
 #ifndef LIQNET_GRAPH_IGRAPH_UTIL_H
 #define LIQNET_GRAPH_IGRAPH_UTIL_H
@@ -19,6 +24,7 @@
 typedef struct {
     igraph_error_handler_t *error_handler;
     igraph_warning_handler_t *warning_handler;
+    int threads; /* the caller's omp_get_max_threads(), restored on leave */
 } liq_igraph_scope_t;
 
 void liq_igraph_enter(liq_igraph_scope_t *scope);
