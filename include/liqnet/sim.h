@@ -28,13 +28,18 @@ typedef struct liq_sim liq_sim_t;
 /* Positions read from files, before they are placed into a simulation.
  * Row k is one account of protocol[k], market[k] (index into that protocol's
  * markets), holding collateral[k] units of the market's asset and owing
- * debt[k] units of the protocol's debt asset. */
+ * debt[k] units of the protocol's debt asset. When `account` is not NULL,
+ * rows with account[k] >= 0 are not accounts of their own: all rows with
+ * the same protocol and account id make one cross-margin account, holding
+ * each row's collateral in its market and owing the sum of the rows' debt;
+ * rows with account[k] == -1 stay isolated accounts. */
 typedef struct {
     size_t count;
     int32_t *protocol;
     int32_t *market;
     double *collateral;
     double *debt;
+    int64_t *account; /* NULL: every row is an isolated account */
 } liq_positions_t;
 
 /* Releases a positions table; accepts NULL. */

@@ -333,6 +333,19 @@ static int liq_alloc_entities(struct liq_sim *sim)
     sim->market_seized = liq_calloc(nm, sizeof(double));
     sim->market_collateral = liq_calloc(nm, sizeof(double));
     sim->market_debt = liq_calloc(nm, sizeof(double));
+    sim->cross_begin = liq_calloc(nr + 1, sizeof(size_t));
+    sim->cross_block = liq_calloc(nr, sizeof(size_t));
+    sim->cross_debt_units = liq_calloc(nr, sizeof(double));
+    sim->cross_liquidations = liq_calloc(nr, sizeof(int64_t));
+    sim->cross_found = liq_calloc(nr, sizeof(size_t));
+    sim->market_price = liq_calloc(nm, sizeof(double));
+    sim->market_terms = liq_calloc(nm, sizeof(liq_market_terms_t));
+    sim->cross_seize = liq_calloc(nm, sizeof(double));
+    if (!sim->cross_begin || !sim->cross_block || !sim->cross_debt_units ||
+        !sim->cross_liquidations || !sim->cross_found || !sim->market_price || !sim->market_terms ||
+        !sim->cross_seize) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the simulation state");
+    }
     if (!sim->exogenous_price || !sim->impact || !sim->reference_price || !sim->log_return ||
         !sim->asset_hist || !sim->reserve0 || !sim->reserve1 || !sim->pool_price ||
         !sim->arb_sold0 || !sim->arb_sold1 || !sim->liq_in0 || !sim->liq_in1 || !sim->pool_hist ||
@@ -421,6 +434,9 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
             mk->route = cfg->route;
             mk->sell_token = scenario->pools[cfg->route].token0 == cfg->asset ? 0 : 1;
             mk->config = *cfg;
+            sim->market_terms[m] =
+                (liq_market_terms_t){cfg->liquidation_threshold, cfg->liquidation_bonus,
+                                     cfg->close_factor, cfg->full_close_health};
         }
     }
     sim->market_offset[scenario->n_protocols] = m;
@@ -430,6 +446,7 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
         goto fail;
     }
     liq_initial_state(sim);
+    liq_market_prices_update(sim);
     rc = liq_sim_build_accounts(sim, positions);
     if (rc != LIQ_OK) {
         goto fail;
@@ -570,6 +587,21 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->market_found,
         sim->market_scan,
         sim->market_candidates,
+        sim->cross_begin,
+        sim->cross_block,
+        sim->cross_debt,
+        sim->cross_collateral,
+        sim->cross_debt_units,
+        sim->cross_liquidations,
+        sim->market_price,
+        sim->market_terms,
+        sim->cross_seize,
+        sim->cross_chunk_begin,
+        sim->cross_chunk_end,
+        sim->cross_chunk_protocol,
+        sim->cross_chunk_found,
+        sim->cross_chunk_offset,
+        sim->cross_found,
     };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         free(arrays[i]);
