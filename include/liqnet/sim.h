@@ -111,19 +111,34 @@ typedef struct {
     const size_t *market_offset;        /* [protocol + 1] protocol p's markets are
                                            market_offset[p] .. market_offset[p+1]-1 */
     const double *market_seized;        /* [market] collateral units seized this round */
-    const double *market_collateral;    /* [market] collateral units held by accounts */
-    const double *market_debt;          /* [market] debt units owed by accounts */
+    const double *market_collateral;    /* [market] collateral units held by accounts,
+                                           isolated and cross-margin */
+    const double *market_debt;          /* [market] debt units owed by isolated accounts */
+    /* NULL when the simulation has no cross-margin accounts: */
+    const int64_t *cross_liquidations; /* [protocol] cross-margin accounts liquidated this round
+                                          (also counted in liquidations) */
+    const double *cross_debt_value;    /* [protocol] sum d O_b over cross-margin accounts (also
+                                          in debt_value) */
 } liq_state_view_t;
 
 LIQ_API void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view);
 
 /* The account store: account k of market m (flattened over protocols) is
- * collateral[market_begin[m] + k], k < market_begin[m+1] - market_begin[m]. */
+ * collateral[market_begin[m] + k], k < market_begin[m+1] - market_begin[m].
+ * Cross-margin account j of protocol p (cross_begin[p] <= j <
+ * cross_begin[p+1]) owes cross_debt[j] and holds, in the protocol's market k
+ * (k < K_p = market_offset[p+1] - market_offset[p] of liq_state_view_t),
+ * cross_collateral[cross_block[p] + (j - cross_begin[p]) K_p + k] units. */
 typedef struct {
     size_t n_accounts, n_markets;
     const double *collateral;   /* units of the market's collateral asset */
     const double *debt;         /* units of the protocol's debt asset */
     const size_t *market_begin; /* [n_markets + 1] */
+    size_t n_cross;
+    const size_t *cross_begin;      /* [n_protocols + 1] */
+    const size_t *cross_block;      /* [n_protocols] */
+    const double *cross_debt;       /* [n_cross] */
+    const double *cross_collateral; /* dense blocks, see above */
 } liq_accounts_view_t;
 
 LIQ_API void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view);

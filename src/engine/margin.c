@@ -826,6 +826,7 @@ void liq_protocol_values(struct liq_sim *sim, size_t p)
     }
     if (sim->n_cross > 0) {
         debt_units += sim->cross_debt_units[p];
+        sim->cross_debt_value[p] = sim->cross_debt_units[p] * pd;
     }
     sim->collateral_value[p] = collateral_value;
     sim->debt_value[p] = debt_units * pd;

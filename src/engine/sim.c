@@ -336,14 +336,15 @@ static int liq_alloc_entities(struct liq_sim *sim)
     sim->cross_begin = liq_calloc(nr + 1, sizeof(size_t));
     sim->cross_block = liq_calloc(nr, sizeof(size_t));
     sim->cross_debt_units = liq_calloc(nr, sizeof(double));
+    sim->cross_debt_value = liq_calloc(nr, sizeof(double));
     sim->cross_liquidations = liq_calloc(nr, sizeof(int64_t));
     sim->cross_found = liq_calloc(nr, sizeof(size_t));
     sim->market_price = liq_calloc(nm, sizeof(double));
     sim->market_terms = liq_calloc(nm, sizeof(liq_market_terms_t));
     sim->cross_seize = liq_calloc(nm, sizeof(double));
     if (!sim->cross_begin || !sim->cross_block || !sim->cross_debt_units ||
-        !sim->cross_liquidations || !sim->cross_found || !sim->market_price || !sim->market_terms ||
-        !sim->cross_seize) {
+        !sim->cross_debt_value || !sim->cross_liquidations || !sim->cross_found ||
+        !sim->market_price || !sim->market_terms || !sim->cross_seize) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the simulation state");
     }
     if (!sim->exogenous_price || !sim->impact || !sim->reference_price || !sim->log_return ||
@@ -511,6 +512,10 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->market_seized = sim->market_seized;
     view->market_collateral = sim->market_collateral;
     view->market_debt = sim->market_debt;
+    /* NULL without cross-margin accounts: the output then has no cross
+     * series, exactly as before cross margin existed. */
+    view->cross_liquidations = sim->n_cross > 0 ? sim->cross_liquidations : NULL;
+    view->cross_debt_value = sim->n_cross > 0 ? sim->cross_debt_value : NULL;
 }
 
 void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
@@ -520,6 +525,11 @@ void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
     view->collateral = sim->collateral;
     view->debt = sim->debt;
     view->market_begin = sim->market_begin;
+    view->n_cross = sim->n_cross;
+    view->cross_begin = sim->cross_begin;
+    view->cross_block = sim->cross_block;
+    view->cross_debt = sim->cross_debt;
+    view->cross_collateral = sim->cross_collateral;
 }
 
 void liq_sim_destroy(liq_sim_t *sim)
@@ -592,6 +602,7 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->cross_debt,
         sim->cross_collateral,
         sim->cross_debt_units,
+        sim->cross_debt_value,
         sim->cross_liquidations,
         sim->market_price,
         sim->market_terms,

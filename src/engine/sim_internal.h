@@ -128,6 +128,7 @@ struct liq_sim {
     double *cross_debt;          /* [n_cross] d, units of the protocol's debt asset */
     double *cross_collateral;    /* [sum_p (accounts of p) K_p] c_k, units of market k's asset */
     double *cross_debt_units;    /* [n_protocols] sum of cross_debt, kept like market_debt */
+    double *cross_debt_value;    /* [n_protocols] cross_debt_units O_b after the round */
     int64_t *cross_liquidations; /* [n_protocols] cross accounts liquidated this round */
     double *market_price;        /* [n_markets] O_k of the round, contiguous per protocol */
     liq_market_terms_t *market_terms; /* [n_markets] */
