@@ -643,6 +643,26 @@ static void test_scenario_cross_generator(void **state)
     liq_scenario_destroy(sc);
 }
 
+static void test_scenario_override_weight(void **state)
+{
+    (void)state;
+    /* A sweep reaches a weight by its path, set or scaled, and an absent
+     * market's weight can be added. */
+    const char *text = HEAD "    margin: cross\n"
+                            "    collateral: {WBTC: 1}\n";
+    const liq_override_t ov[2] = {
+        {"accounts[0].collateral.WETH", "3", 0, 0, NULL},
+        {"accounts[0].collateral.WBTC", "2.5", 0, 1, NULL},
+    };
+    liq_scenario_t *sc = NULL;
+    if (liq_scenario_parse_with(&sc, text, strlen(text), "cross.yaml", NULL, ov, 2) != LIQ_OK) {
+        fail_msg("%s", liq_errmsg());
+    }
+    assert_true(sc->generators[0].collateral_weight[0] == 3.0);
+    assert_true(sc->generators[0].collateral_weight[1] == 2.5);
+    liq_scenario_destroy(sc);
+}
+
 static void test_scenario_errors(void **state)
 {
     (void)state;
@@ -767,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_determinism_and_scan),
         cmocka_unit_test(test_r0_without_cross),
         cmocka_unit_test(test_scenario_cross_generator),
+        cmocka_unit_test(test_scenario_override_weight),
         cmocka_unit_test(test_scenario_errors),
         cmocka_unit_test(test_positions_account_column),
     };
