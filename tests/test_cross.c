@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <hdf5.h>
 
 #include "liqnet/error.h"
 #include "liqnet/io.h"
@@ -774,6 +775,148 @@ static void test_positions_account_column(void **state)
     liq_scenario_destroy(sc);
 }
 
+/* An HDF5 positions file: fixed-length strings, float64 amounts and an
+ * int32 account dataset (any integer type is read). */
+static void write_h5_positions(const char *path, size_t n, const char *const *asset,
+                               const double *collateral, const double *debt, const int32_t *account)
+{
+    const hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(file >= 0);
+    const hsize_t dims = n;
+    const hid_t space = H5Screate_simple(1, &dims, NULL);
+    const hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, 8);
+    char names[2][16][8];
+    memset(names, 0, sizeof(names));
+    for (size_t k = 0; k < n; k++) {
+        snprintf(names[0][k], 8, "L");
+        snprintf(names[1][k], 8, "%s", asset[k]);
+    }
+    const char *str_sets[2] = {"protocol", "collateral_asset"};
+    for (int c = 0; c < 2; c++) {
+        const hid_t ds =
+            H5Dcreate2(file, str_sets[c], str, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        assert_true(ds >= 0 && H5Dwrite(ds, str, H5S_ALL, H5S_ALL, H5P_DEFAULT, names[c]) >= 0);
+        H5Dclose(ds);
+    }
+    const char *num_sets[2] = {"collateral", "debt"};
+    const double *num[2] = {collateral, debt};
+    for (int c = 0; c < 2; c++) {
+        const hid_t ds = H5Dcreate2(file, num_sets[c], H5T_IEEE_F64LE, space, H5P_DEFAULT,
+                                    H5P_DEFAULT, H5P_DEFAULT);
+        assert_true(ds >= 0 &&
+                    H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, num[c]) >= 0);
+        H5Dclose(ds);
+    }
+    const hid_t ds =
+        H5Dcreate2(file, "account", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(ds >= 0 &&
+                H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, account) >= 0);
+    H5Dclose(ds);
+    H5Tclose(str);
+    H5Sclose(space);
+    H5Fclose(file);
+}
+
+static void test_positions_h5_account(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof(path), "/tmp/liq_test_cross_%d.h5", (int)getpid());
+    const char *asset[4] = {"WBTC", "WETH", "WETH", "WBTC"};
+    write_h5_positions(path, 4, asset, (double[]){0.5, 10.0, 3.0, 1.0},
+                       (double[]){30000.0, 0.0, 1000.0, 500.0}, (int32_t[]){5, 5, -1, 6});
+    liq_scenario_t *sc = parse(HEAD "    market: WETH\n");
+    liq_positions_source_t src = {path, LIQ_POSITIONS_HDF5};
+    sc->positions = &src;
+    sc->n_positions = 1;
+    liq_positions_t *t = NULL;
+    if (liq_positions_load(&t, sc) != LIQ_OK) {
+        fail_msg("%s", liq_errmsg());
+    }
+    assert_true(t->account[0] == 5 && t->account[2] == -1 && t->account[3] == 6);
+    liq_sim_t *sim = create(sc, t, 1, 0);
+    liq_accounts_view_t a;
+    liq_sim_accounts(sim, &a);
+    assert_int_equal(a.n_accounts, 6);
+    assert_int_equal(a.n_cross, 2);
+    assert_true(a.cross_collateral[0] == 10.0 && a.cross_collateral[1] == 0.5);
+    assert_true(a.cross_debt[0] == 30000.0);
+    assert_true(a.cross_collateral[2] == 0.0 && a.cross_collateral[3] == 1.0);
+    liq_sim_destroy(sim);
+    liq_positions_destroy(t);
+
+    char expected[1024];
+    write_h5_positions(path, 4, asset, (double[]){0.5, 10.0, 3.0, 1.0},
+                       (double[]){30000.0, 0.0, 1000.0, 500.0}, (int32_t[]){5, 5, -3, 6});
+    assert_int_equal(liq_positions_load(&t, sc), LIQ_EINVAL);
+    snprintf(expected, sizeof(expected),
+             "%s: account[2]: value -3 is not an account id; expected an integer >= 0, or -1 "
+             "for an isolated account",
+             path);
+    assert_string_equal(liq_errmsg(), expected);
+    write_h5_positions(path, 4, asset, (double[]){0.5, 10.0, 3.0, 1.0},
+                       (double[]){30000.0, 0.0, 1000.0, 500.0}, (int32_t[]){5, 5, -1, 5});
+    assert_int_equal(liq_positions_load(&t, sc), LIQ_EINVAL);
+    snprintf(expected, sizeof(expected),
+             "%s: collateral_asset[3]: cross-margin account 5 of protocol 'L' already holds "
+             "'WBTC' (%s: collateral_asset[0]); expected one row per collateral asset of an "
+             "account",
+             path, path);
+    assert_string_equal(liq_errmsg(), expected);
+    sc->positions = NULL;
+    sc->n_positions = 0;
+    unlink(path);
+    liq_scenario_destroy(sc);
+}
+
+/* The run file has the cross series exactly when the run has cross
+ * accounts, and they hold the view's values. */
+static void test_output_series(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof(path), "/tmp/liq_test_cross_out_%d.h5", (int)getpid());
+    for (int with_cross = 0; with_cross < 2; with_cross++) {
+        liq_scenario_t *sc = cascade(200, with_cross ? 300 : 0, "unlimited");
+        liq_sim_t *sim = create(sc, NULL, 1, 0);
+        liq_state_view_t v;
+        liq_sim_view(sim, &v);
+        const liq_h5_options_t opt = {
+            .force = true, .flush_every = 10, .scenario_yaml = "", .seed = sc->seed};
+        liq_h5_writer_t *w = NULL;
+        assert_int_equal(liq_h5_writer_create(&w, path, sc, &v, &opt), LIQ_OK);
+        int64_t cross_sum = 0;
+        for (int64_t t = 1; t <= sc->rounds; t++) {
+            step(sim);
+            liq_sim_view(sim, &v);
+            assert_int_equal(liq_h5_writer_append(w, &v), LIQ_OK);
+            cross_sum += with_cross ? v.cross_liquidations[0] + v.cross_liquidations[1] : 0;
+        }
+        assert_int_equal(liq_h5_writer_finish(w, NULL, "complete"), LIQ_OK);
+        const hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        assert_true(file >= 0);
+        assert_int_equal(H5Lexists(file, "cross_liquidations", H5P_DEFAULT) > 0, with_cross);
+        assert_int_equal(H5Lexists(file, "cross_debt_value", H5P_DEFAULT) > 0, with_cross);
+        if (with_cross) {
+            int64_t data[41][2];
+            const hid_t ds = H5Dopen2(file, "cross_liquidations", H5P_DEFAULT);
+            assert_true(H5Dread(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
+            H5Dclose(ds);
+            int64_t sum = 0;
+            for (int r = 0; r <= 40; r++) {
+                sum += data[r][0] + data[r][1];
+            }
+            assert_true(cross_sum > 0);
+            assert_int_equal(sum, cross_sum);
+        }
+        H5Fclose(file);
+        liq_sim_destroy(sim);
+        liq_scenario_destroy(sc);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -790,6 +933,8 @@ int main(void)
         cmocka_unit_test(test_scenario_override_weight),
         cmocka_unit_test(test_scenario_errors),
         cmocka_unit_test(test_positions_account_column),
+        cmocka_unit_test(test_positions_h5_account),
+        cmocka_unit_test(test_output_series),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
