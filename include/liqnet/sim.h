@@ -59,7 +59,9 @@ typedef struct {
  * scenario's accounts with its seed and adds `positions` (may be NULL). The
  * scenario must outlive the simulation; positions may be destroyed after.
  * Accounts are numbered by protocol, then market, then generator sources in
- * scenario order, then file rows in file order. Fails with LIQ_EINVAL for
+ * scenario order, then file rows in file order. Cross-margin accounts are
+ * numbered apart, by protocol, then cross generators in scenario order, then
+ * file accounts by account id. Fails with LIQ_EINVAL for
  * account values that are negative or not finite (naming the account).
  */
 LIQ_API int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
