@@ -131,10 +131,10 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
         n_rows += liq_position_is_cross(positions, k) ? 1 : 0;
     }
     liq_cross_row_t *row = liq_calloc(n_rows, sizeof(*row));
-    size_t *file_first = liq_calloc(np, sizeof(*file_first)); /* first file account of p */
-    if (row == NULL || file_first == NULL) {
+    size_t *next = liq_calloc(np, sizeof(*next)); /* per protocol: the next account to fill */
+    if (row == NULL || next == NULL) {
         free(row);
-        free(file_first);
+        free(next);
         return liq_error_set(LIQ_ENOMEM, "out of memory for the cross-margin accounts");
     }
     for (size_t k = 0, r = 0; k < rows; k++) {
@@ -155,9 +155,6 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
             count[sc->generators[g].protocol] += (size_t)sc->generators[g].count;
         }
     }
-    for (size_t p = 0; p < np; p++) {
-        file_first[p] = count[p];
-    }
     for (size_t r = 0; r < n_rows; r++) {
         if (r == 0 || row[r].protocol != row[r - 1].protocol ||
             row[r].account != row[r - 1].account) {
@@ -175,13 +172,12 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
     sim->cross_collateral = liq_calloc(slots, sizeof(*sim->cross_collateral));
     if (sim->cross_debt == NULL || sim->cross_collateral == NULL) {
         free(row);
-        free(file_first);
+        free(next);
         return liq_error_set(LIQ_ENOMEM, "out of memory for %zu cross-margin accounts (%zu bytes)",
                              sim->n_cross, (sim->n_cross + slots) * sizeof(double));
     }
 
     /* Generated cross accounts, each generator's block in parallel. */
-    size_t *next = file_first; /* reused below as the cursor of file accounts */
     for (size_t p = 0; p < np; p++) {
         size_t j = sim->cross_begin[p];
         const size_t m0 = sim->market_offset[p];
@@ -228,7 +224,7 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
         sim->cross_debt[j] += positions->debt[k];
     }
     free(row);
-    free(file_first);
+    free(next);
     return LIQ_OK;
 }
 
