@@ -66,7 +66,7 @@ static liq_sim_t *create(const liq_scenario_t *sc)
 {
     int32_t protocol[1] = {0}, market[1] = {0};
     double collateral[1] = {10.0}, debt[1] = {14000.0};
-    const liq_positions_t pos = {1, protocol, market, collateral, debt};
+    const liq_positions_t pos = {1, protocol, market, collateral, debt, NULL};
     liq_sim_t *sim = NULL;
     const liq_sim_options_t opt = {.threads = 1};
     assert_int_equal(liq_sim_create(&sim, sc, &pos, &opt), LIQ_OK);

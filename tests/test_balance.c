@@ -237,7 +237,7 @@ static void test_issued_token_as_collateral(void **state)
     liq_scenario_t *sc = parse(yaml);
     int32_t protocol[1] = {1}, market[1] = {0};
     double collateral[1] = {1000.0}, debt[1] = {700.0};
-    const liq_positions_t pos = {1, protocol, market, collateral, debt};
+    const liq_positions_t pos = {1, protocol, market, collateral, debt, NULL};
     liq_sim_t *sim = NULL;
     const liq_sim_options_t opt = {.threads = 1};
     assert_int_equal(liq_sim_create(&sim, sc, &pos, &opt), LIQ_OK);

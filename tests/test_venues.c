@@ -60,7 +60,7 @@ static void test_stableswap_route_and_oracle(void **state)
     /* 100 stETH against 90 WETH: HF 0.93 x 100 / 90 = 1.033 at par, 0.982 after. */
     int32_t protocol[1] = {0}, market[1] = {0};
     double collateral[1] = {100.0}, debt[1] = {90.0};
-    const liq_positions_t pos = {1, protocol, market, collateral, debt};
+    const liq_positions_t pos = {1, protocol, market, collateral, debt, NULL};
     liq_sim_t *sim = NULL;
     const liq_sim_options_t opt = {.threads = 1};
     assert_int_equal(liq_sim_create(&sim, sc, &pos, &opt), LIQ_OK);
@@ -128,7 +128,7 @@ static void one_routed_round(const char *routing, liq_state_view_t *v, liq_sim_t
     assert_int_equal(liq_scenario_parse(sc, yaml, strlen(yaml), "t.yaml", NULL), LIQ_OK);
     int32_t protocol[1] = {0}, market[1] = {0};
     double collateral[1] = {10.0}, debt[1] = {15000.0};
-    const liq_positions_t pos = {1, protocol, market, collateral, debt};
+    const liq_positions_t pos = {1, protocol, market, collateral, debt, NULL};
     const liq_sim_options_t opt = {.threads = 1};
     assert_int_equal(liq_sim_create(sim, *sc, &pos, &opt), LIQ_OK);
     assert_int_equal(liq_sim_step(*sim), LIQ_OK);

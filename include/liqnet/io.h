@@ -22,9 +22,12 @@ extern "C" {
 /*
  * Reads every positions source of the scenario into one table, in source
  * order then row order. Rows name a protocol and a collateral asset that must
- * exist (a market of that protocol); amounts must be finite and >= 0. Errors
- * name the file, the row (CSV line) and the column. *out is NULL when the
- * scenario has no positions source.
+ * exist (a market of that protocol); amounts must be finite and >= 0. An
+ * optional `account` column (ids >= 0; empty in CSV or -1 in HDF5 for an
+ * isolated row) groups rows into cross-margin accounts, each asset at most
+ * once per account; table->account is NULL when no file has the column.
+ * Errors name the file, the row (CSV line) and the column. *out is NULL when
+ * the scenario has no positions source.
  */
 LIQ_API int liq_positions_load(liq_positions_t **out, const liq_scenario_t *scenario);
 

@@ -9,6 +9,7 @@
 #define LIQNET_LENDING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "liqnet/export.h"
 
@@ -52,6 +53,47 @@ LIQ_API liq_liquidation_t liq_liquidation_quote(double collateral, double debt,
  * act when it is >= the minimum profit. */
 LIQ_API double liq_keeper_profit(double repay, double price_debt, double liquidation_bonus,
                                  double gas_cost);
+
+/*
+ * Cross margin (MODEL.md s5): one account holds c_k units of the collateral
+ * of each of n markets (oracle prices O_k, terms[k]) against d units of the
+ * protocol's debt asset.
+ *
+ * Health HF = sum_k c_k O_k LT_k / (d O_b), the sum in market order;
+ * INFINITY when d == 0. O(n).
+ */
+LIQ_API double liq_cross_health(size_t n, const double *collateral, const double *price_collateral,
+                                const liq_market_terms_t *terms, double debt, double price_debt);
+
+/* A quoted cross-margin liquidation. */
+typedef struct {
+    double repay;        /* r: debt units repaid in all */
+    double keeper_bonus; /* sum_k r_k O_b beta_k, USD: what keepers earn before gas */
+    size_t first;        /* the market seized first (largest c_k O_k); n when no collateral */
+    bool exhausted;      /* every collateral was seized and the repayment still fell short */
+} liq_cross_liquidation_t;
+
+/*
+ * The liquidation of a cross account with health `health` < 1. The close
+ * factor and full-close health are those of the account's largest
+ * collateral by value c_k O_k (ties: lowest market index), market `first`:
+ * R = f d, f = 1 if HF < h_full else CF. R is then repaid against the
+ * collateral in order of value, largest first (ties by market index), each
+ * market k at its own bonus: with R' the part not yet repaid, the slice
+ * seizes s_k = R' O_b (1 + beta_k) / O_k and repays all of R' when
+ * s_k <= c_k; otherwise it seizes all of c_k, repays
+ * r_k = c_k O_k / ((1 + beta_k) O_b) and passes R' - r_k to the next
+ * market. r is f d when the slices cover it, else the sum of the r_k (all
+ * collateral seized: the remaining debt is bad debt). With one market this
+ * is liq_liquidation_quote. `seize` (n entries, may be NULL) receives s_k,
+ * 0 for markets not touched. O(n^2) for the order, no allocation: n is a
+ * protocol's few markets.
+ */
+LIQ_API liq_cross_liquidation_t liq_cross_liquidation_quote(size_t n, const double *collateral,
+                                                            const double *price_collateral,
+                                                            const liq_market_terms_t *terms,
+                                                            double debt, double price_debt,
+                                                            double health, double *seize);
 
 #ifdef __cplusplus
 }

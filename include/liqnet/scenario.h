@@ -159,13 +159,23 @@ typedef struct {
 typedef enum { LIQ_SIZE_PARETO = 0, LIQ_SIZE_LOGNORMAL = 1 } liq_size_dist_t;
 typedef enum { LIQ_HEALTH_UNIFORM = 0, LIQ_HEALTH_LOGNORMAL = 1 } liq_health_dist_t;
 
+/* Isolated margin (R0): one collateral market per account. Cross margin
+ * (MODEL.md s5): one account holds collateral in several of its protocol's
+ * markets against one debt. */
+typedef enum { LIQ_MARGIN_ISOLATED = 0, LIQ_MARGIN_CROSS = 1 } liq_margin_t;
+
 /* Accounts drawn from distributions, with the run's seed. The collateral
  * value V (USD at the initial oracle price) is heavy-tailed; the initial
- * health factor h sets the debt: d = c * O_a(0) * LT / (h * O_b(0)). */
+ * health factor h sets the debt: d = c * O_a(0) * LT / (h * O_b(0)).
+ * A cross-margin generator splits V over the protocol's markets in
+ * proportion to collateral_weight: V_k = V w_k / sum w, c_k = V_k / O_k(0),
+ * and d = sum_k V_k LT_k / (h O_b(0)), so that the initial HF is h. */
 typedef struct {
     int32_t protocol;
-    int32_t market; /* index into that protocol's markets */
-    int64_t count;  /* number of accounts >= 0 */
+    int32_t market; /* index into that protocol's markets; -1 for cross margin */
+    liq_margin_t margin;
+    double *collateral_weight; /* cross: [protocol's n_markets] w_k >= 0, sum > 0; else NULL */
+    int64_t count;             /* number of accounts >= 0 */
     liq_size_dist_t size_dist;
     double size_a;   /* pareto: tail index alpha > 0; lognormal: median USD > 0 */
     double size_b;   /* pareto: minimum value USD > 0; lognormal: sigma >= 0 */
@@ -179,7 +189,9 @@ typedef struct {
 typedef enum { LIQ_POSITIONS_CSV = 0, LIQ_POSITIONS_HDF5 = 1 } liq_positions_format_t;
 
 /* Accounts read from a file of positions (protocol, collateral_asset,
- * collateral, debt), one row per account; see docs/scenario.md. */
+ * collateral, debt), one row per account, or with an optional `account`
+ * column one row per collateral of a cross-margin account; see
+ * docs/scenario.md. */
 typedef struct {
     char *path; /* as resolved against the scenario file's directory */
     liq_positions_format_t format;

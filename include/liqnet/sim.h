@@ -28,13 +28,18 @@ typedef struct liq_sim liq_sim_t;
 /* Positions read from files, before they are placed into a simulation.
  * Row k is one account of protocol[k], market[k] (index into that protocol's
  * markets), holding collateral[k] units of the market's asset and owing
- * debt[k] units of the protocol's debt asset. */
+ * debt[k] units of the protocol's debt asset. When `account` is not NULL,
+ * rows with account[k] >= 0 are not accounts of their own: all rows with
+ * the same protocol and account id make one cross-margin account, holding
+ * each row's collateral in its market and owing the sum of the rows' debt;
+ * rows with account[k] == -1 stay isolated accounts. */
 typedef struct {
     size_t count;
     int32_t *protocol;
     int32_t *market;
     double *collateral;
     double *debt;
+    int64_t *account; /* NULL: every row is an isolated account */
 } liq_positions_t;
 
 /* Releases a positions table; accepts NULL. */
@@ -54,7 +59,9 @@ typedef struct {
  * scenario's accounts with its seed and adds `positions` (may be NULL). The
  * scenario must outlive the simulation; positions may be destroyed after.
  * Accounts are numbered by protocol, then market, then generator sources in
- * scenario order, then file rows in file order. Fails with LIQ_EINVAL for
+ * scenario order, then file rows in file order. Cross-margin accounts are
+ * numbered apart, by protocol, then cross generators in scenario order, then
+ * file accounts by account id. Fails with LIQ_EINVAL for
  * account values that are negative or not finite (naming the account).
  */
 LIQ_API int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
@@ -106,8 +113,14 @@ typedef struct {
     const size_t *market_offset;        /* [protocol + 1] protocol p's markets are
                                            market_offset[p] .. market_offset[p+1]-1 */
     const double *market_seized;        /* [market] collateral units seized this round */
-    const double *market_collateral;    /* [market] collateral units held by accounts */
-    const double *market_debt;          /* [market] debt units owed by accounts */
+    const double *market_collateral;    /* [market] collateral units held by accounts,
+                                           isolated and cross-margin */
+    const double *market_debt;          /* [market] debt units owed by isolated accounts */
+    /* NULL when the simulation has no cross-margin accounts: */
+    const int64_t *cross_liquidations; /* [protocol] cross-margin accounts liquidated this round
+                                          (also counted in liquidations) */
+    const double *cross_debt_value;    /* [protocol] sum d O_b over cross-margin accounts (also
+                                          in debt_value) */
     /* balance sheets (MODEL.md s5, issued tokens and exposures) */
     const double *impairment;     /* [protocol] cumulative write-down of holdings, USD */
     const double *holdings_value; /* [protocol] sum of amount x S_a over holdings, USD */
@@ -125,12 +138,21 @@ typedef struct {
 LIQ_API void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view);
 
 /* The account store: account k of market m (flattened over protocols) is
- * collateral[market_begin[m] + k], k < market_begin[m+1] - market_begin[m]. */
+ * collateral[market_begin[m] + k], k < market_begin[m+1] - market_begin[m].
+ * Cross-margin account j of protocol p (cross_begin[p] <= j <
+ * cross_begin[p+1]) owes cross_debt[j] and holds, in the protocol's market k
+ * (k < K_p = market_offset[p+1] - market_offset[p] of liq_state_view_t),
+ * cross_collateral[cross_block[p] + (j - cross_begin[p]) K_p + k] units. */
 typedef struct {
     size_t n_accounts, n_markets;
     const double *collateral;   /* units of the market's collateral asset */
     const double *debt;         /* units of the protocol's debt asset */
     const size_t *market_begin; /* [n_markets + 1] */
+    size_t n_cross;
+    const size_t *cross_begin;      /* [n_protocols + 1] */
+    const size_t *cross_block;      /* [n_protocols] */
+    const double *cross_debt;       /* [n_cross] */
+    const double *cross_collateral; /* dense blocks, see above */
 } liq_accounts_view_t;
 
 LIQ_API void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view);

@@ -181,6 +181,17 @@ static void liq_format_usd(char *buf, size_t size, double value)
     }
 }
 
+/* The cross-margin line of the summary: accounts and, per protocol, the
+ * liquidations among the table's that were of cross accounts. */
+static void liq_print_cross(const liq_scenario_t *sc, size_t n_cross, const int64_t *cross)
+{
+    printf("cross margin: %zu accounts; liquidations of cross accounts (included above):", n_cross);
+    for (size_t p = 0; p < sc->n_protocols; p++) {
+        printf("%s %s %lld", p > 0 ? "," : "", sc->protocols[p].name, (long long)cross[p]);
+    }
+    printf("\n");
+}
+
 static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, size_t accounts,
                               int threads, double seconds, const char *output, const char *status)
 {
@@ -262,6 +273,7 @@ static int liq_cmd_run(int argc, char **argv)
     liq_h5_writer_t *writer = NULL;
     char *resolved = NULL;
     liq_contagion_record_t contagion = {0};
+    int64_t *cross_liquidations = NULL;
     int rc = liq_scenario_load(&sc, args.scenario);
     if (rc != LIQ_OK) {
         goto cleanup;
@@ -313,6 +325,14 @@ static int liq_cmd_run(int argc, char **argv)
     liq_progress_t progress;
     liq_progress_start(&progress, sc->rounds, !args.quiet);
     int64_t liquidations = 0;
+    /* Cross-margin liquidations per protocol, for the summary (runs with
+     * cross-margin accounts only). */
+    cross_liquidations =
+        calloc(sc->n_protocols > 0 ? sc->n_protocols : 1, sizeof(*cross_liquidations));
+    if (cross_liquidations == NULL) {
+        rc = liq_error_set(LIQ_ENOMEM, "out of memory");
+        goto cleanup;
+    }
     /* A round that fails (the model's feedback diverged) ends the run: the
      * rounds before it are kept and the file is marked "failed" with the
      * message, so it is never taken for a complete run. */
@@ -335,6 +355,9 @@ static int liq_cmd_run(int argc, char **argv)
         }
         for (size_t p = 0; p < view.n_protocols; p++) {
             liquidations += view.liquidations[p];
+            if (view.cross_liquidations != NULL) {
+                cross_liquidations[p] += view.cross_liquidations[p];
+            }
         }
         liq_progress_update(&progress, liq_sim_round(sim), liquidations);
     }
@@ -368,8 +391,11 @@ static int liq_cmd_run(int argc, char **argv)
     liq_accounts_view_t accounts;
     liq_sim_accounts(sim, &accounts);
     if (!args.quiet) {
-        liq_print_summary(sc, summary, accounts.n_accounts, liq_sim_threads(sim),
+        liq_print_summary(sc, summary, accounts.n_accounts + accounts.n_cross, liq_sim_threads(sim),
                           liq_wall_seconds() - t0, args.output, status);
+        if (accounts.n_cross > 0) {
+            liq_print_cross(sc, accounts.n_cross, cross_liquidations);
+        }
     }
     if (step_rc != LIQ_OK) {
         fprintf(stderr,
@@ -393,6 +419,7 @@ cleanup:
     liq_metrics_destroy(metrics);
     liq_sim_destroy(sim);
     liq_positions_destroy(positions);
+    free(cross_liquidations);
     free(resolved);
     liq_scenario_destroy(sc);
     return exit_code;

@@ -7,18 +7,19 @@
  * from the counter (stream g, entity 0, index k), whatever thread makes it.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <omp.h>
 
 #include "engine/sim_internal.h"
 #include "liqnet/error.h"
 
-/* One generated account: collateral value V (USD at round-0 oracle prices)
- * and initial health h give c = V / O_a and d = V LT / (h O_b). */
-static void liq_generate_account(const liq_account_generator_t *g, liq_rng_key_t key,
-                                 uint64_t index, double price_collateral, double price_debt,
-                                 double liquidation_threshold, double *collateral, double *debt)
+/* The two draws of generated account `index`: its collateral value V (USD
+ * at round-0 oracle prices) and its initial health h. */
+static void liq_draw_account(const liq_account_generator_t *g, liq_rng_key_t key, uint64_t index,
+                             double *value_out, double *health_out)
 {
     double z[2], u[2];
     liq_rng_normal2(key, LIQ_STREAM_GENERATOR | g->stream, 0, index, z, u);
@@ -38,8 +39,43 @@ static void liq_generate_account(const liq_account_generator_t *g, liq_rng_key_t
     } else {
         health = g->health_a * exp(g->health_b * z[1]);
     }
+    *value_out = value;
+    *health_out = health;
+}
+
+/* One generated isolated account: c = V / O_a and d = V LT / (h O_b). */
+static void liq_generate_account(const liq_account_generator_t *g, liq_rng_key_t key,
+                                 uint64_t index, double price_collateral, double price_debt,
+                                 double liquidation_threshold, double *collateral, double *debt)
+{
+    double value, health;
+    liq_draw_account(g, key, index, &value, &health);
     *collateral = value / price_collateral;
     *debt = value * liquidation_threshold / (health * price_debt);
+}
+
+/* One generated cross account over K markets: V_k = V w_k / W with W the
+ * sum of the weights, c_k = V_k / O_k, d = sum_k V_k LT_k / (h O_b). */
+static void liq_generate_cross_account(const liq_account_generator_t *g, liq_rng_key_t key,
+                                       uint64_t index, size_t n_markets, double weight_total,
+                                       const double *price_collateral,
+                                       const liq_market_terms_t *terms, double price_debt,
+                                       double *collateral, double *debt)
+{
+    double value, health;
+    liq_draw_account(g, key, index, &value, &health);
+    double weighted = 0.0;
+    for (size_t k = 0; k < n_markets; k++) {
+        const double part = value * g->collateral_weight[k] / weight_total;
+        collateral[k] = part / price_collateral[k];
+        weighted += part * terms[k].liquidation_threshold;
+    }
+    *debt = weighted / (health * price_debt);
+}
+
+static bool liq_position_is_cross(const liq_positions_t *positions, size_t k)
+{
+    return positions->account != NULL && positions->account[k] >= 0;
 }
 
 static int liq_check_position(const liq_sim_t *sim, const liq_positions_t *positions, size_t k)
@@ -75,6 +111,136 @@ typedef struct {
  * binary search and scheduling cost nothing next to its draws. */
 #define LIQ_GEN_CHUNK 4096
 
+/* A cross row of a positions table, for grouping rows into accounts. */
+typedef struct {
+    int32_t protocol;
+    int64_t account;
+    size_t row;
+} liq_cross_row_t;
+
+static int liq_cross_row_compare(const void *pa, const void *pb)
+{
+    const liq_cross_row_t *a = pa, *b = pb;
+    if (a->protocol != b->protocol) {
+        return (a->protocol > b->protocol) - (a->protocol < b->protocol);
+    }
+    if (a->account != b->account) {
+        return (a->account > b->account) - (a->account < b->account);
+    }
+    return (a->row > b->row) - (a->row < b->row);
+}
+
+/* The cross-margin store: per protocol its generated cross accounts
+ * (generators in list order), then the file's cross accounts by account id
+ * (rows of one account in file order). Built once; the grouping of file
+ * rows sorts a temporary list of the cross rows, O(r log r). */
+static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    const size_t np = sim->n_protocols;
+    size_t n_rows = 0;
+    const size_t rows = positions != NULL ? positions->count : 0;
+    for (size_t k = 0; k < rows; k++) {
+        n_rows += liq_position_is_cross(positions, k) ? 1 : 0;
+    }
+    liq_cross_row_t *row = liq_calloc(n_rows, sizeof(*row));
+    size_t *next = liq_calloc(np, sizeof(*next)); /* per protocol: the next account to fill */
+    if (row == NULL || next == NULL) {
+        free(row);
+        free(next);
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the cross-margin accounts");
+    }
+    for (size_t k = 0, r = 0; k < rows; k++) {
+        if (liq_position_is_cross(positions, k)) {
+            row[r].protocol = positions->protocol[k];
+            row[r].account = positions->account[k];
+            row[r].row = k;
+            r++;
+        }
+    }
+    if (n_rows > 1) {
+        qsort(row, n_rows, sizeof(*row), liq_cross_row_compare);
+    }
+    /* Accounts per protocol: generated, then one per distinct file id. */
+    size_t *count = sim->cross_begin + 1;
+    for (size_t g = 0; g < sc->n_generators; g++) {
+        if (sc->generators[g].margin == LIQ_MARGIN_CROSS) {
+            count[sc->generators[g].protocol] += (size_t)sc->generators[g].count;
+        }
+    }
+    for (size_t r = 0; r < n_rows; r++) {
+        if (r == 0 || row[r].protocol != row[r - 1].protocol ||
+            row[r].account != row[r - 1].account) {
+            count[row[r].protocol]++;
+        }
+    }
+    size_t slots = 0;
+    for (size_t p = 0; p < np; p++) {
+        sim->cross_block[p] = slots;
+        slots += count[p] * (sim->market_offset[p + 1] - sim->market_offset[p]);
+        sim->cross_begin[p + 1] += sim->cross_begin[p];
+    }
+    sim->n_cross = sim->cross_begin[np];
+    sim->cross_debt = liq_calloc(sim->n_cross, sizeof(*sim->cross_debt));
+    sim->cross_collateral = liq_calloc(slots, sizeof(*sim->cross_collateral));
+    if (sim->cross_debt == NULL || sim->cross_collateral == NULL) {
+        free(row);
+        free(next);
+        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu cross-margin accounts (%zu bytes)",
+                             sim->n_cross, (sim->n_cross + slots) * sizeof(double));
+    }
+
+    /* Generated cross accounts, each generator's block in parallel. */
+    for (size_t p = 0; p < np; p++) {
+        size_t j = sim->cross_begin[p];
+        const size_t m0 = sim->market_offset[p];
+        const size_t n_markets = sim->market_offset[p + 1] - m0;
+        const double pd = sim->oracle_price[sc->protocols[p].debt_oracle];
+        for (size_t g = 0; g < sc->n_generators; g++) {
+            const liq_account_generator_t *gen = &sc->generators[g];
+            if (gen->margin != LIQ_MARGIN_CROSS || (size_t)gen->protocol != p) {
+                continue;
+            }
+            double weight_total = 0.0;
+            for (size_t k = 0; k < n_markets; k++) {
+                weight_total += gen->collateral_weight[k];
+            }
+            const size_t first = j;
+            const int64_t n = gen->count;
+            const liq_rng_key_t key = sim->key;
+            const double *price = sim->market_price + m0;
+            const liq_market_terms_t *terms = sim->market_terms + m0;
+            struct liq_sim *s = sim;
+#pragma omp parallel for default(none) shared(s)                                                   \
+    firstprivate(gen, key, first, n, p, n_markets, weight_total, price, terms, pd)                 \
+        schedule(static) num_threads(sim->threads)
+            for (int64_t k = 0; k < n; k++) {
+                const size_t a = first + (size_t)k;
+                liq_generate_cross_account(gen, key, (uint64_t)k, n_markets, weight_total, price,
+                                           terms, pd, liq_cross_account(s, p, a),
+                                           &s->cross_debt[a]);
+            }
+            j += (size_t)n;
+        }
+        next[p] = j;
+    }
+    /* File cross accounts: one per (protocol, id), rows in file order. */
+    for (size_t r = 0; r < n_rows; r++) {
+        const size_t p = (size_t)row[r].protocol;
+        if (r > 0 &&
+            (row[r].protocol != row[r - 1].protocol || row[r].account != row[r - 1].account)) {
+            next[(size_t)row[r - 1].protocol]++;
+        }
+        const size_t k = row[r].row;
+        const size_t j = next[p];
+        liq_cross_account(sim, p, j)[positions->market[k]] += positions->collateral[k];
+        sim->cross_debt[j] += positions->debt[k];
+    }
+    free(row);
+    free(next);
+    return LIQ_OK;
+}
+
 int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions)
 {
     const liq_scenario_t *sc = sim->scenario;
@@ -86,6 +252,9 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
     /* Count accounts per market. */
     for (size_t g = 0; g < sc->n_generators; g++) {
         const liq_account_generator_t *gen = &sc->generators[g];
+        if (gen->margin == LIQ_MARGIN_CROSS) {
+            continue;
+        }
         const size_t m = sim->market_offset[gen->protocol] + (size_t)gen->market;
         sim->market_begin[m + 1] += (size_t)gen->count;
     }
@@ -95,6 +264,9 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
         if (rc != LIQ_OK) {
             free(cursor);
             return rc;
+        }
+        if (liq_position_is_cross(positions, k)) {
+            continue;
         }
         const size_t m = sim->market_offset[positions->protocol[k]] + (size_t)positions->market[k];
         sim->market_begin[m + 1]++;
@@ -128,6 +300,12 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
     size_t total = 0;
     for (size_t g = 0; g < n_gen; g++) {
         const liq_account_generator_t *gen = &sc->generators[g];
+        if (gen->margin == LIQ_MARGIN_CROSS) {
+            /* Built by liq_build_cross: an empty block here, which the
+             * walk below steps over like a generator of no accounts. */
+            block[g] = (liq_gen_block_t){.start = total};
+            continue;
+        }
         const size_t m = sim->market_offset[gen->protocol] + (size_t)gen->market;
         const liq_market_t *mk = &sim->markets[m];
         block[g] = (liq_gen_block_t){
@@ -174,11 +352,14 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
     free(block);
     /* File positions, in file order within each market. */
     for (size_t k = 0; k < n_rows; k++) {
+        if (liq_position_is_cross(positions, k)) {
+            continue;
+        }
         const size_t m = sim->market_offset[positions->protocol[k]] + (size_t)positions->market[k];
         sim->collateral[cursor[m]] = positions->collateral[k];
         sim->debt[cursor[m]] = positions->debt[k];
         cursor[m]++;
     }
     free(cursor);
-    return LIQ_OK;
+    return liq_build_cross(sim, positions);
 }

@@ -413,6 +413,97 @@ static size_t liq_index_gather(struct liq_sim *sim, size_t m)
     return kept;
 }
 
+/* ------------------------------------------------------- cross margin */
+
+/* sum_k c_k O_k LT_k in market order, written as liq_cross_health writes its
+ * numerator, so that the test below decides exactly as HF < 1 (see
+ * liq_is_liquidatable for why the division can go). */
+static double liq_cross_weighted(size_t n, const double *c, const double *price,
+                                 const liq_market_terms_t *terms)
+{
+    double weighted = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        weighted += c[k] * price[k] * terms[k].liquidation_threshold;
+    }
+    return weighted;
+}
+
+/* Cross accounts have no liquidation-price index: their threshold moves
+ * with K prices at once. Every round scans them all, in chunks of
+ * LIQ_CHUNK_ACCOUNTS within one protocol, 8 (K + 1) bytes an account. */
+static size_t liq_cross_count_chunk(const struct liq_sim *sim, size_t k)
+{
+    const size_t p = sim->cross_chunk_protocol[k];
+    const size_t m0 = sim->market_offset[p];
+    const size_t n_markets = sim->market_offset[p + 1] - m0;
+    const double pd = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+    const double *price = sim->market_price + m0;
+    const liq_market_terms_t *terms = sim->market_terms + m0;
+    size_t found = 0;
+    for (size_t j = sim->cross_chunk_begin[k]; j < sim->cross_chunk_end[k]; j++) {
+        const double d = sim->cross_debt[j];
+        const double weighted =
+            liq_cross_weighted(n_markets, liq_cross_account(sim, p, j), price, terms);
+        found += (size_t)((d > 0.0) & (weighted < d * pd));
+    }
+    return found;
+}
+
+/* Cross scan, pass 1: liquidatable cross accounts per chunk. */
+static void liq_cross_count(struct liq_sim *sim)
+{
+    const size_t n_chunks = sim->n_cross_chunks;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
+    num_threads(sim->threads) if (sim->n_cross >= LIQ_PARALLEL_MIN_ACCOUNTS / 4)
+    for (size_t k = 0; k < n_chunks; k++) {
+        sim->cross_chunk_found[k] = liq_cross_count_chunk(sim, k);
+    }
+}
+
+/* Cross scan, pass 2: list them, in account order, where the offsets put
+ * them (after their protocol's isolated candidates). */
+static void liq_cross_list(struct liq_sim *sim)
+{
+    const size_t n_chunks = sim->n_cross_chunks;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
+    num_threads(sim->threads) if (sim->n_cross >= LIQ_PARALLEL_MIN_ACCOUNTS / 4)
+    for (size_t k = 0; k < n_chunks; k++) {
+        if (sim->cross_chunk_found[k] == 0) {
+            continue;
+        }
+        const size_t p = sim->cross_chunk_protocol[k];
+        const size_t m0 = sim->market_offset[p];
+        const size_t n_markets = sim->market_offset[p + 1] - m0;
+        const double pd = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+        const double *price = sim->market_price + m0;
+        const liq_market_terms_t *terms = sim->market_terms + m0;
+        liq_candidate_t *out = sim->candidates + sim->cross_chunk_offset[k];
+        for (size_t j = sim->cross_chunk_begin[k]; j < sim->cross_chunk_end[k]; j++) {
+            const double d = sim->cross_debt[j];
+            const double *c = liq_cross_account(sim, p, j);
+            if ((d > 0.0) & (liq_cross_weighted(n_markets, c, price, terms) < d * pd)) {
+                out->account = sim->n_accounts + j;
+                out->health = liq_cross_health(n_markets, c, price, terms, d, pd);
+                out++;
+            }
+        }
+    }
+}
+
+/* After the isolated candidates of protocol p's last market, which start
+ * at `start`: places p's cross candidates there (chunk offsets from
+ * *chunk on) and returns how many there are. */
+static size_t liq_cross_place(struct liq_sim *sim, size_t p, size_t start, size_t *chunk)
+{
+    size_t found = 0;
+    for (; *chunk < sim->n_cross_chunks && sim->cross_chunk_protocol[*chunk] == p; (*chunk)++) {
+        sim->cross_chunk_offset[*chunk] = start + found;
+        found += sim->cross_chunk_found[*chunk];
+    }
+    sim->cross_found[p] = found;
+    return found;
+}
+
 /* Lists the round's liquidatable accounts in account order: markets in
  * scan mode by the chunked full scan, the others through their index. */
 static int liq_find_candidates(struct liq_sim *sim)
@@ -425,6 +516,7 @@ static int liq_find_candidates(struct liq_sim *sim)
         n_markets >= LIQ_PARALLEL_MIN_ENTITIES ||
         (n_markets >= 2 && sim->n_accounts >= 16 * LIQ_PARALLEL_MIN_ACCOUNTS);
     liq_scan_count(sim);
+    liq_cross_count(sim);
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
     num_threads(sim->threads) if (parallel_markets)
     for (size_t m = 0; m < n_markets; m++) {
@@ -434,6 +526,7 @@ static int liq_find_candidates(struct liq_sim *sim)
     }
     /* Offsets: markets in order; a scanned market's chunks in order inside. */
     sim->market_candidates[0] = 0;
+    size_t cross_chunk = 0;
     for (size_t m = 0; m < n_markets; m++) {
         if (sim->market_scan[m]) {
             size_t found = 0;
@@ -444,6 +537,11 @@ static int liq_find_candidates(struct liq_sim *sim)
             sim->market_found[m] = found;
         }
         sim->market_candidates[m + 1] = sim->market_candidates[m] + sim->market_found[m];
+        const size_t p = (size_t)sim->markets[m].protocol;
+        if (sim->n_cross > 0 && m + 1 == sim->market_offset[p + 1]) {
+            sim->market_candidates[m + 1] +=
+                liq_cross_place(sim, p, sim->market_candidates[m + 1], &cross_chunk);
+        }
     }
     const int rc = liq_reserve_candidates(sim, sim->market_candidates[n_markets]);
     if (rc != LIQ_OK) {
@@ -451,6 +549,7 @@ static int liq_find_candidates(struct liq_sim *sim)
     }
     const size_t found = sim->market_candidates[n_markets];
     liq_scan_list(sim, found);
+    liq_cross_list(sim);
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
     num_threads(sim->threads) if (parallel_markets && found >= LIQ_PARALLEL_MIN_CANDIDATES)
     for (size_t m = 0; m < n_markets; m++) {
@@ -515,6 +614,57 @@ static liq_liquidation_t liq_candidate_quote(const struct liq_sim *sim, size_t m
     *eligible = liq_keeper_profit(quote.repay, pd, terms.liquidation_bonus, proto->gas_cost) >=
                 proto->min_profit;
     return quote;
+}
+
+/* The keepers' decision and the quote of cross candidate q of protocol p:
+ * they act when sum_k r_k O_b beta_k - g >= pi_min, R0's test summed over
+ * the slices. `seize` (K entries or NULL) receives the units seized. */
+static bool liq_cross_candidate_quote(const struct liq_sim *sim, size_t p, const liq_candidate_t *q,
+                                      double *seize, liq_cross_liquidation_t *quote)
+{
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    const size_t j = q->account - sim->n_accounts;
+    const size_t m0 = sim->market_offset[p];
+    const double pd = sim->oracle_price[proto->debt_oracle];
+    *quote = liq_cross_liquidation_quote(
+        sim->market_offset[p + 1] - m0, liq_cross_account(sim, p, j), sim->market_price + m0,
+        sim->market_terms + m0, sim->cross_debt[j], pd, q->health, seize);
+    return quote->keeper_bonus - proto->gas_cost >= proto->min_profit;
+}
+
+/* Liquidates cross candidate q of protocol p: seizes each market's slice
+ * (added to the market's sell order like an isolated seizure), repays, and
+ * writes the account off when no collateral is left. */
+static void liq_cross_liquidate(struct liq_sim *sim, size_t p, const liq_candidate_t *q,
+                                double *repaid_value, double *seized_value, double *bad_value)
+{
+    const size_t j = q->account - sim->n_accounts;
+    const size_t m0 = sim->market_offset[p];
+    const size_t n_markets = sim->market_offset[p + 1] - m0;
+    const double pd = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+    double *seize = sim->cross_seize + m0;
+    liq_cross_liquidation_t quote;
+    (void)liq_cross_candidate_quote(sim, p, q, seize, &quote);
+    double *c = liq_cross_account(sim, p, j);
+    bool empty = true;
+    for (size_t k = 0; k < n_markets; k++) {
+        if (seize[k] > 0.0) {
+            c[k] -= seize[k];
+            sim->market_seized[m0 + k] += seize[k];
+            sim->market_collateral[m0 + k] -= seize[k];
+            *seized_value += seize[k] * sim->market_price[m0 + k];
+        }
+        empty = empty && !(c[k] > 0.0);
+    }
+    sim->cross_debt[j] -= quote.repay;
+    sim->cross_debt_units[p] -= quote.repay;
+    *repaid_value += quote.repay * pd;
+    if (empty && sim->cross_debt[j] > 0.0) {
+        *bad_value += sim->cross_debt[j] * pd;
+        sim->cross_debt_units[p] -= sim->cross_debt[j];
+        sim->cross_debt[j] = 0.0;
+    }
+    sim->cross_liquidations[p]++;
 }
 
 /* The throughput cut's order: lowest health first, ties by account index.
@@ -621,8 +771,13 @@ static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, 
     for (size_t mm = sim->market_offset[p]; mm < sim->market_offset[p + 1]; mm++) {
         sim->market_seized[mm] = 0.0;
     }
+    sim->cross_liquidations[p] = 0;
     for (size_t j = 0; j < n_selected; j++) {
         const liq_candidate_t *q = &cand[rank[j]];
+        if (q->account >= sim->n_accounts) {
+            liq_cross_liquidate(sim, p, q, &repaid_value, &seized_value, &bad_value);
+            continue;
+        }
         m = liq_market_of(sim, p, q->account);
         bool eligible;
         const liq_liquidation_t quote = liq_candidate_quote(sim, m, q, &eligible);
@@ -669,6 +824,10 @@ void liq_protocol_values(struct liq_sim *sim, size_t p)
         collateral_value += sim->market_collateral[m] * pc;
         debt_units += sim->market_debt[m];
     }
+    if (sim->n_cross > 0) {
+        debt_units += sim->cross_debt_units[p];
+        sim->cross_debt_value[p] = sim->cross_debt_units[p] * pd;
+    }
     sim->collateral_value[p] = collateral_value;
     sim->debt_value[p] = debt_units * pd;
 }
@@ -699,15 +858,24 @@ static void liq_mark_eligible(struct liq_sim *sim)
 #pragma omp parallel for default(none) shared(sim) firstprivate(total) schedule(static)            \
     num_threads(sim->threads) if (total >= LIQ_PARALLEL_MIN_CANDIDATES)
     for (size_t k = 0; k < total; k++) {
+        const size_t m = liq_candidate_market(sim, k);
         bool eligible;
-        (void)liq_candidate_quote(sim, liq_candidate_market(sim, k), &sim->candidates[k],
-                                  &eligible);
+        if (sim->candidates[k].account >= sim->n_accounts) {
+            liq_cross_liquidation_t quote;
+            eligible = liq_cross_candidate_quote(sim, (size_t)sim->markets[m].protocol,
+                                                 &sim->candidates[k], NULL, &quote);
+        } else {
+            (void)liq_candidate_quote(sim, m, &sim->candidates[k], &eligible);
+        }
         sim->rank[k] = eligible;
     }
 }
 
 int liq_phase_margin(struct liq_sim *sim)
 {
+    if (sim->n_cross > 0) {
+        liq_market_prices_update(sim);
+    }
     const int rc = liq_find_candidates(sim);
     if (rc != LIQ_OK) {
         return rc;
@@ -836,6 +1004,49 @@ static int liq_build_index(struct liq_sim *sim)
     return LIQ_OK;
 }
 
+/* Scan chunks of the cross store, and its totals: each market's collateral
+ * units gain the cross accounts' (after the isolated ones), and each
+ * protocol's cross debt is summed, serially in account order (once). */
+static int liq_build_cross_chunks(struct liq_sim *sim)
+{
+    size_t n_chunks = 0;
+    for (size_t p = 0; p < sim->n_protocols; p++) {
+        const size_t n = sim->cross_begin[p + 1] - sim->cross_begin[p];
+        n_chunks += (n + LIQ_CHUNK_ACCOUNTS - 1) / LIQ_CHUNK_ACCOUNTS;
+    }
+    sim->n_cross_chunks = n_chunks;
+    sim->cross_chunk_begin = liq_calloc(n_chunks, sizeof(size_t));
+    sim->cross_chunk_end = liq_calloc(n_chunks, sizeof(size_t));
+    sim->cross_chunk_protocol = liq_calloc(n_chunks, sizeof(size_t));
+    sim->cross_chunk_found = liq_calloc(n_chunks, sizeof(size_t));
+    sim->cross_chunk_offset = liq_calloc(n_chunks, sizeof(size_t));
+    if (!sim->cross_chunk_begin || !sim->cross_chunk_end || !sim->cross_chunk_protocol ||
+        !sim->cross_chunk_found || !sim->cross_chunk_offset) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu cross-margin scan chunks",
+                             n_chunks);
+    }
+    size_t k = 0;
+    for (size_t p = 0; p < sim->n_protocols; p++) {
+        const size_t end = sim->cross_begin[p + 1];
+        for (size_t j = sim->cross_begin[p]; j < end; j += LIQ_CHUNK_ACCOUNTS) {
+            sim->cross_chunk_begin[k] = j;
+            sim->cross_chunk_end[k] = end - j > LIQ_CHUNK_ACCOUNTS ? j + LIQ_CHUNK_ACCOUNTS : end;
+            sim->cross_chunk_protocol[k] = p;
+            k++;
+        }
+        const size_t m0 = sim->market_offset[p];
+        const size_t n_markets = sim->market_offset[p + 1] - m0;
+        for (size_t j = sim->cross_begin[p]; j < end; j++) {
+            const double *c = liq_cross_account(sim, p, j);
+            for (size_t a = 0; a < n_markets; a++) {
+                sim->market_collateral[m0 + a] += c[a];
+            }
+            sim->cross_debt_units[p] += sim->cross_debt[j];
+        }
+    }
+    return LIQ_OK;
+}
+
 int liq_margin_init(struct liq_sim *sim)
 {
     int rc = liq_build_chunks(sim);
@@ -843,6 +1054,10 @@ int liq_margin_init(struct liq_sim *sim)
         return rc;
     }
     liq_market_totals(sim);
+    rc = liq_build_cross_chunks(sim);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
     for (size_t m = 0; m < sim->n_markets; m++) {
         sim->market_scan[m] = sim->full_scan;
     }

@@ -594,6 +594,20 @@ static int liq_alloc_entities(struct liq_sim *sim)
         !sim->impairment || !sim->holdings_value) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the simulation state");
     }
+    sim->cross_begin = liq_calloc(nr + 1, sizeof(size_t));
+    sim->cross_block = liq_calloc(nr, sizeof(size_t));
+    sim->cross_debt_units = liq_calloc(nr, sizeof(double));
+    sim->cross_debt_value = liq_calloc(nr, sizeof(double));
+    sim->cross_liquidations = liq_calloc(nr, sizeof(int64_t));
+    sim->cross_found = liq_calloc(nr, sizeof(size_t));
+    sim->market_price = liq_calloc(nm, sizeof(double));
+    sim->market_terms = liq_calloc(nm, sizeof(liq_market_terms_t));
+    sim->cross_seize = liq_calloc(nm, sizeof(double));
+    if (!sim->cross_begin || !sim->cross_block || !sim->cross_debt_units ||
+        !sim->cross_debt_value || !sim->cross_liquidations || !sim->cross_found ||
+        !sim->market_price || !sim->market_terms || !sim->cross_seize) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the simulation state");
+    }
     if (!sim->exogenous_price || !sim->impact || !sim->reference_price || !sim->log_return ||
         !sim->asset_hist || !sim->reserve0 || !sim->reserve1 || !sim->pool_price ||
         !sim->arb_sold0 || !sim->arb_sold1 || !sim->liq_in0 || !sim->liq_in1 || !sim->pool_hist ||
@@ -690,6 +704,9 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
             mk->asset = cfg->asset;
             mk->oracle = cfg->oracle;
             mk->config = *cfg;
+            sim->market_terms[m] =
+                (liq_market_terms_t){cfg->liquidation_threshold, cfg->liquidation_bonus,
+                                     cfg->close_factor, cfg->full_close_health};
         }
     }
     sim->market_offset[scenario->n_protocols] = m;
@@ -703,6 +720,7 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
         goto fail;
     }
     liq_initial_state(sim);
+    liq_market_prices_update(sim);
     rc = liq_sim_build_accounts(sim, positions);
     if (rc != LIQ_OK) {
         goto fail;
@@ -776,6 +794,10 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->adversary_liquidation_profit = sim->attack_liquidation_profit;
     view->adversary_round_trip = sim->attack_round_trip;
     view->adversary_flash_fee = sim->attack_fee;
+    /* NULL without cross-margin accounts: the output then has no cross
+     * series, exactly as before cross margin existed. */
+    view->cross_liquidations = sim->n_cross > 0 ? sim->cross_liquidations : NULL;
+    view->cross_debt_value = sim->n_cross > 0 ? sim->cross_debt_value : NULL;
 }
 
 void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
@@ -785,6 +807,11 @@ void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
     view->collateral = sim->collateral;
     view->debt = sim->debt;
     view->market_begin = sim->market_begin;
+    view->n_cross = sim->n_cross;
+    view->cross_begin = sim->cross_begin;
+    view->cross_block = sim->cross_block;
+    view->cross_debt = sim->cross_debt;
+    view->cross_collateral = sim->cross_collateral;
 }
 
 void liq_sim_destroy(liq_sim_t *sim)
@@ -866,6 +893,22 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->redemption,
         sim->impairment,
         sim->holdings_value,
+        sim->cross_begin,
+        sim->cross_block,
+        sim->cross_debt,
+        sim->cross_collateral,
+        sim->cross_debt_units,
+        sim->cross_debt_value,
+        sim->cross_liquidations,
+        sim->market_price,
+        sim->market_terms,
+        sim->cross_seize,
+        sim->cross_chunk_begin,
+        sim->cross_chunk_end,
+        sim->cross_chunk_protocol,
+        sim->cross_chunk_found,
+        sim->cross_chunk_offset,
+        sim->cross_found,
     };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         free(arrays[i]);

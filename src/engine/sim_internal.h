@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "liqnet/amm.h"
+#include "liqnet/lending.h"
 #include "liqnet/rng.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
@@ -43,7 +44,7 @@
  * quote is recomputed when it is applied: storing it would double the size
  * of the candidate list, which in a cascade can hold many accounts. */
 typedef struct {
-    size_t account; /* global account index */
+    size_t account; /* global account index; n_accounts + j for cross account j */
     double health;  /* HF at the round's oracle prices */
 } liq_candidate_t;
 
@@ -141,6 +142,34 @@ struct liq_sim {
     double *collateral; /* c_i, units of the market's collateral asset */
     double *debt;       /* d_i, units of the protocol's debt asset */
 
+    /* Cross-margin accounts [n_cross] (MODEL.md s5; none unless the
+     * scenario has some), grouped by protocol: protocol p's are
+     * cross_begin[p] .. cross_begin[p+1]-1. Account j of protocol p owes
+     * cross_debt[j] and holds, for each of the protocol's K_p markets k,
+     * cross_collateral[cross_block[p] + (j - cross_begin[p]) K_p + k] units
+     * of market k's collateral: a dense block per protocol, 8 (K_p + 1)
+     * bytes an account (24 with two markets), no index. They are scanned
+     * in full every round, in chunks of LIQ_CHUNK_ACCOUNTS accounts that
+     * never cross a protocol boundary. */
+    size_t n_cross;
+    size_t *cross_begin;         /* [n_protocols + 1] */
+    size_t *cross_block;         /* [n_protocols] */
+    double *cross_debt;          /* [n_cross] d, units of the protocol's debt asset */
+    double *cross_collateral;    /* [sum_p (accounts of p) K_p] c_k, units of market k's asset */
+    double *cross_debt_units;    /* [n_protocols] sum of cross_debt, kept like market_debt */
+    double *cross_debt_value;    /* [n_protocols] cross_debt_units O_b after the round */
+    int64_t *cross_liquidations; /* [n_protocols] cross accounts liquidated this round */
+    double *market_price;        /* [n_markets] O_k of the round, contiguous per protocol */
+    liq_market_terms_t *market_terms; /* [n_markets] */
+    double *cross_seize; /* [n_markets] a liquidation's s_k, protocol p's at market_offset[p] */
+    size_t n_cross_chunks;
+    size_t *cross_chunk_begin; /* [n_cross_chunks] chunk k is cross accounts begin .. end-1 */
+    size_t *cross_chunk_end;
+    size_t *cross_chunk_protocol;
+    size_t *cross_chunk_found;  /* liquidatable cross accounts found in the chunk this round */
+    size_t *cross_chunk_offset; /* where the chunk's candidates go */
+    size_t *cross_found;        /* [n_protocols] liquidatable cross accounts this round */
+
     /* scan chunks [n_chunks], in market order */
     size_t n_chunks;
     size_t *chunk_begin; /* chunk k is accounts chunk_begin[k] .. chunk_end[k]-1 */
@@ -164,7 +193,10 @@ struct liq_sim {
     int *market_scan;      /* [n_markets] 1: this market's candidates come from the full scan
                               (always with full_scan; during cascades otherwise) */
 
-    /* candidates of the round, in account order; grows, never shrinks */
+    /* candidates of the round, in account order; grows, never shrinks.
+     * Protocol p's candidates are its markets' (isolated) ones in market
+     * order, then its cross accounts' ones, which end where the next
+     * protocol's first market starts. */
     size_t *market_candidates; /* [n_markets + 1] market m's candidates start here */
     liq_candidate_t *candidates;
     size_t candidates_capacity;
@@ -198,6 +230,14 @@ void liq_phase_balance(struct liq_sim *sim);
 /* Collateral and debt value of protocol p at this round's oracle prices. */
 void liq_protocol_values(struct liq_sim *sim, size_t p);
 
+/* Collateral of cross account j (global cross index) of protocol p: K_p
+ * values, one per market of the protocol. */
+static inline double *liq_cross_account(const struct liq_sim *sim, size_t p, size_t j)
+{
+    const size_t k = sim->market_offset[p + 1] - sim->market_offset[p];
+    return sim->cross_collateral + sim->cross_block[p] + (j - sim->cross_begin[p]) * k;
+}
+
 /* calloc that never asks for zero bytes, so that NULL always means out of
  * memory (entity counts may be 0). */
 static inline void *liq_calloc(size_t count, size_t size)
@@ -212,6 +252,15 @@ static inline void liq_market_prices(const struct liq_sim *sim, size_t m, double
     const liq_market_t *mk = &sim->markets[m];
     *price_collateral = sim->oracle_price[mk->oracle];
     *price_debt = sim->oracle_price[sim->scenario->protocols[mk->protocol].debt_oracle];
+}
+
+/* Copies every market's oracle price O_k into market_price, so that a
+ * cross account's K prices are one contiguous array. O(markets). */
+static inline void liq_market_prices_update(struct liq_sim *sim)
+{
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        sim->market_price[m] = sim->oracle_price[sim->markets[m].oracle];
+    }
 }
 
 #endif /* LIQ_ENGINE_SIM_INTERNAL_H */

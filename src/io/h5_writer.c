@@ -66,49 +66,59 @@ typedef struct {
     size_t offset; /* offsetof(liq_state_view_t, <array>) */
     const char *units;
     const char *long_name;
+    bool cross; /* written only for runs with cross-margin accounts (the view's array is
+                   NULL otherwise), so R0 files keep their exact layout */
 } liq_series_def_t;
 
 #define LIQ_VIEW(field) offsetof(liq_state_view_t, field)
 
 static const liq_series_def_t liq_series_defs[] = {
     {"exogenous_price", LIQ_DIM_ASSET, false, LIQ_VIEW(exogenous_price), "USD per unit",
-     "exogenous price E_a(t)"},
+     "exogenous price E_a(t)", false},
     {"reference_price", LIQ_DIM_ASSET, false, LIQ_VIEW(reference_price), "USD per unit",
-     "reference price S_a(t) = E_a(t) exp(-I_a(t)), after market impact"},
+     "reference price S_a(t) = E_a(t) exp(-I_a(t)), after market impact", false},
     {"pool_reserve0", LIQ_DIM_POOL, false, LIQ_VIEW(pool_reserve0), "units of token0",
-     "pool reserve x of token0 after the venues phase"},
+     "pool reserve x of token0 after the venues phase", false},
     {"pool_reserve1", LIQ_DIM_POOL, false, LIQ_VIEW(pool_reserve1), "units of token1",
-     "pool reserve y of token1 after the venues phase"},
+     "pool reserve y of token1 after the venues phase", false},
     {"pool_price", LIQ_DIM_POOL, false, LIQ_VIEW(pool_price), "token1 per token0",
-     "pool spot price y/x after the venues phase"},
+     "pool spot price y/x after the venues phase", false},
     {"oracle_price", LIQ_DIM_ORACLE, false, LIQ_VIEW(oracle_price), "source price units",
      "published oracle price O(t): USD per unit for market sources, token1 per token0 for "
-     "pool sources"},
+     "pool sources",
+     false},
     {"liquidations", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(liquidations), "count",
-     "accounts liquidated in the round"},
+     "accounts liquidated in the round", false},
     {"repaid_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(repaid_value), "USD",
-     "debt repaid by liquidations in the round, at oracle prices"},
+     "debt repaid by liquidations in the round, at oracle prices", false},
     {"seized_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(seized_value), "USD",
-     "collateral seized by liquidations in the round, at oracle prices"},
+     "collateral seized by liquidations in the round, at oracle prices", false},
     {"stalled", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(stalled), "count",
-     "liquidatable accounts left untouched in the round"},
+     "liquidatable accounts left untouched in the round", false},
     {"bad_debt", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(bad_debt), "USD",
-     "cumulative bad debt written off"},
+     "cumulative bad debt written off", false},
     {"insurance_fund", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(insurance_fund), "USD",
-     "insurance fund after the round"},
+     "insurance fund after the round", false},
     {"deficit", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(deficit), "USD",
-     "cumulative bad debt the insurance fund did not cover"},
+     "cumulative bad debt the insurance fund did not cover", false},
     {"collateral_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(collateral_value), "USD",
-     "collateral held by accounts, at oracle prices after the round"},
+     "collateral held by accounts, at oracle prices after the round", false},
     {"debt_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(debt_value), "USD",
-     "debt owed by accounts, at oracle prices after the round"},
+     "debt owed by accounts, at oracle prices after the round", false},
     {"impairment", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(impairment), "USD",
      "cumulative write-down of the protocol's holdings (amount x fall of the lowest reference "
-     "price)"},
+     "price)",
+     false},
     {"holdings_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(holdings_value), "USD",
-     "holdings at reference prices after the round"},
+     "holdings at reference prices after the round", false},
     {"redemption", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(redemption), "1",
-     "redemption ratio of the tokens the protocol issues, in [0, 1]; NaN if it issues none"},
+     "redemption ratio of the tokens the protocol issues, in [0, 1]; NaN if it issues none", false},
+    {"cross_liquidations", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(cross_liquidations), "count",
+     "cross-margin accounts liquidated in the round (included in liquidations)", true},
+    {"cross_debt_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(cross_debt_value), "USD",
+     "debt owed by cross-margin accounts, at oracle prices after the round (included in "
+     "debt_value)",
+     true},
 };
 
 #define LIQ_N_SERIES (sizeof(liq_series_defs) / sizeof(liq_series_defs[0]))
@@ -194,7 +204,15 @@ struct liq_h5_writer {
     int64_t last_round;                      /* round of the last append (or of round 0) */
     int64_t *round_buf;                      /* [capacity] */
     unsigned char *series_buf[LIQ_N_SERIES]; /* [capacity x n_entities] x 8 bytes */
+    bool cross;                              /* the run has cross-margin accounts */
 };
+
+/* Whether series s is written: every series, except the cross-margin ones
+ * in runs without cross-margin accounts. */
+static bool liq_series_on(const liq_h5_writer_t *w, size_t s)
+{
+    return !liq_series_defs[s].cross || w->cross;
+}
 
 void liq_h5_quiet_begin(liq_h5_quiet_t *q)
 {
@@ -482,6 +500,9 @@ static int liq_h5_attach(const liq_h5_writer_t *w, hid_t ds, const char *name, b
 static int liq_h5_create_series(liq_h5_writer_t *w)
 {
     for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        if (!liq_series_on(w, s)) {
+            continue;
+        }
         const liq_series_def_t *def = &liq_series_defs[s];
         const size_t n = w->n_entities[def->dim];
         const hsize_t dims[2] = {0, n};
@@ -530,7 +551,7 @@ static void liq_h5_buffer_round(liq_h5_writer_t *w, const liq_state_view_t *view
     for (size_t s = 0; s < LIQ_N_SERIES; s++) {
         const liq_series_def_t *def = &liq_series_defs[s];
         const size_t n = w->n_entities[def->dim];
-        if (n == 0) {
+        if (n == 0 || !liq_series_on(w, s)) {
             continue;
         }
         const void *src = *(const void *const *)((const char *)view + def->offset);
@@ -582,6 +603,9 @@ static int liq_h5_write_buffered(liq_h5_writer_t *w)
     if (w->buffered > 0) {
         const hsize_t count = w->buffered;
         for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+            if (!liq_series_on(w, s)) {
+                continue;
+            }
             const liq_series_def_t *def = &liq_series_defs[s];
             const hid_t memtype = def->integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
             const int rc =
@@ -773,6 +797,7 @@ static int liq_h5_create(liq_h5_writer_t *w, const liq_scenario_t *sc,
             }
         }
     }
+    w->cross = initial->cross_liquidations != NULL;
     rc = liq_h5_open_file(w, sc, options);
     if (rc == LIQ_OK) {
         rc = liq_h5_create_coordinates(w, sc);
@@ -1036,6 +1061,9 @@ int liq_h5_traj_create(liq_h5_traj_t **out, const liq_scenario_t *scenario, size
 
 void liq_h5_traj_add(liq_h5_traj_t *traj, const liq_state_view_t *view)
 {
+    if (traj->buffered == 0) {
+        traj->cross = view->cross_liquidations != NULL;
+    }
     liq_h5_buffer_round(traj, view);
 }
 
@@ -1059,6 +1087,9 @@ int liq_h5_traj_write(liq_h5_traj_t *traj, hid_t loc, const char *path,
     }
     const hsize_t count = w->buffered;
     for (size_t s = 0; s < LIQ_N_SERIES && rc == LIQ_OK && count > 0; s++) {
+        if (!liq_series_on(w, s)) {
+            continue;
+        }
         const liq_series_def_t *def = &liq_series_defs[s];
         const hid_t memtype = def->integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
         rc = liq_h5_write_rows(w, w->series_ds[s], def->name, 2, w->n_entities[def->dim], memtype,

@@ -1,7 +1,8 @@
 /*
  * Positions files: accounts read from CSV or HDF5 tables of
- * (protocol, collateral_asset, collateral, debt), one row per account
- * (docs/scenario.md, "Positions files"; include/liqnet/io.h).
+ * (protocol, collateral_asset, collateral, debt), one row per account, and
+ * an optional `account` column whose ids group rows into cross-margin
+ * accounts (docs/scenario.md, "Positions files"; include/liqnet/io.h).
  *
  * Workload: files of up to 10^8 rows naming a few protocols and markets.
  * Both formats are streamed (CSV in 64 KiB blocks, HDF5 in blocks of 64 Ki
@@ -30,11 +31,19 @@
 
 #include "liqnet/error.h"
 
-enum { LIQ_COL_PROTOCOL = 0, LIQ_COL_ASSET = 1, LIQ_COL_COLLATERAL = 2, LIQ_COL_DEBT = 3 };
-#define LIQ_N_COLS 4
+enum {
+    LIQ_COL_PROTOCOL = 0,
+    LIQ_COL_ASSET = 1,
+    LIQ_COL_COLLATERAL = 2,
+    LIQ_COL_DEBT = 3,
+    LIQ_COL_ACCOUNT = 4 /* optional: groups rows into cross-margin accounts */
+};
+#define LIQ_N_REQUIRED 4
+#define LIQ_N_COLS 5
 
 static const char *const liq_col_names[LIQ_N_COLS] = {"protocol", "collateral_asset", "collateral",
-                                                      "debt"};
+                                                      "debt", "account"};
+#define LIQ_ACCOUNT_EXPECTED "expected an integer >= 0, or empty for an isolated account"
 #define LIQ_COLS_TEXT "protocol, collateral_asset, collateral, debt"
 #define LIQ_AMOUNT_EXPECTED "expected a finite number >= 0"
 
@@ -46,12 +55,23 @@ static const char *const liq_col_names[LIQ_N_COLS] = {"protocol", "collateral_as
 
 /* ------------------------------------------------------------ the loader */
 
+/* Where a cross-margin row came from, to name it in the check for a
+ * collateral asset repeated within one account (liq_check_cross). */
+typedef struct {
+    size_t row;    /* index in the table */
+    size_t line;   /* CSV line, or HDF5 index */
+    size_t source; /* positions source of the scenario */
+} liq_cross_origin_t;
+
 typedef struct {
     const liq_scenario_t *sc;
     liq_positions_t *out;
     size_t capacity; /* rows allocated in out */
     int32_t *hash;   /* protocol index per slot, -1 empty; hash_mask + 1 slots */
     size_t hash_mask;
+    size_t source;              /* the source being read */
+    liq_cross_origin_t *origin; /* [n_cross] the cross rows, in table order */
+    size_t n_cross, cross_capacity;
 } liq_loader_t;
 
 static int liq_nomem(const char *path)
@@ -261,10 +281,52 @@ static int liq_reserve(liq_loader_t *ld, size_t more, const char *path)
     if (debt != NULL) {
         t->debt = debt;
     }
-    if (protocol == NULL || market == NULL || collateral == NULL || debt == NULL) {
+    int64_t *account = NULL;
+    if (t->account != NULL) {
+        account = realloc(t->account, capacity * sizeof(*account));
+        if (account != NULL) {
+            t->account = account;
+        }
+    }
+    if (protocol == NULL || market == NULL || collateral == NULL || debt == NULL ||
+        (t->account != NULL && account == NULL)) {
         return liq_nomem(path);
     }
     ld->capacity = capacity;
+    return LIQ_OK;
+}
+
+/* The account column exists from the first file that has it on; earlier
+ * rows are isolated accounts. */
+static int liq_enable_accounts(liq_loader_t *ld, const char *path)
+{
+    liq_positions_t *t = ld->out;
+    if (t->account != NULL) {
+        return LIQ_OK;
+    }
+    t->account = malloc((ld->capacity > 0 ? ld->capacity : 1) * sizeof(*t->account));
+    if (t->account == NULL) {
+        return liq_nomem(path);
+    }
+    for (size_t k = 0; k < t->count; k++) {
+        t->account[k] = -1;
+    }
+    return LIQ_OK;
+}
+
+/* Records where cross row `row` came from. */
+static int liq_note_cross(liq_loader_t *ld, size_t row, size_t line, const char *path)
+{
+    if (ld->n_cross == ld->cross_capacity) {
+        const size_t capacity = ld->cross_capacity > 0 ? 2 * ld->cross_capacity : 1024;
+        liq_cross_origin_t *grown = realloc(ld->origin, capacity * sizeof(*grown));
+        if (grown == NULL) {
+            return liq_nomem(path);
+        }
+        ld->origin = grown;
+        ld->cross_capacity = capacity;
+    }
+    ld->origin[ld->n_cross++] = (liq_cross_origin_t){row, line, ld->source};
     return LIQ_OK;
 }
 
@@ -283,6 +345,7 @@ typedef struct {
     size_t field;                 /* 0-based field within the current record */
     int rc;                       /* first error; later callbacks do nothing */
     int col_of_field[LIQ_N_COLS]; /* header: column of each field */
+    size_t n_fields;              /* fields of the header: 4, or 5 with `account` */
     liq_text_t value[LIQ_N_COLS]; /* data row: text of each column */
 } liq_csv_t;
 
@@ -333,7 +396,7 @@ static void liq_csv_header_field(liq_csv_t *c, const char *text, size_t len)
         liq_header_error(c, "unknown column '%s'; expected the columns " LIQ_COLS_TEXT, shown);
         return;
     }
-    /* Past the fourth field every known name is a repeat: the first four
+    /* Past the fifth field every known name is a repeat: the first five
      * were distinct known names, or loading has stopped already. */
     for (size_t k = 0; k < c->field; k++) {
         if (k >= LIQ_N_COLS || c->col_of_field[k] == col) {
@@ -354,7 +417,7 @@ static void liq_csv_on_field(void *data, size_t len, void *ctx)
     const char *text = data != NULL ? data : "";
     if (c->record == 0) {
         liq_csv_header_field(c, text, len);
-    } else if (c->field < LIQ_N_COLS) {
+    } else if (c->field < c->n_fields) {
         /* Copied, because libcsv reuses its buffer; the buffers only grow. */
         liq_text_t *v = &c->value[c->col_of_field[c->field]];
         if (len + 1 > v->capacity) {
@@ -392,18 +455,46 @@ static bool liq_parse_amount(const char *text, double *out)
     return true;
 }
 
+/* Parses an account id: empty is -1 (an isolated account), else decimal
+ * digits of an integer below 2^63. */
+static bool liq_parse_account(const char *text, int64_t *out)
+{
+    if (text[0] == '\0') {
+        *out = -1;
+        return true;
+    }
+    int64_t v = 0;
+    for (const char *s = text; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9' || v > (INT64_MAX - (*s - '0')) / 10) {
+            return false;
+        }
+        v = 10 * v + (*s - '0');
+    }
+    *out = v;
+    return true;
+}
+
 static void liq_csv_row(liq_csv_t *c)
 {
     const liq_where_t at = {.path = c->path, .csv = true, .row = c->line};
-    double amount[LIQ_N_COLS] = {0.0, 0.0, 0.0, 0.0};
+    double amount[LIQ_N_COLS] = {0.0, 0.0, 0.0, 0.0, 0.0};
+    int64_t account = -1;
     int32_t p = -1, m = -1;
     /* Columns are checked in the order of the file, so the first bad field
      * of the row is the one reported. */
     bool names_done = false;
-    for (size_t f = 0; f < LIQ_N_COLS; f++) {
+    for (size_t f = 0; f < c->n_fields; f++) {
         const int col = c->col_of_field[f];
         const liq_text_t *v = &c->value[col];
-        if (col == LIQ_COL_PROTOCOL || col == LIQ_COL_ASSET) {
+        if (col == LIQ_COL_ACCOUNT) {
+            if (!liq_parse_account(v->text, &account)) {
+                char shown[64];
+                liq_shown(shown, v->text, v->len);
+                c->rc =
+                    liq_row_error(&at, LIQ_EINVAL, col,
+                                  "value '%s' is not an account id; " LIQ_ACCOUNT_EXPECTED, shown);
+            }
+        } else if (col == LIQ_COL_PROTOCOL || col == LIQ_COL_ASSET) {
             if (!names_done) {
                 names_done = true;
                 /* The market depends on both names; resolving them together
@@ -434,6 +525,15 @@ static void liq_csv_row(liq_csv_t *c)
     t->market[t->count] = m;
     t->collateral[t->count] = amount[LIQ_COL_COLLATERAL];
     t->debt[t->count] = amount[LIQ_COL_DEBT];
+    if (t->account != NULL) {
+        t->account[t->count] = account;
+        if (account >= 0) {
+            c->rc = liq_note_cross(c->ld, t->count, c->line, c->path);
+            if (c->rc != LIQ_OK) {
+                return;
+            }
+        }
+    }
     t->count++;
 }
 
@@ -445,21 +545,28 @@ static void liq_csv_on_record(int terminator, void *ctx)
         return;
     }
     if (c->record == 0) {
-        bool seen[LIQ_N_COLS] = {false, false, false, false};
+        bool seen[LIQ_N_COLS] = {false, false, false, false, false};
         for (size_t f = 0; f < c->field; f++) {
             seen[c->col_of_field[f]] = true;
         }
-        for (int k = 0; k < LIQ_N_COLS; k++) {
+        for (int k = 0; k < LIQ_N_REQUIRED; k++) {
             if (!seen[k]) {
                 liq_header_error(c, "missing column '%s'; expected the columns " LIQ_COLS_TEXT,
                                  liq_col_names[k]);
                 return;
             }
         }
-    } else if (c->field != LIQ_N_COLS) {
+        c->n_fields = c->field;
+        if (seen[LIQ_COL_ACCOUNT]) {
+            c->rc = liq_enable_accounts(c->ld, c->path);
+            if (c->rc != LIQ_OK) {
+                return;
+            }
+        }
+    } else if (c->field != c->n_fields) {
         c->rc =
-            liq_error_set(LIQ_EPARSE, "%s:%zu: row has %zu fields; expected %d as in the header",
-                          c->path, c->line, c->field, LIQ_N_COLS);
+            liq_error_set(LIQ_EPARSE, "%s:%zu: row has %zu fields; expected %zu as in the header",
+                          c->path, c->line, c->field, c->n_fields);
         return;
     } else {
         liq_csv_row(c);
@@ -597,10 +704,64 @@ typedef struct {
     size_t fixed_size[2]; /* bytes per fixed-length string in memory, NUL included */
 } liq_h5_columns_t;
 
-/* Opens the four datasets and checks type, rank and length; *rows = length. */
+/* Opens the optional `account` dataset, if there is one: 1-D integers of
+ * `rows` entries. */
+static int liq_h5_open_account(liq_h5_columns_t *cols, hid_t file, const char *path, hsize_t rows)
+{
+    const char *name = liq_col_names[LIQ_COL_ACCOUNT];
+    const htri_t exists = H5Lexists(file, name, H5P_DEFAULT);
+    if (exists < 0) {
+        return liq_h5_fail(path, "cannot look up dataset", name);
+    }
+    if (exists == 0) {
+        return LIQ_OK;
+    }
+    hid_t *ds = &cols->ds[LIQ_COL_ACCOUNT];
+    *ds = H5Dopen2(file, name, H5P_DEFAULT);
+    if (*ds < 0) {
+        return liq_error_set(LIQ_EINVAL, "%s: '%s' is not a dataset; expected a 1-D dataset", path,
+                             name);
+    }
+    cols->ftype[LIQ_COL_ACCOUNT] = H5Dget_type(*ds);
+    if (cols->ftype[LIQ_COL_ACCOUNT] < 0) {
+        return liq_h5_fail(path, "cannot get the type of dataset", name);
+    }
+    if (H5Tget_class(cols->ftype[LIQ_COL_ACCOUNT]) != H5T_INTEGER) {
+        char type[64];
+        liq_h5_type_name(cols->ftype[LIQ_COL_ACCOUNT], type, sizeof(type));
+        return liq_error_set(LIQ_EINVAL,
+                             "%s: dataset '%s' is %s; expected integers (-1 for an isolated "
+                             "account)",
+                             path, name, type);
+    }
+    const hid_t space = H5Dget_space(*ds);
+    if (space < 0) {
+        return liq_h5_fail(path, "cannot get the dataspace of", name);
+    }
+    const int rank = H5Sget_simple_extent_ndims(space);
+    hsize_t n = 0;
+    if (rank == 1 && H5Sget_simple_extent_dims(space, &n, NULL) < 0) {
+        H5Sclose(space);
+        return liq_h5_fail(path, "cannot get the shape of", name);
+    }
+    H5Sclose(space);
+    if (rank != 1) {
+        return liq_error_set(LIQ_EINVAL, "%s: dataset '%s' has rank %d; expected 1-D", path, name,
+                             rank);
+    }
+    if (n != rows) {
+        return liq_error_set(
+            LIQ_EINVAL, "%s: dataset '%s' has %llu rows; expected %llu like dataset '%s'", path,
+            name, (unsigned long long)n, (unsigned long long)rows, liq_col_names[0]);
+    }
+    return LIQ_OK;
+}
+
+/* Opens the four datasets (and `account` if present) and checks type, rank
+ * and length; *rows = length. */
 static int liq_h5_open_columns(liq_h5_columns_t *cols, hid_t file, const char *path, hsize_t *rows)
 {
-    for (int k = 0; k < LIQ_N_COLS; k++) {
+    for (int k = 0; k < LIQ_N_REQUIRED; k++) {
         const char *name = liq_col_names[k];
         const htri_t exists = H5Lexists(file, name, H5P_DEFAULT);
         if (exists < 0) {
@@ -675,7 +836,7 @@ static int liq_h5_open_columns(liq_h5_columns_t *cols, hid_t file, const char *p
         cols->vlen[k] = vlen > 0;
         cols->fixed_size[k] = size + 1;
     }
-    return LIQ_OK;
+    return liq_h5_open_account(cols, file, path, *rows);
 }
 
 /* Reads rows [start, start + count) of one dataset into `buf`. */
@@ -726,7 +887,11 @@ static int liq_h5_rows(liq_loader_t *ld, const liq_h5_columns_t *cols, const cha
 {
     const size_t block = rows < LIQ_H5_BLOCK_ROWS ? (size_t)rows : LIQ_H5_BLOCK_ROWS;
     void *strings[2] = {NULL, NULL};
-    int rc = liq_reserve(ld, (size_t)rows, path);
+    const bool has_account = cols->ds[LIQ_COL_ACCOUNT] >= 0;
+    int rc = has_account ? liq_enable_accounts(ld, path) : LIQ_OK;
+    if (rc == LIQ_OK) {
+        rc = liq_reserve(ld, (size_t)rows, path);
+    }
     for (int k = 0; k < 2 && rc == LIQ_OK && block > 0; k++) {
         const size_t width = cols->vlen[k] ? sizeof(char *) : cols->fixed_size[k];
         strings[k] = calloc(block, width);
@@ -752,8 +917,29 @@ static int liq_h5_rows(liq_loader_t *ld, const liq_h5_columns_t *cols, const cha
             rc = liq_h5_read_block(cols->ds[LIQ_COL_DEBT], H5T_NATIVE_DOUBLE, start, count,
                                    t->debt + base, path, liq_col_names[LIQ_COL_DEBT]);
         }
+        if (rc == LIQ_OK && has_account) {
+            rc = liq_h5_read_block(cols->ds[LIQ_COL_ACCOUNT], H5T_NATIVE_INT64, start, count,
+                                   t->account + base, path, liq_col_names[LIQ_COL_ACCOUNT]);
+        } else if (rc == LIQ_OK && t->account != NULL) {
+            for (size_t i = 0; i < count; i++) {
+                t->account[base + i] = -1;
+            }
+        }
         for (size_t i = 0; i < count && rc == LIQ_OK; i++) {
             const liq_where_t at = {.path = path, .csv = false, .row = (size_t)start + i};
+            if (has_account && t->account[base + i] < -1) {
+                rc = liq_row_error(&at, LIQ_EINVAL, LIQ_COL_ACCOUNT,
+                                   "value %lld is not an account id; expected an integer >= 0, "
+                                   "or -1 for an isolated account",
+                                   (long long)t->account[base + i]);
+                break;
+            }
+            if (has_account && t->account[base + i] >= 0) {
+                rc = liq_note_cross(ld, base + i, (size_t)start + i, path);
+                if (rc != LIQ_OK) {
+                    break;
+                }
+            }
             rc = liq_resolve(ld, &at, liq_h5_string_at(cols, 0, strings[0], i),
                              liq_h5_string_at(cols, 1, strings[1], i), &t->protocol[base + i],
                              &t->market[base + i]);
@@ -835,6 +1021,87 @@ static int liq_load_hdf5(liq_loader_t *ld, const char *path)
     return rc;
 }
 
+/* ------------------------------------------------------- cross accounts */
+
+typedef struct {
+    int32_t protocol, market;
+    int64_t account;
+    size_t origin; /* index into the loader's origin list (table order) */
+} liq_cross_key_t;
+
+static int liq_cross_key_compare(const void *pa, const void *pb)
+{
+    const liq_cross_key_t *a = pa, *b = pb;
+    if (a->protocol != b->protocol) {
+        return (a->protocol > b->protocol) - (a->protocol < b->protocol);
+    }
+    if (a->account != b->account) {
+        return (a->account > b->account) - (a->account < b->account);
+    }
+    if (a->market != b->market) {
+        return (a->market > b->market) - (a->market < b->market);
+    }
+    return (a->origin > b->origin) - (a->origin < b->origin);
+}
+
+static liq_where_t liq_origin_where(const liq_loader_t *ld, const liq_cross_origin_t *o)
+{
+    const liq_positions_source_t *src = &ld->sc->positions[o->source];
+    return (liq_where_t){
+        .path = src->path, .csv = src->format == LIQ_POSITIONS_CSV, .row = o->line};
+}
+
+/* A cross-margin account holds each collateral asset in one row: sorts the
+ * cross rows by (protocol, account, market) and reports the later row of
+ * the first repeat, in table order. O(r log r) for r cross rows. */
+static int liq_check_cross(const liq_loader_t *ld)
+{
+    const liq_positions_t *t = ld->out;
+    if (ld->n_cross < 2) {
+        return LIQ_OK;
+    }
+    liq_cross_key_t *key = malloc(ld->n_cross * sizeof(*key));
+    if (key == NULL) {
+        return liq_nomem(ld->sc->positions[0].path);
+    }
+    for (size_t k = 0; k < ld->n_cross; k++) {
+        const size_t row = ld->origin[k].row;
+        key[k] = (liq_cross_key_t){t->protocol[row], t->market[row], t->account[row], k};
+    }
+    qsort(key, ld->n_cross, sizeof(*key), liq_cross_key_compare);
+    size_t bad = SIZE_MAX, first = 0;
+    for (size_t k = 1; k < ld->n_cross; k++) {
+        const liq_cross_key_t *a = &key[k - 1], *b = &key[k];
+        if (a->protocol == b->protocol && a->account == b->account && a->market == b->market &&
+            (bad == SIZE_MAX || b->origin < bad)) {
+            bad = b->origin;
+            first = a->origin;
+        }
+    }
+    free(key);
+    if (bad == SIZE_MAX) {
+        return LIQ_OK;
+    }
+    const liq_cross_origin_t *o = &ld->origin[bad];
+    const liq_cross_origin_t *f = &ld->origin[first];
+    const liq_where_t at = liq_origin_where(ld, o);
+    const liq_where_t was = liq_origin_where(ld, f);
+    const size_t row = o->row;
+    const liq_protocol_config_t *proto = &ld->sc->protocols[t->protocol[row]];
+    char earlier[600];
+    if (was.csv) {
+        snprintf(earlier, sizeof(earlier), "%s:%zu", was.path, was.row);
+    } else {
+        snprintf(earlier, sizeof(earlier), "%s: %s[%zu]", was.path, liq_col_names[LIQ_COL_ASSET],
+                 was.row);
+    }
+    return liq_row_error(&at, LIQ_EINVAL, LIQ_COL_ASSET,
+                         "cross-margin account %lld of protocol '%s' already holds '%s' (%s); "
+                         "expected one row per collateral asset of an account",
+                         (long long)t->account[row], proto->name,
+                         ld->sc->assets[proto->markets[t->market[row]].asset].name, earlier);
+}
+
 /* ---------------------------------------------------------------- public */
 
 void liq_positions_destroy(liq_positions_t *positions)
@@ -846,6 +1113,7 @@ void liq_positions_destroy(liq_positions_t *positions)
     free(positions->market);
     free(positions->collateral);
     free(positions->debt);
+    free(positions->account);
     free(positions);
 }
 
@@ -862,10 +1130,15 @@ int liq_positions_load(liq_positions_t **out, const liq_scenario_t *scenario)
     }
     for (size_t s = 0; s < scenario->n_positions && rc == LIQ_OK; s++) {
         const liq_positions_source_t *src = &scenario->positions[s];
+        ld.source = s;
         rc = src->format == LIQ_POSITIONS_HDF5 ? liq_load_hdf5(&ld, src->path)
                                                : liq_load_csv(&ld, src->path);
     }
+    if (rc == LIQ_OK) {
+        rc = liq_check_cross(&ld);
+    }
     free(ld.hash);
+    free(ld.origin);
     if (rc != LIQ_OK) {
         liq_positions_destroy(ld.out);
         return rc;

@@ -254,9 +254,23 @@ static void liq_dump_generator(FILE *f, const liq_scenario_t *sc, const liq_acco
     char c[LIQ_NUMBER_MAX];
     assert(g->protocol >= 0 && (size_t)g->protocol < sc->n_protocols);
     const liq_protocol_config_t *p = &sc->protocols[g->protocol];
-    assert(g->market >= 0 && (size_t)g->market < p->n_markets);
     liq_put_name(f, "  - ", "protocol", p->name);
-    liq_put_name(f, "    ", "market", liq_asset_name(sc, p->markets[g->market].asset));
+    if (g->margin == LIQ_MARGIN_CROSS) {
+        /* Isolated generators are written without `margin`, as before cross
+         * margin existed; cross ones give every market's weight. */
+        assert(g->collateral_weight != NULL);
+        fprintf(f, "    margin: cross\n");
+        fprintf(f, "    collateral:\n");
+        for (size_t m = 0; m < p->n_markets; m++) {
+            char w[LIQ_NUMBER_MAX];
+            fprintf(f, "      ");
+            liq_put_string(f, liq_asset_name(sc, p->markets[m].asset));
+            fprintf(f, ": %s\n", liq_fmt_double(w, g->collateral_weight[m]));
+        }
+    } else {
+        assert(g->market >= 0 && (size_t)g->market < p->n_markets);
+        liq_put_name(f, "    ", "market", liq_asset_name(sc, p->markets[g->market].asset));
+    }
     liq_put_int(f, "    ", "count", g->count);
     liq_fmt_double(a, g->size_a);
     liq_fmt_double(b, g->size_b);

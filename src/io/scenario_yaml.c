@@ -180,6 +180,9 @@ void liq_scenario_destroy(liq_scenario_t *scenario)
         free(scenario->protocols[i].holdings);
     }
     free(scenario->protocols);
+    for (size_t i = 0; i < scenario->n_generators; i++) {
+        free(scenario->generators[i].collateral_weight);
+    }
     free(scenario->generators);
     for (size_t i = 0; i < scenario->n_positions; i++) {
         free(scenario->positions[i].path);
@@ -1287,50 +1290,118 @@ static int liq_read_health(liq_reader_t *r, const yaml_node_t *map, liq_account_
     return rc;
 }
 
+/* The market of protocol p named by its collateral asset, or an LIQ_EREF
+ * error at `at` (the current path) listing the protocol's markets. */
+static int liq_find_market_named(liq_reader_t *r, const yaml_node_t *at, int32_t protocol,
+                                 const char *asset, int32_t *out)
+{
+    const liq_scenario_t *sc = r->sc;
+    const liq_protocol_config_t *p = &sc->protocols[protocol];
+    *out = -1;
+    for (size_t m = 0; m < p->n_markets; m++) {
+        if (strcmp(sc->assets[p->markets[m].asset].name, asset) == 0) {
+            *out = (int32_t)m;
+        }
+    }
+    if (*out >= 0) {
+        return LIQ_OK;
+    }
+    char list[LIQ_NAME_LIST_MAX];
+    size_t used = 0;
+    list[0] = '\0';
+    for (size_t m = 0; m < p->n_markets && used < sizeof(list); m++) {
+        const int k = snprintf(list + used, sizeof(list) - used, "%s%s", m == 0 ? "" : ", ",
+                               sc->assets[p->markets[m].asset].name);
+        used += k > 0 ? (size_t)k : 0;
+    }
+    return liq_ydoc_error(&r->doc, LIQ_EREF, at,
+                          "protocol '%s' has no market for asset '%s'; its markets: %s", p->name,
+                          asset, list);
+}
+
+/* The `collateral` mapping of a cross-margin generator: one weight per
+ * market, keyed by the market's asset; absent markets weigh 0. */
+static int liq_read_collateral_weights(liq_reader_t *r, const yaml_node_t *map,
+                                       liq_account_generator_t *g)
+{
+    static const liq_yrange_t weight = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
+    const liq_scenario_t *sc = r->sc;
+    const liq_protocol_config_t *p = &sc->protocols[g->protocol];
+    const char **keys = calloc(p->n_markets + 1, sizeof(*keys));
+    g->collateral_weight = calloc(p->n_markets, sizeof(*g->collateral_weight));
+    if (keys == NULL || g->collateral_weight == NULL) {
+        free(keys);
+        return liq_nomem(r);
+    }
+    for (size_t m = 0; m < p->n_markets; m++) {
+        keys[m] = sc->assets[p->markets[m].asset].name;
+    }
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    double total = 0.0;
+    for (size_t m = 0; rc == LIQ_OK && m < p->n_markets; m++) {
+        rc = liq_yget_double(&r->doc, map, keys[m], &weight, false, 0.0, &g->collateral_weight[m]);
+        total += g->collateral_weight[m];
+    }
+    free(keys);
+    if (rc == LIQ_OK && !(total > 0.0 && isfinite(total))) {
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, map,
+                            "the weights sum to %.17g; expected at least one weight > 0 (and a "
+                            "finite sum) for the markets of protocol '%s'",
+                            total, p->name);
+    }
+    return rc;
+}
+
 static int liq_read_generator(liq_reader_t *r, const yaml_node_t *map, size_t item)
 {
-    static const char *const keys[] = {"protocol", "market", "count", "size", "health", NULL};
-    const liq_scenario_t *sc = r->sc;
+    static const char *const keys[] = {"protocol", "market", "margin", "collateral",
+                                       "count",    "size",   "health", NULL};
+    static const char *const margins[] = {"isolated", "cross", NULL};
     liq_account_generator_t *g = &r->sc->generators[r->sc->n_generators];
     g->stream = (uint64_t)item;
+    g->market = -1;
     int rc = liq_ymap_check(&r->doc, map, keys);
     if (rc == LIQ_OK) {
         rc = liq_ref_protocol(r, map, "protocol", &g->protocol);
     }
-    const char *market = NULL;
+    int margin = LIQ_MARGIN_ISOLATED;
     if (rc == LIQ_OK) {
+        rc = liq_yget_enum(&r->doc, map, "margin", margins, "margin mode", false,
+                           LIQ_MARGIN_ISOLATED, &margin);
+        g->margin = (liq_margin_t)margin;
+    }
+    /* Isolated accounts name one market; cross accounts weigh several. */
+    const char *wanted = g->margin == LIQ_MARGIN_CROSS ? "collateral" : "market";
+    const char *unwanted = g->margin == LIQ_MARGIN_CROSS ? "market" : "collateral";
+    if (rc == LIQ_OK && liq_ymap_get(&r->doc, map, unwanted) != NULL) {
+        const size_t saved = liq_ypath_push_key(&r->doc, unwanted);
+        rc = liq_ydoc_error(&r->doc, LIQ_EKEY, liq_ymap_get(&r->doc, map, unwanted),
+                            "not allowed with margin: %s; expected '%s'",
+                            g->margin == LIQ_MARGIN_CROSS ? "cross" : "isolated", wanted);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    yaml_node_t *node = NULL;
+    if (rc == LIQ_OK) {
+        rc = liq_ymap_require(&r->doc, map, wanted, &node);
+    }
+    const char *market = NULL;
+    if (rc == LIQ_OK && g->margin == LIQ_MARGIN_ISOLATED) {
         rc = liq_yget_string(&r->doc, map, "market", true, NULL, &market);
     }
     if (rc == LIQ_OK) {
-        /* A market is named by its collateral asset: unique per protocol. */
-        const liq_protocol_config_t *p = &sc->protocols[g->protocol];
-        g->market = -1;
-        for (size_t m = 0; m < p->n_markets; m++) {
-            if (strcmp(sc->assets[p->markets[m].asset].name, market) == 0) {
-                g->market = (int32_t)m;
-            }
+        const size_t saved = liq_ypath_push_key(&r->doc, wanted);
+        if (g->margin == LIQ_MARGIN_CROSS) {
+            rc = liq_read_collateral_weights(r, node, g);
+        } else {
+            /* A market is named by its collateral asset: unique per protocol. */
+            rc = liq_find_market_named(r, node, g->protocol, market, &g->market);
         }
-        if (g->market < 0) {
-            char list[LIQ_NAME_LIST_MAX];
-            size_t used = 0;
-            list[0] = '\0';
-            for (size_t m = 0; m < p->n_markets && used < sizeof(list); m++) {
-                const int k = snprintf(list + used, sizeof(list) - used, "%s%s", m == 0 ? "" : ", ",
-                                       sc->assets[p->markets[m].asset].name);
-                used += k > 0 ? (size_t)k : 0;
-            }
-            const size_t saved = liq_ypath_push_key(&r->doc, "market");
-            rc = liq_ydoc_error(&r->doc, LIQ_EREF, liq_ymap_get(&r->doc, map, "market"),
-                                "protocol '%s' has no market for asset '%s'; its markets: %s",
-                                p->name, market, list);
-            liq_ypath_pop(&r->doc, saved);
-        }
+        liq_ypath_pop(&r->doc, saved);
     }
     if (rc == LIQ_OK) {
         rc = liq_yget_int(&r->doc, map, "count", 0, INT64_MAX, "an integer >= 0", true, 0,
                           &g->count);
     }
-    yaml_node_t *node = NULL;
     if (rc == LIQ_OK) {
         rc = liq_ymap_require(&r->doc, map, "size", &node);
     }
@@ -1349,6 +1420,10 @@ static int liq_read_generator(liq_reader_t *r, const yaml_node_t *map, size_t it
     }
     if (rc == LIQ_OK) {
         r->sc->n_generators++;
+    } else {
+        /* Only counted generators are released by liq_scenario_destroy. */
+        free(g->collateral_weight);
+        g->collateral_weight = NULL;
     }
     return rc;
 }
