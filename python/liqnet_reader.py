@@ -100,6 +100,8 @@ RUN_PROTOCOL_SUMMARY = (
     "final_deficit",
     "insurance_drawdown",
     "final_impairment",
+    "breaker_rounds",
+    "peak_penalty_scale",
     "first_failure_round",
 )
 

@@ -49,6 +49,8 @@ SUMMARY = {
     "final_deficit": (("protocol",), "float64", "USD"),
     "insurance_drawdown": (("protocol",), "float64", "USD"),
     "final_impairment": (("protocol",), "float64", "USD"),
+    "breaker_rounds": (("protocol",), "int64", "rounds"),
+    "peak_penalty_scale": (("protocol",), "float64", "1"),
     "first_failure_round": (("protocol",), "int64", "round"),
     "cascade_length": ((), "int64", "rounds"),
     "first_liquidation_round": ((), "int64", "round"),

@@ -440,6 +440,8 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
     s->deficit = zalloc(n_protocols, sizeof(double));
     s->insurance_drawdown = zalloc(n_protocols, sizeof(double));
     s->impairment = zalloc(n_protocols, sizeof(double));
+    s->breaker_rounds = zalloc(n_protocols, sizeof(int64_t));
+    s->peak_penalty_scale = zalloc(n_protocols, sizeof(double));
     s->first_failure = zalloc(n_protocols, sizeof(int64_t));
     for (size_t p = 0; p < n_protocols; p++) {
         s->liquidations[p] = 40 + (int64_t)p;
@@ -450,6 +452,8 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
         s->deficit[p] = 23.456 * (double)p;
         s->insurance_drawdown[p] = 100.0 * (double)p;
         s->impairment[p] = 7.25 + 1.0 / 3.0 * (double)p;
+        s->breaker_rounds[p] = 3 * (int64_t)p;
+        s->peak_penalty_scale[p] = 1.0 + (double)p / 3.0;
         s->first_failure[p] = p == 0 ? -1 : 9;
     }
     s->rounds = 10;
@@ -552,6 +556,8 @@ static void assert_summary(hid_t file, const liq_summary_t *s)
     assert_double_var(file, "final_bad_debt", "protocol", s->bad_debt, np);
     assert_double_var(file, "final_deficit", "protocol", s->deficit, np);
     assert_double_var(file, "final_impairment", "protocol", s->impairment, np);
+    assert_int64_var(file, "breaker_rounds", "protocol", s->breaker_rounds, np);
+    assert_double_var(file, "peak_penalty_scale", "protocol", s->peak_penalty_scale, np);
     assert_double_var(file, "insurance_drawdown", "protocol", s->insurance_drawdown, np);
     assert_int64_var(file, "first_failure_round", "protocol", s->first_failure, np);
     assert_int64_var(file, "cascade_length", NULL, &s->cascade_length, 1);

@@ -39,6 +39,8 @@ typedef struct {
     double *deficit;            /* cumulative at the end, USD */
     double *insurance_drawdown; /* initial fund - final fund, USD */
     double *impairment;         /* cumulative write-down of holdings at the end, USD */
+    int64_t *breaker_rounds;    /* rounds its circuit breaker held */
+    double *peak_penalty_scale; /* largest dynamic-penalty scale (1 without one) */
     int64_t *first_failure;     /* first round with bad debt or deficit > 0; -1 if none */
     /* totals over protocols, summed in protocol order */
     int64_t total_liquidations;

@@ -152,6 +152,32 @@ typedef struct {
     liq_recovery_t recovery; /* with n_issues > 0 */
     size_t n_holdings;       /* assets on its balance sheet (may be 0) */
     liq_holding_config_t *holdings;
+
+    /* Keeper economics (MODEL.md s5), off by default. */
+    char *chain;             /* NULL: the default chain, shared by every protocol without one */
+    double gas_congestion;   /* gamma >= 0: gas cost x (1 + gamma x attempts on the chain in the
+                                round before) */
+    int anticipate_slippage; /* 1: keepers count what the seizure fetches on the route pools */
+    double keeper_capital;   /* USD of debt repaid per round at most; INFINITY = unlimited */
+
+    /* Circuit breaker (MODEL.md s5): trips when a collateral oracle's price is
+     * more than breaker_drop below its highest of the last breaker_window
+     * rounds, for breaker_pause rounds, in which liquidations stop or, with
+     * breaker_cap >= 1, are capped at breaker_cap per round. */
+    int has_breaker;
+    double breaker_drop;    /* theta in (0, 1) */
+    int64_t breaker_window; /* W, rounds >= 1 */
+    int64_t breaker_pause;  /* P, rounds >= 1 */
+    int64_t breaker_cap;    /* 0: pause; >= 1: liquidations per round while tripped */
+
+    /* Dynamic penalty (MODEL.md s5): every market's bonus times
+     * min(max_scale, max(1, sigma / reference_volatility)), sigma the largest
+     * root-mean-square log change of its collateral oracles over the last
+     * volatility_window rounds. */
+    int has_dynamic_penalty;
+    double reference_volatility; /* sigma_ref > 0, per round */
+    int64_t volatility_window;   /* rounds >= 1 */
+    double max_penalty_scale;    /* >= 1 */
 } liq_protocol_config_t;
 
 /* -------------------------------------------------------------- accounts */

@@ -121,6 +121,10 @@ typedef struct {
                                           (also counted in liquidations) */
     const double *cross_debt_value;    /* [protocol] sum d O_b over cross-margin accounts (also
                                           in debt_value) */
+    /* NULL when no protocol has a breaker, a dynamic penalty or gas congestion: */
+    const double *penalty_scale;   /* [protocol] scale on its markets' bonus this round (>= 1) */
+    const int64_t *breaker_active; /* [protocol] 1 while its circuit breaker holds */
+    const double *gas_cost;        /* [protocol] USD per liquidation this round, with congestion */
     /* balance sheets (MODEL.md s5, issued tokens and exposures) */
     const double *impairment;     /* [protocol] cumulative write-down of holdings, USD */
     const double *holdings_value; /* [protocol] sum of amount x S_a over holdings, USD */

@@ -598,21 +598,54 @@ static void liq_index_update(struct liq_sim *sim)
 
 /* ---------------------------------------------------------- liquidation */
 
-/* The keepers' decision and the quote of candidate q, market m. */
+/* What `seize` units of market m's collateral fetch, in debt units, sold on
+ * its route pools as they stand (keepers anticipating their own slippage):
+ * split by the route weights, or, for best-price routing, on the one route
+ * that pays most for the whole amount (docs/model-notes.md). */
+static double liq_anticipated_proceeds(const struct liq_sim *sim, size_t m, double seize)
+{
+    const liq_market_config_t *cfg = &sim->markets[m].config;
+    double total = 0.0;
+    for (size_t r = sim->market_route_offset[m]; r < sim->market_route_offset[m + 1]; r++) {
+        const size_t pool = (size_t)sim->route_pool[r];
+        const liq_venue_t venue = {
+            sim->scenario->pools[pool].kind == LIQ_POOL_STABLESWAP,
+            sim->route_sell_token[r] == 0 ? sim->reserve0[pool] : sim->reserve1[pool],
+            sim->route_sell_token[r] == 0 ? sim->reserve1[pool] : sim->reserve0[pool],
+            sim->scenario->pools[pool].fee, sim->scenario->pools[pool].amplification};
+        if (cfg->routing == LIQ_ROUTING_WEIGHT) {
+            total += liq_venue_amount_out(&venue, sim->route_share[r] * seize);
+        } else {
+            const double out = liq_venue_amount_out(&venue, seize);
+            total = out > total ? out : total;
+        }
+    }
+    return total;
+}
+
+/* The keepers' decision and the quote of candidate q, market m. The terms
+ * carry this round's bonus (the dynamic penalty's scale) and the gas this
+ * round's (src/engine/risk.c). */
 static liq_liquidation_t liq_candidate_quote(const struct liq_sim *sim, size_t m,
                                              const liq_candidate_t *q, bool *eligible)
 {
     const liq_market_t *mk = &sim->markets[m];
     const liq_protocol_config_t *proto = &sim->scenario->protocols[mk->protocol];
-    const liq_market_terms_t terms = {mk->config.liquidation_threshold,
-                                      mk->config.liquidation_bonus, mk->config.close_factor,
-                                      mk->config.full_close_health};
+    const liq_market_terms_t terms = sim->market_terms[m];
+    const double gas = sim->gas_now[mk->protocol];
     double pc, pd;
     liq_market_prices(sim, m, &pc, &pd);
     const liq_liquidation_t quote = liq_liquidation_quote(
         sim->collateral[q->account], sim->debt[q->account], pc, pd, q->health, &terms);
-    *eligible = liq_keeper_profit(quote.repay, pd, terms.liquidation_bonus, proto->gas_cost) >=
-                proto->min_profit;
+    if (proto->anticipate_slippage) {
+        /* Profit = what the seizure fetches on the route - the debt repaid
+         * - gas, all at the debt oracle's price. */
+        const double proceeds = liq_anticipated_proceeds(sim, m, quote.seize);
+        *eligible = (proceeds - quote.repay) * pd - gas >= proto->min_profit;
+    } else {
+        *eligible =
+            liq_keeper_profit(quote.repay, pd, terms.liquidation_bonus, gas) >= proto->min_profit;
+    }
     return quote;
 }
 
@@ -629,7 +662,7 @@ static bool liq_cross_candidate_quote(const struct liq_sim *sim, size_t p, const
     *quote = liq_cross_liquidation_quote(
         sim->market_offset[p + 1] - m0, liq_cross_account(sim, p, j), sim->market_price + m0,
         sim->market_terms + m0, sim->cross_debt[j], pd, q->health, seize);
-    return quote->keeper_bonus - proto->gas_cost >= proto->min_profit;
+    return quote->keeper_bonus - sim->gas_now[p] >= proto->min_profit;
 }
 
 /* Liquidates cross candidate q of protocol p: seizes each market's slice
@@ -740,6 +773,61 @@ static size_t liq_market_of(const struct liq_sim *sim, size_t p, size_t account)
     return m;
 }
 
+/* qsort's comparator for candidate indices in the throughput cut's order
+ * (lowest health first, ties by account). qsort takes no context, so the
+ * candidate list is a per-thread pointer: protocols are liquidated in
+ * parallel, each on one thread. */
+static _Thread_local const liq_candidate_t *liq_health_order_cand;
+
+static int liq_health_compare(const void *pa, const void *pb)
+{
+    const size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    if (a == b) {
+        return 0;
+    }
+    return liq_rank_less(liq_health_order_cand, a, b) ? -1 : 1;
+}
+
+/* Debt value (USD at the debt oracle) candidate q would repay. */
+static double liq_candidate_repay_value(const struct liq_sim *sim, size_t p,
+                                        const liq_candidate_t *q)
+{
+    if (q->account >= sim->n_accounts) {
+        liq_cross_liquidation_t quote;
+        (void)liq_cross_candidate_quote(sim, p, q, NULL, &quote);
+        return quote.repay * sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+    }
+    const size_t m = liq_market_of(sim, p, q->account);
+    bool eligible;
+    const liq_liquidation_t quote = liq_candidate_quote(sim, m, q, &eligible);
+    double pc, pd;
+    liq_market_prices(sim, m, &pc, &pd);
+    return quote.repay * pd;
+}
+
+/* Keeper capital (MODEL.md s5): the keepers of protocol p repay at most
+ * keeper_capital USD of debt a round. They take the selected candidates
+ * lowest health first and stop at the first one the capital left cannot
+ * pay for; the rest stall. rank[0..n) is in account order on entry and on
+ * return. Returns the number kept. */
+static size_t liq_capital_cut(const struct liq_sim *sim, size_t p, size_t *rank, size_t n)
+{
+    const liq_candidate_t *cand = sim->candidates;
+    liq_health_order_cand = cand; /* this thread's protocol's candidates */
+    qsort(rank, n, sizeof(*rank), liq_health_compare);
+    double left = sim->scenario->protocols[p].keeper_capital;
+    size_t kept = 0;
+    for (; kept < n; kept++) {
+        const double value = liq_candidate_repay_value(sim, p, &cand[rank[kept]]);
+        if (value > left) {
+            break;
+        }
+        left -= value;
+    }
+    qsort(rank, kept, sizeof(*rank), liq_index_compare);
+    return kept;
+}
+
 /* Applies the margin engine of protocol p to its candidates [begin, end),
  * which are in account order. */
 static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end)
@@ -760,10 +848,17 @@ static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, 
             rank[n_selected++] = k;
         }
     }
-    if ((int64_t)n_selected > proto->max_liquidations) {
-        liq_select_first(rank, n_selected, (size_t)proto->max_liquidations, cand);
-        n_selected = (size_t)proto->max_liquidations;
+    int64_t max = proto->max_liquidations;
+    if (sim->breaker_active[p] && proto->breaker_cap > 0 && proto->breaker_cap < max) {
+        max = proto->breaker_cap; /* a tripped breaker in cap mode */
+    }
+    if ((int64_t)n_selected > max) {
+        liq_select_first(rank, n_selected, (size_t)max, cand);
+        n_selected = (size_t)max;
         qsort(rank, n_selected, sizeof(*rank), liq_index_compare);
+    }
+    if (!isinf(proto->keeper_capital)) {
+        n_selected = liq_capital_cut(sim, p, rank, n_selected);
     }
 
     /* Apply in account order; every sum below runs in that fixed order. */
@@ -867,12 +962,18 @@ static void liq_mark_eligible(struct liq_sim *sim)
         } else {
             (void)liq_candidate_quote(sim, m, &sim->candidates[k], &eligible);
         }
+        /* A tripped breaker in pause mode stops every liquidation. */
+        const size_t p = (size_t)sim->markets[m].protocol;
+        if (sim->breaker_active[p] && sim->scenario->protocols[p].breaker_cap == 0) {
+            eligible = false;
+        }
         sim->rank[k] = eligible;
     }
 }
 
 int liq_phase_margin(struct liq_sim *sim)
 {
+    liq_risk_round(sim);
     if (sim->n_cross > 0) {
         liq_market_prices_update(sim);
     }

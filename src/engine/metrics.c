@@ -58,6 +58,8 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     s->deficit = calloc(nr, sizeof(double));
     s->insurance_drawdown = calloc(nr, sizeof(double));
     s->impairment = calloc(nr, sizeof(double));
+    s->breaker_rounds = calloc(nr, sizeof(int64_t));
+    s->peak_penalty_scale = calloc(nr, sizeof(double));
     s->first_failure = calloc(nr, sizeof(int64_t));
     mt->oracle_asset = calloc(no, sizeof(int32_t));
     mt->oracle_peak = calloc(no, sizeof(double));
@@ -69,9 +71,10 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     mt->round_value = calloc((size_t)mt->capacity, sizeof(double));
     if (!s->amplification || !s->oracle_drawdown || !s->exogenous_drawdown || !s->liquidations ||
         !s->liquidated_value || !s->repaid_value || !s->stalled || !s->bad_debt || !s->deficit ||
-        !s->insurance_drawdown || !s->impairment || !s->first_failure || !mt->oracle_asset ||
-        !mt->oracle_peak || !mt->asset_peak || !mt->asset_drawdown || !mt->initial_fund ||
-        !mt->final_fund || !mt->round_liquidations || !mt->round_value) {
+        !s->insurance_drawdown || !s->impairment || !s->breaker_rounds || !s->peak_penalty_scale ||
+        !s->first_failure || !mt->oracle_asset || !mt->oracle_peak || !mt->asset_peak ||
+        !mt->asset_drawdown || !mt->initial_fund || !mt->final_fund || !mt->round_liquidations ||
+        !mt->round_value) {
         liq_metrics_destroy(mt);
         return liq_error_set(LIQ_ENOMEM, "out of memory for metrics");
     }
@@ -91,6 +94,7 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
         mt->initial_fund[p] = v.insurance_fund[p];
         mt->final_fund[p] = v.insurance_fund[p];
         s->first_failure[p] = -1;
+        s->peak_penalty_scale[p] = 1.0;
     }
     *out = mt;
     return LIQ_OK;
@@ -148,6 +152,12 @@ int liq_metrics_add(liq_metrics_t *mt, const liq_state_view_t *v)
         s->bad_debt[p] = v->bad_debt[p];
         s->deficit[p] = v->deficit[p];
         s->impairment[p] = v->impairment[p];
+        if (v->breaker_active != NULL) {
+            s->breaker_rounds[p] += v->breaker_active[p];
+            if (v->penalty_scale[p] > s->peak_penalty_scale[p]) {
+                s->peak_penalty_scale[p] = v->penalty_scale[p];
+            }
+        }
         mt->final_fund[p] = v->insurance_fund[p];
         if (s->first_failure[p] < 0 && (v->bad_debt[p] > 0.0 || v->deficit[p] > 0.0)) {
             s->first_failure[p] = v->round;
@@ -247,12 +257,15 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
     dst->deficit = malloc(np * sizeof(double));
     dst->insurance_drawdown = malloc(np * sizeof(double));
     dst->impairment = malloc(np * sizeof(double));
+    dst->breaker_rounds = malloc(np * sizeof(int64_t));
+    dst->peak_penalty_scale = malloc(np * sizeof(double));
     dst->first_failure = malloc(np * sizeof(int64_t));
     if (dst->amplification == NULL || dst->oracle_drawdown == NULL ||
         dst->exogenous_drawdown == NULL || dst->liquidations == NULL ||
         dst->liquidated_value == NULL || dst->repaid_value == NULL || dst->stalled == NULL ||
         dst->bad_debt == NULL || dst->deficit == NULL || dst->insurance_drawdown == NULL ||
-        dst->impairment == NULL || dst->first_failure == NULL) {
+        dst->impairment == NULL || dst->breaker_rounds == NULL || dst->peak_penalty_scale == NULL ||
+        dst->first_failure == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for a run's summary");
     }
     const size_t o = src->n_oracles, p = src->n_protocols;
@@ -270,6 +283,8 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
         memcpy(dst->deficit, src->deficit, p * sizeof(double));
         memcpy(dst->insurance_drawdown, src->insurance_drawdown, p * sizeof(double));
         memcpy(dst->impairment, src->impairment, p * sizeof(double));
+        memcpy(dst->breaker_rounds, src->breaker_rounds, p * sizeof(int64_t));
+        memcpy(dst->peak_penalty_scale, src->peak_penalty_scale, p * sizeof(double));
         memcpy(dst->first_failure, src->first_failure, p * sizeof(int64_t));
     }
     return LIQ_OK;
@@ -291,9 +306,12 @@ void liq_summary_release(liq_summary_t *s)
     free(s->deficit);
     free(s->insurance_drawdown);
     free(s->impairment);
+    free(s->breaker_rounds);
+    free(s->peak_penalty_scale);
     free(s->first_failure);
     s->amplification = s->oracle_drawdown = s->exogenous_drawdown = NULL;
     s->liquidated_value = s->repaid_value = s->bad_debt = s->deficit = NULL;
-    s->insurance_drawdown = s->impairment = NULL;
+    s->insurance_drawdown = s->impairment = s->peak_penalty_scale = NULL;
+    s->breaker_rounds = NULL;
     s->liquidations = s->stalled = s->first_failure = NULL;
 }

@@ -720,6 +720,10 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
         goto fail;
     }
     liq_initial_state(sim);
+    rc = liq_risk_init(sim);
+    if (rc != LIQ_OK) {
+        goto fail;
+    }
     liq_market_prices_update(sim);
     rc = liq_sim_build_accounts(sim, positions);
     if (rc != LIQ_OK) {
@@ -798,6 +802,9 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
      * series, exactly as before cross margin existed. */
     view->cross_liquidations = sim->n_cross > 0 ? sim->cross_liquidations : NULL;
     view->cross_debt_value = sim->n_cross > 0 ? sim->cross_debt_value : NULL;
+    view->penalty_scale = sim->has_risk_controls ? sim->penalty_scale : NULL;
+    view->breaker_active = sim->has_risk_controls ? sim->breaker_active : NULL;
+    view->gas_cost = sim->has_risk_controls ? sim->gas_now : NULL;
 }
 
 void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
@@ -893,6 +900,13 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->redemption,
         sim->impairment,
         sim->holdings_value,
+        sim->oracle_ring,
+        sim->penalty_scale,
+        sim->breaker_until,
+        sim->breaker_active,
+        sim->gas_now,
+        sim->protocol_chain,
+        sim->chain_attempts,
         sim->cross_begin,
         sim->cross_block,
         sim->cross_debt,

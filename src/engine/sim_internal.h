@@ -131,6 +131,18 @@ struct liq_sim {
     double attack_round_trip;         /* USD: (back - amount) x S of the sold token */
     double attack_fee;                /* USD: flash_fee x amount x S of the sold token */
 
+    /* risk controls and keeper economics (src/engine/risk.c) */
+    int has_risk_controls;   /* any breaker, dynamic penalty or gas congestion */
+    int64_t risk_ring_len;   /* R: longest window + 1 */
+    double *oracle_ring;     /* [n_oracles x R] published O(u) at slot u % R */
+    double *penalty_scale;   /* [n_protocols] scale on every market's bonus this round */
+    int64_t *breaker_until;  /* [n_protocols] last round of the current pause, -1 if none */
+    int64_t *breaker_active; /* [n_protocols] 1 while the breaker holds this round */
+    double *gas_now;         /* [n_protocols] USD per liquidation this round */
+    size_t *protocol_chain;  /* [n_protocols] chain id, 0 = the default chain */
+    size_t n_chains;
+    int64_t *chain_attempts; /* [n_chains] liquidatable accounts found in the round before */
+
     /* markets [n_markets], flattened in protocol order */
     size_t n_markets;
     liq_market_t *markets;
@@ -226,6 +238,11 @@ void liq_phase_balance(struct liq_sim *sim);
  * its issuer's redemption ratio after round t-1, never below
  * LIQ_REDEMPTION_FLOOR of it (a pool cannot trade at price 0). */
 #define LIQ_REDEMPTION_FLOOR 1e-9
+
+/* Risk controls (src/engine/risk.c): init once the oracles hold their
+ * round-0 prices; round at the start of the margin phase. */
+int liq_risk_init(struct liq_sim *sim);
+void liq_risk_round(struct liq_sim *sim);
 
 /* Collateral and debt value of protocol p at this round's oracle prices. */
 void liq_protocol_values(struct liq_sim *sim, size_t p);

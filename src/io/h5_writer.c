@@ -66,8 +66,9 @@ typedef struct {
     size_t offset; /* offsetof(liq_state_view_t, <array>) */
     const char *units;
     const char *long_name;
-    bool cross; /* written only for runs with cross-margin accounts (the view's array is
-                   NULL otherwise), so R0 files keep their exact layout */
+    bool optional; /* written only when the view's array is not NULL at create: the
+                      series of a feature the run uses (cross-margin accounts, risk
+                      controls), so the files of runs without it keep their exact layout */
 } liq_series_def_t;
 
 #define LIQ_VIEW(field) offsetof(liq_state_view_t, field)
@@ -113,6 +114,13 @@ static const liq_series_def_t liq_series_defs[] = {
      "holdings at reference prices after the round", false},
     {"redemption", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(redemption), "1",
      "redemption ratio of the tokens the protocol issues, in [0, 1]; NaN if it issues none", false},
+    {"penalty_scale", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(penalty_scale), "1",
+     "dynamic penalty: scale on the protocol's liquidation bonuses this round (1 without one)",
+     true},
+    {"breaker_active", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(breaker_active), "1",
+     "1 while the protocol's circuit breaker holds (liquidations paused or capped), else 0", true},
+    {"gas_cost", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(gas_cost), "USD",
+     "keepers' gas cost per liquidation this round, with the chain's congestion", true},
     {"cross_liquidations", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(cross_liquidations), "count",
      "cross-margin accounts liquidated in the round (included in liquidations)", true},
     {"cross_debt_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(cross_debt_value), "USD",
@@ -149,6 +157,10 @@ const liq_summary_def_t liq_summary_defs[] = {
      "initial insurance fund minus final insurance fund"},
     {"final_impairment", LIQ_DIM_PROTOCOL, false, LIQ_SUM(impairment), "USD",
      "cumulative write-down of holdings at the end of the run"},
+    {"breaker_rounds", LIQ_DIM_PROTOCOL, true, LIQ_SUM(breaker_rounds), "rounds",
+     "rounds in which the protocol's circuit breaker held"},
+    {"peak_penalty_scale", LIQ_DIM_PROTOCOL, false, LIQ_SUM(peak_penalty_scale), "1",
+     "largest scale the dynamic penalty put on the protocol's bonuses (1 without one)"},
     {"first_failure_round", LIQ_DIM_PROTOCOL, true, LIQ_SUM(first_failure), "round",
      "first round with bad debt or deficit > 0; -1 if none"},
     {"cascade_length", -1, true, LIQ_SUM(cascade_length), "rounds",
@@ -204,14 +216,23 @@ struct liq_h5_writer {
     int64_t last_round;                      /* round of the last append (or of round 0) */
     int64_t *round_buf;                      /* [capacity] */
     unsigned char *series_buf[LIQ_N_SERIES]; /* [capacity x n_entities] x 8 bytes */
-    bool cross;                              /* the run has cross-margin accounts */
+    bool on[LIQ_N_SERIES];                   /* series written in this file */
 };
 
-/* Whether series s is written: every series, except the cross-margin ones
- * in runs without cross-margin accounts. */
+/* Whether series s is written: every series, except an optional one whose
+ * view array was NULL when the file was created. */
 static bool liq_series_on(const liq_h5_writer_t *w, size_t s)
 {
-    return !liq_series_defs[s].cross || w->cross;
+    return w->on[s];
+}
+
+/* Decides from the first view which series the file holds. */
+static void liq_h5_series_on(liq_h5_writer_t *w, const liq_state_view_t *view)
+{
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        const void *array = *(const void *const *)((const char *)view + liq_series_defs[s].offset);
+        w->on[s] = !liq_series_defs[s].optional || array != NULL;
+    }
 }
 
 void liq_h5_quiet_begin(liq_h5_quiet_t *q)
@@ -797,7 +818,7 @@ static int liq_h5_create(liq_h5_writer_t *w, const liq_scenario_t *sc,
             }
         }
     }
-    w->cross = initial->cross_liquidations != NULL;
+    liq_h5_series_on(w, initial);
     rc = liq_h5_open_file(w, sc, options);
     if (rc == LIQ_OK) {
         rc = liq_h5_create_coordinates(w, sc);
@@ -1062,7 +1083,7 @@ int liq_h5_traj_create(liq_h5_traj_t **out, const liq_scenario_t *scenario, size
 void liq_h5_traj_add(liq_h5_traj_t *traj, const liq_state_view_t *view)
 {
     if (traj->buffered == 0) {
-        traj->cross = view->cross_liquidations != NULL;
+        liq_h5_series_on(traj, view);
     }
     liq_h5_buffer_round(traj, view);
 }

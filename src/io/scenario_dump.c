@@ -201,6 +201,33 @@ static void liq_dump_protocols(FILE *f, const liq_scenario_t *sc)
         } else {
             liq_put_int(f, "      ", "max_liquidations", p->max_liquidations);
         }
+        /* Keeper economics, breakers and dynamic penalties only when set,
+         * so that scenarios without them dump as they always did. */
+        if (p->gas_congestion != 0.0) {
+            liq_put_number(f, "      ", "congestion", p->gas_congestion);
+        }
+        if (p->anticipate_slippage) {
+            fprintf(f, "      anticipate_slippage: true\n");
+        }
+        if (!isinf(p->keeper_capital)) {
+            liq_put_number(f, "      ", "capital", p->keeper_capital);
+        }
+        if (p->chain != NULL) {
+            liq_put_name(f, "    ", "chain", p->chain);
+        }
+        if (p->has_breaker) {
+            fprintf(f, "    breaker:\n");
+            liq_put_number(f, "      ", "drop", p->breaker_drop);
+            liq_put_int(f, "      ", "window", p->breaker_window);
+            liq_put_int(f, "      ", "pause", p->breaker_pause);
+            liq_put_int(f, "      ", "cap", p->breaker_cap);
+        }
+        if (p->has_dynamic_penalty) {
+            fprintf(f, "    dynamic_penalty:\n");
+            liq_put_number(f, "      ", "reference_volatility", p->reference_volatility);
+            liq_put_int(f, "      ", "window", p->volatility_window);
+            liq_put_number(f, "      ", "max_scale", p->max_penalty_scale);
+        }
         fprintf(f, "    markets:%s\n", p->n_markets == 0 ? " []" : "");
         for (size_t m = 0; m < p->n_markets; m++) {
             const liq_market_config_t *mk = &p->markets[m];

@@ -177,6 +177,7 @@ void liq_scenario_destroy(liq_scenario_t *scenario)
         }
         free(scenario->protocols[i].markets);
         free(scenario->protocols[i].issues);
+        free(scenario->protocols[i].chain);
         free(scenario->protocols[i].holdings);
     }
     free(scenario->protocols);
@@ -973,15 +974,30 @@ static int liq_read_market(liq_reader_t *r, const yaml_node_t *map, liq_protocol
 
 static int liq_read_keepers(liq_reader_t *r, const yaml_node_t *keepers, liq_protocol_config_t *p)
 {
-    static const char *const keys[] = {"gas_cost", "min_profit", "max_liquidations", NULL};
+    static const char *const keys[] = {"gas_cost",   "min_profit",          "max_liquidations",
+                                       "congestion", "anticipate_slippage", "capital",
+                                       NULL};
     static const liq_yrange_t cost = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     static const liq_yrange_t any = {-INFINITY, INFINITY, false, false, false, "a finite number"};
+    static const liq_yrange_t capital = {0.0, INFINITY, true, false, true, "a number > 0 or inf"};
+    static const char *const flags[] = {"false", "true", NULL};
     int rc = liq_ymap_check(&r->doc, keepers, keys);
     if (rc == LIQ_OK) {
         rc = liq_yget_double(&r->doc, keepers, "gas_cost", &cost, false, 0.0, &p->gas_cost);
     }
     if (rc == LIQ_OK) {
         rc = liq_yget_double(&r->doc, keepers, "min_profit", &any, false, 0.0, &p->min_profit);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, keepers, "congestion", &cost, false, 0.0, &p->gas_congestion);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_enum(&r->doc, keepers, "anticipate_slippage", flags, "flag", false, 0,
+                           &p->anticipate_slippage);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, keepers, "capital", &capital, false, INFINITY,
+                             &p->keeper_capital);
     }
     const yaml_node_t *max = liq_ymap_get(&r->doc, keepers, "max_liquidations");
     if (rc == LIQ_OK && max != NULL && max->type == YAML_SCALAR_NODE &&
@@ -1079,6 +1095,64 @@ static int liq_read_holding(liq_reader_t *r, const yaml_node_t *map, liq_protoco
     return rc;
 }
 
+/* A protocol's `chain`, `breaker` and `dynamic_penalty` (MODEL.md s5). */
+static int liq_read_risk_controls(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p)
+{
+    static const char *const breaker_keys[] = {"drop", "window", "pause", "cap", NULL};
+    static const char *const penalty_keys[] = {"reference_volatility", "window", "max_scale", NULL};
+    static const liq_yrange_t drop = {0.0, 1.0, true, true, false, "a number in (0, 1)"};
+    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false, "a finite number > 0"};
+    static const liq_yrange_t scale = {1.0, INFINITY, false, false, false, "a finite number >= 1"};
+    const double round_seconds = r->sc->round_seconds;
+    const char *chain = NULL;
+    int rc = liq_yget_string(&r->doc, map, "chain", false, NULL, &chain);
+    if (rc == LIQ_OK && chain != NULL) {
+        rc = liq_dup(r, chain, &p->chain);
+    }
+    const yaml_node_t *breaker = liq_ymap_get(&r->doc, map, "breaker");
+    if (rc == LIQ_OK && breaker != NULL) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "breaker");
+        p->has_breaker = 1;
+        rc = liq_ymap_check(&r->doc, breaker, breaker_keys);
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, breaker, "drop", &drop, true, 0.0, &p->breaker_drop);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_yget_duration(&r->doc, breaker, "window", round_seconds, 1, true, 1,
+                                   &p->breaker_window);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_yget_duration(&r->doc, breaker, "pause", round_seconds, 1, true, 1,
+                                   &p->breaker_pause);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_yget_int(&r->doc, breaker, "cap", 0, INT64_MAX, "an integer >= 0 (0: pause)",
+                              false, 0, &p->breaker_cap);
+        }
+        liq_ypath_pop(&r->doc, saved);
+    }
+    const yaml_node_t *penalty = liq_ymap_get(&r->doc, map, "dynamic_penalty");
+    if (rc == LIQ_OK && penalty != NULL) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "dynamic_penalty");
+        p->has_dynamic_penalty = 1;
+        rc = liq_ymap_check(&r->doc, penalty, penalty_keys);
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, penalty, "reference_volatility", &positive, true, 0.0,
+                                 &p->reference_volatility);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_yget_duration(&r->doc, penalty, "window", round_seconds, 1, true, 1,
+                                   &p->volatility_window);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, penalty, "max_scale", &scale, true, 0.0,
+                                 &p->max_penalty_scale);
+        }
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
 /* The optional lists `issues` and `holdings` of protocols[i], and `recovery`. */
 static int liq_read_balance_sheet(liq_reader_t *r, const yaml_node_t *map, size_t i)
 {
@@ -1133,13 +1207,15 @@ static int liq_read_balance_sheet(liq_reader_t *r, const yaml_node_t *map, size_
 
 static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
 {
-    static const char *const keys[] = {"name",           "kind",     "debt_asset", "debt_oracle",
-                                       "insurance_fund", "keepers",  "markets",    "issues",
-                                       "recovery",       "holdings", NULL};
+    static const char *const keys[] = {
+        "name",    "kind",    "debt_asset",      "debt_oracle", "insurance_fund",
+        "keepers", "markets", "issues",          "recovery",    "holdings",
+        "chain",   "breaker", "dynamic_penalty", NULL};
     static const char *const kinds[] = {"lending", NULL};
     static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     liq_protocol_config_t *p = &r->sc->protocols[i];
     p->max_liquidations = INT64_MAX;
+    p->keeper_capital = INFINITY;
     int kind = 0;
     int rc = liq_ymap_check(&r->doc, map, keys);
     if (rc == LIQ_OK) {
@@ -1170,6 +1246,9 @@ static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
     }
     if (rc == LIQ_OK) {
         rc = liq_read_balance_sheet(r, map, i);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_risk_controls(r, map, p);
     }
     /* A protocol needs markets unless it is there for its balance sheet. */
     const bool sheet = p->n_issues > 0 || p->n_holdings > 0;

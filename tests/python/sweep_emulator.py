@@ -49,7 +49,8 @@ RUN_SCALARS = ("cascade_length", "first_liquidation_round", "last_liquidation_ro
                "adversary_flash_fee", "adversary_liquidations")
 ORACLE_VARS = ("amplification", "oracle_drawdown", "exogenous_drawdown")
 PROTOCOL_VARS = ("total_liquidations", "liquidated_value", "total_repaid_value", "total_stalled",
-                 "final_bad_debt", "final_deficit", "insurance_drawdown", "final_impairment",
+                 "final_bad_debt", "final_deficit", "insurance_drawdown", "final_impairment", "breaker_rounds",
+                 "peak_penalty_scale",
                  "first_failure_round")
 
 
