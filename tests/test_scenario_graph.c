@@ -455,9 +455,10 @@ static void test_errors(void **state)
     text = partial_scenario("");
     char *kind = strstr(text, "pool_kind: constant_product");
     memcpy(kind, "token0: USDC, fee: 0.1    ", strlen("token0: USDC, fee: 0.1    "));
-    expect_error(text, LIQ_EKEY,
-                 "test.yaml:5:10: defaults.pool.token0: pool has no attribute 'token0' to "
-                 "default; expected one of pool_kind, reserve0, reserve1, fee, arbitrage");
+    expect_error(
+        text, LIQ_EKEY,
+        "test.yaml:5:10: defaults.pool.token0: pool has no attribute 'token0' to "
+        "default; expected one of pool_kind, reserve0, reserve1, fee, arbitrage, amplification");
     free(text);
 
     /* A name from the YAML that the graph does not define. */

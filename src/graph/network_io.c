@@ -411,9 +411,16 @@ static int liq_check_spec(const liq_network_t *net, const char *file, int is_edg
                                      where, a->name);
             }
             if (s[0] == '\0') {
+                char expected[160] = "";
+                if (a->check == LIQ_CHECK_CHOICE) {
+                    char list[140];
+                    liq_join_choices(list, sizeof(list), a->choices);
+                    snprintf(expected, sizeof(expected), "one of %s", list);
+                }
                 liq_describe(where, sizeof(where), net, is_edge, i);
                 return liq_error_set(LIQ_EKEY, "%s: %s: missing attribute '%s'; expected %s", file,
-                                     where, a->name, liq_check_expected(a));
+                                     where, a->name,
+                                     expected[0] != '\0' ? expected : liq_check_expected(a));
             }
             if (a->check == LIQ_CHECK_CHOICE) {
                 size_t c = 0;

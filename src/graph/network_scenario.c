@@ -511,9 +511,10 @@ static int liq_conv_markets(liq_conv_t *c, size_t v, liq_protocol_config_t *p, c
                                   n_oracles, asset, asset, asset);
         }
         if (n_routes == 0) {
+            /* "one" as in one or more: a market may sell on several. */
             return liq_conv_error(c, LIQ_EREF, 1, e,
-                                  "0 routes edges to a pool trading %s and %s; expected at least "
-                                  "one (where seized %s is sold)",
+                                  "0 routes edges to a pool trading %s and %s; expected one "
+                                  "(where seized %s is sold)",
                                   asset, debt, asset);
         }
         const int rc = liq_conv_routes(c, e, edges, n, used, mk, p->debt_asset, n_routes);
