@@ -8,7 +8,8 @@
  * It is built from a scenario, written to GraphML or GML for Gephi, NetworkX
  * or igraph, and read back with every attribute checked. The protocol graph
  * is its projection on protocols: two protocols are linked when they share
- * collateral assets, route pools or collateral oracles. Contagion metrics
+ * collateral assets, route pools or collateral oracles, or one holds or
+ * accepts what the other issues. Contagion metrics
  * (hop distance from the shock, PageRank, betweenness, failed clusters) are
  * plain functions on the protocol graph with results in caller-owned arrays.
  *
