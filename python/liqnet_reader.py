@@ -355,7 +355,10 @@ def run_summary(ds):
 CONTAGION_PROTOCOL = ("source", "distance", "first_failure_round", "failed", "degree",
                       "strength", "pagerank", "betweenness", "failed_cluster")
 CONTAGION_LINK = ("link_from", "link_to", "link_weight", "shared_assets", "shared_pools",
-                  "shared_oracles")
+                  "shared_oracles", "shared_tokens")
+# Link variables that files written before they existed lack (shared_tokens:
+# issued tokens were not counted then); such a file's links have no column.
+CONTAGION_LINK_LATER = ("shared_tokens",)
 CONTAGION_SCALARS = ("source_protocols", "failed_protocols", "largest_cluster", "reach")
 
 
@@ -375,7 +378,9 @@ class Contagion:
     links : DataFrame       the protocol graph, one row per link (index ``link``):
                             ``from`` and ``to`` (protocol names), ``link_from``,
                             ``link_to`` (indices), ``weight``, shared_assets,
-                            shared_pools, shared_oracles
+                            shared_pools, shared_oracles, shared_tokens (assets one
+                            issues that the other holds or accepts; absent in files
+                            written before it was counted)
     clusters : DataFrame    one row per failed cluster (index ``cluster``):
                             ``size`` and ``members`` (list of names)
     scalars : Series        source_protocols, failed_protocols, failed_clusters,
@@ -407,7 +412,9 @@ class Contagion:
         protocols.index = pd.Index(names, name="protocol")
         self.protocols = protocols
 
-        links = self.dataset[list(CONTAGION_LINK)].to_dataframe()
+        present = [v for v in CONTAGION_LINK
+                   if v in self.dataset or v not in CONTAGION_LINK_LATER]
+        links = self.dataset[present].to_dataframe()
         links.index.name = "link"
         links = links.rename(columns={"link_weight": "weight"})
         links.insert(0, "from", [names[i] for i in links["link_from"]])

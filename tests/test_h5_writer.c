@@ -926,7 +926,7 @@ static void test_contagion_group(void **state)
     uint8_t source[2] = {1, 0}, failed[2] = {1, 1};
     int64_t distance[2] = {0, 1}, first[2] = {1, 7}, degree[2] = {1, 1}, cluster[2] = {0, 0};
     double strength[2] = {3, 3}, pagerank[2] = {0.5, 0.5}, between[2] = {NAN, NAN};
-    int64_t size[1] = {2}, from[1] = {0}, to[1] = {1}, shared[1] = {1};
+    int64_t size[1] = {2}, from[1] = {0}, to[1] = {1}, shared[1] = {1}, tokens[1] = {0};
     double weight[1] = {3};
     liq_contagion_record_t r = {.n_protocols = 2,
                                 .name = names,
@@ -948,6 +948,7 @@ static void test_contagion_group(void **state)
                                 .link_shared_assets = shared,
                                 .link_shared_pools = shared,
                                 .link_shared_oracles = shared,
+                                .link_shared_tokens = tokens,
                                 .rounds = 1,
                                 .sources = 1,
                                 .failed_count = 2,
@@ -984,6 +985,8 @@ static void test_contagion_group(void **state)
     assert_true(isnan(reals[0]) && isnan(reals[1]));
     read_group_var(group, "link_weight", H5T_NATIVE_DOUBLE, reals, 1);
     assert_true(reals[0] == 3);
+    read_group_var(group, "shared_tokens", H5T_NATIVE_INT64, ints, 1);
+    assert_true(ints[0] == 0);
     read_group_var(group, "cluster_size", H5T_NATIVE_INT64, ints, 1);
     assert_true(ints[0] == 2);
     read_group_var(group, "reach", H5T_NATIVE_INT64, ints, 1);

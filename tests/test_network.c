@@ -279,6 +279,104 @@ static void test_build_demo(void **state)
     liq_scenario_destroy(sc);
 }
 
+/* ------------------------------------------- every scenario feature */
+
+static liq_scenario_t *load_features(void)
+{
+    liq_scenario_t *sc = NULL;
+    if (liq_scenario_load(&sc, LIQ_SOURCE_DIR "/tests/data/network_features.yaml") != LIQ_OK) {
+        fail_msg("network_features.yaml: %s", liq_errmsg());
+    }
+    return sc;
+}
+
+/* The edge from vertex `from` to `to` of a kind (the k-th of them). */
+static size_t find_edge(const liq_network_t *net, liq_edge_kind_t kind, size_t from, size_t to,
+                        int k)
+{
+    for (size_t e = 0; e < liq_network_edge_count(net); e++) {
+        size_t f, t;
+        liq_network_edge_ends(net, e, &f, &t);
+        if (liq_network_edge_kind(net, e) == kind && f == from && t == to && k-- == 0) {
+            return e;
+        }
+    }
+    fail_msg("no %s edge %zu -> %zu", liq_edge_kind_name(kind), from, to);
+    return 0;
+}
+
+/* tests/data/network_features.yaml as a graph: the attributes and edges of
+ * each feature, counted and read back by hand. */
+static void test_build_features(void **state)
+{
+    (void)state;
+    liq_scenario_t *sc = load_features();
+    liq_network_t *net = build(sc);
+    /* 8 trades; reads: USD 1, ETH 3 inputs + 1 anchor, ETH-OSM 1, DAI-O 1;
+     * CDP 3 + 2 debt + 1 issues; Lender (2 + 2 routes) + (2 + 1) + 2;
+     * Lender2 (2 + 2) + 2; Treasury 2 debt + 2 holds. */
+    assert_int_equal(liq_network_edge_count(net), 8 + 7 + 6 + 9 + 6 + 4);
+    const size_t weth = 0, usdc = 1, dai = 2, pool1 = 3, pool2 = 4, dai_usdc = 6;
+    const size_t eth = find_vertex(net, LIQ_VERTEX_ORACLE, "ETH");
+    const size_t cdp = find_vertex(net, LIQ_VERTEX_PROTOCOL, "CDP");
+    const size_t lender = find_vertex(net, LIQ_VERTEX_PROTOCOL, "Lender");
+    const size_t lender2 = find_vertex(net, LIQ_VERTEX_PROTOCOL, "Lender2");
+    const size_t treasury = find_vertex(net, LIQ_VERTEX_PROTOCOL, "Treasury");
+    (void)usdc;
+
+    /* StableSwap: the kind and A; a constant-product pool has no A. */
+    assert_string_equal(liq_network_vertex_string(net, dai_usdc, "pool_kind"), "stableswap");
+    assert_true(liq_network_vertex_number(net, dai_usdc, "amplification") == 100);
+    assert_true(isnan(liq_network_vertex_number(net, pool1, "amplification")));
+
+    /* The median: its inputs in order with how each is read, the anchor. */
+    assert_string_equal(liq_network_vertex_string(net, eth, "source"), "median");
+    assert_true(liq_network_vertex_number(net, eth, "anchor_band") == 0.25);
+    size_t e = find_edge(net, LIQ_EDGE_READS, eth, weth, 0);
+    assert_string_equal(liq_network_edge_string(net, e, "price_source"), "market");
+    assert_string_equal(liq_network_edge_string(net, e, "role"), "");
+    assert_true(isnan(liq_network_edge_number(net, e, "window")));
+    e = find_edge(net, LIQ_EDGE_READS, eth, pool1, 0);
+    assert_string_equal(liq_network_edge_string(net, e, "price_source"), "pool_spot");
+    assert_string_equal(liq_network_edge_string(net, e + 1, "price_source"), "pool_twap");
+    assert_true(liq_network_edge_number(net, e + 1, "window") == 4);
+    e = find_edge(net, LIQ_EDGE_READS, eth, pool1, 1); /* the anchor reads the pool too */
+    assert_string_equal(liq_network_edge_string(net, e, "role"), "anchor");
+    assert_string_equal(liq_network_edge_string(net, e, "price_source"), "pool_twap");
+    assert_true(liq_network_edge_number(net, e, "window") == 10);
+    /* A plain oracle's edge carries nothing: its source is the vertex's. */
+    e = find_edge(net, LIQ_EDGE_READS, find_vertex(net, LIQ_VERTEX_ORACLE, "ETH-OSM"), 5, 0);
+    assert_string_equal(liq_network_edge_string(net, e, "price_source"), "");
+
+    /* Routes: one edge per route with its share, none for best_price. */
+    e = find_edge(net, LIQ_EDGE_MARKET, lender, weth, 0);
+    assert_string_equal(liq_network_edge_string(net, e, "routing"), "weight");
+    assert_true(liq_network_edge_number(net, find_edge(net, LIQ_EDGE_ROUTES, lender, pool1, 0),
+                                        "weight") == 0.6);
+    assert_true(liq_network_edge_number(net, find_edge(net, LIQ_EDGE_ROUTES, lender, pool2, 0),
+                                        "weight") == 0.4);
+    e = find_edge(net, LIQ_EDGE_MARKET, lender2, weth, 0);
+    assert_string_equal(liq_network_edge_string(net, e, "routing"), "best_price");
+    const size_t first = find_edge(net, LIQ_EDGE_ROUTES, lender2, pool2, 0);
+    assert_true(find_edge(net, LIQ_EDGE_ROUTES, lender2, pool1, 0) == first + 1);
+    assert_true(isnan(liq_network_edge_number(net, first, "weight")));
+    assert_string_equal(
+        liq_network_edge_string(net, find_edge(net, LIQ_EDGE_MARKET, lender2, usdc, 0), "routing"),
+        ""); /* the debt edge has none */
+
+    /* Issues and holdings, and the issuer's recovery. */
+    assert_true(liq_network_edge_number(net, find_edge(net, LIQ_EDGE_ISSUES, cdp, dai, 0),
+                                        "supply") == 4.0e6);
+    assert_string_equal(liq_network_vertex_string(net, cdp, "recovery"), "zero");
+    assert_string_equal(liq_network_vertex_string(net, lender, "recovery"), "");
+    assert_true(liq_network_edge_number(net, find_edge(net, LIQ_EDGE_HOLDS, treasury, dai, 0),
+                                        "amount") == 1.0e6);
+    assert_true(liq_network_edge_number(net, find_edge(net, LIQ_EDGE_HOLDS, treasury, weth, 0),
+                                        "amount") == 200);
+    liq_network_destroy(net);
+    liq_scenario_destroy(sc);
+}
+
 /* Values that only an exact number format keeps: 0.1 + 0.2, 1/3, Inf. */
 static const char liq_awkward_yaml[] =
     "rounds: 3\n"
@@ -349,6 +447,10 @@ static void test_round_trip(void **state)
     round_trip(demo, "test_network_demo.gml", LIQ_GRAPH_AUTO);
     round_trip(awkward, "test_network_awkward.graphml", LIQ_GRAPH_GRAPHML);
     round_trip(awkward, "test_network_awkward.gml", LIQ_GRAPH_GML);
+    liq_scenario_t *features = load_features();
+    round_trip(features, "test_network_features.graphml", LIQ_GRAPH_AUTO);
+    round_trip(features, "test_network_features.gml", LIQ_GRAPH_AUTO);
+    liq_scenario_destroy(features);
     /* Exact numbers in the file, not 15 digits. */
     char *text = read_text("test_network_awkward.graphml");
     assert_contains(text, ">0.30000000000000004<");
@@ -377,10 +479,11 @@ static void test_round_trip(void **state)
     liq_scenario_destroy(awkward);
 }
 
-/* Writes the demo, edits the file, reads it back: the expected error. */
-static void expect_read_error(const char *from, const char *to, int code, const char *message)
+/* Writes a scenario's network, edits the file, reads it back: the
+ * expected error. */
+static void expect_read_error_in(liq_scenario_t *sc, const char *from, const char *to, int code,
+                                 const char *message)
 {
-    liq_scenario_t *sc = load_demo();
     liq_network_t *net = build(sc);
     assert_int_equal(liq_network_write(net, "test_network_edit.graphml", LIQ_GRAPH_AUTO), LIQ_OK);
     char *text = read_text("test_network_edit.graphml");
@@ -397,6 +500,17 @@ static void expect_read_error(const char *from, const char *to, int code, const 
     free(edited);
     liq_network_destroy(net);
     liq_scenario_destroy(sc);
+}
+
+/* The same for the demo. */
+static void expect_read_error(const char *from, const char *to, int code, const char *message)
+{
+    expect_read_error_in(load_demo(), from, to, code, message);
+}
+
+static void expect_features_error(const char *from, const char *to, int code, const char *message)
+{
+    expect_read_error_in(load_features(), from, to, code, message);
 }
 
 static void test_read_errors(void **state)
@@ -434,6 +548,56 @@ static void test_read_errors(void **state)
     expect_read_error("<data key=\"v_name\">USDC</data>", "<data key=\"v_name\">WETH</data>",
                       LIQ_EINVAL, "attribute 'name': value 'WETH' is also the name of vertex 0");
     expect_read_error("</graphml>", "</graphm", LIQ_EPARSE, "test_network_edit.graphml: igraph:");
+
+    /* The attributes only some vertices or edges have: required where
+     * they apply, refused elsewhere. */
+    expect_features_error("<data key=\"v_pool_kind\">stableswap</data>",
+                          "<data key=\"v_pool_kind\">constant_product</data>", LIQ_EINVAL,
+                          "test_network_edit.graphml: vertex 6 (pool 'DAI-USDC'): attribute "
+                          "'amplification': value 100; expected none (only a pool of pool_kind "
+                          "stableswap has one)");
+    expect_features_error("<data key=\"v_amplification\">100</data>", "", LIQ_EKEY,
+                          "vertex 6 (pool 'DAI-USDC'): missing attribute 'amplification'; "
+                          "expected a finite number > 0");
+    expect_features_error("<data key=\"v_anchor_band\">0.25</data>", "", LIQ_EKEY,
+                          "vertex 8 (oracle 'ETH'): missing attribute 'anchor_band'; expected a "
+                          "finite number >= 0");
+    expect_features_error("<data key=\"e_role\">anchor</data>", "", LIQ_EINVAL,
+                          "vertex 8 (oracle 'ETH'): attribute 'anchor_band': value 0.25; expected "
+                          "none (only an oracle with a reads edge of role anchor has one)");
+    expect_features_error("<data key=\"v_recovery\">zero</data>", "", LIQ_EKEY,
+                          "vertex 11 (protocol 'CDP'): missing attribute 'recovery'; expected one "
+                          "of pro_rata, zero");
+    expect_features_error("<data key=\"v_recovery\">zero</data>",
+                          "<data key=\"v_recovery\">half</data>", LIQ_EINVAL,
+                          "vertex 11 (protocol 'CDP'): attribute 'recovery': value 'half'; "
+                          "expected one of pro_rata, zero");
+    expect_features_error("<data key=\"e_price_source\">market</data>", "", LIQ_EKEY,
+                          "edge 9 (reads 'ETH' -> 'WETH'): missing attribute 'price_source'; "
+                          "expected one of market, pool_spot, pool_twap");
+    expect_features_error("<data key=\"e_window\">4</data>", "", LIQ_EKEY,
+                          "edge 11 (reads 'ETH' -> 'WETH-USDC-2'): missing attribute 'window'; "
+                          "expected a whole number >= 1");
+    expect_features_error("<data key=\"e_routing\">best_price</data>",
+                          "<data key=\"e_routing\">cheapest</data>", LIQ_EINVAL,
+                          "edge 30 (market 'Lender2' -> 'WETH'): attribute 'routing': value "
+                          "'cheapest'; expected one of weight, best_price");
+    expect_features_error("<edge source=\"protocol:Lender2\" target=\"pool:WETH-USDC-2\">",
+                          "<edge source=\"protocol:Lender2\" target=\"pool:WETH-USDC-2\">"
+                          "<data key=\"e_weight\">1</data>",
+                          LIQ_EINVAL,
+                          "edge 32 (routes 'Lender2' -> 'WETH-USDC-2'): attribute 'weight': value "
+                          "1; expected none (the market's routing is best_price)");
+    expect_features_error("<data key=\"e_weight\">0.6</data>", "", LIQ_EKEY,
+                          "edge 23 (routes 'Lender' -> 'WETH-USDC'): missing attribute 'weight'; "
+                          "expected a number in (0, 1]");
+    expect_features_error("<data key=\"e_supply\">4000000</data>", "", LIQ_EKEY,
+                          "edge 20 (issues 'CDP' -> 'DAI'): missing attribute 'supply'; expected "
+                          "a finite number > 0");
+    expect_features_error("<data key=\"e_amount\">200</data>", "<data key=\"e_amount\">-200</data>",
+                          LIQ_EINVAL,
+                          "edge 39 (holds 'Treasury' -> 'WETH'): attribute 'amount': value -200; "
+                          "expected a finite number > 0");
 
     liq_network_t *net = NULL;
     assert_int_equal(liq_network_read(&net, "test_network_missing.graphml", LIQ_GRAPH_AUTO),
@@ -512,6 +676,63 @@ static void test_projection_by_hand(void **state)
     liq_failed_clusters_destroy(NULL);
 
     liq_protocol_graph_destroy(pg);
+    liq_scenario_destroy(sc);
+}
+
+/* tests/data/network_features.yaml worked by hand. CDP (0) takes WETH,
+ * sold on WETH-DAI, priced by ETH-OSM, and issues DAI; Lender (1) takes
+ * WETH (ETH; routes WETH-USDC and WETH-USDC-2) and DAI (DAI-O; DAI-USDC);
+ * Lender2 (2) takes WETH (ETH; routes WETH-USDC-2 and WETH-USDC); Treasury
+ * (3) has no market and holds DAI and WETH. Links:
+ *   CDP-Lender:      WETH; tokens: DAI, which Lender accepts    -> 1 + 1
+ *   CDP-Lender2:     WETH                                       -> 1
+ *   CDP-Treasury:    tokens: DAI, which Treasury holds          -> 1
+ *   Lender-Lender2:  WETH, both route pools, ETH                -> 1 + 2 + 1
+ * Holding WETH is no shared collateral asset, and DAI-O prices Lender's
+ * collateral but only CDP's and Treasury's debt: neither links. */
+static void test_projection_tokens(void **state)
+{
+    (void)state;
+    liq_scenario_t *sc = load_features();
+    liq_network_t *net = build(sc);
+    liq_protocol_graph_t *pg = project(net);
+    liq_protocol_edges_t e;
+    liq_protocol_graph_edges(pg, &e);
+    assert_int_equal(e.n_edges, 4);
+    const int64_t from[4] = {0, 0, 0, 1}, to[4] = {1, 2, 3, 2};
+    const int64_t assets[4] = {1, 1, 0, 1}, pools[4] = {0, 0, 0, 2}, oracles[4] = {0, 0, 0, 1},
+                  tokens[4] = {1, 0, 1, 0};
+    const double weight[4] = {2, 1, 1, 4};
+    for (size_t k = 0; k < 4; k++) {
+        assert_int_equal(e.from[k], from[k]);
+        assert_int_equal(e.to[k], to[k]);
+        assert_int_equal(e.shared_assets[k], assets[k]);
+        assert_int_equal(e.shared_pools[k], pools[k]);
+        assert_int_equal(e.shared_oracles[k], oracles[k]);
+        assert_int_equal(e.shared_tokens[k], tokens[k]);
+        assert_true(e.weight[k] == weight[k]);
+    }
+
+    /* The WETH shock enters everywhere: Treasury through its holding. */
+    uint8_t source[4];
+    liq_contagion_sources(sc, source);
+    assert_memory_equal(source, ((uint8_t[]){1, 1, 1, 1}), 4);
+    /* Without the WETH holding, Treasury is one hop away, over DAI. */
+    sc->protocols[3].n_holdings = 1;
+    liq_contagion_sources(sc, source);
+    assert_memory_equal(source, ((uint8_t[]){1, 1, 1, 0}), 4);
+    liq_network_t *without = NULL;
+    assert_int_equal(liq_network_build(&without, sc, NULL), LIQ_OK);
+    sc->protocols[3].n_holdings = 2;
+    liq_protocol_graph_t *pg1 = project(without);
+    int64_t distance[4];
+    assert_int_equal(liq_contagion_distance(pg1, source, distance), LIQ_OK);
+    assert_true(distance[0] == 0 && distance[1] == 0 && distance[2] == 0 && distance[3] == 1);
+
+    liq_protocol_graph_destroy(pg1);
+    liq_network_destroy(without);
+    liq_protocol_graph_destroy(pg);
+    liq_network_destroy(net);
     liq_scenario_destroy(sc);
 }
 
@@ -897,6 +1118,8 @@ static void test_contagion_record_by_hand(void **state)
     assert_int64_array(r.link_shared_assets, assets, 5, "shared_assets");
     assert_int64_array(r.link_shared_pools, pools, 5, "shared_pools");
     assert_int64_array(r.link_shared_oracles, oracles, 5, "shared_oracles");
+    const int64_t tokens[5] = {0, 0, 0, 0, 0}; /* nobody issues anything */
+    assert_int64_array(r.link_shared_tokens, tokens, 5, "shared_tokens");
     const double weight[5] = {2, 2, 3, 1, 3};
     for (size_t e = 0; e < 5; e++) {
         assert_close(r.link_weight[e], weight[e], 0);
@@ -920,7 +1143,8 @@ static void test_contagion_record_by_hand(void **state)
                                         r.link_weight,
                                         r.link_shared_assets,
                                         r.link_shared_pools,
-                                        r.link_shared_oracles};
+                                        r.link_shared_oracles,
+                                        r.link_shared_tokens};
     double ref[16], sum = 0;
     reference_pagerank(&edges, ref);
     for (size_t p = 0; p < 6; p++) {
@@ -1150,9 +1374,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_build_demo),
+        cmocka_unit_test(test_build_features),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_read_errors),
         cmocka_unit_test(test_projection_by_hand),
+        cmocka_unit_test(test_projection_tokens),
         cmocka_unit_test(test_pagerank),
         cmocka_unit_test(test_betweenness),
         cmocka_unit_test(test_generate_models),

@@ -206,6 +206,192 @@ static void test_demo_from_graph(void **state)
     liq_scenario_destroy(demo);
 }
 
+/* ------------------------------------- every scenario feature, both ways */
+
+/* A copy of `text` with every `from` replaced by `to`. */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+    size_t count = 0;
+    for (const char *at = strstr(text, from); at != NULL; at = strstr(at + strlen(from), from)) {
+        count++;
+    }
+    assert_true(count > 0);
+    char *out = malloc(strlen(text) + count * strlen(to) + 1);
+    assert_non_null(out);
+    out[0] = '\0';
+    const char *rest = text;
+    for (const char *at = strstr(rest, from); at != NULL; at = strstr(rest, from)) {
+        strncat(out, rest, (size_t)(at - rest));
+        strcat(out, to);
+        rest = at + strlen(from);
+    }
+    strcat(out, rest);
+    return out;
+}
+
+#define LIQ_FEATURES LIQ_SOURCE_DIR "/tests/data/network_features.yaml"
+
+/* tests/data/network_features.yaml (a StableSwap pool, weighted and
+ * best-price routes, a median oracle with an anchor, an issuer, a holder,
+ * a protocol without markets) written as GraphML and GML and read back as
+ * a scenario's network: the same resolved scenario and the same run, bit
+ * for bit, on 1, 2 and 3 threads. */
+static void test_features_from_graph(void **state)
+{
+    (void)state;
+    liq_scenario_t *features = NULL;
+    assert_int_equal(liq_scenario_load(&features, LIQ_FEATURES), LIQ_OK);
+    liq_network_t *net = NULL;
+    assert_int_equal(liq_network_build(&net, features, NULL), LIQ_OK);
+    assert_int_equal(liq_network_write(net, "test_sg_features.graphml", LIQ_GRAPH_AUTO), LIQ_OK);
+    assert_int_equal(liq_network_write(net, "test_sg_features.gml", LIQ_GRAPH_AUTO), LIQ_OK);
+    liq_network_destroy(net);
+    char *expected = NULL;
+    assert_int_equal(liq_scenario_dump(&expected, features), LIQ_OK);
+    const uint64_t expected_hash = run_hash(features, 1);
+    char *yaml = read_text(LIQ_FEATURES);
+    const char *const files[] = {"test_sg_features.graphml", "test_sg_features.gml"};
+    for (size_t k = 0; k < 2; k++) {
+        char *text = demo_with_network(yaml, files[k]);
+        assert_null(strstr(text, "amplification")); /* the lists are gone */
+        liq_scenario_t *sc = parse_ok(text);
+        char *dump = NULL;
+        assert_int_equal(liq_scenario_dump(&dump, sc), LIQ_OK);
+        if (strcmp(dump, expected) != 0) {
+            fail_msg("%s: resolved scenario differs:\n%s\n--- YAML:\n%s", files[k], dump, expected);
+        }
+        for (int threads = 1; threads <= 3; threads++) {
+            const uint64_t h = run_hash(sc, threads);
+            if (h != expected_hash) {
+                fail_msg("%s, %d threads: hash %016llx != %016llx of the YAML scenario", files[k],
+                         threads, (unsigned long long)h, (unsigned long long)expected_hash);
+            }
+        }
+        free(dump);
+        free(text);
+        liq_scenario_destroy(sc);
+    }
+
+    /* The new attributes left out of the file and given as defaults: each
+     * fills only where it applies (an amplification the stableswap pool,
+     * a routes weight the markets routing by weight, a recovery the
+     * issuer, a reads window the pool_twap inputs that lack one), so the
+     * scenario resolves as before. A default that filled more would be
+     * refused ("expected none"). */
+    char *graphml = read_text("test_sg_features.graphml");
+    static const char *const cut[] = {
+        "<data key=\"v_amplification\">100</data>", "<data key=\"v_anchor_band\">0.25</data>",
+        "<data key=\"v_recovery\">zero</data>",     "<data key=\"e_routing\">weight</data>",
+        "<data key=\"e_window\">4</data>",          "<data key=\"e_supply\">4000000</data>",
+        "<data key=\"e_amount\">200</data>",
+    };
+    for (size_t k = 0; k < sizeof(cut) / sizeof(cut[0]); k++) {
+        char *next = replace_all(graphml, cut[k], "");
+        free(graphml);
+        graphml = next;
+    }
+    write_text("test_sg_features_partial.graphml", graphml);
+    free(graphml);
+    char *text = demo_with_network(yaml, "test_sg_features_partial.graphml\n"
+                                         "defaults:\n"
+                                         "  pool: {amplification: 100}\n"
+                                         "  oracle: {anchor_band: 0.25}\n"
+                                         "  protocol: {recovery: zero}\n"
+                                         "  market: {routing: weight}\n"
+                                         "  routes: {weight: 1}\n"
+                                         "  reads: {window: 4}\n"
+                                         "  issues: {supply: 4.0e6}\n"
+                                         "  holds: {amount: 200}");
+    liq_scenario_t *sc = parse_ok(text);
+    char *dump = NULL;
+    assert_int_equal(liq_scenario_dump(&dump, sc), LIQ_OK);
+    if (strcmp(dump, expected) != 0) {
+        fail_msg("with defaults: resolved scenario differs:\n%s\n--- YAML:\n%s", dump, expected);
+    }
+    free(dump);
+    liq_scenario_destroy(sc);
+    free(text);
+    /* Without them, the first attribute missing is named. */
+    text = demo_with_network(yaml, "test_sg_features_partial.graphml");
+    char message[8192];
+    snprintf(message, sizeof(message),
+             "%s: edge 20 (issues 'CDP' -> 'DAI'): missing attribute 'supply'; expected a finite "
+             "number > 0",
+             in_cwd("test_sg_features_partial.graphml"));
+    expect_error(text, LIQ_EKEY, message);
+    free(text);
+    free(yaml);
+    free(expected);
+    liq_scenario_destroy(features);
+}
+
+/* The features' GraphML with `from` replaced by `to`, as a scenario's
+ * network: the expected error, naming the file. */
+static void expect_features_error(const char *from, const char *to, int code, const char *what)
+{
+    char *graphml = read_text("test_sg_features.graphml");
+    char *edited = replace_all(graphml, from, to);
+    write_text("test_sg_features_edit.graphml", edited);
+    char *yaml = read_text(LIQ_FEATURES);
+    char *text = demo_with_network(yaml, "test_sg_features_edit.graphml");
+    char message[8192];
+    snprintf(message, sizeof(message), "%s: %s", in_cwd("test_sg_features_edit.graphml"), what);
+    expect_error(text, code, message);
+    free(text);
+    free(yaml);
+    free(edited);
+    free(graphml);
+}
+
+static void test_features_errors(void **state)
+{
+    (void)state;
+    liq_scenario_t *features = NULL;
+    assert_int_equal(liq_scenario_load(&features, LIQ_FEATURES), LIQ_OK);
+    liq_network_t *net = NULL;
+    assert_int_equal(liq_network_build(&net, features, NULL), LIQ_OK);
+    assert_int_equal(liq_network_write(net, "test_sg_features.graphml", LIQ_GRAPH_AUTO), LIQ_OK);
+    liq_network_destroy(net);
+    liq_scenario_destroy(features);
+
+    /* Shares that do not add up to 1 (0.6 + 0.3, as the machine adds). */
+    char what[1024];
+    snprintf(what, sizeof(what),
+             "edge 21 (market 'Lender' -> 'WETH'): the weights of its 2 routes edges add up to "
+             "%.17g; expected weights adding up to 1 (the shares of the seized WETH sold on each "
+             "pool)",
+             0.6 + 0.3);
+    expect_features_error("<data key=\"e_weight\">0.4</data>", "<data key=\"e_weight\">0.3</data>",
+                          LIQ_EINVAL, what);
+    /* Two anchors; a median input whose target is not what it reads. */
+    expect_features_error("<data key=\"e_price_source\">pool_spot</data>",
+                          "<data key=\"e_price_source\">pool_spot</data>"
+                          "<data key=\"e_role\">anchor</data>",
+                          LIQ_EREF,
+                          "vertex 8 (oracle 'ETH'): 2 reads edges of role anchor; expected at "
+                          "most one");
+    expect_features_error("<data key=\"e_price_source\">market</data>",
+                          "<data key=\"e_price_source\">pool_spot</data>", LIQ_EREF,
+                          "edge 9 (reads 'ETH' -> 'WETH'): target is asset 'WETH'; expected a pool "
+                          "for source pool_spot");
+    /* A plain oracle's edge that says something else than the oracle. */
+    expect_features_error("<data key=\"v_source\">pool_twap</data>",
+                          "<data key=\"v_source\">pool_spot</data>", LIQ_EINVAL,
+                          "vertex 9 (oracle 'ETH-OSM'): attribute 'window': value 3; expected 1 "
+                          "or none (a window belongs to source pool_twap only)");
+
+    /* Defaults of the new kinds, checked like the others. */
+    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {reads: {role: anchor}}\n", LIQ_EKEY,
+                 "test.yaml:3:20: defaults.reads.role: reads has no attribute 'role' to default; "
+                 "expected one of window");
+    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {issues: {supply: -1}}\n", LIQ_EINVAL,
+                 "test.yaml:3:29: defaults.issues.supply: value -1; expected a finite number > 0");
+    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {protocol: {recovery: half}}\n",
+                 LIQ_EINVAL,
+                 "test.yaml:3:33: defaults.protocol.recovery: value 'half'; expected one of "
+                 "pro_rata, zero");
+}
+
 /* ------------------------------------------- a partial, hand-written network */
 
 /* Written by hand, not by liqnet: attributes left out (filled by the
@@ -455,9 +641,10 @@ static void test_errors(void **state)
     text = partial_scenario("");
     char *kind = strstr(text, "pool_kind: constant_product");
     memcpy(kind, "token0: USDC, fee: 0.1    ", strlen("token0: USDC, fee: 0.1    "));
-    expect_error(text, LIQ_EKEY,
-                 "test.yaml:5:10: defaults.pool.token0: pool has no attribute 'token0' to "
-                 "default; expected one of pool_kind, reserve0, reserve1, fee, arbitrage");
+    expect_error(
+        text, LIQ_EKEY,
+        "test.yaml:5:10: defaults.pool.token0: pool has no attribute 'token0' to "
+        "default; expected one of pool_kind, reserve0, reserve1, fee, arbitrage, amplification");
     free(text);
 
     /* A name from the YAML that the graph does not define. */
@@ -501,8 +688,8 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_demo_from_graph),
-        cmocka_unit_test(test_defaults_fill),
+        cmocka_unit_test(test_demo_from_graph), cmocka_unit_test(test_features_from_graph),
+        cmocka_unit_test(test_features_errors), cmocka_unit_test(test_defaults_fill),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,8 @@
  * It is built from a scenario, written to GraphML or GML for Gephi, NetworkX
  * or igraph, and read back with every attribute checked. The protocol graph
  * is its projection on protocols: two protocols are linked when they share
- * collateral assets, route pools or collateral oracles. Contagion metrics
+ * collateral assets, route pools or collateral oracles, or one holds or
+ * accepts what the other issues. Contagion metrics
  * (hop distance from the shock, PageRank, betweenness, failed clusters) are
  * plain functions on the protocol graph with results in caller-owned arrays.
  *
@@ -60,8 +61,8 @@ typedef enum {
     LIQ_EDGE_USES_ORACLE = 2, /* protocol -> oracle: prices a collateral or the debt asset */
     LIQ_EDGE_MARKET = 3,      /* protocol -> asset: a collateral market, or the debt asset */
     LIQ_EDGE_ROUTES = 4,      /* protocol -> pool: seized collateral is sold there */
-    LIQ_EDGE_ISSUES = 5,      /* protocol -> asset: reserved, not produced yet */
-    LIQ_EDGE_HOLDS = 6        /* protocol -> asset: reserved, not produced yet */
+    LIQ_EDGE_ISSUES = 5,      /* protocol -> asset: the protocol issues it (`supply`) */
+    LIQ_EDGE_HOLDS = 6        /* protocol -> asset: on its balance sheet (`amount`) */
 } liq_edge_kind_t;
 
 /* The value of the `kind` attribute ("asset", "trades", ...). */
@@ -74,11 +75,17 @@ typedef struct liq_network liq_network_t;
  * Builds the network of a validated scenario. Vertices: the assets, then the
  * pools, the oracles and the protocols, each in scenario order (so asset a is
  * vertex a, pool p is vertex n_assets + p, and so on). Edges, in this order:
- * per pool its trades edges (token0, token1); per oracle its reads edge; per
- * protocol, for each market its market edge (role collateral), uses_oracle
- * edge and routes edge (weight 1: R0 sells all of a market's seized
- * collateral on its route), then the debt asset's market edge and the debt
- * oracle's uses_oracle edge (role debt). Protocol vertices carry `accounts`:
+ * per pool its trades edges (token0, token1); per oracle its reads edge (a
+ * median: one per input, in input order, with `price_source` and a
+ * pool_twap input's `window`), then its anchor's (role anchor); per
+ * protocol, for each market its market edge (role collateral, with its
+ * `routing`), uses_oracle edge and one routes edge per route in route order
+ * (`weight`: the route's share; none for best_price routing), then the debt
+ * asset's market edge and the debt oracle's uses_oracle edge (role debt),
+ * then an issues edge per issued asset (`supply`) and a holds edge per
+ * holding (`amount`). A stableswap pool carries `amplification`, an oracle
+ * with an anchor `anchor_band`, an issuer `recovery` (docs/network.md).
+ * Protocol vertices carry `accounts`:
  * the count of the scenario's generated accounts plus the rows of
  * `positions` (may be NULL: generated accounts only). O(entities + markets).
  */
@@ -107,7 +114,9 @@ LIQ_API int liq_network_write(const liq_network_t *net, const char *path,
  * attributes it does not know, such as Gephi's layout, are kept and not
  * checked). Every vertex and edge is checked: its kind, a unique name per
  * vertex kind, the attributes its kind requires and their ranges (those of
- * docs/scenario.md), and the kinds of an edge's endpoints. Errors name the
+ * docs/scenario.md), the attributes only some of a kind have (required
+ * where they apply, such as a stableswap pool's amplification, and
+ * refused elsewhere), and the kinds of an edge's endpoints. Errors name the
  * file, the vertex or edge (index and name), the attribute, the value and
  * what was expected:
  *   net.graphml: vertex 4 (pool 'WETH-USDC'): attribute 'fee': value -0.1;
@@ -122,7 +131,7 @@ LIQ_API int liq_network_read(liq_network_t **out, const char *path, liq_graph_fo
  * A value that fills an attribute a scenario's network leaves out (the
  * scenario key `defaults`, docs/scenario.md). is_edge 0: `kind` is a
  * liq_vertex_kind_t; 1: a liq_edge_kind_t (LIQ_EDGE_MARKET fills collateral
- * market edges, LIQ_EDGE_ROUTES routes edges). A string attribute has
+ * market edges; ROUTES, READS, ISSUES and HOLDS their kinds). A string attribute has
  * `string` set; a number has `string` NULL and `number`. Borrowed pointers.
  */
 typedef struct {
@@ -164,11 +173,15 @@ LIQ_API int liq_network_read_scenario(liq_network_t **out, const char *path,
  * liq_network_read_scenario: each kind in vertex order; a protocol's
  * markets in the order of its collateral `market` edges, each market's
  * oracle the one `uses_oracle` (role collateral) edge of the protocol to an
- * oracle of its asset, its route the one `routes` edge to a pool trading
- * its asset and the debt asset (weight 1: R0 sells all seized collateral on
- * one route). An oracle's source is its one `reads` edge. Debt edges and
- * `trades` edges, when present, must agree with the vertices' attributes;
- * `issues` and `holds` edges are not read. Errors (LIQ_EREF, LIQ_EINVAL)
+ * oracle of its asset, its routes the protocol's `routes` edges to pools
+ * trading its asset and the debt asset (at least one, in edge order; with
+ * routing weight, absent `routing` included, their weights adding up to 1).
+ * An oracle's source is its one `reads` edge (role source), a median's
+ * inputs its reads edges of role source in edge order, its anchor its one
+ * reads edge of role anchor. A protocol's issues and holdings are its
+ * `issues` and `holds` edges in edge order; with one of them it may have no
+ * market. Debt edges and `trades` edges, when present, must agree with the
+ * vertices' attributes. Errors (LIQ_EREF, LIQ_EINVAL)
  * name `path`, the vertex or edge and what was expected. On error the
  * scenario keeps what was filled, for liq_scenario_destroy. Durations stay
  * in rounds, numbers are copied bit for bit.
@@ -222,10 +235,12 @@ typedef struct liq_protocol_graph liq_protocol_graph_t;
  * (uses_oracle edges of role collateral). The weight of the link is the
  * number of shared assets + shared pools + shared oracles. The debt asset
  * and its oracle do not count: most protocols borrow the same stablecoin
- * priced by the same feed, which would link every pair. Issued and held
- * tokens (the issues/holds kinds) will add to the weight when the network
- * carries them. Cost: O(E + sum over resources r of k_r^2 log), k_r the
- * protocols sharing r.
+ * priced by the same feed, which would link every pair. Every routes edge
+ * counts, so all the route pools of a market do. Issued tokens (MODEL.md
+ * s2: "one holds or accepts what the other issues") add shared_tokens: for
+ * an issuer p and a protocol q != p, 1 for each asset p issues (issues
+ * edges) that q holds (holds edges) or accepts as collateral. Cost: O(E +
+ * sum over resources r of k_r^2 log), k_r the protocols sharing r.
  */
 LIQ_API int liq_protocol_graph_build(liq_protocol_graph_t **out, const liq_network_t *net);
 
@@ -238,10 +253,11 @@ typedef struct {
     size_t n_edges;
     const int64_t *from;           /* [n_edges] protocol index */
     const int64_t *to;             /* [n_edges] protocol index > from */
-    const double *weight;          /* [n_edges] shared assets + pools + oracles */
+    const double *weight;          /* [n_edges] shared assets + pools + oracles + tokens */
     const int64_t *shared_assets;  /* [n_edges] */
     const int64_t *shared_pools;   /* [n_edges] */
     const int64_t *shared_oracles; /* [n_edges] */
+    const int64_t *shared_tokens;  /* [n_edges] issued assets the other holds or accepts */
 } liq_protocol_edges_t;
 
 LIQ_API void liq_protocol_graph_edges(const liq_protocol_graph_t *graph,
@@ -251,7 +267,8 @@ LIQ_API void liq_protocol_graph_edges(const liq_protocol_graph_t *graph,
 LIQ_API const char *liq_protocol_graph_name(const liq_protocol_graph_t *graph, size_t protocol);
 
 /* The igraph graph (undirected; vertex attribute `name`, edge attributes
- * `weight`, `shared_assets`, `shared_pools`, `shared_oracles`), read-only. */
+ * `weight`, `shared_assets`, `shared_pools`, `shared_oracles`, `shared_tokens`),
+ * read-only. */
 LIQ_API const struct igraph_s *liq_protocol_graph_igraph(const liq_protocol_graph_t *graph);
 
 LIQ_API void liq_protocol_graph_destroy(liq_protocol_graph_t *graph);
@@ -260,8 +277,8 @@ LIQ_API void liq_protocol_graph_destroy(liq_protocol_graph_t *graph);
 
 /*
  * Where a scenario's shocks enter: source[p] = 1 when protocol p has a
- * collateral market in, or borrows, an asset that one of the scenario's
- * shocks moves; else 0. `source` has n_protocols entries.
+ * collateral market in, borrows, or holds (holdings) an asset that one of
+ * the scenario's shocks moves; else 0. `source` has n_protocols entries.
  */
 LIQ_API void liq_contagion_sources(const liq_scenario_t *scenario, uint8_t *source);
 
@@ -366,10 +383,11 @@ typedef struct {
     /* The protocol graph's links, from < to, sorted (liq_protocol_graph_edges). */
     size_t n_links;
     int64_t *link_from, *link_to; /* [n_links] protocol indices */
-    double *link_weight;          /* [n_links] shared assets + pools + oracles */
+    double *link_weight;          /* [n_links] shared assets + pools + oracles + tokens */
     int64_t *link_shared_assets;  /* [n_links] */
     int64_t *link_shared_pools;   /* [n_links] */
     int64_t *link_shared_oracles; /* [n_links] */
+    int64_t *link_shared_tokens;  /* [n_links] */
     /* Scalars. */
     int64_t rounds;             /* rounds the summary covers (summary->rounds) */
     int64_t sources;            /* protocols where a shock enters */

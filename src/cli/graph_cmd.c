@@ -59,6 +59,9 @@ static int liq_graph_usage_error(const char *message, const char *arg)
     return LIQ_EXIT_USAGE;
 }
 
+/* The most links `liqnet graph` lists one by one. */
+#define LIQ_GRAPH_PRINT_LINKS 100
+
 /* Prints the protocol graph and its contagion metrics. */
 static int liq_graph_print(const liq_protocol_graph_t *pg, const liq_scenario_t *sc,
                            liq_graph_betweenness_t betweenness)
@@ -96,7 +99,7 @@ static int liq_graph_print(const liq_protocol_graph_t *pg, const liq_scenario_t 
             degree[edges.to[e]]++;
         }
         printf("protocol graph: %zu protocols, %zu links (weight: shared collateral assets + "
-               "route pools + collateral oracles)\n\n",
+               "route pools + collateral oracles + issued tokens held or accepted)\n\n",
                n, edges.n_edges);
         printf("%-20s %6s %9s %9s %12s\n", "protocol", "links", "distance", "pagerank",
                "betweenness");
@@ -124,6 +127,23 @@ static int liq_graph_print(const liq_protocol_graph_t *pg, const liq_scenario_t 
                    "limit %.0e of --betweenness auto; --betweenness exact computes it in "
                    "O(protocols x links))\n",
                    n, edges.n_edges, work, LIQ_BETWEENNESS_AUTO_LIMIT);
+        }
+        /* The links with what makes their weight, while the list is short
+         * enough to read (a generated ecosystem can have thousands). */
+        if (edges.n_edges > 0 && edges.n_edges <= LIQ_GRAPH_PRINT_LINKS) {
+            printf("\n%-20s %-20s %6s %6s %6s %7s %6s\n", "link", "", "weight", "assets", "pools",
+                   "oracles", "tokens");
+            for (size_t e = 0; e < edges.n_edges; e++) {
+                printf("%-20s %-20s %6.0f %6" PRId64 " %6" PRId64 " %7" PRId64 " %6" PRId64 "\n",
+                       liq_protocol_graph_name(pg, (size_t)edges.from[e]),
+                       liq_protocol_graph_name(pg, (size_t)edges.to[e]), edges.weight[e],
+                       edges.shared_assets[e], edges.shared_pools[e], edges.shared_oracles[e],
+                       edges.shared_tokens[e]);
+            }
+            printf("(tokens: assets one issues that the other holds or accepts as collateral)\n");
+        } else if (edges.n_edges > 0) {
+            printf("\n(%zu links, too many to list; `liqnet run` writes them to /contagion)\n",
+                   edges.n_edges);
         }
     }
     free(source);

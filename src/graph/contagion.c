@@ -51,6 +51,7 @@ void liq_contagion_record_destroy(liq_contagion_record_t *r)
     free(r->link_shared_assets);
     free(r->link_shared_pools);
     free(r->link_shared_oracles);
+    free(r->link_shared_tokens);
     memset(r, 0, sizeof(*r));
 }
 
@@ -76,11 +77,12 @@ static int liq_record_alloc(liq_contagion_record_t *r, size_t n, size_t n_links)
     r->link_shared_assets = calloc(nl, sizeof(*r->link_shared_assets));
     r->link_shared_pools = calloc(nl, sizeof(*r->link_shared_pools));
     r->link_shared_oracles = calloc(nl, sizeof(*r->link_shared_oracles));
+    r->link_shared_tokens = calloc(nl, sizeof(*r->link_shared_tokens));
     if (r->name == NULL || r->source == NULL || r->distance == NULL || r->first_failure == NULL ||
         r->failed == NULL || r->degree == NULL || r->strength == NULL || r->pagerank == NULL ||
         r->betweenness == NULL || r->link_from == NULL || r->link_to == NULL ||
         r->link_weight == NULL || r->link_shared_assets == NULL || r->link_shared_pools == NULL ||
-        r->link_shared_oracles == NULL) {
+        r->link_shared_oracles == NULL || r->link_shared_tokens == NULL) {
         return liq_error_set(
             LIQ_ENOMEM, "contagion record: out of memory (%zu protocols, %zu links)", n, n_links);
     }
@@ -108,6 +110,7 @@ static int liq_record_copy_graph(liq_contagion_record_t *r, const liq_protocol_g
         r->link_shared_assets[e] = edges.shared_assets[e];
         r->link_shared_pools[e] = edges.shared_pools[e];
         r->link_shared_oracles[e] = edges.shared_oracles[e];
+        r->link_shared_tokens[e] = edges.shared_tokens[e];
         r->degree[edges.from[e]]++;
         r->degree[edges.to[e]]++;
         r->strength[edges.from[e]] += edges.weight[e];

@@ -19,11 +19,17 @@
 
 /* --------------------------------------------------------------- schema */
 
-static const char *const liq_pool_kinds[] = {"constant_product", NULL};
-static const char *const liq_oracle_sources[] = {"market", "pool_spot", "pool_twap", NULL};
+static const char *const liq_pool_kinds[] = {"constant_product", "stableswap", NULL};
+static const char *const liq_oracle_sources[] = {"market", "pool_spot", "pool_twap", "median",
+                                                 NULL};
+/* What one reads edge of a median oracle or an anchor reads (no median). */
+static const char *const liq_input_sources[] = {"market", "pool_spot", "pool_twap", NULL};
 static const char *const liq_protocol_kinds[] = {"lending", NULL};
+static const char *const liq_recoveries[] = {"pro_rata", "zero", NULL};
+static const char *const liq_routings[] = {"weight", "best_price", NULL};
 static const char *const liq_token_roles[] = {"token0", "token1", NULL};
 static const char *const liq_use_roles[] = {"collateral", "debt", NULL};
+static const char *const liq_read_roles[] = {"source", "anchor", NULL};
 
 static const liq_attr_spec_t liq_asset_attrs[] = {
     {"price", 0, LIQ_CHECK_POSITIVE, NULL},
@@ -75,8 +81,11 @@ static const liq_attr_spec_t liq_trades_attrs[] = {
 static const liq_attr_spec_t liq_use_attrs[] = {
     {"role", 1, LIQ_CHECK_CHOICE, liq_use_roles},
 };
-static const liq_attr_spec_t liq_routes_attrs[] = {
-    {"weight", 0, LIQ_CHECK_UNIT, NULL},
+static const liq_attr_spec_t liq_issues_attrs[] = {
+    {"supply", 0, LIQ_CHECK_POSITIVE, NULL},
+};
+static const liq_attr_spec_t liq_holds_attrs[] = {
+    {"amount", 0, LIQ_CHECK_POSITIVE, NULL},
 };
 static const liq_attr_spec_t liq_market_attrs[] = {
     {"liquidation_threshold", 0, LIQ_CHECK_UNIT_POSITIVE, NULL},
@@ -90,11 +99,51 @@ const liq_kind_spec_t liq_edge_specs[LIQ_N_EDGE_KINDS] = {
     {NULL, 0},                  /* reads */
     LIQ_SPEC(liq_use_attrs),    /* uses_oracle */
     LIQ_SPEC(liq_use_attrs),    /* market */
-    LIQ_SPEC(liq_routes_attrs), /* routes */
-    {NULL, 0},                  /* issues */
-    {NULL, 0},                  /* holds */
+    {NULL, 0},                  /* routes: weight is conditional */
+    LIQ_SPEC(liq_issues_attrs), /* issues */
+    LIQ_SPEC(liq_holds_attrs),  /* holds */
 };
 const liq_kind_spec_t liq_market_collateral_spec = LIQ_SPEC(liq_market_attrs);
+
+/* The attributes that only some vertices or edges of a kind have; the
+ * reader decides per vertex or edge (network_io.c, liq_conditional_need)
+ * whether each is required, optional or not allowed. */
+static const liq_attr_spec_t liq_pool_conditional[] = {
+    {"amplification", 0, LIQ_CHECK_POSITIVE, NULL}, /* stableswap only */
+};
+static const liq_attr_spec_t liq_oracle_conditional[] = {
+    {"anchor_band", 0, LIQ_CHECK_NONNEGATIVE, NULL}, /* with an anchor reads edge only */
+};
+static const liq_attr_spec_t liq_protocol_conditional[] = {
+    {"recovery", 1, LIQ_CHECK_CHOICE, liq_recoveries}, /* issuers only */
+};
+static const liq_attr_spec_t liq_reads_conditional[] = {
+    {"role", 1, LIQ_CHECK_CHOICE, liq_read_roles},            /* optional: source when absent */
+    {"price_source", 1, LIQ_CHECK_CHOICE, liq_input_sources}, /* median inputs and anchors */
+    {"window", 0, LIQ_CHECK_ROUNDS_POSITIVE, NULL},           /* an edge of source pool_twap */
+};
+static const liq_attr_spec_t liq_routes_conditional[] = {
+    {"weight", 0, LIQ_CHECK_UNIT_POSITIVE, NULL}, /* unless the market routes best_price */
+};
+static const liq_attr_spec_t liq_market_conditional[] = {
+    {"routing", 1, LIQ_CHECK_CHOICE, liq_routings}, /* optional on collateral edges: weight */
+};
+
+const liq_kind_spec_t liq_vertex_conditional[LIQ_N_VERTEX_KINDS] = {
+    {NULL, 0},
+    LIQ_SPEC(liq_pool_conditional),
+    LIQ_SPEC(liq_oracle_conditional),
+    LIQ_SPEC(liq_protocol_conditional),
+};
+const liq_kind_spec_t liq_edge_conditional[LIQ_N_EDGE_KINDS] = {
+    {NULL, 0},                        /* trades */
+    LIQ_SPEC(liq_reads_conditional),  /* reads */
+    {NULL, 0},                        /* uses_oracle */
+    LIQ_SPEC(liq_market_conditional), /* market (collateral) */
+    LIQ_SPEC(liq_routes_conditional), /* routes */
+    {NULL, 0},                        /* issues */
+    {NULL, 0},                        /* holds */
+};
 
 #define LIQ_BIT(kind) (1u << (kind))
 const unsigned liq_edge_from_kinds[LIQ_N_EDGE_KINDS] = {
@@ -299,14 +348,27 @@ typedef struct {
     liq_edge_kind_t kind;
     const char *role;                  /* NULL: none */
     const liq_market_config_t *market; /* collateral market edge: its parameters */
-    double weight;                     /* routes: share of the flow; else NaN */
+    const liq_price_source_t *input;   /* reads edge of a median input or an anchor */
+    double number;                     /* routes: weight; issues: supply; holds: amount */
 } liq_pending_edge_t;
 
 static void liq_add(liq_pending_edge_t *edges, size_t *n, size_t from, size_t to,
                     liq_edge_kind_t kind, const char *role)
 {
-    edges[*n] = (liq_pending_edge_t){from, to, kind, role, NULL, NAN};
+    edges[*n] = (liq_pending_edge_t){from, to, kind, role, NULL, NULL, NAN};
     (*n)++;
+}
+
+/* The vertex a price source reads: its asset, or its pool. */
+static size_t liq_source_vertex(const liq_scenario_t *sc, const liq_price_source_t *src)
+{
+    return src->source == LIQ_ORACLE_MARKET ? (size_t)src->asset : sc->n_assets + (size_t)src->pool;
+}
+
+/* The name of the value an edge carries as `number`, by its kind. */
+static const char *liq_number_name(liq_edge_kind_t kind)
+{
+    return kind == LIQ_EDGE_ROUTES ? "weight" : kind == LIQ_EDGE_ISSUES ? "supply" : "amount";
 }
 
 int liq_network_build(liq_network_t **out, const liq_scenario_t *sc,
@@ -317,9 +379,16 @@ int liq_network_build(liq_network_t **out, const liq_scenario_t *sc,
     const size_t base_oracle = base_pool + sc->n_pools;
     const size_t base_protocol = base_oracle + sc->n_oracles;
     const size_t n_vertices = base_protocol + sc->n_protocols;
-    size_t max_edges = 2 * sc->n_pools + sc->n_oracles + 2 * sc->n_protocols;
+    size_t max_edges = 2 * sc->n_pools + 2 * sc->n_protocols;
+    for (size_t i = 0; i < sc->n_oracles; i++) {
+        max_edges += 1 + sc->oracles[i].n_inputs + (size_t)(sc->oracles[i].has_anchor != 0);
+    }
     for (size_t p = 0; p < sc->n_protocols; p++) {
-        max_edges += 3 * sc->protocols[p].n_markets;
+        const liq_protocol_config_t *pr = &sc->protocols[p];
+        for (size_t m = 0; m < pr->n_markets; m++) {
+            max_edges += 2 + pr->markets[m].n_routes;
+        }
+        max_edges += pr->n_issues + pr->n_holdings;
     }
 
     liq_network_t *net = liq_network_alloc();
@@ -341,9 +410,23 @@ int liq_network_build(liq_network_t **out, const liq_scenario_t *sc,
     }
     for (size_t i = 0; i < sc->n_oracles; i++) {
         const liq_oracle_config_t *o = &sc->oracles[i];
-        const size_t to =
-            o->source == LIQ_ORACLE_MARKET ? (size_t)o->asset : base_pool + (size_t)o->pool;
-        liq_add(edges, &n_edges, base_oracle + i, to, LIQ_EDGE_READS, NULL);
+        if (o->source == LIQ_ORACLE_MEDIAN) {
+            /* One edge per input, in input order, saying how it is read. */
+            for (size_t k = 0; k < o->n_inputs; k++) {
+                liq_add(edges, &n_edges, base_oracle + i, liq_source_vertex(sc, &o->inputs[k]),
+                        LIQ_EDGE_READS, NULL);
+                edges[n_edges - 1].input = &o->inputs[k];
+            }
+        } else {
+            const size_t to =
+                o->source == LIQ_ORACLE_MARKET ? (size_t)o->asset : base_pool + (size_t)o->pool;
+            liq_add(edges, &n_edges, base_oracle + i, to, LIQ_EDGE_READS, NULL);
+        }
+        if (o->has_anchor) {
+            liq_add(edges, &n_edges, base_oracle + i, liq_source_vertex(sc, &o->anchor),
+                    LIQ_EDGE_READS, "anchor");
+            edges[n_edges - 1].input = &o->anchor;
+        }
     }
     for (size_t p = 0; p < sc->n_protocols; p++) {
         const liq_protocol_config_t *pr = &sc->protocols[p];
@@ -354,12 +437,24 @@ int liq_network_build(liq_network_t **out, const liq_scenario_t *sc,
             edges[n_edges - 1].market = mk;
             liq_add(edges, &n_edges, v, base_oracle + (size_t)mk->oracle, LIQ_EDGE_USES_ORACLE,
                     "collateral");
-            liq_add(edges, &n_edges, v, base_pool + (size_t)mk->route, LIQ_EDGE_ROUTES, NULL);
-            edges[n_edges - 1].weight = 1.0;
+            for (size_t k = 0; k < mk->n_routes; k++) {
+                liq_add(edges, &n_edges, v, base_pool + (size_t)mk->routes[k].pool, LIQ_EDGE_ROUTES,
+                        NULL);
+                /* best_price routes have no weight (NaN: not written). */
+                edges[n_edges - 1].number = mk->routes[k].weight;
+            }
         }
         liq_add(edges, &n_edges, v, (size_t)pr->debt_asset, LIQ_EDGE_MARKET, "debt");
         liq_add(edges, &n_edges, v, base_oracle + (size_t)pr->debt_oracle, LIQ_EDGE_USES_ORACLE,
                 "debt");
+        for (size_t k = 0; k < pr->n_issues; k++) {
+            liq_add(edges, &n_edges, v, (size_t)pr->issues[k].asset, LIQ_EDGE_ISSUES, NULL);
+            edges[n_edges - 1].number = pr->issues[k].supply;
+        }
+        for (size_t k = 0; k < pr->n_holdings; k++) {
+            liq_add(edges, &n_edges, v, (size_t)pr->holdings[k].asset, LIQ_EDGE_HOLDS, NULL);
+            edges[n_edges - 1].number = pr->holdings[k].amount;
+        }
     }
     for (size_t g = 0; g < sc->n_generators; g++) {
         accounts[sc->generators[g].protocol] += (double)sc->generators[g].count;
@@ -434,6 +529,9 @@ int liq_network_build(liq_network_t **out, const liq_scenario_t *sc,
             liq_set_vn(&s, v, "reserve1", pl->reserve1);
             liq_set_vn(&s, v, "fee", pl->fee);
             liq_set_vn(&s, v, "arbitrage", pl->arbitrage);
+            if (pl->kind == LIQ_POOL_STABLESWAP) {
+                liq_set_vn(&s, v, "amplification", pl->amplification);
+            }
         }
         for (size_t i = 0; i < sc->n_oracles; i++) {
             const liq_oracle_config_t *o = &sc->oracles[i];
@@ -443,6 +541,9 @@ int liq_network_build(liq_network_t **out, const liq_scenario_t *sc,
             liq_set_vn(&s, v, "deviation", o->deviation);
             liq_set_vn(&s, v, "latency", liq_rounds(o->latency));
             liq_set_vn(&s, v, "window", liq_rounds(o->window));
+            if (o->has_anchor) {
+                liq_set_vn(&s, v, "anchor_band", o->anchor_band);
+            }
         }
         for (size_t i = 0; i < sc->n_protocols; i++) {
             const liq_protocol_config_t *pr = &sc->protocols[i];
@@ -457,6 +558,9 @@ int liq_network_build(liq_network_t **out, const liq_scenario_t *sc,
                        pr->max_liquidations == INT64_MAX ? (double)INFINITY
                                                          : liq_rounds(pr->max_liquidations));
             liq_set_vn(&s, v, "accounts", accounts[i]);
+            if (pr->n_issues > 0) {
+                liq_set_vs(&s, v, "recovery", liq_recoveries[pr->recovery]);
+            }
         }
         for (size_t e = 0; e < n_edges; e++) {
             liq_set_es(&s, e, "kind", liq_edge_kind_names[edges[e].kind]);
@@ -469,9 +573,17 @@ int liq_network_build(liq_network_t **out, const liq_scenario_t *sc,
                 liq_set_en(&s, e, "liquidation_bonus", mk->liquidation_bonus);
                 liq_set_en(&s, e, "close_factor", mk->close_factor);
                 liq_set_en(&s, e, "full_close_health", mk->full_close_health);
+                liq_set_es(&s, e, "routing", liq_routings[mk->routing]);
             }
-            if (!isnan(edges[e].weight)) {
-                liq_set_en(&s, e, "weight", edges[e].weight);
+            if (edges[e].input != NULL) {
+                const liq_price_source_t *src = edges[e].input;
+                liq_set_es(&s, e, "price_source", liq_input_sources[src->source]);
+                if (src->source == LIQ_ORACLE_POOL_TWAP) {
+                    liq_set_en(&s, e, "window", liq_rounds(src->window));
+                }
+            }
+            if (!isnan(edges[e].number)) {
+                liq_set_en(&s, e, liq_number_name(edges[e].kind), edges[e].number);
             }
         }
         if (s.err != IGRAPH_SUCCESS) {

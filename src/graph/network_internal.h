@@ -50,6 +50,12 @@ extern const liq_kind_spec_t liq_vertex_specs[LIQ_N_VERTEX_KINDS];
  * collateral also needs liq_market_collateral_spec. */
 extern const liq_kind_spec_t liq_edge_specs[LIQ_N_EDGE_KINDS];
 extern const liq_kind_spec_t liq_market_collateral_spec;
+/* Attributes only some vertices or edges of a kind have (a stableswap
+ * pool's amplification, an issuer's recovery, a median input's source...):
+ * the reader decides for each vertex or edge whether one is required,
+ * optional or not allowed (network_io.c). Market: collateral edges only. */
+extern const liq_kind_spec_t liq_vertex_conditional[LIQ_N_VERTEX_KINDS];
+extern const liq_kind_spec_t liq_edge_conditional[LIQ_N_EDGE_KINDS];
 
 /* The vertex kinds an edge kind joins: bit k set when kind k is allowed. */
 extern const unsigned liq_edge_from_kinds[LIQ_N_EDGE_KINDS];

@@ -411,9 +411,16 @@ static int liq_check_spec(const liq_network_t *net, const char *file, int is_edg
                                      where, a->name);
             }
             if (s[0] == '\0') {
+                char expected[160] = "";
+                if (a->check == LIQ_CHECK_CHOICE) {
+                    char list[140];
+                    liq_join_choices(list, sizeof(list), a->choices);
+                    snprintf(expected, sizeof(expected), "one of %s", list);
+                }
                 liq_describe(where, sizeof(where), net, is_edge, i);
                 return liq_error_set(LIQ_EKEY, "%s: %s: missing attribute '%s'; expected %s", file,
-                                     where, a->name, liq_check_expected(a));
+                                     where, a->name,
+                                     expected[0] != '\0' ? expected : liq_check_expected(a));
             }
             if (a->check == LIQ_CHECK_CHOICE) {
                 size_t c = 0;
@@ -496,6 +503,199 @@ static int liq_check_ref(const liq_network_t *net, const char *file, const liq_n
     liq_describe(where, sizeof(where), net, 0, v);
     return liq_error_set(LIQ_EREF, "%s: %s: attribute '%s': value '%s'; expected the name of an %s",
                          file, where, attr, s, liq_vertex_kinds[kind]);
+}
+
+/* ------------------------------------------------ conditional attributes */
+
+/* The out-edges of every vertex (CSR over the edge list), so that the rules
+ * below see a vertex's edges in O(its degree). They read the `kind`, `role`
+ * and name strings, not the validated kinds, so that they also serve the
+ * defaults, which are filled before anything is validated. */
+typedef struct {
+    size_t *first; /* [n_vertices + 1] */
+    size_t *edge;  /* [n_edges]: out-edges of v are edge[first[v] .. first[v + 1]) */
+} liq_out_t;
+
+static void liq_out_destroy(liq_out_t *o)
+{
+    free(o->first);
+    free(o->edge);
+    o->first = NULL;
+    o->edge = NULL;
+}
+
+static int liq_out_build(liq_out_t *o, const liq_network_t *net, const char *file)
+{
+    o->first = calloc(net->n_vertices + 1, sizeof(*o->first));
+    o->edge = malloc((net->n_edges > 0 ? net->n_edges : 1) * sizeof(*o->edge));
+    size_t *fill = calloc(net->n_vertices + 1, sizeof(*fill));
+    if (o->first == NULL || o->edge == NULL || fill == NULL) {
+        free(fill);
+        liq_out_destroy(o);
+        return liq_error_set(LIQ_ENOMEM, "%s: out of memory", file);
+    }
+    for (size_t e = 0; e < net->n_edges; e++) {
+        size_t from, to;
+        liq_network_edge_ends(net, e, &from, &to);
+        o->first[from + 1]++;
+    }
+    for (size_t v = 0; v < net->n_vertices; v++) {
+        o->first[v + 1] += o->first[v];
+    }
+    for (size_t e = 0; e < net->n_edges; e++) {
+        size_t from, to;
+        liq_network_edge_ends(net, e, &from, &to);
+        o->edge[o->first[from] + fill[from]++] = e;
+    }
+    free(fill);
+    return LIQ_OK;
+}
+
+static int liq_edge_is(const liq_network_t *net, size_t e, const char *kind, const char *role)
+{
+    return strcmp(liq_network_edge_string(net, e, "kind"), kind) == 0 &&
+           (role == NULL || strcmp(liq_network_edge_string(net, e, "role"), role) == 0);
+}
+
+/* Whether vertex v has an out-edge of `kind` (and `role`, unless NULL). */
+static int liq_has_out(const liq_network_t *net, const liq_out_t *o, size_t v, const char *kind,
+                       const char *role)
+{
+    for (size_t k = o->first[v]; k < o->first[v + 1]; k++) {
+        if (liq_edge_is(net, o->edge[k], kind, role)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The routing of the market a routes edge serves: that of the protocol's
+ * collateral market edge to the pool's token other than the debt asset;
+ * "" when there is none (liq_network_to_scenario reports the edge). */
+static const char *liq_route_routing(const liq_network_t *net, const liq_out_t *o, size_t e)
+{
+    size_t from, to;
+    liq_network_edge_ends(net, e, &from, &to);
+    const char *debt = liq_network_vertex_string(net, from, "debt_asset");
+    const char *token0 = liq_network_vertex_string(net, to, "token0");
+    const char *token1 = liq_network_vertex_string(net, to, "token1");
+    const char *asset = strcmp(token0, debt) == 0   ? token1
+                        : strcmp(token1, debt) == 0 ? token0
+                                                    : NULL;
+    for (size_t k = o->first[from]; asset != NULL && k < o->first[from + 1]; k++) {
+        const size_t f = o->edge[k];
+        size_t f_from, f_to;
+        liq_network_edge_ends(net, f, &f_from, &f_to);
+        if (liq_edge_is(net, f, "market", "collateral") &&
+            strcmp(liq_network_vertex_string(net, f_to, "kind"), "asset") == 0 &&
+            strcmp(liq_network_vertex_name(net, f_to), asset) == 0) {
+            return liq_network_edge_string(net, f, "routing");
+        }
+    }
+    return "";
+}
+
+typedef enum { LIQ_NEED_OPTIONAL, LIQ_NEED_REQUIRED, LIQ_NEED_FORBIDDEN } liq_need_t;
+
+/* Whether vertex or edge i needs conditional attribute `attr` (the tables
+ * liq_vertex_conditional and liq_edge_conditional); *why says why an
+ * attribute is not allowed. */
+static liq_need_t liq_conditional_need(const liq_network_t *net, const liq_out_t *o, int is_edge,
+                                       size_t i, const char *attr, const char **why)
+{
+    *why = "";
+    if (!is_edge) {
+        if (strcmp(attr, "amplification") == 0) {
+            *why = "only a pool of pool_kind stableswap has one";
+            return strcmp(liq_network_vertex_string(net, i, "pool_kind"), "stableswap") == 0
+                       ? LIQ_NEED_REQUIRED
+                       : LIQ_NEED_FORBIDDEN;
+        }
+        if (strcmp(attr, "anchor_band") == 0) {
+            *why = "only an oracle with a reads edge of role anchor has one";
+            return liq_has_out(net, o, i, "reads", "anchor") ? LIQ_NEED_REQUIRED
+                                                             : LIQ_NEED_FORBIDDEN;
+        }
+        *why = "only a protocol with an issues edge has one";
+        return liq_has_out(net, o, i, "issues", NULL) ? LIQ_NEED_REQUIRED : LIQ_NEED_FORBIDDEN;
+    }
+    size_t from, to;
+    liq_network_edge_ends(net, i, &from, &to);
+    const char *kind = liq_network_edge_string(net, i, "kind");
+    if (strcmp(kind, "market") == 0) {
+        *why = "only a market edge of role collateral has one";
+        return strcmp(liq_network_edge_string(net, i, "role"), "collateral") == 0
+                   ? LIQ_NEED_OPTIONAL
+                   : LIQ_NEED_FORBIDDEN;
+    }
+    if (strcmp(kind, "routes") == 0) {
+        *why = "the market's routing is best_price";
+        return strcmp(liq_route_routing(net, o, i), "best_price") == 0 ? LIQ_NEED_FORBIDDEN
+                                                                       : LIQ_NEED_REQUIRED;
+    }
+    /* reads */
+    if (strcmp(attr, "role") == 0) {
+        return LIQ_NEED_OPTIONAL;
+    }
+    if (strcmp(attr, "price_source") == 0) {
+        return strcmp(liq_network_edge_string(net, i, "role"), "anchor") == 0 ||
+                       strcmp(liq_network_vertex_string(net, from, "source"), "median") == 0
+                   ? LIQ_NEED_REQUIRED
+                   : LIQ_NEED_OPTIONAL;
+    }
+    *why = "a window on a reads edge belongs to price_source pool_twap; a pool_twap oracle's own "
+           "window is on the oracle";
+    return strcmp(liq_network_edge_string(net, i, "price_source"), "pool_twap") == 0
+               ? LIQ_NEED_REQUIRED
+               : LIQ_NEED_FORBIDDEN;
+}
+
+/* The conditional attributes of the kind of vertex or edge i. */
+static const liq_kind_spec_t *liq_conditional_spec(const liq_network_t *net, int is_edge, size_t i)
+{
+    return is_edge ? &liq_edge_conditional[net->edge_kind[i]]
+                   : &liq_vertex_conditional[net->vertex_kind[i]];
+}
+
+/* Checks the conditional attributes of vertex or edge i (kinds validated):
+ * a required one as a spec attribute, an optional one when present, one
+ * that is not allowed by its absence. */
+static int liq_check_conditional(const liq_network_t *net, const char *file, const liq_out_t *o,
+                                 int is_edge, size_t i, liq_read_mode_t mode)
+{
+    const liq_kind_spec_t *spec = liq_conditional_spec(net, is_edge, i);
+    for (size_t k = 0; k < spec->n_attrs; k++) {
+        const liq_attr_spec_t *a = &spec->attrs[k];
+        const char *why = "";
+        const liq_need_t need = liq_conditional_need(net, o, is_edge, i, a->name, &why);
+        const int type = is_edge ? liq_network_edge_attr_type(net, a->name)
+                                 : liq_network_vertex_attr_type(net, a->name);
+        const char *s = is_edge ? liq_network_edge_string(net, i, a->name)
+                                : liq_network_vertex_string(net, i, a->name);
+        const double x = is_edge ? liq_network_edge_number(net, i, a->name)
+                                 : liq_network_vertex_number(net, i, a->name);
+        const int present = type == IGRAPH_ATTRIBUTE_STRING ? s[0] != '\0' : !isnan(x);
+        if (need == LIQ_NEED_FORBIDDEN && present) {
+            char where[256], value[64];
+            liq_describe(where, sizeof(where), net, is_edge, i);
+            if (type == IGRAPH_ATTRIBUTE_STRING) {
+                snprintf(value, sizeof(value), "'%s'", s);
+            } else {
+                liq_format_number(value, sizeof(value), x);
+            }
+            return liq_error_set(LIQ_EINVAL,
+                                 "%s: %s: attribute '%s': value %.48s; expected none (%s)", file,
+                                 where, a->name, value, why);
+        }
+        if (need == LIQ_NEED_REQUIRED || (need == LIQ_NEED_OPTIONAL && present)) {
+            const liq_kind_spec_t one = {a, 1};
+            const int rc = liq_check_spec(net, file, is_edge, i, &one, mode);
+            if (rc != LIQ_OK) {
+                return rc;
+            }
+        }
+    }
+    return LIQ_OK;
 }
 
 /* Checks every vertex and edge of a graph just read, filling the kinds. */
@@ -610,7 +810,19 @@ static int liq_validate(liq_network_t *net, const char *file, liq_read_mode_t mo
             return rc;
         }
     }
-    return LIQ_OK;
+
+    /* The attributes that depend on a vertex's edges or an edge's
+     * neighbours, now that every kind is known. */
+    liq_out_t out = {NULL, NULL};
+    rc = liq_out_build(&out, net, file);
+    for (size_t v = 0; v < net->n_vertices && rc == LIQ_OK; v++) {
+        rc = liq_check_conditional(net, file, &out, 0, v, mode);
+    }
+    for (size_t e = 0; e < net->n_edges && rc == LIQ_OK; e++) {
+        rc = liq_check_conditional(net, file, &out, 1, e, mode);
+    }
+    liq_out_destroy(&out);
+    return rc;
 }
 
 /* Drops the attributes igraph's readers add for the file's own ids. */
@@ -627,25 +839,46 @@ static void liq_drop_reader_ids(igraph_t *graph)
 /* ------------------------------------------------------------- defaults */
 
 /* The attributes a scenario's `defaults` may fill, per vertex kind and per
- * edge kind (market: those of a collateral market edge). Names, kinds and
- * the references that give a network its shape (token0, token1, source,
- * debt_asset, debt_oracle, role) are never defaulted: a default for them
- * would silently wire the network. */
-static const liq_kind_spec_t *liq_default_spec(int is_edge, int kind)
+ * edge kind (market: those of a collateral market edge): the kind's
+ * required attributes (specs[0]) and its conditional ones (specs[1]).
+ * Names, kinds and the references that give a network its shape (token0,
+ * token1, source, debt_asset, debt_oracle, role) are never defaulted: a
+ * default for them would silently wire the network. Returns the number of
+ * specs (0: the kind has nothing to default). */
+static size_t liq_default_specs(int is_edge, int kind, const liq_kind_spec_t *specs[2])
 {
+    specs[0] = specs[1] = NULL;
     if (!is_edge) {
-        return (unsigned)kind < LIQ_N_VERTEX_KINDS ? &liq_vertex_specs[kind] : NULL;
+        if ((unsigned)kind >= LIQ_N_VERTEX_KINDS) {
+            return 0;
+        }
+        specs[0] = &liq_vertex_specs[kind];
+        specs[1] = &liq_vertex_conditional[kind];
+        return 2;
     }
-    if (kind == LIQ_EDGE_MARKET) {
-        return &liq_market_collateral_spec;
+    switch (kind) {
+    case LIQ_EDGE_MARKET:
+        specs[0] = &liq_market_collateral_spec;
+        specs[1] = &liq_edge_conditional[LIQ_EDGE_MARKET];
+        return 2;
+    case LIQ_EDGE_ROUTES:
+    case LIQ_EDGE_READS:
+        specs[0] = &liq_edge_conditional[kind];
+        return 1;
+    case LIQ_EDGE_ISSUES:
+    case LIQ_EDGE_HOLDS:
+        specs[0] = &liq_edge_specs[kind];
+        return 1;
+    default:
+        return 0;
     }
-    return kind == LIQ_EDGE_ROUTES ? &liq_edge_specs[LIQ_EDGE_ROUTES] : NULL;
 }
 
 static int liq_defaultable(const char *attr)
 {
-    static const char *const structural[] = {"token0",      "token1",   "source", "debt_asset",
-                                             "debt_oracle", "accounts", NULL};
+    static const char *const structural[] = {"token0",       "token1",     "source",
+                                             "price_source", "debt_asset", "debt_oracle",
+                                             "accounts",     "role",       NULL};
     for (size_t k = 0; structural[k] != NULL; k++) {
         if (strcmp(structural[k], attr) == 0) {
             return 0;
@@ -654,30 +887,48 @@ static int liq_defaultable(const char *attr)
     return 1;
 }
 
+/* Whether `attr` is one of the conditional attributes of vertex or edge
+ * kind (is_edge, kind). */
+static int liq_is_conditional(int is_edge, int kind, const char *attr)
+{
+    const liq_kind_spec_t *spec =
+        is_edge ? &liq_edge_conditional[kind] : &liq_vertex_conditional[kind];
+    for (size_t k = 0; k < spec->n_attrs; k++) {
+        if (strcmp(spec->attrs[k].name, attr) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int liq_network_default_check(const liq_network_default_t *d)
 {
-    const liq_kind_spec_t *spec = liq_default_spec(d->is_edge, d->kind);
+    const liq_kind_spec_t *specs[2];
+    const size_t n_specs = liq_default_specs(d->is_edge, d->kind, specs);
     const char *kind_name = d->is_edge ? liq_edge_kind_name((liq_edge_kind_t)d->kind)
                                        : liq_vertex_kind_name((liq_vertex_kind_t)d->kind);
-    if (spec == NULL) {
+    if (n_specs == 0) {
         return liq_error_set(LIQ_EKEY,
                              "%s %s has no attributes to default; expected asset, pool, oracle, "
-                             "protocol, market or routes",
+                             "protocol, market, routes, reads, issues or holds",
                              d->is_edge ? "edge kind" : "vertex kind", kind_name);
     }
     char list[256] = "";
     size_t used = 0;
     const liq_attr_spec_t *a = NULL;
-    for (size_t k = 0; k < spec->n_attrs; k++) {
-        if (!liq_defaultable(spec->attrs[k].name)) {
-            continue;
-        }
-        if (strcmp(spec->attrs[k].name, d->attribute) == 0) {
-            a = &spec->attrs[k];
-        }
-        if (used < sizeof(list)) {
-            used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "",
-                                     spec->attrs[k].name);
+    for (size_t s = 0; s < n_specs; s++) {
+        const liq_kind_spec_t *spec = specs[s];
+        for (size_t k = 0; k < spec->n_attrs; k++) {
+            if (!liq_defaultable(spec->attrs[k].name)) {
+                continue;
+            }
+            if (strcmp(spec->attrs[k].name, d->attribute) == 0) {
+                a = &spec->attrs[k];
+            }
+            if (used < sizeof(list)) {
+                used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "",
+                                         spec->attrs[k].name);
+            }
         }
     }
     if (a == NULL) {
@@ -766,48 +1017,73 @@ static igraph_error_t liq_fill_one(liq_network_t *net, int is_edge, size_t i,
                    : igraph_cattribute_VAN_set(&net->graph, d->attribute, at, d->number);
 }
 
+/* Whether default d applies to vertex or edge i of its kind: a market
+ * default to market edges of role collateral only, a window default to
+ * pool_twap oracles only (other sources have none), a conditional
+ * attribute where that vertex or edge may have it (an amplification to
+ * stableswap pools, a routes weight to markets that route by weight...). */
+static int liq_default_applies(const liq_network_t *net, const liq_out_t *o, size_t i,
+                               const liq_network_default_t *d)
+{
+    if (d->is_edge && d->kind == LIQ_EDGE_MARKET &&
+        strcmp(liq_network_edge_string(net, i, "role"), "collateral") != 0) {
+        return 0;
+    }
+    if (!d->is_edge && d->kind == LIQ_VERTEX_ORACLE && strcmp(d->attribute, "window") == 0 &&
+        strcmp(liq_network_vertex_string(net, i, "source"), "pool_twap") != 0) {
+        return 0;
+    }
+    if (liq_is_conditional(d->is_edge, d->kind, d->attribute)) {
+        const char *why = "";
+        return liq_conditional_need(net, o, d->is_edge, i, d->attribute, &why) !=
+               LIQ_NEED_FORBIDDEN;
+    }
+    return 1;
+}
+
 /* Fills the defaults before anything is validated. A vertex's kind is read
  * from its `kind` string (an unknown kind gets nothing; validation reports
- * it); a market default goes to market edges of role collateral only, a
- * window default to pool_twap oracles only (other sources have none). The
- * attribute lists are rebuilt after each default, since it may have added
- * an attribute. O(defaults x (vertices + edges)). */
+ * it). Names go first (pool_kind, routing, recovery), numbers second,
+ * since whether a number applies may depend on a name (a stableswap pool's
+ * amplification, the weights of a market that routes by weight); within
+ * each, the defaults' order. The attribute lists are rebuilt after each
+ * default, since it may have added an attribute. O(defaults x (vertices +
+ * edges) x degree). */
 static int liq_fill_defaults(liq_network_t *net, const char *file,
                              const liq_network_default_t *defaults, size_t n_defaults)
 {
-    for (size_t k = 0; k < n_defaults; k++) {
-        const liq_network_default_t *d = &defaults[k];
-        const char *kind_name = d->is_edge ? liq_edge_kind_name((liq_edge_kind_t)d->kind)
-                                           : liq_vertex_kind_name((liq_vertex_kind_t)d->kind);
-        const size_t n = d->is_edge ? net->n_edges : net->n_vertices;
-        igraph_error_t err = IGRAPH_SUCCESS;
-        for (size_t i = 0; i < n && err == IGRAPH_SUCCESS; i++) {
-            const char *kind = d->is_edge ? liq_network_edge_string(net, i, "kind")
-                                          : liq_network_vertex_string(net, i, "kind");
-            if (strcmp(kind, kind_name) != 0) {
+    if (n_defaults == 0) {
+        return LIQ_OK;
+    }
+    liq_out_t out = {NULL, NULL};
+    int rc = liq_out_build(&out, net, file);
+    for (int pass = 0; pass < 2 && rc == LIQ_OK; pass++) {
+        for (size_t k = 0; k < n_defaults && rc == LIQ_OK; k++) {
+            const liq_network_default_t *d = &defaults[k];
+            if ((d->string != NULL) != (pass == 0)) {
                 continue;
             }
-            if (d->is_edge && d->kind == LIQ_EDGE_MARKET &&
-                strcmp(liq_network_edge_string(net, i, "role"), "collateral") != 0) {
-                continue;
+            const char *kind_name = d->is_edge ? liq_edge_kind_name((liq_edge_kind_t)d->kind)
+                                               : liq_vertex_kind_name((liq_vertex_kind_t)d->kind);
+            const size_t n = d->is_edge ? net->n_edges : net->n_vertices;
+            igraph_error_t err = IGRAPH_SUCCESS;
+            for (size_t i = 0; i < n && err == IGRAPH_SUCCESS; i++) {
+                const char *kind = d->is_edge ? liq_network_edge_string(net, i, "kind")
+                                              : liq_network_vertex_string(net, i, "kind");
+                if (strcmp(kind, kind_name) == 0 && liq_default_applies(net, &out, i, d)) {
+                    err = liq_fill_one(net, d->is_edge, i, d);
+                }
             }
-            if (!d->is_edge && d->kind == LIQ_VERTEX_ORACLE &&
-                strcmp(d->attribute, "window") == 0 &&
-                strcmp(liq_network_vertex_string(net, i, "source"), "pool_twap") != 0) {
-                continue;
+            if (err != IGRAPH_SUCCESS) {
+                rc = liq_igraph_error(err, file);
+                break;
             }
-            err = liq_fill_one(net, d->is_edge, i, d);
-        }
-        if (err != IGRAPH_SUCCESS) {
-            return liq_igraph_error(err, file);
-        }
-        liq_forget_attr_lists(net);
-        const int rc = liq_network_index(net);
-        if (rc != LIQ_OK) {
-            return rc;
+            liq_forget_attr_lists(net);
+            rc = liq_network_index(net);
         }
     }
-    return LIQ_OK;
+    liq_out_destroy(&out);
+    return rc;
 }
 
 /* ----------------------------------------------------------- entry points */

@@ -103,7 +103,12 @@ static int liq_conv_pool(liq_conv_t *c, size_t v, liq_pool_config_t *p)
     if (p->name == NULL) {
         return liq_conv_nomem(c);
     }
-    p->kind = LIQ_POOL_CONSTANT_PRODUCT; /* the only pool_kind the reader accepts */
+    const int stableswap =
+        strcmp(liq_network_vertex_string(c->net, v, "pool_kind"), "stableswap") == 0;
+    p->kind = stableswap ? LIQ_POOL_STABLESWAP : LIQ_POOL_CONSTANT_PRODUCT;
+    /* Validated: present for stableswap, absent (NaN) otherwise. */
+    p->amplification =
+        stableswap ? liq_network_vertex_number(c->net, v, "amplification") : (double)NAN;
     p->token0 = liq_conv_find(c, LIQ_VERTEX_ASSET, liq_network_vertex_string(c->net, v, "token0"));
     p->token1 = liq_conv_find(c, LIQ_VERTEX_ASSET, liq_network_vertex_string(c->net, v, "token1"));
     if (p->token0 == p->token1) {
@@ -119,6 +124,56 @@ static int liq_conv_pool(liq_conv_t *c, size_t v, liq_pool_config_t *p)
     return LIQ_OK;
 }
 
+static liq_oracle_source_t liq_conv_source_kind(const char *source)
+{
+    return strcmp(source, "market") == 0      ? LIQ_ORACLE_MARKET
+           : strcmp(source, "pool_spot") == 0 ? LIQ_ORACLE_POOL_SPOT
+           : strcmp(source, "pool_twap") == 0 ? LIQ_ORACLE_POOL_TWAP
+                                              : LIQ_ORACLE_MEDIAN;
+}
+
+/* The price source a reads edge stands for: its own `source` (a median
+ * input or an anchor; validated present there) or, on the one source edge
+ * of a plain oracle, the oracle's. Its target must be an asset for a market
+ * source and a pool for the pool sources; `window` comes from the edge for
+ * pool_twap (validated present there) and is 1 for the others. */
+static int liq_conv_input(const liq_conv_t *c, size_t e, liq_price_source_t *src)
+{
+    const liq_network_t *net = c->net;
+    const char *source = liq_network_edge_string(net, e, "price_source");
+    src->source = liq_conv_source_kind(source);
+    src->asset = -1;
+    src->pool = -1;
+    src->window = 1;
+    size_t from, to;
+    liq_network_edge_ends(net, e, &from, &to);
+    const liq_vertex_kind_t want =
+        src->source == LIQ_ORACLE_MARKET ? LIQ_VERTEX_ASSET : LIQ_VERTEX_POOL;
+    if (net->vertex_kind[to] != want) {
+        return liq_conv_error(c, LIQ_EREF, 1, e, "target is %s '%s'; expected %s for source %s",
+                              liq_vertex_kind_name((liq_vertex_kind_t)net->vertex_kind[to]),
+                              liq_network_vertex_name(net, to),
+                              want == LIQ_VERTEX_ASSET ? "an asset" : "a pool", source);
+    }
+    if (want == LIQ_VERTEX_ASSET) {
+        src->asset = (int32_t)c->index[to];
+    } else {
+        src->pool = (int32_t)c->index[to];
+    }
+    if (src->source == LIQ_ORACLE_POOL_TWAP) {
+        const double window = liq_network_edge_number(net, e, "window");
+        if (window > LIQ_MAX_EXACT) {
+            char number[40];
+            liq_format_number(number, sizeof(number), window);
+            return liq_conv_error(c, LIQ_EINVAL, 1, e,
+                                  "attribute 'window': value %s; expected at most 2^53 rounds",
+                                  number);
+        }
+        src->window = (int64_t)window;
+    }
+    return LIQ_OK;
+}
+
 static int liq_conv_oracle(liq_conv_t *c, size_t v, liq_oracle_config_t *o)
 {
     const liq_network_t *net = c->net;
@@ -127,41 +182,90 @@ static int liq_conv_oracle(liq_conv_t *c, size_t v, liq_oracle_config_t *o)
         return liq_conv_nomem(c);
     }
     const char *source = liq_network_vertex_string(net, v, "source");
-    o->source = strcmp(source, "market") == 0      ? LIQ_ORACLE_MARKET
-                : strcmp(source, "pool_spot") == 0 ? LIQ_ORACLE_POOL_SPOT
-                                                   : LIQ_ORACLE_POOL_TWAP;
+    o->source = liq_conv_source_kind(source);
     o->asset = -1;
     o->pool = -1;
-    size_t n_reads = 0, reads = 0;
+    /* Its reads edges: the sources (one, or a median's inputs in edge
+     * order) and at most one anchor. */
+    size_t n_reads = 0, reads = 0, n_anchors = 0, anchor = 0;
     for (size_t e = 0; e < net->n_edges; e++) {
         size_t from, to;
         liq_network_edge_ends(net, e, &from, &to);
-        if (from == v && net->edge_kind[e] == LIQ_EDGE_READS) {
+        if (from != v || net->edge_kind[e] != LIQ_EDGE_READS) {
+            continue;
+        }
+        if (strcmp(liq_network_edge_string(net, e, "role"), "anchor") == 0) {
+            n_anchors++;
+            anchor = e;
+        } else {
             n_reads++;
             reads = e;
         }
     }
-    const liq_vertex_kind_t want =
-        o->source == LIQ_ORACLE_MARKET ? LIQ_VERTEX_ASSET : LIQ_VERTEX_POOL;
-    if (n_reads != 1) {
+    if (n_anchors > 1) {
         return liq_conv_error(c, LIQ_EREF, 0, v,
-                              "%zu reads edges; expected one, to the %s it reads (source %s)",
-                              n_reads, liq_vertex_kind_name(want), source);
+                              "%zu reads edges of role anchor; expected at most one", n_anchors);
     }
-    size_t from, to;
-    liq_network_edge_ends(net, reads, &from, &to);
-    if (net->vertex_kind[to] != want) {
-        return liq_conv_error(c, LIQ_EREF, 1, reads, "target is %s '%s'; expected %s for source %s",
-                              liq_vertex_kind_name((liq_vertex_kind_t)net->vertex_kind[to]),
-                              liq_network_vertex_name(net, to),
-                              want == LIQ_VERTEX_ASSET ? "an asset" : "a pool", source);
-    }
-    if (want == LIQ_VERTEX_ASSET) {
-        o->asset = (int32_t)c->index[to];
+    int rc = LIQ_OK;
+    if (o->source == LIQ_ORACLE_MEDIAN) {
+        if (n_reads == 0) {
+            return liq_conv_error(c, LIQ_EREF, 0, v,
+                                  "no reads edge of role source; expected one per input of the "
+                                  "median");
+        }
+        o->inputs = calloc(n_reads, sizeof(*o->inputs));
+        if (o->inputs == NULL) {
+            return liq_conv_nomem(c);
+        }
+        for (size_t e = 0; e < net->n_edges && rc == LIQ_OK; e++) {
+            size_t from, to;
+            liq_network_edge_ends(net, e, &from, &to);
+            if (from == v && net->edge_kind[e] == LIQ_EDGE_READS &&
+                strcmp(liq_network_edge_string(net, e, "role"), "anchor") != 0) {
+                rc = liq_conv_input(c, e, &o->inputs[o->n_inputs]);
+                o->n_inputs++;
+            }
+        }
     } else {
-        o->pool = (int32_t)c->index[to];
+        const liq_vertex_kind_t want =
+            o->source == LIQ_ORACLE_MARKET ? LIQ_VERTEX_ASSET : LIQ_VERTEX_POOL;
+        if (n_reads != 1) {
+            return liq_conv_error(c, LIQ_EREF, 0, v,
+                                  "%zu reads edges; expected one, to the %s it reads (source %s)",
+                                  n_reads, liq_vertex_kind_name(want), source);
+        }
+        const char *edge_source = liq_network_edge_string(net, reads, "price_source");
+        if (edge_source[0] != '\0' && strcmp(edge_source, source) != 0) {
+            return liq_conv_error(
+                c, LIQ_EINVAL, 1, reads,
+                "attribute 'price_source': value '%s', but the oracle's source is "
+                "'%s'; expected '%s' or none",
+                edge_source, source, source);
+        }
+        size_t from, to;
+        liq_network_edge_ends(net, reads, &from, &to);
+        if (net->vertex_kind[to] != want) {
+            return liq_conv_error(c, LIQ_EREF, 1, reads,
+                                  "target is %s '%s'; expected %s for source %s",
+                                  liq_vertex_kind_name((liq_vertex_kind_t)net->vertex_kind[to]),
+                                  liq_network_vertex_name(net, to),
+                                  want == LIQ_VERTEX_ASSET ? "an asset" : "a pool", source);
+        }
+        if (want == LIQ_VERTEX_ASSET) {
+            o->asset = (int32_t)c->index[to];
+        } else {
+            o->pool = (int32_t)c->index[to];
+        }
     }
-    int rc = liq_conv_rounds(c, v, "heartbeat", &o->heartbeat);
+    if (rc == LIQ_OK && n_anchors == 1) {
+        o->has_anchor = 1;
+        rc = liq_conv_input(c, anchor, &o->anchor);
+        /* Validated: present with an anchor edge. */
+        o->anchor_band = liq_network_vertex_number(net, v, "anchor_band");
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_conv_rounds(c, v, "heartbeat", &o->heartbeat);
+    }
     if (rc == LIQ_OK) {
         rc = liq_conv_rounds(c, v, "latency", &o->latency);
     }
@@ -183,11 +287,11 @@ static int liq_conv_oracle(liq_conv_t *c, size_t v, liq_oracle_config_t *o)
     return rc;
 }
 
-/* The asset an oracle prices: its market asset, or its pool's token0. */
+/* The asset an oracle prices: its market asset, its pool's token0, or
+ * its median's first input's (liq_oracle_priced_asset). */
 static int32_t liq_conv_priced(const liq_scenario_t *sc, int32_t oracle)
 {
-    const liq_oracle_config_t *o = &sc->oracles[oracle];
-    return o->source == LIQ_ORACLE_MARKET ? o->asset : sc->pools[o->pool].token0;
+    return liq_oracle_priced_asset(sc, &sc->oracles[oracle]);
 }
 
 static int liq_conv_trades(const liq_conv_t *c)
@@ -211,6 +315,97 @@ static int liq_conv_trades(const liq_conv_t *c)
     return LIQ_OK;
 }
 
+/* Whether pool `pool` trades exactly `asset` and `debt`, in either order. */
+static int liq_conv_trades_pair(const liq_scenario_t *sc, int32_t pool, int32_t asset, int32_t debt)
+{
+    const liq_pool_config_t *pl = &sc->pools[pool];
+    return (pl->token0 == asset && pl->token1 == debt) ||
+           (pl->token1 == asset && pl->token0 == debt);
+}
+
+/* The routes of the market of collateral edge `e`: the n_routes routes
+ * edges among the protocol's `edges` to pools trading its asset and the
+ * debt, in edge order, and its `routing` (absent: weight). With weight
+ * routing each edge's weight (validated in (0, 1]) is its share and the
+ * shares must add up to 1 (+-1e-9, as in a YAML scenario); with best_price
+ * the edges have none (validated). */
+static int liq_conv_routes(const liq_conv_t *c, size_t e, const size_t *edges, size_t n,
+                           uint8_t *used, liq_market_config_t *mk, int32_t debt, size_t n_routes)
+{
+    const liq_network_t *net = c->net;
+    mk->routing = strcmp(liq_network_edge_string(net, e, "routing"), "best_price") == 0
+                      ? LIQ_ROUTING_BEST_PRICE
+                      : LIQ_ROUTING_WEIGHT;
+    mk->routes = calloc(n_routes, sizeof(*mk->routes));
+    if (mk->routes == NULL) {
+        return liq_conv_nomem(c);
+    }
+    double total = 0.0;
+    for (size_t j = 0; j < n; j++) {
+        const size_t f = edges[j];
+        size_t f_from, f_to;
+        liq_network_edge_ends(net, f, &f_from, &f_to);
+        if (net->edge_kind[f] != LIQ_EDGE_ROUTES ||
+            !liq_conv_trades_pair(c->sc, (int32_t)c->index[f_to], mk->asset, debt)) {
+            continue;
+        }
+        liq_route_config_t *route = &mk->routes[mk->n_routes++];
+        route->pool = (int32_t)c->index[f_to];
+        route->weight = mk->routing == LIQ_ROUTING_WEIGHT
+                            ? liq_network_edge_number(net, f, "weight")
+                            : (double)NAN;
+        total += mk->routing == LIQ_ROUTING_WEIGHT ? route->weight : 0.0;
+        used[j] = 1;
+    }
+    mk->route = mk->routes[0].pool;
+    if (mk->routing == LIQ_ROUTING_WEIGHT && fabs(total - 1.0) > 1e-9) {
+        /* The market is not counted yet, so its routes are not the
+         * scenario's to release. */
+        free(mk->routes);
+        mk->routes = NULL;
+        return liq_conv_error(c, LIQ_EINVAL, 1, e,
+                              "the weights of its %zu routes edges add up to %.17g; expected "
+                              "weights adding up to 1 (the shares of the seized %s sold on each "
+                              "pool)",
+                              n_routes, total, c->sc->assets[mk->asset].name);
+    }
+    return LIQ_OK;
+}
+
+/* A protocol's issues and holds edges, in edge order: what it issues (with
+ * its `recovery`, validated present on an issuer) and what it holds. */
+static int liq_conv_balance_sheet(liq_conv_t *c, size_t v, liq_protocol_config_t *p,
+                                  const size_t *edges, size_t n)
+{
+    const liq_network_t *net = c->net;
+    size_t n_issues = 0, n_holdings = 0;
+    for (size_t k = 0; k < n; k++) {
+        n_issues += net->edge_kind[edges[k]] == LIQ_EDGE_ISSUES;
+        n_holdings += net->edge_kind[edges[k]] == LIQ_EDGE_HOLDS;
+    }
+    p->issues = n_issues > 0 ? calloc(n_issues, sizeof(*p->issues)) : NULL;
+    p->holdings = n_holdings > 0 ? calloc(n_holdings, sizeof(*p->holdings)) : NULL;
+    if ((n_issues > 0 && p->issues == NULL) || (n_holdings > 0 && p->holdings == NULL)) {
+        return liq_conv_nomem(c);
+    }
+    for (size_t k = 0; k < n; k++) {
+        const size_t e = edges[k];
+        size_t from, to;
+        liq_network_edge_ends(net, e, &from, &to);
+        if (net->edge_kind[e] == LIQ_EDGE_ISSUES) {
+            p->issues[p->n_issues++] = (liq_issue_config_t){
+                (int32_t)c->index[to], liq_network_edge_number(net, e, "supply")};
+        } else if (net->edge_kind[e] == LIQ_EDGE_HOLDS) {
+            p->holdings[p->n_holdings++] = (liq_holding_config_t){
+                (int32_t)c->index[to], liq_network_edge_number(net, e, "amount")};
+        }
+    }
+    p->recovery = n_issues > 0 && strcmp(liq_network_vertex_string(net, v, "recovery"), "zero") == 0
+                      ? LIQ_RECOVERY_ZERO
+                      : LIQ_RECOVERY_PRO_RATA;
+    return LIQ_OK;
+}
+
 /* A protocol's out-edges (in file order) are edges[first .. first + n). */
 static int liq_conv_markets(liq_conv_t *c, size_t v, liq_protocol_config_t *p, const size_t *edges,
                             size_t n, uint8_t *used)
@@ -220,7 +415,7 @@ static int liq_conv_markets(liq_conv_t *c, size_t v, liq_protocol_config_t *p, c
     size_t n_markets = 0;
     for (size_t k = 0; k < n; k++) {
         const size_t e = edges[k];
-        /* Edges this reader does not use (issues, holds) count as used. */
+        /* Edges read elsewhere (issues, holds) count as used. */
         used[k] = net->edge_kind[e] != LIQ_EDGE_MARKET &&
                   net->edge_kind[e] != LIQ_EDGE_USES_ORACLE && net->edge_kind[e] != LIQ_EDGE_ROUTES;
         if (net->edge_kind[e] == LIQ_EDGE_MARKET &&
@@ -228,12 +423,14 @@ static int liq_conv_markets(liq_conv_t *c, size_t v, liq_protocol_config_t *p, c
             n_markets++;
         }
     }
-    if (n_markets == 0) {
+    /* A protocol there for its balance sheet (issues, holdings) may have
+     * no market, as in a YAML scenario. */
+    if (n_markets == 0 && p->n_issues == 0 && p->n_holdings == 0) {
         return liq_conv_error(c, LIQ_EREF, 0, v,
                               "no market edge of role collateral; expected at least one "
-                              "collateral market");
+                              "collateral market (or an issues or holds edge)");
     }
-    p->markets = calloc(n_markets, sizeof(*p->markets));
+    p->markets = calloc(n_markets + 1, sizeof(*p->markets));
     if (p->markets == NULL) {
         return liq_conv_nomem(c);
     }
@@ -287,9 +484,10 @@ static int liq_conv_markets(liq_conv_t *c, size_t v, liq_protocol_config_t *p, c
                                       asset);
             }
         }
-        /* The market's oracle and route: the protocol's one edge to an
-         * oracle of this asset, and to a pool trading it against the debt. */
-        size_t n_oracles = 0, n_routes = 0, oracle_at = 0, route_at = 0;
+        /* The market's oracle and routes: the protocol's one edge to an
+         * oracle of this asset, and its edges (in edge order) to the pools
+         * trading it against the debt. */
+        size_t n_oracles = 0, n_routes = 0, oracle_at = 0;
         for (size_t j = 0; j < n; j++) {
             const size_t f = edges[j];
             size_t f_from, f_to;
@@ -300,13 +498,9 @@ static int liq_conv_markets(liq_conv_t *c, size_t v, liq_protocol_config_t *p, c
                 n_oracles++;
                 oracle_at = j;
             }
-            if (net->edge_kind[f] == LIQ_EDGE_ROUTES) {
-                const liq_pool_config_t *pool = &sc->pools[c->index[f_to]];
-                if ((pool->token0 == mk->asset && pool->token1 == p->debt_asset) ||
-                    (pool->token1 == mk->asset && pool->token0 == p->debt_asset)) {
-                    n_routes++;
-                    route_at = j;
-                }
+            if (net->edge_kind[f] == LIQ_EDGE_ROUTES &&
+                liq_conv_trades_pair(sc, (int32_t)c->index[f_to], mk->asset, p->debt_asset)) {
+                n_routes++;
             }
         }
         if (n_oracles != 1) {
@@ -316,29 +510,21 @@ static int liq_conv_markets(liq_conv_t *c, size_t v, liq_protocol_config_t *p, c
                                   "pool source whose token0 is %s)",
                                   n_oracles, asset, asset, asset);
         }
-        if (n_routes != 1) {
+        if (n_routes == 0) {
+            /* "one" as in one or more: a market may sell on several. */
             return liq_conv_error(c, LIQ_EREF, 1, e,
-                                  "%zu routes edges to a pool trading %s and %s; expected one "
+                                  "0 routes edges to a pool trading %s and %s; expected one "
                                   "(where seized %s is sold)",
-                                  n_routes, asset, debt, asset);
+                                  asset, debt, asset);
         }
-        const size_t route_edge = edges[route_at];
-        const double weight = liq_network_edge_number(net, route_edge, "weight");
-        if (weight != 1.0) {
-            char number[40];
-            liq_format_number(number, sizeof(number), weight);
-            return liq_conv_error(c, LIQ_EINVAL, 1, route_edge,
-                                  "attribute 'weight': value %s; expected 1 (R0 sells all of a "
-                                  "market's seized collateral on its one route)",
-                                  number);
+        const int rc = liq_conv_routes(c, e, edges, n, used, mk, p->debt_asset, n_routes);
+        if (rc != LIQ_OK) {
+            return rc;
         }
-        size_t o_from, o_to, r_from, r_to;
+        size_t o_from, o_to;
         liq_network_edge_ends(net, edges[oracle_at], &o_from, &o_to);
-        liq_network_edge_ends(net, route_edge, &r_from, &r_to);
         used[oracle_at] = 1;
-        used[route_at] = 1;
         mk->oracle = (int32_t)c->index[o_to];
-        mk->route = (int32_t)c->index[r_to];
         mk->liquidation_threshold = liq_network_edge_number(net, e, "liquidation_threshold");
         mk->liquidation_bonus = liq_network_edge_number(net, e, "liquidation_bonus");
         mk->close_factor = liq_network_edge_number(net, e, "close_factor");
@@ -392,7 +578,8 @@ static int liq_conv_protocol(liq_conv_t *c, size_t v, liq_protocol_config_t *p, 
             return rc;
         }
     }
-    return liq_conv_markets(c, v, p, edges, n, used);
+    const int rc = liq_conv_balance_sheet(c, v, p, edges, n);
+    return rc != LIQ_OK ? rc : liq_conv_markets(c, v, p, edges, n, used);
 }
 
 /* Allocates the four entity arrays, zeroed, with their counts set. */

@@ -17,7 +17,15 @@
 #include "graph/network_internal.h"
 #include "liqnet/error.h"
 
-enum { LIQ_SHARED_ASSET = 0, LIQ_SHARED_POOL = 1, LIQ_SHARED_ORACLE = 2 };
+/* The four counts of a link; LIQ_SHARED_TOKEN is directed by nature (an
+ * issuer and a holder) but adds to the undirected link like the others. */
+enum {
+    LIQ_SHARED_ASSET = 0,
+    LIQ_SHARED_POOL = 1,
+    LIQ_SHARED_ORACLE = 2,
+    LIQ_SHARED_TOKEN = 3,
+    LIQ_N_SHARED = 4
+};
 
 struct liq_protocol_graph {
     igraph_t graph; /* undirected; vertex i = protocol i */
@@ -25,11 +33,11 @@ struct liq_protocol_graph {
     size_t n_protocols;
     char **names; /* [n_protocols] */
     size_t n_edges;
-    int64_t *from, *to; /* [n_edges] from < to, sorted by (from, to) */
-    double *weight;     /* [n_edges] */
-    int64_t *shared[3]; /* [n_edges] assets, pools, oracles */
-    size_t *offset;     /* [n_protocols + 1] CSR: neighbours of p are */
-    int64_t *neighbour; /* neighbour[offset[p] .. offset[p+1]-1], ascending */
+    int64_t *from, *to;            /* [n_edges] from < to, sorted by (from, to) */
+    double *weight;                /* [n_edges] */
+    int64_t *shared[LIQ_N_SHARED]; /* [n_edges] assets, pools, oracles, tokens */
+    size_t *offset;                /* [n_protocols + 1] CSR: neighbours of p are */
+    int64_t *neighbour;            /* neighbour[offset[p] .. offset[p+1]-1], ascending */
 };
 
 /* One use of a resource (asset, pool or oracle vertex) by a protocol. */
@@ -86,7 +94,7 @@ void liq_protocol_graph_destroy(liq_protocol_graph_t *g)
     free(g->from);
     free(g->to);
     free(g->weight);
-    for (int t = 0; t < 3; t++) {
+    for (int t = 0; t < LIQ_N_SHARED; t++) {
         free(g->shared[t]);
     }
     free(g->offset);
@@ -132,9 +140,64 @@ static int liq_collect_uses(const liq_network_t *net, const int64_t *protocol_of
     return LIQ_OK;
 }
 
-/* Every pair of protocols sharing a resource, one entry per resource. */
-static int liq_collect_shares(const liq_use_t *uses, size_t n_uses, liq_share_t **out,
+/* The token uses: (asset, protocol) with type 0 for an issuer (issues
+ * edges) and 1 for a holder (holds edges, and market edges of role
+ * collateral: accepting a token is an exposure to its issuer too), sorted
+ * by asset, then issuers before holders, then protocol, without repeats. */
+static int liq_token_cmp(const void *x, const void *y)
+{
+    const liq_use_t *a = x, *b = y;
+    if (a->resource != b->resource) {
+        return a->resource < b->resource ? -1 : 1;
+    }
+    if (a->type != b->type) {
+        return a->type < b->type ? -1 : 1;
+    }
+    return (a->protocol > b->protocol) - (a->protocol < b->protocol);
+}
+
+static int liq_collect_tokens(const liq_network_t *net, const int64_t *protocol_of, liq_use_t **out,
                               size_t *n_out)
+{
+    liq_use_t *uses = malloc((net->n_edges > 0 ? net->n_edges : 1) * sizeof(*uses));
+    if (uses == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "protocol graph: out of memory");
+    }
+    size_t n = 0;
+    for (size_t e = 0; e < net->n_edges; e++) {
+        const liq_edge_kind_t kind = (liq_edge_kind_t)net->edge_kind[e];
+        int type = -1;
+        if (kind == LIQ_EDGE_ISSUES) {
+            type = 0;
+        } else if (kind == LIQ_EDGE_HOLDS ||
+                   (kind == LIQ_EDGE_MARKET &&
+                    strcmp(liq_network_edge_string(net, e, "role"), "collateral") == 0)) {
+            type = 1;
+        }
+        if (type < 0) {
+            continue;
+        }
+        size_t from, to;
+        liq_network_edge_ends(net, e, &from, &to);
+        uses[n++] = (liq_use_t){to, protocol_of[from], type};
+    }
+    qsort(uses, n, sizeof(*uses), liq_token_cmp);
+    size_t kept = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (kept == 0 || liq_token_cmp(&uses[kept - 1], &uses[k]) != 0) {
+            uses[kept++] = uses[k];
+        }
+    }
+    *out = uses;
+    *n_out = kept;
+    return LIQ_OK;
+}
+
+/* Every pair of protocols sharing a resource, one entry per resource; then
+ * one entry per (issuer p, asset it issues, protocol q != p holding or
+ * accepting that asset). */
+static int liq_collect_shares(const liq_use_t *uses, size_t n_uses, const liq_use_t *tokens,
+                              size_t n_tokens, liq_share_t **out, size_t *n_out)
 {
     size_t n = 0;
     for (size_t begin = 0, end; begin < n_uses; begin = end) {
@@ -142,6 +205,13 @@ static int liq_collect_shares(const liq_use_t *uses, size_t n_uses, liq_share_t 
         }
         const size_t k = end - begin;
         n += k * (k - 1) / 2;
+    }
+    for (size_t begin = 0, end; begin < n_tokens; begin = end) {
+        size_t issuers = 0;
+        for (end = begin; end < n_tokens && tokens[end].resource == tokens[begin].resource; end++) {
+            issuers += tokens[end].type == 0;
+        }
+        n += issuers * (end - begin - issuers);
     }
     liq_share_t *shares = malloc((n > 0 ? n : 1) * sizeof(*shares));
     if (shares == NULL) {
@@ -154,6 +224,18 @@ static int liq_collect_shares(const liq_use_t *uses, size_t n_uses, liq_share_t 
         for (size_t i = begin; i < end; i++) {
             for (size_t j = i + 1; j < end; j++) {
                 shares[m++] = (liq_share_t){uses[i].protocol, uses[j].protocol, uses[i].type};
+            }
+        }
+    }
+    for (size_t begin = 0, end; begin < n_tokens; begin = end) {
+        for (end = begin; end < n_tokens && tokens[end].resource == tokens[begin].resource; end++) {
+        }
+        for (size_t i = begin; i < end && tokens[i].type == 0; i++) {
+            for (size_t j = begin; j < end; j++) {
+                const int64_t p = tokens[i].protocol, q = tokens[j].protocol;
+                if (tokens[j].type == 1 && q != p) {
+                    shares[m++] = (liq_share_t){p < q ? p : q, p < q ? q : p, LIQ_SHARED_TOKEN};
+                }
             }
         }
     }
@@ -185,8 +267,9 @@ static int liq_make_igraph(liq_protocol_graph_t *g)
         err = igraph_vector_init(&weights, (igraph_integer_t)g->n_edges);
         have_weights = err == IGRAPH_SUCCESS;
     }
-    static const char *const shared_names[3] = {"shared_assets", "shared_pools", "shared_oracles"};
-    for (int t = -1; t < 3 && err == IGRAPH_SUCCESS; t++) {
+    static const char *const shared_names[LIQ_N_SHARED] = {"shared_assets", "shared_pools",
+                                                           "shared_oracles", "shared_tokens"};
+    for (int t = -1; t < LIQ_N_SHARED && err == IGRAPH_SUCCESS; t++) {
         for (size_t e = 0; e < g->n_edges; e++) {
             VECTOR(weights)[e] = t < 0 ? g->weight[e] : (double)g->shared[t][e];
         }
@@ -246,9 +329,9 @@ int liq_protocol_graph_build(liq_protocol_graph_t **out, const liq_network_t *ne
     liq_protocol_graph_t *g = calloc(1, sizeof(*g));
     int64_t *protocol_of =
         malloc((net->n_vertices > 0 ? net->n_vertices : 1) * sizeof(*protocol_of));
-    liq_use_t *uses = NULL;
+    liq_use_t *uses = NULL, *tokens = NULL;
     liq_share_t *shares = NULL;
-    size_t n_uses = 0, n_shares = 0;
+    size_t n_uses = 0, n_tokens = 0, n_shares = 0;
     int rc = LIQ_OK;
     if (g == NULL || protocol_of == NULL) {
         rc = liq_error_set(LIQ_ENOMEM, "protocol graph: out of memory");
@@ -275,7 +358,10 @@ int liq_protocol_graph_build(liq_protocol_graph_t **out, const liq_network_t *ne
     }
     rc = liq_collect_uses(net, protocol_of, &uses, &n_uses);
     if (rc == LIQ_OK) {
-        rc = liq_collect_shares(uses, n_uses, &shares, &n_shares);
+        rc = liq_collect_tokens(net, protocol_of, &tokens, &n_tokens);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_collect_shares(uses, n_uses, tokens, n_tokens, &shares, &n_shares);
     }
     if (rc != LIQ_OK) {
         goto cleanup;
@@ -291,11 +377,12 @@ int liq_protocol_graph_build(liq_protocol_graph_t **out, const liq_network_t *ne
     g->from = malloc(alloc * sizeof(*g->from));
     g->to = malloc(alloc * sizeof(*g->to));
     g->weight = malloc(alloc * sizeof(*g->weight));
-    for (int t = 0; t < 3; t++) {
+    int missing = 0;
+    for (int t = 0; t < LIQ_N_SHARED; t++) {
         g->shared[t] = calloc(alloc, sizeof(*g->shared[t]));
+        missing |= g->shared[t] == NULL;
     }
-    if (g->from == NULL || g->to == NULL || g->weight == NULL || g->shared[0] == NULL ||
-        g->shared[1] == NULL || g->shared[2] == NULL) {
+    if (g->from == NULL || g->to == NULL || g->weight == NULL || missing) {
         rc = liq_error_set(LIQ_ENOMEM, "protocol graph: out of memory");
         goto cleanup;
     }
@@ -310,7 +397,8 @@ int liq_protocol_graph_build(liq_protocol_graph_t **out, const liq_network_t *ne
     }
     g->n_edges = n_edges;
     for (e = 0; e < n_edges; e++) {
-        g->weight[e] = (double)(g->shared[0][e] + g->shared[1][e] + g->shared[2][e]);
+        g->weight[e] =
+            (double)(g->shared[0][e] + g->shared[1][e] + g->shared[2][e] + g->shared[3][e]);
     }
     rc = liq_make_csr(g);
     if (rc == LIQ_OK) {
@@ -323,6 +411,7 @@ int liq_protocol_graph_build(liq_protocol_graph_t **out, const liq_network_t *ne
 cleanup:
     free(protocol_of);
     free(uses);
+    free(tokens);
     free(shares);
     if (rc != LIQ_OK) {
         liq_protocol_graph_destroy(g);
@@ -347,6 +436,7 @@ void liq_protocol_graph_edges(const liq_protocol_graph_t *g, liq_protocol_edges_
     edges->shared_assets = g->shared[LIQ_SHARED_ASSET];
     edges->shared_pools = g->shared[LIQ_SHARED_POOL];
     edges->shared_oracles = g->shared[LIQ_SHARED_ORACLE];
+    edges->shared_tokens = g->shared[LIQ_SHARED_TOKEN];
 }
 
 const char *liq_protocol_graph_name(const liq_protocol_graph_t *g, size_t protocol)
@@ -373,6 +463,12 @@ void liq_contagion_sources(const liq_scenario_t *sc, uint8_t *source)
             }
             for (size_t m = 0; m < pr->n_markets; m++) {
                 if (pr->markets[m].asset == asset) {
+                    source[p] = 1;
+                }
+            }
+            /* A held asset's fall is a loss of the holder (MODEL.md s5). */
+            for (size_t k = 0; k < pr->n_holdings; k++) {
+                if (pr->holdings[k].asset == asset) {
                     source[p] = 1;
                 }
             }

@@ -41,7 +41,8 @@ typedef struct {
 
 static const liq_contagion_def_t liq_contagion_defs[] = {
     {"source", LIQ_CDIM_PROTOCOL, LIQ_CT_FLAG, LIQ_REC(source), "1",
-     "1 where a shock enters: a collateral market in, or the debt of, a shocked asset"},
+     "1 where a shock enters: a collateral market in, the debt of, or a holding of a shocked "
+     "asset"},
     {"distance", LIQ_CDIM_PROTOCOL, LIQ_CT_INT, LIQ_REC(distance), "hops",
      "links on the protocol graph to the nearest source; -1 when none is reachable"},
     {"first_failure_round", LIQ_CDIM_PROTOCOL, LIQ_CT_INT, LIQ_REC(first_failure), "round",
@@ -64,13 +65,15 @@ static const liq_contagion_def_t liq_contagion_defs[] = {
     {"link_to", LIQ_CDIM_LINK, LIQ_CT_INT, LIQ_REC(link_to), "1",
      "protocol index of the other end (the higher)"},
     {"link_weight", LIQ_CDIM_LINK, LIQ_CT_REAL, LIQ_REC(link_weight), "shared resources",
-     "shared collateral assets + route pools + collateral oracles"},
+     "shared collateral assets + route pools + collateral oracles + issued tokens"},
     {"shared_assets", LIQ_CDIM_LINK, LIQ_CT_INT, LIQ_REC(link_shared_assets), "count",
      "collateral assets both protocols accept"},
     {"shared_pools", LIQ_CDIM_LINK, LIQ_CT_INT, LIQ_REC(link_shared_pools), "count",
      "pools both protocols sell seized collateral on"},
     {"shared_oracles", LIQ_CDIM_LINK, LIQ_CT_INT, LIQ_REC(link_shared_oracles), "count",
      "collateral oracles both protocols read"},
+    {"shared_tokens", LIQ_CDIM_LINK, LIQ_CT_INT, LIQ_REC(link_shared_tokens), "count",
+     "assets one protocol issues that the other holds or accepts as collateral"},
     {"cluster_size", LIQ_CDIM_CLUSTER, LIQ_CT_INT, LIQ_REC(cluster_size), "count",
      "failed protocols in the cluster"},
     {"source_protocols", -1, LIQ_CT_INT, LIQ_REC(sources), "count",

@@ -25,8 +25,11 @@
 static const char *const liq_entity_keys[] = {"assets", "pools", "oracles", "protocols", NULL};
 
 /* The `defaults` keys: the vertex kinds, then the edge kinds with values. */
-static const char *const liq_default_kinds[] = {"asset",  "pool",   "oracle", "protocol",
-                                                "market", "routes", NULL};
+static const char *const liq_default_kinds[] = {"asset",  "pool",  "oracle", "protocol", "market",
+                                                "routes", "reads", "issues", "holds",    NULL};
+/* The edge kinds of liq_default_kinds[4..], in that order. */
+static const liq_edge_kind_t liq_default_edges[] = {
+    LIQ_EDGE_MARKET, LIQ_EDGE_ROUTES, LIQ_EDGE_READS, LIQ_EDGE_ISSUES, LIQ_EDGE_HOLDS};
 
 /* ------------------------------------------------------------- writing */
 
@@ -120,9 +123,76 @@ static void liq_emit_int(liq_emit_t *e, int map, const char *key, int64_t x)
 
 /* The four lists, in the keys and units of docs/scenario.md (durations as
  * plain integers: rounds). */
-static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
+/* A price source as a mapping {source, asset | pool, window (pool_twap)}. */
+static int liq_emit_source(liq_emit_t *e, const liq_scenario_t *sc, const liq_price_source_t *src)
 {
     static const char *const sources[] = {"market", "pool_spot", "pool_twap"};
+    const int map = liq_emit_collection(e, 1);
+    liq_emit_name(e, map, "source", sources[src->source]);
+    if (src->source == LIQ_ORACLE_MARKET) {
+        liq_emit_name(e, map, "asset", sc->assets[src->asset].name);
+    } else {
+        liq_emit_name(e, map, "pool", sc->pools[src->pool].name);
+    }
+    if (src->source == LIQ_ORACLE_POOL_TWAP) {
+        liq_emit_int(e, map, "window", src->window);
+    }
+    return map;
+}
+
+/* A market's `route` (one pool sold by weight, R0) or `routing` and
+ * `routes`. */
+static void liq_emit_routes(liq_emit_t *e, int market, const liq_scenario_t *sc,
+                            const liq_market_config_t *mk)
+{
+    if (mk->n_routes == 1 && mk->routing == LIQ_ROUTING_WEIGHT) {
+        liq_emit_name(e, market, "route", sc->pools[mk->route].name);
+        return;
+    }
+    liq_emit_name(e, market, "routing",
+                  mk->routing == LIQ_ROUTING_BEST_PRICE ? "best_price" : "weight");
+    const int routes = liq_emit_collection(e, 0);
+    for (size_t k = 0; k < mk->n_routes; k++) {
+        const int route = liq_emit_collection(e, 1);
+        liq_emit_name(e, route, "pool", sc->pools[mk->routes[k].pool].name);
+        if (mk->routing == LIQ_ROUTING_WEIGHT) {
+            liq_emit_number(e, route, "weight", mk->routes[k].weight);
+        }
+        liq_emit_item(e, routes, route);
+    }
+    liq_emit_pair(e, market, "routes", routes);
+}
+
+/* A protocol's `issues` with `recovery`, and `holdings`, when it has them. */
+static void liq_emit_balance_sheet(liq_emit_t *e, int map, const liq_scenario_t *sc,
+                                   const liq_protocol_config_t *p)
+{
+    if (p->n_issues > 0) {
+        const int issues = liq_emit_collection(e, 0);
+        for (size_t k = 0; k < p->n_issues; k++) {
+            const int item = liq_emit_collection(e, 1);
+            liq_emit_name(e, item, "asset", sc->assets[p->issues[k].asset].name);
+            liq_emit_number(e, item, "supply", p->issues[k].supply);
+            liq_emit_item(e, issues, item);
+        }
+        liq_emit_pair(e, map, "issues", issues);
+        liq_emit_name(e, map, "recovery", p->recovery == LIQ_RECOVERY_ZERO ? "zero" : "pro_rata");
+    }
+    if (p->n_holdings > 0) {
+        const int holdings = liq_emit_collection(e, 0);
+        for (size_t k = 0; k < p->n_holdings; k++) {
+            const int item = liq_emit_collection(e, 1);
+            liq_emit_name(e, item, "asset", sc->assets[p->holdings[k].asset].name);
+            liq_emit_number(e, item, "amount", p->holdings[k].amount);
+            liq_emit_item(e, holdings, item);
+        }
+        liq_emit_pair(e, map, "holdings", holdings);
+    }
+}
+
+static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
+{
+    static const char *const sources[] = {"market", "pool_spot", "pool_twap", "median"};
     int list = liq_emit_collection(e, 0);
     for (size_t i = 0; i < sc->n_assets; i++) {
         const liq_asset_config_t *a = &sc->assets[i];
@@ -140,13 +210,17 @@ static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
         const liq_pool_config_t *p = &sc->pools[i];
         const int map = liq_emit_collection(e, 1);
         liq_emit_name(e, map, "name", p->name);
-        liq_emit_name(e, map, "kind", "constant_product");
+        liq_emit_name(e, map, "kind",
+                      p->kind == LIQ_POOL_STABLESWAP ? "stableswap" : "constant_product");
         liq_emit_name(e, map, "token0", sc->assets[p->token0].name);
         liq_emit_name(e, map, "token1", sc->assets[p->token1].name);
         liq_emit_number(e, map, "reserve0", p->reserve0);
         liq_emit_number(e, map, "reserve1", p->reserve1);
         liq_emit_number(e, map, "fee", p->fee);
         liq_emit_number(e, map, "arbitrage", p->arbitrage);
+        if (p->kind == LIQ_POOL_STABLESWAP) {
+            liq_emit_number(e, map, "amplification", p->amplification);
+        }
         liq_emit_item(e, list, map);
     }
     liq_emit_pair(e, root, "pools", list);
@@ -159,6 +233,12 @@ static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
         liq_emit_name(e, map, "source", sources[o->source]);
         if (o->source == LIQ_ORACLE_MARKET) {
             liq_emit_name(e, map, "asset", sc->assets[o->asset].name);
+        } else if (o->source == LIQ_ORACLE_MEDIAN) {
+            const int inputs = liq_emit_collection(e, 0);
+            for (size_t k = 0; k < o->n_inputs; k++) {
+                liq_emit_item(e, inputs, liq_emit_source(e, sc, &o->inputs[k]));
+            }
+            liq_emit_pair(e, map, "inputs", inputs);
         } else {
             liq_emit_name(e, map, "pool", sc->pools[o->pool].name);
         }
@@ -167,6 +247,10 @@ static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
         liq_emit_int(e, map, "latency", o->latency);
         if (o->source == LIQ_ORACLE_POOL_TWAP) {
             liq_emit_int(e, map, "window", o->window);
+        }
+        if (o->has_anchor) {
+            liq_emit_pair(e, map, "anchor", liq_emit_source(e, sc, &o->anchor));
+            liq_emit_number(e, map, "anchor_band", o->anchor_band);
         }
         liq_emit_item(e, list, map);
     }
@@ -190,13 +274,20 @@ static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
             liq_emit_int(e, keepers, "max_liquidations", p->max_liquidations);
         }
         liq_emit_pair(e, map, "keepers", keepers);
+        liq_emit_balance_sheet(e, map, sc, p);
+        if (p->n_markets == 0) {
+            /* A balance-sheet protocol: `markets` is optional and, when
+             * given, must not be empty. */
+            liq_emit_item(e, list, map);
+            continue;
+        }
         const int markets = liq_emit_collection(e, 0);
         for (size_t m = 0; m < p->n_markets; m++) {
             const liq_market_config_t *mk = &p->markets[m];
             const int market = liq_emit_collection(e, 1);
             liq_emit_name(e, market, "asset", sc->assets[mk->asset].name);
             liq_emit_name(e, market, "oracle", sc->oracles[mk->oracle].name);
-            liq_emit_name(e, market, "route", sc->pools[mk->route].name);
+            liq_emit_routes(e, market, sc, mk);
             liq_emit_number(e, market, "liquidation_threshold", mk->liquidation_threshold);
             liq_emit_number(e, market, "liquidation_bonus", mk->liquidation_bonus);
             liq_emit_number(e, market, "close_factor", mk->close_factor);
@@ -318,7 +409,7 @@ static int liq_read_defaults(liq_ydoc_t *d, const yaml_node_t *root, liq_network
                 const size_t attr_saved = liq_ypath_push_key(d, liq_yscalar(key));
                 liq_network_default_t *def = &(*out)[*n_out];
                 def->is_edge = kind >= 4;
-                def->kind = kind < 4 ? kind : kind == 4 ? LIQ_EDGE_MARKET : LIQ_EDGE_ROUTES;
+                def->kind = kind < 4 ? kind : (int)liq_default_edges[kind - 4];
                 const yaml_node_t *value = liq_ydoc_node(d, q->value);
                 if (rc == LIQ_OK) {
                     rc = liq_read_default(d, key, value, def);

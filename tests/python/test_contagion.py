@@ -6,7 +6,9 @@ which round, their hop distances from the shocked WETH markets, the failed clust
 of the protocol graph with their weights, and the betweenness of each protocol. PageRank is
 checked against a power iteration written here from the definition. The same record comes out
 bit for bit on 1, 2 and 3 threads; a run cut short records the failures of the rounds it did;
-`--centrality` switches exact betweenness off and on.
+`--centrality` switches exact betweenness off and on. tests/data/network_features.yaml adds
+the fourth count of a link, shared_tokens: CDP issues DAI, which Lender accepts and Treasury
+holds (tests/test_network.c works its links out).
 
     /usr/bin/python3 tests/python/test_contagion.py [-v]      (LIQNET_BIN selects the program)
 """
@@ -47,6 +49,7 @@ HAND = {
     "shared_assets": [1, 1, 1, 1, 1],
     "shared_pools": [1, 0, 1, 0, 1],
     "shared_oracles": [0, 1, 1, 0, 1],
+    "shared_tokens": [0, 0, 0, 0, 0],
     "cluster_size": [2, 1, 1],
     "source_protocols": 3,
     "failed_protocols": 4,
@@ -163,6 +166,26 @@ class Variants(unittest.TestCase):
         with h5py.File(out, "r") as f:
             np.testing.assert_array_equal(f["contagion/betweenness"][()], HAND["betweenness"])
             self.assertEqual(f["contagion"].attrs["betweenness_note"], "exact (forced)")
+
+    def test_issued_tokens_link_their_issuer(self):
+        out = TMP / "features.h5"
+        proc = subprocess.run([str(BIN), "run", str(REPO / "tests" / "data" /
+                                                    "network_features.yaml"),
+                               "-o", str(out), "--force", "--quiet"],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        c = lr.open_contagion(out)
+        links = c.links
+        self.assertEqual(list(zip(links["from"], links["to"])),
+                         [("CDP", "Lender"), ("CDP", "Lender2"), ("CDP", "Treasury"),
+                          ("Lender", "Lender2")])
+        self.assertEqual(links["shared_tokens"].tolist(), [1, 0, 1, 0])
+        self.assertEqual(links["shared_pools"].tolist(), [0, 0, 0, 2])
+        self.assertEqual(links["weight"].tolist(), [2, 1, 1, 4])
+        total = links[["shared_assets", "shared_pools", "shared_oracles", "shared_tokens"]]
+        np.testing.assert_array_equal(total.sum(axis=1), links["weight"])
+        # Treasury holds the shocked WETH: a source, like the three that accept it.
+        self.assertEqual(c.protocols["source"].tolist(), [True] * 4)
 
     def test_bad_centrality_is_a_usage_error(self):
         proc = run(TMP / "bad.h5", "--centrality", "fast", check=False)
