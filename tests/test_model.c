@@ -138,6 +138,42 @@ static void test_stableswap_arbitrage(void **state)
     assert_true(a.reserve0 == x && a.reserve1 == y && a.sold0 == 0.0 && a.sold1 == 0.0);
 }
 
+static void test_linear_book(void **state)
+{
+    (void)state;
+    /* Mid 2000, slope 20 per unit (100 units move the price by 2000). */
+    double mid;
+    assert_close(liq_book_sell0(10.0, 2000.0, 20.0, 0.0, &mid), 19000.0, 1e-15);
+    assert_close(mid, 1800.0, 1e-15);
+    /* Buying the 10 back at 1800 costs the same 19000: 38000 / (1800 + 2000). */
+    assert_close(liq_book_sell1(19000.0, 1800.0, 20.0, 0.0, &mid), 10.0, 1e-15);
+    assert_close(mid, 2000.0, 1e-15);
+    /* A 1% fee on the input: 9.9 units fill down to 1802. */
+    assert_close(liq_book_sell0(10.0, 2000.0, 20.0, 0.01, &mid), 9.9 * (2000.0 - 99.0), 1e-15);
+    assert_close(mid, 1802.0, 1e-15);
+    /* 150 units sweep the 100 units of bids: 2000^2 / 40, the mid at the floor. */
+    assert_close(liq_book_sell0(150.0, 2000.0, 20.0, 0.0, &mid), 100000.0, 1e-15);
+    assert_close(mid, 2000.0 * LIQ_BOOK_FLOOR, 1e-15);
+    assert_true(liq_book_sell0(0.0, 2000.0, 20.0, 0.0, &mid) == 0.0 && mid == 2000.0);
+    /* As a venue: the marginal output is the derivative of the output, on
+     * both sides, and routing equalises it with a pool's. */
+    const liq_venue_t bids = {LIQ_VENUE_BOOK_BIDS, 2000.0, 20.0, 0.001, 0.0};
+    const liq_venue_t asks = {LIQ_VENUE_BOOK_ASKS, 2000.0, 20.0, 0.001, 0.0};
+    const double h = 1e-4;
+    assert_close((liq_venue_amount_out(&bids, 30.0 + h) - liq_venue_amount_out(&bids, 30.0 - h)) /
+                     (2 * h),
+                 liq_venue_marginal_out(&bids, 30.0), 1e-7);
+    assert_close((liq_venue_amount_out(&asks, 5e4 + h) - liq_venue_amount_out(&asks, 5e4 - h)) /
+                     (2 * h),
+                 liq_venue_marginal_out(&asks, 5e4), 1e-6);
+    const liq_venue_t both[2] = {bids, {LIQ_VENUE_CONSTANT_PRODUCT, 100.0, 200000.0, 0.003, 0.0}};
+    double split[2];
+    liq_route_best_price(2, both, 40.0, split);
+    assert_close(split[0] + split[1], 40.0, 1e-15);
+    assert_close(liq_venue_marginal_out(&both[0], split[0]),
+                 liq_venue_marginal_out(&both[1], split[1]), 1e-9);
+}
+
 static void test_best_price_routing(void **state)
 {
     (void)state;
@@ -351,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_stableswap_swaps),
         cmocka_unit_test(test_stableswap_arbitrage),
         cmocka_unit_test(test_best_price_routing),
+        cmocka_unit_test(test_linear_book),
         cmocka_unit_test(test_aave_v3_reference_vector),
         cmocka_unit_test(test_full_close_below_h_full),
         cmocka_unit_test(test_seizure_cap),

@@ -173,6 +173,56 @@ static void test_routing_by_best_price(void **state)
     liq_scenario_destroy(sc);
 }
 
+/* A linear book as route and oracle source: 100 WETH move its mid by its
+ * initial 2000 (reserve0 100, reserve1 2e5: slope 20); WETH falls 5% and
+ * the book's quotes follow half the way in log price (arbitrage 0.5). */
+static void test_linear_book_route(void **state)
+{
+    (void)state;
+    const char *yaml =
+        "name: book\n"
+        "rounds: 1\n"
+        "assets: [{name: USDC, price: 1}, {name: WETH, price: 2000}]\n"
+        "pools:\n"
+        "  - {name: cex, kind: linear_book, token0: WETH, token1: USDC, reserve0: 100,\n"
+        "     reserve1: 200000, fee: 0, arbitrage: 0.5}\n"
+        "oracles:\n"
+        "  - {name: USDC/USD, source: market, asset: USDC}\n"
+        "  - {name: mid, source: pool_spot, pool: cex}\n"
+        "protocols:\n"
+        "  - name: L\n"
+        "    debt_asset: USDC\n"
+        "    debt_oracle: USDC/USD\n"
+        "    markets:\n"
+        "      - {asset: WETH, oracle: mid, route: cex, liquidation_threshold: 0.8,\n"
+        "         liquidation_bonus: 0.05}\n"
+        "shocks:\n"
+        "  - {type: schedule, asset: WETH, steps: [{round: 1, return: -0.05}]}\n";
+    liq_scenario_t *sc = NULL;
+    assert_int_equal(liq_scenario_parse(&sc, yaml, strlen(yaml), "t.yaml", NULL), LIQ_OK);
+    int32_t protocol[1] = {0}, market[1] = {0};
+    double collateral[1] = {10.0}, debt[1] = {15800.0};
+    const liq_positions_t pos = {1, protocol, market, collateral, debt, NULL};
+    liq_sim_t *sim = NULL;
+    const liq_sim_options_t opt = {.threads = 1};
+    assert_int_equal(liq_sim_create(&sim, sc, &pos, &opt), LIQ_OK);
+    assert_int_equal(liq_sim_step(sim), LIQ_OK);
+    liq_state_view_t v;
+    liq_sim_view(sim, &v);
+    /* The quotes move to sqrt(2000 x 1900); the oracle reads that mid. */
+    const double mid = sqrt(2000.0 * 1900.0);
+    assert_close(v.oracle_price[1], mid, 1e-15);
+    /* HF 0.8 x 10 x mid / 15800 = 0.987: half the debt is repaid and the
+     * seized WETH goes down the bids. */
+    assert_int_equal(v.liquidations[0], 1);
+    const double seized = v.market_seized[0];
+    assert_close(seized, 7900.0 * 1.05 / mid, 1e-14);
+    assert_close(v.pool_price[0], mid - 20.0 * seized, 1e-14);
+    assert_close(v.pool_reserve0[0], 100.0, 0); /* the depth stays */
+    liq_sim_destroy(sim);
+    liq_scenario_destroy(sc);
+}
+
 static void expect_error(const char *yaml, int code, const char *message)
 {
     liq_scenario_t *sc = NULL;
@@ -259,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_pool_kind_errors),
         cmocka_unit_test(test_routing_by_weight),
         cmocka_unit_test(test_routing_by_best_price),
+        cmocka_unit_test(test_linear_book_route),
         cmocka_unit_test(test_routing_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

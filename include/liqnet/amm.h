@@ -84,15 +84,42 @@ LIQ_API double liq_ss_spot_price(double x, double y, double amp);
 LIQ_API liq_arbitrage_t liq_ss_arbitrage(double reserve0, double reserve1, double target_price,
                                          double kappa, double amp);
 
+/*
+ * Linear order books (MODEL.md s2 and s5, a CEX-like venue): resting orders
+ * of even density around the mid price P (token1 per token0), so the price
+ * moves by `slope` (token1 per token0, per token0 traded) for every unit
+ * traded, up or down. Selling q token0 (q' = q (1 - phi) after the fee on
+ * the input) fills the bids from P down to P - slope q' and pays
+ * P q' - slope q'^2 / 2; selling y token1 (y' after the fee) fills the asks
+ * from P up to P + slope q and pays q = (sqrt(P^2 + 2 slope y') - P) / slope
+ * token0. A sale and its reverse cancel, as on an AMM's curve. A sale of
+ * P / slope or more sweeps every bid: it pays P^2 / (2 slope) and the mid
+ * ends at LIQ_BOOK_FLOOR P (the excess fetches nothing). *new_mid gets the
+ * mid after the trade. Pure functions.
+ */
+#define LIQ_BOOK_FLOOR 1e-9
+
+LIQ_API double liq_book_sell0(double amount_in, double mid, double slope, double fee,
+                              double *new_mid);
+LIQ_API double liq_book_sell1(double amount_in, double mid, double slope, double fee,
+                              double *new_mid);
+
 /* ---------------------------------------------------------- routing */
 
 /* One venue a sale can go to, seen from the seller: the reserve of the token
  * sold and of the token bought. */
+typedef enum {
+    LIQ_VENUE_CONSTANT_PRODUCT = 0,
+    LIQ_VENUE_STABLESWAP = 1,
+    LIQ_VENUE_BOOK_BIDS = 2, /* a linear book, selling token0 into its bids */
+    LIQ_VENUE_BOOK_ASKS = 3  /* a linear book, selling token1 into its asks */
+} liq_venue_kind_t;
+
 typedef struct {
-    int stableswap;     /* 0: constant product; 1: StableSwap with `amp` */
-    double reserve_in;  /* reserve of the token sold into the venue */
-    double reserve_out; /* reserve of the token bought */
-    double fee;         /* phi, as liq_cp_amount_out / liq_ss_amount_out take it */
+    liq_venue_kind_t kind;
+    double reserve_in;  /* pools: reserve of the token sold; books: the mid P */
+    double reserve_out; /* pools: reserve of the token bought; books: the slope */
+    double fee;         /* phi, as the venue's own function takes it */
     double amp;         /* StableSwap: the contract's A */
 } liq_venue_t;
 

@@ -36,7 +36,9 @@ typedef struct {
 
 typedef enum {
     LIQ_POOL_CONSTANT_PRODUCT = 0, /* Uniswap v2: x y = k */
-    LIQ_POOL_STABLESWAP = 1        /* Curve, two tokens near parity (liqnet/amm.h) */
+    LIQ_POOL_STABLESWAP = 1,       /* Curve, two tokens near parity (liqnet/amm.h) */
+    LIQ_POOL_LINEAR_BOOK = 2       /* an order book of even depth (liqnet/amm.h): reserve0 is
+                                      its depth D, reserve1 / reserve0 its mid */
 } liq_pool_kind_t;
 
 typedef struct {

@@ -607,12 +607,8 @@ static double liq_anticipated_proceeds(const struct liq_sim *sim, size_t m, doub
     const liq_market_config_t *cfg = &sim->markets[m].config;
     double total = 0.0;
     for (size_t r = sim->market_route_offset[m]; r < sim->market_route_offset[m + 1]; r++) {
-        const size_t pool = (size_t)sim->route_pool[r];
-        const liq_venue_t venue = {
-            sim->scenario->pools[pool].kind == LIQ_POOL_STABLESWAP,
-            sim->route_sell_token[r] == 0 ? sim->reserve0[pool] : sim->reserve1[pool],
-            sim->route_sell_token[r] == 0 ? sim->reserve1[pool] : sim->reserve0[pool],
-            sim->scenario->pools[pool].fee, sim->scenario->pools[pool].amplification};
+        liq_venue_t venue;
+        liq_pool_venue(sim, (size_t)sim->route_pool[r], sim->route_sell_token[r], &venue);
         if (cfg->routing == LIQ_ROUTING_WEIGHT) {
             total += liq_venue_amount_out(&venue, sim->route_share[r] * seize);
         } else {

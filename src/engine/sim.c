@@ -182,18 +182,63 @@ static void liq_phase_market(struct liq_sim *sim)
     }
 }
 
-/* Spot price (token1 per token0) and swap output of a pool of either kind. */
+/* Spot price (token1 per token0) of a pool of any kind. A linear book keeps
+ * its state as x = D (its depth) and y = D P (P its mid), so y / x is the
+ * mid and every pool has positive "reserves" for the output and the checks. */
 static double liq_pool_spot(const liq_pool_config_t *pool, double x, double y)
 {
     return pool->kind == LIQ_POOL_STABLESWAP ? liq_ss_spot_price(x, y, pool->amplification) : y / x;
 }
 
-static double liq_pool_amount_out(const liq_pool_config_t *pool, double in, double reserve_in,
-                                  double reserve_out)
+/* A linear book's slope: its reserve0 D is the token0 that moves the price
+ * by its initial value reserve1 / reserve0, so slope = reserve1 / D^2. */
+static double liq_book_slope(const liq_pool_config_t *pool)
 {
-    return pool->kind == LIQ_POOL_STABLESWAP
-               ? liq_ss_amount_out(in, reserve_in, reserve_out, pool->fee, pool->amplification)
-               : liq_cp_amount_out(in, reserve_in, reserve_out, pool->fee);
+    return pool->reserve1 / (pool->reserve0 * pool->reserve0);
+}
+
+/* Pool p as a venue for selling token `sell` (0 or 1), as it stands. */
+void liq_pool_venue(const struct liq_sim *sim, size_t p, int sell, liq_venue_t *v)
+{
+    const liq_pool_config_t *pool = &sim->scenario->pools[p];
+    const double x = sim->reserve0[p], y = sim->reserve1[p];
+    v->fee = pool->fee;
+    v->amp = pool->amplification;
+    if (pool->kind == LIQ_POOL_LINEAR_BOOK) {
+        v->kind = sell == 0 ? LIQ_VENUE_BOOK_BIDS : LIQ_VENUE_BOOK_ASKS;
+        v->reserve_in = y / x;                 /* the mid */
+        v->reserve_out = liq_book_slope(pool); /* constant */
+        return;
+    }
+    v->kind = pool->kind == LIQ_POOL_STABLESWAP ? LIQ_VENUE_STABLESWAP : LIQ_VENUE_CONSTANT_PRODUCT;
+    v->reserve_in = sell == 0 ? x : y;
+    v->reserve_out = sell == 0 ? y : x;
+}
+
+/* Sells `amount` of token `sell` into pool p and updates its state; returns
+ * what it paid in the other token. */
+static double liq_pool_trade(struct liq_sim *sim, size_t p, int sell, double amount)
+{
+    const liq_pool_config_t *pool = &sim->scenario->pools[p];
+    if (pool->kind == LIQ_POOL_LINEAR_BOOK) {
+        const double depth = sim->reserve0[p], slope = liq_book_slope(pool);
+        double mid = sim->reserve1[p] / depth;
+        const double out = sell == 0 ? liq_book_sell0(amount, mid, slope, pool->fee, &mid)
+                                     : liq_book_sell1(amount, mid, slope, pool->fee, &mid);
+        sim->reserve1[p] = depth * mid;
+        return out;
+    }
+    liq_venue_t v;
+    liq_pool_venue(sim, p, sell, &v);
+    const double out = liq_venue_amount_out(&v, amount);
+    if (sell == 0) {
+        sim->reserve0[p] += amount;
+        sim->reserve1[p] -= out;
+    } else {
+        sim->reserve1[p] += amount;
+        sim->reserve0[p] -= out;
+    }
+    return out;
 }
 
 static void liq_phase_arbitrage(struct liq_sim *sim)
@@ -208,7 +253,19 @@ static void liq_phase_arbitrage(struct liq_sim *sim)
         const liq_pool_config_t *pool = &sc->pools[p];
         const double target =
             sim->reference_price[pool->token0] / sim->reference_price[pool->token1];
-        if (pool->arbitrage > 0.0) {
+        if (pool->kind == LIQ_POOL_LINEAR_BOOK) {
+            /* The market maker moves its quotes toward the reference:
+             * the mid by the same log-linear rule, with no flow outside. */
+            const double mid = sim->reserve1[p] / sim->reserve0[p];
+            const double next =
+                pool->arbitrage >= 1.0 ? target
+                : pool->arbitrage <= 0.0
+                    ? mid
+                    : exp((1.0 - pool->arbitrage) * log(mid) + pool->arbitrage * log(target));
+            sim->reserve1[p] = sim->reserve0[p] * next;
+            sim->arb_sold0[p] = 0.0;
+            sim->arb_sold1[p] = 0.0;
+        } else if (pool->arbitrage > 0.0) {
             const liq_arbitrage_t arb =
                 pool->kind == LIQ_POOL_STABLESWAP
                     ? liq_ss_arbitrage(sim->reserve0[p], sim->reserve1[p], target, pool->arbitrage,
@@ -250,15 +307,8 @@ static void liq_route_orders(struct liq_sim *sim)
         const size_t k = sim->market_route_offset[m + 1] - first;
         for (size_t j = 0; j < k; j++) {
             const size_t r = first + j;
-            const liq_pool_config_t *pool = &sim->scenario->pools[sim->route_pool[r]];
-            const double x = sim->reserve0[sim->route_pool[r]];
-            const double y = sim->reserve1[sim->route_pool[r]];
-            liq_venue_t *v = &sim->route_venue[r];
-            v->stableswap = pool->kind == LIQ_POOL_STABLESWAP;
-            v->reserve_in = sim->route_sell_token[r] == 0 ? x : y;
-            v->reserve_out = sim->route_sell_token[r] == 0 ? y : x;
-            v->fee = pool->fee;
-            v->amp = pool->amplification;
+            liq_pool_venue(sim, (size_t)sim->route_pool[r], sim->route_sell_token[r],
+                           &sim->route_venue[r]);
         }
         liq_route_best_price(k, &sim->route_venue[first], amount, &sim->route_share[first]);
         for (size_t j = 0; j < k; j++) {
@@ -289,14 +339,10 @@ static void liq_phase_venues(struct liq_sim *sim)
         }
         const liq_pool_config_t *pool = &sc->pools[p];
         if (in0 > 0.0) {
-            const double out = liq_pool_amount_out(pool, in0, sim->reserve0[p], sim->reserve1[p]);
-            sim->reserve0[p] += in0;
-            sim->reserve1[p] -= out;
+            (void)liq_pool_trade(sim, p, 0, in0);
         }
         if (in1 > 0.0) {
-            const double out = liq_pool_amount_out(pool, in1, sim->reserve1[p], sim->reserve0[p]);
-            sim->reserve1[p] += in1;
-            sim->reserve0[p] -= out;
+            (void)liq_pool_trade(sim, p, 1, in1);
         }
         sim->liq_in0[p] = in0;
         sim->liq_in1[p] = in1;
@@ -347,12 +393,7 @@ static void liq_attack_open(struct liq_sim *sim)
     const liq_adversary_config_t *adv = &sim->scenario->adversary;
     const size_t p = (size_t)adv->pool;
     const liq_pool_config_t *pool = &sim->scenario->pools[p];
-    double *in = adv->sell_token == 0 ? &sim->reserve0[p] : &sim->reserve1[p];
-    double *out = adv->sell_token == 0 ? &sim->reserve1[p] : &sim->reserve0[p];
-    const double paid = liq_pool_amount_out(pool, adv->amount, *in, *out);
-    *in += adv->amount;
-    *out -= paid;
-    sim->attack_out = paid;
+    sim->attack_out = liq_pool_trade(sim, p, adv->sell_token, adv->amount);
     sim->pool_price[p] = liq_pool_spot(pool, sim->reserve0[p], sim->reserve1[p]);
     sim->pool_hist[p * (size_t)sim->hist_len + (size_t)(sim->round % sim->hist_len)] =
         sim->pool_price[p];
@@ -385,11 +426,7 @@ static void liq_attack_close(struct liq_sim *sim)
     const liq_adversary_config_t *adv = &sim->scenario->adversary;
     const size_t p = (size_t)adv->pool;
     const liq_pool_config_t *pool = &sim->scenario->pools[p];
-    double *in = adv->sell_token == 0 ? &sim->reserve1[p] : &sim->reserve0[p];
-    double *out = adv->sell_token == 0 ? &sim->reserve0[p] : &sim->reserve1[p];
-    const double back = liq_pool_amount_out(pool, sim->attack_out, *in, *out);
-    *in += sim->attack_out;
-    *out -= back;
+    const double back = liq_pool_trade(sim, p, 1 - adv->sell_token, sim->attack_out);
     sim->pool_price[p] = liq_pool_spot(pool, sim->reserve0[p], sim->reserve1[p]);
     const int32_t sold = adv->sell_token == 0 ? pool->token0 : pool->token1;
     const double price = sim->reference_price[sold];

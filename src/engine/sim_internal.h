@@ -239,6 +239,10 @@ void liq_phase_balance(struct liq_sim *sim);
  * LIQ_REDEMPTION_FLOOR of it (a pool cannot trade at price 0). */
 #define LIQ_REDEMPTION_FLOOR 1e-9
 
+/* Pool p as a venue for selling its token `sell` (0 or 1), as it stands
+ * (src/engine/sim.c); used by routing and by keepers' anticipation. */
+void liq_pool_venue(const struct liq_sim *sim, size_t p, int sell, liq_venue_t *venue);
+
 /* Risk controls (src/engine/risk.c): init once the oracles hold their
  * round-0 prices; round at the start of the margin phase. */
 int liq_risk_init(struct liq_sim *sim);

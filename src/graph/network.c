@@ -19,7 +19,7 @@
 
 /* --------------------------------------------------------------- schema */
 
-static const char *const liq_pool_kinds[] = {"constant_product", "stableswap", NULL};
+static const char *const liq_pool_kinds[] = {"constant_product", "stableswap", "linear_book", NULL};
 static const char *const liq_oracle_sources[] = {"market", "pool_spot", "pool_twap", "median",
                                                  NULL};
 /* What one reads edge of a median oracle or an anchor reads (no median). */

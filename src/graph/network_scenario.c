@@ -103,9 +103,11 @@ static int liq_conv_pool(liq_conv_t *c, size_t v, liq_pool_config_t *p)
     if (p->name == NULL) {
         return liq_conv_nomem(c);
     }
-    const int stableswap =
-        strcmp(liq_network_vertex_string(c->net, v, "pool_kind"), "stableswap") == 0;
-    p->kind = stableswap ? LIQ_POOL_STABLESWAP : LIQ_POOL_CONSTANT_PRODUCT;
+    const char *kind = liq_network_vertex_string(c->net, v, "pool_kind");
+    const int stableswap = strcmp(kind, "stableswap") == 0;
+    p->kind = stableswap                         ? LIQ_POOL_STABLESWAP
+              : strcmp(kind, "linear_book") == 0 ? LIQ_POOL_LINEAR_BOOK
+                                                 : LIQ_POOL_CONSTANT_PRODUCT;
     /* Validated: present for stableswap, absent (NaN) otherwise. */
     p->amplification =
         stableswap ? liq_network_vertex_number(c->net, v, "amplification") : (double)NAN;

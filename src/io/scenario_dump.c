@@ -113,8 +113,8 @@ static void liq_dump_pools(FILE *f, const liq_scenario_t *sc)
     for (size_t i = 0; i < sc->n_pools; i++) {
         const liq_pool_config_t *p = &sc->pools[i];
         liq_put_name(f, "  - ", "name", p->name);
-        fprintf(f, "    kind: %s\n",
-                p->kind == LIQ_POOL_STABLESWAP ? "stableswap" : "constant_product");
+        static const char *const kinds[] = {"constant_product", "stableswap", "linear_book"};
+        fprintf(f, "    kind: %s\n", kinds[p->kind]);
         liq_put_name(f, "    ", "token0", liq_asset_name(sc, p->token0));
         liq_put_name(f, "    ", "token1", liq_asset_name(sc, p->token1));
         liq_put_number(f, "    ", "reserve0", p->reserve0);

@@ -210,8 +210,8 @@ static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
         const liq_pool_config_t *p = &sc->pools[i];
         const int map = liq_emit_collection(e, 1);
         liq_emit_name(e, map, "name", p->name);
-        liq_emit_name(e, map, "kind",
-                      p->kind == LIQ_POOL_STABLESWAP ? "stableswap" : "constant_product");
+        static const char *const kinds[] = {"constant_product", "stableswap", "linear_book"};
+        liq_emit_name(e, map, "kind", kinds[p->kind]);
         liq_emit_name(e, map, "token0", sc->assets[p->token0].name);
         liq_emit_name(e, map, "token1", sc->assets[p->token1].name);
         liq_emit_number(e, map, "reserve0", p->reserve0);

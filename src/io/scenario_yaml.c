@@ -544,7 +544,7 @@ static int liq_read_pool(liq_reader_t *r, const yaml_node_t *map, size_t i)
 {
     static const char *const keys[] = {"name",     "kind", "token0",    "token1",        "reserve0",
                                        "reserve1", "fee",  "arbitrage", "amplification", NULL};
-    static const char *const kinds[] = {"constant_product", "stableswap", NULL};
+    static const char *const kinds[] = {"constant_product", "stableswap", "linear_book", NULL};
     static const liq_yrange_t amp = {0.0, INFINITY, true, false, false, "a finite number > 0"};
     static const liq_yrange_t reserve = {0.0, INFINITY, true, false, false, "a finite number > 0"};
     static const liq_yrange_t fee = {0.0, 1.0, false, true, false, "a number in [0, 1)"};
@@ -589,7 +589,9 @@ static int liq_read_pool(liq_reader_t *r, const yaml_node_t *map, size_t i)
     if (rc == LIQ_OK && p->kind == LIQ_POOL_STABLESWAP) {
         rc = liq_yget_double(&r->doc, map, "amplification", &amp, true, 0.0, &p->amplification);
     } else if (rc == LIQ_OK) {
-        rc = liq_forbid_key(r, map, "amplification", "kind constant_product",
+        rc = liq_forbid_key(r, map, "amplification",
+                            p->kind == LIQ_POOL_LINEAR_BOOK ? "kind linear_book"
+                                                            : "kind constant_product",
                             "it only with kind stableswap");
     }
     return rc;

@@ -13,14 +13,33 @@
 
 double liq_venue_amount_out(const liq_venue_t *v, double amount_in)
 {
-    return v->stableswap
-               ? liq_ss_amount_out(amount_in, v->reserve_in, v->reserve_out, v->fee, v->amp)
-               : liq_cp_amount_out(amount_in, v->reserve_in, v->reserve_out, v->fee);
+    double mid;
+    switch (v->kind) {
+    case LIQ_VENUE_STABLESWAP:
+        return liq_ss_amount_out(amount_in, v->reserve_in, v->reserve_out, v->fee, v->amp);
+    case LIQ_VENUE_BOOK_BIDS:
+        return liq_book_sell0(amount_in, v->reserve_in, v->reserve_out, v->fee, &mid);
+    case LIQ_VENUE_BOOK_ASKS:
+        return liq_book_sell1(amount_in, v->reserve_in, v->reserve_out, v->fee, &mid);
+    case LIQ_VENUE_CONSTANT_PRODUCT:
+        break;
+    }
+    return liq_cp_amount_out(amount_in, v->reserve_in, v->reserve_out, v->fee);
 }
 
 double liq_venue_marginal_out(const liq_venue_t *v, double amount_in)
 {
-    if (v->stableswap) {
+    const double g = 1.0 - v->fee;
+    if (v->kind == LIQ_VENUE_BOOK_BIDS) {
+        /* The bid reached after q' = g q: P - slope q', none below 0. */
+        const double bid = v->reserve_in - v->reserve_out * g * amount_in;
+        return bid > 0.0 ? g * bid : 0.0;
+    }
+    if (v->kind == LIQ_VENUE_BOOK_ASKS) {
+        /* dq/dy for q = (sqrt(P^2 + 2 slope g y) - P) / slope. */
+        return g / sqrt(v->reserve_in * v->reserve_in + 2.0 * v->reserve_out * g * amount_in);
+    }
+    if (v->kind == LIQ_VENUE_STABLESWAP) {
         /* (1 - phi) times the marginal price after the sale, on the same D. */
         const double d = liq_ss_get_d(v->reserve_in, v->reserve_out, v->amp);
         const double x = v->reserve_in + amount_in;
@@ -29,7 +48,6 @@ double liq_venue_marginal_out(const liq_venue_t *v, double amount_in)
         return (1.0 - v->fee) * (ann + d3 / (x * x * y)) / (ann + d3 / (x * y * y));
     }
     /* out = y g q / (x + g q), g = 1 - phi: out' = g x y / (x + g q)^2. */
-    const double g = 1.0 - v->fee;
     const double den = v->reserve_in + g * amount_in;
     return g * v->reserve_in * v->reserve_out / (den * den);
 }
@@ -40,7 +58,18 @@ static double liq_venue_input_at(const liq_venue_t *v, double lambda)
     if (liq_venue_marginal_out(v, 0.0) <= lambda) {
         return 0.0;
     }
-    if (!v->stableswap) {
+    if (v->kind == LIQ_VENUE_BOOK_BIDS) {
+        /* g (P - slope g q) = lambda. */
+        const double g = 1.0 - v->fee;
+        return (v->reserve_in - lambda / g) / (v->reserve_out * g);
+    }
+    if (v->kind == LIQ_VENUE_BOOK_ASKS) {
+        /* g / sqrt(P^2 + 2 slope g y) = lambda. */
+        const double g = 1.0 - v->fee;
+        const double s = g / lambda;
+        return (s * s - v->reserve_in * v->reserve_in) / (2.0 * v->reserve_out * g);
+    }
+    if (v->kind == LIQ_VENUE_CONSTANT_PRODUCT) {
         const double g = 1.0 - v->fee;
         const double q = (sqrt(g * v->reserve_in * v->reserve_out / lambda) - v->reserve_in) / g;
         return q > 0.0 ? q : 0.0;
