@@ -1299,6 +1299,78 @@ static void test_generate_depth_ratio(void **state)
     assert_contains(liq_errmsg(), "generator: min_depth_ratio: expected a finite number >= 0");
 }
 
+/* Receipt-token holdings: every protocol issues RPj with its fund as
+ * supply and zero recovery; a holder's tokens add up to exposure x its fund
+ * (amounts written to 6 significant digits); the holdings follow the same
+ * seed; without holdings_probability the text has no receipt tokens, and
+ * the scenario with them runs its tokens' channel (a protocol's tokens
+ * appear in the protocol graph as shared_tokens). */
+static void test_generate_holdings(void **state)
+{
+    (void)state;
+    liq_ecosystem_options_t o;
+    liq_ecosystem_options_init(&o);
+    o.n_protocols = 12;
+    o.holdings_probability = 0.3;
+    o.holdings_exposure = 2.5;
+    char *a = NULL, *b = NULL, *none = NULL;
+    assert_int_equal(liq_network_generate(&a, &o), LIQ_OK);
+    assert_int_equal(liq_network_generate(&b, &o), LIQ_OK);
+    assert_string_equal(a, b);
+    o.holdings_probability = 0;
+    assert_int_equal(liq_network_generate(&none, &o), LIQ_OK);
+    assert_null(strstr(none, "RP"));
+    liq_scenario_t *sc = NULL;
+    if (liq_scenario_parse(&sc, a, strlen(a), "generated.yaml", NULL) != LIQ_OK) {
+        fail_msg("generated scenario rejected: %s", liq_errmsg());
+    }
+    size_t held = 0;
+    for (size_t p = 0; p < sc->n_protocols; p++) {
+        const liq_protocol_config_t *pr = &sc->protocols[p];
+        char name[32];
+        snprintf(name, sizeof(name), "RP%02zu", p + 1);
+        assert_int_equal(pr->n_issues, 1);
+        assert_string_equal(sc->assets[pr->issues[0].asset].name, name);
+        assert_true(pr->issues[0].supply == pr->insurance_fund);
+        assert_int_equal(pr->recovery, LIQ_RECOVERY_ZERO);
+        double total = 0;
+        for (size_t k = 0; k < pr->n_holdings; k++) {
+            assert_true(strncmp(sc->assets[pr->holdings[k].asset].name, "RP", 2) == 0);
+            assert_true(strcmp(sc->assets[pr->holdings[k].asset].name, name) != 0);
+            total += pr->holdings[k].amount;
+        }
+        if (pr->n_holdings > 0) {
+            assert_true(fabs(total / (2.5 * pr->insurance_fund) - 1) < 1e-5);
+        }
+        held += pr->n_holdings;
+    }
+    /* 12 x 11 ordered pairs at probability 0.3: 39.6 expected. */
+    assert_true(held > 15 && held < 70);
+    liq_network_t *net = NULL;
+    liq_protocol_graph_t *pg = NULL;
+    assert_int_equal(liq_network_build(&net, sc, NULL), LIQ_OK);
+    assert_int_equal(liq_protocol_graph_build(&pg, net), LIQ_OK);
+    liq_protocol_edges_t edges;
+    liq_protocol_graph_edges(pg, &edges);
+    int64_t tokens = 0;
+    for (size_t e = 0; e < edges.n_edges; e++) {
+        tokens += edges.shared_tokens[e];
+    }
+    /* Each holding links holder and issuer once; a pair holding each
+     * other's tokens counts both. */
+    assert_int_equal(tokens, (int64_t)held);
+    liq_protocol_graph_destroy(pg);
+    liq_network_destroy(net);
+    liq_scenario_destroy(sc);
+    free(a);
+    free(b);
+    free(none);
+    char *y = NULL;
+    o.holdings_exposure = 0;
+    assert_int_equal(liq_network_generate(&y, &o), LIQ_EINVAL);
+    assert_contains(liq_errmsg(), "generator: holdings_exposure: expected a finite number > 0");
+}
+
 /* Several pools and oracles per asset: the stated counts, every market on
  * a pool and an oracle of its own asset, protocols sharing an asset linked
  * with weight 1 to 3, and one of each giving the default text. */
@@ -1389,6 +1461,7 @@ int main(void)
         cmocka_unit_test(test_contagion_record_errors),
         cmocka_unit_test(test_generate_depth_ratio),
         cmocka_unit_test(test_generate_pools_oracles),
+        cmocka_unit_test(test_generate_holdings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -468,6 +468,10 @@ typedef struct {
     size_t pools_per_asset;          /* pools TKNi-USDS, TKNi-USDS-2, ... per asset, 1..1000; 1 */
     size_t oracles_per_asset;        /* oracles TKNi/USD, TKNi/USD-2, ... per asset, 1..1000; 1 */
     double min_depth_ratio;          /* market_depth >= this x its pools' reserves; 0 */
+    double holdings_probability;     /* receipt tokens: each protocol holds each other's
+                                        with this probability (Erdos-Renyi, directed); 0 = none */
+    double holdings_exposure;        /* a holder's receipt tokens are worth this x its
+                                        insurance fund, split evenly; > 0; 1 */
     double shock_return;             /* simple return of the shock; -0.2 */
     int64_t shock_round;             /* round of the shock, in [1, rounds]; 5 */
 } liq_ecosystem_options_t;

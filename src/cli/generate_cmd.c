@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <math.h>
 
 #include "liqnet/error.h"
 #include "liqnet/network.h"
@@ -37,7 +38,8 @@ const char liq_generate_usage[] =
     "                       [--assets N] [--accounts N] [--alpha X] [--seed N] [--rounds N]\n"
     "                       [--name NAME] [--shock-return R] [--shock-round N]\n"
     "                       [--pools-per-asset N] [--oracles-per-asset N]\n"
-    "                       [--min-depth-ratio R] [MODEL OPTIONS]\n"
+    "                       [--min-depth-ratio R] [--holdings-probability H]\n"
+    "                       [--holdings-exposure E] [MODEL OPTIONS]\n"
     "\n"
     "Writes the scenario YAML of a synthetic ecosystem (docs/network.md): N lending\n"
     "protocols borrowing the stablecoin USDS against collateral assets TKNi, each asset\n"
@@ -64,6 +66,11 @@ const char liq_generate_usage[] =
     "  --min-depth-ratio R   raise each asset's market_depth to at least R times its\n"
     "                        pools' reserves, >= 0 (default 0: as drawn); R >= 1 keeps\n"
     "                        the arbitrage-impact loop stable (docs/network.md)\n"
+    "  --holdings-probability H  each protocol issues a receipt token RPj (zero recovery)\n"
+    "                        and holds each other's with probability H, in [0, 1]\n"
+    "                        (default 0: no receipt tokens)\n"
+    "  --holdings-exposure E its receipt tokens are worth E times its insurance fund,\n"
+    "                        split evenly, > 0 (default 1)\n"
     "\n"
     "model options:\n"
     "  --probability P       erdos_renyi: probability of each protocol-asset link, in [0, 1]\n"
@@ -247,6 +254,8 @@ int liq_cmd_generate(int argc, char **argv)
                                                      "--protocols",
                                                      "--assets",
                                                      "--min-depth-ratio",
+                                                     "--holdings-probability",
+                                                     "--holdings-exposure",
                                                      "--pools-per-asset",
                                                      "--oracles-per-asset",
                                                      "--accounts",
@@ -373,6 +382,20 @@ int liq_cmd_generate(int argc, char **argv)
                     liq_generate_error("--min-depth-ratio: '%s'; expected a number >= 0", shown);
             }
             o.min_depth_ratio = x;
+            i++;
+        } else if (strcmp(arg, "--holdings-probability") == 0) {
+            if (!liq_cli_parse_double(value, &x) || !(x >= 0 && x <= 1)) {
+                exit_code = liq_generate_error(
+                    "--holdings-probability: '%s'; expected a number in [0, 1]", shown);
+            }
+            o.holdings_probability = x;
+            i++;
+        } else if (strcmp(arg, "--holdings-exposure") == 0) {
+            if (!liq_cli_parse_double(value, &x) || !(x > 0) || !isfinite(x)) {
+                exit_code = liq_generate_error(
+                    "--holdings-exposure: '%s'; expected a finite number > 0", shown);
+            }
+            o.holdings_exposure = x;
             i++;
         } else if (strcmp(arg, "--probability") == 0) {
             if (!liq_cli_parse_double(value, &x) || !(x >= 0 && x <= 1)) {

@@ -46,6 +46,7 @@ void liq_ecosystem_options_init(liq_ecosystem_options_t *o)
     o->p_between = 0.05;
     o->pools_per_asset = 1;
     o->oracles_per_asset = 1;
+    o->holdings_exposure = 1.0;
     o->shock_return = -0.2;
     o->shock_round = 5;
 }
@@ -353,6 +354,10 @@ static int liq_check_options(const liq_ecosystem_options_t *o)
         bad = "oracles_per_asset: expected a whole number in [1, 1000]";
     } else if (!(o->min_depth_ratio >= 0) || !isfinite(o->min_depth_ratio)) {
         bad = "min_depth_ratio: expected a finite number >= 0";
+    } else if (!(o->holdings_probability >= 0 && o->holdings_probability <= 1)) {
+        bad = "holdings_probability: expected a number in [0, 1]";
+    } else if (!(o->holdings_exposure > 0) || !isfinite(o->holdings_exposure)) {
+        bad = "holdings_exposure: expected a finite number > 0";
     } else if (!(o->shock_return > -1) || !isfinite(o->shock_return)) {
         bad = "shock_return: expected a finite number > -1";
     } else if (o->shock_round < 1 || o->shock_round > o->rounds) {
@@ -476,8 +481,16 @@ static void liq_copy_suffix(char *buf, size_t size, size_t c)
     }
 }
 
+/* Who holds whose receipt token: holder j's issuers are
+ * issuer[begin[j] .. begin[j+1]-1], ascending; NULL without holdings. */
+typedef struct {
+    size_t *begin;  /* [n_protocols + 1] */
+    size_t *issuer; /* [edges] */
+} liq_holdings_t;
+
 static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, const liq_link_t *links,
-                           size_t n_links, const int64_t *accounts, igraph_rng_t *rng)
+                           size_t n_links, const int64_t *accounts, const liq_holdings_t *holds,
+                           igraph_rng_t *rng)
 {
     const size_t P = o->n_protocols, A = o->n_assets;
     const int wa = liq_digits(A), wp = liq_digits(P);
@@ -539,6 +552,11 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
                         liq_num(n2, sizeof(n2), depth, 3));
     }
     liq_text_printf(t, "  - {name: USDS, price: 1}\n");
+    if (holds->begin != NULL) {
+        for (size_t j = 0; j < P; j++) {
+            liq_text_printf(t, "  - {name: RP%0*zu, price: 1}\n", wp, j + 1);
+        }
+    }
 
     char suffix[24];
     liq_text_printf(t, "pools:\n");
@@ -584,9 +602,26 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
         liq_text_printf(t,
                         "  - name: P%0*zu\n    debt_asset: USDS\n    debt_oracle: USDS/USD\n"
                         "    insurance_fund: %s\n"
-                        "    keepers: {gas_cost: 10, min_profit: 0, max_liquidations: 200}\n"
-                        "    markets:\n",
+                        "    keepers: {gas_cost: 10, min_profit: 0, max_liquidations: 200}\n",
                         wp, j + 1, liq_num(n1, sizeof(n1), fund, 2));
+        if (holds->begin != NULL) {
+            /* Its receipt token (supply: its fund, zero recovery), and an
+             * even split of holdings_exposure x its fund over the tokens it
+             * holds. */
+            liq_text_printf(t, "    issues: [{asset: RP%0*zu, supply: %s}]\n    recovery: zero\n",
+                            wp, j + 1, liq_num(n1, sizeof(n1), fund, 2));
+            const size_t n_held = holds->begin[j + 1] - holds->begin[j];
+            if (n_held > 0) {
+                const double each = strtod(liq_num(n1, sizeof(n1), fund, 2), NULL) *
+                                    o->holdings_exposure / (double)n_held;
+                liq_text_printf(t, "    holdings:\n");
+                for (size_t h = holds->begin[j]; h < holds->begin[j + 1]; h++) {
+                    liq_text_printf(t, "      - {asset: RP%0*zu, amount: %s}\n", wp,
+                                    holds->issuer[h] + 1, liq_num(n2, sizeof(n2), each, 6));
+                }
+            }
+        }
+        liq_text_printf(t, "    markets:\n");
         for (; k < n_links && links[k].protocol == (int64_t)j; k++) {
             const size_t i = (size_t)links[k].asset + 1;
             /* Drawn in statements of their own: the order in which a call
@@ -663,6 +698,46 @@ static void liq_write_yaml(liq_text_t *t, const liq_ecosystem_options_t *o, cons
                     liq_num(n1, sizeof(n1), o->shock_return, 15));
 }
 
+/* Receipt-token holdings: a directed Erdos-Renyi graph on the protocols
+ * (igraph_erdos_renyi_game_gnp, no loops), edge j -> i meaning j holds i's
+ * token, drawn after everything else, so holdings_probability 0 leaves the
+ * text as it was. Stored by holder, issuers ascending. */
+static int liq_draw_holdings(const liq_ecosystem_options_t *o, liq_holdings_t *holds)
+{
+    const size_t P = o->n_protocols;
+    igraph_t g;
+    igraph_error_t err = igraph_erdos_renyi_game_gnp(
+        &g, (igraph_integer_t)P, o->holdings_probability, IGRAPH_DIRECTED, IGRAPH_NO_LOOPS);
+    if (err != IGRAPH_SUCCESS) {
+        return liq_igraph_error(err, "generator: holdings");
+    }
+    const size_t E = (size_t)igraph_ecount(&g);
+    holds->begin = calloc(P + 1, sizeof(size_t));
+    holds->issuer = malloc((E > 0 ? E : 1) * sizeof(size_t));
+    liq_link_t *pairs = malloc((E > 0 ? E : 1) * sizeof(*pairs));
+    if (holds->begin == NULL || holds->issuer == NULL || pairs == NULL) {
+        free(pairs);
+        igraph_destroy(&g);
+        return liq_error_set(LIQ_ENOMEM, "generator: out of memory for holdings");
+    }
+    for (size_t e = 0; e < E; e++) {
+        igraph_integer_t from, to;
+        igraph_edge(&g, (igraph_integer_t)e, &from, &to);
+        pairs[e] = (liq_link_t){(int64_t)from, (int64_t)to};
+    }
+    igraph_destroy(&g);
+    qsort(pairs, E, sizeof(*pairs), liq_link_cmp);
+    for (size_t e = 0; e < E; e++) {
+        holds->begin[(size_t)pairs[e].protocol + 1]++;
+        holds->issuer[e] = (size_t)pairs[e].asset;
+    }
+    for (size_t j = 0; j < P; j++) {
+        holds->begin[j + 1] += holds->begin[j];
+    }
+    free(pairs);
+    return LIQ_OK;
+}
+
 int liq_network_generate(char **yaml, const liq_ecosystem_options_t *o)
 {
     *yaml = NULL;
@@ -678,6 +753,7 @@ int liq_network_generate(char **yaml, const liq_ecosystem_options_t *o)
     double *fraction = malloc(P * sizeof(*fraction));
     int64_t *accounts = malloc(P * sizeof(*accounts));
     uint8_t *has = calloc(P, sizeof(*has));
+    liq_holdings_t holds = {NULL, NULL};
     liq_text_t text = {malloc(4096), 0, 4096, 0};
     if (order == NULL || weight == NULL || fraction == NULL || accounts == NULL || has == NULL ||
         text.text == NULL) {
@@ -733,7 +809,12 @@ int liq_network_generate(char **yaml, const liq_ecosystem_options_t *o)
             weight[j] = pow(1.0 - igraph_rng_get_unif01(&rng), -1.0 / o->accounts_alpha);
         }
         liq_apportion(o->n_accounts, weight, P, accounts, fraction, order);
-        liq_write_yaml(&text, o, links, n_links, accounts, &rng);
+        if (o->holdings_probability > 0.0) {
+            rc = liq_draw_holdings(o, &holds);
+        }
+    }
+    if (rc == LIQ_OK) {
+        liq_write_yaml(&text, o, links, n_links, accounts, &holds, &rng);
         if (text.failed) {
             rc = liq_error_set(LIQ_ENOMEM, "generator: out of memory writing the scenario");
         }
@@ -749,6 +830,8 @@ cleanup:
     free(order);
     free(accounts);
     free(has);
+    free(holds.begin);
+    free(holds.issuer);
     if (rc != LIQ_OK) {
         free(text.text);
         return rc;
