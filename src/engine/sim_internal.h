@@ -131,6 +131,10 @@ struct liq_sim {
     double attack_round_trip;         /* USD: (back - amount) x S of the sold token */
     double attack_fee;                /* USD: flash_fee x amount x S of the sold token */
 
+    /* stability pools (src/engine/stability.c): NULL unless a protocol has one */
+    int *market_stability; /* [n_markets] 1: liquidated by stability.c, never indexed */
+    struct liq_stability *stability;
+
     /* markets [n_markets], flattened in protocol order */
     size_t n_markets;
     liq_market_t *markets;

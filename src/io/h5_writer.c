@@ -66,9 +66,12 @@ typedef struct {
     size_t offset; /* offsetof(liq_state_view_t, <array>) */
     const char *units;
     const char *long_name;
-    bool cross; /* written only for runs with cross-margin accounts (the view's array is
-                   NULL otherwise), so R0 files keep their exact layout */
+    int only; /* LIQ_SERIES_CROSS (true): written only for runs with cross-margin accounts,
+                 LIQ_SERIES_STABILITY: only for runs with stability pools (the view's array is
+                 NULL otherwise), so R0 files keep their exact layout; 0 (false): always */
 } liq_series_def_t;
+
+enum { LIQ_SERIES_CROSS = 1, LIQ_SERIES_STABILITY = 2 };
 
 #define LIQ_VIEW(field) offsetof(liq_state_view_t, field)
 
@@ -119,6 +122,33 @@ static const liq_series_def_t liq_series_defs[] = {
      "debt owed by cross-margin accounts, at oracle prices after the round (included in "
      "debt_value)",
      true},
+    {"stability_deposits", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_deposits),
+     "debt-asset units", "stability pool deposits after the round; 0 without a pool",
+     LIQ_SERIES_STABILITY},
+    {"stability_collateral", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_collateral),
+     "collateral units", "collateral the stability pool's depositors hold after the round",
+     LIQ_SERIES_STABILITY},
+    {"stability_offset", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_offset), "debt-asset units",
+     "debt offset against the stability pool in the round", LIQ_SERIES_STABILITY},
+    {"redistributed_debt", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_redistributed_debt),
+     "debt-asset units", "debt redistributed to the open troves in the round",
+     LIQ_SERIES_STABILITY},
+    {"redistributed_collateral", LIQ_DIM_PROTOCOL, false,
+     LIQ_VIEW(stability_redistributed_collateral), "collateral units",
+     "collateral redistributed to the open troves in the round", LIQ_SERIES_STABILITY},
+    {"stability_sold", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_sold), "collateral units",
+     "collateral the stability pool's depositors sold on the route in the round",
+     LIQ_SERIES_STABILITY},
+    {"stability_surplus", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_surplus), "collateral units",
+     "cumulative collateral returned to owners by recovery-mode (capped) liquidations",
+     LIQ_SERIES_STABILITY},
+    {"recovery_mode", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(recovery_mode), "flag",
+     "1 when the round's liquidations ran in recovery mode (TCR < CCR at the round's start)",
+     LIQ_SERIES_STABILITY},
+    {"tcr", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(tcr), "1",
+     "total collateral ratio (collateral value / debt value) after the round; NaN without a "
+     "pool",
+     LIQ_SERIES_STABILITY},
 };
 
 #define LIQ_N_SERIES (sizeof(liq_series_defs) / sizeof(liq_series_defs[0]))
@@ -205,13 +235,22 @@ struct liq_h5_writer {
     int64_t *round_buf;                      /* [capacity] */
     unsigned char *series_buf[LIQ_N_SERIES]; /* [capacity x n_entities] x 8 bytes */
     bool cross;                              /* the run has cross-margin accounts */
+    bool stability;                          /* the run has stability pools */
 };
 
 /* Whether series s is written: every series, except the cross-margin ones
- * in runs without cross-margin accounts. */
+ * in runs without cross-margin accounts and the stability-pool ones in runs
+ * without stability pools. */
 static bool liq_series_on(const liq_h5_writer_t *w, size_t s)
 {
-    return !liq_series_defs[s].cross || w->cross;
+    switch (liq_series_defs[s].only) {
+    case LIQ_SERIES_CROSS:
+        return w->cross;
+    case LIQ_SERIES_STABILITY:
+        return w->stability;
+    default:
+        return true;
+    }
 }
 
 void liq_h5_quiet_begin(liq_h5_quiet_t *q)
@@ -798,6 +837,7 @@ static int liq_h5_create(liq_h5_writer_t *w, const liq_scenario_t *sc,
         }
     }
     w->cross = initial->cross_liquidations != NULL;
+    w->stability = initial->stability_deposits != NULL;
     rc = liq_h5_open_file(w, sc, options);
     if (rc == LIQ_OK) {
         rc = liq_h5_create_coordinates(w, sc);
@@ -1063,6 +1103,7 @@ void liq_h5_traj_add(liq_h5_traj_t *traj, const liq_state_view_t *view)
 {
     if (traj->buffered == 0) {
         traj->cross = view->cross_liquidations != NULL;
+        traj->stability = view->stability_deposits != NULL;
     }
     liq_h5_buffer_round(traj, view);
 }
