@@ -101,6 +101,10 @@ RUN_PROTOCOL_SUMMARY = (
     "insurance_drawdown",
     "final_impairment",
     "first_failure_round",
+    "total_stability_offset",
+    "total_redistributed_debt",
+    "total_stability_gain",
+    "recovery_rounds",
 )
 
 

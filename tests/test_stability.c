@@ -21,6 +21,7 @@
 
 #include "liqnet/error.h"
 #include "liqnet/io.h"
+#include "liqnet/metrics.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 #include "liqnet/stability.h"
@@ -141,6 +142,8 @@ static void test_readme_example(void **state)
     row(&r, 100.0, 1000.0);
     row(&r, 1.6, 150.0);
     liq_sim_t *sim = create(sc, &r.table, 1, 0);
+    liq_metrics_t *mt = NULL;
+    assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     const double share[3] = {100.0 / 600.0, 200.0 / 600.0, 300.0 / 600.0};
     const double deposits[2][3] = {{75.0, 150.0, 225.0}, {37.5, 75.0, 112.5}};
     const double eth[2][3] = {{1.6 / 6.0, 3.2 / 6.0, 0.8}, {0.675, 1.35, 2.025}};
@@ -149,6 +152,7 @@ static void test_readme_example(void **state)
     for (int t = 0; t < 2; t++) {
         step(sim);
         liq_sim_view(sim, &v);
+        assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
         assert_int_equal(v.liquidations[0], 1);
         assert_int_equal(v.stalled[0], t == 0 ? 1 : 0); /* the second trove waits a round */
         assert_int_equal(v.recovery_mode[0], 0);
@@ -171,6 +175,13 @@ static void test_readme_example(void **state)
     assert_true(acc.collateral[2] == 0.0 && acc.debt[2] == 0.0);
     assert_true(acc.collateral[1] == 100.0 && acc.debt[1] == 1000.0);
     assert_close(v.tcr[0], 10.0, 1e-15);
+    /* The summary: 150 + 225 LUSD offset, 1.6 + 2.45 ETH gained. */
+    const liq_summary_t *sum = liq_metrics_summary(mt);
+    assert_close(sum->stability_offset[0], 375.0, 0.0);
+    assert_close(sum->stability_gain[0], 4.05, 1e-15);
+    assert_true(sum->redistributed_debt[0] == 0.0);
+    assert_int_equal(sum->recovery_rounds[0], 0);
+    liq_metrics_destroy(mt);
     liq_sim_destroy(sim);
     liq_scenario_destroy(sc);
 }
@@ -536,15 +547,24 @@ static void test_conservation_cascade(void **state)
     snprintf(pool, sizeof(pool), WITH_POOL, "0.3");
     liq_scenario_t *sc = cascade(pool, 3000);
     liq_sim_t *sim = create(sc, NULL, 2, 0);
+    liq_metrics_t *mt = NULL;
+    assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     double coll = v.market_collateral[0] + v.stability_collateral[0];
+    double offset = 0.0, redistributed = 0.0, sold = 0.0;
+    int64_t recovery = 0;
     double debt = v.market_debt[0];
     double deposits = v.stability_deposits[0];
     double surplus = 0.0;
     for (int64_t t = 1; t <= sc->rounds; t++) {
         step(sim);
         liq_sim_view(sim, &v);
+        assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
+        offset += v.stability_offset[0];
+        redistributed += v.stability_redistributed_debt[0];
+        sold += v.stability_sold[0];
+        recovery += v.recovery_mode[0];
         const double returned = v.stability_surplus[0] - surplus;
         surplus = v.stability_surplus[0];
         const double now =
@@ -559,6 +579,14 @@ static void test_conservation_cascade(void **state)
         debt = v.market_debt[0];
         deposits = v.stability_deposits[0];
     }
+    /* The summary totals are the sums of the series; the Lender's are 0. */
+    const liq_summary_t *sum = liq_metrics_summary(mt);
+    assert_true(sum->stability_offset[0] == offset && offset > 0.0);
+    assert_true(sum->redistributed_debt[0] == redistributed && redistributed > 0.0);
+    assert_true(sum->stability_gain[0] == sold + v.stability_collateral[0] && sold > 0.0);
+    assert_true(sum->recovery_rounds[0] == recovery && recovery > 0);
+    assert_true(sum->stability_offset[1] == 0.0 && sum->recovery_rounds[1] == 0);
+    liq_metrics_destroy(mt);
     liq_sim_destroy(sim);
     liq_scenario_destroy(sc);
 }
