@@ -741,6 +741,16 @@ static void test_dump_round_trip(void **state)
                 a->gas_compensation_share == b->gas_compensation_share &&
                 a->sell_share == b->sell_share && a->has_recovery_mode == b->has_recovery_mode &&
                 a->ccr == b->ccr);
+    /* A sweep path reaches the pool's keys, absent ones included. */
+    liq_scenario_t *swept = NULL;
+    const liq_override_t o[2] = {
+        {"protocols[Liquity].stability_pool.deposits", "2", 0, 1, NULL},
+        {"protocols[Liquity].stability_pool.sell_share", "0.5", 0, 0, NULL}};
+    assert_int_equal(liq_scenario_parse_with(&swept, text, strlen(text), "sp.yaml", NULL, o, 2),
+                     LIQ_OK);
+    assert_true(swept->protocols[0].stability_pool.deposits == 1200.0);
+    assert_true(swept->protocols[0].stability_pool.sell_share == 0.5);
+    liq_scenario_destroy(swept);
     free(text);
     liq_scenario_destroy(back);
     liq_scenario_destroy(sc);
