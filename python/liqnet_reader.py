@@ -103,6 +103,10 @@ RUN_PROTOCOL_SUMMARY = (
     "breaker_rounds",
     "peak_penalty_scale",
     "first_failure_round",
+    "total_stability_offset",
+    "total_redistributed_debt",
+    "total_stability_gain",
+    "recovery_rounds",
 )
 
 

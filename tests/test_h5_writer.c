@@ -443,6 +443,10 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
     s->breaker_rounds = zalloc(n_protocols, sizeof(int64_t));
     s->peak_penalty_scale = zalloc(n_protocols, sizeof(double));
     s->first_failure = zalloc(n_protocols, sizeof(int64_t));
+    s->stability_offset = zalloc(n_protocols, sizeof(double));
+    s->redistributed_debt = zalloc(n_protocols, sizeof(double));
+    s->stability_gain = zalloc(n_protocols, sizeof(double));
+    s->recovery_rounds = zalloc(n_protocols, sizeof(int64_t));
     for (size_t p = 0; p < n_protocols; p++) {
         s->liquidations[p] = 40 + (int64_t)p;
         s->liquidated_value[p] = 1.0e6 / 3.0 + (double)p;
@@ -455,6 +459,10 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
         s->breaker_rounds[p] = 3 * (int64_t)p;
         s->peak_penalty_scale[p] = 1.0 + (double)p / 3.0;
         s->first_failure[p] = p == 0 ? -1 : 9;
+        s->stability_offset[p] = 600.0 / 7.0 * (double)p;
+        s->redistributed_debt[p] = 1.0 / 3.0 + (double)p;
+        s->stability_gain[p] = 4.05 * (double)p;
+        s->recovery_rounds[p] = 3 * (int64_t)p;
     }
     s->rounds = 10;
     s->last_exogenous_move = 3;
@@ -560,6 +568,10 @@ static void assert_summary(hid_t file, const liq_summary_t *s)
     assert_double_var(file, "peak_penalty_scale", "protocol", s->peak_penalty_scale, np);
     assert_double_var(file, "insurance_drawdown", "protocol", s->insurance_drawdown, np);
     assert_int64_var(file, "first_failure_round", "protocol", s->first_failure, np);
+    assert_double_var(file, "total_stability_offset", "protocol", s->stability_offset, np);
+    assert_double_var(file, "total_redistributed_debt", "protocol", s->redistributed_debt, np);
+    assert_double_var(file, "total_stability_gain", "protocol", s->stability_gain, np);
+    assert_int64_var(file, "recovery_rounds", "protocol", s->recovery_rounds, np);
     assert_int64_var(file, "cascade_length", NULL, &s->cascade_length, 1);
     assert_int64_var(file, "first_liquidation_round", NULL, &s->first_liquidation, 1);
     assert_int64_var(file, "last_liquidation_round", NULL, &s->last_liquidation, 1);

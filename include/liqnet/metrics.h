@@ -42,6 +42,11 @@ typedef struct {
     int64_t *breaker_rounds;    /* rounds its circuit breaker held */
     double *peak_penalty_scale; /* largest dynamic-penalty scale (1 without one) */
     int64_t *first_failure;     /* first round with bad debt or deficit > 0; -1 if none */
+    /* stability pools (MODEL.md s5): 0 for protocols without one */
+    double *stability_offset;   /* debt-asset units offset against the pool over the run */
+    double *redistributed_debt; /* debt-asset units redistributed to troves over the run */
+    double *stability_gain;     /* collateral units the pool's depositors gained over the run */
+    int64_t *recovery_rounds;   /* rounds whose liquidations ran in recovery mode */
     /* totals over protocols, summed in protocol order */
     int64_t total_liquidations;
     double total_liquidated_value, total_bad_debt, total_deficit;

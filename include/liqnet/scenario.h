@@ -138,6 +138,20 @@ typedef struct {
     double amount; /* units held, finite > 0 */
 } liq_holding_config_t;
 
+/* A Liquity v1-style stability pool (MODEL.md s5; src/engine/stability.c,
+ * docs/model-notes.md): a liquidated trove's debt is offset against the
+ * pool's deposits, which take the matching collateral, and the rest is
+ * redistributed to the other troves in proportion to their collateral.
+ * The protocol has one market; its MCR is 1 / LT of that market. */
+typedef struct {
+    double deposits;               /* initial deposits, debt-asset units, finite >= 0 */
+    double gas_compensation;       /* debt-asset units paid to the keeper per liquidation, >= 0 */
+    double gas_compensation_share; /* share of the liquidated collateral to the keeper, [0, 1) */
+    double sell_share; /* share of the pool's collateral its depositors sell each round, [0, 1] */
+    int has_recovery_mode; /* 1: recovery mode when TCR < ccr */
+    double ccr;            /* with has_recovery_mode: critical collateral ratio, > MCR */
+} liq_stability_pool_config_t;
+
 typedef struct {
     char *name;
     liq_protocol_kind_t kind;
@@ -180,6 +194,9 @@ typedef struct {
     double reference_volatility; /* sigma_ref > 0, per round */
     int64_t volatility_window;   /* rounds >= 1 */
     double max_penalty_scale;    /* >= 1 */
+
+    int has_stability_pool; /* 0 (default): R0 liquidations */
+    liq_stability_pool_config_t stability_pool;
 } liq_protocol_config_t;
 
 /* -------------------------------------------------------------- accounts */

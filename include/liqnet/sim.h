@@ -125,6 +125,17 @@ typedef struct {
     const double *penalty_scale;   /* [protocol] scale on its markets' bonus this round (>= 1) */
     const int64_t *breaker_active; /* [protocol] 1 while its circuit breaker holds */
     const double *gas_cost;        /* [protocol] USD per liquidation this round, with congestion */
+    /* stability pools (MODEL.md s5, Liquity-style): NULL when no protocol
+     * has one; protocols without a pool hold 0 (tcr NaN) */
+    const double *stability_deposits;   /* [protocol] pool deposits after the round, debt units */
+    const double *stability_collateral; /* [protocol] collateral units the pool holds */
+    const double *stability_offset;     /* [protocol] debt units offset this round */
+    const double *stability_redistributed_debt;       /* [protocol] debt units, this round */
+    const double *stability_redistributed_collateral; /* [protocol] collateral units, round */
+    const double *stability_sold;    /* [protocol] collateral units depositors sold this round */
+    const double *stability_surplus; /* [protocol] cumulative collateral returned to owners */
+    const int64_t *recovery_mode;    /* [protocol] 1: this round's liquidations in recovery mode */
+    const double *tcr;               /* [protocol] total collateral ratio after the round */
     /* balance sheets (MODEL.md s5, issued tokens and exposures) */
     const double *impairment;     /* [protocol] cumulative write-down of holdings, USD */
     const double *holdings_value; /* [protocol] sum of amount x S_a over holdings, USD */

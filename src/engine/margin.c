@@ -42,6 +42,7 @@
 #include <omp.h>
 
 #include "engine/sim_internal.h"
+#include "engine/stability.h"
 #include "liqnet/error.h"
 #include "liqnet/lending.h"
 
@@ -276,8 +277,8 @@ static void liq_scan_count(struct liq_sim *sim)
     num_threads(sim->threads) if (scanned >= LIQ_PARALLEL_MIN_ACCOUNTS)
     for (size_t k = 0; k < n_chunks; k++) {
         const size_t m = sim->chunk_market[k];
-        if (!sim->market_scan[m]) {
-            sim->chunk_found[k] = 0;
+        if (!sim->market_scan[m] || (sim->market_stability && sim->market_stability[m])) {
+            sim->chunk_found[k] = 0; /* stability-pool markets: src/engine/stability.c */
             continue;
         }
         double pc, pd;
@@ -581,6 +582,9 @@ static int liq_find_candidates(struct liq_sim *sim)
 static void liq_index_update(struct liq_sim *sim)
 {
     for (size_t m = 0; m < sim->n_markets; m++) {
+        if (sim->market_stability != NULL && sim->market_stability[m]) {
+            continue; /* scanned by src/engine/stability.c every round, never indexed */
+        }
         const size_t n = liq_market_size(sim, m);
         const bool hot = sim->market_found[m] > liq_wasted_limit(n);
         if (sim->market_scan[m]) {
@@ -986,7 +990,11 @@ int liq_phase_margin(struct liq_sim *sim)
     for (size_t p = 0; p < n; p++) {
         const size_t begin = sim->market_candidates[sim->market_offset[p]];
         const size_t end = sim->market_candidates[sim->market_offset[p + 1]];
-        liq_protocol_liquidate(sim, p, begin, end);
+        if (sim->stability != NULL && sim->scenario->protocols[p].has_stability_pool) {
+            liq_stability_liquidate(sim, p);
+        } else {
+            liq_protocol_liquidate(sim, p, begin, end);
+        }
         liq_protocol_values(sim, p);
     }
     if (!sim->full_scan) {

@@ -24,6 +24,8 @@ struct liq_metrics {
     int64_t capacity;            /* rounds the per-round arrays hold */
     int64_t *round_liquidations; /* [round] total liquidations */
     double *round_value;         /* [round] total seized value */
+    double *stability_sold;      /* [protocol] collateral units depositors sold so far */
+    double *stability_held;      /* [protocol] collateral units the pool holds now */
 };
 
 static double liq_drawdown(double peak, double value)
@@ -61,6 +63,12 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     s->breaker_rounds = calloc(nr, sizeof(int64_t));
     s->peak_penalty_scale = calloc(nr, sizeof(double));
     s->first_failure = calloc(nr, sizeof(int64_t));
+    s->stability_offset = calloc(nr, sizeof(double));
+    s->redistributed_debt = calloc(nr, sizeof(double));
+    s->stability_gain = calloc(nr, sizeof(double));
+    s->recovery_rounds = calloc(nr, sizeof(int64_t));
+    mt->stability_sold = calloc(nr, sizeof(double));
+    mt->stability_held = calloc(nr, sizeof(double));
     mt->oracle_asset = calloc(no, sizeof(int32_t));
     mt->oracle_peak = calloc(no, sizeof(double));
     mt->asset_peak = calloc(na, sizeof(double));
@@ -74,7 +82,8 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
         !s->insurance_drawdown || !s->impairment || !s->breaker_rounds || !s->peak_penalty_scale ||
         !s->first_failure || !mt->oracle_asset || !mt->oracle_peak || !mt->asset_peak ||
         !mt->asset_drawdown || !mt->initial_fund || !mt->final_fund || !mt->round_liquidations ||
-        !mt->round_value) {
+        !mt->round_value || !s->stability_offset || !s->redistributed_debt || !s->stability_gain ||
+        !s->recovery_rounds || !mt->stability_sold || !mt->stability_held) {
         liq_metrics_destroy(mt);
         return liq_error_set(LIQ_ENOMEM, "out of memory for metrics");
     }
@@ -164,6 +173,13 @@ int liq_metrics_add(liq_metrics_t *mt, const liq_state_view_t *v)
         }
         round_liquidations += v->liquidations[p];
         round_value += v->seized_value[p];
+        if (v->stability_deposits != NULL) {
+            s->stability_offset[p] += v->stability_offset[p];
+            s->redistributed_debt[p] += v->stability_redistributed_debt[p];
+            s->recovery_rounds[p] += v->recovery_mode[p];
+            mt->stability_sold[p] += v->stability_sold[p];
+            mt->stability_held[p] = v->stability_collateral[p];
+        }
     }
     if (v->round == v->adversary_round) {
         s->adversary_liquidations = v->adversary_liquidations;
@@ -215,6 +231,9 @@ const liq_summary_t *liq_metrics_summary(liq_metrics_t *mt)
     s->failed_protocols = 0;
     for (size_t p = 0; p < s->n_protocols; p++) {
         s->insurance_drawdown[p] = mt->initial_fund[p] - mt->final_fund[p];
+        /* The pool starts with no collateral: what it gained is what its
+         * depositors sold plus what it holds. */
+        s->stability_gain[p] = mt->stability_sold[p] + mt->stability_held[p];
         s->total_liquidations += s->liquidations[p];
         s->total_liquidated_value += s->liquidated_value[p];
         s->total_bad_debt += s->bad_debt[p];
@@ -238,6 +257,8 @@ void liq_metrics_destroy(liq_metrics_t *mt)
     free(mt->final_fund);
     free(mt->round_liquidations);
     free(mt->round_value);
+    free(mt->stability_sold);
+    free(mt->stability_held);
     free(mt);
 }
 
@@ -260,12 +281,17 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
     dst->breaker_rounds = malloc(np * sizeof(int64_t));
     dst->peak_penalty_scale = malloc(np * sizeof(double));
     dst->first_failure = malloc(np * sizeof(int64_t));
-    if (dst->amplification == NULL || dst->oracle_drawdown == NULL ||
-        dst->exogenous_drawdown == NULL || dst->liquidations == NULL ||
-        dst->liquidated_value == NULL || dst->repaid_value == NULL || dst->stalled == NULL ||
-        dst->bad_debt == NULL || dst->deficit == NULL || dst->insurance_drawdown == NULL ||
-        dst->impairment == NULL || dst->breaker_rounds == NULL || dst->peak_penalty_scale == NULL ||
-        dst->first_failure == NULL) {
+    dst->stability_offset = malloc(np * sizeof(double));
+    dst->redistributed_debt = malloc(np * sizeof(double));
+    dst->stability_gain = malloc(np * sizeof(double));
+    dst->recovery_rounds = malloc(np * sizeof(int64_t));
+    if (dst->stability_offset == NULL || dst->redistributed_debt == NULL ||
+        dst->stability_gain == NULL || dst->recovery_rounds == NULL || dst->amplification == NULL ||
+        dst->oracle_drawdown == NULL || dst->exogenous_drawdown == NULL ||
+        dst->liquidations == NULL || dst->liquidated_value == NULL || dst->repaid_value == NULL ||
+        dst->stalled == NULL || dst->bad_debt == NULL || dst->deficit == NULL ||
+        dst->insurance_drawdown == NULL || dst->impairment == NULL || dst->breaker_rounds == NULL ||
+        dst->peak_penalty_scale == NULL || dst->first_failure == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for a run's summary");
     }
     const size_t o = src->n_oracles, p = src->n_protocols;
@@ -286,6 +312,10 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
         memcpy(dst->breaker_rounds, src->breaker_rounds, p * sizeof(int64_t));
         memcpy(dst->peak_penalty_scale, src->peak_penalty_scale, p * sizeof(double));
         memcpy(dst->first_failure, src->first_failure, p * sizeof(int64_t));
+        memcpy(dst->stability_offset, src->stability_offset, p * sizeof(double));
+        memcpy(dst->redistributed_debt, src->redistributed_debt, p * sizeof(double));
+        memcpy(dst->stability_gain, src->stability_gain, p * sizeof(double));
+        memcpy(dst->recovery_rounds, src->recovery_rounds, p * sizeof(int64_t));
     }
     return LIQ_OK;
 }
@@ -309,6 +339,12 @@ void liq_summary_release(liq_summary_t *s)
     free(s->breaker_rounds);
     free(s->peak_penalty_scale);
     free(s->first_failure);
+    free(s->stability_offset);
+    free(s->redistributed_debt);
+    free(s->stability_gain);
+    free(s->recovery_rounds);
+    s->stability_offset = s->redistributed_debt = s->stability_gain = NULL;
+    s->recovery_rounds = NULL;
     s->amplification = s->oracle_drawdown = s->exogenous_drawdown = NULL;
     s->liquidated_value = s->repaid_value = s->bad_debt = s->deficit = NULL;
     s->insurance_drawdown = s->impairment = s->peak_penalty_scale = NULL;

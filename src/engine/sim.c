@@ -16,6 +16,7 @@
 #include <omp.h>
 
 #include "engine/sim_internal.h"
+#include "engine/stability.h"
 #include "liqnet/amm.h"
 #include "liqnet/error.h"
 #include "liqnet/oracle.h"
@@ -770,6 +771,10 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
     if (rc != LIQ_OK) {
         goto fail;
     }
+    rc = liq_stability_init(sim);
+    if (rc != LIQ_OK) {
+        goto fail;
+    }
     for (size_t p = 0; p < sim->n_protocols; p++) {
         liq_protocol_values(sim, p);
     }
@@ -842,6 +847,17 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->penalty_scale = sim->has_risk_controls ? sim->penalty_scale : NULL;
     view->breaker_active = sim->has_risk_controls ? sim->breaker_active : NULL;
     view->gas_cost = sim->has_risk_controls ? sim->gas_now : NULL;
+    /* NULL without stability pools, as for cross margin. */
+    const struct liq_stability *st = sim->stability;
+    view->stability_deposits = st != NULL ? st->deposits : NULL;
+    view->stability_collateral = st != NULL ? st->collateral : NULL;
+    view->stability_offset = st != NULL ? st->offset : NULL;
+    view->stability_redistributed_debt = st != NULL ? st->redistributed_debt : NULL;
+    view->stability_redistributed_collateral = st != NULL ? st->redistributed_collateral : NULL;
+    view->stability_sold = st != NULL ? st->sold : NULL;
+    view->stability_surplus = st != NULL ? st->surplus : NULL;
+    view->recovery_mode = st != NULL ? st->recovery : NULL;
+    view->tcr = st != NULL ? st->tcr : NULL;
 }
 
 void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
@@ -964,5 +980,6 @@ void liq_sim_destroy(liq_sim_t *sim)
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         free(arrays[i]);
     }
+    liq_stability_destroy(sim);
     free(sim);
 }

@@ -143,6 +143,10 @@ struct liq_sim {
     size_t n_chains;
     int64_t *chain_attempts; /* [n_chains] liquidatable accounts found in the round before */
 
+    /* stability pools (src/engine/stability.c): NULL unless a protocol has one */
+    int *market_stability; /* [n_markets] 1: liquidated by stability.c, never indexed */
+    struct liq_stability *stability;
+
     /* markets [n_markets], flattened in protocol order */
     size_t n_markets;
     liq_market_t *markets;

@@ -271,6 +271,18 @@ static void liq_dump_protocols(FILE *f, const liq_scenario_t *sc)
                 liq_put_number(f, "        ", "amount", p->holdings[k].amount);
             }
         }
+        if (p->has_stability_pool) {
+            const liq_stability_pool_config_t *sp = &p->stability_pool;
+            fprintf(f, "    stability_pool:\n");
+            liq_put_number(f, "      ", "deposits", sp->deposits);
+            liq_put_number(f, "      ", "gas_compensation", sp->gas_compensation);
+            liq_put_number(f, "      ", "gas_compensation_share", sp->gas_compensation_share);
+            liq_put_number(f, "      ", "sell_share", sp->sell_share);
+            if (sp->has_recovery_mode) {
+                fprintf(f, "      recovery_mode:\n");
+                liq_put_number(f, "        ", "ccr", sp->ccr);
+            }
+        }
     }
 }
 

@@ -1207,12 +1207,68 @@ static int liq_read_balance_sheet(liq_reader_t *r, const yaml_node_t *map, size_
     return rc;
 }
 
+/* protocols[i].stability_pool (MODEL.md s5, Liquity v1): read after the
+ * markets, since the pool needs exactly one market and its MCR is 1 / LT. */
+static int liq_read_stability_pool(liq_reader_t *r, const yaml_node_t *map,
+                                   liq_protocol_config_t *p)
+{
+    static const char *const keys[] = {"deposits",   "gas_compensation", "gas_compensation_share",
+                                       "sell_share", "recovery_mode",    NULL};
+    static const char *const recovery_keys[] = {"ccr", NULL};
+    static const liq_yrange_t amount = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
+    static const liq_yrange_t share = {0.0, 1.0, false, true, false, "a number in [0, 1)"};
+    static const liq_yrange_t unit = {0.0, 1.0, false, false, false, "a number in [0, 1]"};
+    static const liq_yrange_t ratio = {0.0, INFINITY, true, false, false, "a finite number > 0"};
+    liq_stability_pool_config_t *sp = &p->stability_pool;
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK && p->n_markets != 1) {
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, map,
+                            "the protocol has %zu markets; expected exactly one market with a "
+                            "stability pool (Liquity has one collateral)",
+                            p->n_markets);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "deposits", &amount, true, 0.0, &sp->deposits);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "gas_compensation", &amount, false, 0.0,
+                             &sp->gas_compensation);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "gas_compensation_share", &share, false, 0.0,
+                             &sp->gas_compensation_share);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "sell_share", &unit, false, 0.0, &sp->sell_share);
+    }
+    const yaml_node_t *recovery = liq_ymap_get(&r->doc, map, "recovery_mode");
+    if (rc == LIQ_OK && recovery != NULL) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "recovery_mode");
+        rc = liq_ymap_check(&r->doc, recovery, recovery_keys);
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, recovery, "ccr", &ratio, true, 0.0, &sp->ccr);
+        }
+        const double mcr = 1.0 / p->markets[0].liquidation_threshold;
+        if (rc == LIQ_OK && !(sp->ccr > mcr)) {
+            const size_t at = liq_ypath_push_key(&r->doc, "ccr");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, recovery, "ccr"),
+                                "value %.17g is not above the MCR %.17g (1 / "
+                                "liquidation_threshold); expected ccr > MCR",
+                                sp->ccr, mcr);
+            liq_ypath_pop(&r->doc, at);
+        }
+        liq_ypath_pop(&r->doc, saved);
+        sp->has_recovery_mode = rc == LIQ_OK;
+    }
+    return rc;
+}
+
 static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
 {
     static const char *const keys[] = {
         "name",    "kind",    "debt_asset",      "debt_oracle", "insurance_fund",
         "keepers", "markets", "issues",          "recovery",    "holdings",
-        "chain",   "breaker", "dynamic_penalty", NULL};
+        "chain",   "breaker", "dynamic_penalty", "stability_pool", NULL};
     static const char *const kinds[] = {"lending", NULL};
     static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     liq_protocol_config_t *p = &r->sc->protocols[i];
@@ -1270,6 +1326,13 @@ static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
         liq_ypath_push_index(&r->doc, m);
         rc = liq_read_market(r, liq_ydoc_node(&r->doc, items[m]), p, m);
         liq_ypath_pop(&r->doc, saved);
+    }
+    const yaml_node_t *pool = liq_ymap_get(&r->doc, map, "stability_pool");
+    if (rc == LIQ_OK && pool != NULL) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "stability_pool");
+        rc = liq_read_stability_pool(r, pool, p);
+        liq_ypath_pop(&r->doc, saved);
+        p->has_stability_pool = rc == LIQ_OK;
     }
     return rc;
 }

@@ -49,9 +49,10 @@ RUN_SCALARS = ("cascade_length", "first_liquidation_round", "last_liquidation_ro
                "adversary_flash_fee", "adversary_liquidations")
 ORACLE_VARS = ("amplification", "oracle_drawdown", "exogenous_drawdown")
 PROTOCOL_VARS = ("total_liquidations", "liquidated_value", "total_repaid_value", "total_stalled",
-                 "final_bad_debt", "final_deficit", "insurance_drawdown", "final_impairment", "breaker_rounds",
-                 "peak_penalty_scale",
-                 "first_failure_round")
+                 "final_bad_debt", "final_deficit", "insurance_drawdown", "final_impairment",
+                 "breaker_rounds", "peak_penalty_scale", "first_failure_round",
+                 "total_stability_offset", "total_redistributed_debt", "total_stability_gain",
+                 "recovery_rounds")
 
 
 def _select(items, key):
