@@ -121,6 +121,22 @@ typedef struct {
                                           (also counted in liquidations) */
     const double *cross_debt_value;    /* [protocol] sum d O_b over cross-margin accounts (also
                                           in debt_value) */
+    /* NULL unless some protocol liquidates by Dutch auction (MODEL.md s5);
+     * 0 for the protocols that do not: */
+    const int64_t *auction_started;   /* [protocol] auctions kicked this round (also counted in
+                                         liquidations) */
+    const int64_t *auction_active;    /* [protocol] auctions running after the round */
+    const double *auction_sold_value; /* [protocol] collateral keepers bought from auctions this
+                                         round, USD at O_a */
+    const double *auction_raised;     /* [protocol] debt units raised by auctions this round */
+    const double *keeper_rewards;     /* [protocol] tip + chip tab paid this round, USD */
+    const double *auction_bad_debt;   /* [protocol] cumulative bad debt of auctions that ran
+                                         out of collateral, USD (also in bad_debt) */
+    const double *auction_tab;        /* [protocol] tab outstanding after the round, debt units */
+    const double *auction_units;      /* [4 x market] cumulative collateral units per market:
+                                         seized into auctions [m], sold from them [n_markets +
+                                         m], returned to owners [2 n_markets + m], and in
+                                         auctions now [3 n_markets + m] */
     /* balance sheets (MODEL.md s5, issued tokens and exposures) */
     const double *impairment;     /* [protocol] cumulative write-down of holdings, USD */
     const double *holdings_value; /* [protocol] sum of amount x S_a over holdings, USD */
