@@ -66,9 +66,12 @@ typedef struct {
     size_t offset; /* offsetof(liq_state_view_t, <array>) */
     const char *units;
     const char *long_name;
-    bool cross; /* written only for runs with cross-margin accounts (the view's array is
-                   NULL otherwise), so R0 files keep their exact layout */
+    int optional; /* 0 (false): always written; 1 (true): only for runs with cross-margin
+                     accounts; LIQ_SERIES_AUCTION: only for runs with Dutch auctions. The
+                     view's array is NULL otherwise, so R0 files keep their exact layout */
 } liq_series_def_t;
+
+#define LIQ_SERIES_AUCTION 2
 
 #define LIQ_VIEW(field) offsetof(liq_state_view_t, field)
 
@@ -119,6 +122,21 @@ static const liq_series_def_t liq_series_defs[] = {
      "debt owed by cross-margin accounts, at oracle prices after the round (included in "
      "debt_value)",
      true},
+    {"auctions_started", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(auction_started), "count",
+     "Dutch auctions started in the round (included in liquidations)", LIQ_SERIES_AUCTION},
+    {"auctions_active", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(auction_active), "count",
+     "Dutch auctions running after the round", LIQ_SERIES_AUCTION},
+    {"auction_sold_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(auction_sold_value), "USD",
+     "collateral keepers bought from auctions in the round, at oracle prices", LIQ_SERIES_AUCTION},
+    {"auction_raised", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(auction_raised), "debt units",
+     "debt asset raised by auctions in the round", LIQ_SERIES_AUCTION},
+    {"keeper_rewards", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(keeper_rewards), "USD",
+     "keeper rewards tip + chip x tab paid for kicks and resets in the round", LIQ_SERIES_AUCTION},
+    {"auction_bad_debt", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(auction_bad_debt), "USD",
+     "cumulative bad debt of auctions that ran out of collateral (included in bad_debt)",
+     LIQ_SERIES_AUCTION},
+    {"auction_tab", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(auction_tab), "debt units",
+     "tab still to be raised by running auctions after the round", LIQ_SERIES_AUCTION},
 };
 
 #define LIQ_N_SERIES (sizeof(liq_series_defs) / sizeof(liq_series_defs[0]))
@@ -205,13 +223,22 @@ struct liq_h5_writer {
     int64_t *round_buf;                      /* [capacity] */
     unsigned char *series_buf[LIQ_N_SERIES]; /* [capacity x n_entities] x 8 bytes */
     bool cross;                              /* the run has cross-margin accounts */
+    bool auction;                            /* the run has Dutch auctions */
 };
 
 /* Whether series s is written: every series, except the cross-margin ones
- * in runs without cross-margin accounts. */
+ * in runs without cross-margin accounts and the auction ones in runs
+ * without Dutch auctions. */
 static bool liq_series_on(const liq_h5_writer_t *w, size_t s)
 {
-    return !liq_series_defs[s].cross || w->cross;
+    switch (liq_series_defs[s].optional) {
+    case 0:
+        return true;
+    case LIQ_SERIES_AUCTION:
+        return w->auction;
+    default:
+        return w->cross;
+    }
 }
 
 void liq_h5_quiet_begin(liq_h5_quiet_t *q)
@@ -798,6 +825,7 @@ static int liq_h5_create(liq_h5_writer_t *w, const liq_scenario_t *sc,
         }
     }
     w->cross = initial->cross_liquidations != NULL;
+    w->auction = initial->auction_started != NULL;
     rc = liq_h5_open_file(w, sc, options);
     if (rc == LIQ_OK) {
         rc = liq_h5_create_coordinates(w, sc);
@@ -1063,6 +1091,7 @@ void liq_h5_traj_add(liq_h5_traj_t *traj, const liq_state_view_t *view)
 {
     if (traj->buffered == 0) {
         traj->cross = view->cross_liquidations != NULL;
+        traj->auction = view->auction_started != NULL;
     }
     liq_h5_buffer_round(traj, view);
 }
