@@ -101,6 +101,12 @@ RUN_PROTOCOL_SUMMARY = (
     "insurance_drawdown",
     "final_impairment",
     "first_failure_round",
+    "total_auctions",
+    "total_auction_sold_value",
+    "total_auction_raised",
+    "total_keeper_rewards",
+    "final_auction_bad_debt",
+    "final_auction_tab",
 )
 
 

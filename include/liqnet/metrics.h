@@ -40,6 +40,14 @@ typedef struct {
     double *insurance_drawdown; /* initial fund - final fund, USD */
     double *impairment;         /* cumulative write-down of holdings at the end, USD */
     int64_t *first_failure;     /* first round with bad debt or deficit > 0; -1 if none */
+    /* per protocol, Dutch auctions (MODEL.md s5); 0 for protocols that
+     * liquidate at once */
+    int64_t *auctions;          /* auctions started over the run */
+    double *auction_sold_value; /* collateral keepers bought, USD at oracle prices */
+    double *auction_raised;     /* debt units raised */
+    double *keeper_rewards;     /* tip + chip tab paid, USD */
+    double *auction_bad_debt;   /* cumulative at the end, USD (also in bad_debt) */
+    double *auction_tab;        /* tab outstanding in running auctions at the end, debt units */
     /* totals over protocols, summed in protocol order */
     int64_t total_liquidations;
     double total_liquidated_value, total_bad_debt, total_deficit;

@@ -59,6 +59,12 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     s->insurance_drawdown = calloc(nr, sizeof(double));
     s->impairment = calloc(nr, sizeof(double));
     s->first_failure = calloc(nr, sizeof(int64_t));
+    s->auctions = calloc(nr, sizeof(int64_t));
+    s->auction_sold_value = calloc(nr, sizeof(double));
+    s->auction_raised = calloc(nr, sizeof(double));
+    s->keeper_rewards = calloc(nr, sizeof(double));
+    s->auction_bad_debt = calloc(nr, sizeof(double));
+    s->auction_tab = calloc(nr, sizeof(double));
     mt->oracle_asset = calloc(no, sizeof(int32_t));
     mt->oracle_peak = calloc(no, sizeof(double));
     mt->asset_peak = calloc(na, sizeof(double));
@@ -69,9 +75,11 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     mt->round_value = calloc((size_t)mt->capacity, sizeof(double));
     if (!s->amplification || !s->oracle_drawdown || !s->exogenous_drawdown || !s->liquidations ||
         !s->liquidated_value || !s->repaid_value || !s->stalled || !s->bad_debt || !s->deficit ||
-        !s->insurance_drawdown || !s->impairment || !s->first_failure || !mt->oracle_asset ||
-        !mt->oracle_peak || !mt->asset_peak || !mt->asset_drawdown || !mt->initial_fund ||
-        !mt->final_fund || !mt->round_liquidations || !mt->round_value) {
+        !s->insurance_drawdown || !s->impairment || !s->first_failure || !s->auctions ||
+        !s->auction_sold_value || !s->auction_raised || !s->keeper_rewards ||
+        !s->auction_bad_debt || !s->auction_tab || !mt->oracle_asset || !mt->oracle_peak ||
+        !mt->asset_peak || !mt->asset_drawdown || !mt->initial_fund || !mt->final_fund ||
+        !mt->round_liquidations || !mt->round_value) {
         liq_metrics_destroy(mt);
         return liq_error_set(LIQ_ENOMEM, "out of memory for metrics");
     }
@@ -154,6 +162,16 @@ int liq_metrics_add(liq_metrics_t *mt, const liq_state_view_t *v)
         }
         round_liquidations += v->liquidations[p];
         round_value += v->seized_value[p];
+    }
+    if (v->auction_started != NULL) {
+        for (size_t p = 0; p < s->n_protocols; p++) {
+            s->auctions[p] += v->auction_started[p];
+            s->auction_sold_value[p] += v->auction_sold_value[p];
+            s->auction_raised[p] += v->auction_raised[p];
+            s->keeper_rewards[p] += v->keeper_rewards[p];
+            s->auction_bad_debt[p] = v->auction_bad_debt[p];
+            s->auction_tab[p] = v->auction_tab[p];
+        }
     }
     if (v->round == v->adversary_round) {
         s->adversary_liquidations = v->adversary_liquidations;
@@ -248,11 +266,19 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
     dst->insurance_drawdown = malloc(np * sizeof(double));
     dst->impairment = malloc(np * sizeof(double));
     dst->first_failure = malloc(np * sizeof(int64_t));
+    dst->auctions = malloc(np * sizeof(int64_t));
+    dst->auction_sold_value = malloc(np * sizeof(double));
+    dst->auction_raised = malloc(np * sizeof(double));
+    dst->keeper_rewards = malloc(np * sizeof(double));
+    dst->auction_bad_debt = malloc(np * sizeof(double));
+    dst->auction_tab = malloc(np * sizeof(double));
     if (dst->amplification == NULL || dst->oracle_drawdown == NULL ||
         dst->exogenous_drawdown == NULL || dst->liquidations == NULL ||
         dst->liquidated_value == NULL || dst->repaid_value == NULL || dst->stalled == NULL ||
         dst->bad_debt == NULL || dst->deficit == NULL || dst->insurance_drawdown == NULL ||
-        dst->impairment == NULL || dst->first_failure == NULL) {
+        dst->impairment == NULL || dst->first_failure == NULL || dst->auctions == NULL ||
+        dst->auction_sold_value == NULL || dst->auction_raised == NULL ||
+        dst->keeper_rewards == NULL || dst->auction_bad_debt == NULL || dst->auction_tab == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for a run's summary");
     }
     const size_t o = src->n_oracles, p = src->n_protocols;
@@ -271,6 +297,12 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
         memcpy(dst->insurance_drawdown, src->insurance_drawdown, p * sizeof(double));
         memcpy(dst->impairment, src->impairment, p * sizeof(double));
         memcpy(dst->first_failure, src->first_failure, p * sizeof(int64_t));
+        memcpy(dst->auctions, src->auctions, p * sizeof(int64_t));
+        memcpy(dst->auction_sold_value, src->auction_sold_value, p * sizeof(double));
+        memcpy(dst->auction_raised, src->auction_raised, p * sizeof(double));
+        memcpy(dst->keeper_rewards, src->keeper_rewards, p * sizeof(double));
+        memcpy(dst->auction_bad_debt, src->auction_bad_debt, p * sizeof(double));
+        memcpy(dst->auction_tab, src->auction_tab, p * sizeof(double));
     }
     return LIQ_OK;
 }
@@ -292,8 +324,16 @@ void liq_summary_release(liq_summary_t *s)
     free(s->insurance_drawdown);
     free(s->impairment);
     free(s->first_failure);
+    free(s->auctions);
+    free(s->auction_sold_value);
+    free(s->auction_raised);
+    free(s->keeper_rewards);
+    free(s->auction_bad_debt);
+    free(s->auction_tab);
     s->amplification = s->oracle_drawdown = s->exogenous_drawdown = NULL;
     s->liquidated_value = s->repaid_value = s->bad_debt = s->deficit = NULL;
     s->insurance_drawdown = s->impairment = NULL;
-    s->liquidations = s->stalled = s->first_failure = NULL;
+    s->liquidations = s->stalled = s->first_failure = s->auctions = NULL;
+    s->auction_sold_value = s->auction_raised = s->keeper_rewards = NULL;
+    s->auction_bad_debt = s->auction_tab = NULL;
 }

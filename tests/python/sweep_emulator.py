@@ -50,7 +50,9 @@ RUN_SCALARS = ("cascade_length", "first_liquidation_round", "last_liquidation_ro
 ORACLE_VARS = ("amplification", "oracle_drawdown", "exogenous_drawdown")
 PROTOCOL_VARS = ("total_liquidations", "liquidated_value", "total_repaid_value", "total_stalled",
                  "final_bad_debt", "final_deficit", "insurance_drawdown", "final_impairment",
-                 "first_failure_round")
+                 "first_failure_round", "total_auctions", "total_auction_sold_value",
+                 "total_auction_raised", "total_keeper_rewards", "final_auction_bad_debt",
+                 "final_auction_tab")
 
 
 def _select(items, key):
