@@ -25,6 +25,7 @@
 #include "liqnet/auction.h"
 #include "liqnet/error.h"
 #include "liqnet/io.h"
+#include "liqnet/metrics.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
@@ -677,6 +678,46 @@ static void test_cross_refused(void **state)
 
 /* ---------------------------------------------------------------- output */
 
+/* The run's totals: the lot that ran out (X halves), then an auction that
+ * keeps resetting and is still running at the end (tab outstanding). */
+static void test_summary(void **state)
+{
+    (void)state;
+    const char *setups[2][2] = {{LIFECYCLE, "-0.5"},
+                                {"tip: 5, tail: 2, cusp: 0.3, curve: linear, tau: 36000", "-0.2"}};
+    for (int k = 0; k < 2; k++) {
+        vault_t v;
+        vault_open(&v, "10", setups[k][0], setups[k][1], 1);
+        liq_metrics_t *mt = NULL;
+        assert_int_equal(liq_metrics_create(&mt, v.sim), LIQ_OK);
+        liq_state_view_t s;
+        for (int t = 1; t <= 8; t++) {
+            step(v.sim);
+            liq_sim_view(v.sim, &s);
+            assert_int_equal(liq_metrics_add(mt, &s), LIQ_OK);
+        }
+        const liq_summary_t *sum = liq_metrics_summary(mt);
+        assert_int_equal(sum->auctions[0], 1);
+        assert_int_equal(sum->liquidations[0], 1);
+        if (k == 0) {
+            assert_close(sum->auction_raised[0], 480.0, 1e-14);
+            assert_close(sum->auction_sold_value[0], 500.0, 1e-12); /* 10 X at 50 */
+            assert_close(sum->keeper_rewards[0], 11.6, 1e-15);
+            assert_close(sum->auction_bad_debt[0], 120.0, 1e-12);
+            assert_close(sum->bad_debt[0], 120.0, 1e-12);
+            assert_true(sum->auction_tab[0] == 0.0);
+        } else {
+            /* Kick in round 1, resets in rounds 4 and 7: three rewards. */
+            assert_close(sum->keeper_rewards[0], 3 * 11.6, 1e-15);
+            assert_true(sum->auction_raised[0] == 0.0 && sum->auction_bad_debt[0] == 0.0);
+            assert_close(sum->auction_tab[0], 660.0, 1e-15);
+            assert_true(sum->bad_debt[0] == 0.0);
+        }
+        liq_metrics_destroy(mt);
+        vault_close(&v);
+    }
+}
+
 /* Runs `sc` for `rounds` rounds into `path`, the positions `pos` (may be NULL). */
 static void write_run(const liq_scenario_t *sc, const liq_positions_t *pos, const char *path,
                       int rounds)
@@ -778,6 +819,7 @@ int main(void)
         cmocka_unit_test(test_scenario_errors),
         cmocka_unit_test(test_defaults_and_dump),
         cmocka_unit_test(test_cross_refused),
+        cmocka_unit_test(test_summary),
         cmocka_unit_test(test_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
