@@ -490,22 +490,26 @@ static void test_conservation(void **state)
     liq_scenario_destroy(sc);
 }
 
-/* The same trajectory, bit for bit, on 1, 2 and 3 threads. */
+/* The same trajectory, bit for bit, on 1, 2 and 3 threads, and with the
+ * full scan instead of the liquidation-price index (kicks and returned
+ * lots update the index). */
 static void test_threads(void **state)
 {
     (void)state;
     liq_scenario_t *sc = cascade(DUTCH);
-    liq_sim_t *sims[3];
+    liq_sim_t *sims[4];
     for (int k = 0; k < 3; k++) {
         sims[k] = create(sc, NULL, k + 1);
     }
+    const liq_sim_options_t full = {.threads = 2, .full_scan = 1};
+    assert_int_equal(liq_sim_create(&sims[3], sc, NULL, &full), LIQ_OK);
     for (int t = 1; t <= 60; t++) {
-        liq_state_view_t s[3];
-        for (int k = 0; k < 3; k++) {
+        liq_state_view_t s[4];
+        for (int k = 0; k < 4; k++) {
             step(sims[k]);
             liq_sim_view(sims[k], &s[k]);
         }
-        for (int k = 1; k < 3; k++) {
+        for (int k = 1; k < 4; k++) {
             assert_memory_equal(s[k].pool_reserve0, s[0].pool_reserve0, sizeof(double));
             assert_memory_equal(s[k].pool_reserve1, s[0].pool_reserve1, sizeof(double));
             assert_memory_equal(s[k].insurance_fund, s[0].insurance_fund, sizeof(double));
@@ -517,7 +521,7 @@ static void test_threads(void **state)
             assert_int_equal(s[k].auction_active[0], s[0].auction_active[0]);
         }
     }
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
         liq_sim_destroy(sims[k]);
     }
     liq_scenario_destroy(sc);

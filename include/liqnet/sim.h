@@ -62,7 +62,8 @@ typedef struct {
  * scenario order, then file rows in file order. Cross-margin accounts are
  * numbered apart, by protocol, then cross generators in scenario order, then
  * file accounts by account id. Fails with LIQ_EINVAL for
- * account values that are negative or not finite (naming the account).
+ * account values that are negative or not finite (naming the account), and
+ * for cross-margin accounts in a protocol that liquidates by Dutch auction.
  */
 LIQ_API int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
                            const liq_positions_t *positions, const liq_sim_options_t *options);
