@@ -137,6 +137,16 @@ static void test_take_amount(void **state)
     const liq_venue_t fee = {0, 1000.0, 1e5, 0.003, 0.0};
     assert_true(liq_auction_take_amount(&fee, 0.0, 99.8, 1e9) == 0.0);
     assert_true(liq_auction_take_amount(&fee, 0.0, 99.6, 1e9) > 0.0);
+    /* A StableSwap venue (A = 100, balanced 1e6 / 1e6, fee 4 bp): the
+     * purchase ends where the marginal output has fallen to the price, and
+     * it is the most profitable amount (a little more or less earns less). */
+    const liq_venue_t ss = {1, 1e6, 1e6, 0.0004, 100.0};
+    const double q = liq_auction_take_amount(&ss, 0.0, 0.99, 1e9);
+    assert_true(q > 1e4 && q < 1e6);
+    assert_close(liq_venue_marginal_out(&ss, q), 0.99, 1e-9);
+    const double best = liq_auction_take_profit(&ss, 0.0, 0.99, q);
+    assert_true(best > liq_auction_take_profit(&ss, 0.0, 0.99, 0.99 * q));
+    assert_true(best > liq_auction_take_profit(&ss, 0.0, 0.99, 1.01 * q));
 }
 
 /* ------------------------------------------------- one vault, by hand */
