@@ -107,6 +107,12 @@ RUN_PROTOCOL_SUMMARY = (
     "total_redistributed_debt",
     "total_stability_gain",
     "recovery_rounds",
+    "total_auctions",
+    "total_auction_sold_value",
+    "total_auction_raised",
+    "total_keeper_rewards",
+    "final_auction_bad_debt",
+    "final_auction_tab",
 )
 
 

@@ -37,6 +37,17 @@ SERIES = {
     "redemption": (("round", "protocol"), "float64", "1"),
 }
 
+# Series written only for runs with Dutch auctions (docs/hdf5-schema.md).
+AUCTION_SERIES = {
+    "auctions_started": (("round", "protocol"), "int64", "count"),
+    "auctions_active": (("round", "protocol"), "int64", "count"),
+    "auction_sold_value": (("round", "protocol"), "float64", "USD"),
+    "auction_raised": (("round", "protocol"), "float64", "debt units"),
+    "keeper_rewards": (("round", "protocol"), "float64", "USD"),
+    "auction_bad_debt": (("round", "protocol"), "float64", "USD"),
+    "auction_tab": (("round", "protocol"), "float64", "debt units"),
+}
+
 SUMMARY = {
     "amplification": (("oracle",), "float64", "1"),
     "oracle_drawdown": (("oracle",), "float64", "1"),
@@ -56,6 +67,12 @@ SUMMARY = {
     "total_redistributed_debt": (("protocol",), "float64", "debt-asset units"),
     "total_stability_gain": (("protocol",), "float64", "collateral units"),
     "recovery_rounds": (("protocol",), "int64", "rounds"),
+    "total_auctions": (("protocol",), "int64", "count"),
+    "total_auction_sold_value": (("protocol",), "float64", "USD"),
+    "total_auction_raised": (("protocol",), "float64", "debt units"),
+    "total_keeper_rewards": (("protocol",), "float64", "USD"),
+    "final_auction_bad_debt": (("protocol",), "float64", "USD"),
+    "final_auction_tab": (("protocol",), "float64", "debt units"),
     "cascade_length": ((), "int64", "rounds"),
     "first_liquidation_round": ((), "int64", "round"),
     "last_liquidation_round": ((), "int64", "round"),
@@ -136,6 +153,10 @@ def check(path, expected_status):
                 if name == "redemption":  # NaN for a protocol that issues nothing
                     values = values[~np.isnan(values)]
                 expect(bool(np.all(np.isfinite(values))), f"{name}: non-finite values")
+        has_auctions = "auctions_started" in ds.variables
+        for name, spec in AUCTION_SERIES.items():
+            if has_auctions:
+                check_var(name, *spec)
         has_summary = "cascade_length" in ds.variables
         if status != "incomplete":
             expect(has_summary, f"status {status!r} but no summary variables")
@@ -143,6 +164,8 @@ def check(path, expected_status):
             for name, spec in SUMMARY.items():
                 check_var(name, *spec)
         known = set(SERIES) | set(SUMMARY) | {"round", *ENTITY_DIMS}
+        if has_auctions:
+            known |= set(AUCTION_SERIES)
         extra = sorted(set(ds.variables) - known)
         expect(not extra, f"unexpected variables {extra}")
 

@@ -447,6 +447,12 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
     s->redistributed_debt = zalloc(n_protocols, sizeof(double));
     s->stability_gain = zalloc(n_protocols, sizeof(double));
     s->recovery_rounds = zalloc(n_protocols, sizeof(int64_t));
+    s->auctions = zalloc(n_protocols, sizeof(int64_t));
+    s->auction_sold_value = zalloc(n_protocols, sizeof(double));
+    s->auction_raised = zalloc(n_protocols, sizeof(double));
+    s->keeper_rewards = zalloc(n_protocols, sizeof(double));
+    s->auction_bad_debt = zalloc(n_protocols, sizeof(double));
+    s->auction_tab = zalloc(n_protocols, sizeof(double));
     for (size_t p = 0; p < n_protocols; p++) {
         s->liquidations[p] = 40 + (int64_t)p;
         s->liquidated_value[p] = 1.0e6 / 3.0 + (double)p;
@@ -463,6 +469,12 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
         s->redistributed_debt[p] = 1.0 / 3.0 + (double)p;
         s->stability_gain[p] = 4.05 * (double)p;
         s->recovery_rounds[p] = 3 * (int64_t)p;
+        s->auctions[p] = 3 * (int64_t)p;
+        s->auction_sold_value[p] = 1.0e4 / 7.0 * (double)p;
+        s->auction_raised[p] = 9.0e3 / 7.0 * (double)p;
+        s->keeper_rewards[p] = 11.6 * (double)p;
+        s->auction_bad_debt[p] = 120.0 / 9.0 * (double)p;
+        s->auction_tab[p] = 660.0 + (double)p;
     }
     s->rounds = 10;
     s->last_exogenous_move = 3;
@@ -572,6 +584,12 @@ static void assert_summary(hid_t file, const liq_summary_t *s)
     assert_double_var(file, "total_redistributed_debt", "protocol", s->redistributed_debt, np);
     assert_double_var(file, "total_stability_gain", "protocol", s->stability_gain, np);
     assert_int64_var(file, "recovery_rounds", "protocol", s->recovery_rounds, np);
+    assert_int64_var(file, "total_auctions", "protocol", s->auctions, np);
+    assert_double_var(file, "total_auction_sold_value", "protocol", s->auction_sold_value, np);
+    assert_double_var(file, "total_auction_raised", "protocol", s->auction_raised, np);
+    assert_double_var(file, "total_keeper_rewards", "protocol", s->keeper_rewards, np);
+    assert_double_var(file, "final_auction_bad_debt", "protocol", s->auction_bad_debt, np);
+    assert_double_var(file, "final_auction_tab", "protocol", s->auction_tab, np);
     assert_int64_var(file, "cascade_length", NULL, &s->cascade_length, 1);
     assert_int64_var(file, "first_liquidation_round", NULL, &s->first_liquidation, 1);
     assert_int64_var(file, "last_liquidation_round", NULL, &s->last_liquidation, 1);

@@ -113,7 +113,7 @@ int main(int argc, char **argv)
     int64_t total_liqs[2] = {45, 54}, total_stalled[2] = {0, 12}, first_failure[2] = {-1, -1};
     double liquidated[2] = {4725.0, 5670.0}, total_repaid[2] = {4500.0, 5400.0};
     double zero[2] = {0.0, 0.0}, one[2] = {1.0, 1.0};
-    int64_t no_rounds[2] = {0, 0}, zero_count[2] = {0, 0};
+    int64_t no_rounds[2] = {0, 0}, zero_count[2] = {0, 0}, no_auctions[2] = {0, 0};
     const liq_summary_t summary = {.n_oracles = 2,
                                    .n_protocols = 2,
                                    .rounds = ROUNDS,
@@ -141,6 +141,12 @@ int main(int argc, char **argv)
                                    .redistributed_debt = zero,
                                    .stability_gain = zero,
                                    .recovery_rounds = zero_count,
+                                   .auctions = no_auctions,
+                                   .auction_sold_value = zero,
+                                   .auction_raised = zero,
+                                   .keeper_rewards = zero,
+                                   .auction_bad_debt = zero,
+                                   .auction_tab = zero,
                                    .total_liquidations = 99,
                                    .total_liquidated_value = 10395.0,
                                    .total_bad_debt = 0.0,

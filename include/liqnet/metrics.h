@@ -47,6 +47,14 @@ typedef struct {
     double *redistributed_debt; /* debt-asset units redistributed to troves over the run */
     double *stability_gain;     /* collateral units the pool's depositors gained over the run */
     int64_t *recovery_rounds;   /* rounds whose liquidations ran in recovery mode */
+    /* per protocol, Dutch auctions (MODEL.md s5); 0 for protocols that
+     * liquidate at once */
+    int64_t *auctions;          /* auctions started over the run */
+    double *auction_sold_value; /* collateral keepers bought, USD at oracle prices */
+    double *auction_raised;     /* debt units raised */
+    double *keeper_rewards;     /* tip + chip tab paid, USD */
+    double *auction_bad_debt;   /* cumulative at the end, USD (also in bad_debt) */
+    double *auction_tab;        /* tab outstanding in running auctions at the end, debt units */
     /* totals over protocols, summed in protocol order */
     int64_t total_liquidations;
     double total_liquidated_value, total_bad_debt, total_deficit;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "liqnet/auction.h"
 #include "liqnet/export.h"
 
 #ifdef __cplusplus
@@ -152,6 +153,28 @@ typedef struct {
     double ccr;            /* with has_recovery_mode: critical collateral ratio, > MCR */
 } liq_stability_pool_config_t;
 
+/* How a protocol liquidates (MODEL.md s5): R0's instant liquidation, or
+ * MakerDAO Liquidations 2.0 Dutch auctions (src/engine/auction.c). */
+typedef enum {
+    LIQ_LIQUIDATION_INSTANT = 0,      /* R0: repay, seize with a bonus, sell at once */
+    LIQ_LIQUIDATION_DUTCH_AUCTION = 1 /* seize the whole vault, auction it (clip.sol) */
+} liq_liquidation_mode_t;
+
+/* The clipper's parameters (dog.sol, clip.sol, abaci.sol); used only with
+ * mode DUTCH_AUCTION. Prices and tabs are in units of the debt asset. */
+typedef struct {
+    liq_liquidation_mode_t mode;
+    double chop;               /* tab = debt x chop, finite >= 1 */
+    double buf;                /* top = O_a / O_b x buf, finite > 0 */
+    int64_t tail;              /* rounds; reset when more have passed since the start, >= 1 */
+    double cusp;               /* reset when price / top < cusp, in [0, 1) */
+    double tip;                /* keeper reward per kick or reset, USD >= 0 */
+    double chip;               /* keeper reward share of the tab, in [0, 1) */
+    liq_auction_curve_t curve; /* the price curve (liqnet/auction.h) */
+    double hole;               /* most tab in auctions at once, > 0; INFINITY = no limit */
+    double keeper_capital;     /* USD keepers spend on purchases per round, > 0; INFINITY */
+} liq_auction_config_t;
+
 typedef struct {
     char *name;
     liq_protocol_kind_t kind;
@@ -197,6 +220,7 @@ typedef struct {
 
     int has_stability_pool; /* 0 (default): R0 liquidations */
     liq_stability_pool_config_t stability_pool;
+    liq_auction_config_t liquidation; /* mode INSTANT (R0) unless the scenario says otherwise */
 } liq_protocol_config_t;
 
 /* -------------------------------------------------------------- accounts */

@@ -62,7 +62,8 @@ typedef struct {
  * scenario order, then file rows in file order. Cross-margin accounts are
  * numbered apart, by protocol, then cross generators in scenario order, then
  * file accounts by account id. Fails with LIQ_EINVAL for
- * account values that are negative or not finite (naming the account).
+ * account values that are negative or not finite (naming the account), and
+ * for cross-margin accounts in a protocol that liquidates by Dutch auction.
  */
 LIQ_API int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
                            const liq_positions_t *positions, const liq_sim_options_t *options);
@@ -136,6 +137,22 @@ typedef struct {
     const double *stability_surplus; /* [protocol] cumulative collateral returned to owners */
     const int64_t *recovery_mode;    /* [protocol] 1: this round's liquidations in recovery mode */
     const double *tcr;               /* [protocol] total collateral ratio after the round */
+    /* NULL unless some protocol liquidates by Dutch auction (MODEL.md s5);
+     * 0 for the protocols that do not: */
+    const int64_t *auction_started;   /* [protocol] auctions kicked this round (also counted in
+                                         liquidations) */
+    const int64_t *auction_active;    /* [protocol] auctions running after the round */
+    const double *auction_sold_value; /* [protocol] collateral keepers bought from auctions this
+                                         round, USD at O_a */
+    const double *auction_raised;     /* [protocol] debt units raised by auctions this round */
+    const double *keeper_rewards;     /* [protocol] tip + chip tab paid this round, USD */
+    const double *auction_bad_debt;   /* [protocol] cumulative bad debt of auctions that ran
+                                         out of collateral, USD (also in bad_debt) */
+    const double *auction_tab;        /* [protocol] tab outstanding after the round, debt units */
+    const double *auction_units;      /* [4 x market] cumulative collateral units per market:
+                                         seized into auctions [m], sold from them [n_markets +
+                                         m], returned to owners [2 n_markets + m], and in
+                                         auctions now [3 n_markets + m] */
     /* balance sheets (MODEL.md s5, issued tokens and exposures) */
     const double *impairment;     /* [protocol] cumulative write-down of holdings, USD */
     const double *holdings_value; /* [protocol] sum of amount x S_a over holdings, USD */

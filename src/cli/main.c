@@ -192,6 +192,34 @@ static void liq_print_cross(const liq_scenario_t *sc, size_t n_cross, const int6
     printf("\n");
 }
 
+/* The Dutch-auction totals of the protocols that auction (none: nothing). */
+static void liq_print_auctions(const liq_scenario_t *sc, const liq_summary_t *s)
+{
+    bool header = false;
+    for (size_t p = 0; p < s->n_protocols; p++) {
+        if (sc->protocols[p].liquidation.mode != LIQ_LIQUIDATION_DUTCH_AUCTION) {
+            continue;
+        }
+        if (!header) {
+            printf("\n%-20s %10s %14s %14s %12s %12s %14s\n", "auctions", "started", "sold USD",
+                   "raised", "rewards USD", "bad debt", "tab left");
+            header = true;
+        }
+        char sold[32], raised[32], rewards[32], bad[32], tab[32];
+        liq_format_usd(sold, sizeof(sold), s->auction_sold_value[p]);
+        liq_format_usd(raised, sizeof(raised), s->auction_raised[p]);
+        liq_format_usd(rewards, sizeof(rewards), s->keeper_rewards[p]);
+        liq_format_usd(bad, sizeof(bad), s->auction_bad_debt[p]);
+        liq_format_usd(tab, sizeof(tab), s->auction_tab[p]);
+        printf("%-20s %10lld %14s %14s %12s %12s %14s\n", sc->protocols[p].name,
+               (long long)s->auctions[p], sold, raised, rewards, bad, tab);
+    }
+    if (header) {
+        printf("(raised and tab left in units of the debt asset; tab left: auctions still "
+               "running at the end, not bad debt)\n");
+    }
+}
+
 static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, size_t accounts,
                               int threads, double seconds, const char *output, const char *status)
 {
@@ -249,6 +277,7 @@ static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, 
            def);
     printf("(stalled: liquidatable accounts left untouched, summed over rounds; failed: round of "
            "the first bad debt or deficit)\n");
+    liq_print_auctions(sc, s);
     printf("\n%zu of %zu protocols failed (bad debt or a deficit). Output: %s (%s)\n",
            (size_t)s->failed_protocols, s->n_protocols, output, status);
 }

@@ -43,6 +43,7 @@
 
 #include "engine/sim_internal.h"
 #include "engine/stability.h"
+#include "liqnet/auction.h"
 #include "liqnet/error.h"
 #include "liqnet/lending.h"
 
@@ -231,6 +232,11 @@ static void liq_index_note(struct liq_sim *sim, size_t m, size_t offset)
                                        sim->markets[m].config.liquidation_threshold);
     sim->recent[sim->recent_begin[m] + sim->recent_count[m]++] =
         ((uint64_t)key << 32) | (uint64_t)offset;
+}
+
+void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset)
+{
+    liq_index_note(sim, m, offset);
 }
 
 /* ------------------------------------------------------------ scanning */
@@ -646,6 +652,13 @@ static liq_liquidation_t liq_candidate_quote(const struct liq_sim *sim, size_t m
         *eligible =
             liq_keeper_profit(quote.repay, pd, terms.liquidation_bonus, gas) >= proto->min_profit;
     }
+    const liq_auction_config_t *auction = &proto->liquidation;
+    if (auction->mode == LIQ_LIQUIDATION_DUTCH_AUCTION) {
+        /* A keeper kicks an auction for its reward, tip + chip tab, net of gas. */
+        const double tab = sim->debt[q->account] * auction->chop;
+        *eligible = liq_auction_keeper_reward(auction->tip, auction->chip, tab, pd) - gas >=
+                    proto->min_profit;
+    }
     return quote;
 }
 
@@ -863,6 +876,15 @@ static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, 
 
     /* Apply in account order; every sum below runs in that fixed order. */
     double repaid_value = 0.0, seized_value = 0.0, bad_value = 0.0;
+    const bool auction = proto->liquidation.mode == LIQ_LIQUIDATION_DUTCH_AUCTION;
+    size_t done = n_selected; /* accounts liquidated, or auctions started */
+    if (auction) {
+        done = 0;
+        sim->auction_started[p] = 0;
+        sim->auction_sold_value[p] = 0.0;
+        sim->auction_raised[p] = 0.0;
+        sim->keeper_rewards[p] = 0.0;
+    }
     for (size_t mm = sim->market_offset[p]; mm < sim->market_offset[p + 1]; mm++) {
         sim->market_seized[mm] = 0.0;
     }
@@ -874,6 +896,10 @@ static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, 
             continue;
         }
         m = liq_market_of(sim, p, q->account);
+        if (auction) {
+            done += (size_t)liq_auction_kick(sim, p, m, q->account, &repaid_value, &seized_value);
+            continue;
+        }
         bool eligible;
         const liq_liquidation_t quote = liq_candidate_quote(sim, m, q, &eligible);
         double pc, pd;
@@ -895,8 +921,11 @@ static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, 
         }
         liq_index_note(sim, m, i - sim->market_begin[m]);
     }
-    sim->liquidations[p] = (int64_t)n_selected;
-    sim->stalled[p] = (int64_t)(end - begin - n_selected);
+    if (auction) {
+        bad_value += liq_auction_step(sim, p);
+    }
+    sim->liquidations[p] = (int64_t)done;
+    sim->stalled[p] = (int64_t)(end - begin - done);
     sim->repaid_value[p] = repaid_value;
     sim->seized_value[p] = seized_value;
     if (bad_value > 0.0) {

@@ -69,6 +69,12 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     s->recovery_rounds = calloc(nr, sizeof(int64_t));
     mt->stability_sold = calloc(nr, sizeof(double));
     mt->stability_held = calloc(nr, sizeof(double));
+    s->auctions = calloc(nr, sizeof(int64_t));
+    s->auction_sold_value = calloc(nr, sizeof(double));
+    s->auction_raised = calloc(nr, sizeof(double));
+    s->keeper_rewards = calloc(nr, sizeof(double));
+    s->auction_bad_debt = calloc(nr, sizeof(double));
+    s->auction_tab = calloc(nr, sizeof(double));
     mt->oracle_asset = calloc(no, sizeof(int32_t));
     mt->oracle_peak = calloc(no, sizeof(double));
     mt->asset_peak = calloc(na, sizeof(double));
@@ -83,7 +89,9 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
         !s->first_failure || !mt->oracle_asset || !mt->oracle_peak || !mt->asset_peak ||
         !mt->asset_drawdown || !mt->initial_fund || !mt->final_fund || !mt->round_liquidations ||
         !mt->round_value || !s->stability_offset || !s->redistributed_debt || !s->stability_gain ||
-        !s->recovery_rounds || !mt->stability_sold || !mt->stability_held) {
+        !s->recovery_rounds || !mt->stability_sold || !mt->stability_held || !s->auctions ||
+        !s->auction_sold_value || !s->auction_raised || !s->keeper_rewards ||
+        !s->auction_bad_debt || !s->auction_tab) {
         liq_metrics_destroy(mt);
         return liq_error_set(LIQ_ENOMEM, "out of memory for metrics");
     }
@@ -179,6 +187,16 @@ int liq_metrics_add(liq_metrics_t *mt, const liq_state_view_t *v)
             s->recovery_rounds[p] += v->recovery_mode[p];
             mt->stability_sold[p] += v->stability_sold[p];
             mt->stability_held[p] = v->stability_collateral[p];
+        }
+    }
+    if (v->auction_started != NULL) {
+        for (size_t p = 0; p < s->n_protocols; p++) {
+            s->auctions[p] += v->auction_started[p];
+            s->auction_sold_value[p] += v->auction_sold_value[p];
+            s->auction_raised[p] += v->auction_raised[p];
+            s->keeper_rewards[p] += v->keeper_rewards[p];
+            s->auction_bad_debt[p] = v->auction_bad_debt[p];
+            s->auction_tab[p] = v->auction_tab[p];
         }
     }
     if (v->round == v->adversary_round) {
@@ -285,13 +303,21 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
     dst->redistributed_debt = malloc(np * sizeof(double));
     dst->stability_gain = malloc(np * sizeof(double));
     dst->recovery_rounds = malloc(np * sizeof(int64_t));
+    dst->auctions = malloc(np * sizeof(int64_t));
+    dst->auction_sold_value = malloc(np * sizeof(double));
+    dst->auction_raised = malloc(np * sizeof(double));
+    dst->keeper_rewards = malloc(np * sizeof(double));
+    dst->auction_bad_debt = malloc(np * sizeof(double));
+    dst->auction_tab = malloc(np * sizeof(double));
     if (dst->stability_offset == NULL || dst->redistributed_debt == NULL ||
         dst->stability_gain == NULL || dst->recovery_rounds == NULL || dst->amplification == NULL ||
         dst->oracle_drawdown == NULL || dst->exogenous_drawdown == NULL ||
         dst->liquidations == NULL || dst->liquidated_value == NULL || dst->repaid_value == NULL ||
         dst->stalled == NULL || dst->bad_debt == NULL || dst->deficit == NULL ||
         dst->insurance_drawdown == NULL || dst->impairment == NULL || dst->breaker_rounds == NULL ||
-        dst->peak_penalty_scale == NULL || dst->first_failure == NULL) {
+        dst->peak_penalty_scale == NULL || dst->first_failure == NULL || dst->auctions == NULL ||
+        dst->auction_sold_value == NULL || dst->auction_raised == NULL ||
+        dst->keeper_rewards == NULL || dst->auction_bad_debt == NULL || dst->auction_tab == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for a run's summary");
     }
     const size_t o = src->n_oracles, p = src->n_protocols;
@@ -316,6 +342,12 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
         memcpy(dst->redistributed_debt, src->redistributed_debt, p * sizeof(double));
         memcpy(dst->stability_gain, src->stability_gain, p * sizeof(double));
         memcpy(dst->recovery_rounds, src->recovery_rounds, p * sizeof(int64_t));
+        memcpy(dst->auctions, src->auctions, p * sizeof(int64_t));
+        memcpy(dst->auction_sold_value, src->auction_sold_value, p * sizeof(double));
+        memcpy(dst->auction_raised, src->auction_raised, p * sizeof(double));
+        memcpy(dst->keeper_rewards, src->keeper_rewards, p * sizeof(double));
+        memcpy(dst->auction_bad_debt, src->auction_bad_debt, p * sizeof(double));
+        memcpy(dst->auction_tab, src->auction_tab, p * sizeof(double));
     }
     return LIQ_OK;
 }
@@ -343,11 +375,19 @@ void liq_summary_release(liq_summary_t *s)
     free(s->redistributed_debt);
     free(s->stability_gain);
     free(s->recovery_rounds);
+    free(s->auctions);
+    free(s->auction_sold_value);
+    free(s->auction_raised);
+    free(s->keeper_rewards);
+    free(s->auction_bad_debt);
+    free(s->auction_tab);
     s->stability_offset = s->redistributed_debt = s->stability_gain = NULL;
     s->recovery_rounds = NULL;
     s->amplification = s->oracle_drawdown = s->exogenous_drawdown = NULL;
     s->liquidated_value = s->repaid_value = s->bad_debt = s->deficit = NULL;
     s->insurance_drawdown = s->impairment = s->peak_penalty_scale = NULL;
     s->breaker_rounds = NULL;
-    s->liquidations = s->stalled = s->first_failure = NULL;
+    s->liquidations = s->stalled = s->first_failure = s->auctions = NULL;
+    s->auction_sold_value = s->auction_raised = s->keeper_rewards = NULL;
+    s->auction_bad_debt = s->auction_tab = NULL;
 }

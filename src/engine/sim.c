@@ -775,6 +775,10 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
     if (rc != LIQ_OK) {
         goto fail;
     }
+    rc = liq_auction_init(sim);
+    if (rc != LIQ_OK) {
+        goto fail;
+    }
     for (size_t p = 0; p < sim->n_protocols; p++) {
         liq_protocol_values(sim, p);
     }
@@ -858,6 +862,15 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->stability_surplus = st != NULL ? st->surplus : NULL;
     view->recovery_mode = st != NULL ? st->recovery : NULL;
     view->tcr = st != NULL ? st->tcr : NULL;
+    /* NULL unless a protocol liquidates by Dutch auction, likewise. */
+    view->auction_started = sim->auction_started;
+    view->auction_active = sim->auction_active;
+    view->auction_sold_value = sim->auction_sold_value;
+    view->auction_raised = sim->auction_raised;
+    view->keeper_rewards = sim->keeper_rewards;
+    view->auction_bad_debt = sim->auction_bad_debt;
+    view->auction_tab = sim->auction_tab;
+    view->auction_units = sim->auction_units;
 }
 
 void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
@@ -976,6 +989,17 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->cross_chunk_found,
         sim->cross_chunk_offset,
         sim->cross_found,
+        sim->auction_begin,
+        sim->auction_count,
+        sim->auctions,
+        sim->auction_started,
+        sim->auction_active,
+        sim->auction_sold_value,
+        sim->auction_raised,
+        sim->keeper_rewards,
+        sim->auction_bad_debt,
+        sim->auction_tab,
+        sim->auction_units,
     };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         free(arrays[i]);

@@ -48,6 +48,17 @@ typedef struct {
     double health;  /* HF at the round's oracle prices */
 } liq_candidate_t;
 
+/* One Dutch auction (48 bytes; a handful are active at a time). */
+typedef struct {
+    size_t account; /* the seized vault's global account index */
+    size_t market;
+    double lot;    /* collateral units left to sell */
+    double tab;    /* debt units left to raise */
+    double owed;   /* debt units of the vault's debt not yet raised; < 0: penalty raised */
+    double top;    /* start price of the current run, debt units per collateral unit */
+    int64_t start; /* round of the kick or of the last reset */
+} liq_auction_t;
+
 typedef struct {
     int32_t protocol;
     int32_t asset;
@@ -147,6 +158,26 @@ struct liq_sim {
     int *market_stability; /* [n_markets] 1: liquidated by stability.c, never indexed */
     struct liq_stability *stability;
 
+    /* Dutch auctions (src/engine/auction.c; MODEL.md s5). Protocol p owns
+     * slots auction_begin[p] .. auction_begin[p+1]-1, one per isolated
+     * account of its markets that had debt at creation: a seized account
+     * never owes again, so it is auctioned at most once and the pool never
+     * grows. Its active auctions are the first auction_count[p] slots, in
+     * creation order. All NULL when no protocol auctions. */
+    int has_auctions;
+    size_t *auction_begin;      /* [n_protocols + 1] */
+    size_t *auction_count;      /* [n_protocols] active auctions */
+    liq_auction_t *auctions;    /* [auction_begin[n_protocols]] */
+    int64_t *auction_started;   /* [n_protocols] kicks this round */
+    int64_t *auction_active;    /* [n_protocols] active after the round */
+    double *auction_sold_value; /* [n_protocols] collateral bought by keepers, USD at O_a */
+    double *auction_raised;     /* [n_protocols] debt units raised this round */
+    double *keeper_rewards;     /* [n_protocols] tip + chip tab paid this round, USD */
+    double *auction_bad_debt;   /* [n_protocols] cumulative, USD (also in bad_debt) */
+    double *auction_tab;        /* [n_protocols] tab outstanding after the round, debt units */
+    double *auction_units;      /* [4 n_markets] cumulative seized, sold, returned units, and
+                                   units in auctions now, per market (liq_auction_view_t) */
+
     /* markets [n_markets], flattened in protocol order */
     size_t n_markets;
     liq_market_t *markets;
@@ -229,6 +260,22 @@ int liq_margin_init(struct liq_sim *sim);
 
 /* The margin-engine phase of a round (src/engine/margin.c). */
 int liq_phase_margin(struct liq_sim *sim);
+
+/* Dutch auctions (src/engine/auction.c). auction_init sizes the pool once
+ * the accounts exist (LIQ_EINVAL for a protocol that auctions and has
+ * cross-margin accounts); auction_kick seizes account i of market m into a
+ * new auction unless the protocol's hole is full (returns 0 then);
+ * auction_step advances protocol p's auctions by one round and returns the
+ * bad debt (USD) of the auctions that ran out of collateral. Both run
+ * inside the margin phase, for protocol p only. */
+int liq_auction_init(struct liq_sim *sim);
+int liq_auction_kick(struct liq_sim *sim, size_t p, size_t m, size_t i, double *repaid_value,
+                     double *seized_value);
+double liq_auction_step(struct liq_sim *sim, size_t p);
+/* Draws a cost of protocol p (USD) from its insurance fund, the rest into its deficit. */
+void liq_protocol_charge(struct liq_sim *sim, size_t p, double cost);
+/* liq_index_note for other engine files (src/engine/margin.c). */
+void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset);
 
 /* Issued tokens and holdings (src/engine/balance.c). balance_init sets the
  * issuers, liabilities and round-0 values once the arrays exist;

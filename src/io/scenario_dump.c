@@ -182,6 +182,42 @@ static void liq_dump_oracles(FILE *f, const liq_scenario_t *sc)
     }
 }
 
+/* Written only for Dutch auctions, so that R0 scenarios dump as before. */
+static void liq_dump_liquidation(FILE *f, const liq_auction_config_t *a)
+{
+    static const char *const curves[] = {"linear", "stairstep", "exponential"};
+    if (a->mode != LIQ_LIQUIDATION_DUTCH_AUCTION) {
+        return;
+    }
+    fprintf(f, "    liquidation:\n      mode: dutch_auction\n");
+    liq_put_number(f, "      ", "chop", a->chop);
+    liq_put_number(f, "      ", "buf", a->buf);
+    liq_put_int(f, "      ", "tail", a->tail);
+    liq_put_number(f, "      ", "cusp", a->cusp);
+    liq_put_number(f, "      ", "tip", a->tip);
+    liq_put_number(f, "      ", "chip", a->chip);
+    fprintf(f, "      curve: %s\n", curves[a->curve.kind]);
+    if (a->curve.kind == LIQ_CURVE_LINEAR) {
+        liq_put_number(f, "      ", "tau", a->curve.tau);
+    }
+    if (a->curve.kind == LIQ_CURVE_STAIRSTEP) {
+        liq_put_number(f, "      ", "step", a->curve.step);
+    }
+    if (a->curve.kind != LIQ_CURVE_LINEAR) {
+        liq_put_number(f, "      ", "cut", a->curve.cut);
+    }
+    if (isinf(a->hole)) {
+        fprintf(f, "      hole: unlimited\n");
+    } else {
+        liq_put_number(f, "      ", "hole", a->hole);
+    }
+    if (isinf(a->keeper_capital)) {
+        fprintf(f, "      keeper_capital: unlimited\n");
+    } else {
+        liq_put_number(f, "      ", "keeper_capital", a->keeper_capital);
+    }
+}
+
 static void liq_dump_protocols(FILE *f, const liq_scenario_t *sc)
 {
     fprintf(f, "protocols:%s\n", sc->n_protocols == 0 ? " []" : "");
@@ -228,6 +264,7 @@ static void liq_dump_protocols(FILE *f, const liq_scenario_t *sc)
             liq_put_int(f, "      ", "window", p->volatility_window);
             liq_put_number(f, "      ", "max_scale", p->max_penalty_scale);
         }
+        liq_dump_liquidation(f, &p->liquidation);
         fprintf(f, "    markets:%s\n", p->n_markets == 0 ? " []" : "");
         for (size_t m = 0; m < p->n_markets; m++) {
             const liq_market_config_t *mk = &p->markets[m];

@@ -1263,12 +1263,112 @@ static int liq_read_stability_pool(liq_reader_t *r, const yaml_node_t *map,
     return rc;
 }
 
+/* A number > 0 of protocols[i].liquidation, or `unlimited` (INFINITY). */
+static int liq_read_limit(liq_reader_t *r, const yaml_node_t *map, const char *key, double *out)
+{
+    static const liq_yrange_t limit = {0.0,   INFINITY, true,
+                                       false, true,     "a number > 0 or unlimited"};
+    const yaml_node_t *v = liq_ymap_get(&r->doc, map, key);
+    if (v != NULL && v->type == YAML_SCALAR_NODE && strcmp(liq_yscalar(v), "unlimited") == 0) {
+        *out = INFINITY;
+        return LIQ_OK;
+    }
+    return liq_yget_double(&r->doc, map, key, &limit, false, INFINITY, out);
+}
+
+/* protocols[i].liquidation: the mode, and with dutch_auction the clipper's
+ * parameters; defaults are MakerDAO's ETH-A values (2025-07). */
+static int liq_read_liquidation(liq_reader_t *r, const yaml_node_t *map, liq_auction_config_t *a)
+{
+    static const char *const all_keys[] = {"mode",           "chop",  "buf", "tail", "cusp", "tip",
+                                           "chip",           "curve", "tau", "step", "cut",  "hole",
+                                           "keeper_capital", NULL};
+    static const char *const instant_keys[] = {"mode", NULL};
+    static const char *const linear_keys[] = {
+        "mode", "chop",  "buf", "tail", "cusp",           "tip",
+        "chip", "curve", "tau", "hole", "keeper_capital", NULL};
+    static const char *const stairstep_keys[] = {"mode", "chop",           "buf",   "tail", "cusp",
+                                                 "tip",  "chip",           "curve", "step", "cut",
+                                                 "hole", "keeper_capital", NULL};
+    static const char *const exponential_keys[] = {
+        "mode", "chop",  "buf", "tail", "cusp",           "tip",
+        "chip", "curve", "cut", "hole", "keeper_capital", NULL};
+    static const char *const modes[] = {"instant", "dutch_auction", NULL};
+    static const char *const curves[] = {"linear", "stairstep", "exponential", NULL};
+    static const liq_yrange_t chop = {1.0, INFINITY, false, false, false, "a finite number >= 1"};
+    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false, "a finite number > 0"};
+    static const liq_yrange_t unit = {0.0, 1.0, false, true, false, "a number in [0, 1)"};
+    static const liq_yrange_t tip = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
+    static const liq_yrange_t cut = {0.0, 1.0, true, false, false, "a number in (0, 1]"};
+    int mode = 0, curve = LIQ_CURVE_STAIRSTEP;
+    int rc = liq_ymap_check(&r->doc, map, all_keys);
+    if (rc == LIQ_OK) {
+        rc = liq_yget_enum(&r->doc, map, "mode", modes, "liquidation mode", true, 0, &mode);
+        a->mode = (liq_liquidation_mode_t)mode;
+    }
+    if (rc != LIQ_OK || a->mode == LIQ_LIQUIDATION_INSTANT) {
+        return rc == LIQ_OK ? liq_ymap_check(&r->doc, map, instant_keys) : rc;
+    }
+    rc = liq_yget_enum(&r->doc, map, "curve", curves, "price curve", false, LIQ_CURVE_STAIRSTEP,
+                       &curve);
+    a->curve.kind = (liq_curve_kind_t)curve;
+    if (rc == LIQ_OK) {
+        const char *const *keys = curve == LIQ_CURVE_LINEAR      ? linear_keys
+                                  : curve == LIQ_CURVE_STAIRSTEP ? stairstep_keys
+                                                                 : exponential_keys;
+        rc = liq_ymap_check(&r->doc, map, keys);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "chop", &chop, false, 1.13, &a->chop);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "buf", &positive, false, 1.10, &a->buf);
+    }
+    if (rc == LIQ_OK) {
+        const int64_t dflt = (int64_t)ceil(7200.0 / r->sc->round_seconds);
+        rc = liq_yget_duration(&r->doc, map, "tail", r->sc->round_seconds, 1, false,
+                               dflt > 1 ? dflt : 1, &a->tail);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "cusp", &unit, false, 0.45, &a->cusp);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "tip", &tip, false, 250.0, &a->tip);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "chip", &unit, false, 0.001, &a->chip);
+    }
+    a->curve.tau = NAN;
+    a->curve.step = NAN;
+    a->curve.cut = NAN;
+    if (rc == LIQ_OK && curve == LIQ_CURVE_LINEAR) {
+        rc = liq_yget_double(&r->doc, map, "tau", &positive, true, 0.0, &a->curve.tau);
+    }
+    if (rc == LIQ_OK && curve == LIQ_CURVE_STAIRSTEP) {
+        rc = liq_yget_double(&r->doc, map, "step", &positive, false, 90.0, &a->curve.step);
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, map, "cut", &cut, false, 0.99, &a->curve.cut);
+        }
+    }
+    if (rc == LIQ_OK && curve == LIQ_CURVE_EXPONENTIAL) {
+        rc = liq_yget_double(&r->doc, map, "cut", &cut, true, 0.0, &a->curve.cut);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_limit(r, map, "hole", &a->hole);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_limit(r, map, "keeper_capital", &a->keeper_capital);
+    }
+    return rc;
+}
+
 static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
 {
     static const char *const keys[] = {
-        "name",    "kind",    "debt_asset",      "debt_oracle", "insurance_fund",
-        "keepers", "markets", "issues",          "recovery",    "holdings",
-        "chain",   "breaker", "dynamic_penalty", "stability_pool", NULL};
+        "name",    "kind",    "debt_asset",      "debt_oracle",    "insurance_fund",
+        "keepers", "markets", "issues",          "recovery",       "holdings",
+        "chain",   "breaker", "dynamic_penalty", "stability_pool", "liquidation",
+        NULL};
     static const char *const kinds[] = {"lending", NULL};
     static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     liq_protocol_config_t *p = &r->sc->protocols[i];
@@ -1300,6 +1400,12 @@ static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
     if (rc == LIQ_OK && keepers != NULL) {
         const size_t saved = liq_ypath_push_key(&r->doc, "keepers");
         rc = liq_read_keepers(r, keepers, p);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    const yaml_node_t *liquidation = liq_ymap_get(&r->doc, map, "liquidation");
+    if (rc == LIQ_OK && liquidation != NULL) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "liquidation");
+        rc = liq_read_liquidation(r, liquidation, &p->liquidation);
         liq_ypath_pop(&r->doc, saved);
     }
     if (rc == LIQ_OK) {

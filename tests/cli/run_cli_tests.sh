@@ -131,6 +131,29 @@ expect "existing output with --force" 0 "" -- \
 "$py" -c 'import sys, h5py; f = h5py.File(sys.argv[1], "r"); assert f["round"].shape == (26,), f["round"].shape' \
   "$work/good.h5" && ok "--rounds gives 26 records" || bad "--rounds gives 26 records"
 
+# --- Dutch auctions: the summary table and the auction variables -----------
+sed 's/^    debt_oracle: USD$/    debt_oracle: USD\n    liquidation: {mode: dutch_auction, curve: linear, tau: 600}/' \
+  "$work/good.yaml" > "$work/dutch.yaml"
+expect "run with Dutch auctions" 0 "" -- "$liqnet" run "$work/dutch.yaml" -o "$work/dutch.h5" --threads 2
+if grep -q "^auctions " "$work/out" && grep -Eq "^Lender +[1-9][0-9]* " <(sed -n '/^auctions /,$p' "$work/out"); then
+  ok "auction totals printed"
+else
+  bad "auction totals printed: $(tail -c 600 "$work/out")"
+fi
+if "$py" "$src/tests/check_xarray.py" "$work/dutch.h5" > "$work/xr" 2>&1; then
+  ok "xarray opens an auction run's output"
+else
+  bad "xarray check (auctions): $(tail -5 "$work/xr")"
+fi
+"$py" - "$work/dutch.h5" <<'PY' && ok "auction series add up to the summary" || bad "auction series add up to the summary"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+assert f["auctions_started"][:].sum() == f["total_auctions"][0] > 0
+assert (f["auctions_started"][:] == f["liquidations"][:]).all()
+assert np.isclose(f["keeper_rewards"][:].sum(), f["total_keeper_rewards"][0], rtol=1e-12)
+assert f["auction_tab"][-1, 0] == f["final_auction_tab"][0]
+PY
+
 # --- the network as GraphML -------------------------------------------------
 expect "graph without output" 2 "graph needs an output file" -- "$liqnet" graph "$src/graphs/demo.yaml"
 expect "graph of the demo" 0 "" -- "$liqnet" graph "$src/graphs/demo.yaml" -o "$work/demo.graphml"

@@ -52,7 +52,9 @@ PROTOCOL_VARS = ("total_liquidations", "liquidated_value", "total_repaid_value",
                  "final_bad_debt", "final_deficit", "insurance_drawdown", "final_impairment",
                  "breaker_rounds", "peak_penalty_scale", "first_failure_round",
                  "total_stability_offset", "total_redistributed_debt", "total_stability_gain",
-                 "recovery_rounds")
+                 "recovery_rounds", "total_auctions", "total_auction_sold_value",
+                 "total_auction_raised", "total_keeper_rewards", "final_auction_bad_debt",
+                 "final_auction_tab")
 
 
 def _select(items, key):
