@@ -350,6 +350,46 @@ static void test_effects_on_a_cascade(void **state)
     assert_memory_equal(&drop1, &drop3, sizeof(double));
 }
 
+/* Presets fill what a protocol leaves out, and what it sets wins; the
+ * shipped comparison, graphs/presets.yaml, resolves to the three designs. */
+static void test_presets(void **state)
+{
+    (void)state;
+    liq_scenario_t *sc = scenario(deep_pool, "    preset: v3_dynamic\n"
+                                             "    keepers: {anticipate_slippage: false}\n");
+    const liq_protocol_config_t *p = &sc->protocols[0];
+    assert_true(p->has_dynamic_penalty);
+    assert_close(p->reference_volatility, 0.002, 0);
+    assert_int_equal(p->volatility_window, 300); /* 1h of 12 s rounds */
+    assert_close(p->max_penalty_scale, 2.0, 0);
+    assert_int_equal(p->anticipate_slippage, 0); /* set by the protocol */
+    assert_close(p->markets[0].close_factor, 0.5, 0);
+    assert_close(p->markets[0].full_close_health, 0.95, 0);
+    liq_scenario_destroy(sc);
+
+    FILE *f = fopen(LIQ_SOURCE_DIR "/graphs/presets.yaml", "rb");
+    assert_non_null(f);
+    char text[16384];
+    const size_t len = fread(text, 1, sizeof(text), f);
+    fclose(f);
+    if (liq_scenario_parse(&sc, text, len, "presets.yaml", NULL) != LIQ_OK) {
+        fail_msg("presets.yaml rejected: %s", liq_errmsg());
+    }
+    const liq_protocol_config_t *v1 = &sc->protocols[0], *v2 = &sc->protocols[1],
+                                *v3 = &sc->protocols[2];
+    assert_int_equal(v1->liquidation.mode, LIQ_LIQUIDATION_INSTANT);
+    assert_close(v1->markets[0].full_close_health, 0.0, 0);
+    assert_false(v1->has_breaker || v1->has_dynamic_penalty);
+    assert_int_equal(v2->liquidation.mode, LIQ_LIQUIDATION_DUTCH_AUCTION);
+    assert_close(v2->liquidation.chop, 1.13, 0); /* ETH-A */
+    assert_true(v2->has_breaker);
+    assert_close(v2->breaker_drop, 0.5, 0);
+    assert_int_equal(v2->breaker_window, 300);
+    assert_int_equal(v2->breaker_pause, 7200);
+    assert_true(v3->has_dynamic_penalty && v3->anticipate_slippage);
+    liq_scenario_destroy(sc);
+}
+
 static void expect_error(const char *protocol, int code, const char *message)
 {
     char yaml[4096];
@@ -380,6 +420,9 @@ static void test_errors(void **state)
     expect_error("    keepers: {capital: 0}\n", LIQ_EINVAL,
                  "bad.yaml:16:24: protocols[0].keepers.capital: value 0 is out of range; "
                  "expected a number > 0 or inf");
+    expect_error("    preset: v4\n", LIQ_EINVAL,
+                 "bad.yaml:16:13: protocols[0].preset: unknown preset 'v4'; expected one of "
+                 "v1_fixed, v2_auction, v3_dynamic");
     expect_error("    keepers: {anticipate_slippage: maybe}\n", LIQ_EINVAL,
                  "bad.yaml:16:36: protocols[0].keepers.anticipate_slippage: unknown flag "
                  "'maybe'; expected one of false, true");
@@ -391,7 +434,7 @@ int main(void)
         cmocka_unit_test(test_dynamic_penalty), cmocka_unit_test(test_breaker_pause_and_cap),
         cmocka_unit_test(test_gas_congestion),  cmocka_unit_test(test_anticipated_slippage),
         cmocka_unit_test(test_keeper_capital),  cmocka_unit_test(test_effects_on_a_cascade),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_presets),         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

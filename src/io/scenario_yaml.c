@@ -1368,7 +1368,7 @@ static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
         "name",    "kind",    "debt_asset",      "debt_oracle",    "insurance_fund",
         "keepers", "markets", "issues",          "recovery",       "holdings",
         "chain",   "breaker", "dynamic_penalty", "stability_pool", "liquidation",
-        NULL};
+        "preset",  NULL};
     static const char *const kinds[] = {"lending", NULL};
     static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     liq_protocol_config_t *p = &r->sc->protocols[i];
@@ -2499,6 +2499,158 @@ static int liq_apply_overrides(liq_reader_t *r, const liq_override_t *overrides,
     return rc;
 }
 
+/* ---------------------------------------------------------------- presets */
+
+/* Protocol presets for the design generations of MODEL.md s5. A preset
+ * fills the keys a protocol leaves out (docs/scenario.md lists them and
+ * their sources); a key the protocol sets wins. Paths are below the
+ * protocol; "markets[*]." applies to each of its markets. */
+typedef struct {
+    const char *path, *value;
+} liq_preset_key_t;
+
+static const liq_preset_key_t liq_preset_v1[] = {
+    /* V1 fixed: Compound v2 / Aave v1: instant liquidation, a fixed close
+     * factor of 50% and no full close. */
+    {"liquidation.mode", "instant"},
+    {"markets[*].close_factor", "0.5"},
+    {"markets[*].full_close_health", "0"},
+    {NULL, NULL}};
+static const liq_preset_key_t liq_preset_v2[] = {
+    /* V2 auction: MakerDAO Liquidations 2.0: Dutch auctions (ETH-A's
+     * clipper, the reader's defaults) behind ClipperMom's breaker, which
+     * trips on a fall of more than 50% within an hour and holds until
+     * governance acts (here a day). */
+    {"liquidation.mode", "dutch_auction"},
+    {"breaker.drop", "0.5"},
+    {"breaker.window", "1h"},
+    {"breaker.pause", "1d"},
+    {NULL, NULL}};
+static const liq_preset_key_t liq_preset_v3[] = {
+    /* V3 dynamic: Aave v3's close factor (50%, all below HF 0.95), a bonus
+     * that grows with volatility, keepers who price their own slippage. */
+    {"markets[*].close_factor", "0.5"},
+    {"markets[*].full_close_health", "0.95"},
+    {"dynamic_penalty.reference_volatility", "0.002"},
+    {"dynamic_penalty.window", "1h"},
+    {"dynamic_penalty.max_scale", "2"},
+    {"keepers.anticipate_slippage", "true"},
+    {NULL, NULL}};
+
+/* Whether the dotted path `path` (keys only) exists below mapping `map`. */
+static bool liq_has_path(liq_ydoc_t *d, const yaml_node_t *map, const char *path)
+{
+    char key[64];
+    while (map != NULL && map->type == YAML_MAPPING_NODE) {
+        const size_t len = strcspn(path, ".");
+        if (len >= sizeof(key)) {
+            return false;
+        }
+        memcpy(key, path, len);
+        key[len] = '\0';
+        const yaml_node_t *next = liq_ymap_get(d, map, key);
+        if (next == NULL || path[len] == '\0') {
+            return next != NULL;
+        }
+        map = next;
+        path += len + 1;
+    }
+    return false;
+}
+
+/* Appends one override (path copied) to the growing list. */
+static int liq_push_override(liq_reader_t *r, liq_override_t **ov, char ***paths, size_t *count,
+                             size_t *cap, const char *path, const char *value)
+{
+    if (*count == *cap) {
+        const size_t grown = *cap > 0 ? 2 * *cap : 16;
+        liq_override_t *o = realloc(*ov, grown * sizeof(**ov));
+        if (o == NULL) {
+            return liq_nomem(r);
+        }
+        *ov = o;
+        char **p = realloc(*paths, grown * sizeof(**paths));
+        if (p == NULL) {
+            return liq_nomem(r);
+        }
+        *paths = p;
+        *cap = grown;
+    }
+    (*paths)[*count] = strdup(path);
+    if ((*paths)[*count] == NULL) {
+        return liq_nomem(r);
+    }
+    (*ov)[*count] = (liq_override_t){(*paths)[*count], value, 0, 0, NULL};
+    (*count)++;
+    return LIQ_OK;
+}
+
+/* Expands every protocol's `preset` into the keys it leaves out, as
+ * overrides of the document, before the protocols are read. */
+static int liq_apply_presets(liq_reader_t *r)
+{
+    static const char *const names[] = {"v1_fixed", "v2_auction", "v3_dynamic", NULL};
+    static const liq_preset_key_t *const tables[] = {liq_preset_v1, liq_preset_v2, liq_preset_v3};
+    yaml_node_t *root = liq_ydoc_root(&r->doc);
+    yaml_node_t *list = root != NULL && root->type == YAML_MAPPING_NODE
+                            ? liq_ymap_get(&r->doc, root, "protocols")
+                            : NULL;
+    if (list == NULL || list->type != YAML_SEQUENCE_NODE) {
+        return LIQ_OK; /* the reader reports what is wrong there */
+    }
+    const size_t n = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+    /* The overrides are collected first and applied after: applying one
+     * adds nodes, which may move every node of the document. */
+    size_t cap = 0, count = 0;
+    liq_override_t *ov = NULL;
+    char **paths = NULL;
+    int rc = LIQ_OK;
+    for (size_t i = 0; rc == LIQ_OK && i < n; i++) {
+        const yaml_node_t *p = liq_ydoc_node(&r->doc, list->data.sequence.items.start[i]);
+        if (p->type != YAML_MAPPING_NODE || liq_ymap_get(&r->doc, p, "preset") == NULL) {
+            continue;
+        }
+        int which = 0;
+        const size_t saved = liq_ypath_push_key(&r->doc, "protocols");
+        liq_ypath_push_index(&r->doc, i);
+        rc = liq_yget_enum(&r->doc, p, "preset", names, "preset", true, 0, &which);
+        liq_ypath_pop(&r->doc, saved);
+        const yaml_node_t *markets = liq_ymap_get(&r->doc, p, "markets");
+        const size_t n_markets =
+            markets != NULL && markets->type == YAML_SEQUENCE_NODE
+                ? (size_t)(markets->data.sequence.items.top - markets->data.sequence.items.start)
+                : 0;
+        for (const liq_preset_key_t *k = tables[which]; rc == LIQ_OK && k->path != NULL; k++) {
+            const int per_market = strncmp(k->path, "markets[*].", 11) == 0;
+            const size_t reps = per_market ? n_markets : 1;
+            for (size_t m = 0; rc == LIQ_OK && m < reps; m++) {
+                const yaml_node_t *at =
+                    per_market ? liq_ydoc_node(&r->doc, markets->data.sequence.items.start[m]) : p;
+                if (liq_has_path(&r->doc, at, per_market ? k->path + 11 : k->path)) {
+                    continue;
+                }
+                char path[160];
+                if (per_market) {
+                    snprintf(path, sizeof(path), "protocols[%zu].markets[%zu].%s", i, m,
+                             k->path + 11);
+                } else {
+                    snprintf(path, sizeof(path), "protocols[%zu].%s", i, k->path);
+                }
+                rc = liq_push_override(r, &ov, &paths, &count, &cap, path, k->value);
+            }
+        }
+    }
+    if (rc == LIQ_OK && count > 0) {
+        rc = liq_ydoc_apply_overrides(&r->doc, ov, count);
+    }
+    for (size_t k = 0; k < count; k++) {
+        free(paths[k]);
+    }
+    free(paths);
+    free(ov);
+    return rc;
+}
+
 int liq_scenario_parse_with(liq_scenario_t **out, const char *text, size_t len, const char *name,
                             const char *base_dir, const liq_override_t *overrides, size_t n)
 {
@@ -2515,6 +2667,9 @@ int liq_scenario_parse_with(liq_scenario_t **out, const char *text, size_t len, 
     }
     if (rc == LIQ_OK) {
         rc = liq_apply_overrides(&r, overrides, n, false);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_apply_presets(&r);
     }
     if (rc == LIQ_OK) {
         r.sc = calloc(1, sizeof(*r.sc));
