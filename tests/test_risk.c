@@ -256,8 +256,12 @@ static void test_keeper_capital(void **state)
 /* graphs/demo.yaml (a 42-round cascade over three lenders) with `n`
  * overrides applied to each protocol: its longest run of consecutive rounds
  * with liquidations and the ETH/USD oracle's drawdown. */
+typedef struct {
+    int64_t liquidations, stalled;
+} demo_counts_t;
+
 static void demo_with(const char *const *keys, const char *const *values, size_t n, int threads,
-                      int64_t *longest_run, double *drawdown)
+                      int64_t *longest_run, double *drawdown, demo_counts_t *counts)
 {
     static const char *const names[] = {"AaveLike", "CompoundLike", "HighLTV"};
     char paths[3 * 10][96];
@@ -298,7 +302,15 @@ static void demo_with(const char *const *keys, const char *const *values, size_t
         run = liquidations > 0 ? run + 1 : 0;
         *longest_run = run > *longest_run ? run : *longest_run;
     }
-    *drawdown = liq_metrics_summary(mt)->oracle_drawdown[0];
+    const liq_summary_t *s = liq_metrics_summary(mt);
+    *drawdown = s->oracle_drawdown[0];
+    if (counts != NULL) {
+        counts->liquidations = s->total_liquidations;
+        counts->stalled = 0;
+        for (size_t p = 0; p < s->n_protocols; p++) {
+            counts->stalled += s->stalled[p];
+        }
+    }
     liq_metrics_destroy(mt);
     liq_sim_destroy(sim);
     liq_scenario_destroy(sc);
@@ -310,14 +322,15 @@ static void test_effects_on_a_cascade(void **state)
     (void)state;
     int64_t run0, run;
     double drop0, drop;
-    demo_with(NULL, NULL, 0, 0, &run0, &drop0);
+    demo_counts_t base, counts;
+    demo_with(NULL, NULL, 0, 0, &run0, &drop0, &base);
     assert_true(run0 > 30); /* the demo's 42-round cascade */
 
     /* A breaker (10% within 10 minutes pauses for 30 minutes) cuts the run
      * of liquidations short, and with it the price drop. */
     static const char *const brk_keys[] = {"breaker.drop", "breaker.window", "breaker.pause"};
     static const char *const brk_values[] = {"0.1", "10min", "30min"};
-    demo_with(brk_keys, brk_values, 3, 0, &run, &drop);
+    demo_with(brk_keys, brk_values, 3, 0, &run, &drop, NULL);
     assert_true(run < run0 / 4);
     assert_true(drop < drop0);
 
@@ -326,8 +339,30 @@ static void test_effects_on_a_cascade(void **state)
     static const char *const dyn_keys[] = {"dynamic_penalty.reference_volatility",
                                            "dynamic_penalty.window", "dynamic_penalty.max_scale"};
     static const char *const dyn_values[] = {"0.002", "5min", "3"};
-    demo_with(dyn_keys, dyn_values, 3, 0, &run, &drop);
+    demo_with(dyn_keys, dyn_values, 3, 0, &run, &drop, NULL);
     assert_true(drop > drop0);
+
+    /* Keeper economics (MODEL.md s5). Gas that rises with congestion (5% a
+     * liquidatable account) makes liquidations stall; keepers that price
+     * their own slippage skip the sales that lose, and a capital of $300k a
+     * round limits throughput: fewer liquidations each time, and with them
+     * a smaller price drop. (Bad debt is booked when an account is
+     * liquidated, so a stalled account's shortfall is not in bad_debt.) */
+    static const char *const cong_keys[] = {"keepers.congestion"};
+    static const char *const cong_values[] = {"0.05"};
+    demo_with(cong_keys, cong_values, 1, 0, &run, &drop, &counts);
+    assert_true(counts.stalled > base.stalled);
+    assert_true(counts.liquidations < base.liquidations / 4);
+    static const char *const slip_keys[] = {"keepers.anticipate_slippage"};
+    static const char *const slip_values[] = {"true"};
+    demo_with(slip_keys, slip_values, 1, 0, &run, &drop, &counts);
+    assert_true(counts.liquidations < base.liquidations);
+    assert_true(drop < drop0);
+    static const char *const cap_keys[] = {"keepers.capital"};
+    static const char *const cap_values[] = {"3e5"};
+    demo_with(cap_keys, cap_values, 1, 0, &run, &drop, &counts);
+    assert_true(counts.liquidations < base.liquidations);
+    assert_true(drop < drop0);
 
     /* Everything at once gives the same bits on 1 and 3 threads. */
     static const char *const all_keys[] = {"breaker.drop",
@@ -344,8 +379,8 @@ static void test_effects_on_a_cascade(void **state)
                                              "5min", "3",     "1e-4", "true", "2e6"};
     int64_t run1, run3;
     double drop1, drop3;
-    demo_with(all_keys, all_values, 10, 1, &run1, &drop1);
-    demo_with(all_keys, all_values, 10, 3, &run3, &drop3);
+    demo_with(all_keys, all_values, 10, 1, &run1, &drop1, NULL);
+    demo_with(all_keys, all_values, 10, 3, &run3, &drop3, NULL);
     assert_int_equal(run1, run3);
     assert_memory_equal(&drop1, &drop3, sizeof(double));
 }
