@@ -131,6 +131,9 @@ struct liq_sim {
     double attack_round_trip;         /* USD: (back - amount) x S of the sold token */
     double attack_fee;                /* USD: flash_fee x amount x S of the sold token */
 
+    /* perpetual futures (src/engine/perp.c): NULL without perp protocols */
+    struct liq_perp *perp;
+
     /* markets [n_markets], flattened in protocol order */
     size_t n_markets;
     liq_market_t *markets;
