@@ -178,6 +178,10 @@ static int liq_perp_alloc(liq_perp_t *pp, size_t np, size_t n_pools)
     pp->position_market = liq_calloc(nq, sizeof(int32_t));
     pp->position_account = liq_calloc(nq, sizeof(size_t));
     pp->adl = liq_calloc(nq, sizeof(liq_adl_entry_t));
+    pp->adl_offset = liq_calloc(2 * nm + 1, sizeof(size_t));
+    pp->adl_size = liq_calloc(2 * nm, sizeof(size_t));
+    pp->adl_cursor = liq_calloc(2 * nm, sizeof(size_t));
+    pp->adl_built = liq_calloc(2 * nm, sizeof(int64_t));
     pp->liquidations = liq_calloc(np, sizeof(int64_t));
     pp->adl_count = liq_calloc(np, sizeof(int64_t));
     pp->adl_volume = liq_calloc(np, sizeof(double));
@@ -316,6 +320,18 @@ int liq_perp_create(struct liq_sim *sim)
     }
     free(next);
     pp->position_begin[pp->n_accounts] = pp->n_positions;
+    /* ADL queues: a slice per (market, side) as large as the positions
+     * opened on that side (a position never changes side). */
+    for (size_t j = 0; j < pp->n_positions; j++) {
+        if (pp->position[j] != 0.0) {
+            const size_t list = 2 * (size_t)pp->position_market[j] + (pp->position[j] > 0.0);
+            pp->adl_offset[list + 1]++;
+        }
+    }
+    for (size_t list = 0; list < 2 * pp->n_markets; list++) {
+        pp->adl_offset[list + 1] += pp->adl_offset[list];
+        pp->adl_built[list] = -1;
+    }
     for (size_t p = 0; p < np; p++) {
         if (sc->protocols[p].kind == LIQ_PROTOCOL_PERP) {
             liq_perp_totals(sim, p);
@@ -366,6 +382,48 @@ static int liq_adl_compare(const void *pa, const void *pb)
     return (a->position > b->position) - (a->position < b->position);
 }
 
+/* The ADL queue of (market, side): the positions of that side in that
+ * market ranked by unrealised PnL x leverage, largest first, ties by
+ * position index. Built at most once a round, when the first bankrupt
+ * position of the other side needs it, from the state at that moment
+ * (exchanges publish their ADL ranking periodically, not after every
+ * fill); later ADL of the round continues where the last one stopped.
+ * O(positions of the protocol) to gather, O(n log n) to sort. */
+static size_t liq_perp_adl_queue(struct liq_sim *sim, size_t p, int32_t market, double side)
+{
+    liq_perp_t *pp = sim->perp;
+    const size_t list = 2 * (size_t)market + (side > 0.0 ? 1 : 0);
+    if (pp->adl_built[list] == sim->round) {
+        return list;
+    }
+    const double price_margin = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+    const double mark = pp->mark[market];
+    liq_adl_entry_t *queue = pp->adl + pp->adl_offset[list];
+    size_t n = 0;
+    for (size_t a = pp->account_begin[p]; a < pp->account_begin[p + 1]; a++) {
+        for (size_t i = pp->position_begin[a]; i < pp->position_begin[a + 1]; i++) {
+            if (pp->position_market[i] != market || !(pp->position[i] * side > 0.0)) {
+                continue;
+            }
+            double equity, maintenance, notional;
+            liq_perp_account(pp, a, price_margin, &equity, &maintenance, &notional);
+            /* Leverage is the account's notional over its equity; an account
+             * with no equity left ranks last. */
+            const double pnl = liq_perp_pnl(pp->position[i], pp->entry[i], mark);
+            queue[n].score = equity > 0.0 ? pnl * (notional / equity) : -(double)INFINITY;
+            queue[n].position = i;
+            n++;
+        }
+    }
+    if (n > 1) {
+        qsort(queue, n, sizeof(*queue), liq_adl_compare);
+    }
+    pp->adl_size[list] = n;
+    pp->adl_cursor[list] = 0;
+    pp->adl_built[list] = sim->round;
+    return list;
+}
+
 /* Auto-deleveraging for position j of a bankrupt account of protocol p:
  * `target` units of it are taken over by the opposite positions of its
  * market at `price` (the bankruptcy price), in ADL order. Each is reduced by
@@ -379,42 +437,31 @@ static double liq_perp_adl(struct liq_sim *sim, size_t p, size_t j, double targe
     const double price_margin = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
     const int32_t market = pp->position_market[j];
     const double side = pp->position[j] > 0.0 ? 1.0 : -1.0;
+    const double own = -side; /* the counterparties' side */
     const double mark = pp->mark[market];
-    size_t n = 0;
-    for (size_t a = pp->account_begin[p]; a < pp->account_begin[p + 1]; a++) {
-        double equity = NAN, maintenance, notional;
-        for (size_t i = pp->position_begin[a]; i < pp->position_begin[a + 1]; i++) {
-            if (pp->position_market[i] != market || !(pp->position[i] * side < 0.0)) {
-                continue;
-            }
-            if (isnan(equity)) {
-                liq_perp_account(pp, a, price_margin, &equity, &maintenance, &notional);
-            }
-            /* Leverage is the account's notional over its equity; an account
-             * with no equity left ranks last. */
-            const double pnl = liq_perp_pnl(pp->position[i], pp->entry[i], mark);
-            pp->adl[n].score = equity > 0.0 ? pnl * (notional / equity) : -(double)INFINITY;
-            pp->adl[n].position = i;
-            n++;
-        }
-    }
-    if (n > 1) {
-        qsort(pp->adl, n, sizeof(*pp->adl), liq_adl_compare);
-    }
+    const size_t list = liq_perp_adl_queue(sim, p, market, own);
+    const liq_adl_entry_t *queue = pp->adl + pp->adl_offset[list];
     double remaining = target, absorbed = 0.0;
     const double per_unit = fabs(price - mark);
-    for (size_t r = 0; r < n && remaining > 0.0; r++) {
-        const size_t i = pp->adl[r].position;
+    size_t r = pp->adl_cursor[list];
+    for (; r < pp->adl_size[list] && remaining > 0.0; r++) {
+        const size_t i = queue[r].position;
         const double held = fabs(pp->position[i]);
+        if (held == 0.0) {
+            continue; /* closed earlier in the round */
+        }
         const double delta = held < remaining ? held : remaining;
-        const double own = -side; /* the counterparty's side */
         pp->margin[pp->position_account[i]] += own * delta * (price - pp->entry[i]) / price_margin;
         pp->position[i] = held == delta ? 0.0 : pp->position[i] - own * delta;
         remaining = held < remaining ? remaining - held : 0.0;
         absorbed += delta * per_unit;
         pp->adl_count[p]++;
         pp->adl_volume[p] += delta * mark;
+        if (pp->position[i] != 0.0) {
+            break; /* partly reduced: the next ADL starts with it */
+        }
     }
+    pp->adl_cursor[list] = r;
     *covered = absorbed;
     return target - remaining;
 }
@@ -432,6 +479,9 @@ static void liq_perp_liquidate(struct liq_sim *sim, size_t p, size_t a)
     const double price_margin = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
     double equity, maintenance, notional;
     liq_perp_account(pp, a, price_margin, &equity, &maintenance, &notional);
+    if (notional == 0.0) {
+        return; /* auto-deleveraged to nothing earlier in the round */
+    }
     double fee = 0.0;
     for (size_t j = pp->position_begin[a]; j < pp->position_begin[a + 1]; j++) {
         const int32_t k = pp->position_market[j];

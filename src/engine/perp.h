@@ -57,7 +57,11 @@ typedef struct liq_perp {
     double *entry;            /* e, USD per unit */
     int32_t *position_market; /* global perp market index */
     size_t *position_account; /* the account holding it */
-    liq_adl_entry_t *adl;     /* scratch: opposite positions in ADL order */
+    liq_adl_entry_t *adl;     /* ADL queues, (market k, side) at adl_offset[2k + (side > 0)] */
+    size_t *adl_offset;       /* [2 n_markets + 1] */
+    size_t *adl_size;         /* [2 n_markets] entries of the queue built this round */
+    size_t *adl_cursor;       /* [2 n_markets] first entry not yet used up */
+    int64_t *adl_built;       /* [2 n_markets] round the queue was built; -1 never */
 
     /* per protocol [n_protocols], this round unless cumulative */
     int64_t *liquidations;       /* perp accounts liquidated */
