@@ -76,6 +76,7 @@ RUN_SCALAR_SUMMARY = (
     "total_bad_debt",
     "total_deficit",
     "failed_protocols",
+    "ecosystem_adl_volume",
     "adversary_profit",
     "adversary_liquidation_profit",
     "adversary_round_trip",
@@ -101,6 +102,7 @@ RUN_PROTOCOL_SUMMARY = (
     "insurance_drawdown",
     "final_impairment",
     "first_failure_round",
+    "total_adl_volume",
 )
 
 

@@ -441,6 +441,7 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
     s->insurance_drawdown = zalloc(n_protocols, sizeof(double));
     s->impairment = zalloc(n_protocols, sizeof(double));
     s->first_failure = zalloc(n_protocols, sizeof(int64_t));
+    s->adl_volume = zalloc(n_protocols, sizeof(double));
     for (size_t p = 0; p < n_protocols; p++) {
         s->liquidations[p] = 40 + (int64_t)p;
         s->liquidated_value[p] = 1.0e6 / 3.0 + (double)p;
@@ -451,6 +452,7 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
         s->insurance_drawdown[p] = 100.0 * (double)p;
         s->impairment[p] = 7.25 + 1.0 / 3.0 * (double)p;
         s->first_failure[p] = p == 0 ? -1 : 9;
+        s->adl_volume[p] = 3.5e4 / 7.0 * (double)p;
     }
     s->rounds = 10;
     s->last_exogenous_move = 3;
@@ -463,6 +465,7 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
     s->total_liquidated_value = 2.0e6 / 3.0 + 1.0;
     s->total_bad_debt = 123.456;
     s->total_deficit = 23.456;
+    s->total_adl_volume = 5000.0;
     s->failed_protocols = 1;
     s->adversary_profit = 1234.5 + 1.0 / 3.0;
     s->adversary_liquidation_profit = 2000.25;
@@ -554,6 +557,8 @@ static void assert_summary(hid_t file, const liq_summary_t *s)
     assert_double_var(file, "final_impairment", "protocol", s->impairment, np);
     assert_double_var(file, "insurance_drawdown", "protocol", s->insurance_drawdown, np);
     assert_int64_var(file, "first_failure_round", "protocol", s->first_failure, np);
+    assert_double_var(file, "total_adl_volume", "protocol", s->adl_volume, np);
+    assert_double_var(file, "ecosystem_adl_volume", NULL, &s->total_adl_volume, 1);
     assert_int64_var(file, "cascade_length", NULL, &s->cascade_length, 1);
     assert_int64_var(file, "first_liquidation_round", NULL, &s->first_liquidation, 1);
     assert_int64_var(file, "last_liquidation_round", NULL, &s->last_liquidation, 1);

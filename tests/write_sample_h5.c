@@ -134,6 +134,7 @@ int main(int argc, char **argv)
                                    .insurance_drawdown = zero,
                                    .impairment = zero,
                                    .first_failure = first_failure,
+                                   .adl_volume = zero,
                                    .total_liquidations = 99,
                                    .total_liquidated_value = 10395.0,
                                    .total_bad_debt = 0.0,

@@ -40,9 +40,12 @@ typedef struct {
     double *insurance_drawdown; /* initial fund - final fund, USD */
     double *impairment;         /* cumulative write-down of holdings at the end, USD */
     int64_t *first_failure;     /* first round with bad debt or deficit > 0; -1 if none */
+    double *adl_volume;         /* perp notional auto-deleveraged over the run, USD (0 for
+                                   protocols that are not perp exchanges) */
     /* totals over protocols, summed in protocol order */
     int64_t total_liquidations;
     double total_liquidated_value, total_bad_debt, total_deficit;
+    double total_adl_volume;  /* USD */
     int64_t failed_protocols; /* protocols with bad debt or deficit > 0 */
     /* the adversary's result (MODEL.md s5): NaN (count -1) without one */
     double adversary_profit;             /* liquidation profit + round trip - flash fee, USD */

@@ -59,6 +59,7 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     s->insurance_drawdown = calloc(nr, sizeof(double));
     s->impairment = calloc(nr, sizeof(double));
     s->first_failure = calloc(nr, sizeof(int64_t));
+    s->adl_volume = calloc(nr, sizeof(double));
     mt->oracle_asset = calloc(no, sizeof(int32_t));
     mt->oracle_peak = calloc(no, sizeof(double));
     mt->asset_peak = calloc(na, sizeof(double));
@@ -69,9 +70,9 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     mt->round_value = calloc((size_t)mt->capacity, sizeof(double));
     if (!s->amplification || !s->oracle_drawdown || !s->exogenous_drawdown || !s->liquidations ||
         !s->liquidated_value || !s->repaid_value || !s->stalled || !s->bad_debt || !s->deficit ||
-        !s->insurance_drawdown || !s->impairment || !s->first_failure || !mt->oracle_asset ||
-        !mt->oracle_peak || !mt->asset_peak || !mt->asset_drawdown || !mt->initial_fund ||
-        !mt->final_fund || !mt->round_liquidations || !mt->round_value) {
+        !s->insurance_drawdown || !s->impairment || !s->first_failure || !s->adl_volume ||
+        !mt->oracle_asset || !mt->oracle_peak || !mt->asset_peak || !mt->asset_drawdown ||
+        !mt->initial_fund || !mt->final_fund || !mt->round_liquidations || !mt->round_value) {
         liq_metrics_destroy(mt);
         return liq_error_set(LIQ_ENOMEM, "out of memory for metrics");
     }
@@ -154,6 +155,9 @@ int liq_metrics_add(liq_metrics_t *mt, const liq_state_view_t *v)
         }
         round_liquidations += v->liquidations[p];
         round_value += v->seized_value[p];
+        if (v->adl_volume != NULL) {
+            s->adl_volume[p] += v->adl_volume[p];
+        }
     }
     if (v->round == v->adversary_round) {
         s->adversary_liquidations = v->adversary_liquidations;
@@ -202,6 +206,7 @@ const liq_summary_t *liq_metrics_summary(liq_metrics_t *mt)
     s->total_liquidated_value = 0.0;
     s->total_bad_debt = 0.0;
     s->total_deficit = 0.0;
+    s->total_adl_volume = 0.0;
     s->failed_protocols = 0;
     for (size_t p = 0; p < s->n_protocols; p++) {
         s->insurance_drawdown[p] = mt->initial_fund[p] - mt->final_fund[p];
@@ -209,6 +214,7 @@ const liq_summary_t *liq_metrics_summary(liq_metrics_t *mt)
         s->total_liquidated_value += s->liquidated_value[p];
         s->total_bad_debt += s->bad_debt[p];
         s->total_deficit += s->deficit[p];
+        s->total_adl_volume += s->adl_volume[p];
         s->failed_protocols += s->bad_debt[p] > 0.0 || s->deficit[p] > 0.0;
     }
     return s;
@@ -248,7 +254,8 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
     dst->insurance_drawdown = malloc(np * sizeof(double));
     dst->impairment = malloc(np * sizeof(double));
     dst->first_failure = malloc(np * sizeof(int64_t));
-    if (dst->amplification == NULL || dst->oracle_drawdown == NULL ||
+    dst->adl_volume = malloc(np * sizeof(double));
+    if (dst->adl_volume == NULL || dst->amplification == NULL || dst->oracle_drawdown == NULL ||
         dst->exogenous_drawdown == NULL || dst->liquidations == NULL ||
         dst->liquidated_value == NULL || dst->repaid_value == NULL || dst->stalled == NULL ||
         dst->bad_debt == NULL || dst->deficit == NULL || dst->insurance_drawdown == NULL ||
@@ -271,6 +278,7 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
         memcpy(dst->insurance_drawdown, src->insurance_drawdown, p * sizeof(double));
         memcpy(dst->impairment, src->impairment, p * sizeof(double));
         memcpy(dst->first_failure, src->first_failure, p * sizeof(int64_t));
+        memcpy(dst->adl_volume, src->adl_volume, p * sizeof(double));
     }
     return LIQ_OK;
 }
@@ -292,6 +300,8 @@ void liq_summary_release(liq_summary_t *s)
     free(s->insurance_drawdown);
     free(s->impairment);
     free(s->first_failure);
+    free(s->adl_volume);
+    s->adl_volume = NULL;
     s->amplification = s->oracle_drawdown = s->exogenous_drawdown = NULL;
     s->liquidated_value = s->repaid_value = s->bad_debt = s->deficit = NULL;
     s->insurance_drawdown = s->impairment = NULL;

@@ -66,9 +66,12 @@ typedef struct {
     size_t offset; /* offsetof(liq_state_view_t, <array>) */
     const char *units;
     const char *long_name;
-    bool cross; /* written only for runs with cross-margin accounts (the view's array is
-                   NULL otherwise), so R0 files keep their exact layout */
+    int cross; /* 0: always written; true (1): only for runs with cross-margin accounts,
+                  LIQ_SERIES_PERP: only for runs with perp protocols (the view's array is
+                  NULL otherwise), so R0 files keep their exact layout */
 } liq_series_def_t;
+
+#define LIQ_SERIES_PERP 2
 
 #define LIQ_VIEW(field) offsetof(liq_state_view_t, field)
 
@@ -119,6 +122,23 @@ static const liq_series_def_t liq_series_defs[] = {
      "debt owed by cross-margin accounts, at oracle prices after the round (included in "
      "debt_value)",
      true},
+    {"perp_liquidations", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(perp_liquidations), "count",
+     "perp accounts liquidated in the round (included in liquidations)", LIQ_SERIES_PERP},
+    {"liquidated_notional", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(liquidated_notional), "USD",
+     "perp notional closed by liquidations in the round, at the mark (also seized_value)",
+     LIQ_SERIES_PERP},
+    {"adl_volume", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(adl_volume), "USD",
+     "perp notional reduced by auto-deleveraging in the round, at the mark", LIQ_SERIES_PERP},
+    {"adl_count", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(adl_count), "count",
+     "perp positions reduced by auto-deleveraging in the round", LIQ_SERIES_PERP},
+    {"adl_covered", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(adl_covered), "USD",
+     "cumulative perp losses covered by auto-deleveraging (bad_debt = fund payments + "
+     "adl_covered + deficit)",
+     LIQ_SERIES_PERP},
+    {"open_interest_long", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(open_interest_long), "USD",
+     "open long perp notional at the mark after the round", LIQ_SERIES_PERP},
+    {"open_interest_short", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(open_interest_short), "USD",
+     "open short perp notional at the mark after the round", LIQ_SERIES_PERP},
 };
 
 #define LIQ_N_SERIES (sizeof(liq_series_defs) / sizeof(liq_series_defs[0]))
@@ -149,6 +169,8 @@ const liq_summary_def_t liq_summary_defs[] = {
      "initial insurance fund minus final insurance fund"},
     {"final_impairment", LIQ_DIM_PROTOCOL, false, LIQ_SUM(impairment), "USD",
      "cumulative write-down of holdings at the end of the run"},
+    {"total_adl_volume", LIQ_DIM_PROTOCOL, false, LIQ_SUM(adl_volume), "USD",
+     "perp notional auto-deleveraged over the run, at the mark; 0 for other protocols"},
     {"first_failure_round", LIQ_DIM_PROTOCOL, true, LIQ_SUM(first_failure), "round",
      "first round with bad debt or deficit > 0; -1 if none"},
     {"cascade_length", -1, true, LIQ_SUM(cascade_length), "rounds",
@@ -171,6 +193,8 @@ const liq_summary_def_t liq_summary_defs[] = {
      "deficit at the end of the run, all protocols"},
     {"failed_protocols", -1, true, LIQ_SUM(failed_protocols), "count",
      "protocols with bad debt or deficit > 0 at the end of the run"},
+    {"ecosystem_adl_volume", -1, false, LIQ_SUM(total_adl_volume), "USD",
+     "perp notional auto-deleveraged over the run, all protocols"},
     {"adversary_profit", -1, false, LIQ_SUM(adversary_profit), "USD",
      "flash-loan attacker's profit: liquidation profit + round trip - flash fee; NaN without "
      "an adversary"},
@@ -205,12 +229,16 @@ struct liq_h5_writer {
     int64_t *round_buf;                      /* [capacity] */
     unsigned char *series_buf[LIQ_N_SERIES]; /* [capacity x n_entities] x 8 bytes */
     bool cross;                              /* the run has cross-margin accounts */
+    bool perp;                               /* the run has perp protocols */
 };
 
 /* Whether series s is written: every series, except the cross-margin ones
  * in runs without cross-margin accounts. */
 static bool liq_series_on(const liq_h5_writer_t *w, size_t s)
 {
+    if (liq_series_defs[s].cross == LIQ_SERIES_PERP) {
+        return w->perp;
+    }
     return !liq_series_defs[s].cross || w->cross;
 }
 
@@ -798,6 +826,7 @@ static int liq_h5_create(liq_h5_writer_t *w, const liq_scenario_t *sc,
         }
     }
     w->cross = initial->cross_liquidations != NULL;
+    w->perp = initial->adl_volume != NULL;
     rc = liq_h5_open_file(w, sc, options);
     if (rc == LIQ_OK) {
         rc = liq_h5_create_coordinates(w, sc);
@@ -1063,6 +1092,7 @@ void liq_h5_traj_add(liq_h5_traj_t *traj, const liq_state_view_t *view)
 {
     if (traj->buffered == 0) {
         traj->cross = view->cross_liquidations != NULL;
+        traj->perp = view->adl_volume != NULL;
     }
     liq_h5_buffer_round(traj, view);
 }

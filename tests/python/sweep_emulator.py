@@ -45,12 +45,12 @@ _TOKEN = re.compile(r"([A-Za-z_]\w*)(?:\[([^\]]+)\])?")
 RUN_SCALARS = ("cascade_length", "first_liquidation_round", "last_liquidation_round",
                "last_exogenous_move_round", "peak_liquidation_round", "peak_liquidated_value",
                "total_liquidated_value", "total_bad_debt", "total_deficit", "failed_protocols",
-               "adversary_profit", "adversary_liquidation_profit", "adversary_round_trip",
-               "adversary_flash_fee", "adversary_liquidations")
+               "ecosystem_adl_volume", "adversary_profit", "adversary_liquidation_profit",
+               "adversary_round_trip", "adversary_flash_fee", "adversary_liquidations")
 ORACLE_VARS = ("amplification", "oracle_drawdown", "exogenous_drawdown")
 PROTOCOL_VARS = ("total_liquidations", "liquidated_value", "total_repaid_value", "total_stalled",
                  "final_bad_debt", "final_deficit", "insurance_drawdown", "final_impairment",
-                 "first_failure_round")
+                 "first_failure_round", "total_adl_volume")
 
 
 def _select(items, key):
