@@ -24,11 +24,14 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <hdf5.h>
+#include <unistd.h>
 
 #include "engine/perp.h"
 #include "engine/sim_internal.h"
 #include "liqnet/amm.h"
 #include "liqnet/error.h"
+#include "liqnet/io.h"
 #include "liqnet/metrics.h"
 #include "liqnet/perp.h"
 #include "liqnet/scenario.h"
@@ -459,7 +462,7 @@ static void test_cross_margin_account(void **state)
     "accounts:\n"                                                                                  \
     "  - {protocol: Perps, market: BTC, count: 70000, long_share: 0.67,"                           \
     " size: {distribution: pareto, alpha: 1.5, min: 200, max: 2.0e5},"                             \
-    " leverage: {distribution: uniform, min: 2, max: 30}}\n"                                       \
+    " leverage: {distribution: uniform, min: 2, max: %s}}\n"                                       \
     "shocks:\n"                                                                                    \
     "  - {type: schedule, asset: BTC, steps: [{round: 1, return: -0.08},"                          \
     " {round: 3, return: -0.05}, {round: 6, return: 0.12}]}\n"
@@ -476,7 +479,7 @@ typedef struct {
 static trace_t run_random(const char *fund, int threads)
 {
     char yaml[8192];
-    snprintf(yaml, sizeof(yaml), RANDOM_YAML, fund);
+    snprintf(yaml, sizeof(yaml), RANDOM_YAML, fund, "30");
     liq_scenario_t *sc = parse(yaml);
     liq_sim_t *sim = create(sc, threads);
     const liq_perp_t *pp = store(sim);
@@ -558,6 +561,116 @@ static void test_conservation_and_determinism(void **state)
     assert_true(rich.adl_count == 0 && rich.deficit == 0.0 && rich.adl_covered == 0.0);
 }
 
+/* Leverage is what turns a move into a cascade: the same book at 2x-30x
+ * sells more into the pool and takes the price lower than at 2x-5x
+ * (MODEL.md s1: liquidations move the price they are triggered by). */
+static double lowest_price(const char *max_leverage, int64_t *liquidations_out)
+{
+    char yaml[8192];
+    snprintf(yaml, sizeof(yaml), RANDOM_YAML, "1.0e9", max_leverage);
+    liq_scenario_t *sc = parse(yaml);
+    liq_sim_t *sim = create(sc, 2);
+    double low = INFINITY;
+    int64_t liquidations = 0;
+    liq_state_view_t v;
+    for (int64_t t = 1; t <= sc->rounds; t++) {
+        step(sim);
+        liq_sim_view(sim, &v);
+        low = v.reference_price[0] < low ? v.reference_price[0] : low;
+        liquidations += v.perp_liquidations[0];
+    }
+    *liquidations_out = liquidations;
+    liq_sim_destroy(sim);
+    liq_scenario_destroy(sc);
+    return low;
+}
+
+static void test_leverage_deepens_the_drop(void **state)
+{
+    (void)state;
+    int64_t calm_count, levered_count;
+    const double calm = lowest_price("5", &calm_count);
+    const double levered = lowest_price("30", &levered_count);
+    /* At 5x nothing is liquidated (the book's low is 89.4); at 30x tens of
+     * thousands of closes take BTC below 75. */
+    assert_int_equal(calm_count, 0);
+    assert_true(levered_count > 10000);
+    assert_true(levered < calm - 10.0);
+}
+
+/* The run file has the perp series (and the summary its ADL totals) with
+ * the values of the view. */
+static void test_output_series(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof(path), "/tmp/liq_test_perp_out_%d.h5", (int)getpid());
+    char yaml[8192];
+    snprintf(yaml, sizeof(yaml), RANDOM_YAML, "20000", "30");
+    liq_scenario_t *sc = parse(yaml);
+    liq_sim_t *sim = create(sc, 1);
+    liq_state_view_t v;
+    liq_sim_view(sim, &v);
+    const liq_h5_options_t opt = {
+        .force = true, .flush_every = 5, .scenario_yaml = "", .seed = sc->seed};
+    liq_h5_writer_t *w = NULL;
+    assert_int_equal(liq_h5_writer_create(&w, path, sc, &v, &opt), LIQ_OK);
+    liq_metrics_t *mt = NULL;
+    assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
+    double adl[13], open_short[13];
+    int64_t count[13];
+    adl[0] = v.adl_volume[0];
+    count[0] = v.adl_count[0];
+    open_short[0] = v.open_interest_short[0];
+    for (int64_t t = 1; t <= 12; t++) {
+        step(sim);
+        liq_sim_view(sim, &v);
+        assert_int_equal(liq_h5_writer_append(w, &v), LIQ_OK);
+        assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
+        adl[t] = v.adl_volume[0];
+        count[t] = v.adl_count[0];
+        open_short[t] = v.open_interest_short[0];
+    }
+    const liq_summary_t *summary = liq_metrics_summary(mt);
+    assert_int_equal(liq_h5_writer_finish(w, summary, "complete"), LIQ_OK);
+    const hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(file >= 0);
+    double reals[13];
+    int64_t ints[13];
+    hid_t ds = H5Dopen2(file, "adl_volume", H5P_DEFAULT);
+    assert_true(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, reals) >= 0);
+    H5Dclose(ds);
+    assert_memory_equal(reals, adl, sizeof(adl));
+    ds = H5Dopen2(file, "adl_count", H5P_DEFAULT);
+    assert_true(H5Dread(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ints) >= 0);
+    H5Dclose(ds);
+    assert_memory_equal(ints, count, sizeof(count));
+    ds = H5Dopen2(file, "open_interest_short", H5P_DEFAULT);
+    assert_true(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, reals) >= 0);
+    H5Dclose(ds);
+    assert_memory_equal(reals, open_short, sizeof(open_short));
+    double total = 0.0;
+    ds = H5Dopen2(file, "ecosystem_adl_volume", H5P_DEFAULT);
+    assert_true(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &total) >= 0);
+    H5Dclose(ds);
+    double sum = 0.0;
+    for (int t = 1; t <= 12; t++) {
+        sum += adl[t];
+    }
+    assert_true(sum > 0.0 && total == sum);
+    for (const char *const *name =
+             (const char *const[]){"perp_liquidations", "liquidated_notional", "adl_covered",
+                                   "open_interest_long", "total_adl_volume", NULL};
+         *name != NULL; name++) {
+        assert_true(H5Lexists(file, *name, H5P_DEFAULT) > 0);
+    }
+    H5Fclose(file);
+    liq_metrics_destroy(mt);
+    liq_sim_destroy(sim);
+    liq_scenario_destroy(sc);
+    unlink(path);
+}
+
 /* ------------------------------------------------------------------- dump */
 
 /* The resolved dump of a perp scenario reads back to the same dump and the
@@ -598,7 +711,7 @@ static void test_dump_roundtrip(void **state)
 {
     (void)state;
     char yaml[8192];
-    snprintf(yaml, sizeof(yaml), RANDOM_YAML, "20000");
+    snprintf(yaml, sizeof(yaml), RANDOM_YAML, "20000", "30");
     dump_roundtrip(yaml);
     snprintf(yaml, sizeof(yaml), CROSS_YAML,
              "  - {protocol: Perps, margin: cross, markets: {BTC: 1, ETH: 3}, count: 500,"
@@ -719,6 +832,8 @@ int main(void)
         cmocka_unit_test(test_adl_runs_out),
         cmocka_unit_test(test_cross_margin_account),
         cmocka_unit_test(test_conservation_and_determinism),
+        cmocka_unit_test(test_leverage_deepens_the_drop),
+        cmocka_unit_test(test_output_series),
         cmocka_unit_test(test_dump_roundtrip),
         cmocka_unit_test(test_errors),
     };
