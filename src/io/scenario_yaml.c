@@ -1144,8 +1144,8 @@ static int liq_read_perp_tiers(liq_reader_t *r, const yaml_node_t *map,
                                liq_perp_market_config_t *mk)
 {
     static const char *const keys[] = {"notional_up_to", "mmr", NULL};
-    static const liq_yrange_t bound = {0.0, INFINITY, true, false, true,
-                                       "a number > 0 or unlimited"};
+    static const liq_yrange_t bound = {0.0,   INFINITY, true,
+                                       false, true,     "a number > 0 or unlimited"};
     static const liq_yrange_t rate = {0.0, 1.0, true, true, false, "a number in (0, 1)"};
     yaml_node_item_t *items = NULL;
     size_t n = 0;
@@ -1207,8 +1207,8 @@ static int liq_read_perp_tiers(liq_reader_t *r, const yaml_node_t *map,
 static int liq_read_perp_market(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p,
                                 size_t m)
 {
-    static const char *const keys[] = {"asset", "oracle", "route", "liquidation_fee", "tiers",
-                                       NULL};
+    static const char *const keys[] = {"asset",           "oracle", "route",
+                                       "liquidation_fee", "tiers",  NULL};
     static const liq_yrange_t fee = {0.0, 1.0, false, true, false, "a number in [0, 1)"};
     const liq_scenario_t *sc = r->sc;
     liq_perp_market_config_t *mk = &p->perp_markets[m];
@@ -1287,8 +1287,7 @@ static bool liq_is_perp_map(liq_reader_t *r, const yaml_node_t *map)
 /* protocols[i] with kind perp: {name, kind, margin_asset, margin_oracle,
  * insurance_fund, keepers: {max_liquidations}, markets}. The margin asset
  * and its oracle are kept as the protocol's debt asset and oracle. */
-static int liq_read_perp_protocol(liq_reader_t *r, const yaml_node_t *map,
-                                  liq_protocol_config_t *p)
+static int liq_read_perp_protocol(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p)
 {
     static const char *const keys[] = {"name",           "kind",    "margin_asset", "margin_oracle",
                                        "insurance_fund", "keepers", "markets",      NULL};
@@ -1580,9 +1579,8 @@ static int liq_read_generator(liq_reader_t *r, const yaml_node_t *map, size_t it
 {
     static const char *const keys[] = {"protocol", "market", "margin", "collateral",
                                        "count",    "size",   "health", NULL};
-    static const char *const perp_keys[] = {"protocol", "market", "margin",     "markets",
-                                            "count",    "size",   "leverage",   "long_share",
-                                            NULL};
+    static const char *const perp_keys[] = {
+        "protocol", "market", "margin", "markets", "count", "size", "leverage", "long_share", NULL};
     static const liq_yrange_t share = {0.0, 1.0, false, false, false, "a number in [0, 1]"};
     static const char *const margins[] = {"isolated", "cross", NULL};
     liq_account_generator_t *g = &r->sc->generators[r->sc->n_generators];
