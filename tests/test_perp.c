@@ -671,6 +671,138 @@ static void test_output_series(void **state)
     unlink(path);
 }
 
+/* ------------------------------------------------------------ positions */
+
+/* BTC and SOL perps for positions files; %s is the positions mapping. */
+#define FILE_YAML                                                                                  \
+    "rounds: 1\n"                                                                                  \
+    "assets:\n"                                                                                    \
+    "  - {name: BTC, price: 100}\n"                                                                \
+    "  - {name: SOL, price: 10}\n"                                                                 \
+    "  - {name: USDC, price: 1}\n"                                                                 \
+    "pools:\n"                                                                                     \
+    "  - {name: BTC-USDC, token0: BTC, token1: USDC, reserve0: 1.0e6, reserve1: 1.0e8}\n"          \
+    "  - {name: SOL-USDC, token0: SOL, token1: USDC, reserve0: 1.0e7, reserve1: 1.0e8}\n"          \
+    "oracles:\n"                                                                                   \
+    "  - {name: BTC/USD, source: market, asset: BTC}\n"                                            \
+    "  - {name: SOL/USD, source: market, asset: SOL}\n"                                            \
+    "  - {name: USD, source: market, asset: USDC}\n"                                               \
+    "protocols:\n"                                                                                 \
+    "  - name: Perps\n"                                                                            \
+    "    kind: perp\n"                                                                             \
+    "    margin_asset: USDC\n"                                                                     \
+    "    margin_oracle: USD\n"                                                                     \
+    "    markets:\n"                                                                               \
+    "      - {asset: BTC, oracle: BTC/USD, route: BTC-USDC,"                                       \
+    " tiers: [{notional_up_to: unlimited, mmr: 0.05}]}\n"                                          \
+    "      - {asset: SOL, oracle: SOL/USD, route: SOL-USDC,"                                       \
+    " tiers: [{notional_up_to: unlimited, mmr: 0.05}]}\n"                                          \
+    "    positions: %s\n"
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A hand-made file: a closed row (skipped), a SOL short with its own entry
+ * and leverage (margin 30 x 12 / 4 = 90), a BTC long without entry (the
+ * initial mark 100) or leverage (the scenario's 5: margin 2 x 100 / 5 =
+ * 40). Then the Hyperliquid export of 2025-10-10 read in place: its open
+ * positions, with sizes summed independently (awk) per market and side. */
+static void test_positions_file(void **state)
+{
+    (void)state;
+    char path[256], yaml[8192], mapping[512];
+    snprintf(path, sizeof(path), "/tmp/liq_test_perp_pos_%d.csv", (int)getpid());
+    write_file(path, "user,asset,side,position_size,entry_price,leverage_ratio\n"
+                     "a,BTC,LONG,0.0,,\n"
+                     "b,SOL,SHORT,30,12,4\n"
+                     "c,BTC,long,2,,\n");
+    snprintf(mapping, sizeof(mapping), "{file: %s, leverage: 5}", path);
+    snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
+    liq_scenario_t *sc = parse(yaml);
+    assert_int_equal(sc->protocols[0].n_perp_positions, 2);
+    liq_sim_t *sim = create(sc, 1);
+    const liq_perp_t *pp = store(sim);
+    assert_int_equal(pp->n_accounts, 2);
+    assert_true(pp->position[0] == -30.0 && pp->entry[0] == 12.0 && pp->margin[0] == 90.0);
+    assert_int_equal(pp->position_market[0], 1);
+    assert_true(pp->position[1] == 2.0 && pp->entry[1] == 100.0 && pp->margin[1] == 40.0);
+    liq_state_view_t v;
+    liq_sim_view(sim, &v);
+    assert_close(v.open_interest_long[0], 200.0, 1e-15);
+    assert_close(v.open_interest_short[0], 300.0, 1e-15);
+    liq_sim_destroy(sim);
+    /* The dump names the file and reads back to the same positions. */
+    char *text = NULL;
+    assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
+    liq_scenario_t *back = parse(text);
+    assert_int_equal(back->protocols[0].n_perp_positions, 2);
+    assert_true(back->protocols[0].perp_positions_leverage == 5.0);
+    free(text);
+    liq_scenario_destroy(back);
+    liq_scenario_destroy(sc);
+
+    /* Errors name the file, line and column. */
+    write_file(path, "asset,side,position_size\nBTC,FLAT,1\n");
+    snprintf(mapping, sizeof(mapping), "{file: %s, leverage: 5}", path);
+    snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
+    char expected[512];
+    snprintf(expected, sizeof(expected), "%s:2: side: value 'FLAT'; expected LONG or SHORT", path);
+    expect_error(yaml, LIQ_EINVAL, expected);
+    write_file(path, "asset,side,position_size\nETH,LONG,1\n");
+    snprintf(expected, sizeof(expected),
+             "%s:2: asset: 'ETH' is not a market of protocol 'Perps'; expected one of its perp "
+             "markets' assets",
+             path);
+    expect_error(yaml, LIQ_EREF, expected);
+    write_file(path, "asset,side,position_size\nBTC,LONG,-1\n");
+    snprintf(expected, sizeof(expected),
+             "%s:2: position_size: value '-1'; expected a finite number >= 0", path);
+    expect_error(yaml, LIQ_EINVAL, expected);
+    write_file(path, "asset,side,position_size,leverage_ratio\nBTC,LONG,1,\n");
+    snprintf(mapping, sizeof(mapping), "{file: %s}", path);
+    snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
+    snprintf(expected, sizeof(expected),
+             "%s:2: leverage_ratio: empty or absent; expected a number > 0, or the scenario key "
+             "positions.leverage for such rows",
+             path);
+    expect_error(yaml, LIQ_EINVAL, expected);
+    write_file(path, "asset,size\nBTC,1\n");
+    snprintf(expected, sizeof(expected),
+             "%s:1: header: no column 'side'; expected columns asset, side, position_size "
+             "(entry_price and leverage_ratio optional)",
+             path);
+    expect_error(yaml, LIQ_EINVAL, expected);
+    unlink(path);
+
+    /* The real export, in place (never copied). */
+    snprintf(mapping, sizeof(mapping),
+             "{file: %s/data/events/crash-2025-10-10/hyperliquid_btc_sol_positions.csv, "
+             "leverage: 10}",
+             LIQ_SHARED_DIR);
+    snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
+    sc = parse(yaml);
+    const liq_protocol_config_t *p = &sc->protocols[0];
+    assert_int_equal(p->n_perp_positions, 3953);
+    double sums[2][2] = {{0.0, 0.0}, {0.0, 0.0}}; /* [market][long] */
+    for (size_t i = 0; i < p->n_perp_positions; i++) {
+        const double q = p->perp_position_size[i];
+        sums[p->perp_position_market[i]][q > 0.0] += fabs(q);
+    }
+    assert_close(sums[0][1], 6219.05403, 1e-9);
+    assert_close(sums[0][0], 5205.98786, 1e-9);
+    assert_close(sums[1][1], 469529.76, 1e-9);
+    assert_close(sums[1][0], 304442.82, 1e-9);
+    sim = create(sc, 2);
+    step(sim);
+    liq_sim_destroy(sim);
+    liq_scenario_destroy(sc);
+}
+
 /* ------------------------------------------------------------------- dump */
 
 /* The resolved dump of a perp scenario reads back to the same dump and the
@@ -834,6 +966,7 @@ int main(void)
         cmocka_unit_test(test_conservation_and_determinism),
         cmocka_unit_test(test_leverage_deepens_the_drop),
         cmocka_unit_test(test_output_series),
+        cmocka_unit_test(test_positions_file),
         cmocka_unit_test(test_dump_roundtrip),
         cmocka_unit_test(test_errors),
     };

@@ -179,6 +179,15 @@ typedef struct {
      * margin asset and its oracle, and these are its perp markets. */
     size_t n_perp_markets;
     liq_perp_market_config_t *perp_markets;
+    /* LIQ_PROTOCOL_PERP: open positions from a positions file (`positions`),
+     * one isolated account each, after the generated accounts. */
+    char *perp_positions_path;      /* resolved path; NULL: none */
+    double perp_positions_leverage; /* for rows without leverage_ratio; NaN: none */
+    size_t n_perp_positions;
+    int32_t *perp_position_market;  /* index into perp_markets */
+    double *perp_position_size;     /* signed units of the asset (> 0 long) */
+    double *perp_position_entry;    /* USD per unit; NaN: the market's initial mark */
+    double *perp_position_leverage; /* notional / margin at entry, > 0 */
 } liq_protocol_config_t;
 
 /* -------------------------------------------------------------- accounts */

@@ -106,6 +106,10 @@ void liq_perp_destroy(liq_perp_t *perp)
                       perp->position_market,
                       perp->position_account,
                       perp->adl,
+                      perp->adl_offset,
+                      perp->adl_size,
+                      perp->adl_cursor,
+                      perp->adl_built,
                       perp->liquidations,
                       perp->adl_count,
                       perp->adl_volume,
@@ -245,6 +249,29 @@ static void liq_perp_generate(struct liq_sim *sim, const liq_account_generator_t
     }
 }
 
+/* The accounts of protocol p's positions file, from account a0 and
+ * position q0: entry e (the initial mark where the file has none), margin
+ * |q| e / leverage in USD, held in units of the margin asset. */
+static void liq_perp_file_accounts(struct liq_sim *sim, size_t p, size_t a0, size_t q0)
+{
+    liq_perp_t *pp = sim->perp;
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    const double price_margin = sim->oracle_price[proto->debt_oracle];
+    for (size_t i = 0; i < proto->n_perp_positions; i++) {
+        const size_t a = a0 + i, j = q0 + i;
+        const size_t market = pp->market_offset[p] + (size_t)proto->perp_position_market[i];
+        const double entry =
+            isnan(proto->perp_position_entry[i]) ? pp->mark[market] : proto->perp_position_entry[i];
+        const double q = proto->perp_position_size[i];
+        pp->margin[a] = fabs(q) * entry / (proto->perp_position_leverage[i] * price_margin);
+        pp->position_begin[a] = j;
+        pp->position[j] = q;
+        pp->entry[j] = entry;
+        pp->position_market[j] = (int32_t)market;
+        pp->position_account[j] = a;
+    }
+}
+
 int liq_perp_create(struct liq_sim *sim)
 {
     const liq_scenario_t *sc = sim->scenario;
@@ -277,6 +304,13 @@ int liq_perp_create(struct liq_sim *sim)
         if (liq_is_perp(sc, gen->protocol)) {
             pp->account_begin[gen->protocol + 1] += (size_t)gen->count;
             pp->n_positions += (size_t)gen->count * liq_gen_positions(sc, gen);
+        }
+    }
+    /* Positions files: one isolated account per open position. */
+    for (size_t p = 0; p < np; p++) {
+        if (sc->protocols[p].kind == LIQ_PROTOCOL_PERP) {
+            pp->account_begin[p + 1] += sc->protocols[p].n_perp_positions;
+            pp->n_positions += sc->protocols[p].n_perp_positions;
         }
     }
     for (size_t p = 0; p < np; p++) {
@@ -317,6 +351,9 @@ int liq_perp_create(struct liq_sim *sim)
             next[p] += (size_t)gen->count;
             positions += (size_t)gen->count * liq_gen_positions(sc, gen);
         }
+        liq_perp_file_accounts(sim, p, next[p], positions);
+        next[p] += sc->protocols[p].n_perp_positions;
+        positions += sc->protocols[p].n_perp_positions;
     }
     free(next);
     pp->position_begin[pp->n_accounts] = pp->n_positions;

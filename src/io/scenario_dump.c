@@ -214,6 +214,13 @@ static void liq_dump_perp_protocol(FILE *f, const liq_scenario_t *sc,
             liq_put_number(f, "            ", "mmr", mk->tiers[k].mmr);
         }
     }
+    if (p->perp_positions_path != NULL) {
+        fprintf(f, "    positions:\n");
+        liq_put_name(f, "      ", "file", p->perp_positions_path);
+        if (!isnan(p->perp_positions_leverage)) {
+            liq_put_number(f, "      ", "leverage", p->perp_positions_leverage);
+        }
+    }
 }
 
 static void liq_dump_protocols(FILE *f, const liq_scenario_t *sc)

@@ -32,6 +32,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "io/perp_positions.h"
 #include "io/scenario_graph.h"
 #include "io/scenario_override.h"
 #include "io/yaml_doc.h"
@@ -180,6 +181,11 @@ void liq_scenario_destroy(liq_scenario_t *scenario)
             free(scenario->protocols[i].perp_markets[m].tiers);
         }
         free(scenario->protocols[i].perp_markets);
+        free(scenario->protocols[i].perp_positions_path);
+        free(scenario->protocols[i].perp_position_market);
+        free(scenario->protocols[i].perp_position_size);
+        free(scenario->protocols[i].perp_position_entry);
+        free(scenario->protocols[i].perp_position_leverage);
         free(scenario->protocols[i].issues);
         free(scenario->protocols[i].holdings);
     }
@@ -1276,6 +1282,39 @@ static int liq_read_perp_market(liq_reader_t *r, const yaml_node_t *map, liq_pro
     return rc;
 }
 
+/* protocols[i].positions of a perp protocol: {file, leverage}. The file is
+ * read here, so its errors come with the scenario's. */
+static int liq_read_perp_positions(liq_reader_t *r, const yaml_node_t *map,
+                                   liq_protocol_config_t *p)
+{
+    static const char *const keys[] = {"file", "leverage", NULL};
+    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false, "a finite number > 0"};
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_read_file_key(r, map, &p->perp_positions_path);
+    }
+    if (rc == LIQ_OK && liq_ymap_get(&r->doc, map, "leverage") != NULL) {
+        rc = liq_yget_double(&r->doc, map, "leverage", &positive, true, 0.0,
+                             &p->perp_positions_leverage);
+    }
+    if (rc == LIQ_OK && access(p->perp_positions_path, R_OK) != 0) {
+        rc = liq_file_error(r, map, p->perp_positions_path, errno);
+    }
+    liq_perp_rows_t rows;
+    if (rc == LIQ_OK) {
+        rc = liq_perp_positions_read(&rows, p->perp_positions_path, r->sc, p,
+                                     p->perp_positions_leverage);
+    }
+    if (rc == LIQ_OK) {
+        p->n_perp_positions = rows.count;
+        p->perp_position_market = rows.market;
+        p->perp_position_size = rows.size;
+        p->perp_position_entry = rows.entry;
+        p->perp_position_leverage = rows.leverage;
+    }
+    return rc;
+}
+
 /* True when a protocol mapping says kind: perp (its keys are checked by
  * liq_read_perp_protocol). */
 static bool liq_is_perp_map(liq_reader_t *r, const yaml_node_t *map)
@@ -1289,8 +1328,9 @@ static bool liq_is_perp_map(liq_reader_t *r, const yaml_node_t *map)
  * and its oracle are kept as the protocol's debt asset and oracle. */
 static int liq_read_perp_protocol(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p)
 {
-    static const char *const keys[] = {"name",           "kind",    "margin_asset", "margin_oracle",
-                                       "insurance_fund", "keepers", "markets",      NULL};
+    static const char *const keys[] = {"name",          "kind",           "margin_asset",
+                                       "margin_oracle", "insurance_fund", "keepers",
+                                       "markets",       "positions",      NULL};
     static const char *const keeper_keys[] = {"max_liquidations", NULL};
     static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     int rc = liq_ymap_check(&r->doc, map, keys);
@@ -1330,6 +1370,13 @@ static int liq_read_perp_protocol(liq_reader_t *r, const yaml_node_t *map, liq_p
         const size_t saved = liq_ypath_push_key(&r->doc, "markets");
         liq_ypath_push_index(&r->doc, m);
         rc = liq_read_perp_market(r, liq_ydoc_node(&r->doc, items[m]), p, m);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    p->perp_positions_leverage = NAN;
+    const yaml_node_t *positions = liq_ymap_get(&r->doc, map, "positions");
+    if (rc == LIQ_OK && positions != NULL) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "positions");
+        rc = liq_read_perp_positions(r, positions, p);
         liq_ypath_pop(&r->doc, saved);
     }
     return rc;
