@@ -464,11 +464,9 @@ static size_t liq_perp_adl_queue(struct liq_sim *sim, size_t p, int32_t market, 
 /* Auto-deleveraging for position j of a bankrupt account of protocol p:
  * `target` units of it are taken over by the opposite positions of its
  * market at `price` (the bankruptcy price), in ADL order. Each is reduced by
- * delta <= |q_i| and realises its PnL at that price into its margin. Returns
- * the units placed; *covered is the loss they absorbed, sum of delta
- * |price - O|. */
-static double liq_perp_adl(struct liq_sim *sim, size_t p, size_t j, double target, double price,
-                           double *covered)
+ * delta <= |q_i| and realises its PnL at that price into its margin, which
+ * moves delta |price - O| of the loss to it. Returns the units placed. */
+static double liq_perp_adl(struct liq_sim *sim, size_t p, size_t j, double target, double price)
 {
     liq_perp_t *pp = sim->perp;
     const double price_margin = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
@@ -478,8 +476,7 @@ static double liq_perp_adl(struct liq_sim *sim, size_t p, size_t j, double targe
     const double mark = pp->mark[market];
     const size_t list = liq_perp_adl_queue(sim, p, market, own);
     const liq_adl_entry_t *queue = pp->adl + pp->adl_offset[list];
-    double remaining = target, absorbed = 0.0;
-    const double per_unit = fabs(price - mark);
+    double remaining = target;
     size_t r = pp->adl_cursor[list];
     for (; r < pp->adl_size[list] && remaining > 0.0; r++) {
         const size_t i = queue[r].position;
@@ -491,7 +488,6 @@ static double liq_perp_adl(struct liq_sim *sim, size_t p, size_t j, double targe
         pp->margin[pp->position_account[i]] += own * delta * (price - pp->entry[i]) / price_margin;
         pp->position[i] = held == delta ? 0.0 : pp->position[i] - own * delta;
         remaining = held < remaining ? remaining - held : 0.0;
-        absorbed += delta * per_unit;
         pp->adl_count[p]++;
         pp->adl_volume[p] += delta * mark;
         if (pp->position[i] != 0.0) {
@@ -499,7 +495,6 @@ static double liq_perp_adl(struct liq_sim *sim, size_t p, size_t j, double targe
         }
     }
     pp->adl_cursor[list] = r;
-    *covered = absorbed;
     return target - remaining;
 }
 
@@ -544,7 +539,7 @@ static void liq_perp_liquidate(struct liq_sim *sim, size_t p, size_t a)
             adl_share = (loss - paid) / loss;
         }
     }
-    double uncovered = 0.0, covered_total = 0.0;
+    double uncovered = 0.0;
     for (size_t j = pp->position_begin[a]; j < pp->position_begin[a + 1]; j++) {
         const double q = pp->position[j];
         if (q == 0.0) {
@@ -556,9 +551,7 @@ static void liq_perp_liquidate(struct liq_sim *sim, size_t p, size_t a)
         if (adl_share > 0.0) {
             const double price = liq_perp_bankruptcy_price(q, mark, equity, notional);
             const double target = adl_share * fabs(q);
-            double covered = 0.0;
-            placed = liq_perp_adl(sim, p, j, target, price, &covered);
-            covered_total += covered;
+            placed = liq_perp_adl(sim, p, j, target, price);
             uncovered += (target - placed) * fabs(price - mark);
         }
         const double routed = fabs(q) - placed;
@@ -569,7 +562,6 @@ static void liq_perp_liquidate(struct liq_sim *sim, size_t p, size_t a)
         }
         pp->position[j] = 0.0;
     }
-    (void)covered_total;
     if (adl_share > 0.0) {
         /* Booked so that fund + ADL + deficit = the loss exactly; the
          * counterparties' transfers equal the ADL share to rounding. */
