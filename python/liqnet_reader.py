@@ -76,6 +76,7 @@ RUN_SCALAR_SUMMARY = (
     "total_bad_debt",
     "total_deficit",
     "failed_protocols",
+    "ecosystem_adl_volume",
     "adversary_profit",
     "adversary_liquidation_profit",
     "adversary_round_trip",
@@ -113,6 +114,7 @@ RUN_PROTOCOL_SUMMARY = (
     "total_keeper_rewards",
     "final_auction_bad_debt",
     "final_auction_tab",
+    "total_adl_volume",
 )
 
 

@@ -39,8 +39,9 @@ set_tests_properties(test_h5_writer_xarray test_h5_writer_xarray_no_pools
 # The writer and positions tests read and write HDF5 files themselves, so
 # they need HDF5's headers and libraries, which liqnet links privately.
 # (Effective when this file is included after liq_add_test(test_h5_writer)
-# and liq_add_test(test_positions), liq_add_test(test_cross), test_stability, test_auction.)
-foreach(_liq_t test_h5_writer test_positions test_cross test_stability test_auction)
+# and liq_add_test(test_positions), liq_add_test(test_cross), test_stability, test_auction,
+# test_perp.)
+foreach(_liq_t test_h5_writer test_positions test_cross test_stability test_auction test_perp)
   if(TARGET ${_liq_t})
     target_link_libraries(${_liq_t} PRIVATE liqnet_deps::hdf5)
   endif()

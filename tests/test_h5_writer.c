@@ -453,6 +453,7 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
     s->keeper_rewards = zalloc(n_protocols, sizeof(double));
     s->auction_bad_debt = zalloc(n_protocols, sizeof(double));
     s->auction_tab = zalloc(n_protocols, sizeof(double));
+    s->adl_volume = zalloc(n_protocols, sizeof(double));
     for (size_t p = 0; p < n_protocols; p++) {
         s->liquidations[p] = 40 + (int64_t)p;
         s->liquidated_value[p] = 1.0e6 / 3.0 + (double)p;
@@ -475,6 +476,7 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
         s->keeper_rewards[p] = 11.6 * (double)p;
         s->auction_bad_debt[p] = 120.0 / 9.0 * (double)p;
         s->auction_tab[p] = 660.0 + (double)p;
+        s->adl_volume[p] = 3.5e4 / 7.0 * (double)p;
     }
     s->rounds = 10;
     s->last_exogenous_move = 3;
@@ -487,6 +489,7 @@ static liq_summary_t *summary_new(size_t n_oracles, size_t n_protocols)
     s->total_liquidated_value = 2.0e6 / 3.0 + 1.0;
     s->total_bad_debt = 123.456;
     s->total_deficit = 23.456;
+    s->total_adl_volume = 5000.0;
     s->failed_protocols = 1;
     s->adversary_profit = 1234.5 + 1.0 / 3.0;
     s->adversary_liquidation_profit = 2000.25;
@@ -590,6 +593,8 @@ static void assert_summary(hid_t file, const liq_summary_t *s)
     assert_double_var(file, "total_keeper_rewards", "protocol", s->keeper_rewards, np);
     assert_double_var(file, "final_auction_bad_debt", "protocol", s->auction_bad_debt, np);
     assert_double_var(file, "final_auction_tab", "protocol", s->auction_tab, np);
+    assert_double_var(file, "total_adl_volume", "protocol", s->adl_volume, np);
+    assert_double_var(file, "ecosystem_adl_volume", NULL, &s->total_adl_volume, 1);
     assert_int64_var(file, "cascade_length", NULL, &s->cascade_length, 1);
     assert_int64_var(file, "first_liquidation_round", NULL, &s->first_liquidation, 1);
     assert_int64_var(file, "last_liquidation_round", NULL, &s->last_liquidation, 1);

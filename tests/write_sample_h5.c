@@ -147,6 +147,7 @@ int main(int argc, char **argv)
                                    .keeper_rewards = zero,
                                    .auction_bad_debt = zero,
                                    .auction_tab = zero,
+                                   .adl_volume = zero,
                                    .total_liquidations = 99,
                                    .total_liquidated_value = 10395.0,
                                    .total_bad_debt = 0.0,

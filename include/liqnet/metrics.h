@@ -55,9 +55,12 @@ typedef struct {
     double *keeper_rewards;     /* tip + chip tab paid, USD */
     double *auction_bad_debt;   /* cumulative at the end, USD (also in bad_debt) */
     double *auction_tab;        /* tab outstanding in running auctions at the end, debt units */
+    double *adl_volume;         /* perp notional auto-deleveraged over the run, USD (0 for
+                                   protocols that are not perp exchanges) */
     /* totals over protocols, summed in protocol order */
     int64_t total_liquidations;
     double total_liquidated_value, total_bad_debt, total_deficit;
+    double total_adl_volume;  /* USD */
     int64_t failed_protocols; /* protocols with bad debt or deficit > 0 */
     /* the adversary's result (MODEL.md s5): NaN (count -1) without one */
     double adversary_profit;             /* liquidation profit + round trip - flash fee, USD */

@@ -89,7 +89,30 @@ typedef struct {
 
 /* ------------------------------------------------------------- protocols */
 
-typedef enum { LIQ_PROTOCOL_LENDING = 0 } liq_protocol_kind_t;
+typedef enum {
+    LIQ_PROTOCOL_LENDING = 0,
+    LIQ_PROTOCOL_PERP = 1 /* perpetual futures exchange (MODEL.md s5; liqnet/perp.h) */
+} liq_protocol_kind_t;
+
+/* One maintenance-margin tier of a perp market: a position whose notional
+ * |q| O_a (USD) is at most notional_up_to (and above the previous tier's)
+ * needs maintenance margin |q| O_a mmr, the whole position at this rate. */
+typedef struct {
+    double notional_up_to; /* USD > 0, strictly increasing; the last is INFINITY */
+    double mmr;            /* maintenance margin rate in (0, 1), non-decreasing */
+} liq_perp_tier_t;
+
+/* One perp market of a perp protocol: positions in `asset`, marked by
+ * `oracle` and closed through `pool` (which trades the asset against the
+ * protocol's margin asset). */
+typedef struct {
+    int32_t asset;  /* underlying asset index */
+    int32_t oracle; /* mark price oracle (O_a, USD) */
+    int32_t pool;   /* route pool: constant product, tokens asset and margin asset */
+    size_t n_tiers; /* >= 1 */
+    liq_perp_tier_t *tiers;
+    double liquidation_fee; /* share of the closed notional paid to the insurance fund, [0, 1) */
+} liq_perp_market_config_t;
 
 /* How a market's seized collateral is split over its route pools. */
 typedef enum {
@@ -221,6 +244,20 @@ typedef struct {
     int has_stability_pool; /* 0 (default): R0 liquidations */
     liq_stability_pool_config_t stability_pool;
     liq_auction_config_t liquidation; /* mode INSTANT (R0) unless the scenario says otherwise */
+
+    /* LIQ_PROTOCOL_PERP: n_markets is 0, debt_asset / debt_oracle are the
+     * margin asset and its oracle, and these are its perp markets. */
+    size_t n_perp_markets;
+    liq_perp_market_config_t *perp_markets;
+    /* LIQ_PROTOCOL_PERP: open positions from a positions file (`positions`),
+     * one isolated account each, after the generated accounts. */
+    char *perp_positions_path;      /* resolved path; NULL: none */
+    double perp_positions_leverage; /* for rows without leverage_ratio; NaN: none */
+    size_t n_perp_positions;
+    int32_t *perp_position_market;  /* index into perp_markets */
+    double *perp_position_size;     /* signed units of the asset (> 0 long) */
+    double *perp_position_entry;    /* USD per unit; NaN: the market's initial mark */
+    double *perp_position_leverage; /* notional / margin at entry, > 0 */
 } liq_protocol_config_t;
 
 /* -------------------------------------------------------------- accounts */
@@ -252,6 +289,12 @@ typedef struct {
     liq_health_dist_t health_dist;
     double health_a; /* uniform: min > 0; lognormal: median > 0 */
     double health_b; /* uniform: max >= min; lognormal: sigma >= 0 */
+    /* Perp protocols: `market` indexes its perp_markets, collateral_weight
+     * (cross) weighs them, the size is the notional |q| O_a(0) (USD), the
+     * health distribution draws the leverage (notional / margin, >= 1 is not
+     * required) and long_share is the chance that a position is long, in
+     * [0, 1]. NaN for lending protocols. */
+    double long_share;
     uint64_t stream; /* RNG stream id of this source (its position in the list) */
 } liq_account_generator_t;
 

@@ -153,6 +153,18 @@ typedef struct {
                                          seized into auctions [m], sold from them [n_markets +
                                          m], returned to owners [2 n_markets + m], and in
                                          auctions now [3 n_markets + m] */
+    /* perpetual futures (MODEL.md s5); NULL without perp protocols, and 0
+     * for the other protocols of a run that has some: */
+    const int64_t *perp_liquidations;  /* [protocol] perp accounts liquidated this round (also
+                                          counted in liquidations) */
+    const double *liquidated_notional; /* [protocol] notional closed at the mark this round, USD
+                                          (also the protocol's seized_value) */
+    const double *adl_volume;          /* [protocol] notional reduced by ADL this round, at the
+                                          mark, USD */
+    const int64_t *adl_count;          /* [protocol] positions reduced by ADL this round */
+    const double *adl_covered;         /* [protocol] cumulative losses covered by ADL, USD */
+    const double *open_interest_long;  /* [protocol] open long notional at the mark, USD */
+    const double *open_interest_short; /* [protocol] open short notional at the mark, USD */
     /* balance sheets (MODEL.md s5, issued tokens and exposures) */
     const double *impairment;     /* [protocol] cumulative write-down of holdings, USD */
     const double *holdings_value; /* [protocol] sum of amount x S_a over holdings, USD */

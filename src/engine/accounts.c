@@ -73,6 +73,12 @@ static void liq_generate_cross_account(const liq_account_generator_t *g, liq_rng
     *debt = weighted / (health * price_debt);
 }
 
+/* Perp generators' accounts live in the perp store (src/engine/perp.c). */
+static bool liq_generator_is_perp(const liq_scenario_t *sc, size_t g)
+{
+    return sc->protocols[sc->generators[g].protocol].kind == LIQ_PROTOCOL_PERP;
+}
+
 static bool liq_position_is_cross(const liq_positions_t *positions, size_t k)
 {
     return positions->account != NULL && positions->account[k] >= 0;
@@ -164,7 +170,7 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
     /* Accounts per protocol: generated, then one per distinct file id. */
     size_t *count = sim->cross_begin + 1;
     for (size_t g = 0; g < sc->n_generators; g++) {
-        if (sc->generators[g].margin == LIQ_MARGIN_CROSS) {
+        if (sc->generators[g].margin == LIQ_MARGIN_CROSS && !liq_generator_is_perp(sc, g)) {
             count[sc->generators[g].protocol] += (size_t)sc->generators[g].count;
         }
     }
@@ -198,7 +204,8 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
         const double pd = sim->oracle_price[sc->protocols[p].debt_oracle];
         for (size_t g = 0; g < sc->n_generators; g++) {
             const liq_account_generator_t *gen = &sc->generators[g];
-            if (gen->margin != LIQ_MARGIN_CROSS || (size_t)gen->protocol != p) {
+            if (gen->margin != LIQ_MARGIN_CROSS || (size_t)gen->protocol != p ||
+                liq_generator_is_perp(sc, g)) {
                 continue;
             }
             double weight_total = 0.0;
@@ -252,7 +259,7 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
     /* Count accounts per market. */
     for (size_t g = 0; g < sc->n_generators; g++) {
         const liq_account_generator_t *gen = &sc->generators[g];
-        if (gen->margin == LIQ_MARGIN_CROSS) {
+        if (gen->margin == LIQ_MARGIN_CROSS || liq_generator_is_perp(sc, g)) {
             continue;
         }
         const size_t m = sim->market_offset[gen->protocol] + (size_t)gen->market;
@@ -300,9 +307,10 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
     size_t total = 0;
     for (size_t g = 0; g < n_gen; g++) {
         const liq_account_generator_t *gen = &sc->generators[g];
-        if (gen->margin == LIQ_MARGIN_CROSS) {
-            /* Built by liq_build_cross: an empty block here, which the
-             * walk below steps over like a generator of no accounts. */
+        if (gen->margin == LIQ_MARGIN_CROSS || liq_generator_is_perp(sc, g)) {
+            /* Built by liq_build_cross (perp accounts by liq_perp_create):
+             * an empty block here, which the walk below steps over like a
+             * generator of no accounts. */
             block[g] = (liq_gen_block_t){.start = total};
             continue;
         }

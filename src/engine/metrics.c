@@ -75,6 +75,7 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     s->keeper_rewards = calloc(nr, sizeof(double));
     s->auction_bad_debt = calloc(nr, sizeof(double));
     s->auction_tab = calloc(nr, sizeof(double));
+    s->adl_volume = calloc(nr, sizeof(double));
     mt->oracle_asset = calloc(no, sizeof(int32_t));
     mt->oracle_peak = calloc(no, sizeof(double));
     mt->asset_peak = calloc(na, sizeof(double));
@@ -91,7 +92,7 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
         !mt->round_value || !s->stability_offset || !s->redistributed_debt || !s->stability_gain ||
         !s->recovery_rounds || !mt->stability_sold || !mt->stability_held || !s->auctions ||
         !s->auction_sold_value || !s->auction_raised || !s->keeper_rewards ||
-        !s->auction_bad_debt || !s->auction_tab) {
+        !s->auction_bad_debt || !s->auction_tab || !s->adl_volume) {
         liq_metrics_destroy(mt);
         return liq_error_set(LIQ_ENOMEM, "out of memory for metrics");
     }
@@ -188,6 +189,9 @@ int liq_metrics_add(liq_metrics_t *mt, const liq_state_view_t *v)
             mt->stability_sold[p] += v->stability_sold[p];
             mt->stability_held[p] = v->stability_collateral[p];
         }
+        if (v->adl_volume != NULL) {
+            s->adl_volume[p] += v->adl_volume[p];
+        }
     }
     if (v->auction_started != NULL) {
         for (size_t p = 0; p < s->n_protocols; p++) {
@@ -246,6 +250,7 @@ const liq_summary_t *liq_metrics_summary(liq_metrics_t *mt)
     s->total_liquidated_value = 0.0;
     s->total_bad_debt = 0.0;
     s->total_deficit = 0.0;
+    s->total_adl_volume = 0.0;
     s->failed_protocols = 0;
     for (size_t p = 0; p < s->n_protocols; p++) {
         s->insurance_drawdown[p] = mt->initial_fund[p] - mt->final_fund[p];
@@ -256,6 +261,7 @@ const liq_summary_t *liq_metrics_summary(liq_metrics_t *mt)
         s->total_liquidated_value += s->liquidated_value[p];
         s->total_bad_debt += s->bad_debt[p];
         s->total_deficit += s->deficit[p];
+        s->total_adl_volume += s->adl_volume[p];
         s->failed_protocols += s->bad_debt[p] > 0.0 || s->deficit[p] > 0.0;
     }
     return s;
@@ -299,6 +305,7 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
     dst->breaker_rounds = malloc(np * sizeof(int64_t));
     dst->peak_penalty_scale = malloc(np * sizeof(double));
     dst->first_failure = malloc(np * sizeof(int64_t));
+    dst->adl_volume = malloc(np * sizeof(double));
     dst->stability_offset = malloc(np * sizeof(double));
     dst->redistributed_debt = malloc(np * sizeof(double));
     dst->stability_gain = malloc(np * sizeof(double));
@@ -317,7 +324,8 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
         dst->insurance_drawdown == NULL || dst->impairment == NULL || dst->breaker_rounds == NULL ||
         dst->peak_penalty_scale == NULL || dst->first_failure == NULL || dst->auctions == NULL ||
         dst->auction_sold_value == NULL || dst->auction_raised == NULL ||
-        dst->keeper_rewards == NULL || dst->auction_bad_debt == NULL || dst->auction_tab == NULL) {
+        dst->keeper_rewards == NULL || dst->auction_bad_debt == NULL || dst->auction_tab == NULL ||
+        dst->adl_volume == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for a run's summary");
     }
     const size_t o = src->n_oracles, p = src->n_protocols;
@@ -348,6 +356,7 @@ int liq_summary_copy(liq_summary_t *dst, const liq_summary_t *src)
         memcpy(dst->keeper_rewards, src->keeper_rewards, p * sizeof(double));
         memcpy(dst->auction_bad_debt, src->auction_bad_debt, p * sizeof(double));
         memcpy(dst->auction_tab, src->auction_tab, p * sizeof(double));
+        memcpy(dst->adl_volume, src->adl_volume, p * sizeof(double));
     }
     return LIQ_OK;
 }
@@ -383,6 +392,8 @@ void liq_summary_release(liq_summary_t *s)
     free(s->auction_tab);
     s->stability_offset = s->redistributed_debt = s->stability_gain = NULL;
     s->recovery_rounds = NULL;
+    free(s->adl_volume);
+    s->adl_volume = NULL;
     s->amplification = s->oracle_drawdown = s->exogenous_drawdown = NULL;
     s->liquidated_value = s->repaid_value = s->bad_debt = s->deficit = NULL;
     s->insurance_drawdown = s->impairment = s->peak_penalty_scale = NULL;

@@ -15,6 +15,7 @@
 
 #include <omp.h>
 
+#include "engine/perp.h"
 #include "engine/sim_internal.h"
 #include "engine/stability.h"
 #include "liqnet/amm.h"
@@ -451,10 +452,19 @@ int liq_sim_step(liq_sim_t *sim)
     if (rc != LIQ_OK) {
         return rc;
     }
+    if (sim->perp != NULL) {
+        liq_phase_perp(sim);
+    }
     if (attack) {
         liq_attack_liquidations(sim);
     }
     liq_phase_venues(sim);
+    if (sim->perp != NULL) {
+        rc = liq_perp_venues(sim);
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+    }
     if (attack) {
         liq_attack_close(sim);
     }
@@ -782,6 +792,10 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
     for (size_t p = 0; p < sim->n_protocols; p++) {
         liq_protocol_values(sim, p);
     }
+    rc = liq_perp_create(sim);
+    if (rc != LIQ_OK) {
+        goto fail;
+    }
     *out = sim;
     return LIQ_OK;
 
@@ -871,6 +885,7 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->auction_bad_debt = sim->auction_bad_debt;
     view->auction_tab = sim->auction_tab;
     view->auction_units = sim->auction_units;
+    liq_perp_view(sim->perp, view);
 }
 
 void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
@@ -892,6 +907,7 @@ void liq_sim_destroy(liq_sim_t *sim)
     if (sim == NULL) {
         return;
     }
+    liq_perp_destroy(sim->perp);
     void *arrays[] = {
         sim->exogenous_price,
         sim->impact,

@@ -178,6 +178,9 @@ struct liq_sim {
     double *auction_units;      /* [4 n_markets] cumulative seized, sold, returned units, and
                                    units in auctions now, per market (liq_auction_view_t) */
 
+    /* perpetual futures (src/engine/perp.c): NULL without perp protocols */
+    struct liq_perp *perp;
+
     /* markets [n_markets], flattened in protocol order */
     size_t n_markets;
     liq_market_t *markets;

@@ -162,6 +162,22 @@ static const liq_series_def_t liq_series_defs[] = {
      "cumulative bad debt of auctions that ran out of collateral (included in bad_debt)", true},
     {"auction_tab", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(auction_tab), "debt units",
      "tab still to be raised by running auctions after the round", true},
+    {"perp_liquidations", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(perp_liquidations), "count",
+     "perp accounts liquidated in the round (included in liquidations)", true},
+    {"liquidated_notional", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(liquidated_notional), "USD",
+     "perp notional closed by liquidations in the round, at the mark (also seized_value)", true},
+    {"adl_volume", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(adl_volume), "USD",
+     "perp notional reduced by auto-deleveraging in the round, at the mark", true},
+    {"adl_count", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(adl_count), "count",
+     "perp positions reduced by auto-deleveraging in the round", true},
+    {"adl_covered", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(adl_covered), "USD",
+     "cumulative perp losses covered by auto-deleveraging (bad_debt = fund payments + "
+     "adl_covered + deficit)",
+     true},
+    {"open_interest_long", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(open_interest_long), "USD",
+     "open long perp notional at the mark after the round", true},
+    {"open_interest_short", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(open_interest_short), "USD",
+     "open short perp notional at the mark after the round", true},
 };
 
 #define LIQ_N_SERIES (sizeof(liq_series_defs) / sizeof(liq_series_defs[0]))
@@ -196,6 +212,8 @@ const liq_summary_def_t liq_summary_defs[] = {
      "rounds in which the protocol's circuit breaker held"},
     {"peak_penalty_scale", LIQ_DIM_PROTOCOL, false, LIQ_SUM(peak_penalty_scale), "1",
      "largest scale the dynamic penalty put on the protocol's bonuses (1 without one)"},
+    {"total_adl_volume", LIQ_DIM_PROTOCOL, false, LIQ_SUM(adl_volume), "USD",
+     "perp notional auto-deleveraged over the run, at the mark; 0 for other protocols"},
     {"first_failure_round", LIQ_DIM_PROTOCOL, true, LIQ_SUM(first_failure), "round",
      "first round with bad debt or deficit > 0; -1 if none"},
     {"total_stability_offset", LIQ_DIM_PROTOCOL, false, LIQ_SUM(stability_offset),
@@ -238,6 +256,8 @@ const liq_summary_def_t liq_summary_defs[] = {
      "deficit at the end of the run, all protocols"},
     {"failed_protocols", -1, true, LIQ_SUM(failed_protocols), "count",
      "protocols with bad debt or deficit > 0 at the end of the run"},
+    {"ecosystem_adl_volume", -1, false, LIQ_SUM(total_adl_volume), "USD",
+     "perp notional auto-deleveraged over the run, all protocols"},
     {"adversary_profit", -1, false, LIQ_SUM(adversary_profit), "USD",
      "flash-loan attacker's profit: liquidation profit + round trip - flash fee; NaN without "
      "an adversary"},

@@ -218,12 +218,57 @@ static void liq_dump_liquidation(FILE *f, const liq_auction_config_t *a)
     }
 }
 
+/* A perp protocol (MODEL.md s5): margin asset and oracle, fund, the
+ * throughput limit and its perp markets with their tiers. */
+static void liq_dump_perp_protocol(FILE *f, const liq_scenario_t *sc,
+                                   const liq_protocol_config_t *p)
+{
+    fprintf(f, "    kind: perp\n");
+    liq_put_name(f, "    ", "margin_asset", liq_asset_name(sc, p->debt_asset));
+    liq_put_name(f, "    ", "margin_oracle", sc->oracles[p->debt_oracle].name);
+    liq_put_number(f, "    ", "insurance_fund", p->insurance_fund);
+    fprintf(f, "    keepers:\n");
+    if (p->max_liquidations == INT64_MAX) {
+        fprintf(f, "      max_liquidations: unlimited\n");
+    } else {
+        liq_put_int(f, "      ", "max_liquidations", p->max_liquidations);
+    }
+    fprintf(f, "    markets:\n");
+    for (size_t m = 0; m < p->n_perp_markets; m++) {
+        const liq_perp_market_config_t *mk = &p->perp_markets[m];
+        liq_put_name(f, "      - ", "asset", liq_asset_name(sc, mk->asset));
+        liq_put_name(f, "        ", "oracle", sc->oracles[mk->oracle].name);
+        liq_put_name(f, "        ", "route", sc->pools[mk->pool].name);
+        liq_put_number(f, "        ", "liquidation_fee", mk->liquidation_fee);
+        fprintf(f, "        tiers:\n");
+        for (size_t k = 0; k < mk->n_tiers; k++) {
+            if (isinf(mk->tiers[k].notional_up_to)) {
+                fprintf(f, "          - notional_up_to: unlimited\n");
+            } else {
+                liq_put_number(f, "          - ", "notional_up_to", mk->tiers[k].notional_up_to);
+            }
+            liq_put_number(f, "            ", "mmr", mk->tiers[k].mmr);
+        }
+    }
+    if (p->perp_positions_path != NULL) {
+        fprintf(f, "    positions:\n");
+        liq_put_name(f, "      ", "file", p->perp_positions_path);
+        if (!isnan(p->perp_positions_leverage)) {
+            liq_put_number(f, "      ", "leverage", p->perp_positions_leverage);
+        }
+    }
+}
+
 static void liq_dump_protocols(FILE *f, const liq_scenario_t *sc)
 {
     fprintf(f, "protocols:%s\n", sc->n_protocols == 0 ? " []" : "");
     for (size_t i = 0; i < sc->n_protocols; i++) {
         const liq_protocol_config_t *p = &sc->protocols[i];
         liq_put_name(f, "  - ", "name", p->name);
+        if (p->kind == LIQ_PROTOCOL_PERP) {
+            liq_dump_perp_protocol(f, sc, p);
+            continue;
+        }
         fprintf(f, "    kind: lending\n");
         liq_put_name(f, "    ", "debt_asset", liq_asset_name(sc, p->debt_asset));
         assert(p->debt_oracle >= 0 && (size_t)p->debt_oracle < sc->n_oracles);
@@ -331,7 +376,23 @@ static void liq_dump_generator(FILE *f, const liq_scenario_t *sc, const liq_acco
     assert(g->protocol >= 0 && (size_t)g->protocol < sc->n_protocols);
     const liq_protocol_config_t *p = &sc->protocols[g->protocol];
     liq_put_name(f, "  - ", "protocol", p->name);
-    if (g->margin == LIQ_MARGIN_CROSS) {
+    const bool perp = p->kind == LIQ_PROTOCOL_PERP;
+    if (perp) {
+        /* Perp generators: markets are perp markets, leverage for health. */
+        if (g->margin == LIQ_MARGIN_CROSS) {
+            fprintf(f, "    margin: cross\n");
+            fprintf(f, "    markets:\n");
+            for (size_t m = 0; m < p->n_perp_markets; m++) {
+                char w[LIQ_NUMBER_MAX];
+                fprintf(f, "      ");
+                liq_put_string(f, liq_asset_name(sc, p->perp_markets[m].asset));
+                fprintf(f, ": %s\n", liq_fmt_double(w, g->collateral_weight[m]));
+            }
+        } else {
+            liq_put_name(f, "    ", "market", liq_asset_name(sc, p->perp_markets[g->market].asset));
+        }
+        liq_put_number(f, "    ", "long_share", g->long_share);
+    } else if (g->margin == LIQ_MARGIN_CROSS) {
         /* Isolated generators are written without `margin`, as before cross
          * margin existed; cross ones give every market's weight. */
         assert(g->collateral_weight != NULL);
@@ -359,10 +420,11 @@ static void liq_dump_generator(FILE *f, const liq_scenario_t *sc, const liq_acco
     }
     liq_fmt_double(a, g->health_a);
     liq_fmt_double(b, g->health_b);
+    const char *health = perp ? "leverage" : "health";
     if (g->health_dist == LIQ_HEALTH_UNIFORM) {
-        fprintf(f, "    health: {distribution: uniform, min: %s, max: %s}\n", a, b);
+        fprintf(f, "    %s: {distribution: uniform, min: %s, max: %s}\n", health, a, b);
     } else {
-        fprintf(f, "    health: {distribution: lognormal, median: %s, sigma: %s}\n", a, b);
+        fprintf(f, "    %s: {distribution: lognormal, median: %s, sigma: %s}\n", health, a, b);
     }
 }
 

@@ -32,6 +32,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "io/perp_positions.h"
 #include "io/scenario_graph.h"
 #include "io/scenario_override.h"
 #include "io/yaml_doc.h"
@@ -176,6 +177,15 @@ void liq_scenario_destroy(liq_scenario_t *scenario)
             free(scenario->protocols[i].markets[m].routes);
         }
         free(scenario->protocols[i].markets);
+        for (size_t m = 0; m < scenario->protocols[i].n_perp_markets; m++) {
+            free(scenario->protocols[i].perp_markets[m].tiers);
+        }
+        free(scenario->protocols[i].perp_markets);
+        free(scenario->protocols[i].perp_positions_path);
+        free(scenario->protocols[i].perp_position_market);
+        free(scenario->protocols[i].perp_position_size);
+        free(scenario->protocols[i].perp_position_entry);
+        free(scenario->protocols[i].perp_position_leverage);
         free(scenario->protocols[i].issues);
         free(scenario->protocols[i].chain);
         free(scenario->protocols[i].holdings);
@@ -1263,6 +1273,73 @@ static int liq_read_stability_pool(liq_reader_t *r, const yaml_node_t *map,
     return rc;
 }
 
+/* ------------------------------------------------------- perp protocols */
+
+/* A perp market's maintenance tiers: a list of {notional_up_to, mmr}, the
+ * bounds strictly increasing and the last one `unlimited`, the rates
+ * non-decreasing (a larger position never needs a smaller rate). */
+static int liq_read_perp_tiers(liq_reader_t *r, const yaml_node_t *map,
+                               liq_perp_market_config_t *mk)
+{
+    static const char *const keys[] = {"notional_up_to", "mmr", NULL};
+    static const liq_yrange_t bound = {0.0,   INFINITY, true,
+                                       false, true,     "a number > 0 or unlimited"};
+    static const liq_yrange_t rate = {0.0, 1.0, true, true, false, "a number in (0, 1)"};
+    yaml_node_item_t *items = NULL;
+    size_t n = 0;
+    int rc = liq_yget_seq(&r->doc, map, "tiers", true, true, "tiers", &items, &n);
+    if (rc == LIQ_OK) {
+        rc = liq_alloc_array(r, (void **)&mk->tiers, n, sizeof(*mk->tiers));
+    }
+    if (rc == LIQ_OK) {
+        mk->n_tiers = n;
+    }
+    for (size_t k = 0; rc == LIQ_OK && k < n; k++) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "tiers");
+        liq_ypath_push_index(&r->doc, k);
+        const yaml_node_t *item = liq_ydoc_node(&r->doc, items[k]);
+        liq_perp_tier_t *tier = &mk->tiers[k];
+        rc = liq_ymap_check(&r->doc, item, keys);
+        const yaml_node_t *up = liq_ymap_get(&r->doc, item, "notional_up_to");
+        if (rc == LIQ_OK && up != NULL && up->type == YAML_SCALAR_NODE &&
+            strcmp(liq_yscalar(up), "unlimited") == 0) {
+            tier->notional_up_to = (double)INFINITY;
+        } else if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, item, "notional_up_to", &bound, true, 0.0,
+                                 &tier->notional_up_to);
+        }
+        if (rc == LIQ_OK) {
+            rc = liq_yget_double(&r->doc, item, "mmr", &rate, true, 0.0, &tier->mmr);
+        }
+        if (rc == LIQ_OK && k > 0 && !(tier->notional_up_to > mk->tiers[k - 1].notional_up_to)) {
+            const size_t inner = liq_ypath_push_key(&r->doc, "notional_up_to");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, up,
+                                "value %.17g is not above tiers[%zu]'s %.17g; expected strictly "
+                                "increasing bounds",
+                                tier->notional_up_to, k - 1, mk->tiers[k - 1].notional_up_to);
+            liq_ypath_pop(&r->doc, inner);
+        }
+        if (rc == LIQ_OK && k > 0 && tier->mmr < mk->tiers[k - 1].mmr) {
+            const size_t inner = liq_ypath_push_key(&r->doc, "mmr");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, item, "mmr"),
+                                "value %.17g is below tiers[%zu]'s %.17g; expected "
+                                "non-decreasing rates",
+                                tier->mmr, k - 1, mk->tiers[k - 1].mmr);
+            liq_ypath_pop(&r->doc, inner);
+        }
+        if (rc == LIQ_OK && k + 1 == n && tier->notional_up_to != (double)INFINITY) {
+            const size_t inner = liq_ypath_push_key(&r->doc, "notional_up_to");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, up,
+                                "value %.17g bounds the last tier; expected unlimited (every "
+                                "position size needs a rate)",
+                                tier->notional_up_to);
+            liq_ypath_pop(&r->doc, inner);
+        }
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
 /* A number > 0 of protocols[i].liquidation, or `unlimited` (INFINITY). */
 static int liq_read_limit(liq_reader_t *r, const yaml_node_t *map, const char *key, double *out)
 {
@@ -1362,6 +1439,180 @@ static int liq_read_liquidation(liq_reader_t *r, const yaml_node_t *map, liq_auc
     return rc;
 }
 
+/* protocols[i].markets[m] of a perp protocol: {asset, oracle, route,
+ * liquidation_fee, tiers}. */
+static int liq_read_perp_market(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p,
+                                size_t m)
+{
+    static const char *const keys[] = {"asset",           "oracle", "route",
+                                       "liquidation_fee", "tiers",  NULL};
+    static const liq_yrange_t fee = {0.0, 1.0, false, true, false, "a number in [0, 1)"};
+    const liq_scenario_t *sc = r->sc;
+    liq_perp_market_config_t *mk = &p->perp_markets[m];
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_ref_asset(r, map, "asset", &mk->asset);
+    }
+    const yaml_node_t *asset_node = liq_ymap_get(&r->doc, map, "asset");
+    if (rc == LIQ_OK && mk->asset == p->debt_asset) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "asset");
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
+                            "'%s' is the protocol's margin asset; expected an underlying other "
+                            "than %s",
+                            sc->assets[mk->asset].name, sc->assets[mk->asset].name);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    for (size_t k = 0; rc == LIQ_OK && k < m; k++) {
+        if (p->perp_markets[k].asset == mk->asset) {
+            const size_t saved = liq_ypath_push_key(&r->doc, "asset");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
+                                "'%s' is already the asset of markets[%zu]; expected each "
+                                "underlying once per protocol",
+                                sc->assets[mk->asset].name, k);
+            liq_ypath_pop(&r->doc, saved);
+        }
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_oracle(r, map, "oracle", &mk->oracle);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_check_oracle_prices(r, map, "oracle", mk->oracle, mk->asset);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_pool(r, map, "route", &mk->pool);
+    }
+    if (rc == LIQ_OK) {
+        const liq_pool_config_t *pool = &sc->pools[mk->pool];
+        const bool trades = (pool->token0 == mk->asset && pool->token1 == p->debt_asset) ||
+                            (pool->token1 == mk->asset && pool->token0 == p->debt_asset);
+        const size_t saved = liq_ypath_push_key(&r->doc, "route");
+        if (!trades) {
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "route"),
+                                "pool '%s' trades %s and %s; expected a pool trading %s and %s "
+                                "(the market's asset and the protocol's margin asset)",
+                                pool->name, sc->assets[pool->token0].name,
+                                sc->assets[pool->token1].name, sc->assets[mk->asset].name,
+                                sc->assets[p->debt_asset].name);
+        } else if (pool->kind != LIQ_POOL_CONSTANT_PRODUCT) {
+            /* Closing a short buys an exact amount of the asset, which the
+             * engine solves in closed form for x y = k only. */
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "route"),
+                                "pool '%s' is not constant_product; expected a constant_product "
+                                "pool (shorts are closed by buying an exact amount)",
+                                pool->name);
+        }
+        liq_ypath_pop(&r->doc, saved);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "liquidation_fee", &fee, false, 0.0,
+                             &mk->liquidation_fee);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_perp_tiers(r, map, mk);
+    }
+    return rc;
+}
+
+/* protocols[i].positions of a perp protocol: {file, leverage}. The file is
+ * read here, so its errors come with the scenario's. */
+static int liq_read_perp_positions(liq_reader_t *r, const yaml_node_t *map,
+                                   liq_protocol_config_t *p)
+{
+    static const char *const keys[] = {"file", "leverage", NULL};
+    static const liq_yrange_t positive = {0.0, INFINITY, true, false, false, "a finite number > 0"};
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_read_file_key(r, map, &p->perp_positions_path);
+    }
+    if (rc == LIQ_OK && liq_ymap_get(&r->doc, map, "leverage") != NULL) {
+        rc = liq_yget_double(&r->doc, map, "leverage", &positive, true, 0.0,
+                             &p->perp_positions_leverage);
+    }
+    if (rc == LIQ_OK && access(p->perp_positions_path, R_OK) != 0) {
+        rc = liq_file_error(r, map, p->perp_positions_path, errno);
+    }
+    liq_perp_rows_t rows;
+    if (rc == LIQ_OK) {
+        rc = liq_perp_positions_read(&rows, p->perp_positions_path, r->sc, p,
+                                     p->perp_positions_leverage);
+    }
+    if (rc == LIQ_OK) {
+        p->n_perp_positions = rows.count;
+        p->perp_position_market = rows.market;
+        p->perp_position_size = rows.size;
+        p->perp_position_entry = rows.entry;
+        p->perp_position_leverage = rows.leverage;
+    }
+    return rc;
+}
+
+/* True when a protocol mapping says kind: perp (its keys are checked by
+ * liq_read_perp_protocol). */
+static bool liq_is_perp_map(liq_reader_t *r, const yaml_node_t *map)
+{
+    const yaml_node_t *kind = liq_ymap_get(&r->doc, map, "kind");
+    return kind != NULL && kind->type == YAML_SCALAR_NODE && strcmp(liq_yscalar(kind), "perp") == 0;
+}
+
+/* protocols[i] with kind perp: {name, kind, margin_asset, margin_oracle,
+ * insurance_fund, keepers: {max_liquidations}, markets}. The margin asset
+ * and its oracle are kept as the protocol's debt asset and oracle. */
+static int liq_read_perp_protocol(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p)
+{
+    static const char *const keys[] = {"name",          "kind",           "margin_asset",
+                                       "margin_oracle", "insurance_fund", "keepers",
+                                       "markets",       "positions",      NULL};
+    static const char *const keeper_keys[] = {"max_liquidations", NULL};
+    static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
+    int rc = liq_ymap_check(&r->doc, map, keys);
+    if (rc == LIQ_OK) {
+        rc = liq_ref_asset(r, map, "margin_asset", &p->debt_asset);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_oracle(r, map, "margin_oracle", &p->debt_oracle);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_check_oracle_prices(r, map, "margin_oracle", p->debt_oracle, p->debt_asset);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "insurance_fund", &fund, false, 0.0, &p->insurance_fund);
+    }
+    /* The exchange's own liquidation engine closes positions: there is no
+     * keeper reward to weigh against gas, only a throughput limit. */
+    const yaml_node_t *keepers = liq_ymap_get(&r->doc, map, "keepers");
+    if (rc == LIQ_OK && keepers != NULL) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "keepers");
+        rc = liq_ymap_check(&r->doc, keepers, keeper_keys);
+        if (rc == LIQ_OK) {
+            rc = liq_read_keepers(r, keepers, p);
+        }
+        liq_ypath_pop(&r->doc, saved);
+    }
+    yaml_node_item_t *items = NULL;
+    size_t n = 0;
+    if (rc == LIQ_OK) {
+        rc = liq_yget_seq(&r->doc, map, "markets", true, true, "markets", &items, &n);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_alloc_array(r, (void **)&p->perp_markets, n, sizeof(*p->perp_markets));
+    }
+    for (size_t m = 0; rc == LIQ_OK && m < n; m++) {
+        p->n_perp_markets = m + 1;
+        const size_t saved = liq_ypath_push_key(&r->doc, "markets");
+        liq_ypath_push_index(&r->doc, m);
+        rc = liq_read_perp_market(r, liq_ydoc_node(&r->doc, items[m]), p, m);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    p->perp_positions_leverage = NAN;
+    const yaml_node_t *positions = liq_ymap_get(&r->doc, map, "positions");
+    if (rc == LIQ_OK && positions != NULL) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "positions");
+        rc = liq_read_perp_positions(r, positions, p);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    return rc;
+}
+
 static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
 {
     static const char *const keys[] = {
@@ -1369,13 +1620,16 @@ static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
         "keepers", "markets", "issues",          "recovery",       "holdings",
         "chain",   "breaker", "dynamic_penalty", "stability_pool", "liquidation",
         "preset",  NULL};
-    static const char *const kinds[] = {"lending", NULL};
+    static const char *const kinds[] = {"lending", "perp", NULL};
     static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     liq_protocol_config_t *p = &r->sc->protocols[i];
     p->max_liquidations = INT64_MAX;
     p->keeper_capital = INFINITY;
     int kind = 0;
-    int rc = liq_ymap_check(&r->doc, map, keys);
+    int rc = LIQ_OK;
+    if (!liq_is_perp_map(r, map)) {
+        rc = liq_ymap_check(&r->doc, map, keys);
+    }
     if (rc == LIQ_OK) {
         rc = liq_read_name(r, map, "protocols", r->sc->protocols, sizeof(*p), i, &p->name);
     }
@@ -1383,6 +1637,9 @@ static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
         rc = liq_yget_enum(&r->doc, map, "kind", kinds, "protocol kind", false,
                            LIQ_PROTOCOL_LENDING, &kind);
         p->kind = (liq_protocol_kind_t)kind;
+    }
+    if (rc == LIQ_OK && p->kind == LIQ_PROTOCOL_PERP) {
+        return liq_read_perp_protocol(r, map, p);
     }
     if (rc == LIQ_OK) {
         rc = liq_ref_asset(r, map, "debt_asset", &p->debt_asset);
@@ -1540,6 +1797,18 @@ static int liq_read_health(liq_reader_t *r, const yaml_node_t *map, liq_account_
     return rc;
 }
 
+/* Markets of a protocol and the asset of market m: a lending protocol's
+ * collateral markets, a perp protocol's perp markets. */
+static size_t liq_market_count(const liq_protocol_config_t *p)
+{
+    return p->kind == LIQ_PROTOCOL_PERP ? p->n_perp_markets : p->n_markets;
+}
+
+static int32_t liq_market_asset(const liq_protocol_config_t *p, size_t m)
+{
+    return p->kind == LIQ_PROTOCOL_PERP ? p->perp_markets[m].asset : p->markets[m].asset;
+}
+
 /* The market of protocol p named by its collateral asset, or an LIQ_EREF
  * error at `at` (the current path) listing the protocol's markets. */
 static int liq_find_market_named(liq_reader_t *r, const yaml_node_t *at, int32_t protocol,
@@ -1548,8 +1817,8 @@ static int liq_find_market_named(liq_reader_t *r, const yaml_node_t *at, int32_t
     const liq_scenario_t *sc = r->sc;
     const liq_protocol_config_t *p = &sc->protocols[protocol];
     *out = -1;
-    for (size_t m = 0; m < p->n_markets; m++) {
-        if (strcmp(sc->assets[p->markets[m].asset].name, asset) == 0) {
+    for (size_t m = 0; m < liq_market_count(p); m++) {
+        if (strcmp(sc->assets[liq_market_asset(p, m)].name, asset) == 0) {
             *out = (int32_t)m;
         }
     }
@@ -1559,9 +1828,9 @@ static int liq_find_market_named(liq_reader_t *r, const yaml_node_t *at, int32_t
     char list[LIQ_NAME_LIST_MAX];
     size_t used = 0;
     list[0] = '\0';
-    for (size_t m = 0; m < p->n_markets && used < sizeof(list); m++) {
+    for (size_t m = 0; m < liq_market_count(p) && used < sizeof(list); m++) {
         const int k = snprintf(list + used, sizeof(list) - used, "%s%s", m == 0 ? "" : ", ",
-                               sc->assets[p->markets[m].asset].name);
+                               sc->assets[liq_market_asset(p, m)].name);
         used += k > 0 ? (size_t)k : 0;
     }
     return liq_ydoc_error(&r->doc, LIQ_EREF, at,
@@ -1577,18 +1846,19 @@ static int liq_read_collateral_weights(liq_reader_t *r, const yaml_node_t *map,
     static const liq_yrange_t weight = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     const liq_scenario_t *sc = r->sc;
     const liq_protocol_config_t *p = &sc->protocols[g->protocol];
-    const char **keys = calloc(p->n_markets + 1, sizeof(*keys));
-    g->collateral_weight = calloc(p->n_markets, sizeof(*g->collateral_weight));
+    const size_t n_markets = liq_market_count(p);
+    const char **keys = calloc(n_markets + 1, sizeof(*keys));
+    g->collateral_weight = calloc(n_markets > 0 ? n_markets : 1, sizeof(*g->collateral_weight));
     if (keys == NULL || g->collateral_weight == NULL) {
         free(keys);
         return liq_nomem(r);
     }
-    for (size_t m = 0; m < p->n_markets; m++) {
-        keys[m] = sc->assets[p->markets[m].asset].name;
+    for (size_t m = 0; m < n_markets; m++) {
+        keys[m] = sc->assets[liq_market_asset(p, m)].name;
     }
     int rc = liq_ymap_check(&r->doc, map, keys);
     double total = 0.0;
-    for (size_t m = 0; rc == LIQ_OK && m < p->n_markets; m++) {
+    for (size_t m = 0; rc == LIQ_OK && m < n_markets; m++) {
         rc = liq_yget_double(&r->doc, map, keys[m], &weight, false, 0.0, &g->collateral_weight[m]);
         total += g->collateral_weight[m];
     }
@@ -1606,13 +1876,19 @@ static int liq_read_generator(liq_reader_t *r, const yaml_node_t *map, size_t it
 {
     static const char *const keys[] = {"protocol", "market", "margin", "collateral",
                                        "count",    "size",   "health", NULL};
+    static const char *const perp_keys[] = {
+        "protocol", "market", "margin", "markets", "count", "size", "leverage", "long_share", NULL};
+    static const liq_yrange_t share = {0.0, 1.0, false, false, false, "a number in [0, 1]"};
     static const char *const margins[] = {"isolated", "cross", NULL};
     liq_account_generator_t *g = &r->sc->generators[r->sc->n_generators];
     g->stream = (uint64_t)item;
     g->market = -1;
-    int rc = liq_ymap_check(&r->doc, map, keys);
+    g->long_share = (double)NAN;
+    int rc = liq_ref_protocol(r, map, "protocol", &g->protocol);
+    /* Perp positions: notional size, leverage and side instead of health. */
+    const bool perp = rc == LIQ_OK && r->sc->protocols[g->protocol].kind == LIQ_PROTOCOL_PERP;
     if (rc == LIQ_OK) {
-        rc = liq_ref_protocol(r, map, "protocol", &g->protocol);
+        rc = liq_ymap_check(&r->doc, map, perp ? perp_keys : keys);
     }
     int margin = LIQ_MARGIN_ISOLATED;
     if (rc == LIQ_OK) {
@@ -1621,8 +1897,9 @@ static int liq_read_generator(liq_reader_t *r, const yaml_node_t *map, size_t it
         g->margin = (liq_margin_t)margin;
     }
     /* Isolated accounts name one market; cross accounts weigh several. */
-    const char *wanted = g->margin == LIQ_MARGIN_CROSS ? "collateral" : "market";
-    const char *unwanted = g->margin == LIQ_MARGIN_CROSS ? "market" : "collateral";
+    const char *weights = perp ? "markets" : "collateral";
+    const char *wanted = g->margin == LIQ_MARGIN_CROSS ? weights : "market";
+    const char *unwanted = g->margin == LIQ_MARGIN_CROSS ? "market" : weights;
     if (rc == LIQ_OK && liq_ymap_get(&r->doc, map, unwanted) != NULL) {
         const size_t saved = liq_ypath_push_key(&r->doc, unwanted);
         rc = liq_ydoc_error(&r->doc, LIQ_EKEY, liq_ymap_get(&r->doc, map, unwanted),
@@ -1660,13 +1937,17 @@ static int liq_read_generator(liq_reader_t *r, const yaml_node_t *map, size_t it
         rc = liq_read_size(r, node, g);
         liq_ypath_pop(&r->doc, saved);
     }
+    const char *health = perp ? "leverage" : "health";
     if (rc == LIQ_OK) {
-        rc = liq_ymap_require(&r->doc, map, "health", &node);
+        rc = liq_ymap_require(&r->doc, map, health, &node);
     }
     if (rc == LIQ_OK) {
-        const size_t saved = liq_ypath_push_key(&r->doc, "health");
+        const size_t saved = liq_ypath_push_key(&r->doc, health);
         rc = liq_read_health(r, node, g);
         liq_ypath_pop(&r->doc, saved);
+    }
+    if (rc == LIQ_OK && perp) {
+        rc = liq_yget_double(&r->doc, map, "long_share", &share, false, 0.5, &g->long_share);
     }
     if (rc == LIQ_OK) {
         r->sc->n_generators++;

@@ -45,8 +45,8 @@ _TOKEN = re.compile(r"([A-Za-z_]\w*)(?:\[([^\]]+)\])?")
 RUN_SCALARS = ("cascade_length", "first_liquidation_round", "last_liquidation_round",
                "last_exogenous_move_round", "peak_liquidation_round", "peak_liquidated_value",
                "total_liquidated_value", "total_bad_debt", "total_deficit", "failed_protocols",
-               "adversary_profit", "adversary_liquidation_profit", "adversary_round_trip",
-               "adversary_flash_fee", "adversary_liquidations")
+               "ecosystem_adl_volume", "adversary_profit", "adversary_liquidation_profit",
+               "adversary_round_trip", "adversary_flash_fee", "adversary_liquidations")
 ORACLE_VARS = ("amplification", "oracle_drawdown", "exogenous_drawdown")
 PROTOCOL_VARS = ("total_liquidations", "liquidated_value", "total_repaid_value", "total_stalled",
                  "final_bad_debt", "final_deficit", "insurance_drawdown", "final_impairment",
@@ -54,7 +54,7 @@ PROTOCOL_VARS = ("total_liquidations", "liquidated_value", "total_repaid_value",
                  "total_stability_offset", "total_redistributed_debt", "total_stability_gain",
                  "recovery_rounds", "total_auctions", "total_auction_sold_value",
                  "total_auction_raised", "total_keeper_rewards", "final_auction_bad_debt",
-                 "final_auction_tab")
+                 "final_auction_tab", "total_adl_volume")
 
 
 def _select(items, key):

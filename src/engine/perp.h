@@ -1,0 +1,98 @@
+/*
+ * Private store and phase of the perpetual-futures engine (MODEL.md s5;
+ * src/engine/perp.c). A simulation without perp protocols has no store
+ * (sim->perp is NULL) and runs exactly as before.
+ *
+ * Layout (struct of arrays, built once, nothing allocated per round):
+ * accounts are grouped by protocol (protocol p's are account_begin[p] ..
+ * account_begin[p+1]-1) and each account owns the positions
+ * position_begin[a] .. position_begin[a+1]-1: one for an isolated account,
+ * one per perp market of its protocol for a cross-margin account, which
+ * shares one margin balance. Per account 16 bytes (margin, position_begin),
+ * per position 20 (q, entry, market), plus the round's scratch.
+ */
+#ifndef LIQ_ENGINE_PERP_H
+#define LIQ_ENGINE_PERP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liqnet/scenario.h"
+#include "liqnet/sim.h"
+
+struct liq_sim;
+
+/* One opposite position in the ADL ranking of a bankrupt position. */
+typedef struct {
+    double score;    /* unrealised PnL x the account's leverage (notional / equity) */
+    size_t position; /* global position index */
+} liq_adl_entry_t;
+
+typedef struct liq_perp {
+    /* perp markets [n_markets], flattened in protocol order */
+    size_t n_markets;
+    size_t *market_offset; /* [n_protocols + 1] */
+    const liq_perp_market_config_t **market_config;
+    double *mark;       /* O_a of the round, USD */
+    double *sell;       /* units of the asset sold into the route this round (closing longs) */
+    double *buy;        /* units of the asset bought from the route this round (closing shorts) */
+    double *pool_sell0; /* [n_pools] units of token0 sold by perp closes this round */
+    double *pool_sell1; /* [n_pools] units of token1 */
+    double *pool_buy0;  /* [n_pools] units of token0 bought by perp closes this round */
+    double *pool_buy1;  /* [n_pools] units of token1 */
+    double *pool_paid0; /* [n_pools] units of token0 paid for token1 bought this round */
+    double *pool_paid1; /* [n_pools] units of token1 paid for token0 bought this round */
+
+    /* accounts [n_accounts] */
+    size_t n_accounts;
+    size_t *account_begin;  /* [n_protocols + 1] */
+    double *margin;         /* m, units of the protocol's margin asset */
+    size_t *position_begin; /* [n_accounts + 1] */
+    double *ratio;          /* equity / maintenance at the round's marks; INFINITY if flat */
+    void *candidate;        /* scratch: the round's liquidatable accounts (liq_candidate_t) */
+
+    /* positions [n_positions] */
+    size_t n_positions;
+    double *position;         /* q, signed units of the market's asset (> 0 long) */
+    double *entry;            /* e, USD per unit */
+    int32_t *position_market; /* global perp market index */
+    size_t *position_account; /* the account holding it */
+    liq_adl_entry_t *adl;     /* ADL queues, (market k, side) at adl_offset[2k + (side > 0)] */
+    size_t *adl_offset;       /* [2 n_markets + 1] */
+    size_t *adl_size;         /* [2 n_markets] entries of the queue built this round */
+    size_t *adl_cursor;       /* [2 n_markets] first entry not yet used up */
+    int64_t *adl_built;       /* [2 n_markets] round the queue was built; -1 never */
+
+    /* per protocol [n_protocols], this round unless cumulative */
+    int64_t *liquidations;       /* perp accounts liquidated */
+    int64_t *adl_count;          /* positions reduced by ADL */
+    double *adl_volume;          /* notional reduced by ADL at the mark, USD */
+    double *liquidated_notional; /* notional closed by liquidations at the mark, USD */
+    double *fee;                 /* liquidation fees paid into the insurance fund, USD */
+    double *adl_covered;         /* cumulative losses covered by ADL, USD */
+    double *fund_covered;        /* cumulative losses paid by the insurance fund, USD */
+    double *open_long;           /* open long notional at the mark after the round, USD */
+    double *open_short;          /* open short notional at the mark after the round, USD */
+} liq_perp_t;
+
+/* Builds sim->perp for the scenario's perp protocols and generators (none:
+ * it stays NULL) from round-0 oracle prices, once the oracles exist. */
+int liq_perp_create(struct liq_sim *sim);
+void liq_perp_destroy(liq_perp_t *perp);
+
+/* Points the view's perp series at the store (NULL series without one). */
+void liq_perp_view(const liq_perp_t *perp, liq_state_view_t *view);
+
+/* The perp phase: right after the margin engines. Finds accounts with
+ * equity < maintenance, liquidates them within each protocol's throughput,
+ * books fund, ADL and deficit, and leaves the route orders in pool_sell* /
+ * pool_buy* for the venues phase. */
+void liq_phase_perp(struct liq_sim *sim);
+
+/* Right after the venues phase: each pool executes the perp closes routed to
+ * it, their sales as one swap (added to the pool's liquidation inflow), then
+ * their buys as one exact-output swap. LIQ_ENUMERIC when a pool cannot pay
+ * the amount bought. O(pools + perp markets), serial. */
+int liq_perp_venues(struct liq_sim *sim);
+
+#endif /* LIQ_ENGINE_PERP_H */
