@@ -916,6 +916,46 @@ static int liq_read_routes(liq_reader_t *r, const yaml_node_t *map, const liq_pr
     return rc;
 }
 
+/* A market's `asset` (not the protocol's debt or margin asset, `debt_word`,
+ * and not the asset of an earlier market of the same protocol, lending or
+ * perp) and its `oracle`, which must price it. `asset_word` names what the
+ * asset should be ("collateral asset", "underlying"). */
+static int liq_read_market_head(liq_reader_t *r, const yaml_node_t *map,
+                                const liq_protocol_config_t *p, size_t m, const char *debt_word,
+                                const char *asset_word, int32_t *asset, int32_t *oracle)
+{
+    const liq_scenario_t *sc = r->sc;
+    int rc = liq_ref_asset(r, map, "asset", asset);
+    const yaml_node_t *asset_node = liq_ymap_get(&r->doc, map, "asset");
+    if (rc == LIQ_OK && *asset == p->debt_asset) {
+        const size_t saved = liq_ypath_push_key(&r->doc, "asset");
+        rc =
+            liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
+                           "'%s' is the protocol's %s; expected a %s other than %s",
+                           sc->assets[*asset].name, debt_word, asset_word, sc->assets[*asset].name);
+        liq_ypath_pop(&r->doc, saved);
+    }
+    for (size_t k = 0; rc == LIQ_OK && k < m; k++) {
+        const int32_t earlier =
+            p->kind == LIQ_PROTOCOL_PERP ? p->perp_markets[k].asset : p->markets[k].asset;
+        if (earlier == *asset) {
+            const size_t saved = liq_ypath_push_key(&r->doc, "asset");
+            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
+                                "'%s' is already the asset of markets[%zu]; expected each "
+                                "%s once per protocol",
+                                sc->assets[*asset].name, k, asset_word);
+            liq_ypath_pop(&r->doc, saved);
+        }
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_ref_oracle(r, map, "oracle", oracle);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_check_oracle_prices(r, map, "oracle", *oracle, *asset);
+    }
+    return rc;
+}
+
 static int liq_read_market(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p,
                            size_t m)
 {
@@ -931,36 +971,11 @@ static int liq_read_market(liq_reader_t *r, const yaml_node_t *map, liq_protocol
                                        NULL};
     static const liq_yrange_t open_unit = {0.0, 1.0, true, false, false, "a number in (0, 1]"};
     static const liq_yrange_t unit = {0.0, 1.0, false, false, false, "a number in [0, 1]"};
-    const liq_scenario_t *sc = r->sc;
     liq_market_config_t *mk = &p->markets[m];
     int rc = liq_ymap_check(&r->doc, map, keys);
     if (rc == LIQ_OK) {
-        rc = liq_ref_asset(r, map, "asset", &mk->asset);
-    }
-    const yaml_node_t *asset_node = liq_ymap_get(&r->doc, map, "asset");
-    if (rc == LIQ_OK && mk->asset == p->debt_asset) {
-        const size_t saved = liq_ypath_push_key(&r->doc, "asset");
-        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
-                            "'%s' is the protocol's debt asset; expected a collateral asset "
-                            "other than %s",
-                            sc->assets[mk->asset].name, sc->assets[mk->asset].name);
-        liq_ypath_pop(&r->doc, saved);
-    }
-    for (size_t k = 0; rc == LIQ_OK && k < m; k++) {
-        if (p->markets[k].asset == mk->asset) {
-            const size_t saved = liq_ypath_push_key(&r->doc, "asset");
-            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
-                                "'%s' is already the asset of markets[%zu]; expected each "
-                                "collateral asset once per protocol",
-                                sc->assets[mk->asset].name, k);
-            liq_ypath_pop(&r->doc, saved);
-        }
-    }
-    if (rc == LIQ_OK) {
-        rc = liq_ref_oracle(r, map, "oracle", &mk->oracle);
-    }
-    if (rc == LIQ_OK) {
-        rc = liq_check_oracle_prices(r, map, "oracle", mk->oracle, mk->asset);
+        rc = liq_read_market_head(r, map, p, m, "debt asset", "collateral asset", &mk->asset,
+                                  &mk->oracle);
     }
     if (rc == LIQ_OK) {
         rc = liq_read_routes(r, map, p, mk);
@@ -1451,32 +1466,8 @@ static int liq_read_perp_market(liq_reader_t *r, const yaml_node_t *map, liq_pro
     liq_perp_market_config_t *mk = &p->perp_markets[m];
     int rc = liq_ymap_check(&r->doc, map, keys);
     if (rc == LIQ_OK) {
-        rc = liq_ref_asset(r, map, "asset", &mk->asset);
-    }
-    const yaml_node_t *asset_node = liq_ymap_get(&r->doc, map, "asset");
-    if (rc == LIQ_OK && mk->asset == p->debt_asset) {
-        const size_t saved = liq_ypath_push_key(&r->doc, "asset");
-        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
-                            "'%s' is the protocol's margin asset; expected an underlying other "
-                            "than %s",
-                            sc->assets[mk->asset].name, sc->assets[mk->asset].name);
-        liq_ypath_pop(&r->doc, saved);
-    }
-    for (size_t k = 0; rc == LIQ_OK && k < m; k++) {
-        if (p->perp_markets[k].asset == mk->asset) {
-            const size_t saved = liq_ypath_push_key(&r->doc, "asset");
-            rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
-                                "'%s' is already the asset of markets[%zu]; expected each "
-                                "underlying once per protocol",
-                                sc->assets[mk->asset].name, k);
-            liq_ypath_pop(&r->doc, saved);
-        }
-    }
-    if (rc == LIQ_OK) {
-        rc = liq_ref_oracle(r, map, "oracle", &mk->oracle);
-    }
-    if (rc == LIQ_OK) {
-        rc = liq_check_oracle_prices(r, map, "oracle", mk->oracle, mk->asset);
+        rc = liq_read_market_head(r, map, p, m, "margin asset", "underlying", &mk->asset,
+                                  &mk->oracle);
     }
     if (rc == LIQ_OK) {
         rc = liq_ref_pool(r, map, "route", &mk->pool);
