@@ -929,10 +929,11 @@ static int liq_read_market_head(liq_reader_t *r, const yaml_node_t *map,
     const yaml_node_t *asset_node = liq_ymap_get(&r->doc, map, "asset");
     if (rc == LIQ_OK && *asset == p->debt_asset) {
         const size_t saved = liq_ypath_push_key(&r->doc, "asset");
-        rc =
-            liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
-                           "'%s' is the protocol's %s; expected a %s other than %s",
-                           sc->assets[*asset].name, debt_word, asset_word, sc->assets[*asset].name);
+        rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, asset_node,
+                            "'%s' is the protocol's %s; expected %s %s other than %s",
+                            sc->assets[*asset].name, debt_word,
+                            strchr("aeiou", asset_word[0]) != NULL ? "an" : "a", asset_word,
+                            sc->assets[*asset].name);
         liq_ypath_pop(&r->doc, saved);
     }
     for (size_t k = 0; rc == LIQ_OK && k < m; k++) {
