@@ -374,18 +374,7 @@ static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
         }
         liq_emit_pair(e, map, "keepers", keepers);
         liq_emit_balance_sheet(e, map, sc, p);
-        for (size_t k = 0; k < e->n_keys; k++) {
-            if (e->keys[k].protocol == i) {
-                liq_emit_graph_key(e, map, &e->keys[k]);
-            }
-        }
-        if (p->n_markets == 0) {
-            /* A balance-sheet protocol: `markets` is optional and, when
-             * given, must not be empty. */
-            liq_emit_item(e, list, map);
-            continue;
-        }
-        const int markets = liq_emit_collection(e, 0);
+        const int markets = p->n_markets > 0 ? liq_emit_collection(e, 0) : 0;
         for (size_t m = 0; m < p->n_markets; m++) {
             const liq_market_config_t *mk = &p->markets[m];
             const int market = liq_emit_collection(e, 1);
@@ -398,7 +387,17 @@ static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
             liq_emit_number(e, market, "full_close_health", mk->full_close_health);
             liq_emit_item(e, markets, market);
         }
-        liq_emit_pair(e, map, "markets", markets);
+        /* A balance-sheet protocol has no `markets`: when given, it must
+         * not be empty. */
+        if (p->n_markets > 0) {
+            liq_emit_pair(e, map, "markets", markets);
+        }
+        /* Last, so that a key path meets every key the graph gives. */
+        for (size_t k = 0; k < e->n_keys; k++) {
+            if (e->keys[k].protocol == i) {
+                liq_emit_graph_key(e, map, &e->keys[k]);
+            }
+        }
         liq_emit_item(e, list, map);
     }
     liq_emit_pair(e, root, "protocols", list);
@@ -541,6 +540,12 @@ static int liq_read_default(liq_ydoc_t *d, const yaml_node_t *key, const yaml_no
     out->attribute = liq_yscalar(key);
     out->string = NULL;
     out->number = NAN;
+    if (value->type == YAML_MAPPING_NODE && !out->is_edge && out->kind == LIQ_VERTEX_PROTOCOL) {
+        return liq_ydoc_error(d, LIQ_EINVAL, value,
+                              "found a mapping; expected a number or a name (a protocol's "
+                              "nested key is given by its dotted path: %s.KEY: VALUE)",
+                              out->attribute);
+    }
     if (value->type != YAML_SCALAR_NODE || liq_ynode_is_null(value)) {
         return liq_ydoc_error(d, LIQ_EINVAL, value, "found %s; expected a number or a name",
                               liq_ynode_is_null(value) ? "no value" : liq_ynode_kind(value));
