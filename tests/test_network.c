@@ -279,6 +279,134 @@ static void test_build_demo(void **state)
     liq_scenario_destroy(sc);
 }
 
+/* ------------------------------------------- mechanism settings */
+
+static void round_trip(const liq_scenario_t *sc, const char *path, liq_graph_format_t format);
+static liq_scenario_t *load_features(void);
+
+/* tests/data/network_mechanisms.yaml as a graph: each protocol carries the
+ * scenario keys it sets, as dotted attributes (docs/network.md, "Mechanism
+ * settings"), and only those; presets as the values they filled, durations
+ * in rounds (v2_auction's 1h and 1d at 12 s a round: 300 and 7200). A
+ * scenario without them adds no attribute. Written and read back in both
+ * formats (GML spells the dots `__`), the network is the same. */
+static void test_build_mechanisms(void **state)
+{
+    (void)state;
+    liq_scenario_t *sc = NULL;
+    if (liq_scenario_load(&sc, LIQ_SOURCE_DIR "/tests/data/network_mechanisms.yaml") != LIQ_OK) {
+        fail_msg("network_mechanisms.yaml: %s", liq_errmsg());
+    }
+    liq_network_t *net = build(sc);
+    const size_t lender = find_vertex(net, LIQ_VERTEX_PROTOCOL, "Lender");
+    const size_t maker = find_vertex(net, LIQ_VERTEX_PROTOCOL, "Maker");
+    const size_t clipper = find_vertex(net, LIQ_VERTEX_PROTOCOL, "Clipper");
+    const size_t aave = find_vertex(net, LIQ_VERTEX_PROTOCOL, "AaveV3");
+    const size_t liquity = find_vertex(net, LIQ_VERTEX_PROTOCOL, "Liquity");
+
+    /* Keeper economics, breaker and dynamic penalty. */
+    assert_string_equal(liq_network_vertex_string(net, lender, "chain"), "arbitrum");
+    assert_true(liq_network_vertex_number(net, lender, "keepers.congestion") == 0.01);
+    assert_string_equal(liq_network_vertex_string(net, lender, "keepers.anticipate_slippage"),
+                        "true");
+    assert_true(liq_network_vertex_number(net, lender, "keepers.capital") == 5.0e6);
+    assert_true(liq_network_vertex_number(net, lender, "breaker.drop") == 0.2);
+    assert_true(liq_network_vertex_number(net, lender, "breaker.window") == 10);
+    assert_true(liq_network_vertex_number(net, lender, "breaker.pause") == 20);
+    assert_true(liq_network_vertex_number(net, lender, "breaker.cap") == 3);
+    assert_true(liq_network_vertex_number(net, lender, "dynamic_penalty.reference_volatility") ==
+                0.001);
+    assert_true(liq_network_vertex_number(net, lender, "dynamic_penalty.window") == 5);
+    assert_true(liq_network_vertex_number(net, lender, "dynamic_penalty.max_scale") == 1.5);
+    assert_string_equal(liq_network_vertex_string(net, lender, "liquidation.mode"), "");
+
+    /* A Dutch auction with a linear curve: tau, no step or cut. */
+    assert_string_equal(liq_network_vertex_string(net, maker, "liquidation.mode"), "dutch_auction");
+    assert_string_equal(liq_network_vertex_string(net, maker, "liquidation.curve"), "linear");
+    assert_true(liq_network_vertex_number(net, maker, "liquidation.chop") == 1.13);
+    assert_true(liq_network_vertex_number(net, maker, "liquidation.buf") == 1.2);
+    assert_true(liq_network_vertex_number(net, maker, "liquidation.tail") == 30);
+    assert_true(liq_network_vertex_number(net, maker, "liquidation.cusp") == 0.4);
+    assert_true(liq_network_vertex_number(net, maker, "liquidation.tip") == 300);
+    assert_true(liq_network_vertex_number(net, maker, "liquidation.chip") == 0.002);
+    assert_true(liq_network_vertex_number(net, maker, "liquidation.tau") == 600);
+    assert_true(isnan(liq_network_vertex_number(net, maker, "liquidation.step")));
+    assert_true(isnan(liq_network_vertex_number(net, maker, "liquidation.cut")));
+    assert_true(liq_network_vertex_number(net, maker, "liquidation.hole") == 4.0e6);
+    assert_true(liq_network_vertex_number(net, maker, "liquidation.keeper_capital") == 1.0e6);
+    assert_string_equal(liq_network_vertex_string(net, maker, "chain"), "");
+    assert_true(isnan(liq_network_vertex_number(net, maker, "breaker.drop")));
+    assert_true(isnan(liq_network_vertex_number(net, maker, "keepers.capital")));
+
+    /* v2_auction: the clipper's defaults (stairstep, unlimited hole) and
+     * ClipperMom's breaker. No `preset` attribute: the scenario keeps none. */
+    assert_string_equal(liq_network_vertex_string(net, clipper, "liquidation.mode"),
+                        "dutch_auction");
+    assert_string_equal(liq_network_vertex_string(net, clipper, "liquidation.curve"), "stairstep");
+    assert_true(liq_network_vertex_number(net, clipper, "liquidation.step") == 90);
+    assert_true(liq_network_vertex_number(net, clipper, "liquidation.cut") == 0.99);
+    assert_true(liq_network_vertex_number(net, clipper, "liquidation.tail") == 600);
+    assert_true(isinf(liq_network_vertex_number(net, clipper, "liquidation.hole")));
+    assert_true(liq_network_vertex_number(net, clipper, "breaker.drop") == 0.5);
+    assert_true(liq_network_vertex_number(net, clipper, "breaker.window") == 300);
+    assert_true(liq_network_vertex_number(net, clipper, "breaker.pause") == 7200);
+    assert_true(liq_network_vertex_number(net, clipper, "breaker.cap") == 0);
+    assert_string_equal(liq_network_vertex_string(net, clipper, "preset"), "");
+
+    /* v3_dynamic on top of the protocol's own keepers. */
+    assert_string_equal(liq_network_vertex_string(net, aave, "keepers.anticipate_slippage"),
+                        "true");
+    assert_true(liq_network_vertex_number(net, aave, "keepers.congestion") == 0.02);
+    assert_true(liq_network_vertex_number(net, aave, "dynamic_penalty.window") == 300);
+    assert_true(liq_network_vertex_number(net, aave, "dynamic_penalty.max_scale") == 2);
+
+    /* The stability pool. */
+    assert_true(liq_network_vertex_number(net, liquity, "stability_pool.deposits") == 5.0e5);
+    assert_true(liq_network_vertex_number(net, liquity, "stability_pool.gas_compensation") == 200);
+    assert_true(liq_network_vertex_number(net, liquity, "stability_pool.gas_compensation_share") ==
+                0.005);
+    assert_true(liq_network_vertex_number(net, liquity, "stability_pool.sell_share") == 0.1);
+    assert_true(liq_network_vertex_number(net, liquity, "stability_pool.recovery_mode.ccr") == 1.5);
+    assert_true(isnan(liq_network_vertex_number(net, lender, "stability_pool.deposits")));
+
+    /* Which attributes are scenario keys. */
+    assert_true(liq_network_is_protocol_key("breaker.drop"));
+    assert_true(liq_network_is_protocol_key("stability_pool.recovery_mode.ccr"));
+    assert_true(liq_network_is_protocol_key("chain"));
+    assert_true(liq_network_is_protocol_key("preset"));
+    assert_false(liq_network_is_protocol_key("cite_breaker.drop"));
+    assert_false(liq_network_is_protocol_key("gas_cost"));
+    assert_false(liq_network_is_protocol_key("x"));
+
+    /* Both formats read back as the same network; GML has no dots in keys. */
+    round_trip(sc, "test_network_mechanisms.graphml", LIQ_GRAPH_AUTO);
+    round_trip(sc, "test_network_mechanisms.gml", LIQ_GRAPH_AUTO);
+    char *text = read_text("test_network_mechanisms.gml");
+    assert_contains(text, "    stability_pool__recovery_mode__ccr 1.5\n");
+    assert_contains(text, "    keepers__anticipate_slippage \"true\"\n");
+    assert_contains(text, "    liquidation__hole INF\n");
+    free(text);
+    text = read_text("test_network_mechanisms.graphml");
+    assert_contains(text, "<key id=\"v_breaker.drop\" for=\"node\" attr.name=\"breaker.drop\" "
+                          "attr.type=\"double\"/>");
+    free(text);
+    liq_network_destroy(net);
+    liq_scenario_destroy(sc);
+
+    /* Without mechanism settings, no such attribute. */
+    sc = load_features();
+    net = build(sc);
+    for (size_t k = 0; k < liq_network_vertex_attr_count(net); k++) {
+        int type = 0;
+        const char *name = liq_network_vertex_attr_name(net, k, &type);
+        if (liq_network_is_protocol_key(name)) {
+            fail_msg("network_features.yaml has the attribute '%s'", name);
+        }
+    }
+    liq_network_destroy(net);
+    liq_scenario_destroy(sc);
+}
+
 /* ------------------------------------------- every scenario feature */
 
 static liq_scenario_t *load_features(void)
@@ -1448,6 +1576,7 @@ int main(void)
         cmocka_unit_test(test_build_demo),
         cmocka_unit_test(test_build_features),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_build_mechanisms),
         cmocka_unit_test(test_read_errors),
         cmocka_unit_test(test_projection_by_hand),
         cmocka_unit_test(test_projection_tokens),

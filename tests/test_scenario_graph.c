@@ -215,7 +215,9 @@ static char *replace_all(const char *text, const char *from, const char *to)
     for (const char *at = strstr(text, from); at != NULL; at = strstr(at + strlen(from), from)) {
         count++;
     }
-    assert_true(count > 0);
+    if (count == 0) {
+        fail_msg("'%s' is not in the text", from);
+    }
     char *out = malloc(strlen(text) + count * strlen(to) + 1);
     assert_non_null(out);
     out[0] = '\0';
@@ -390,6 +392,238 @@ static void test_features_errors(void **state)
                  LIQ_EINVAL,
                  "test.yaml:3:33: defaults.protocol.recovery: value 'half'; expected one of "
                  "pro_rata, zero");
+}
+
+/* ------------------------------------------------ mechanism settings */
+
+#define LIQ_MECHANISMS LIQ_SOURCE_DIR "/tests/data/network_mechanisms.yaml"
+
+/* The position of the `network` key's value in a scenario text: where the
+ * nodes made from the graph point. */
+static void network_position(const char *text, char *out, size_t size)
+{
+    const char *at = strstr(text, "\nnetwork: ");
+    assert_non_null(at);
+    size_t line = 2;
+    for (const char *c = text; c < at; c++) {
+        line += *c == '\n';
+    }
+    snprintf(out, size, "test.yaml:%zu:10", line);
+}
+
+/* The resolved scenario and run of `text` are those of `expected`. */
+static void expect_same(const char *what, const char *text, const char *expected,
+                        uint64_t expected_hash)
+{
+    liq_scenario_t *sc = parse_ok(text);
+    char *dump = NULL;
+    assert_int_equal(liq_scenario_dump(&dump, sc), LIQ_OK);
+    if (strcmp(dump, expected) != 0) {
+        fail_msg("%s: resolved scenario differs:\n%s\n--- YAML:\n%s", what, dump, expected);
+    }
+    for (int threads = 1; threads <= 3; threads++) {
+        const uint64_t h = run_hash(sc, threads);
+        if (h != expected_hash) {
+            fail_msg("%s, %d threads: hash %016llx != %016llx of the YAML scenario", what, threads,
+                     (unsigned long long)h, (unsigned long long)expected_hash);
+        }
+    }
+    free(dump);
+    liq_scenario_destroy(sc);
+}
+
+/* tests/data/network_mechanisms.yaml (keeper economics on a chain, a
+ * breaker, a dynamic penalty, a Dutch auction, a stability pool, presets)
+ * written as GraphML and GML and read back: the same resolved scenario and
+ * the same run on 1, 2 and 3 threads. A `preset` attribute in the file and
+ * a protocol key given by `defaults` resolve as in YAML. */
+static void test_mechanisms_from_graph(void **state)
+{
+    (void)state;
+    liq_scenario_t *mech = NULL;
+    assert_int_equal(liq_scenario_load(&mech, LIQ_MECHANISMS), LIQ_OK);
+    liq_network_t *net = NULL;
+    assert_int_equal(liq_network_build(&net, mech, NULL), LIQ_OK);
+    assert_int_equal(liq_network_write(net, "test_sg_mech.graphml", LIQ_GRAPH_AUTO), LIQ_OK);
+    assert_int_equal(liq_network_write(net, "test_sg_mech.gml", LIQ_GRAPH_AUTO), LIQ_OK);
+    liq_network_destroy(net);
+    char *expected = NULL;
+    assert_int_equal(liq_scenario_dump(&expected, mech), LIQ_OK);
+    const uint64_t expected_hash = run_hash(mech, 1);
+    char *yaml = read_text(LIQ_MECHANISMS);
+    const char *const files[] = {"test_sg_mech.graphml", "test_sg_mech.gml"};
+    for (size_t k = 0; k < 2; k++) {
+        char *text = demo_with_network(yaml, files[k]);
+        assert_null(strstr(text, "stability_pool")); /* the lists are gone */
+        expect_same(files[k], text, expected, expected_hash);
+        free(text);
+    }
+
+    /* The preset as an attribute: Clipper without its preset, written, and
+     * `preset: v2_auction` added to its vertex by hand. */
+    char *no_preset = replace_all(yaml, "    preset: v2_auction\n", "");
+    liq_scenario_t *plain = NULL;
+    assert_int_equal(liq_scenario_parse(&plain, no_preset, strlen(no_preset), "plain.yaml", NULL),
+                     LIQ_OK);
+    assert_int_equal(liq_network_build(&net, plain, NULL), LIQ_OK);
+    assert_int_equal(liq_network_write(net, "test_sg_mech_plain.graphml", LIQ_GRAPH_AUTO), LIQ_OK);
+    liq_network_destroy(net);
+    liq_scenario_destroy(plain);
+    char *graphml = read_text("test_sg_mech_plain.graphml");
+    assert_null(strstr(graphml, "<data key=\"v_breaker.drop\">0.5</data>")); /* no breaker */
+    char *step = replace_all(graphml, "<data key=\"v_name\">Clipper</data>",
+                             "<data key=\"v_name\">Clipper</data>"
+                             "<data key=\"v_preset\">v2_auction</data>");
+    char *with_key = replace_all(step, "  <graph id=",
+                                 "  <key id=\"v_preset\" for=\"node\" attr.name=\"preset\" "
+                                 "attr.type=\"string\"/>\n  <graph id=");
+    write_text("test_sg_mech_preset.graphml", with_key);
+    char *text = demo_with_network(yaml, "test_sg_mech_preset.graphml");
+    expect_same("preset attribute", text, expected, expected_hash);
+    free(text);
+    free(with_key);
+    free(step);
+    free(graphml);
+
+    /* Protocol keys as defaults: every protocol on one chain. The file
+     * without its `chain` values and `defaults: {protocol: {chain: ...}}`
+     * is the YAML with `chain` on every protocol. */
+    char *one_chain = replace_all(yaml, "    chain: arbitrum\n", "");
+    char *all_on =
+        replace_all(one_chain, "    debt_asset: ", "    chain: arbitrum\n    debt_asset: ");
+    liq_scenario_t *chained = NULL;
+    assert_int_equal(liq_scenario_parse(&chained, all_on, strlen(all_on), "chained.yaml", NULL),
+                     LIQ_OK);
+    char *chained_dump = NULL;
+    assert_int_equal(liq_scenario_dump(&chained_dump, chained), LIQ_OK);
+    const uint64_t chained_hash = run_hash(chained, 1);
+    assert_string_not_equal(chained_dump, expected);
+    graphml = read_text("test_sg_mech.graphml");
+    char *no_chain = replace_all(graphml, "<data key=\"v_chain\">arbitrum</data>", "");
+    write_text("test_sg_mech_nochain.graphml", no_chain);
+    text = demo_with_network(yaml, "test_sg_mech_nochain.graphml\n"
+                                   "defaults: {protocol: {chain: arbitrum}}");
+    expect_same("chain default", text, chained_dump, chained_hash);
+    free(text);
+    /* A number default, filling only where the file has none. */
+    text = demo_with_network(yaml, "test_sg_mech.graphml\n"
+                                   "defaults: {protocol: {keepers.congestion: 0.01}}");
+    liq_scenario_t *sc = parse_ok(text);
+    assert_true(sc->protocols[0].gas_congestion == 0.01); /* Lender's own */
+    assert_true(sc->protocols[1].gas_congestion == 0.01); /* Maker: the default */
+    assert_true(sc->protocols[3].gas_congestion == 0.02); /* AaveV3's own */
+    liq_scenario_destroy(sc);
+    free(text);
+    free(no_chain);
+    free(graphml);
+    free(chained_dump);
+    liq_scenario_destroy(chained);
+    free(all_on);
+    free(one_chain);
+    free(no_preset);
+    free(yaml);
+    free(expected);
+    liq_scenario_destroy(mech);
+}
+
+/* The mechanisms' GraphML with `from` replaced by `to` (and `extra`
+ * appended to the scenario): the message at the `network` key, ending
+ * with where the value came from. */
+static void expect_mech_error(const char *from, const char *to, const char *extra, int code,
+                              const char *what)
+{
+    char *graphml = read_text("test_sg_mech.graphml");
+    char *edited = replace_all(graphml, from, to);
+    write_text("test_sg_mech_edit.graphml", edited);
+    char *yaml = read_text(LIQ_MECHANISMS);
+    char file[512];
+    snprintf(file, sizeof(file), "test_sg_mech_edit.graphml%s", extra);
+    char *text = demo_with_network(yaml, file);
+    char at[64];
+    network_position(text, at, sizeof(at));
+    /* `what` has @AT for the position and @GRAPH for the graph file. */
+    char *step = strstr(what, "@AT") != NULL ? replace_all(what, "@AT", at) : strdup(what);
+    char *full = strstr(step, "@GRAPH") != NULL
+                     ? replace_all(step, "@GRAPH", in_cwd("test_sg_mech_edit.graphml"))
+                     : strdup(step);
+    expect_error(text, code, full);
+    free(full);
+    free(step);
+    free(text);
+    free(yaml);
+    free(edited);
+    free(graphml);
+}
+
+static void test_mechanisms_errors(void **state)
+{
+    (void)state;
+    liq_scenario_t *mech = NULL;
+    assert_int_equal(liq_scenario_load(&mech, LIQ_MECHANISMS), LIQ_OK);
+    liq_network_t *net = NULL;
+    assert_int_equal(liq_network_build(&net, mech, NULL), LIQ_OK);
+    assert_int_equal(liq_network_write(net, "test_sg_mech.graphml", LIQ_GRAPH_AUTO), LIQ_OK);
+    liq_network_destroy(net);
+    liq_scenario_destroy(mech);
+
+    /* A bad value: the reader's message, its key path, then the vertex. */
+    expect_mech_error(
+        "<data key=\"v_breaker.drop\">0.2</data>", "<data key=\"v_breaker.drop\">1.5</data>", "",
+        LIQ_EINVAL,
+        "@AT: protocols[0].breaker.drop: value 1.5 is out of range; expected a number in (0, 1) "
+        "(from @GRAPH: vertex 11 (protocol 'Lender'), attribute 'breaker.drop')");
+    expect_mech_error("<data key=\"v_liquidation.curve\">linear</data>",
+                      "<data key=\"v_liquidation.curve\">cubic</data>", "", LIQ_EINVAL,
+                      "@AT: protocols[1].liquidation.curve: unknown price curve 'cubic'; expected "
+                      "one of linear, stairstep, exponential (from @GRAPH: vertex 12 (protocol "
+                      "'Maker'), attribute 'liquidation.curve')");
+    /* A key the reader does not know, below a known one or at the top. */
+    expect_mech_error("attr.name=\"breaker.cap\"", "attr.name=\"breaker.cpa\"", "", LIQ_EKEY,
+                      "@AT: protocols[0].breaker: unknown key 'cpa'; expected one of drop, window, "
+                      "pause, cap (from @GRAPH: vertex 11 (protocol 'Lender'), attribute "
+                      "'breaker.cpa')");
+    expect_mech_error("attr.name=\"breaker.cap\"", "attr.name=\"brake.cap\"", "", LIQ_EKEY,
+                      "@AT: protocols[0]: unknown key 'brake'; expected one of name, kind, "
+                      "debt_asset, debt_oracle, insurance_fund, keepers, markets, issues, "
+                      "recovery, holdings, chain, breaker, dynamic_penalty, stability_pool, "
+                      "liquidation, preset (from @GRAPH: vertex 11 (protocol 'Lender'), "
+                      "attribute 'brake.cap')");
+    /* A required key left out: the mapping the attributes made. */
+    expect_mech_error("<data key=\"v_breaker.window\">10</data>", "", "", LIQ_EKEY,
+                      "@AT: protocols[0].breaker: missing key 'window' (from @GRAPH: vertex 11 "
+                      "(protocol 'Lender'), attributes 'breaker.*')");
+    /* A key the graph's own attributes give already. */
+    expect_mech_error("attr.name=\"keepers.congestion\"", "attr.name=\"keepers.gas_cost\"", "",
+                      LIQ_EKEY,
+                      "@GRAPH: vertex 11 (protocol 'Lender'): attribute 'keepers.gas_cost': the "
+                      "protocol's key keepers.gas_cost is already given by the graph (by another "
+                      "attribute); expected each key once, and a mapping below a key path");
+    expect_mech_error("attr.name=\"breaker.cap\"", "attr.name=\"markets.cap\"", "", LIQ_EKEY,
+                      "@GRAPH: vertex 11 (protocol 'Lender'): attribute 'markets.cap': the "
+                      "protocol's key markets is already given by the graph (by a value that is "
+                      "not a mapping); expected each key once, and a mapping below a key path");
+    expect_mech_error("attr.name=\"breaker.cap\"", "attr.name=\"breaker..cap\"", "", LIQ_EKEY,
+                      "@GRAPH: vertex 11 (protocol 'Lender'): attribute 'breaker..cap': not a key "
+                      "path; expected scenario keys of 1 to 63 characters joined by single dots");
+    /* A GraphML boolean cannot be absent. */
+    expect_mech_error("attr.name=\"keepers.anticipate_slippage\" attr.type=\"string\"",
+                      "attr.name=\"keepers.anticipate_slippage\" attr.type=\"boolean\"", "",
+                      LIQ_EINVAL,
+                      "@GRAPH: attribute 'keepers.anticipate_slippage' is neither a number nor a "
+                      "string (a GraphML boolean?); expected attr.type double or string, absent "
+                      "where a protocol does not set the key");
+    /* A default: checked by the reader, named as the default. */
+    expect_mech_error(
+        "<data key=\"v_breaker.cap\">3</data>", "", "\ndefaults: {protocol: {breaker.cap: -1}}",
+        LIQ_EINVAL,
+        "@AT: protocols[0].breaker.cap: value -1 is negative; expected an integer >= 0 (0: "
+        "pause) (from defaults.protocol.breaker.cap, for @GRAPH: vertex 11 "
+        "(protocol 'Lender'))");
+    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {protocol: {breaker: {drop: 0.5}}}\n",
+                 LIQ_EINVAL,
+                 "test.yaml:3:32: defaults.protocol.breaker: found a mapping; expected a number or "
+                 "a name (a protocol's nested key is given by its dotted path: breaker.KEY: "
+                 "VALUE)");
 }
 
 /* ------------------------------------------- a partial, hand-written network */
@@ -688,9 +922,13 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_demo_from_graph), cmocka_unit_test(test_features_from_graph),
-        cmocka_unit_test(test_features_errors), cmocka_unit_test(test_defaults_fill),
+        cmocka_unit_test(test_demo_from_graph),
+        cmocka_unit_test(test_features_from_graph),
+        cmocka_unit_test(test_features_errors),
+        cmocka_unit_test(test_defaults_fill),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_mechanisms_from_graph),
+        cmocka_unit_test(test_mechanisms_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

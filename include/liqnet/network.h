@@ -85,7 +85,9 @@ typedef struct liq_network liq_network_t;
  * then an issues edge per issued asset (`supply`) and a holds edge per
  * holding (`amount`). A stableswap pool carries `amplification`, an oracle
  * with an anchor `anchor_band`, an issuer `recovery` (docs/network.md).
- * Protocol vertices carry `accounts`:
+ * A protocol with mechanism settings carries them as scenario-key
+ * attributes (`chain`, `keepers.capital`, `breaker.drop`, ...; only those
+ * it sets, see liq_network_is_protocol_key). Protocol vertices carry `accounts`:
  * the count of the scenario's generated accounts plus the rows of
  * `positions` (may be NULL: generated accounts only). O(entities + markets).
  */
@@ -197,6 +199,25 @@ LIQ_API liq_vertex_kind_t liq_network_vertex_kind(const liq_network_t *net, size
 LIQ_API liq_edge_kind_t liq_network_edge_kind(const liq_network_t *net, size_t edge);
 LIQ_API const char *liq_network_vertex_name(const liq_network_t *net, size_t vertex);
 LIQ_API void liq_network_edge_ends(const liq_network_t *net, size_t edge, size_t *from, size_t *to);
+
+/*
+ * Whether a protocol vertex attribute is a scenario key of the protocol
+ * (docs/network.md, "Mechanism settings"): a dotted key path below the
+ * protocol (`breaker.drop`, `liquidation.mode`,
+ * `stability_pool.recovery_mode.ccr`), except the sources convention's
+ * `cite_...`, or one of the plain keys `chain` and `preset`. liq_network_read
+ * keeps such attributes unchecked; a scenario's network passes them to the
+ * scenario reader, which checks them as it checks YAML.
+ */
+LIQ_API int liq_network_is_protocol_key(const char *attribute);
+
+/* The types of liq_network_vertex_attr_name. */
+enum { LIQ_ATTR_NUMBER = 0, LIQ_ATTR_STRING = 1, LIQ_ATTR_OTHER = 2 /* e.g. GraphML boolean */ };
+
+/* The vertex attributes the network has, in igraph's order: their number,
+ * and the name and type (*type: LIQ_ATTR_*) of the k-th. */
+LIQ_API size_t liq_network_vertex_attr_count(const liq_network_t *net);
+LIQ_API const char *liq_network_vertex_attr_name(const liq_network_t *net, size_t k, int *type);
 
 /* A vertex or edge attribute by name: a number (NaN when absent or not
  * numeric) or a string ("" when absent or not a string; valid until the

@@ -342,6 +342,71 @@ static double liq_rounds(int64_t rounds)
     return (double)rounds;
 }
 
+/* The mechanism settings of protocol pr (docs/network.md, "Mechanism
+ * settings"), as dotted scenario-key attributes, for the settings it has
+ * that differ from the defaults: a scenario without them gives the network
+ * it gave before. A preset is not kept by the scenario; the keys it filled
+ * are written as the values they gave. */
+static void liq_set_protocol_keys(liq_setter_t *s, size_t v, const liq_protocol_config_t *pr)
+{
+    static const char *const curves[] = {"linear", "stairstep", "exponential"};
+    if (pr->chain != NULL) {
+        liq_set_vs(s, v, "chain", pr->chain);
+    }
+    if (pr->gas_congestion != 0.0) {
+        liq_set_vn(s, v, "keepers.congestion", pr->gas_congestion);
+    }
+    if (pr->anticipate_slippage) {
+        liq_set_vs(s, v, "keepers.anticipate_slippage", "true");
+    }
+    if (!isinf(pr->keeper_capital)) {
+        liq_set_vn(s, v, "keepers.capital", pr->keeper_capital);
+    }
+    if (pr->has_breaker) {
+        liq_set_vn(s, v, "breaker.drop", pr->breaker_drop);
+        liq_set_vn(s, v, "breaker.window", liq_rounds(pr->breaker_window));
+        liq_set_vn(s, v, "breaker.pause", liq_rounds(pr->breaker_pause));
+        liq_set_vn(s, v, "breaker.cap", liq_rounds(pr->breaker_cap));
+    }
+    if (pr->has_dynamic_penalty) {
+        liq_set_vn(s, v, "dynamic_penalty.reference_volatility", pr->reference_volatility);
+        liq_set_vn(s, v, "dynamic_penalty.window", liq_rounds(pr->volatility_window));
+        liq_set_vn(s, v, "dynamic_penalty.max_scale", pr->max_penalty_scale);
+    }
+    const liq_auction_config_t *a = &pr->liquidation;
+    if (a->mode == LIQ_LIQUIDATION_DUTCH_AUCTION) {
+        liq_set_vs(s, v, "liquidation.mode", "dutch_auction");
+        liq_set_vn(s, v, "liquidation.chop", a->chop);
+        liq_set_vn(s, v, "liquidation.buf", a->buf);
+        liq_set_vn(s, v, "liquidation.tail", liq_rounds(a->tail));
+        liq_set_vn(s, v, "liquidation.cusp", a->cusp);
+        liq_set_vn(s, v, "liquidation.tip", a->tip);
+        liq_set_vn(s, v, "liquidation.chip", a->chip);
+        liq_set_vs(s, v, "liquidation.curve", curves[a->curve.kind]);
+        if (a->curve.kind == LIQ_CURVE_LINEAR) {
+            liq_set_vn(s, v, "liquidation.tau", a->curve.tau);
+        }
+        if (a->curve.kind == LIQ_CURVE_STAIRSTEP) {
+            liq_set_vn(s, v, "liquidation.step", a->curve.step);
+        }
+        if (a->curve.kind != LIQ_CURVE_LINEAR) {
+            liq_set_vn(s, v, "liquidation.cut", a->curve.cut);
+        }
+        liq_set_vn(s, v, "liquidation.hole", a->hole);
+        liq_set_vn(s, v, "liquidation.keeper_capital", a->keeper_capital);
+    }
+    if (pr->has_stability_pool) {
+        const liq_stability_pool_config_t *sp = &pr->stability_pool;
+        liq_set_vn(s, v, "stability_pool.deposits", sp->deposits);
+        liq_set_vn(s, v, "stability_pool.gas_compensation", sp->gas_compensation);
+        liq_set_vn(s, v, "stability_pool.gas_compensation_share", sp->gas_compensation_share);
+        liq_set_vn(s, v, "stability_pool.sell_share", sp->sell_share);
+        if (sp->has_recovery_mode) {
+            liq_set_vn(s, v, "stability_pool.recovery_mode.ccr", sp->ccr);
+        }
+    }
+}
+
 /* An edge being collected before igraph_add_edges. */
 typedef struct {
     size_t from, to;
@@ -561,6 +626,7 @@ int liq_network_build(liq_network_t **out, const liq_scenario_t *sc,
             if (pr->n_issues > 0) {
                 liq_set_vs(&s, v, "recovery", liq_recoveries[pr->recovery]);
             }
+            liq_set_protocol_keys(&s, v, pr);
         }
         for (size_t e = 0; e < n_edges; e++) {
             liq_set_es(&s, e, "kind", liq_edge_kind_names[edges[e].kind]);
@@ -643,6 +709,31 @@ void liq_network_edge_ends(const liq_network_t *net, size_t edge, size_t *from, 
 {
     *from = (size_t)IGRAPH_FROM(&net->graph, (igraph_integer_t)edge);
     *to = (size_t)IGRAPH_TO(&net->graph, (igraph_integer_t)edge);
+}
+
+int liq_network_is_protocol_key(const char *attribute)
+{
+    static const char *const plain[] = {"chain", "preset", NULL};
+    for (size_t k = 0; plain[k] != NULL; k++) {
+        if (strcmp(attribute, plain[k]) == 0) {
+            return 1;
+        }
+    }
+    return strchr(attribute, '.') != NULL && strncmp(attribute, "cite_", 5) != 0;
+}
+
+size_t liq_network_vertex_attr_count(const liq_network_t *net)
+{
+    return net->n_vertex_attrs;
+}
+
+const char *liq_network_vertex_attr_name(const liq_network_t *net, size_t k, int *type)
+{
+    const int t = net->vertex_attr_type[k];
+    *type = t == IGRAPH_ATTRIBUTE_NUMERIC  ? LIQ_ATTR_NUMBER
+            : t == IGRAPH_ATTRIBUTE_STRING ? LIQ_ATTR_STRING
+                                           : LIQ_ATTR_OTHER;
+    return net->vertex_attr_name[k];
 }
 
 /* The typed reads below check the attribute's type first: igraph's own

@@ -80,6 +80,20 @@ static const char *liq_graphml_type(int type)
                                              : NULL;
 }
 
+/* An attribute's GML key: GML keys are letters, digits and underscores, so
+ * the dots of a scenario-key attribute (`breaker.drop`) are written as two
+ * underscores (`breaker__drop`), which the reader turns back. */
+static void liq_write_gml_key(FILE *f, const char *attr)
+{
+    for (const char *c = attr; *c != '\0'; c++) {
+        if (*c == '.') {
+            fputs("__", f);
+        } else {
+            fputc(*c, f);
+        }
+    }
+}
+
 /* Writes one vertex's or edge's data elements (GraphML) or keys (GML). */
 static void liq_write_values(FILE *f, const liq_network_t *net, int is_edge, size_t i, int gml)
 {
@@ -104,7 +118,9 @@ static void liq_write_values(FILE *f, const liq_network_t *net, int is_edge, siz
                 liq_format_number(number, sizeof(number), x);
             }
             if (gml) {
-                fprintf(f, "    %s %s\n", attr, number);
+                fputs("    ", f);
+                liq_write_gml_key(f, attr);
+                fprintf(f, " %s\n", number);
             } else {
                 fprintf(f, "      <data key=\"%c_%s\">%s</data>\n", is_edge ? 'e' : 'v', attr,
                         number);
@@ -116,7 +132,9 @@ static void liq_write_values(FILE *f, const liq_network_t *net, int is_edge, siz
                 continue;
             }
             if (gml) {
-                fprintf(f, "    %s \"", attr);
+                fputs("    ", f);
+                liq_write_gml_key(f, attr);
+                fputs(" \"", f);
                 liq_write_escaped(f, s);
                 fputs("\"\n", f);
             } else {
@@ -903,6 +921,12 @@ static int liq_is_conditional(int is_edge, int kind, const char *attr)
 
 int liq_network_default_check(const liq_network_default_t *d)
 {
+    if (!d->is_edge && d->kind == LIQ_VERTEX_PROTOCOL &&
+        liq_network_is_protocol_key(d->attribute)) {
+        /* A mechanism setting: the scenario reader checks its value, as it
+         * checks the vertices' own (docs/network.md). */
+        return LIQ_OK;
+    }
     const liq_kind_spec_t *specs[2];
     const size_t n_specs = liq_default_specs(d->is_edge, d->kind, specs);
     const char *kind_name = d->is_edge ? liq_edge_kind_name((liq_edge_kind_t)d->kind)
@@ -1086,6 +1110,60 @@ static int liq_fill_defaults(liq_network_t *net, const char *file,
     return rc;
 }
 
+/* GML keys cannot hold dots: a vertex attribute written `breaker__drop`
+ * (liq_write_gml_key) is renamed `breaker.drop`. Inside an igraph scope;
+ * rebuilds the attribute lists when it renames one. */
+static int liq_gml_dotted_names(liq_network_t *net, const char *file)
+{
+    int renamed = 0;
+    igraph_error_t err = IGRAPH_SUCCESS;
+    for (size_t k = 0; k < net->n_vertex_attrs && err == IGRAPH_SUCCESS; k++) {
+        const char *old = net->vertex_attr_name[k];
+        const int type = net->vertex_attr_type[k];
+        if (strstr(old, "__") == NULL ||
+            (type != IGRAPH_ATTRIBUTE_NUMERIC && type != IGRAPH_ATTRIBUTE_STRING)) {
+            continue;
+        }
+        char name[256];
+        size_t used = 0;
+        for (const char *c = old; *c != '\0' && used + 1 < sizeof(name); c++) {
+            if (c[0] == '_' && c[1] == '_') {
+                name[used++] = '.';
+                c++;
+            } else {
+                name[used++] = *c;
+            }
+        }
+        name[used] = '\0';
+        if (igraph_cattribute_has_attr(&net->graph, IGRAPH_ATTRIBUTE_VERTEX, name)) {
+            return liq_error_set(LIQ_EINVAL,
+                                 "%s: vertex attributes '%s' and '%s' are the same key (GML writes "
+                                 "a dot as two underscores); expected one of them",
+                                 file, old, name);
+        }
+        for (size_t v = 0; v < net->n_vertices && err == IGRAPH_SUCCESS; v++) {
+            const igraph_integer_t at = (igraph_integer_t)v;
+            err = type == IGRAPH_ATTRIBUTE_NUMERIC
+                      ? igraph_cattribute_VAN_set(&net->graph, name, at,
+                                                  igraph_cattribute_VAN(&net->graph, old, at))
+                      : igraph_cattribute_VAS_set(&net->graph, name, at,
+                                                  igraph_cattribute_VAS(&net->graph, old, at));
+        }
+        if (err == IGRAPH_SUCCESS) {
+            igraph_cattribute_remove_v(&net->graph, old);
+            renamed = 1;
+        }
+    }
+    if (err != IGRAPH_SUCCESS) {
+        return liq_igraph_error(err, file);
+    }
+    if (!renamed) {
+        return LIQ_OK;
+    }
+    liq_forget_attr_lists(net);
+    return liq_network_index(net);
+}
+
 /* ----------------------------------------------------------- entry points */
 
 static int liq_network_read_mode(liq_network_t **out, const char *path, liq_graph_format_t format,
@@ -1135,6 +1213,9 @@ static int liq_network_read_mode(liq_network_t **out, const char *path, liq_grap
         /* Index first (with every kind 0) so that the checks can use the
          * attribute accessors; the counts are redone once the kinds are known. */
         rc = liq_network_index(net);
+    }
+    if (rc == LIQ_OK && format == LIQ_GRAPH_GML) {
+        rc = liq_gml_dotted_names(net, path);
     }
     if (rc == LIQ_OK) {
         rc = liq_fill_defaults(net, path, defaults, n_defaults);

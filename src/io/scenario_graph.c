@@ -36,10 +36,23 @@ static const liq_edge_kind_t liq_default_edges[] = {
 /* Appends nodes to the document; every node carries `mark` (where the
  * `network` key's value stands), so a message about a value that came from
  * the graph, such as one set by an override, points at that line. */
+/* A protocol vertex's scenario-key attribute (liq_network_is_protocol_key),
+ * read from the network before it is destroyed. */
+typedef struct {
+    size_t protocol;  /* the protocol's index: its rank among protocol vertices */
+    char *attribute;  /* the key path below the protocol: "breaker.drop" */
+    char *text;       /* the value as a plain YAML scalar */
+    char *where;      /* "FILE: vertex 9 (protocol 'Lender')" */
+    int from_default; /* 1: the value is that of defaults.protocol.ATTRIBUTE */
+} liq_graph_key_t;
+
 typedef struct {
     liq_ydoc_t *d;
     yaml_mark_t mark;
-    int failed;
+    int failed; /* out of memory */
+    int rc;     /* another error, its message set */
+    const liq_graph_key_t *keys;
+    size_t n_keys;
 } liq_emit_t;
 
 static int liq_emit_scalar(liq_emit_t *e, const char *text, int quoted)
@@ -190,6 +203,92 @@ static void liq_emit_balance_sheet(liq_emit_t *e, int map, const liq_scenario_t 
     }
 }
 
+/* The value of key `key` in mapping `map` (document indices), or 0. */
+static int liq_emit_find(liq_emit_t *e, int map, const char *key, size_t len)
+{
+    const yaml_node_t *m = yaml_document_get_node(&e->d->doc, map);
+    for (const yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+         p++) {
+        const yaml_node_t *k = yaml_document_get_node(&e->d->doc, p->key);
+        if (k->type == YAML_SCALAR_NODE && k->data.scalar.length == len &&
+            memcmp(k->data.scalar.value, key, len) == 0) {
+            return p->value;
+        }
+    }
+    return 0;
+}
+
+static void liq_emit_origin(liq_emit_t *e, int node, const char *text)
+{
+    if (!e->failed && e->rc == LIQ_OK && liq_ydoc_set_origin(e->d, node, text) != LIQ_OK) {
+        e->failed = 1;
+    }
+}
+
+/* Puts one scenario-key attribute at its key path below the protocol's
+ * mapping `map`, creating the mappings on the way (`breaker`,
+ * `stability_pool.recovery_mode`) or entering those already there
+ * (`keepers`). A key already given, or a path through a value that is not a
+ * mapping (`markets.x`), is an error naming the vertex and attribute. */
+static void liq_emit_graph_key(liq_emit_t *e, int map, const liq_graph_key_t *k)
+{
+    char origin[1024];
+    if (k->from_default) {
+        snprintf(origin, sizeof(origin), "defaults.protocol.%s, for %s", k->attribute, k->where);
+    } else {
+        snprintf(origin, sizeof(origin), "%s, attribute '%s'", k->where, k->attribute);
+    }
+    const char *path = k->attribute;
+    int at = map;
+    while (!e->failed && e->rc == LIQ_OK) {
+        const size_t len = strcspn(path, ".");
+        const size_t done = (size_t)(path - k->attribute);
+        if (len == 0 || len >= 64) {
+            e->rc = liq_error_set(LIQ_EKEY,
+                                  "%s: attribute '%s': not a key path; expected scenario keys "
+                                  "of 1 to 63 characters joined by single dots",
+                                  k->where, k->attribute);
+            return;
+        }
+        char key[64];
+        memcpy(key, path, len);
+        key[len] = '\0';
+        const int last = path[len] == '\0';
+        const int existing = liq_emit_find(e, at, key, len);
+        if (existing != 0 &&
+            (last || yaml_document_get_node(&e->d->doc, existing)->type != YAML_MAPPING_NODE)) {
+            e->rc = liq_error_set(LIQ_EKEY,
+                                  "%s: attribute '%s': the protocol's key %.*s is already given by "
+                                  "the graph (by %s); expected each key once, and a mapping "
+                                  "below a key path",
+                                  k->where, k->attribute, (int)(done + len), k->attribute,
+                                  last ? "another attribute" : "a value that is not a mapping");
+            return;
+        }
+        if (existing != 0) {
+            at = existing;
+            path += len + 1;
+            continue;
+        }
+        const int key_node = liq_emit_scalar(e, key, 0);
+        const int value = last ? liq_emit_scalar(e, k->text, 0) : liq_emit_collection(e, 1);
+        if (!e->failed && !yaml_document_append_mapping_pair(&e->d->doc, at, key_node, value)) {
+            e->failed = 1;
+        }
+        liq_emit_origin(e, key_node, origin);
+        if (last) {
+            liq_emit_origin(e, value, origin);
+            return;
+        }
+        char group[1024];
+        snprintf(group, sizeof(group), "%s, attributes '%.*s.*'", k->where, (int)(done + len),
+                 k->attribute);
+        liq_emit_origin(e, value, group);
+        at = value;
+        path += len + 1;
+    }
+}
+
 static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
 {
     static const char *const sources[] = {"market", "pool_spot", "pool_twap", "median"};
@@ -275,13 +374,7 @@ static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
         }
         liq_emit_pair(e, map, "keepers", keepers);
         liq_emit_balance_sheet(e, map, sc, p);
-        if (p->n_markets == 0) {
-            /* A balance-sheet protocol: `markets` is optional and, when
-             * given, must not be empty. */
-            liq_emit_item(e, list, map);
-            continue;
-        }
-        const int markets = liq_emit_collection(e, 0);
+        const int markets = p->n_markets > 0 ? liq_emit_collection(e, 0) : 0;
         for (size_t m = 0; m < p->n_markets; m++) {
             const liq_market_config_t *mk = &p->markets[m];
             const int market = liq_emit_collection(e, 1);
@@ -294,13 +387,141 @@ static void liq_emit_entities(liq_emit_t *e, int root, const liq_scenario_t *sc)
             liq_emit_number(e, market, "full_close_health", mk->full_close_health);
             liq_emit_item(e, markets, market);
         }
-        liq_emit_pair(e, map, "markets", markets);
+        /* A balance-sheet protocol has no `markets`: when given, it must
+         * not be empty. */
+        if (p->n_markets > 0) {
+            liq_emit_pair(e, map, "markets", markets);
+        }
+        /* Last, so that a key path meets every key the graph gives. */
+        for (size_t k = 0; k < e->n_keys; k++) {
+            if (e->keys[k].protocol == i) {
+                liq_emit_graph_key(e, map, &e->keys[k]);
+            }
+        }
         liq_emit_item(e, list, map);
     }
     liq_emit_pair(e, root, "protocols", list);
 }
 
 /* ------------------------------------------------------------- reading */
+
+static void liq_graph_keys_free(liq_graph_key_t *keys, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        free(keys[k].attribute);
+        free(keys[k].text);
+        free(keys[k].where);
+    }
+    free(keys);
+}
+
+/* A number as the reader reads it back: whole numbers in plain digits (so a
+ * duration is a count of rounds), others in the shortest %g that strtod
+ * returns unchanged, infinity as inf. */
+static void liq_key_number(char *text, size_t size, double x)
+{
+    if (isinf(x)) {
+        snprintf(text, size, "%s", x > 0 ? "inf" : "-inf");
+    } else if (x == floor(x) && fabs(x) < 1e15) {
+        snprintf(text, size, "%.0f", x);
+    } else {
+        for (int digits = 1; digits <= 17; digits++) {
+            snprintf(text, size, "%.*g", digits, x);
+            if (strtod(text, NULL) == x) {
+                break;
+            }
+        }
+    }
+}
+
+/* Whether the defaults give protocol attribute `attr` the value `text`
+ * (numbers compared as the text they are written in). */
+static int liq_key_is_default(const liq_network_default_t *defaults, size_t n_defaults,
+                              const char *attr, const char *text)
+{
+    for (size_t k = 0; k < n_defaults; k++) {
+        const liq_network_default_t *d = &defaults[k];
+        if (d->is_edge || d->kind != LIQ_VERTEX_PROTOCOL || strcmp(d->attribute, attr) != 0) {
+            continue;
+        }
+        char number[48];
+        if (d->string == NULL) {
+            liq_key_number(number, sizeof(number), d->number);
+        }
+        return strcmp(d->string != NULL ? d->string : number, text) == 0;
+    }
+    return 0;
+}
+
+/* The scenario-key attributes of the network's protocol vertices
+ * (liq_network_is_protocol_key), in vertex order, then attribute order;
+ * absent values (NaN, "") are skipped. An attribute of another type (a
+ * GraphML boolean, which cannot be absent) is an error. */
+static int liq_graph_keys_read(const liq_network_t *net, const char *path,
+                               const liq_network_default_t *defaults, size_t n_defaults,
+                               liq_graph_key_t **out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    const size_t n_attrs = liq_network_vertex_attr_count(net);
+    const size_t n_vertices = liq_network_vertex_count(net);
+    size_t cap = 0;
+    size_t protocol = 0;
+    for (size_t v = 0; v < n_vertices; v++) {
+        if (liq_network_vertex_kind(net, v) != LIQ_VERTEX_PROTOCOL) {
+            continue;
+        }
+        for (size_t a = 0; a < n_attrs; a++) {
+            int type = 0;
+            const char *attr = liq_network_vertex_attr_name(net, a, &type);
+            if (!liq_network_is_protocol_key(attr)) {
+                continue;
+            }
+            if (type == LIQ_ATTR_OTHER) {
+                return liq_error_set(LIQ_EINVAL,
+                                     "%s: attribute '%s' is neither a number nor a string (a "
+                                     "GraphML boolean?); expected attr.type double or string, "
+                                     "absent where a protocol does not set the key",
+                                     path, attr);
+            }
+            char text[48];
+            const char *value = text;
+            if (type == LIQ_ATTR_NUMBER) {
+                const double x = liq_network_vertex_number(net, v, attr);
+                if (isnan(x)) {
+                    continue;
+                }
+                liq_key_number(text, sizeof(text), x);
+            } else {
+                value = liq_network_vertex_string(net, v, attr);
+                if (value[0] == '\0') {
+                    continue;
+                }
+            }
+            if (*n_out == cap) {
+                cap = cap > 0 ? 2 * cap : 16;
+                liq_graph_key_t *grown = realloc(*out, cap * sizeof(**out));
+                if (grown == NULL) {
+                    return liq_error_set(LIQ_ENOMEM, "%s: out of memory", path);
+                }
+                *out = grown;
+            }
+            liq_graph_key_t *k = &(*out)[*n_out];
+            *k = (liq_graph_key_t){protocol, strdup(attr), strdup(value), NULL,
+                                   liq_key_is_default(defaults, n_defaults, attr, value)};
+            (*n_out)++;
+            const char *name = liq_network_vertex_name(net, v);
+            const size_t size = strlen(path) + strlen(name) + 64;
+            k->where = malloc(size);
+            if (k->attribute == NULL || k->text == NULL || k->where == NULL) {
+                return liq_error_set(LIQ_ENOMEM, "%s: out of memory", path);
+            }
+            snprintf(k->where, size, "%s: vertex %zu (protocol '%s')", path, v, name);
+        }
+        protocol++;
+    }
+    return LIQ_OK;
+}
 
 /* Reports the message of a liq_network_default_check failure at `at`, with
  * the current key path. */
@@ -319,6 +540,12 @@ static int liq_read_default(liq_ydoc_t *d, const yaml_node_t *key, const yaml_no
     out->attribute = liq_yscalar(key);
     out->string = NULL;
     out->number = NAN;
+    if (value->type == YAML_MAPPING_NODE && !out->is_edge && out->kind == LIQ_VERTEX_PROTOCOL) {
+        return liq_ydoc_error(d, LIQ_EINVAL, value,
+                              "found a mapping; expected a number or a name (a protocol's "
+                              "nested key is given by its dotted path: %s.KEY: VALUE)",
+                              out->attribute);
+    }
     if (value->type != YAML_SCALAR_NODE || liq_ynode_is_null(value)) {
         return liq_ydoc_error(d, LIQ_EINVAL, value, "found %s; expected a number or a name",
                               liq_ynode_is_null(value) ? "no value" : liq_ynode_kind(value));
@@ -559,6 +786,8 @@ int liq_scenario_graph_inject(liq_ydoc_t *d, const char *const *top_keys, const 
         }
     }
     liq_scenario_t *entities = NULL;
+    liq_graph_key_t *keys = NULL;
+    size_t n_keys = 0;
     if (rc == LIQ_OK) {
         entities = calloc(1, sizeof(*entities));
         if (entities == NULL) {
@@ -576,18 +805,24 @@ int liq_scenario_graph_inject(liq_ydoc_t *d, const char *const *top_keys, const 
             if (rc == LIQ_OK) {
                 rc = liq_network_to_scenario(entities, net, path);
             }
+            if (rc == LIQ_OK) {
+                rc = liq_graph_keys_read(net, path, defaults, n_defaults, &keys, &n_keys);
+            }
             liq_network_destroy(net);
         }
     }
     if (rc == LIQ_OK) {
         /* The root's index, not its pointer: adding nodes may move them. */
         const int root_index = (int)(root - d->doc.nodes.start) + 1;
-        liq_emit_t e = {d, mark, 0};
+        liq_emit_t e = {d, mark, 0, LIQ_OK, keys, n_keys};
         liq_emit_entities(&e, root_index, entities);
         if (e.failed) {
             rc = liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the scenario", d->file);
+        } else {
+            rc = e.rc;
         }
     }
+    liq_graph_keys_free(keys, n_keys);
     *from_graph = rc == LIQ_OK;
     liq_scenario_destroy(entities);
     free(path);

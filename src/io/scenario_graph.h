@@ -6,7 +6,11 @@
  * first, then every attribute validated), turned into the scenario's
  * entities (liq_network_to_scenario), and those are written into the YAML
  * document as the lists `assets`, `pools`, `oracles` and `protocols`, as if
- * the file had spelled them out. The scenario reader then reads the
+ * the file had spelled them out; a protocol vertex's scenario-key
+ * attributes (liq_network_is_protocol_key: `breaker.drop`, `chain`, ...)
+ * become those keys of its protocol, and their nodes record the vertex and
+ * attribute (liq_ydoc_set_origin) for the reader's messages. The scenario
+ * reader then reads the
  * document as usual, so a graph-based scenario resolves exactly like the
  * same scenario in YAML, and overrides reach the graph's values by the same
  * paths (protocols[NAME].markets[ASSET].liquidation_bonus).

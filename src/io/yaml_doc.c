@@ -39,7 +39,39 @@ static int liq_ydoc_verror(const liq_ydoc_t *d, int code, const yaml_node_t *at,
     vsnprintf(what, sizeof(what), fmt, ap);
     const size_t line = at != NULL ? at->start_mark.line + 1 : 1;
     const size_t column = at != NULL ? at->start_mark.column + 1 : 1;
+    const char *origin = NULL;
+    if (at != NULL && d->loaded) {
+        const int node = (int)(at - d->doc.nodes.start) + 1;
+        for (size_t k = 0; k < d->n_origins; k++) {
+            if (d->origins[k].node == node) {
+                origin = d->origins[k].text;
+            }
+        }
+    }
+    if (origin != NULL) {
+        return liq_error_set(code, "%s:%zu:%zu: %s: %s (from %s)", d->file, line, column,
+                             liq_ypath(d), what, origin);
+    }
     return liq_error_set(code, "%s:%zu:%zu: %s: %s", d->file, line, column, liq_ypath(d), what);
+}
+
+int liq_ydoc_set_origin(liq_ydoc_t *d, int node, const char *text)
+{
+    if (d->n_origins == d->cap_origins) {
+        const size_t grown = d->cap_origins > 0 ? 2 * d->cap_origins : 16;
+        liq_yorigin_t *o = realloc(d->origins, grown * sizeof(*o));
+        if (o == NULL) {
+            return liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading YAML", d->file);
+        }
+        d->origins = o;
+        d->cap_origins = grown;
+    }
+    char *copy = strdup(text);
+    if (copy == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading YAML", d->file);
+    }
+    d->origins[d->n_origins++] = (liq_yorigin_t){node, copy};
+    return LIQ_OK;
 }
 
 int liq_ydoc_error(const liq_ydoc_t *d, int code, const yaml_node_t *at, const char *fmt, ...)
@@ -133,6 +165,14 @@ void liq_ydoc_destroy(liq_ydoc_t *d)
     if (d != NULL && d->loaded) {
         yaml_document_delete(&d->doc);
         d->loaded = false;
+    }
+    if (d != NULL) {
+        for (size_t k = 0; k < d->n_origins; k++) {
+            free(d->origins[k].text);
+        }
+        free(d->origins);
+        d->origins = NULL;
+        d->n_origins = d->cap_origins = 0;
     }
 }
 

@@ -30,12 +30,21 @@
 /* Longest key path kept for messages; longer paths are cut, never overrun. */
 #define LIQ_YPATH_MAX 256
 
+/* Where a node added to the document came from (a graph file's vertex and
+ * attribute), for messages about it. */
+typedef struct {
+    int node; /* document index */
+    char *text;
+} liq_yorigin_t;
+
 typedef struct {
     yaml_document_t doc;
     bool loaded;      /* doc holds nodes and must be deleted */
     const char *file; /* the name used at the start of every message */
     char path[LIQ_YPATH_MAX];
     size_t path_len;
+    liq_yorigin_t *origins; /* liq_ydoc_set_origin; freed by liq_ydoc_destroy */
+    size_t n_origins, cap_origins;
 } liq_ydoc_t;
 
 /* A closed or open interval of accepted numbers, and how to say it. */
@@ -66,12 +75,17 @@ void liq_ypath_pop(liq_ydoc_t *d, size_t saved);
 /* The current path, or "(top level)" at the root. */
 const char *liq_ypath(const liq_ydoc_t *d);
 
-/* Sets "FILE:LINE:COL: PATH: <fmt>" (position of `at`) and returns code. */
+/* Sets "FILE:LINE:COL: PATH: <fmt>" (position of `at`) and returns code;
+ * " (from ORIGIN)" follows when `at` has an origin (liq_ydoc_set_origin). */
 int liq_ydoc_error(const liq_ydoc_t *d, int code, const yaml_node_t *at, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+
+/* Records where node `node` (a document index) came from: a message about
+ * it ends " (from TEXT)". TEXT is copied. LIQ_ENOMEM when out of memory. */
+int liq_ydoc_set_origin(liq_ydoc_t *d, int node, const char *text);
 
 /* Copies a scalar's text for a message: at most ~48 bytes, control
  * characters replaced by '?', so a message stays one short line. */
