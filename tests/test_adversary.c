@@ -15,18 +15,13 @@
 
 #include <cmocka.h>
 
+#include "liq_test.h"
+
 #include "liqnet/amm.h"
 #include "liqnet/error.h"
 #include "liqnet/metrics.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static void assert_close(double a, double b, double rel)
-{
-    if (!(fabs(a - b) <= rel * fabs(b) || (a == b))) {
-        fail_msg("%.17g != %.17g (relative tolerance %g)", a, b, rel);
-    }
-}
 
 /* WETH at 2000 on a pool of 1000 WETH / 2e6 USDC that the lender's oracle
  * reads spot. No exogenous move at all. ATTACK is replaced by the test. */

@@ -17,17 +17,12 @@
 
 #include <cmocka.h>
 
+#include "liq_test.h"
+
 #include "liqnet/error.h"
 #include "liqnet/metrics.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static void assert_close(double a, double b, double rel)
-{
-    if (!(fabs(a - b) <= rel * fabs(b) || (a == b))) {
-        fail_msg("%.17g != %.17g (relative tolerance %g)", a, b, rel);
-    }
-}
 
 static liq_scenario_t *parse(const char *yaml)
 {

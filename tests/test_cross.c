@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "liq_test.h"
 #include <hdf5.h>
 
 #include "liqnet/error.h"
@@ -26,13 +28,6 @@
 #include "liqnet/lending.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static void assert_close(double a, double b, double rel)
-{
-    if (!(fabs(a - b) <= rel * fabs(b) || (a == b))) {
-        fail_msg("%.17g != %.17g (relative tolerance %g)", a, b, rel);
-    }
-}
 
 static liq_scenario_t *parse(const char *yaml)
 {

@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "liq_test.h"
+
 #include "liqnet/amm.h"
 #include "liqnet/lending.h"
 #include "liqnet/oracle.h"
@@ -19,12 +21,6 @@
 
 /* |a - b| <= rel * |b|: values computed in a different operation order from
  * the hand derivation agree to a few ulps. */
-static void assert_close(double a, double b, double rel)
-{
-    if (!(fabs(a - b) <= rel * fabs(b))) {
-        fail_msg("%.17g != %.17g (relative tolerance %g)", a, b, rel);
-    }
-}
 
 /* ------------------------------------------------------------------ AMM */
 

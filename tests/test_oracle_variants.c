@@ -14,16 +14,11 @@
 
 #include <cmocka.h>
 
+#include "liq_test.h"
+
 #include "liqnet/error.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static void assert_close(double a, double b, double rel)
-{
-    if (!(fabs(a - b) <= rel * fabs(b) || (a == b))) {
-        fail_msg("%.17g != %.17g (relative tolerance %g)", a, b, rel);
-    }
-}
 
 /* WETH at 2000 falls 10% in round 1 and rises 10% in round 2 (1800, 1980).
  * The pool does not arbitrage, so its spot stays at 210000 / 100 = 2100. */

@@ -16,18 +16,13 @@
 
 #include <cmocka.h>
 
+#include "liq_test.h"
+
 #include "liqnet/amm.h"
 #include "liqnet/error.h"
 #include "liqnet/metrics.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static void assert_close(double a, double b, double rel)
-{
-    if (!(fabs(a - b) <= rel * fabs(b) || (a == b))) {
-        fail_msg("%.17g != %.17g (relative tolerance %g)", a, b, rel);
-    }
-}
 
 /* One lender of USDC against WETH (LT 0.8, bonus 5%), its oracle the
  * market price; WETH at 2000 falls 10% in round 1 and 50% in round 3.

@@ -14,17 +14,12 @@
 
 #include <cmocka.h>
 
+#include "liq_test.h"
+
 #include "liqnet/amm.h"
 #include "liqnet/error.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static void assert_close(double a, double b, double rel)
-{
-    if (!(fabs(a - b) <= rel * fabs(b) || (a == b))) {
-        fail_msg("%.17g != %.17g (relative tolerance %g)", a, b, rel);
-    }
-}
 
 /* stETH priced in WETH on a Curve-like pool (A = 50, fee 4 bp); a lender of
  * WETH against stETH sells seized stETH there. stETH falls 5% in round 1. */
