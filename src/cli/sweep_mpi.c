@@ -22,11 +22,14 @@
  * worker has had its -1 no message is left in flight and MPI_Finalize is safe.
  *
  * Stopping: SIGINT or SIGTERM (mpirun sends SIGTERM to every rank on
- * Ctrl-C or when a rank dies) makes rank 0 hand out no more runs, record
- * what arrives, close the file (flushed, status "incomplete": resumable)
- * and exit 130; workers drop the run they are making. If a worker does not
- * answer within a few seconds (it died), rank 0 closes the file first and
- * then aborts the job. An MPI error is reported with the call and rank.
+ * Ctrl-C, or when a rank dies, and SIGKILL a moment later) makes rank 0
+ * hand out no more runs, record the results already waiting, close the file
+ * (flushed, status "incomplete": resumable) and end the job with MPI_Abort
+ * (a dead rank would never answer); workers drop the run they are making.
+ * --stop-after (tests) stops handing out runs and waits for every worker.
+ * A run that cannot be set up on a worker, a result rank 0 cannot read or
+ * write, or an MPI error (reported with its call and rank) stops the sweep
+ * the same way with exit status 1.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -280,6 +283,10 @@ static int liq_mpi_rank0(const liq_sweep_args_t *args, const liq_sweep_t *sw,
     int exec_rc = w.rc;
     if (exec_rc == LIQ_OK && liq_sweep_file_pending(file, NULL) > 0) {
         exec_rc = LIQ_EINTERRUPTED;
+    }
+    if (*stop) {
+        fprintf(stderr, "liqnet: rank 0 received SIGINT or SIGTERM (Ctrl-C, or mpirun ending the "
+                        "job because another rank failed: see mpirun's message)\n");
     }
     const int threads = args->threads > 0 ? args->threads : omp_get_max_threads();
     char workers[96];
