@@ -219,10 +219,25 @@ static void liq_mpi_writer(liq_writer_t *w)
                 return;
             }
         }
-        mrc = MPI_Recv(buf, count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD,
-                       MPI_STATUS_IGNORE);
+        /* Received while watching for a signal: a worker killed in the
+         * middle of sending would otherwise hold rank 0 until mpirun's
+         * SIGKILL, before the file is closed. */
+        MPI_Request request = MPI_REQUEST_NULL;
+        mrc = MPI_Irecv(buf, count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD,
+                        &request);
+        int received = 0;
+        while (mrc == MPI_SUCCESS && !received && !*w->stop) {
+            mrc = MPI_Test(&request, &received, MPI_STATUS_IGNORE);
+            if (mrc == MPI_SUCCESS && !received) {
+                liq_nap();
+            }
+        }
         if (mrc != MPI_SUCCESS) {
             liq_writer_fail(w, liq_mpi_fail(mrc, 0, "MPI_Recv"));
+            break;
+        }
+        if (!received) {
+            w->halt = true; /* stopped; MPI_Abort ends the transfer */
             break;
         }
         if (status.MPI_TAG == LIQ_TAG_RESULT) {

@@ -86,11 +86,11 @@ expect "mpirun -n 4 --resume finishes it" 0 "" -- \
 pycheck "resumed over 3, 2 and 4 ranks: the one-process file" \
   bits "$work/grid-serial.h5" "$work/part.h5"
 
-# 3. Killed jobs: 90 runs of 1500 rounds (a few seconds on 2 cores).
+# 3. Killed jobs: 180 runs of 1500 rounds (about 4 s on 2 workers and 2 cores).
 cat > "$work/slow.yaml" <<YAML
 base: $src/tests/sweep/small.yaml
 seed: 7
-seeds_per_setting: 30
+seeds_per_setting: 60
 rounds: 1500
 parameters:
   - path: protocols[AaveLike].markets[WETH].liquidation_bonus
