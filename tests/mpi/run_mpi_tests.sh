@@ -117,6 +117,27 @@ killed_job() {
     return
   fi
   kill "-$signal" "$pid"
+  # Open MPI's mpirun has been seen to stay up after its ranks have all
+  # exited (zombies) following a SIGTERM, on a loaded machine: after 30 s
+  # with no live rank left, it is killed, and the file is checked as usual.
+  local waited=0
+  while kill -0 "$job" 2>/dev/null && [ "$waited" -lt 300 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if kill -0 "$job" 2>/dev/null; then
+    local live=0 p
+    for p in $(pgrep -P "$job"); do
+      [ "$(ps -o stat= -p "$p" | cut -c1)" = Z ] || live=$((live + 1))
+    done
+    if [ "$live" -eq 0 ]; then
+      echo "# $name: every rank exited but mpirun hung (an Open MPI issue); killing mpirun"
+      kill -9 "$job"
+    else
+      bad "$name: $live ranks still running 30 s after the signal"
+      kill -9 "$job"
+    fi
+  fi
   wait "$job"
   local rc=$?
   [ "$rc" -ne 0 ] && ok "$name: the job fails (exit $rc)" || bad "$name: exit 0"
