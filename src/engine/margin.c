@@ -812,6 +812,9 @@ static double liq_candidate_repay_value(const struct liq_sim *sim, size_t p,
  * return. Returns the number kept. */
 static size_t liq_capital_cut(const struct liq_sim *sim, size_t p, size_t *rank, size_t n)
 {
+    if (n == 0) {
+        return 0; /* rank may then be NULL: no candidate list yet */
+    }
     const liq_candidate_t *cand = sim->candidates;
     liq_health_order_cand = cand; /* this thread's protocol's candidates */
     qsort(rank, n, sizeof(*rank), liq_health_compare);
