@@ -86,12 +86,12 @@ expect "mpirun -n 4 --resume finishes it" 0 "" -- \
 pycheck "resumed over 3, 2 and 4 ranks: the one-process file" \
   bits "$work/grid-serial.h5" "$work/part.h5"
 
-# 3. Killed jobs: 180 runs of 1500 rounds (about 4 s on 2 workers and 2 cores).
+# 3. Killed jobs: 360 runs of 4000 rounds (about 7 s on 2 workers and 2 idle cores).
 cat > "$work/slow.yaml" <<YAML
 base: $src/tests/sweep/small.yaml
 seed: 7
-seeds_per_setting: 60
-rounds: 1500
+seeds_per_setting: 120
+rounds: 4000
 parameters:
   - path: protocols[AaveLike].markets[WETH].liquidation_bonus
     values: [0.02, 0.05, 0.1]
@@ -101,14 +101,21 @@ YAML
 expect "slow: one process" 0 "" -- \
   "$liqnet" sweep "$work/slow.yaml" -o "$work/slow-serial.h5" --threads 2 --quiet
 # killed_job NAME SIGNAL TARGET: starts the sweep on 3 ranks, sends SIGNAL
-# after 1.5 s to mpirun (TARGET=mpirun) or to rank 1, then checks the exit,
+# 0.5 s after the file appears to mpirun (TARGET=mpirun) or to rank 1, then checks the exit,
 # the messages and the file, and finishes it with --resume on 4 ranks.
 killed_job() {
   local name=$1 signal=$2 target=$3 out=$work/$1.h5
   "$mpiexec" --oversubscribe -n 3 "$liqnet" sweep "$work/slow.yaml" -o "$out" --threads 1 \
     --quiet > "$work/$name.out" 2> "$work/$name.err" &
   local job=$!
-  sleep 1.5
+  # Signalled once the ranks are at work (rank 0 has created the file): a
+  # SIGTERM while mpirun is still starting them is not what is tested here.
+  local i
+  for i in $(seq 300); do
+    [ -e "$out" ] && break
+    sleep 0.1
+  done
+  sleep 0.5
   local pid=$job
   [ "$target" = rank1 ] && pid=$(rank_pid "$job" 1)
   if [ -z "$pid" ]; then
