@@ -2,16 +2,43 @@
 # and defines imported targets for those without a CMake package of their own.
 include(CMakeFindDependencyMacro)
 find_package(OpenMP REQUIRED COMPONENTS C)
-find_package(HDF5 REQUIRED COMPONENTS C HL)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIQNET_YAML REQUIRED IMPORTED_TARGET GLOBAL yaml-0.1)
 
-if(NOT TARGET liqnet_deps::hdf5)
-  add_library(liqnet_deps::hdf5 INTERFACE IMPORTED GLOBAL)
-  set_target_properties(liqnet_deps::hdf5 PROPERTIES
-    INTERFACE_INCLUDE_DIRECTORIES "${HDF5_C_INCLUDE_DIRS}"
-    INTERFACE_LINK_LIBRARIES "${HDF5_C_LIBRARIES};${HDF5_C_HL_LIBRARIES};${HDF5_HL_LIBRARIES}"
-    INTERFACE_COMPILE_DEFINITIONS "${HDF5_C_DEFINITIONS};${HDF5_DEFINITIONS}")
+if(LIQNET_MPI)
+  # MPI build (-DLIQNET_MPI=ON, scripts/setup-mpi): Open MPI and Debian's
+  # parallel HDF5 (libhdf5-openmpi-dev), which sits beside the serial one;
+  # pkg-config's hdf5-openmpi names it, never the serial build.
+  find_package(MPI REQUIRED COMPONENTS C)
+  pkg_check_modules(LIQNET_HDF5_MPI REQUIRED hdf5-openmpi)
+  find_library(LIQNET_HDF5_MPI_HL NAMES hdf5_hl PATHS ${LIQNET_HDF5_MPI_LIBRARY_DIRS}
+               NO_DEFAULT_PATH)
+  if(NOT LIQNET_HDF5_MPI_HL)
+    message(FATAL_ERROR "hdf5_hl of the parallel HDF5 not found in "
+                        "${LIQNET_HDF5_MPI_LIBRARY_DIRS}: install libhdf5-openmpi-dev")
+  endif()
+  find_file(LIQNET_HDF5_MPI_CONF H5pubconf.h PATHS ${LIQNET_HDF5_MPI_INCLUDE_DIRS}
+            NO_DEFAULT_PATH)
+  file(STRINGS "${LIQNET_HDF5_MPI_CONF}" _liq_h5_parallel REGEX "#define H5_HAVE_PARALLEL 1")
+  if(NOT _liq_h5_parallel)
+    message(FATAL_ERROR "${LIQNET_HDF5_MPI_CONF}: HDF5 was not built with H5_HAVE_PARALLEL; "
+                        "expected Debian's libhdf5-openmpi-dev")
+  endif()
+  if(NOT TARGET liqnet_deps::hdf5)
+    add_library(liqnet_deps::hdf5 INTERFACE IMPORTED GLOBAL)
+    set_target_properties(liqnet_deps::hdf5 PROPERTIES
+      INTERFACE_INCLUDE_DIRECTORIES "${LIQNET_HDF5_MPI_INCLUDE_DIRS}"
+      INTERFACE_LINK_LIBRARIES "${LIQNET_HDF5_MPI_LINK_LIBRARIES};${LIQNET_HDF5_MPI_HL};MPI::MPI_C")
+  endif()
+else()
+  find_package(HDF5 REQUIRED COMPONENTS C HL)
+  if(NOT TARGET liqnet_deps::hdf5)
+    add_library(liqnet_deps::hdf5 INTERFACE IMPORTED GLOBAL)
+    set_target_properties(liqnet_deps::hdf5 PROPERTIES
+      INTERFACE_INCLUDE_DIRECTORIES "${HDF5_C_INCLUDE_DIRS}"
+      INTERFACE_LINK_LIBRARIES "${HDF5_C_LIBRARIES};${HDF5_C_HL_LIBRARIES};${HDF5_HL_LIBRARIES}"
+      INTERFACE_COMPILE_DEFINITIONS "${HDF5_C_DEFINITIONS};${HDF5_DEFINITIONS}")
+  endif()
 endif()
 
 find_path(LIQNET_RANDOM123_INCLUDE_DIR Random123/philox.h)

@@ -4,8 +4,10 @@
  * columns), override paths and their error messages, the run seed formula
  * against splitmix64's published first output, and a sweep run equal to the
  * same run made one by one from its dumped scenario, at 1 and 2 threads.
+ * A result packed into bytes (for the MPI sweep) and unpacked is the same
+ * result, byte for byte when packed again; damaged bytes are refused.
  * The results file, resume and the command line are tested end to end by
- * tests/sweep/run_sweep_tests.sh.
+ * tests/sweep/run_sweep_tests.sh (and over MPI by tests/mpi/).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -20,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "experiment/sweep_internal.h"
 #include "liqnet/error.h"
 #include "liqnet/io.h"
 #include "liqnet/metrics.h"
@@ -358,13 +361,73 @@ static void test_run_equals_alone(void **state)
     liq_sweep_destroy(sw);
 }
 
+/* Pack, unpack, pack again: the same bytes; the unpacked result has the
+ * run's summary, message, status and trajectory; bad bytes are refused. */
+static void test_pack_roundtrip(void **state)
+{
+    (void)state;
+    liq_sweep_t *sw = NULL;
+    assert_int_equal(liq_sweep_load(&sw, SWEEP_DIR "/grid.yaml"), LIQ_OK);
+    /* Run 5 keeps its trajectory (rounds 0, 3, ... 30), run 6 does not. */
+    const int64_t runs[] = {5, 6};
+    for (size_t i = 0; i < 2; i++) {
+        liq_sweep_result_t *r = NULL, *back = NULL;
+        assert_int_equal(liq_sweep_run(&r, sw, runs[i], 1, NULL), LIQ_OK);
+        if (i == 1) {
+            /* A failed run's status and message travel too. */
+            r->status = LIQ_RUN_FAILED;
+            free(r->error);
+            r->error = strdup("round 12: pool WETH-USDC reserve0 is not finite");
+        }
+        void *bytes = NULL, *again = NULL;
+        size_t len = 0, len2 = 0;
+        assert_int_equal(liq_sweep_result_pack(r, &bytes, &len), LIQ_OK);
+        assert_int_equal(liq_sweep_result_unpack(&back, sw, bytes, len), LIQ_OK);
+        assert_int_equal(liq_sweep_result_run(back), runs[i]);
+        assert_int_equal(liq_sweep_result_status(back), liq_sweep_result_status(r));
+        assert_string_equal(liq_sweep_result_error(back), liq_sweep_result_error(r));
+        assert_summary_equal(liq_sweep_result_summary(back), liq_sweep_result_summary(r));
+        assert_int_equal(back->traj != NULL, i == 0);
+        if (i == 0) {
+            assert_int_equal(liq_h5_traj_rows(back->traj), 11);
+            assert_int_equal(back->scenario->seed, r->scenario->seed);
+        }
+        assert_int_equal(liq_sweep_result_pack(back, &again, &len2), LIQ_OK);
+        assert_int_equal(len2, len);
+        assert_memory_equal(again, bytes, len);
+
+        /* Damaged: cut short, a byte less, a wrong header, a run out of range. */
+        liq_sweep_result_t *bad = (liq_sweep_result_t *)(uintptr_t)1;
+        assert_int_equal(liq_sweep_result_unpack(&bad, sw, bytes, len - 1), LIQ_EINVAL);
+        assert_null(bad);
+        assert_int_equal(liq_sweep_result_unpack(&bad, sw, bytes, 20), LIQ_EINVAL);
+        assert_non_null(strstr(liq_errmsg(), "no result header"));
+        unsigned char *copy = malloc(len + 1);
+        assert_non_null(copy);
+        memcpy(copy, bytes, len);
+        copy[len] = 0;
+        assert_int_equal(liq_sweep_result_unpack(&bad, sw, copy, len + 1), LIQ_EINVAL);
+        assert_non_null(strstr(liq_errmsg(), "bytes left over"));
+        const int64_t run = 12;
+        memcpy(copy + 8, &run, sizeof(run));
+        assert_int_equal(liq_sweep_result_unpack(&bad, sw, copy, len), LIQ_EINVAL);
+        assert_non_null(strstr(liq_errmsg(), "run 12; expected a run of this sweep, 0 to 11"));
+        free(copy);
+        free(again);
+        free(bytes);
+        liq_sweep_result_destroy(back);
+        liq_sweep_result_destroy(r);
+    }
+    liq_sweep_destroy(sw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_grid_expansion),   cmocka_unit_test(test_latin_hypercube),
         cmocka_unit_test(test_list_design),      cmocka_unit_test(test_override_adds_keys),
         cmocka_unit_test(test_path_errors),      cmocka_unit_test(test_run_seed),
-        cmocka_unit_test(test_run_equals_alone),
+        cmocka_unit_test(test_run_equals_alone), cmocka_unit_test(test_pack_roundtrip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

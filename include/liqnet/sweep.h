@@ -121,6 +121,19 @@ LIQ_API const liq_summary_t *liq_sweep_result_summary(const liq_sweep_result_t *
 /* Accepts NULL. */
 LIQ_API void liq_sweep_result_destroy(liq_sweep_result_t *result);
 
+/*
+ * A finished run as bytes, for an executor that makes runs in other
+ * processes (the MPI sweep): run, status, message, summary and kept rounds,
+ * in native byte order (every process of a job shares it). `*out` is
+ * malloc'd (free it), `*len` its size. No HDF5.
+ */
+LIQ_API int liq_sweep_result_pack(const liq_sweep_result_t *result, void **out, size_t *len);
+/* The inverse: a result equal to the packed one, for the same sweep (its
+ * trajectory's entity names and the run's seed come from `sweep`).
+ * LIQ_EINVAL when the bytes are not a result of a run of this sweep. */
+LIQ_API int liq_sweep_result_unpack(liq_sweep_result_t **out, const liq_sweep_t *sweep,
+                                    const void *data, size_t len);
+
 /* ------------------------------------------------------- results file */
 
 typedef struct liq_sweep_file liq_sweep_file_t;

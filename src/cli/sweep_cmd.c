@@ -53,14 +53,15 @@ static void liq_sweep_on_signal(int signo)
     liq_sweep_stop = 1;
 }
 
-typedef struct {
-    const char *sweep;
-    const char *output;
-    bool force, resume, quiet;
-    int threads;
-    long long print_run; /* -1: none */
-    long long stop_after;
-} liq_sweep_args_t;
+static void liq_sweep_catch_signals(void)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = liq_sweep_on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+}
 
 #define liq_sweep_usage_error(...) liq_cli_usage_error(liq_sweep_usage, __VA_ARGS__)
 
@@ -166,43 +167,91 @@ int liq_cmd_sweep(int argc, char **argv)
     if (exit_code != LIQ_EXIT_OK) {
         return exit_code;
     }
+#ifdef LIQNET_HAVE_MPI
+    if (args.print_run < 0 && liq_sweep_mpi_launched()) {
+        liq_sweep_catch_signals();
+        return liq_sweep_mpi(&args, &liq_sweep_stop);
+    }
+#endif
+    return liq_sweep_local(&args, &liq_sweep_stop);
+}
+
+int liq_sweep_open_output(liq_sweep_file_t **file, const liq_sweep_args_t *args,
+                          const liq_sweep_t *sw)
+{
+    if (args->resume && access(args->output, F_OK) == 0) {
+        return liq_sweep_file_open(file, args->output, sw);
+    }
+    return liq_sweep_file_create(file, args->output, sw, args->force);
+}
+
+int liq_sweep_finish(const liq_sweep_args_t *args, const liq_sweep_t *sw, liq_sweep_file_t *file,
+                     int exec_rc, const char *exec_error, int64_t recorded, double seconds,
+                     const char *workers)
+{
+    int exit_code = LIQ_EXIT_OK;
+    const int64_t n_runs = liq_sweep_run_count(sw);
+    const size_t left = liq_sweep_file_pending(file, NULL);
+    const int rc = liq_sweep_file_close(file);
+    if (rc != LIQ_OK) {
+        exit_code = liq_cli_fail(rc);
+    } else if (exec_rc != LIQ_OK && exec_rc != LIQ_EINTERRUPTED) {
+        fprintf(stderr, "liqnet: error: %s\n", exec_error);
+        if (left > 0) {
+            fprintf(stderr,
+                    "liqnet: %s keeps every recorded run (%zu of %lld left) and is marked "
+                    "incomplete; finish it with --resume\n",
+                    args->output, left, (long long)n_runs);
+        }
+        exit_code = LIQ_EXIT_FAIL;
+    } else {
+        if (!args->quiet) {
+            printf("liqnet %s: sweep %s, %lld runs (%lld settings x %lld seeds), %s: "
+                   "%lld runs made in %.2f s, %zu left. Output: %s (%s)\n",
+                   LIQNET_VERSION, args->sweep, (long long)n_runs,
+                   (long long)liq_sweep_setting_count(sw),
+                   (long long)liq_sweep_seeds_per_setting(sw), workers, (long long)recorded,
+                   seconds, left, args->output, left == 0 ? "complete" : "incomplete");
+        }
+        if (left > 0) {
+            fprintf(stderr,
+                    "liqnet: stopped with %zu of %lld runs left; %s keeps every recorded run and "
+                    "is marked incomplete; finish it with --resume\n",
+                    left, (long long)n_runs, args->output);
+            exit_code = LIQ_EXIT_INTERRUPTED;
+        }
+    }
+    return exit_code;
+}
+
+int liq_sweep_local(const liq_sweep_args_t *args, volatile sig_atomic_t *stop)
+{
     liq_sweep_t *sw = NULL;
-    int rc = liq_sweep_load(&sw, args.sweep);
+    int rc = liq_sweep_load(&sw, args->sweep);
     if (rc != LIQ_OK) {
         return liq_cli_fail(rc);
     }
-    if (args.print_run >= 0) {
-        exit_code = liq_sweep_print_run(sw, args.print_run);
+    if (args->print_run >= 0) {
+        const int exit_code = liq_sweep_print_run(sw, args->print_run);
         liq_sweep_destroy(sw);
         return exit_code;
     }
     liq_sweep_file_t *file = NULL;
-    const bool exists = access(args.output, F_OK) == 0;
-    if (args.resume && exists) {
-        rc = liq_sweep_file_open(&file, args.output, sw);
-    } else {
-        rc = liq_sweep_file_create(&file, args.output, sw, args.force);
-    }
+    rc = liq_sweep_open_output(&file, args, sw);
     if (rc != LIQ_OK) {
         liq_sweep_destroy(sw);
         return liq_cli_fail(rc);
     }
-    const int64_t n_runs = liq_sweep_run_count(sw);
     const size_t pending = liq_sweep_file_pending(file, NULL);
-    const int threads = args.threads > 0 ? args.threads : omp_get_max_threads();
+    const int threads = args->threads > 0 ? args->threads : omp_get_max_threads();
 
-    struct sigaction action;
-    memset(&action, 0, sizeof(action));
-    action.sa_handler = liq_sweep_on_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
+    liq_sweep_catch_signals();
 
     liq_sweep_progress_t progress;
-    liq_progress_start(&progress.bar, (int64_t)pending, !args.quiet);
+    liq_progress_start(&progress.bar, (int64_t)pending, !args->quiet);
     const liq_sweep_exec_options_t options = {.threads = threads,
-                                              .stop_after = args.stop_after,
-                                              .stop = &liq_sweep_stop,
+                                              .stop_after = args->stop_after,
+                                              .stop = stop,
                                               .progress = liq_sweep_on_progress,
                                               .progress_context = &progress};
     const double t0 = liq_wall_seconds();
@@ -213,31 +262,10 @@ int liq_cmd_sweep(int argc, char **argv)
     if (exec_rc != LIQ_OK && exec_rc != LIQ_EINTERRUPTED) {
         snprintf(exec_error, sizeof(exec_error), "%s", liq_errmsg());
     }
-    const size_t left = liq_sweep_file_pending(file, NULL);
-    rc = liq_sweep_file_close(file);
-    if (rc != LIQ_OK) {
-        exit_code = liq_cli_fail(rc);
-    } else if (exec_rc != LIQ_OK && exec_rc != LIQ_EINTERRUPTED) {
-        fprintf(stderr, "liqnet: error: %s\n", exec_error);
-        exit_code = LIQ_EXIT_FAIL;
-    } else {
-        if (!args.quiet) {
-            printf("liqnet %s: sweep %s, %lld runs (%lld settings x %lld seeds), %d threads: "
-                   "%lld runs made in %.2f s, %zu left. Output: %s (%s)\n",
-                   LIQNET_VERSION, args.sweep, (long long)n_runs,
-                   (long long)liq_sweep_setting_count(sw),
-                   (long long)liq_sweep_seeds_per_setting(sw), threads, (long long)recorded,
-                   liq_wall_seconds() - t0, left, args.output,
-                   left == 0 ? "complete" : "incomplete");
-        }
-        if (left > 0) {
-            fprintf(stderr,
-                    "liqnet: stopped with %zu of %lld runs left; %s keeps every recorded run and "
-                    "is marked incomplete; finish it with --resume\n",
-                    left, (long long)n_runs, args.output);
-            exit_code = LIQ_EXIT_INTERRUPTED;
-        }
-    }
+    char workers[64];
+    snprintf(workers, sizeof(workers), "%d threads", threads);
+    const int exit_code = liq_sweep_finish(args, sw, file, exec_rc, exec_error, recorded,
+                                           liq_wall_seconds() - t0, workers);
     liq_sweep_destroy(sw);
     return exit_code;
 }

@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1239,4 +1241,202 @@ const char *liq_sweep_result_error(const liq_sweep_result_t *r)
 const liq_summary_t *liq_sweep_result_summary(const liq_sweep_result_t *r)
 {
     return &r->summary;
+}
+
+/* ------------------------------------------------------ packed results */
+
+/* The arrays of a liq_summary_t: 8-byte elements, one per oracle or per
+ * protocol. Every other field is a scalar, copied with the struct. */
+typedef struct {
+    size_t offset;
+    bool per_protocol;
+} liq_summary_array_t;
+
+static const liq_summary_array_t liq_summary_arrays[] = {
+    {offsetof(liq_summary_t, amplification), false},
+    {offsetof(liq_summary_t, oracle_drawdown), false},
+    {offsetof(liq_summary_t, exogenous_drawdown), false},
+    {offsetof(liq_summary_t, liquidations), true},
+    {offsetof(liq_summary_t, liquidated_value), true},
+    {offsetof(liq_summary_t, repaid_value), true},
+    {offsetof(liq_summary_t, stalled), true},
+    {offsetof(liq_summary_t, bad_debt), true},
+    {offsetof(liq_summary_t, deficit), true},
+    {offsetof(liq_summary_t, insurance_drawdown), true},
+    {offsetof(liq_summary_t, impairment), true},
+    {offsetof(liq_summary_t, breaker_rounds), true},
+    {offsetof(liq_summary_t, peak_penalty_scale), true},
+    {offsetof(liq_summary_t, first_failure), true},
+};
+#define LIQ_N_SUMMARY_ARRAYS (sizeof(liq_summary_arrays) / sizeof(liq_summary_arrays[0]))
+
+static const char liq_packed_magic[8] = {'L', 'I', 'Q', 'R', 'U', 'N', '0', '1'};
+
+/* Packed result: magic, i64 run, i64 status, u64 error length, u64 has
+ * trajectory, the error's bytes, the liq_summary_t struct (its pointers
+ * meaningless), each summary array, then the packed trajectory. */
+#define LIQ_PACKED_HEAD (sizeof(liq_packed_magic) + 4 * 8)
+
+static void **liq_summary_slot(liq_summary_t *s, size_t k)
+{
+    return (void **)((char *)s + liq_summary_arrays[k].offset);
+}
+
+static size_t liq_summary_width(const liq_summary_t *s, size_t k)
+{
+    return liq_summary_arrays[k].per_protocol ? s->n_protocols : s->n_oracles;
+}
+
+int liq_sweep_result_pack(const liq_sweep_result_t *r, void **out, size_t *len)
+{
+    assert(r != NULL && out != NULL && len != NULL);
+    *out = NULL;
+    *len = 0;
+    const char *error = r->error != NULL ? r->error : "";
+    const size_t error_len = strlen(error);
+    liq_summary_t summary = r->summary;
+    size_t size = LIQ_PACKED_HEAD + error_len + sizeof(summary);
+    for (size_t k = 0; k < LIQ_N_SUMMARY_ARRAYS; k++) {
+        size += liq_summary_width(&summary, k) * 8;
+    }
+    if (r->traj != NULL) {
+        size += liq_h5_traj_packed_size(r->traj);
+    }
+    unsigned char *buf = malloc(size);
+    if (buf == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory to pack run %lld (%zu bytes)",
+                             (long long)r->run, size);
+    }
+    unsigned char *p = buf;
+    memcpy(p, liq_packed_magic, sizeof(liq_packed_magic));
+    p += sizeof(liq_packed_magic);
+    const int64_t words[4] = {r->run, (int64_t)r->status, (int64_t)error_len,
+                              r->traj != NULL ? 1 : 0};
+    memcpy(p, words, sizeof(words));
+    p += sizeof(words);
+    memcpy(p, error, error_len);
+    p += error_len;
+    /* The struct without its pointers (the same bytes for the same result). */
+    for (size_t k = 0; k < LIQ_N_SUMMARY_ARRAYS; k++) {
+        *liq_summary_slot(&summary, k) = NULL;
+    }
+    memcpy(p, &summary, sizeof(summary));
+    p += sizeof(summary);
+    for (size_t k = 0; k < LIQ_N_SUMMARY_ARRAYS; k++) {
+        const size_t bytes = liq_summary_width(&summary, k) * 8;
+        if (bytes > 0) {
+            memcpy(p, *liq_summary_slot((liq_summary_t *)(uintptr_t)&r->summary, k), bytes);
+            p += bytes;
+        }
+    }
+    if (r->traj != NULL) {
+        liq_h5_traj_pack(r->traj, p);
+    }
+    *out = buf;
+    *len = size;
+    return LIQ_OK;
+}
+
+static int liq_unpack_fail(size_t len, const char *what)
+{
+    return liq_error_set(LIQ_EINVAL, "packed run result (%zu bytes): %s", len, what);
+}
+
+int liq_sweep_result_unpack(liq_sweep_result_t **out, const liq_sweep_t *sw, const void *data,
+                            size_t len)
+{
+    assert(out != NULL && sw != NULL && (data != NULL || len == 0));
+    *out = NULL;
+    const unsigned char *p = data;
+    const unsigned char *end = p + len;
+    if (len < LIQ_PACKED_HEAD || memcmp(p, liq_packed_magic, sizeof(liq_packed_magic)) != 0) {
+        return liq_unpack_fail(len, "no result header; expected bytes from liq_sweep_result_pack");
+    }
+    p += sizeof(liq_packed_magic);
+    int64_t words[4];
+    memcpy(words, p, sizeof(words));
+    p += sizeof(words);
+    const int64_t run = words[0];
+    if (run < 0 || run >= sw->n_runs) {
+        return liq_error_set(LIQ_EINVAL,
+                             "packed run result: run %lld; expected a run of this sweep, 0 to %lld",
+                             (long long)run, (long long)sw->n_runs - 1);
+    }
+    if (words[1] != LIQ_RUN_COMPLETE && words[1] != LIQ_RUN_FAILED) {
+        return liq_error_set(LIQ_EINVAL,
+                             "packed run result: run %lld has status %lld; expected 1 or 2",
+                             (long long)run, (long long)words[1]);
+    }
+    const bool has_traj = words[3] == 1;
+    if (words[3] != (liq_sweep_keeps_trajectory(sw, run) ? 1 : 0)) {
+        return liq_error_set(LIQ_EINVAL,
+                             "packed run result: run %lld %s a trajectory; the sweep keeps %s",
+                             (long long)run, has_traj ? "has" : "has no",
+                             liq_sweep_keeps_trajectory(sw, run) ? "one" : "none");
+    }
+    if (words[2] < 0 || (uint64_t)words[2] > (size_t)(end - p)) {
+        return liq_unpack_fail(len, "error message longer than the data");
+    }
+    const size_t error_len = (size_t)words[2];
+    liq_sweep_result_t *r = calloc(1, sizeof(*r));
+    if (r == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for run %lld", (long long)run);
+    }
+    r->run = run;
+    r->status = (liq_run_status_t)words[1];
+    int rc = LIQ_OK;
+    r->error = malloc(error_len + 1);
+    if (r->error == NULL) {
+        rc = liq_error_set(LIQ_ENOMEM, "out of memory for run %lld", (long long)run);
+    } else {
+        memcpy(r->error, p, error_len);
+        r->error[error_len] = '\0';
+        p += error_len;
+    }
+    liq_summary_t summary;
+    memset(&summary, 0, sizeof(summary));
+    if (rc == LIQ_OK && (size_t)(end - p) < sizeof(summary)) {
+        rc = liq_unpack_fail(len, "truncated before the summary");
+    }
+    if (rc == LIQ_OK) {
+        memcpy(&summary, p, sizeof(summary));
+        p += sizeof(summary);
+        if (summary.n_oracles != sw->base->n_oracles ||
+            summary.n_protocols != sw->base->n_protocols) {
+            rc = liq_error_set(LIQ_EINVAL,
+                               "packed run result: run %lld has %zu oracles and %zu protocols; "
+                               "the sweep has %zu and %zu",
+                               (long long)run, summary.n_oracles, summary.n_protocols,
+                               sw->base->n_oracles, sw->base->n_protocols);
+        }
+    }
+    for (size_t k = 0; rc == LIQ_OK && k < LIQ_N_SUMMARY_ARRAYS; k++) {
+        const size_t bytes = liq_summary_width(&summary, k) * 8;
+        if ((size_t)(end - p) < bytes) {
+            rc = liq_unpack_fail(len, "truncated in the summary");
+        } else {
+            *liq_summary_slot(&summary, k) = (void *)(uintptr_t)p;
+            p += bytes;
+        }
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_summary_copy(&r->summary, &summary);
+    }
+    if (rc == LIQ_OK && has_traj) {
+        rc = liq_sweep_scenario(&r->scenario, sw, run);
+        size_t used = 0;
+        if (rc == LIQ_OK) {
+            rc = liq_h5_traj_unpack(&r->traj, r->scenario, p, (size_t)(end - p), &used);
+        }
+        p += used;
+    }
+    if (rc == LIQ_OK && p != end) {
+        rc = liq_unpack_fail(len, "bytes left over after the result");
+    }
+    if (rc != LIQ_OK) {
+        liq_sweep_result_destroy(r);
+        return rc;
+    }
+    *out = r;
+    return LIQ_OK;
 }

@@ -1,8 +1,8 @@
 /*
  * The OpenMP executor of a sweep: makes every pending run of a results file
  * and records it. It only ties together liq_sweep_run (a run in memory, any
- * thread) and liq_sweep_file_record (HDF5, one thread); an MPI executor
- * would replace this file and keep the others.
+ * thread) and liq_sweep_file_record (HDF5, one thread); the MPI executor
+ * (src/cli/sweep_mpi.c) uses the same pieces across processes instead.
  *
  * Sharing the cores: with at least as many pending runs as threads, each
  * thread makes whole runs with one thread each, claiming the next run when

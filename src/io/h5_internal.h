@@ -100,6 +100,17 @@ int liq_h5_traj_write(liq_h5_traj_t *traj, hid_t loc, const char *path,
 /* Accepts NULL. No HDF5. */
 void liq_h5_traj_destroy(liq_h5_traj_t *traj);
 
+/* A trajectory as bytes, to send it to another process (the MPI sweep):
+ * the rounds held, which series are on, the round numbers and each series'
+ * rows, in native byte order (the processes of one job share it). Packed
+ * size, then pack into `dst` (that many bytes). No HDF5. */
+size_t liq_h5_traj_packed_size(const liq_h5_traj_t *traj);
+void liq_h5_traj_pack(const liq_h5_traj_t *traj, unsigned char *dst);
+/* The inverse, for the scenario's entities: LIQ_EINVAL when `len` bytes at
+ * `src` are not a trajectory of them (`*used`: bytes read). No HDF5. */
+int liq_h5_traj_unpack(liq_h5_traj_t **out, const liq_scenario_t *scenario,
+                       const unsigned char *src, size_t len, size_t *used);
+
 /* Writes a run's contagion record as the group `contagion` of `loc` (a
  * file or group), with its own dimension scales `protocol`, `link` and
  * `cluster` (docs/hdf5-schema.md). `path` names the file in messages. */

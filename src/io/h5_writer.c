@@ -1216,3 +1216,104 @@ void liq_h5_traj_destroy(liq_h5_traj_t *traj)
         liq_h5_free(traj);
     }
 }
+
+/* Packed trajectory: u64 rows, u64 n_entities[LIQ_N_DIMS], u64 on[LIQ_N_SERIES],
+ * i64 round[rows], then for each series on with n > 0 its rows x n x 8 bytes. */
+size_t liq_h5_traj_packed_size(const liq_h5_traj_t *traj)
+{
+    size_t size = 8 * (1 + LIQ_N_DIMS + LIQ_N_SERIES) + traj->buffered * 8;
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        if (liq_series_on(traj, s)) {
+            size += traj->buffered * traj->n_entities[liq_series_defs[s].dim] * 8;
+        }
+    }
+    return size;
+}
+
+static unsigned char *liq_put_u64(unsigned char *dst, uint64_t v)
+{
+    memcpy(dst, &v, 8);
+    return dst + 8;
+}
+
+void liq_h5_traj_pack(const liq_h5_traj_t *traj, unsigned char *dst)
+{
+    dst = liq_put_u64(dst, traj->buffered);
+    for (int d = 0; d < LIQ_N_DIMS; d++) {
+        dst = liq_put_u64(dst, traj->n_entities[d]);
+    }
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        dst = liq_put_u64(dst, liq_series_on(traj, s) ? 1 : 0);
+    }
+    memcpy(dst, traj->round_buf, traj->buffered * 8);
+    dst += traj->buffered * 8;
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        const size_t bytes = traj->buffered * traj->n_entities[liq_series_defs[s].dim] * 8;
+        if (liq_series_on(traj, s) && bytes > 0) {
+            memcpy(dst, traj->series_buf[s], bytes);
+            dst += bytes;
+        }
+    }
+}
+
+int liq_h5_traj_unpack(liq_h5_traj_t **out, const liq_scenario_t *scenario,
+                       const unsigned char *src, size_t len, size_t *used)
+{
+    assert(out != NULL && scenario != NULL && src != NULL && used != NULL);
+    *out = NULL;
+    const size_t head = 8 * (1 + LIQ_N_DIMS + LIQ_N_SERIES);
+    if (len < head) {
+        return liq_error_set(LIQ_EINVAL, "packed trajectory: %zu bytes; expected at least %zu", len,
+                             head);
+    }
+    uint64_t word[1 + LIQ_N_DIMS + LIQ_N_SERIES];
+    memcpy(word, src, head);
+    const size_t expected[LIQ_N_DIMS] = {scenario->n_assets, scenario->n_pools, scenario->n_oracles,
+                                         scenario->n_protocols};
+    for (int d = 0; d < LIQ_N_DIMS; d++) {
+        if (word[1 + d] != expected[d]) {
+            return liq_error_set(LIQ_EINVAL,
+                                 "packed trajectory: %llu %s; expected the scenario's %zu",
+                                 (unsigned long long)word[1 + d], liq_dim_names[d], expected[d]);
+        }
+    }
+    const uint64_t rows = word[0];
+    if (rows > (len - head) / 8) {
+        return liq_error_set(LIQ_EINVAL, "packed trajectory: %llu rounds in %zu bytes",
+                             (unsigned long long)rows, len);
+    }
+    size_t need = head + rows * 8;
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        if (word[1 + LIQ_N_DIMS + s] > 1) {
+            return liq_error_set(LIQ_EINVAL, "packed trajectory: series flag %llu; expected 0 or 1",
+                                 (unsigned long long)word[1 + LIQ_N_DIMS + s]);
+        }
+        if (word[1 + LIQ_N_DIMS + s] == 1) {
+            need += rows * expected[liq_series_defs[s].dim] * 8;
+        }
+    }
+    if (need > len) {
+        return liq_error_set(LIQ_EINVAL, "packed trajectory: %zu bytes; expected %zu", len, need);
+    }
+    liq_h5_traj_t *w = NULL;
+    const int rc = liq_h5_traj_create(&w, scenario, rows);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    const unsigned char *p = src + head;
+    memcpy(w->round_buf, p, rows * 8);
+    p += rows * 8;
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        w->on[s] = word[1 + LIQ_N_DIMS + s] == 1;
+        const size_t bytes = rows * expected[liq_series_defs[s].dim] * 8;
+        if (w->on[s] && bytes > 0) {
+            memcpy(w->series_buf[s], p, bytes);
+            p += bytes;
+        }
+    }
+    w->buffered = rows;
+    w->last_round = rows > 0 ? w->round_buf[rows - 1] : 0;
+    *used = need;
+    *out = w;
+    return LIQ_OK;
+}

@@ -3,6 +3,9 @@
 
   check_sweep.py same A.h5 B.h5          every group, dataset (values, dtype,
                                          shape) and attribute equal (NaN = NaN)
+  check_sweep.py bits A.h5 B.h5          as same, and every number equal bit for
+                                         bit (0.0 != -0.0, NaN payloads count):
+                                         contents, not the files' byte layout
   check_sweep.py table FILE.h5 N         pandas reads the summary in one call:
                                          N rows, every run complete
   check_sweep.py run FILE.h5 R RUN.h5    row R of the summary (and of the per
@@ -24,15 +27,27 @@ def fail(msg):
     sys.exit(1)
 
 
+BITS = False  # `bits`: numbers compared by their bytes
+
+
 def equal(a, b):
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape:
         return False
+    if BITS and a.dtype.kind in "fiu" and b.dtype.kind in "fiu":
+        return a.dtype == b.dtype and a.tobytes() == b.tobytes()
     if a.dtype.kind == "f" and b.dtype.kind == "f":
         return bool(np.array_equal(a, b, equal_nan=True))
     if a.dtype.kind == "O" or b.dtype.kind == "O":
         return [str(x) for x in a.ravel()] == [str(x) for x in b.ravel()]
     return bool(np.array_equal(a, b))
+
+
+def bits(pa, pb):
+    global BITS
+    BITS = True
+    same(pa, pb)
+    print("ok - the same numbers bit for bit:", pa, pb)
 
 
 def same(pa, pb):
@@ -140,4 +155,4 @@ def kept(path, runs, rounds):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"same": same, "table": lambda p, n: table(p, int(n)), "run": run, "kept": kept}[cmd](*args)
+    {"same": same, "bits": bits, "table": lambda p, n: table(p, int(n)), "run": run, "kept": kept}[cmd](*args)
