@@ -1245,30 +1245,31 @@ const liq_summary_t *liq_sweep_result_summary(const liq_sweep_result_t *r)
 
 /* ------------------------------------------------------ packed results */
 
-/* The arrays of a liq_summary_t: 8-byte elements, one per oracle or per
- * protocol. Every other field is a scalar, copied with the struct. */
-typedef struct {
-    size_t offset;
-    bool per_protocol;
-} liq_summary_array_t;
+/* The arrays of a liq_summary_t are the summary variables of a run file
+ * with a dimension (liq_summary_defs): 8-byte elements, one per oracle or
+ * per protocol. Every other field is a scalar, copied with the struct. So a
+ * summary field added to the file is packed without another list here. */
+static size_t liq_summary_array_def(size_t k)
+{
+    size_t seen = 0;
+    for (size_t d = 0; d < liq_summary_defs_count; d++) {
+        if (liq_summary_defs[d].dim >= 0 && seen++ == k) {
+            return d;
+        }
+    }
+    return SIZE_MAX;
+}
 
-static const liq_summary_array_t liq_summary_arrays[] = {
-    {offsetof(liq_summary_t, amplification), false},
-    {offsetof(liq_summary_t, oracle_drawdown), false},
-    {offsetof(liq_summary_t, exogenous_drawdown), false},
-    {offsetof(liq_summary_t, liquidations), true},
-    {offsetof(liq_summary_t, liquidated_value), true},
-    {offsetof(liq_summary_t, repaid_value), true},
-    {offsetof(liq_summary_t, stalled), true},
-    {offsetof(liq_summary_t, bad_debt), true},
-    {offsetof(liq_summary_t, deficit), true},
-    {offsetof(liq_summary_t, insurance_drawdown), true},
-    {offsetof(liq_summary_t, impairment), true},
-    {offsetof(liq_summary_t, breaker_rounds), true},
-    {offsetof(liq_summary_t, peak_penalty_scale), true},
-    {offsetof(liq_summary_t, first_failure), true},
-};
-#define LIQ_N_SUMMARY_ARRAYS (sizeof(liq_summary_arrays) / sizeof(liq_summary_arrays[0]))
+static size_t liq_summary_array_count(void)
+{
+    size_t n = 0;
+    for (size_t d = 0; d < liq_summary_defs_count; d++) {
+        n += liq_summary_defs[d].dim >= 0;
+    }
+    return n;
+}
+
+#define LIQ_N_SUMMARY_ARRAYS liq_summary_array_count()
 
 static const char liq_packed_magic[8] = {'L', 'I', 'Q', 'R', 'U', 'N', '0', '1'};
 
@@ -1279,12 +1280,13 @@ static const char liq_packed_magic[8] = {'L', 'I', 'Q', 'R', 'U', 'N', '0', '1'}
 
 static void **liq_summary_slot(liq_summary_t *s, size_t k)
 {
-    return (void **)((char *)s + liq_summary_arrays[k].offset);
+    return (void **)((char *)s + liq_summary_defs[liq_summary_array_def(k)].offset);
 }
 
 static size_t liq_summary_width(const liq_summary_t *s, size_t k)
 {
-    return liq_summary_arrays[k].per_protocol ? s->n_protocols : s->n_oracles;
+    return liq_summary_defs[liq_summary_array_def(k)].dim == LIQ_DIM_PROTOCOL ? s->n_protocols
+                                                                              : s->n_oracles;
 }
 
 int liq_sweep_result_pack(const liq_sweep_result_t *r, void **out, size_t *len)
