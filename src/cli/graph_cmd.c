@@ -1,5 +1,5 @@
 /*
- * liqnet graph SCENARIO -o NET.graphml [--format graphml|gml] [--betweenness auto|exact|none]
+ * liqnet graph SCENARIO -o NET.graphml [--format graphml|gml] [--centrality auto|exact|skip]
  *              [--quiet]
  *
  * Writes the network of a scenario (MODEL.md s2; docs/network.md) as GraphML
@@ -11,7 +11,7 @@
  * Exact betweenness costs O(protocols x links) (Brandes' algorithm, one
  * breadth-first search per protocol): seconds for 10^4 protocols, hours for
  * a generated ecosystem of 10^5 protocols and 10^6 links. By default
- * (--betweenness auto) it is computed only up to LIQ_BETWEENNESS_AUTO_LIMIT
+ * (--centrality auto) it is computed only up to LIQ_BETWEENNESS_AUTO_LIMIT
  * and otherwise left out with a note saying so and how to ask for it.
  *
  * Exit status: 0 on success, 1 on bad input, 2 on bad usage.
@@ -31,7 +31,7 @@
 #include "liqnet/network.h"
 #include "liqnet/scenario.h"
 
-/* Largest protocols x links for which --betweenness auto computes exact
+/* Largest protocols x links for which --centrality auto computes exact
  * betweenness. igraph's Brandes visits about 10^8 (protocol, link) pairs a
  * second (measured: 10^4 protocols and 235800 links, 25.6 s), so the limit
  * keeps it near 10 s. */
@@ -45,12 +45,12 @@ typedef enum {
 
 const char liq_graph_usage[] =
     "usage: liqnet graph SCENARIO -o NET.graphml [--format graphml|gml]\n"
-    "                    [--betweenness auto|exact|none] [--quiet]\n"
+    "                    [--centrality auto|exact|skip] [--quiet]\n"
     "\n"
-    "  --betweenness auto   exact betweenness when protocols x links <= 1e9 (default;\n"
+    "  --centrality auto   exact betweenness when protocols x links <= 1e9 (default;\n"
     "                       otherwise left out, with a note)\n"
-    "  --betweenness exact  always: O(protocols x links), hours at 10^5 x 10^6\n"
-    "  --betweenness none   never\n";
+    "  --centrality exact  always: O(protocols x links), hours at 10^5 x 10^6\n"
+    "  --centrality skip   never\n";
 
 static int liq_graph_usage_error(const char *message, const char *arg)
 {
@@ -121,10 +121,10 @@ static int liq_graph_print(const liq_protocol_graph_t *pg, const liq_scenario_t 
         }
         printf("(distance: hops from the protocols where the shocks enter; - unreachable)\n");
         if (betweenness == LIQ_GRAPH_BETWEENNESS_NONE) {
-            printf("(betweenness: not computed, --betweenness none)\n");
+            printf("(betweenness: not computed, --centrality skip)\n");
         } else if (!with_betweenness) {
             printf("(betweenness: not computed: %zu protocols x %zu links = %.3g is above the "
-                   "limit %.0e of --betweenness auto; --betweenness exact computes it in "
+                   "limit %.0e of --centrality auto; --centrality exact computes it in "
                    "O(protocols x links))\n",
                    n, edges.n_edges, work, LIQ_BETWEENNESS_AUTO_LIMIT);
         }
@@ -178,18 +178,18 @@ int liq_cmd_graph(int argc, char **argv)
             } else {
                 return liq_graph_usage_error("--format takes graphml or gml, not", argv[i]);
             }
-        } else if (strcmp(arg, "--betweenness") == 0) {
+        } else if (strcmp(arg, "--centrality") == 0) {
             if (++i >= argc) {
-                return liq_graph_usage_error("--betweenness takes auto, exact or none", NULL);
+                return liq_graph_usage_error("--centrality takes auto, exact or skip", NULL);
             }
             if (strcmp(argv[i], "auto") == 0) {
                 betweenness = LIQ_GRAPH_BETWEENNESS_AUTO;
             } else if (strcmp(argv[i], "exact") == 0) {
                 betweenness = LIQ_GRAPH_BETWEENNESS_EXACT;
-            } else if (strcmp(argv[i], "none") == 0) {
+            } else if (strcmp(argv[i], "skip") == 0) {
                 betweenness = LIQ_GRAPH_BETWEENNESS_NONE;
             } else {
-                return liq_graph_usage_error("--betweenness takes auto, exact or none, not",
+                return liq_graph_usage_error("--centrality takes auto, exact or skip, not",
                                              argv[i]);
             }
         } else if (strcmp(arg, "--quiet") == 0) {

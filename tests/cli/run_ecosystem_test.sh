@@ -5,7 +5,7 @@
 # 1, 2 and 3 threads (bit-identical files, a cascade whose per-round series
 # add up to the summary), and `liqnet graph` it (the protocol graph's links
 # counted independently from the YAML). Also: without --min-depth-ratio the
-# same ecosystem diverges (why the option exists), and --betweenness auto
+# same ecosystem diverges (why the option exists), and --centrality auto
 # leaves out exact betweenness above its limit with a note.
 # Usage: run_ecosystem_test.sh LIQNET_BINARY SOURCE_DIR
 set -uo pipefail
@@ -82,13 +82,13 @@ assert "betweenness: not computed" not in out
 PY
 
 # 1500 protocols on one asset: a complete graph of 1124250 links, and
-# 1500 x 1124250 > 1e9, so --betweenness auto leaves betweenness out.
+# 1500 x 1124250 > 1e9, so --centrality auto leaves betweenness out.
 "$liqnet" generate --protocols 1500 --assets 1 --accounts 1500 -o "$work/one.yaml"
 expect "graph above the betweenness limit" 0 "" -- "$liqnet" graph "$work/one.yaml" -o "$work/one.graphml"
 grep -q "betweenness: not computed: 1500 protocols x 1124250 links = 1.69e+09 is above the limit 1e+09" "$work/out" \
-  && ok "--betweenness auto: note above the limit" || bad "no betweenness note: $(tail -2 "$work/out")"
-expect "--betweenness none" 0 "" -- "$liqnet" graph "$work/eco.yaml" -o "$work/eco.graphml" --betweenness none
-grep -q "betweenness: not computed, --betweenness none" "$work/out" && ok "--betweenness none: note" || bad "--betweenness none"
-expect "--betweenness bad" 2 "--betweenness takes auto, exact or none, not some" -- "$liqnet" graph "$work/eco.yaml" -o "$work/x.graphml" --betweenness some
+  && ok "--centrality auto: note above the limit" || bad "no betweenness note: $(tail -2 "$work/out")"
+expect "--centrality skip" 0 "" -- "$liqnet" graph "$work/eco.yaml" -o "$work/eco.graphml" --centrality skip
+grep -q "betweenness: not computed, --centrality skip" "$work/out" && ok "--centrality skip: note" || bad "--centrality skip"
+expect "--betweenness bad" 2 "--centrality takes auto, exact or skip, not some" -- "$liqnet" graph "$work/eco.yaml" -o "$work/x.graphml" --centrality some
 
 finish
