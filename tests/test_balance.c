@@ -249,16 +249,6 @@ static void test_issued_token_as_collateral(void **state)
     liq_scenario_destroy(sc);
 }
 
-static void expect_error(const char *yaml, int code, const char *message)
-{
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "bad.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("got %d '%s'\nexpected %d '%s'", rc, liq_errmsg(), code, message);
-    }
-}
-
 #define HEAD                                                                                       \
     "rounds: 2\n"                                                                                  \
     "assets: [{name: USD, price: 1}, {name: X, price: 100}, {name: T, price: 1}]\n"                \
@@ -267,44 +257,49 @@ static void expect_error(const char *yaml, int code, const char *message)
 static void test_scenario_errors(void **state)
 {
     (void)state;
-    expect_error(HEAD "protocols:\n"
-                      "  - {name: P, debt_asset: USD, debt_oracle: O, issues: [{asset: T, "
-                      "supply: 1}]}\n"
-                      "  - {name: Q, debt_asset: USD, debt_oracle: O, issues: [{asset: T, "
-                      "supply: 1}]}\n",
-                 LIQ_EINVAL,
-                 "bad.yaml:6:65: protocols[1].issues[0].asset: 'T' is already issued by protocol "
-                 "'P'; expected each asset to have at most one issuer, listed once");
-    expect_error(HEAD "protocols:\n"
-                      "  - {name: P, debt_asset: USD, debt_oracle: O, issues: [{asset: T, "
-                      "supply: 1}],\n"
-                      "     holdings: [{asset: T, amount: 1}]}\n",
-                 LIQ_EINVAL,
-                 "bad.yaml:6:25: protocols[0].holdings[0].asset: 'T' is issued by this protocol; "
-                 "expected an asset it does not issue (its own tokens are not an asset of its "
-                 "balance sheet)");
-    expect_error(HEAD "protocols:\n"
-                      "  - {name: P, debt_asset: USD, debt_oracle: O, issues: [{asset: T, "
-                      "supply: 0}]}\n",
-                 LIQ_EINVAL,
-                 "bad.yaml:5:76: protocols[0].issues[0].supply: value 0 is out of range; expected "
-                 "a finite number > 0");
-    expect_error(HEAD "protocols:\n"
-                      "  - {name: P, debt_asset: USD, debt_oracle: O, recovery: zero,\n"
-                      "     holdings: [{asset: X, amount: 1}]}\n",
-                 LIQ_EINVAL,
-                 "bad.yaml:5:58: protocols[0].recovery: the protocol issues no asset; expected "
-                 "recovery only with issues");
-    expect_error(HEAD "protocols:\n"
-                      "  - {name: P, debt_asset: USD, debt_oracle: O}\n",
-                 LIQ_EKEY, "bad.yaml:5:5: protocols[0]: missing key 'markets'");
-    expect_error(HEAD "protocols:\n"
-                      "  - {name: P, debt_asset: USD, debt_oracle: O, issues: [{asset: T, "
-                      "supply: 1}]}\n"
-                      "shocks: [{type: schedule, asset: T, steps: [{round: 1, return: -0.1}]}]\n",
-                 LIQ_EINVAL,
-                 "bad.yaml:6:34: shocks[0].asset: 'T' is issued by protocol 'P' and its price "
-                 "follows the issuer's solvency; expected an asset that no protocol issues");
+    expect_scenario_error(
+        HEAD "protocols:\n"
+             "  - {name: P, debt_asset: USD, debt_oracle: O, issues: [{asset: T, "
+             "supply: 1}]}\n"
+             "  - {name: Q, debt_asset: USD, debt_oracle: O, issues: [{asset: T, "
+             "supply: 1}]}\n",
+        LIQ_EINVAL,
+        "bad.yaml:6:65: protocols[1].issues[0].asset: 'T' is already issued by protocol "
+        "'P'; expected each asset to have at most one issuer, listed once");
+    expect_scenario_error(
+        HEAD "protocols:\n"
+             "  - {name: P, debt_asset: USD, debt_oracle: O, issues: [{asset: T, "
+             "supply: 1}],\n"
+             "     holdings: [{asset: T, amount: 1}]}\n",
+        LIQ_EINVAL,
+        "bad.yaml:6:25: protocols[0].holdings[0].asset: 'T' is issued by this protocol; "
+        "expected an asset it does not issue (its own tokens are not an asset of its "
+        "balance sheet)");
+    expect_scenario_error(
+        HEAD "protocols:\n"
+             "  - {name: P, debt_asset: USD, debt_oracle: O, issues: [{asset: T, "
+             "supply: 0}]}\n",
+        LIQ_EINVAL,
+        "bad.yaml:5:76: protocols[0].issues[0].supply: value 0 is out of range; expected "
+        "a finite number > 0");
+    expect_scenario_error(
+        HEAD "protocols:\n"
+             "  - {name: P, debt_asset: USD, debt_oracle: O, recovery: zero,\n"
+             "     holdings: [{asset: X, amount: 1}]}\n",
+        LIQ_EINVAL,
+        "bad.yaml:5:58: protocols[0].recovery: the protocol issues no asset; expected "
+        "recovery only with issues");
+    expect_scenario_error(HEAD "protocols:\n"
+                               "  - {name: P, debt_asset: USD, debt_oracle: O}\n",
+                          LIQ_EKEY, "bad.yaml:5:5: protocols[0]: missing key 'markets'");
+    expect_scenario_error(
+        HEAD "protocols:\n"
+             "  - {name: P, debt_asset: USD, debt_oracle: O, issues: [{asset: T, "
+             "supply: 1}]}\n"
+             "shocks: [{type: schedule, asset: T, steps: [{round: 1, return: -0.1}]}]\n",
+        LIQ_EINVAL,
+        "bad.yaml:6:34: shocks[0].asset: 'T' is issued by protocol 'P' and its price "
+        "follows the issuer's solvency; expected an asset that no protocol issues");
 }
 
 int main(void)

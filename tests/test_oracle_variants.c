@@ -101,12 +101,7 @@ static void expect_error(const char *oracles, int code, const char *message)
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), "%s%s", head, oracles);
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "bad.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("got %d '%s'\nexpected %d '%s'", rc, liq_errmsg(), code, message);
-    }
+    expect_scenario_error(yaml, code, message);
 }
 
 static void test_errors(void **state)

@@ -427,12 +427,7 @@ static void expect_error(const char *protocol, int code, const char *message)
     const char *b = strstr(base_yaml, "PROTOCOL");
     snprintf(yaml, sizeof(yaml), "%.*s%s%.*s%s%s", (int)(a - base_yaml), base_yaml, deep_pool,
              (int)(b - (a + 4)), a + 4, protocol, b + strlen("PROTOCOL"));
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "bad.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("got %d '%s'\nexpected %d '%s'", rc, liq_errmsg(), code, message);
-    }
+    expect_scenario_error(yaml, code, message);
 }
 
 static void test_errors(void **state)

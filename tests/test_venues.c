@@ -218,26 +218,16 @@ static void test_linear_book_route(void **state)
     liq_scenario_destroy(sc);
 }
 
-static void expect_error(const char *yaml, int code, const char *message)
-{
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "bad.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("got %d '%s'\nexpected %d '%s'", rc, liq_errmsg(), code, message);
-    }
-}
-
 static void test_pool_kind_errors(void **state)
 {
     (void)state;
-    expect_error(
+    expect_scenario_error(
         "rounds: 1\n"
         "assets: [{name: A, price: 1}, {name: B, price: 1}]\n"
         "pools:\n"
         "  - {name: p, kind: stableswap, token0: A, token1: B, reserve0: 1, reserve1: 1}\n",
         LIQ_EKEY, "bad.yaml:4:5: pools[0]: missing key 'amplification'");
-    expect_error(
+    expect_scenario_error(
         "rounds: 1\n"
         "assets: [{name: A, price: 1}, {name: B, price: 1}]\n"
         "pools:\n"
@@ -245,14 +235,15 @@ static void test_pool_kind_errors(void **state)
         LIQ_EKEY,
         "bad.yaml:4:78: pools[0].amplification: not allowed for kind constant_product; "
         "expected it only with kind stableswap");
-    expect_error("rounds: 1\n"
-                 "assets: [{name: A, price: 1}, {name: B, price: 1}]\n"
-                 "pools:\n"
-                 "  - {name: p, kind: stableswap, amplification: -5, token0: A, token1: B,\n"
-                 "     reserve0: 1, reserve1: 1}\n",
-                 LIQ_EINVAL,
-                 "bad.yaml:4:48: pools[0].amplification: value -5 is negative; expected a "
-                 "finite number > 0");
+    expect_scenario_error(
+        "rounds: 1\n"
+        "assets: [{name: A, price: 1}, {name: B, price: 1}]\n"
+        "pools:\n"
+        "  - {name: p, kind: stableswap, amplification: -5, token0: A, token1: B,\n"
+        "     reserve0: 1, reserve1: 1}\n",
+        LIQ_EINVAL,
+        "bad.yaml:4:48: pools[0].amplification: value -5 is negative; expected a "
+        "finite number > 0");
 }
 
 #define ROUTES_HEAD                                                                                \
@@ -271,30 +262,34 @@ static void test_pool_kind_errors(void **state)
 static void test_routing_errors(void **state)
 {
     (void)state;
-    expect_error(ROUTES_HEAD "      - {asset: A, oracle: O, liquidation_threshold: 0.8, "
-                             "liquidation_bonus: 0.05, route: p,\n"
-                             "         routes: [{pool: p, weight: 1}]}\n",
-                 LIQ_EINVAL,
-                 "bad.yaml:12:9: protocols[0].markets[0]: both route and routes; expected either "
-                 "route (one pool) or routes (a list)");
-    expect_error(ROUTES_HEAD "      - {asset: A, oracle: O, liquidation_threshold: 0.8, "
-                             "liquidation_bonus: 0.05,\n"
-                             "         routes: [{pool: p, weight: 0.5}, {pool: q, weight: 0.4}]}\n",
-                 LIQ_EINVAL,
-                 "bad.yaml:13:18: protocols[0].markets[0].routes: the weights add up to "
-                 "0.90000000000000002; expected weights adding up to 1");
-    expect_error(ROUTES_HEAD "      - {asset: A, oracle: O, liquidation_threshold: 0.8, "
-                             "liquidation_bonus: 0.05,\n"
-                             "         routing: best_price, routes: [{pool: p, weight: 0.5}]}\n",
-                 LIQ_EKEY,
-                 "bad.yaml:13:58: protocols[0].markets[0].routes[0].weight: not allowed for "
-                 "routing best_price; expected no weight (the split is found each round)");
-    expect_error(ROUTES_HEAD "      - {asset: A, oracle: O, liquidation_threshold: 0.8, "
-                             "liquidation_bonus: 0.05,\n"
-                             "         routing: best_price, routes: [{pool: p}, {pool: p}]}\n",
-                 LIQ_EINVAL,
-                 "bad.yaml:13:58: protocols[0].markets[0].routes[1].pool: pool 'p' is already "
-                 "routes[0]; expected each pool once");
+    expect_scenario_error(
+        ROUTES_HEAD "      - {asset: A, oracle: O, liquidation_threshold: 0.8, "
+                    "liquidation_bonus: 0.05, route: p,\n"
+                    "         routes: [{pool: p, weight: 1}]}\n",
+        LIQ_EINVAL,
+        "bad.yaml:12:9: protocols[0].markets[0]: both route and routes; expected either "
+        "route (one pool) or routes (a list)");
+    expect_scenario_error(ROUTES_HEAD
+                          "      - {asset: A, oracle: O, liquidation_threshold: 0.8, "
+                          "liquidation_bonus: 0.05,\n"
+                          "         routes: [{pool: p, weight: 0.5}, {pool: q, weight: 0.4}]}\n",
+                          LIQ_EINVAL,
+                          "bad.yaml:13:18: protocols[0].markets[0].routes: the weights add up to "
+                          "0.90000000000000002; expected weights adding up to 1");
+    expect_scenario_error(
+        ROUTES_HEAD "      - {asset: A, oracle: O, liquidation_threshold: 0.8, "
+                    "liquidation_bonus: 0.05,\n"
+                    "         routing: best_price, routes: [{pool: p, weight: 0.5}]}\n",
+        LIQ_EKEY,
+        "bad.yaml:13:58: protocols[0].markets[0].routes[0].weight: not allowed for "
+        "routing best_price; expected no weight (the split is found each round)");
+    expect_scenario_error(
+        ROUTES_HEAD "      - {asset: A, oracle: O, liquidation_threshold: 0.8, "
+                    "liquidation_bonus: 0.05,\n"
+                    "         routing: best_price, routes: [{pool: p}, {pool: p}]}\n",
+        LIQ_EINVAL,
+        "bad.yaml:13:58: protocols[0].markets[0].routes[1].pool: pool 'p' is already "
+        "routes[0]; expected each pool once");
 }
 
 int main(void)
