@@ -7,6 +7,8 @@
  * generated ecosystems (counts, degree sequences, determinism, runs), and
  * the contagion record of a run worked by hand (tests/data/contagion_small.yaml).
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,9 @@
 
 #include <cmocka.h>
 
+#include "liq_test.h"
+#include "liq_test_dir.h"
+
 #include "liqnet/error.h"
 #include "liqnet/io.h"
 #include "liqnet/metrics.h"
@@ -25,7 +30,7 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
-static void assert_close(double a, double b, double tol)
+static void assert_within(double a, double b, double tol)
 {
     if (!(fabs(a - b) <= tol)) {
         fail_msg("%.17g != %.17g (tolerance %g)", a, b, tol);
@@ -904,7 +909,7 @@ static void test_pagerank(void **state)
     liq_protocol_graph_t *pg = ecosystem_graph(triangle, 3, NULL);
     assert_int_equal(liq_contagion_pagerank(pg, rank), LIQ_OK);
     for (int i = 0; i < 3; i++) {
-        assert_close(rank[i], 1.0 / 3, 1e-12);
+        assert_within(rank[i], 1.0 / 3, 1e-12);
     }
     liq_protocol_graph_destroy(pg);
 
@@ -914,9 +919,9 @@ static void test_pagerank(void **state)
     pg = ecosystem_graph(star, 4, NULL);
     assert_int_equal(liq_contagion_pagerank(pg, rank), LIQ_OK);
     const double d = 0.85, centre = (1 + d * 3) / (4 * (1 + d));
-    assert_close(rank[0], centre, 1e-12);
+    assert_within(rank[0], centre, 1e-12);
     for (int i = 1; i < 4; i++) {
-        assert_close(rank[i], (1 - centre) / 3, 1e-12);
+        assert_within(rank[i], (1 - centre) / 3, 1e-12);
     }
     liq_protocol_graph_destroy(pg);
 
@@ -928,10 +933,10 @@ static void test_pagerank(void **state)
     assert_int_equal(liq_contagion_pagerank(pg, rank), LIQ_OK);
     double sum = 0;
     for (int i = 0; i < 4; i++) {
-        assert_close(rank[i], ref[i], 1e-10);
+        assert_within(rank[i], ref[i], 1e-10);
         sum += rank[i];
     }
-    assert_close(sum, 1.0, 1e-12);
+    assert_within(sum, 1.0, 1e-12);
     assert_true(rank[1] > rank[2] && rank[2] > rank[0]); /* B central; C's link is heavier */
     liq_protocol_graph_destroy(pg);
 }
@@ -947,7 +952,7 @@ static void test_betweenness(void **state)
     assert_int_equal(liq_contagion_betweenness(pg, LIQ_BETWEENNESS_HOPS, b), LIQ_OK);
     const double expected[5] = {0, 3, 4, 3, 0};
     for (int i = 0; i < 5; i++) {
-        assert_close(b[i], expected[i], 1e-12);
+        assert_within(b[i], expected[i], 1e-12);
     }
     liq_protocol_graph_destroy(pg);
 
@@ -955,9 +960,9 @@ static void test_betweenness(void **state)
     static const char *const three[] = {"0,0,0", "0,1,1 1,0,0", "1,1,1"};
     pg = ecosystem_graph(three, 3, NULL);
     assert_int_equal(liq_contagion_betweenness(pg, LIQ_BETWEENNESS_HOPS, b), LIQ_OK);
-    assert_close(b[0], 0, 0);
-    assert_close(b[1], 1, 0);
-    assert_close(b[2], 0, 0);
+    assert_within(b[0], 0, 0);
+    assert_within(b[1], 1, 0);
+    assert_within(b[2], 0, 0);
     liq_protocol_graph_destroy(pg);
 
     /* A triangle with A-B and B-C of weight 3 and A-C of weight 1: in hops
@@ -971,9 +976,9 @@ static void test_betweenness(void **state)
     assert_int_equal(liq_contagion_betweenness(pg, LIQ_BETWEENNESS_HOPS, b), LIQ_OK);
     assert_true(b[0] == 0 && b[1] == 0 && b[2] == 0);
     assert_int_equal(liq_contagion_betweenness(pg, LIQ_BETWEENNESS_INVERSE_WEIGHT, b), LIQ_OK);
-    assert_close(b[0], 0, 0);
-    assert_close(b[1], 1, 0);
-    assert_close(b[2], 0, 0);
+    assert_within(b[0], 0, 0);
+    assert_within(b[1], 1, 0);
+    assert_within(b[2], 0, 0);
     liq_protocol_graph_destroy(pg);
 }
 
@@ -1233,8 +1238,8 @@ static void test_contagion_record_by_hand(void **state)
     assert_int64_array(r.cluster, cluster, 6, "cluster");
     assert_int64_array(r.degree, degree, 6, "degree");
     for (size_t p = 0; p < 6; p++) {
-        assert_close(r.strength[p], strength[p], 0);
-        assert_close(r.betweenness[p], betweenness[p], 1e-12);
+        assert_within(r.strength[p], strength[p], 0);
+        assert_within(r.betweenness[p], betweenness[p], 1e-12);
     }
     /* Links in (from, to) order with their shared assets, pools, oracles. */
     assert_int_equal(r.n_links, 5);
@@ -1250,7 +1255,7 @@ static void test_contagion_record_by_hand(void **state)
     assert_int64_array(r.link_shared_tokens, tokens, 5, "shared_tokens");
     const double weight[5] = {2, 2, 3, 1, 3};
     for (size_t e = 0; e < 5; e++) {
-        assert_close(r.link_weight[e], weight[e], 0);
+        assert_within(r.link_weight[e], weight[e], 0);
     }
     assert_int_equal(r.n_clusters, 3);
     const int64_t sizes[3] = {2, 1, 1};
@@ -1262,7 +1267,7 @@ static void test_contagion_record_by_hand(void **state)
     assert_int_equal(r.reach, 2); /* Delta; Epsilon, unreachable, does not count */
     assert_true(r.betweenness_computed);
     assert_string_equal(r.betweenness_note, "exact");
-    assert_close(r.betweenness_cost, 6.0 * (6 + 5), 0);
+    assert_within(r.betweenness_cost, 6.0 * (6 + 5), 0);
     /* PageRank against the power iteration written from the definition. */
     const liq_protocol_edges_t edges = {6,
                                         5,
@@ -1276,10 +1281,10 @@ static void test_contagion_record_by_hand(void **state)
     double ref[16], sum = 0;
     reference_pagerank(&edges, ref);
     for (size_t p = 0; p < 6; p++) {
-        assert_close(r.pagerank[p], ref[p], 1e-10);
+        assert_within(r.pagerank[p], ref[p], 1e-10);
         sum += r.pagerank[p];
     }
-    assert_close(sum, 1.0, 1e-12);
+    assert_within(sum, 1.0, 1e-12);
 
     /* The same record, bit for bit, on 3 threads. */
     liq_contagion_record_t r3;
@@ -1319,7 +1324,7 @@ static void test_contagion_record_betweenness_limit(void **state)
     liq_contagion_options_t o;
     liq_contagion_options_init(&o);
     assert_int_equal(o.betweenness, LIQ_CENTRALITY_AUTO);
-    assert_close(o.betweenness_limit, LIQ_CONTAGION_BETWEENNESS_LIMIT, 0);
+    assert_within(o.betweenness_limit, LIQ_CONTAGION_BETWEENNESS_LIMIT, 0);
     liq_contagion_record_t r;
     /* AUTO under a limit the graph exceeds (6 x 11 = 66 > 65): skipped, NaN, and why. */
     o.betweenness_limit = 65;
@@ -1336,14 +1341,14 @@ static void test_contagion_record_betweenness_limit(void **state)
     o.betweenness_limit = 66;
     contagion_run(&r, 8, 1, &o);
     assert_true(r.betweenness_computed);
-    assert_close(r.betweenness[1], 4, 1e-12);
+    assert_within(r.betweenness[1], 4, 1e-12);
     liq_contagion_record_destroy(&r);
     /* EXACT ignores the limit; SKIP never computes. */
     o.betweenness_limit = 1;
     o.betweenness = LIQ_CENTRALITY_EXACT;
     contagion_run(&r, 8, 1, &o);
     assert_true(r.betweenness_computed);
-    assert_close(r.betweenness[2], 3, 1e-12);
+    assert_within(r.betweenness[2], 3, 1e-12);
     assert_string_equal(r.betweenness_note, "exact (forced)");
     liq_contagion_record_destroy(&r);
     o.betweenness = LIQ_CENTRALITY_SKIP;
@@ -1592,5 +1597,9 @@ int main(void)
         cmocka_unit_test(test_generate_pools_oracles),
         cmocka_unit_test(test_generate_holdings),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    char dir[] = "/tmp/liq_test_network_XXXXXX";
+    liq_test_enter_dir(dir);
+    const int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    liq_test_leave_dir(dir);
+    return failed;
 }

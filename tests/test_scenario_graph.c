@@ -22,6 +22,9 @@
 
 #include <cmocka.h>
 
+#include "liq_test.h"
+#include "liq_test_dir.h"
+
 #include "liqnet/error.h"
 #include "liqnet/network.h"
 #include "liqnet/scenario.h"
@@ -930,5 +933,9 @@ int main(void)
         cmocka_unit_test(test_mechanisms_from_graph),
         cmocka_unit_test(test_mechanisms_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    char dir[] = "/tmp/liq_test_scenario_graph_XXXXXX";
+    liq_test_enter_dir(dir);
+    const int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    liq_test_leave_dir(dir);
+    return failed;
 }
