@@ -102,48 +102,39 @@ void liq_protocol_graph_destroy(liq_protocol_graph_t *g)
     free(g);
 }
 
-/* Collects the (resource, protocol) uses, sorted and without repeats. */
-static int liq_collect_uses(const liq_network_t *net, const int64_t *protocol_of, liq_use_t **out,
-                            size_t *n_out)
+/* The resource an edge shares, as a liq_use_t type, or -1: route pools,
+ * collateral assets and collateral oracles. */
+static int liq_shared_type(const liq_network_t *net, size_t e)
 {
-    liq_use_t *uses = malloc((net->n_edges > 0 ? net->n_edges : 1) * sizeof(*uses));
-    if (uses == NULL) {
-        return liq_error_set(LIQ_ENOMEM, "protocol graph: out of memory");
+    const liq_edge_kind_t kind = (liq_edge_kind_t)net->edge_kind[e];
+    if (kind == LIQ_EDGE_ROUTES) {
+        return LIQ_SHARED_POOL;
     }
-    size_t n = 0;
-    for (size_t e = 0; e < net->n_edges; e++) {
-        const liq_edge_kind_t kind = (liq_edge_kind_t)net->edge_kind[e];
-        int type = -1;
-        if (kind == LIQ_EDGE_ROUTES) {
-            type = LIQ_SHARED_POOL;
-        } else if (kind == LIQ_EDGE_MARKET || kind == LIQ_EDGE_USES_ORACLE) {
-            if (strcmp(liq_network_edge_string(net, e, "role"), "collateral") == 0) {
-                type = kind == LIQ_EDGE_MARKET ? LIQ_SHARED_ASSET : LIQ_SHARED_ORACLE;
-            }
-        }
-        if (type < 0) {
-            continue;
-        }
-        size_t from, to;
-        liq_network_edge_ends(net, e, &from, &to);
-        uses[n++] = (liq_use_t){to, protocol_of[from], type};
+    if ((kind == LIQ_EDGE_MARKET || kind == LIQ_EDGE_USES_ORACLE) &&
+        strcmp(liq_network_edge_string(net, e, "role"), "collateral") == 0) {
+        return kind == LIQ_EDGE_MARKET ? LIQ_SHARED_ASSET : LIQ_SHARED_ORACLE;
     }
-    qsort(uses, n, sizeof(*uses), liq_use_cmp);
-    size_t kept = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (kept == 0 || liq_use_cmp(&uses[kept - 1], &uses[k]) != 0) {
-            uses[kept++] = uses[k];
-        }
-    }
-    *out = uses;
-    *n_out = kept;
-    return LIQ_OK;
+    return -1;
 }
 
-/* The token uses: (asset, protocol) with type 0 for an issuer (issues
- * edges) and 1 for a holder (holds edges, and market edges of role
- * collateral: accepting a token is an exposure to its issuer too), sorted
- * by asset, then issuers before holders, then protocol, without repeats. */
+/* The token use of an edge: 0 for an issuer (issues edges), 1 for a holder
+ * (holds edges, and market edges of role collateral: accepting a token is
+ * an exposure to its issuer too), -1 for other edges. */
+static int liq_token_type(const liq_network_t *net, size_t e)
+{
+    const liq_edge_kind_t kind = (liq_edge_kind_t)net->edge_kind[e];
+    if (kind == LIQ_EDGE_ISSUES) {
+        return 0;
+    }
+    if (kind == LIQ_EDGE_HOLDS ||
+        (kind == LIQ_EDGE_MARKET &&
+         strcmp(liq_network_edge_string(net, e, "role"), "collateral") == 0)) {
+        return 1;
+    }
+    return -1;
+}
+
+/* Token uses sorted by asset, then issuers before holders, then protocol. */
 static int liq_token_cmp(const void *x, const void *y)
 {
     const liq_use_t *a = x, *b = y;
@@ -156,8 +147,11 @@ static int liq_token_cmp(const void *x, const void *y)
     return (a->protocol > b->protocol) - (a->protocol < b->protocol);
 }
 
-static int liq_collect_tokens(const liq_network_t *net, const int64_t *protocol_of, liq_use_t **out,
-                              size_t *n_out)
+/* Collects the (target vertex, protocol, type) use of every edge that
+ * `type_of` classifies, sorted by `cmp` and without repeats. */
+static int liq_collect(const liq_network_t *net, const int64_t *protocol_of,
+                       int (*type_of)(const liq_network_t *, size_t),
+                       int (*cmp)(const void *, const void *), liq_use_t **out, size_t *n_out)
 {
     liq_use_t *uses = malloc((net->n_edges > 0 ? net->n_edges : 1) * sizeof(*uses));
     if (uses == NULL) {
@@ -165,15 +159,7 @@ static int liq_collect_tokens(const liq_network_t *net, const int64_t *protocol_
     }
     size_t n = 0;
     for (size_t e = 0; e < net->n_edges; e++) {
-        const liq_edge_kind_t kind = (liq_edge_kind_t)net->edge_kind[e];
-        int type = -1;
-        if (kind == LIQ_EDGE_ISSUES) {
-            type = 0;
-        } else if (kind == LIQ_EDGE_HOLDS ||
-                   (kind == LIQ_EDGE_MARKET &&
-                    strcmp(liq_network_edge_string(net, e, "role"), "collateral") == 0)) {
-            type = 1;
-        }
+        const int type = type_of(net, e);
         if (type < 0) {
             continue;
         }
@@ -181,10 +167,10 @@ static int liq_collect_tokens(const liq_network_t *net, const int64_t *protocol_
         liq_network_edge_ends(net, e, &from, &to);
         uses[n++] = (liq_use_t){to, protocol_of[from], type};
     }
-    qsort(uses, n, sizeof(*uses), liq_token_cmp);
+    qsort(uses, n, sizeof(*uses), cmp);
     size_t kept = 0;
     for (size_t k = 0; k < n; k++) {
-        if (kept == 0 || liq_token_cmp(&uses[kept - 1], &uses[k]) != 0) {
+        if (kept == 0 || cmp(&uses[kept - 1], &uses[k]) != 0) {
             uses[kept++] = uses[k];
         }
     }
@@ -356,9 +342,9 @@ int liq_protocol_graph_build(liq_protocol_graph_t **out, const liq_network_t *ne
             protocol_of[v] = (int64_t)p++;
         }
     }
-    rc = liq_collect_uses(net, protocol_of, &uses, &n_uses);
+    rc = liq_collect(net, protocol_of, liq_shared_type, liq_use_cmp, &uses, &n_uses);
     if (rc == LIQ_OK) {
-        rc = liq_collect_tokens(net, protocol_of, &tokens, &n_tokens);
+        rc = liq_collect(net, protocol_of, liq_token_type, liq_token_cmp, &tokens, &n_tokens);
     }
     if (rc == LIQ_OK) {
         rc = liq_collect_shares(uses, n_uses, tokens, n_tokens, &shares, &n_shares);
