@@ -1546,6 +1546,26 @@ static bool liq_is_perp_map(liq_reader_t *r, const yaml_node_t *map)
     return kind != NULL && kind->type == YAML_SCALAR_NODE && strcmp(liq_yscalar(kind), "perp") == 0;
 }
 
+/* The asset a protocol settles in (a lending protocol's debt asset, a perp
+ * exchange's margin asset), the oracle that prices it, and the insurance
+ * fund. */
+static int liq_read_settlement(liq_reader_t *r, const yaml_node_t *map, const char *asset_key,
+                               const char *oracle_key, liq_protocol_config_t *p)
+{
+    static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
+    int rc = liq_ref_asset(r, map, asset_key, &p->debt_asset);
+    if (rc == LIQ_OK) {
+        rc = liq_ref_oracle(r, map, oracle_key, &p->debt_oracle);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_check_oracle_prices(r, map, oracle_key, p->debt_oracle, p->debt_asset);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_yget_double(&r->doc, map, "insurance_fund", &fund, false, 0.0, &p->insurance_fund);
+    }
+    return rc;
+}
+
 /* protocols[i] with kind perp: {name, kind, margin_asset, margin_oracle,
  * insurance_fund, keepers: {max_liquidations}, markets}. The margin asset
  * and its oracle are kept as the protocol's debt asset and oracle. */
@@ -1555,19 +1575,9 @@ static int liq_read_perp_protocol(liq_reader_t *r, const yaml_node_t *map, liq_p
                                        "margin_oracle", "insurance_fund", "keepers",
                                        "markets",       "positions",      NULL};
     static const char *const keeper_keys[] = {"max_liquidations", NULL};
-    static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     int rc = liq_ymap_check(&r->doc, map, keys);
     if (rc == LIQ_OK) {
-        rc = liq_ref_asset(r, map, "margin_asset", &p->debt_asset);
-    }
-    if (rc == LIQ_OK) {
-        rc = liq_ref_oracle(r, map, "margin_oracle", &p->debt_oracle);
-    }
-    if (rc == LIQ_OK) {
-        rc = liq_check_oracle_prices(r, map, "margin_oracle", p->debt_oracle, p->debt_asset);
-    }
-    if (rc == LIQ_OK) {
-        rc = liq_yget_double(&r->doc, map, "insurance_fund", &fund, false, 0.0, &p->insurance_fund);
+        rc = liq_read_settlement(r, map, "margin_asset", "margin_oracle", p);
     }
     /* The exchange's own liquidation engine closes positions: there is no
      * keeper reward to weigh against gas, only a throughput limit. */
@@ -1613,7 +1623,6 @@ static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
         "chain",   "breaker", "dynamic_penalty", "stability_pool", "liquidation",
         "preset",  NULL};
     static const char *const kinds[] = {"lending", "perp", NULL};
-    static const liq_yrange_t fund = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     liq_protocol_config_t *p = &r->sc->protocols[i];
     p->max_liquidations = INT64_MAX;
     p->keeper_capital = INFINITY;
@@ -1634,16 +1643,7 @@ static int liq_read_protocol(liq_reader_t *r, const yaml_node_t *map, size_t i)
         return liq_read_perp_protocol(r, map, p);
     }
     if (rc == LIQ_OK) {
-        rc = liq_ref_asset(r, map, "debt_asset", &p->debt_asset);
-    }
-    if (rc == LIQ_OK) {
-        rc = liq_ref_oracle(r, map, "debt_oracle", &p->debt_oracle);
-    }
-    if (rc == LIQ_OK) {
-        rc = liq_check_oracle_prices(r, map, "debt_oracle", p->debt_oracle, p->debt_asset);
-    }
-    if (rc == LIQ_OK) {
-        rc = liq_yget_double(&r->doc, map, "insurance_fund", &fund, false, 0.0, &p->insurance_fund);
+        rc = liq_read_settlement(r, map, "debt_asset", "debt_oracle", p);
     }
     const yaml_node_t *keepers = liq_ymap_get(&r->doc, map, "keepers");
     if (rc == LIQ_OK && keepers != NULL) {
