@@ -24,7 +24,11 @@ static const char *const liq_oracle_sources[] = {"market", "pool_spot", "pool_tw
                                                  NULL};
 /* What one reads edge of a median oracle or an anchor reads (no median). */
 static const char *const liq_input_sources[] = {"market", "pool_spot", "pool_twap", NULL};
+/* Kinds a graph file may declare: perp protocols have markets a graph does
+ * not describe, so they come from scenario YAML only; the writer names
+ * every kind (liq_protocol_kind_t order). */
 static const char *const liq_protocol_kinds[] = {"lending", NULL};
+static const char *const liq_protocol_kind_names[] = {"lending", "perp"};
 static const char *const liq_recoveries[] = {"pro_rata", "zero", NULL};
 static const char *const liq_routings[] = {"weight", "best_price", NULL};
 static const char *const liq_token_roles[] = {"token0", "token1", NULL};
@@ -613,7 +617,7 @@ int liq_network_build(liq_network_t **out, const liq_scenario_t *sc,
         for (size_t i = 0; i < sc->n_protocols; i++) {
             const liq_protocol_config_t *pr = &sc->protocols[i];
             const size_t v = base_protocol + i;
-            liq_set_vs(&s, v, "protocol_kind", liq_protocol_kinds[pr->kind]);
+            liq_set_vs(&s, v, "protocol_kind", liq_protocol_kind_names[pr->kind]);
             liq_set_vs(&s, v, "debt_asset", sc->assets[pr->debt_asset].name);
             liq_set_vs(&s, v, "debt_oracle", sc->oracles[pr->debt_oracle].name);
             liq_set_vn(&s, v, "insurance_fund", pr->insurance_fund);

@@ -131,6 +131,16 @@ expect "existing output with --force" 0 "" -- \
 "$py" -c 'import sys, h5py; f = h5py.File(sys.argv[1], "r"); assert f["round"].shape == (26,), f["round"].shape' \
   "$work/good.h5" && ok "--rounds gives 26 records" || bad "--rounds gives 26 records"
 
+# --- a perp exchange beside lenders: the run and its contagion record ------
+# (liq_network_build once read past the end of its protocol-kind names for
+# a perp protocol and crashed here)
+expect "perp and cross-margin run" 0 "" -- \
+  "$liqnet" run "$src/tests/data/partition_cross_perp.yaml" -o "$work/perp.h5" --threads 2
+grep -Eq "^Perps +[1-9]" "$work/out" && ok "perp run: the exchange's liquidations in the summary" ||
+  bad "perp run: summary $(head -c 600 "$work/out")"
+[ "$(h5attr "$work/perp.h5" status)" = complete ] && ok "perp run: status complete" ||
+  bad "perp run: status $(h5attr "$work/perp.h5" status)"
+
 # --- Dutch auctions: the summary table and the auction variables -----------
 sed 's/^    debt_oracle: USD$/    debt_oracle: USD\n    liquidation: {mode: dutch_auction, curve: linear, tau: 600}/' \
   "$work/good.yaml" > "$work/dutch.yaml"
