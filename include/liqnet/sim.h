@@ -52,6 +52,11 @@ typedef struct {
                       reference path); 0 (default): only accounts the
                       liquidation-price index marks as possibly liquidatable.
                       Both give bit-identical trajectories. */
+    /* Distributed runs (one network over several processes; see
+     * liq_sim_step_local): owned[p] != 0 for the protocols whose accounts
+     * this process holds and whose margin and perp engines it steps, one
+     * byte per protocol, copied at creation. NULL (the default): all. */
+    const unsigned char *owned;
 } liq_sim_options_t;
 
 /*
@@ -74,6 +79,44 @@ LIQ_API int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
  * diverged) or LIQ_ENOMEM; liq_sim_round() is then the round that failed
  * and the state is not meaningful. */
 LIQ_API int liq_sim_step(liq_sim_t *sim);
+
+/*
+ * One round in two halves, for a network partitioned over processes:
+ * liq_sim_step is step_local then step_shared. step_local runs the market,
+ * arbitrage, oracle, margin and perp phases, the margin engines of the
+ * owned protocols only; the protocols' results (their records, below) must
+ * then reach every process before step_shared runs the venues (the pool
+ * order flow), the balance sheets and the state check, identically
+ * everywhere. Every process calls both halves each round.
+ */
+LIQ_API int liq_sim_step_local(liq_sim_t *sim);
+LIQ_API int liq_sim_step_shared(liq_sim_t *sim);
+
+/*
+ * Protocol p's record: every number its margin or perp engine wrote this
+ * round (its liquidations, values, insurance fund and deficit, its
+ * markets' seized collateral, which is the pool order flow, and its
+ * stability-pool, auction and perp state), as 8-byte words copied bit for
+ * bit. A process packs the records of the protocols it owns after
+ * liq_sim_step_local (and once after liq_sim_create), and every process
+ * unpacks every record, so all of them hold the state a single process
+ * would. The size depends only on the scenario.
+ */
+LIQ_API size_t liq_sim_record_words(const liq_sim_t *sim, size_t p);
+LIQ_API void liq_sim_record_pack(const liq_sim_t *sim, size_t p, uint64_t *out);
+LIQ_API void liq_sim_record_unpack(liq_sim_t *sim, size_t p, const uint64_t *in);
+
+/*
+ * Assigns the scenario's protocols to `ranks` processes, balancing the
+ * accounts each holds (generated, perp and file accounts; a protocol is
+ * never split): largest protocol first, each to the process holding the
+ * fewest accounts so far, ties to the lower protocol index and rank.
+ * owner[p] receives the rank; accounts[r] (may be NULL) each rank's load.
+ * Deterministic; O(P log P + P ranks).
+ */
+LIQ_API int liq_partition_protocols(const liq_scenario_t *scenario,
+                                    const liq_positions_t *positions, int ranks, int32_t *owner,
+                                    uint64_t *accounts);
 
 /* The round the state describes: 0 after creation, t after t steps. */
 LIQ_API int64_t liq_sim_round(const liq_sim_t *sim);

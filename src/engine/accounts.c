@@ -84,6 +84,20 @@ static bool liq_position_is_cross(const liq_positions_t *positions, size_t k)
     return positions->account != NULL && positions->account[k] >= 0;
 }
 
+/* Whether generator g makes isolated accounts that this process holds. */
+static bool liq_generator_isolated_here(const struct liq_sim *sim, size_t g)
+{
+    const liq_account_generator_t *gen = &sim->scenario->generators[g];
+    return gen->margin != LIQ_MARGIN_CROSS && !liq_generator_is_perp(sim->scenario, g) &&
+           liq_owns(sim, (size_t)gen->protocol);
+}
+
+/* Whether generator g makes cross-margin accounts of a lending protocol. */
+static bool liq_generator_is_cross(const liq_scenario_t *sc, size_t g)
+{
+    return sc->generators[g].margin == LIQ_MARGIN_CROSS && !liq_generator_is_perp(sc, g);
+}
+
 static int liq_check_position(const liq_sim_t *sim, const liq_positions_t *positions, size_t k)
 {
     const liq_scenario_t *sc = sim->scenario;
@@ -146,8 +160,16 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
     const size_t np = sim->n_protocols;
     size_t n_rows = 0;
     const size_t rows = positions != NULL ? positions->count : 0;
+    /* Whether the scenario has cross accounts decides the output's series,
+     * so it counts the protocols other processes hold too. */
+    for (size_t g = 0; g < sc->n_generators; g++) {
+        sim->has_cross |= liq_generator_is_cross(sc, g) && sc->generators[g].count > 0;
+    }
     for (size_t k = 0; k < rows; k++) {
-        n_rows += liq_position_is_cross(positions, k) ? 1 : 0;
+        if (liq_position_is_cross(positions, k)) {
+            sim->has_cross = 1;
+            n_rows += liq_owns(sim, (size_t)positions->protocol[k]) ? 1 : 0;
+        }
     }
     liq_cross_row_t *row = liq_calloc(n_rows, sizeof(*row));
     size_t *next = liq_calloc(np, sizeof(*next)); /* per protocol: the next account to fill */
@@ -157,7 +179,7 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
         return liq_error_set(LIQ_ENOMEM, "out of memory for the cross-margin accounts");
     }
     for (size_t k = 0, r = 0; k < rows; k++) {
-        if (liq_position_is_cross(positions, k)) {
+        if (liq_position_is_cross(positions, k) && liq_owns(sim, (size_t)positions->protocol[k])) {
             row[r].protocol = positions->protocol[k];
             row[r].account = positions->account[k];
             row[r].row = k;
@@ -170,8 +192,9 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
     /* Accounts per protocol: generated, then one per distinct file id. */
     size_t *count = sim->cross_begin + 1;
     for (size_t g = 0; g < sc->n_generators; g++) {
-        if (sc->generators[g].margin == LIQ_MARGIN_CROSS && !liq_generator_is_perp(sc, g)) {
-            count[sc->generators[g].protocol] += (size_t)sc->generators[g].count;
+        const size_t p = (size_t)sc->generators[g].protocol;
+        if (liq_generator_is_cross(sc, g) && liq_owns(sim, p)) {
+            count[p] += (size_t)sc->generators[g].count;
         }
     }
     for (size_t r = 0; r < n_rows; r++) {
@@ -204,8 +227,7 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
         const double pd = sim->oracle_price[sc->protocols[p].debt_oracle];
         for (size_t g = 0; g < sc->n_generators; g++) {
             const liq_account_generator_t *gen = &sc->generators[g];
-            if (gen->margin != LIQ_MARGIN_CROSS || (size_t)gen->protocol != p ||
-                liq_generator_is_perp(sc, g)) {
+            if ((size_t)gen->protocol != p || !liq_generator_is_cross(sc, g) || !liq_owns(sim, p)) {
                 continue;
             }
             double weight_total = 0.0;
@@ -259,7 +281,7 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
     /* Count accounts per market. */
     for (size_t g = 0; g < sc->n_generators; g++) {
         const liq_account_generator_t *gen = &sc->generators[g];
-        if (gen->margin == LIQ_MARGIN_CROSS || liq_generator_is_perp(sc, g)) {
+        if (!liq_generator_isolated_here(sim, g)) {
             continue;
         }
         const size_t m = sim->market_offset[gen->protocol] + (size_t)gen->market;
@@ -272,7 +294,7 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
             free(cursor);
             return rc;
         }
-        if (liq_position_is_cross(positions, k)) {
+        if (liq_position_is_cross(positions, k) || !liq_owns(sim, (size_t)positions->protocol[k])) {
             continue;
         }
         const size_t m = sim->market_offset[positions->protocol[k]] + (size_t)positions->market[k];
@@ -307,10 +329,10 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
     size_t total = 0;
     for (size_t g = 0; g < n_gen; g++) {
         const liq_account_generator_t *gen = &sc->generators[g];
-        if (gen->margin == LIQ_MARGIN_CROSS || liq_generator_is_perp(sc, g)) {
-            /* Built by liq_build_cross (perp accounts by liq_perp_create):
-             * an empty block here, which the walk below steps over like a
-             * generator of no accounts. */
+        if (!liq_generator_isolated_here(sim, g)) {
+            /* Built by liq_build_cross (perp accounts by liq_perp_create),
+             * or held by another process: an empty block here, which the
+             * walk below steps over like a generator of no accounts. */
             block[g] = (liq_gen_block_t){.start = total};
             continue;
         }
@@ -360,7 +382,7 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
     free(block);
     /* File positions, in file order within each market. */
     for (size_t k = 0; k < n_rows; k++) {
-        if (liq_position_is_cross(positions, k)) {
+        if (liq_position_is_cross(positions, k) || !liq_owns(sim, (size_t)positions->protocol[k])) {
             continue;
         }
         const size_t m = sim->market_offset[positions->protocol[k]] + (size_t)positions->market[k];

@@ -951,7 +951,7 @@ void liq_protocol_values(struct liq_sim *sim, size_t p)
         collateral_value += sim->market_collateral[m] * pc;
         debt_units += sim->market_debt[m];
     }
-    if (sim->n_cross > 0) {
+    if (sim->has_cross) {
         debt_units += sim->cross_debt_units[p];
         sim->cross_debt_value[p] = sim->cross_debt_units[p] * pd;
     }
@@ -1015,11 +1015,18 @@ int liq_phase_margin(struct liq_sim *sim)
     }
     liq_mark_eligible(sim);
     const size_t n = sim->n_protocols;
+    for (size_t p = 0; p < n; p++) {
+        sim->found[p] = (int64_t)(sim->market_candidates[sim->market_offset[p + 1]] -
+                                  sim->market_candidates[sim->market_offset[p]]);
+    }
     const size_t found = sim->market_candidates[sim->n_markets];
 #pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1)            \
     num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES ||                                \
                                   (n >= 2 && found >= LIQ_PARALLEL_MIN_CANDIDATES))
     for (size_t p = 0; p < n; p++) {
+        if (!liq_owns(sim, p)) {
+            continue; /* another process steps it (it holds none of its accounts here) */
+        }
         const size_t begin = sim->market_candidates[sim->market_offset[p]];
         const size_t end = sim->market_candidates[sim->market_offset[p + 1]];
         if (sim->stability != NULL && sim->scenario->protocols[p].has_stability_pool) {

@@ -36,11 +36,6 @@
 
 /* ---------------------------------------------------------- construction */
 
-static bool liq_is_perp(const liq_scenario_t *sc, int32_t protocol)
-{
-    return sc->protocols[protocol].kind == LIQ_PROTOCOL_PERP;
-}
-
 /* Positions per account of a generator: one (isolated) or one per market
  * of its protocol (cross). */
 static size_t liq_gen_positions(const liq_scenario_t *sc, const liq_account_generator_t *g)
@@ -272,6 +267,12 @@ static void liq_perp_file_accounts(struct liq_sim *sim, size_t p, size_t a0, siz
     }
 }
 
+/* Whether protocol p is a perp protocol whose accounts this process holds. */
+static bool liq_perp_here(const struct liq_sim *sim, size_t p)
+{
+    return sim->scenario->protocols[p].kind == LIQ_PROTOCOL_PERP && liq_owns(sim, p);
+}
+
 int liq_perp_create(struct liq_sim *sim)
 {
     const liq_scenario_t *sc = sim->scenario;
@@ -301,14 +302,14 @@ int liq_perp_create(struct liq_sim *sim)
     /* Accounts per protocol, generators in list order. */
     for (size_t g = 0; g < sc->n_generators; g++) {
         const liq_account_generator_t *gen = &sc->generators[g];
-        if (liq_is_perp(sc, gen->protocol)) {
+        if (liq_perp_here(sim, (size_t)gen->protocol)) {
             pp->account_begin[gen->protocol + 1] += (size_t)gen->count;
             pp->n_positions += (size_t)gen->count * liq_gen_positions(sc, gen);
         }
     }
     /* Positions files: one isolated account per open position. */
     for (size_t p = 0; p < np; p++) {
-        if (sc->protocols[p].kind == LIQ_PROTOCOL_PERP) {
+        if (liq_perp_here(sim, p)) {
             pp->account_begin[p + 1] += sc->protocols[p].n_perp_positions;
             pp->n_positions += sc->protocols[p].n_perp_positions;
         }
@@ -342,9 +343,12 @@ int liq_perp_create(struct liq_sim *sim)
     memcpy(next, pp->account_begin, np * sizeof(size_t));
     size_t positions = 0;
     for (size_t p = 0; p < np; p++) {
+        if (!liq_perp_here(sim, p)) {
+            continue;
+        }
         for (size_t g = 0; g < sc->n_generators; g++) {
             const liq_account_generator_t *gen = &sc->generators[g];
-            if ((size_t)gen->protocol != p || !liq_is_perp(sc, gen->protocol)) {
+            if ((size_t)gen->protocol != p) {
                 continue;
             }
             liq_perp_generate(sim, gen, next[p], positions);
@@ -370,7 +374,7 @@ int liq_perp_create(struct liq_sim *sim)
         pp->adl_built[list] = -1;
     }
     for (size_t p = 0; p < np; p++) {
-        if (sc->protocols[p].kind == LIQ_PROTOCOL_PERP) {
+        if (liq_perp_here(sim, p)) {
             liq_perp_totals(sim, p);
         }
     }
@@ -600,8 +604,8 @@ void liq_phase_perp(struct liq_sim *sim)
     }
     liq_candidate_t *cand = (liq_candidate_t *)pp->candidate;
     for (size_t p = 0; p < np; p++) {
-        if (sc->protocols[p].kind != LIQ_PROTOCOL_PERP) {
-            continue;
+        if (!liq_perp_here(sim, p)) {
+            continue; /* a lending protocol, or held by another process */
         }
         pp->liquidations[p] = 0;
         pp->adl_count[p] = 0;

@@ -125,12 +125,10 @@ void liq_risk_round(struct liq_sim *sim)
         sim->oracle_ring[o * r + (size_t)(t % (int64_t)r)] = sim->oracle_price[o];
     }
     /* Liquidation attempts per chain in the round before: the liquidatable
-     * accounts its protocols found (the candidate lists still hold them). */
+     * accounts its protocols' margin engines listed. */
     memset(sim->chain_attempts, 0, sim->n_chains * sizeof(int64_t));
     for (size_t p = 0; p < sim->n_protocols; p++) {
-        const size_t found = sim->market_candidates[sim->market_offset[p + 1]] -
-                             sim->market_candidates[sim->market_offset[p]];
-        sim->chain_attempts[sim->protocol_chain[p]] += t > 1 ? (int64_t)found : 0;
+        sim->chain_attempts[sim->protocol_chain[p]] += t > 1 ? sim->found[p] : 0;
     }
     for (size_t p = 0; p < sim->n_protocols; p++) {
         const liq_protocol_config_t *pr = &sc->protocols[p];

@@ -437,7 +437,7 @@ static void liq_attack_close(struct liq_sim *sim)
     sim->attack_fee = adv->flash_fee * adv->amount * price;
 }
 
-int liq_sim_step(liq_sim_t *sim)
+int liq_sim_step_local(liq_sim_t *sim)
 {
     sim->round++;
     const liq_adversary_config_t *adv = &sim->scenario->adversary;
@@ -448,19 +448,26 @@ int liq_sim_step(liq_sim_t *sim)
         liq_attack_open(sim);
     }
     liq_phase_oracles(sim);
-    int rc = liq_phase_margin(sim);
+    const int rc = liq_phase_margin(sim);
     if (rc != LIQ_OK) {
         return rc;
     }
     if (sim->perp != NULL) {
         liq_phase_perp(sim);
     }
+    return LIQ_OK;
+}
+
+int liq_sim_step_shared(liq_sim_t *sim)
+{
+    const liq_adversary_config_t *adv = &sim->scenario->adversary;
+    const int attack = adv->enabled && sim->round == adv->round;
     if (attack) {
         liq_attack_liquidations(sim);
     }
     liq_phase_venues(sim);
     if (sim->perp != NULL) {
-        rc = liq_perp_venues(sim);
+        const int rc = liq_perp_venues(sim);
         if (rc != LIQ_OK) {
             return rc;
         }
@@ -470,6 +477,12 @@ int liq_sim_step(liq_sim_t *sim)
     }
     liq_phase_balance(sim);
     return liq_check_state(sim);
+}
+
+int liq_sim_step(liq_sim_t *sim)
+{
+    const int rc = liq_sim_step_local(sim);
+    return rc != LIQ_OK ? rc : liq_sim_step_shared(sim);
 }
 
 /* --------------------------------------------------------- construction */
@@ -620,6 +633,7 @@ static int liq_alloc_entities(struct liq_sim *sim)
     sim->market_offset = liq_calloc(nr + 1, sizeof(size_t));
     sim->liquidations = liq_calloc(nr, sizeof(int64_t));
     sim->stalled = liq_calloc(nr, sizeof(int64_t));
+    sim->found = liq_calloc(nr, sizeof(int64_t));
     sim->repaid_value = liq_calloc(nr, sizeof(double));
     sim->seized_value = liq_calloc(nr, sizeof(double));
     sim->bad_debt = liq_calloc(nr, sizeof(double));
@@ -660,10 +674,10 @@ static int liq_alloc_entities(struct liq_sim *sim)
         !sim->asset_hist || !sim->reserve0 || !sim->reserve1 || !sim->pool_price ||
         !sim->arb_sold0 || !sim->arb_sold1 || !sim->liq_in0 || !sim->liq_in1 || !sim->pool_hist ||
         !sim->oracle_price || !sim->oracle_last_publish || !sim->market_offset ||
-        !sim->liquidations || !sim->stalled || !sim->repaid_value || !sim->seized_value ||
-        !sim->bad_debt || !sim->insurance_fund || !sim->deficit || !sim->collateral_value ||
-        !sim->debt_value || !sim->markets || !sim->market_begin || !sim->market_seized ||
-        !sim->market_collateral || !sim->market_debt) {
+        !sim->liquidations || !sim->stalled || !sim->found || !sim->repaid_value ||
+        !sim->seized_value || !sim->bad_debt || !sim->insurance_fund || !sim->deficit ||
+        !sim->collateral_value || !sim->debt_value || !sim->markets || !sim->market_begin ||
+        !sim->market_seized || !sim->market_collateral || !sim->market_debt) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the simulation state");
     }
     return LIQ_OK;
@@ -706,6 +720,16 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
     }
     sim->scenario = scenario;
     sim->full_scan = options != NULL && options->full_scan;
+    if (options != NULL && options->owned != NULL) {
+        sim->owned = malloc(scenario->n_protocols > 0 ? scenario->n_protocols : 1);
+        if (sim->owned == NULL) {
+            free(sim);
+            return liq_error_set(LIQ_ENOMEM, "out of memory for a simulation");
+        }
+        for (size_t p = 0; p < scenario->n_protocols; p++) {
+            sim->owned[p] = options->owned[p] != 0;
+        }
+    }
     sim->threads =
         options != NULL && options->threads > 0 ? options->threads : omp_get_max_threads();
     sim->key.seed = scenario->seed;
@@ -790,7 +814,9 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
         goto fail;
     }
     for (size_t p = 0; p < sim->n_protocols; p++) {
-        liq_protocol_values(sim, p);
+        if (liq_owns(sim, p)) {
+            liq_protocol_values(sim, p);
+        }
     }
     rc = liq_perp_create(sim);
     if (rc != LIQ_OK) {
@@ -860,8 +886,8 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->adversary_flash_fee = sim->attack_fee;
     /* NULL without cross-margin accounts: the output then has no cross
      * series, exactly as before cross margin existed. */
-    view->cross_liquidations = sim->n_cross > 0 ? sim->cross_liquidations : NULL;
-    view->cross_debt_value = sim->n_cross > 0 ? sim->cross_debt_value : NULL;
+    view->cross_liquidations = sim->has_cross ? sim->cross_liquidations : NULL;
+    view->cross_debt_value = sim->has_cross ? sim->cross_debt_value : NULL;
     view->penalty_scale = sim->has_risk_controls ? sim->penalty_scale : NULL;
     view->breaker_active = sim->has_risk_controls ? sim->breaker_active : NULL;
     view->gas_cost = sim->has_risk_controls ? sim->gas_now : NULL;
@@ -942,6 +968,8 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->market_offset,
         sim->liquidations,
         sim->stalled,
+        sim->found,
+        sim->owned,
         sim->repaid_value,
         sim->seized_value,
         sim->bad_debt,

@@ -69,6 +69,11 @@ typedef struct {
 struct liq_sim {
     const liq_scenario_t *scenario;
     int threads;
+    /* Distributed runs (src/engine/partition.c): owned[p] != 0 for the
+     * protocols whose accounts this process holds and whose margin and
+     * perp engines it steps; NULL (one process) owns them all. Everything
+     * else is replicated and stepped by every process. */
+    unsigned char *owned;
     int full_scan; /* 1: margin engines scan every account (no index) */
     liq_rng_key_t key;
     int64_t round;
@@ -122,6 +127,7 @@ struct liq_sim {
     size_t n_protocols;
     size_t *market_offset; /* [n_protocols + 1] */
     int64_t *liquidations, *stalled;
+    int64_t *found; /* liquidatable accounts the margin engine listed this round */
     double *repaid_value, *seized_value, *bad_debt, *insurance_fund, *deficit;
     double *collateral_value, *debt_value;
 
@@ -202,6 +208,7 @@ struct liq_sim {
      * in full every round, in chunks of LIQ_CHUNK_ACCOUNTS accounts that
      * never cross a protocol boundary. */
     size_t n_cross;
+    int has_cross;               /* the scenario has cross accounts, held here or not */
     size_t *cross_begin;         /* [n_protocols + 1] */
     size_t *cross_block;         /* [n_protocols] */
     double *cross_debt;          /* [n_cross] d, units of the protocol's debt asset */
@@ -311,6 +318,12 @@ static inline double *liq_cross_account(const struct liq_sim *sim, size_t p, siz
 {
     const size_t k = sim->market_offset[p + 1] - sim->market_offset[p];
     return sim->cross_collateral + sim->cross_block[p] + (j - sim->cross_begin[p]) * k;
+}
+
+/* Whether this process holds and steps protocol p's accounts. */
+static inline int liq_owns(const struct liq_sim *sim, size_t p)
+{
+    return sim->owned == NULL || sim->owned[p];
 }
 
 /* calloc that never asks for zero bytes, so that NULL always means out of
