@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "cli/progress.h"
+#include "cli/run_group.h"
 #include "cli/args.h"
 #include "cli/generate_cmd.h"
 #include "cli/graph_cmd.h"
@@ -282,16 +283,50 @@ static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, 
            (size_t)s->failed_protocols, s->n_protocols, output, status);
 }
 
+/* One round on every process of the group. Under MPI: the processes agree
+ * first whether to stop (a signal reaches them at different times), then
+ * step their own protocols, share the protocols' records and step the
+ * rest; every failure is agreed on, so all stop at the same round. */
+static int liq_run_round(liq_run_group_t *group, liq_sim_t *sim, int *stop, uint64_t *bytes)
+{
+    *stop = liq_stop_requested != 0;
+    if (liq_run_group_size(group) == 1) {
+        return *stop ? LIQ_OK : liq_sim_step(sim);
+    }
+    int rc = liq_run_group_agree(group, LIQ_OK, stop);
+    if (rc != LIQ_OK || *stop) {
+        return rc;
+    }
+    rc = liq_run_group_agree(group, liq_sim_step_local(sim), NULL);
+    if (rc == LIQ_OK) {
+        rc = liq_run_group_exchange(group, sim, bytes);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_run_group_agree(group, liq_sim_step_shared(sim), NULL);
+    }
+    return rc;
+}
+
 static int liq_cmd_run(int argc, char **argv)
 {
+    liq_run_group_t *group = NULL;
+    int rc = liq_run_group_open(&group);
+    if (rc != LIQ_OK) {
+        return liq_cli_fail(rc);
+    }
+    const bool writer_rank = liq_run_group_rank(group) == 0;
+    /* What every rank does alike reports once, from rank 0. */
+    liq_run_group_mute(group, true);
     liq_run_args_t args;
     int exit_code = liq_parse_run_args(argc, argv, &args);
     if (exit_code != LIQ_EXIT_OK) {
+        liq_run_group_close(group);
         return exit_code;
     }
     /* Refuse to overwrite before any expensive work. The writer checks again. */
     if (!args.force && access(args.output, F_OK) == 0) {
         fprintf(stderr, "liqnet: error: %s: file exists; pass --force to overwrite\n", args.output);
+        liq_run_group_close(group);
         return LIQ_EXIT_FAIL;
     }
 
@@ -301,9 +336,10 @@ static int liq_cmd_run(int argc, char **argv)
     liq_metrics_t *metrics = NULL;
     liq_h5_writer_t *writer = NULL;
     char *resolved = NULL;
+    unsigned char *owned = NULL;
     liq_contagion_record_t contagion = {0};
     int64_t *cross_liquidations = NULL;
-    int rc = liq_scenario_load(&sc, args.scenario);
+    rc = liq_scenario_load(&sc, args.scenario);
     if (rc != LIQ_OK) {
         goto cleanup;
     }
@@ -321,25 +357,37 @@ static int liq_cmd_run(int argc, char **argv)
     if (rc != LIQ_OK) {
         goto cleanup;
     }
-    const liq_sim_options_t options = {.threads = args.threads, .run = 0};
+    uint64_t max_load = 0, min_load = 0;
+    rc = liq_run_group_partition(group, sc, positions, &owned, &max_load, &min_load);
+    if (rc != LIQ_OK) {
+        goto cleanup;
+    }
+    liq_run_group_mute(group, false);
+    const liq_sim_options_t options = {.threads = args.threads, .run = 0, .owned = owned};
     const double t0 = liq_wall_seconds();
-    rc = liq_sim_create(&sim, sc, positions, &options);
+    rc = liq_run_group_agree(group, liq_sim_create(&sim, sc, positions, &options), NULL);
+    uint64_t bytes = 0;
+    if (rc == LIQ_OK) {
+        rc = liq_run_group_exchange(group, sim, &bytes);
+    }
     if (rc != LIQ_OK) {
         goto cleanup;
     }
     liq_positions_destroy(positions);
     positions = NULL;
-    rc = liq_metrics_create(&metrics, sim);
-    if (rc != LIQ_OK) {
-        goto cleanup;
-    }
     liq_state_view_t view;
     liq_sim_view(sim, &view);
-    const liq_h5_options_t h5 = {.force = args.force,
-                                 .flush_every = sc->flush_every,
-                                 .scenario_yaml = resolved,
-                                 .seed = sc->seed};
-    rc = liq_h5_writer_create(&writer, args.output, sc, &view, &h5);
+    if (writer_rank) {
+        rc = liq_metrics_create(&metrics, sim);
+        if (rc == LIQ_OK) {
+            const liq_h5_options_t h5 = {.force = args.force,
+                                         .flush_every = sc->flush_every,
+                                         .scenario_yaml = resolved,
+                                         .seed = sc->seed};
+            rc = liq_h5_writer_create(&writer, args.output, sc, &view, &h5);
+        }
+    }
+    rc = liq_run_group_agree(group, rc, NULL);
     if (rc != LIQ_OK) {
         goto cleanup;
     }
@@ -352,7 +400,7 @@ static int liq_cmd_run(int argc, char **argv)
     sigaction(SIGTERM, &action, NULL);
 
     liq_progress_t progress;
-    liq_progress_start(&progress, sc->rounds, !args.quiet);
+    liq_progress_start(&progress, sc->rounds, !args.quiet && writer_rank);
     int64_t liquidations = 0;
     /* Cross-margin liquidations per protocol, for the summary (runs with
      * cross-margin accounts only). */
@@ -365,20 +413,25 @@ static int liq_cmd_run(int argc, char **argv)
     /* A round that fails (the model's feedback diverged) ends the run: the
      * rounds before it are kept and the file is marked "failed" with the
      * message, so it is never taken for a complete run. */
-    int step_rc = LIQ_OK;
+    int step_rc = LIQ_OK, stop = 0;
     char step_error[1024] = "";
-    while (liq_sim_round(sim) < sc->rounds && !liq_stop_requested) {
-        step_rc = liq_sim_step(sim);
+    while (liq_sim_round(sim) < sc->rounds) {
+        step_rc = liq_run_round(group, sim, &stop, &bytes);
         if (step_rc != LIQ_OK) {
             snprintf(step_error, sizeof(step_error), "%s", liq_errmsg());
             break;
         }
-        liq_sim_view(sim, &view);
-        rc = liq_metrics_add(metrics, &view);
-        if (rc != LIQ_OK) {
-            goto cleanup;
+        if (stop) {
+            break;
         }
-        rc = liq_h5_writer_append(writer, &view);
+        liq_sim_view(sim, &view);
+        if (writer_rank) {
+            rc = liq_metrics_add(metrics, &view);
+            if (rc == LIQ_OK) {
+                rc = liq_h5_writer_append(writer, &view);
+            }
+        }
+        rc = liq_run_group_agree(group, rc, NULL);
         if (rc != LIQ_OK) {
             goto cleanup;
         }
@@ -391,7 +444,15 @@ static int liq_cmd_run(int argc, char **argv)
         liq_progress_update(&progress, liq_sim_round(sim), liquidations);
     }
     liq_progress_finish(&progress);
-    const bool stopped = liq_sim_round(sim) < sc->rounds;
+    liq_accounts_view_t accounts;
+    liq_sim_accounts(sim, &accounts);
+    const uint64_t n_accounts = liq_run_group_sum(group, accounts.n_accounts);
+    const uint64_t n_cross = liq_run_group_sum(group, accounts.n_cross);
+    if (!writer_rank) {
+        exit_code = step_rc != LIQ_OK ? LIQ_EXIT_FAIL : stop ? LIQ_EXIT_INTERRUPTED : LIQ_EXIT_OK;
+        goto cleanup; /* rank 0 reports */
+    }
+    const bool stopped = liq_sim_round(sim) < sc->rounds || stop;
     const char *status = step_rc != LIQ_OK ? "failed" : stopped ? "interrupted" : "complete";
     if (step_rc != LIQ_OK) {
         rc = liq_h5_writer_note_error(writer, step_error);
@@ -417,31 +478,37 @@ static int liq_cmd_run(int argc, char **argv)
     if (rc != LIQ_OK) {
         goto cleanup;
     }
-    liq_accounts_view_t accounts;
-    liq_sim_accounts(sim, &accounts);
+    /* The last round the file holds (a failed round is not in it). */
+    const int64_t done = liq_sim_round(sim) - (step_rc != LIQ_OK ? 1 : 0);
     if (!args.quiet) {
-        liq_print_summary(sc, summary, accounts.n_accounts + accounts.n_cross, liq_sim_threads(sim),
+        liq_print_summary(sc, summary, (size_t)(n_accounts + n_cross), liq_sim_threads(sim),
                           liq_wall_seconds() - t0, args.output, status);
-        if (accounts.n_cross > 0) {
-            liq_print_cross(sc, accounts.n_cross, cross_liquidations);
+        if (n_cross > 0) {
+            liq_print_cross(sc, (size_t)n_cross, cross_liquidations);
+        }
+        if (liq_run_group_size(group) > 1) {
+            printf("%d ranks x %d threads; accounts per rank %" PRIu64 " to %" PRIu64 "; %" PRIu64
+                   " bytes exchanged per rank a round\n",
+                   liq_run_group_size(group), liq_sim_threads(sim), min_load, max_load, bytes);
         }
     }
     if (step_rc != LIQ_OK) {
         fprintf(stderr,
                 "liqnet: error: %s\nliqnet: %s holds rounds 0 to %lld and is marked failed\n",
-                step_error, args.output, (long long)liq_sim_round(sim) - 1);
+                step_error, args.output, (long long)done);
         exit_code = LIQ_EXIT_FAIL;
     } else if (stopped) {
         fprintf(stderr,
                 "liqnet: interrupted after round %lld of %lld; %s holds every completed "
                 "round and is marked interrupted\n",
-                (long long)liq_sim_round(sim), (long long)sc->rounds, args.output);
+                (long long)done, (long long)sc->rounds, args.output);
         exit_code = LIQ_EXIT_INTERRUPTED;
     }
 
 cleanup:
     if (rc != LIQ_OK) {
-        exit_code = liq_cli_fail(rc);
+        /* Rank 0 reports; the others only what rank 0 could not know. */
+        exit_code = writer_rank ? liq_cli_fail(rc) : LIQ_EXIT_FAIL;
     }
     liq_contagion_record_destroy(&contagion);
     liq_h5_writer_destroy(writer);
@@ -449,8 +516,10 @@ cleanup:
     liq_sim_destroy(sim);
     liq_positions_destroy(positions);
     free(cross_liquidations);
+    free(owned);
     free(resolved);
     liq_scenario_destroy(sc);
+    liq_run_group_close(group);
     return exit_code;
 }
 
