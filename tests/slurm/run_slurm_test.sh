@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# scripts/slurm/sweep.sbatch against a real single-node Slurm (Debian's
+# scripts/slurm/sweep.sbatch and run.sbatch against a real single-node Slurm (Debian's
 # slurmctld and slurmd, started here with a private configuration, ports and
 # directories, auth/none, and stopped at the end): the job's file has the
 # content of the one-process sweep bit for bit; a job cancelled part-way
 # (scancel) leaves a readable, incomplete file, and the same batch script
-# submitted again finishes it with the same content.
+# submitted again finishes it with the same content. A run partitioned over
+# the job's tasks (run.sbatch, 2 tasks x 2 threads and 3 x 1) writes the
+# one-process run file bit for bit.
 # Usage: run_slurm_test.sh LIQNET_BINARY SOURCE_DIR
 set -uo pipefail
 liqnet=$(realpath "$1")
@@ -136,4 +138,27 @@ if $check bits "$work/serial.h5" "$work/part.h5" > "$work/py" 2>&1; then
 else
   bad "$(tail -c 400 "$work/py")"
 fi
+
+# One network over the job's tasks (scripts/slurm/run.sbatch).
+run_script=$src/scripts/slurm/run.sbatch
+"$liqnet" run "$src/tests/data/partition_cross_perp.yaml" -o "$work/run-serial.h5" --quiet ||
+  bad "one-process run"
+for shape in "2 2" "3 1"; do
+  read -r tasks cpus <<< "$shape"
+  out=$work/run-$tasks.h5
+  if sbatch --wait --ntasks="$tasks" --cpus-per-task="$cpus" -o "$work/run-$tasks.log" \
+    "$run_script" "$src/tests/data/partition_cross_perp.yaml" "$out" > "$work/sbatch.out" 2>&1; then
+    ok "run.sbatch, $tasks tasks x $cpus threads: the job succeeds"
+  else
+    bad "run.sbatch: $(cat "$work/sbatch.out" "$work/run-$tasks.log" 2> /dev/null | tail -c 800)"
+  fi
+  grep -q "^$tasks ranks x $cpus threads" "$work/run-$tasks.log" &&
+    ok "run.sbatch: $tasks ranks x $cpus threads in the summary" ||
+    bad "run log: $(tail -c 400 "$work/run-$tasks.log")"
+  if $check bits "$work/run-serial.h5" "$out" > "$work/py" 2>&1; then
+    ok "run.sbatch, $tasks tasks: the one-process run file bit for bit"
+  else
+    bad "$(tail -c 400 "$work/py")"
+  fi
+done
 finish
