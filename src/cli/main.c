@@ -287,7 +287,8 @@ static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, 
  * first whether to stop (a signal reaches them at different times), then
  * step their own protocols, share the protocols' records and step the
  * rest; every failure is agreed on, so all stop at the same round. */
-static int liq_run_round(liq_run_group_t *group, liq_sim_t *sim, int *stop, uint64_t *bytes)
+static int liq_run_round(liq_run_group_t *group, liq_sim_t *sim, int *stop, uint64_t *bytes,
+                         double *exchange_seconds)
 {
     *stop = liq_stop_requested != 0;
     if (liq_run_group_size(group) == 1) {
@@ -297,10 +298,14 @@ static int liq_run_round(liq_run_group_t *group, liq_sim_t *sim, int *stop, uint
     if (rc != LIQ_OK || *stop) {
         return rc;
     }
-    rc = liq_run_group_agree(group, liq_sim_step_local(sim), NULL);
+    rc = liq_sim_step_local(sim);
+    /* The exchange's time includes waiting for the slowest rank. */
+    const double t = liq_wall_seconds();
+    rc = liq_run_group_agree(group, rc, NULL);
     if (rc == LIQ_OK) {
         rc = liq_run_group_exchange(group, sim, bytes);
     }
+    *exchange_seconds += liq_wall_seconds() - t;
     if (rc == LIQ_OK) {
         rc = liq_run_group_agree(group, liq_sim_step_shared(sim), NULL);
     }
@@ -415,8 +420,10 @@ static int liq_cmd_run(int argc, char **argv)
      * message, so it is never taken for a complete run. */
     int step_rc = LIQ_OK, stop = 0;
     char step_error[1024] = "";
+    const double t_rounds = liq_wall_seconds();
+    double exchange_seconds = 0.0;
     while (liq_sim_round(sim) < sc->rounds) {
-        step_rc = liq_run_round(group, sim, &stop, &bytes);
+        step_rc = liq_run_round(group, sim, &stop, &bytes, &exchange_seconds);
         if (step_rc != LIQ_OK) {
             snprintf(step_error, sizeof(step_error), "%s", liq_errmsg());
             break;
@@ -444,10 +451,12 @@ static int liq_cmd_run(int argc, char **argv)
         liq_progress_update(&progress, liq_sim_round(sim), liquidations);
     }
     liq_progress_finish(&progress);
+    const double round_seconds = liq_wall_seconds() - t_rounds;
     liq_accounts_view_t accounts;
     liq_sim_accounts(sim, &accounts);
-    const uint64_t n_accounts = liq_run_group_sum(group, accounts.n_accounts);
-    const uint64_t n_cross = liq_run_group_sum(group, accounts.n_cross);
+    const uint64_t n_accounts = liq_run_group_reduce(group, accounts.n_accounts, LIQ_REDUCE_SUM);
+    const uint64_t n_cross = liq_run_group_reduce(group, accounts.n_cross, LIQ_REDUCE_SUM);
+    const uint64_t rss = liq_run_group_reduce(group, liq_peak_rss_bytes(), LIQ_REDUCE_MAX);
     if (!writer_rank) {
         exit_code = step_rc != LIQ_OK ? LIQ_EXIT_FAIL : stop ? LIQ_EXIT_INTERRUPTED : LIQ_EXIT_OK;
         goto cleanup; /* rank 0 reports */
@@ -486,10 +495,12 @@ static int liq_cmd_run(int argc, char **argv)
         if (n_cross > 0) {
             liq_print_cross(sc, (size_t)n_cross, cross_liquidations);
         }
-        if (liq_run_group_size(group) > 1) {
+        if (liq_run_group_mpi(group)) {
             printf("%d ranks x %d threads; accounts per rank %" PRIu64 " to %" PRIu64 "; %" PRIu64
-                   " bytes exchanged per rank a round\n",
-                   liq_run_group_size(group), liq_sim_threads(sim), min_load, max_load, bytes);
+                   " bytes exchanged per rank a round; rounds %.3f s, of which "
+                   "exchange %.3f s (rank 0); peak resident %.1f MB (largest rank)\n",
+                   liq_run_group_size(group), liq_sim_threads(sim), min_load, max_load, bytes,
+                   round_seconds, exchange_seconds, (double)rss / 1e6);
         }
     }
     if (step_rc != LIQ_OK) {

@@ -24,5 +24,7 @@ void liq_progress_update_runs(liq_progress_t *progress, int64_t done);
 void liq_progress_finish(liq_progress_t *progress);
 /* Wall-clock seconds since an arbitrary origin. */
 double liq_wall_seconds(void);
+/* The process's peak resident size so far, bytes (0 if unknown). */
+uint64_t liq_peak_rss_bytes(void);
 
 #endif /* LIQ_CLI_PROGRESS_H */

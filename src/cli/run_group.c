@@ -94,6 +94,11 @@ int liq_run_group_size(const liq_run_group_t *g)
     return g->size;
 }
 
+bool liq_run_group_mpi(const liq_run_group_t *g)
+{
+    return g->mpi != 0;
+}
+
 void liq_run_group_mute(liq_run_group_t *g, bool mute)
 {
     if (g->rank == 0 || mute == (g->saved_err >= 0)) {
@@ -292,17 +297,21 @@ int liq_run_group_exchange(liq_run_group_t *g, liq_sim_t *sim, uint64_t *bytes)
 #endif
 }
 
-uint64_t liq_run_group_sum(liq_run_group_t *g, uint64_t value)
+uint64_t liq_run_group_reduce(liq_run_group_t *g, uint64_t value, liq_reduce_t op)
 {
 #ifdef LIQNET_HAVE_MPI
     if (g->size > 1) {
-        uint64_t sum = 0;
-        if (MPI_Allreduce(&value, &sum, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD) == MPI_SUCCESS) {
-            return sum;
+        const MPI_Op mop = op == LIQ_REDUCE_SUM   ? MPI_SUM
+                           : op == LIQ_REDUCE_MIN ? MPI_MIN
+                                                  : MPI_MAX;
+        uint64_t all = 0;
+        if (MPI_Allreduce(&value, &all, 1, MPI_UINT64_T, mop, MPI_COMM_WORLD) == MPI_SUCCESS) {
+            return all;
         }
     }
 #else
     (void)g;
+    (void)op;
 #endif
     return value;
 }

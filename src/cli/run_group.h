@@ -25,6 +25,8 @@ void liq_run_group_close(liq_run_group_t *g);
 
 int liq_run_group_rank(const liq_run_group_t *g);
 int liq_run_group_size(const liq_run_group_t *g);
+/* Whether the process runs under an MPI launcher (even as a job of one). */
+bool liq_run_group_mpi(const liq_run_group_t *g);
 
 /* While muted, ranks other than 0 print nothing: the steps every rank
  * repeats (arguments, scenario, positions) report their errors once. */
@@ -47,7 +49,8 @@ int liq_run_group_agree(liq_run_group_t *g, int rc, int *stop);
  * each rank receives in a round go to *bytes (may be NULL). */
 int liq_run_group_exchange(liq_run_group_t *g, liq_sim_t *sim, uint64_t *bytes);
 
-/* The sum over ranks of an account count. */
-uint64_t liq_run_group_sum(liq_run_group_t *g, uint64_t value);
+/* A count reduced over the ranks (integers: the same on every rank). */
+typedef enum { LIQ_REDUCE_SUM, LIQ_REDUCE_MIN, LIQ_REDUCE_MAX } liq_reduce_t;
+uint64_t liq_run_group_reduce(liq_run_group_t *g, uint64_t value, liq_reduce_t op);
 
 #endif /* LIQ_CLI_RUN_GROUP_H */
