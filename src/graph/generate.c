@@ -190,10 +190,13 @@ static int liq_draw_links(const liq_ecosystem_options_t *o, liq_link_t **links_o
     *n_links = 0;
     switch (o->model) {
     case LIQ_ECOSYSTEM_ERDOS_RENYI:
-        /* G(P + A, p), keeping the protocol-asset pairs: each of the P * A
-         * pairs is linked independently with probability p. */
-        err = igraph_erdos_renyi_game_gnp(&g, (igraph_integer_t)(P + A), o->probability,
-                                          IGRAPH_UNDIRECTED, 0);
+        /* Each of the P * A protocol-asset pairs is linked independently
+         * with probability p: igraph's bipartite G(P, A, p), protocols
+         * first. (A G(P + A, p) with the protocol-protocol pairs thrown away
+         * drew P^2 p / 2 edges for nothing: 1.5e9, over 24 GB, for 10^5
+         * protocols at the default p = 0.3.) */
+        err = igraph_bipartite_game_gnp(&g, NULL, (igraph_integer_t)P, (igraph_integer_t)A,
+                                        o->probability, IGRAPH_UNDIRECTED, IGRAPH_ALL);
         if (err == IGRAPH_SUCCESS) {
             rc = liq_links_alloc(&g, P, &links, &cap);
             if (rc == LIQ_OK) {
