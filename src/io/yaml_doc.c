@@ -104,7 +104,15 @@ static int liq_ydoc_syntax_error(const yaml_parser_t *parser, const char *text, 
                                  const char *file)
 {
     if (parser->error == YAML_MEMORY_ERROR) {
-        return liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading YAML", file);
+        /* libyaml refuses to grow any of its stacks past 1 GiB (INT_MAX / 2
+         * bytes), whatever the memory: the document's node list (96 bytes a
+         * node) stops at about 16.7 million keys, values and items. */
+        return liq_error_set(LIQ_ENOMEM,
+                             "%s: out of memory while reading YAML (%.0f MB of text): libyaml "
+                             "holds at most about 16 million YAML nodes (keys, values, items) "
+                             "in one document, whatever the memory; larger networks need fewer "
+                             "markets or account generators per file",
+                             file, (double)len / 1e6);
     }
     size_t line = parser->problem_mark.line + 1;
     size_t column = parser->problem_mark.column + 1;
