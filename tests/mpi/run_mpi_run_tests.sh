@@ -16,12 +16,7 @@ check="$py $src/tests/sweep/check_sweep.py"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source "$src/tests/testlib.sh"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-mpi() {
-  local n=$1
-  shift
-  "$mpiexec" --oversubscribe -n "$n" "$liqnet" "$@"
-}
+source "$src/tests/mpi/mpilib.sh"
 attr() {
   $py -c 'import h5py,sys; print(h5py.File(sys.argv[1],"r").attrs[sys.argv[2]])' "$1" "$2" 2>&1
 }
@@ -36,11 +31,8 @@ for scenario in graphs/demo.yaml tests/data/partition_cross_perp.yaml \
   for n in 1 2 3 4; do
     expect "$name: mpirun -n $n" 0 "" -- \
       mpi "$n" run "$src/$scenario" -o "$work/$name-$n.h5" --threads 1
-    if $check bits "$work/$name-1p.h5" "$work/$name-$n.h5" > "$work/py" 2>&1; then
-      ok "$name: $n ranks give the one-process file bit for bit"
-    else
-      bad "$name: $n ranks: $(tail -c 600 "$work/py")"
-    fi
+    pycheck "$name: $n ranks give the one-process file bit for bit" \
+      bits "$work/$name-1p.h5" "$work/$name-$n.h5"
   done
 done
 grep -Eq "^4 ranks x 1 threads; accounts per rank [0-9]+ to [0-9]+; [0-9]+ bytes exchanged" \
@@ -62,19 +54,13 @@ stopped_job() {
   local name=$1 signal=$2 target=$3 out=$work/$1.h5
   "$mpiexec" --oversubscribe -n 3 "$liqnet" run "$src/tests/data/partition_cross_perp.yaml" \
     -o "$out" --rounds 1000000 --threads 1 --quiet > "$work/$name.out" 2> "$work/$name.err" &
-  local job=$! i p pid=""
+  local job=$! i pid=$!
   for i in $(seq 300); do
     [ -e "$out" ] && break
     sleep 0.1
   done
   sleep 1
-  if [ "$target" = rank1 ]; then
-    for p in $(pgrep -P "$job"); do
-      tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=1" && pid=$p
-    done
-  else
-    pid=$job
-  fi
+  [ "$target" = rank1 ] && pid=$(rank_pid "$job" 1)
   [ -n "$pid" ] || { bad "$name: no process to signal"; kill -9 "$job"; wait "$job"; return; }
   kill "-$signal" "$pid"
   local waited=0

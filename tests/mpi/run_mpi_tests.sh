@@ -17,31 +17,10 @@ check="$py $src/tests/sweep/check_sweep.py"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source "$src/tests/testlib.sh"
-# Open MPI refuses root unless told (containers, CI); --oversubscribe lets
-# 4 ranks share 2 cores.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-mpi() {
-  local n=$1
-  shift
-  "$mpiexec" --oversubscribe -n "$n" "$liqnet" "$@"
-}
-pycheck() {
-  local name=$1
-  shift
-  if $check "$@" > "$work/py" 2>&1; then ok "$name"; else bad "$name: $(tail -c 600 "$work/py")"; fi
-}
+source "$src/tests/mpi/mpilib.sh"
 # status FILE: "STATUS COMPLETE_RUNS"
 status() {
   $py -c 'import h5py,sys; f=h5py.File(sys.argv[1],"r"); print(f.attrs["status"], int((f["summary/status"][:]==1).sum()))' "$1" 2>&1
-}
-# rank_pid MPIRUN_PID RANK: the pid of that rank (a child of mpirun).
-rank_pid() {
-  local p
-  for p in $(pgrep -P "$1"); do
-    if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$2"; then
-      echo "$p"
-    fi
-  done
 }
 
 # 1. Every rank count gives the one-process file (grid: 12 runs, two kept
