@@ -312,6 +312,39 @@ static int liq_run_round(liq_run_group_t *group, liq_sim_t *sim, int *stop, uint
     return rc;
 }
 
+/* What every rank of a run reads alike: refuses an existing output (rank
+ * 0, which writes it), then loads the scenario with the command line's
+ * seed and rounds, its resolved text, its positions files, and this rank's
+ * protocols. */
+static int liq_run_prepare(liq_run_group_t *group, const liq_run_args_t *args, liq_scenario_t **sc,
+                           char **resolved, liq_positions_t **positions, unsigned char **owned,
+                           uint64_t *max_load, uint64_t *min_load)
+{
+    /* Refuse to overwrite before any expensive work. The writer checks again. */
+    if (liq_run_group_rank(group) == 0 && !args->force && access(args->output, F_OK) == 0) {
+        return liq_error_set(LIQ_EINVAL, "%s: file exists; pass --force to overwrite",
+                             args->output);
+    }
+    int rc = liq_scenario_load(sc, args->scenario);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    if (args->has_seed) {
+        (*sc)->seed = args->seed;
+    }
+    if (args->rounds > 0) {
+        (*sc)->rounds = args->rounds;
+    }
+    rc = liq_scenario_dump(resolved, *sc);
+    if (rc == LIQ_OK) {
+        rc = liq_positions_load(positions, *sc);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_run_group_partition(group, *sc, *positions, owned, max_load, min_load);
+    }
+    return rc;
+}
+
 static int liq_cmd_run(int argc, char **argv)
 {
     liq_run_group_t *group = NULL;
@@ -328,13 +361,6 @@ static int liq_cmd_run(int argc, char **argv)
         liq_run_group_close(group);
         return exit_code;
     }
-    /* Refuse to overwrite before any expensive work. The writer checks again. */
-    if (!args.force && access(args.output, F_OK) == 0) {
-        fprintf(stderr, "liqnet: error: %s: file exists; pass --force to overwrite\n", args.output);
-        liq_run_group_close(group);
-        return LIQ_EXIT_FAIL;
-    }
-
     liq_scenario_t *sc = NULL;
     liq_positions_t *positions = NULL;
     liq_sim_t *sim = NULL;
@@ -344,30 +370,15 @@ static int liq_cmd_run(int argc, char **argv)
     unsigned char *owned = NULL;
     liq_contagion_record_t contagion = {0};
     int64_t *cross_liquidations = NULL;
-    rc = liq_scenario_load(&sc, args.scenario);
-    if (rc != LIQ_OK) {
-        goto cleanup;
-    }
-    if (args.has_seed) {
-        sc->seed = args.seed;
-    }
-    if (args.rounds > 0) {
-        sc->rounds = args.rounds;
-    }
-    rc = liq_scenario_dump(&resolved, sc);
-    if (rc != LIQ_OK) {
-        goto cleanup;
-    }
-    rc = liq_positions_load(&positions, sc);
-    if (rc != LIQ_OK) {
-        goto cleanup;
-    }
     uint64_t max_load = 0, min_load = 0;
-    rc = liq_run_group_partition(group, sc, positions, &owned, &max_load, &min_load);
+    rc = liq_run_prepare(group, &args, &sc, &resolved, &positions, &owned, &max_load, &min_load);
+    liq_run_group_mute(group, false);
+    /* A rank that could not read what rank 0 read (a file system the node
+     * does not see) fails the job with its own message. */
+    rc = liq_run_group_agree(group, rc, NULL);
     if (rc != LIQ_OK) {
         goto cleanup;
     }
-    liq_run_group_mute(group, false);
     const liq_sim_options_t options = {.threads = args.threads, .run = 0, .owned = owned};
     const double t0 = liq_wall_seconds();
     rc = liq_run_group_agree(group, liq_sim_create(&sim, sc, positions, &options), NULL);
