@@ -240,6 +240,7 @@ typedef struct {
     const size_t *cross_block;      /* [n_protocols] */
     const double *cross_debt;       /* [n_cross] */
     const double *cross_collateral; /* dense blocks, see above */
+    size_t n_perp; /* perp accounts (their positions are in the perp store, liqnet/perp.h) */
 } liq_accounts_view_t;
 
 LIQ_API void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view);

@@ -465,7 +465,8 @@ static int liq_cmd_run(int argc, char **argv)
     const double round_seconds = liq_wall_seconds() - t_rounds;
     liq_accounts_view_t accounts;
     liq_sim_accounts(sim, &accounts);
-    const uint64_t n_accounts = liq_run_group_reduce(group, accounts.n_accounts, LIQ_REDUCE_SUM);
+    const uint64_t n_accounts =
+        liq_run_group_reduce(group, accounts.n_accounts + accounts.n_perp, LIQ_REDUCE_SUM);
     const uint64_t n_cross = liq_run_group_reduce(group, accounts.n_cross, LIQ_REDUCE_SUM);
     const uint64_t rss = liq_run_group_reduce(group, liq_peak_rss_bytes(), LIQ_REDUCE_MAX);
     if (!writer_rank) {

@@ -926,6 +926,7 @@ void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
     view->cross_block = sim->cross_block;
     view->cross_debt = sim->cross_debt;
     view->cross_collateral = sim->cross_collateral;
+    view->n_perp = sim->perp != NULL ? sim->perp->n_accounts : 0;
 }
 
 void liq_sim_destroy(liq_sim_t *sim)

@@ -138,6 +138,8 @@ expect "perp and cross-margin run" 0 "" -- \
   "$liqnet" run "$src/tests/data/partition_cross_perp.yaml" -o "$work/perp.h5" --threads 2
 grep -Eq "^Perps +[1-9]" "$work/out" && ok "perp run: the exchange's liquidations in the summary" ||
   bad "perp run: summary $(head -c 600 "$work/out")"
+grep -q " 2000 accounts," "$work/out" && ok "perp run: 1500 lending and 500 perp accounts counted" ||
+  bad "perp run: $(head -1 "$work/out")"
 [ "$(h5attr "$work/perp.h5" status)" = complete ] && ok "perp run: status complete" ||
   bad "perp run: status $(h5attr "$work/perp.h5" status)"
 
