@@ -51,6 +51,31 @@
  * price ratio; see the file comment. */
 #define LIQ_INDEX_MARGIN 1e-12
 
+/* The parallel throughput cut lists candidates in blocks of LIQ_CUT_BLOCK
+ * (the list does not depend on it), and the parallel liquidation of a large
+ * protocol sums in chunks of LIQ_APPLY_CHUNK selected candidates: fixed, so
+ * that the sums do not depend on the thread count, and large, so that a
+ * round liquidating up to LIQ_APPLY_CHUNK accounts of a protocol sums
+ * exactly as one loop would (see liq_apply_large). */
+#define LIQ_CUT_BLOCK ((size_t)4096)
+#define LIQ_APPLY_CHUNK ((size_t)2048)
+
+/* Partial sums of one chunk of LIQ_APPLY_CHUNK selected candidates (see
+ * liq_apply_large): the protocol's value sums from zero, and the range of
+ * markets its candidates belong to. */
+struct liq_apply_chunk {
+    double repaid_value, seized_value, bad_value;
+    size_t first_market, last_market;
+};
+
+/* One market's part of one chunk: its market sums. A market's first part
+ * (the chunk holding its first selected candidate) starts from the market's
+ * totals, exactly as the serial loop would; later parts start from zero. */
+struct liq_apply_slot {
+    double seized, collateral, debt;
+    int used, first;
+};
+
 /* When a market is re-sorted. A re-sort costs about ten full scans of the
  * market (key pass plus four radix passes over 8-byte entries), so it waits
  * until stale entries cost a comparable amount: when the recent list (read
@@ -325,6 +350,12 @@ static void liq_scan_list(struct liq_sim *sim, size_t found)
     }
 }
 
+/* Grows *p to count elements of size bytes; NULL on failure, *p unchanged. */
+static void *liq_grow(void *p, size_t count, size_t size)
+{
+    return realloc(p, (count > 0 ? count : 1) * size);
+}
+
 static int liq_reserve_candidates(struct liq_sim *sim, size_t count)
 {
     if (count <= sim->candidates_capacity) {
@@ -334,18 +365,42 @@ static int liq_reserve_candidates(struct liq_sim *sim, size_t count)
     while (capacity < count) {
         capacity *= 2;
     }
-    liq_candidate_t *cand = realloc(sim->candidates, capacity * sizeof(*cand));
+    liq_candidate_t *cand = liq_grow(sim->candidates, capacity, sizeof(*cand));
     if (cand == NULL) {
-        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
+        goto nomem;
     }
     sim->candidates = cand;
-    size_t *rank = realloc(sim->rank, capacity * sizeof(*rank));
+    size_t *rank = liq_grow(sim->rank, capacity, sizeof(*rank));
     if (rank == NULL) {
-        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
+        goto nomem;
     }
     sim->rank = rank;
+    uint8_t *eligible = liq_grow(sim->eligible, capacity, sizeof(*eligible));
+    if (eligible == NULL) {
+        goto nomem;
+    }
+    sim->eligible = eligible;
+    size_t *cut_block = liq_grow(sim->cut_block, capacity / LIQ_CUT_BLOCK + 2, sizeof(*cut_block));
+    if (cut_block == NULL) {
+        goto nomem;
+    }
+    sim->cut_block = cut_block;
+    const size_t chunks = capacity / LIQ_APPLY_CHUNK + 1;
+    struct liq_apply_chunk *apply_chunk = liq_grow(sim->apply_chunk, chunks, sizeof(*apply_chunk));
+    if (apply_chunk == NULL) {
+        goto nomem;
+    }
+    sim->apply_chunk = apply_chunk;
+    struct liq_apply_slot *apply_slot =
+        liq_grow(sim->apply_slot, chunks + sim->max_protocol_markets, sizeof(*apply_slot));
+    if (apply_slot == NULL) {
+        goto nomem;
+    }
+    sim->apply_slot = apply_slot;
     sim->candidates_capacity = capacity;
     return LIQ_OK;
+nomem:
+    return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
 }
 
 /* Index, pass 1 (per market): gather the accounts whose key is above the
@@ -844,8 +899,69 @@ static size_t liq_capital_cut(const struct liq_sim *sim, size_t p, size_t *rank,
     return kept;
 }
 
+/* The throughput limit of protocol p this round: max_liquidations, or a
+ * tripped breaker's cap when lower. */
+static size_t liq_protocol_max(const struct liq_sim *sim, size_t p)
+{
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    int64_t max = proto->max_liquidations;
+    if (sim->breaker_active[p] && proto->breaker_cap > 0 && proto->breaker_cap < max) {
+        max = proto->breaker_cap; /* a tripped breaker in cap mode */
+    }
+    return max > 0 ? (size_t)max : 0;
+}
+
+/* Liquidates isolated candidate q of market m (market prices pc, pd): the
+ * account's update, and the running sums of its market (slot: seized,
+ * collateral, debt) and of its protocol, in this order, which is the order
+ * every path below keeps. */
+static void liq_apply_one(struct liq_sim *sim, size_t m, const liq_candidate_t *q, double pc,
+                          double pd, double *seized, double *collateral, double *debt,
+                          double *repaid_value, double *seized_value, double *bad_value)
+{
+    bool eligible;
+    const liq_liquidation_t quote = liq_candidate_quote(sim, m, q, &eligible);
+    const size_t i = q->account;
+    sim->collateral[i] -= quote.seize;
+    sim->debt[i] -= quote.repay;
+    *seized += quote.seize;
+    *collateral -= quote.seize;
+    *debt -= quote.repay;
+    *repaid_value += quote.repay * pd;
+    *seized_value += quote.seize * pc;
+    /* An account left with no collateral and some debt is written off. */
+    if (sim->collateral[i] <= 0.0 && sim->debt[i] > 0.0) {
+        *bad_value += sim->debt[i] * pd;
+        *debt -= sim->debt[i];
+        sim->debt[i] = 0.0;
+        sim->collateral[i] = 0.0;
+    }
+}
+
+/* Books protocol p's round: counts, the value sums, and bad debt against
+ * the insurance fund. */
+static void liq_protocol_book(struct liq_sim *sim, size_t p, size_t candidates, size_t done,
+                              double repaid_value, double seized_value, double bad_value)
+{
+    sim->liquidations[p] = (int64_t)done;
+    sim->stalled[p] = (int64_t)(candidates - done);
+    sim->repaid_value[p] = repaid_value;
+    sim->seized_value[p] = seized_value;
+    if (bad_value > 0.0) {
+        /* The insurance fund pays bad debt while it lasts; the rest is the
+         * protocol's deficit. */
+        const double covered =
+            bad_value < sim->insurance_fund[p] ? bad_value : sim->insurance_fund[p];
+        sim->insurance_fund[p] -= covered;
+        sim->deficit[p] += bad_value - covered;
+        sim->bad_debt[p] += bad_value;
+    }
+}
+
 /* Applies the margin engine of protocol p to its candidates [begin, end),
- * which are in account order. */
+ * which are in account order, on the calling thread: the path of
+ * protocols with few candidates (liq_protocol_liquidate_large gives the
+ * same results for the others, with all threads). */
 static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end)
 {
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
@@ -856,21 +972,15 @@ static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, 
      * account order; ranking happens only when the cut binds. */
     size_t *rank = sim->rank + begin;
     size_t n_selected = 0;
-    size_t m = sim->market_offset[p];
     for (size_t k = begin; k < end; k++) {
-        /* sim->rank[k] holds the keepers' decision (liq_mark_eligible); the
-         * list overwrites it from the front, never ahead of k. */
-        if (sim->rank[k]) {
+        if (sim->eligible[k]) { /* the keepers' decision (liq_mark_eligible) */
             rank[n_selected++] = k;
         }
     }
-    int64_t max = proto->max_liquidations;
-    if (sim->breaker_active[p] && proto->breaker_cap > 0 && proto->breaker_cap < max) {
-        max = proto->breaker_cap; /* a tripped breaker in cap mode */
-    }
-    if ((int64_t)n_selected > max) {
-        liq_select_first(rank, n_selected, (size_t)max, cand);
-        n_selected = (size_t)max;
+    const size_t max = liq_protocol_max(sim, p);
+    if (n_selected > max) {
+        liq_select_first(rank, n_selected, max, cand);
+        n_selected = max;
         qsort(rank, n_selected, sizeof(*rank), liq_index_compare);
     }
     if (!isinf(proto->keeper_capital)) {
@@ -898,48 +1008,276 @@ static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, 
             liq_cross_liquidate(sim, p, q, &repaid_value, &seized_value, &bad_value);
             continue;
         }
-        m = liq_market_of(sim, p, q->account);
+        const size_t m = liq_market_of(sim, p, q->account);
         if (auction) {
             done += (size_t)liq_auction_kick(sim, p, m, q->account, &repaid_value, &seized_value);
             continue;
         }
-        bool eligible;
-        const liq_liquidation_t quote = liq_candidate_quote(sim, m, q, &eligible);
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
-        const size_t i = q->account;
-        sim->collateral[i] -= quote.seize;
-        sim->debt[i] -= quote.repay;
-        sim->market_seized[m] += quote.seize;
-        sim->market_collateral[m] -= quote.seize;
-        sim->market_debt[m] -= quote.repay;
-        repaid_value += quote.repay * pd;
-        seized_value += quote.seize * pc;
-        /* An account left with no collateral and some debt is written off. */
-        if (sim->collateral[i] <= 0.0 && sim->debt[i] > 0.0) {
-            bad_value += sim->debt[i] * pd;
-            sim->market_debt[m] -= sim->debt[i];
-            sim->debt[i] = 0.0;
-            sim->collateral[i] = 0.0;
-        }
-        liq_index_note(sim, m, i - sim->market_begin[m]);
+        liq_apply_one(sim, m, q, pc, pd, &sim->market_seized[m], &sim->market_collateral[m],
+                      &sim->market_debt[m], &repaid_value, &seized_value, &bad_value);
+        liq_index_note(sim, m, q->account - sim->market_begin[m]);
     }
     if (auction) {
         bad_value += liq_auction_step(sim, p);
     }
-    sim->liquidations[p] = (int64_t)done;
-    sim->stalled[p] = (int64_t)(end - begin - done);
-    sim->repaid_value[p] = repaid_value;
-    sim->seized_value[p] = seized_value;
-    if (bad_value > 0.0) {
-        /* The insurance fund pays bad debt while it lasts; the rest is the
-         * protocol's deficit. */
-        const double covered =
-            bad_value < sim->insurance_fund[p] ? bad_value : sim->insurance_fund[p];
-        sim->insurance_fund[p] -= covered;
-        sim->deficit[p] += bad_value - covered;
-        sim->bad_debt[p] += bad_value;
+    liq_protocol_book(sim, p, end - begin, done, repaid_value, seized_value, bad_value);
+}
+
+/* ------------------------------------- the cut and liquidation, parallel */
+
+/* Protocols with this many candidates or more take the parallel path below,
+ * one protocol at a time with all threads, instead of one thread each. The
+ * benchmarks' cascade has two such protocols of very unequal work (at 1e7
+ * accounts, a cut of 2e4 among 3.7e5 eligible, and 3.2e4 liquidations with
+ * no cut): one thread each left the other idle for most of the phase.
+ * Measured there (liqnet_bench scaling, 2 threads against 1, load 1.3):
+ * median round x1.64 before, x1.73 to x1.77 after; total x1.61 -> x1.69. */
+static bool liq_protocol_is_large(const struct liq_sim *sim, size_t p, size_t begin, size_t end)
+{
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    return end - begin >= LIQ_PARALLEL_MIN_CANDIDATES &&
+           proto->liquidation.mode != LIQ_LIQUIDATION_DUTCH_AUCTION &&
+           !(sim->stability != NULL && proto->has_stability_pool);
+}
+
+/* Lists into out[0..) the eligible candidates among [begin, end) that do not
+ * rank after candidate `last` (all eligible ones when last is SIZE_MAX), in
+ * account order, and returns how many. Two parallel passes over fixed blocks
+ * of LIQ_CUT_BLOCK candidates: count, then place at the block's offset. The
+ * result is the ordered filter of the input, whatever the thread count.
+ * out must not overlap sim->eligible or the candidates. */
+static size_t liq_cut_list(struct liq_sim *sim, size_t begin, size_t end, size_t last, size_t *out)
+{
+    const size_t n_blocks = (end - begin + LIQ_CUT_BLOCK - 1) / LIQ_CUT_BLOCK;
+    size_t *block = sim->cut_block;
+    const uint8_t *eligible = sim->eligible;
+    const liq_candidate_t *cand = sim->candidates;
+    size_t total = 0;
+#pragma omp parallel default(none) shared(block, eligible, cand, out, total)                       \
+    firstprivate(begin, end, last, n_blocks) num_threads(sim->threads) if (n_blocks > 1)
+    {
+#pragma omp for schedule(static)
+        for (size_t b = 0; b < n_blocks; b++) {
+            const size_t hi =
+                begin + (b + 1) * LIQ_CUT_BLOCK < end ? begin + (b + 1) * LIQ_CUT_BLOCK : end;
+            size_t count = 0;
+            for (size_t k = begin + b * LIQ_CUT_BLOCK; k < hi; k++) {
+                count += eligible[k] && (last == SIZE_MAX || !liq_rank_less(cand, last, k));
+            }
+            block[b] = count;
+        }
+#pragma omp single
+        {
+            for (size_t b = 0; b < n_blocks; b++) {
+                const size_t count = block[b];
+                block[b] = total;
+                total += count;
+            }
+        }
+#pragma omp for schedule(static)
+        for (size_t b = 0; b < n_blocks; b++) {
+            const size_t hi =
+                begin + (b + 1) * LIQ_CUT_BLOCK < end ? begin + (b + 1) * LIQ_CUT_BLOCK : end;
+            size_t *o = out + block[b];
+            for (size_t k = begin + b * LIQ_CUT_BLOCK; k < hi; k++) {
+                if (eligible[k] && (last == SIZE_MAX || !liq_rank_less(cand, last, k))) {
+                    *o++ = k;
+                }
+            }
+        }
     }
+    return total;
+}
+
+/* The throughput cut of a large protocol: rank[0..n) lists its n eligible
+ * candidates in account order on entry; returns the last of the `max` first
+ * in rank order. Each thread selects the max first of its share
+ * (quickselect), then one thread selects among the union of the shares'
+ * selections: the set of the max first in a strict total order is unique,
+ * so the result does not depend on the number of shares. */
+static size_t liq_cut_last(struct liq_sim *sim, size_t *rank, size_t n, size_t max)
+{
+    const liq_candidate_t *cand = sim->candidates;
+    const int shares = n >= 2 * LIQ_PARALLEL_MIN_CANDIDATES ? sim->threads : 1;
+    int team = 1;
+#pragma omp parallel default(none) shared(rank, cand, team) firstprivate(n, max)                   \
+    num_threads(shares) if (shares > 1)
+    {
+        const size_t t = (size_t)omp_get_thread_num();
+        const size_t nt = (size_t)omp_get_num_threads();
+        const size_t lo = n * t / nt, hi = n * (t + 1) / nt;
+        if (hi - lo > max) {
+            liq_select_first(rank + lo, hi - lo, max, cand);
+        }
+        if (t == 0) {
+            team = (int)nt;
+        }
+    }
+    /* Move each share's selection to the front, in share order. */
+    size_t u = 0;
+    for (size_t t = 0; t < (size_t)team; t++) {
+        const size_t lo = n * t / (size_t)team, hi = n * (t + 1) / (size_t)team;
+        const size_t kept = hi - lo < max ? hi - lo : max;
+        memmove(rank + u, rank + lo, kept * sizeof(*rank));
+        u += kept;
+    }
+    if (u > max) {
+        liq_select_first(rank, u, max, cand);
+    }
+    size_t last = rank[0];
+    for (size_t j = 1; j < max; j++) {
+        last = liq_rank_less(cand, last, rank[j]) ? rank[j] : last;
+    }
+    return last;
+}
+
+/* Starts the slot of market m in a chunk whose candidates begin at rank[j]. */
+static void liq_apply_slot_open(const struct liq_sim *sim, struct liq_apply_slot *slot, size_t m,
+                                const size_t *rank, size_t j)
+{
+    slot->used = 1;
+    slot->first = j == 0 || sim->candidates[rank[j - 1]].account < sim->market_begin[m];
+    slot->seized = 0.0;
+    slot->collateral = slot->first ? sim->market_collateral[m] : 0.0;
+    slot->debt = slot->first ? sim->market_debt[m] : 0.0;
+}
+
+/* Liquidates a large protocol's n isolated selected candidates rank[0..n),
+ * in account order, in parallel over chunks of LIQ_APPLY_CHUNK: each
+ * account is touched once, and every sum is a running sum inside its chunk,
+ * the chunks' sums then combined in chunk order on one thread. The chunks do
+ * not depend on the thread count, so neither do the results; with a single
+ * chunk (n <= LIQ_APPLY_CHUNK) every sum is the serial loop's, bit for bit.
+ * Sets the protocol's value sums, which the cross liquidations continue. */
+static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, size_t n,
+                            double *repaid_value, double *seized_value, double *bad_value)
+{
+    const size_t n_chunks = (n + LIQ_APPLY_CHUNK - 1) / LIQ_APPLY_CHUNK;
+    const size_t m0 = sim->market_offset[p];
+    struct liq_apply_chunk *chunk = sim->apply_chunk;
+    struct liq_apply_slot *slot = sim->apply_slot;
+#pragma omp parallel for default(none) shared(sim, chunk, slot, rank)                              \
+    firstprivate(p, n, n_chunks, m0) schedule(dynamic, 1)                                          \
+        num_threads(sim->threads) if (n_chunks > 1)
+    for (size_t c = 0; c < n_chunks; c++) {
+        const size_t lo = c * LIQ_APPLY_CHUNK;
+        const size_t hi = lo + LIQ_APPLY_CHUNK < n ? lo + LIQ_APPLY_CHUNK : n;
+        const liq_candidate_t *cand = sim->candidates;
+        /* Chunk c's market m uses slot c + (m - m0): markets only grow along
+         * the list, so the chunks' slot ranges are disjoint. */
+        size_t m = liq_market_of(sim, p, cand[rank[lo]].account);
+        struct liq_apply_chunk *ch = &chunk[c];
+        ch->first_market = m;
+        ch->repaid_value = ch->seized_value = ch->bad_value = 0.0;
+        struct liq_apply_slot *s = &slot[c + m - m0];
+        liq_apply_slot_open(sim, s, m, rank, lo);
+        double pc, pd;
+        liq_market_prices(sim, m, &pc, &pd);
+        for (size_t j = lo; j < hi; j++) {
+            const liq_candidate_t *q = &cand[rank[j]];
+            if (q->account >= sim->market_begin[m + 1]) {
+                do {
+                    m++;
+                    slot[c + m - m0].used = 0; /* a market with no candidate here */
+                } while (q->account >= sim->market_begin[m + 1]);
+                s = &slot[c + m - m0];
+                liq_apply_slot_open(sim, s, m, rank, j);
+                liq_market_prices(sim, m, &pc, &pd);
+            }
+            liq_apply_one(sim, m, q, pc, pd, &s->seized, &s->collateral, &s->debt,
+                          &ch->repaid_value, &ch->seized_value, &ch->bad_value);
+        }
+        ch->last_market = m;
+    }
+    for (size_t c = 0; c < n_chunks; c++) {
+        const struct liq_apply_chunk *ch = &chunk[c];
+        if (c == 0) {
+            *repaid_value = ch->repaid_value;
+            *seized_value = ch->seized_value;
+            *bad_value = ch->bad_value;
+        } else {
+            *repaid_value += ch->repaid_value;
+            *seized_value += ch->seized_value;
+            *bad_value += ch->bad_value;
+        }
+        for (size_t m = ch->first_market; m <= ch->last_market; m++) {
+            const struct liq_apply_slot *s = &slot[c + m - m0];
+            if (!s->used) {
+                continue;
+            }
+            if (s->first) {
+                sim->market_seized[m] = s->seized;
+                sim->market_collateral[m] = s->collateral;
+                sim->market_debt[m] = s->debt;
+            } else {
+                sim->market_seized[m] += s->seized;
+                sim->market_collateral[m] += s->collateral;
+                sim->market_debt[m] += s->debt;
+            }
+        }
+    }
+    /* The index's recent lists, in account order as the serial loop notes
+     * them; a no-op for a market already stale (in a cascade, every market
+     * in scan mode), so this stays on one thread. */
+    if (!sim->full_scan) {
+        size_t m = m0;
+        for (size_t j = 0; j < n; j++) {
+            const size_t i = sim->candidates[rank[j]].account;
+            while (i >= sim->market_begin[m + 1]) {
+                m++;
+            }
+            liq_index_note(sim, m, i - sim->market_begin[m]);
+        }
+    }
+}
+
+/* liq_protocol_liquidate for a large protocol (liq_protocol_is_large), with
+ * every thread on its cut and its liquidations; the same results. Keeper
+ * capital (rare, and a sort by health) and cross-margin accounts (after the
+ * isolated ones in account order) stay on one thread. */
+static void liq_protocol_liquidate_large(struct liq_sim *sim, size_t p, size_t begin, size_t end)
+{
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    const liq_candidate_t *cand = sim->candidates;
+    size_t *rank = sim->rank + begin;
+    size_t n_selected = liq_cut_list(sim, begin, end, SIZE_MAX, rank);
+    const size_t max = liq_protocol_max(sim, p);
+    if (n_selected > max) {
+        if (max == 0) {
+            n_selected = 0;
+        } else {
+            const size_t last = liq_cut_last(sim, rank, n_selected, max);
+            n_selected = liq_cut_list(sim, begin, end, last, rank);
+        }
+    }
+    if (!isinf(proto->keeper_capital)) {
+        n_selected = liq_capital_cut(sim, p, rank, n_selected);
+    }
+
+    for (size_t mm = sim->market_offset[p]; mm < sim->market_offset[p + 1]; mm++) {
+        sim->market_seized[mm] = 0.0;
+    }
+    sim->cross_liquidations[p] = 0;
+    /* Isolated candidates first (account order), then the cross ones. */
+    size_t n_isolated = 0, hi = n_selected;
+    while (n_isolated < hi) {
+        const size_t mid = n_isolated + (hi - n_isolated) / 2;
+        if (cand[rank[mid]].account < sim->n_accounts) {
+            n_isolated = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    double repaid_value = 0.0, seized_value = 0.0, bad_value = 0.0;
+    if (n_isolated > 0) {
+        liq_apply_large(sim, p, rank, n_isolated, &repaid_value, &seized_value, &bad_value);
+    }
+    for (size_t j = n_isolated; j < n_selected; j++) {
+        liq_cross_liquidate(sim, p, &cand[rank[j]], &repaid_value, &seized_value, &bad_value);
+    }
+    liq_protocol_book(sim, p, end - begin, n_selected, repaid_value, seized_value, bad_value);
 }
 
 void liq_protocol_values(struct liq_sim *sim, size_t p)
@@ -976,7 +1314,7 @@ static size_t liq_candidate_market(const struct liq_sim *sim, size_t k)
 
 /* The keepers' decision for every candidate, in parallel across all of
  * them (not per protocol, which left one thread idle in single-protocol
- * cascades), into sim->rank[k]. Measured: benchmarks' cascade at 1e7
+ * cascades), into sim->eligible[k]. Measured: benchmarks' cascade at 1e7
  * accounts, 2 threads against 1: median round x1.38 before, see the commit
  * for after. */
 static void liq_mark_eligible(struct liq_sim *sim)
@@ -999,7 +1337,7 @@ static void liq_mark_eligible(struct liq_sim *sim)
         if (sim->breaker_active[p] && sim->scenario->protocols[p].breaker_cap == 0) {
             eligible = false;
         }
-        sim->rank[k] = eligible;
+        sim->eligible[k] = eligible;
     }
 }
 
@@ -1016,12 +1354,27 @@ int liq_phase_margin(struct liq_sim *sim)
     liq_mark_eligible(sim);
     const size_t n = sim->n_protocols;
     const size_t found = sim->market_candidates[sim->n_markets];
-#pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1)            \
-    num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES ||                                \
-                                  (n >= 2 && found >= LIQ_PARALLEL_MIN_CANDIDATES))
+    /* Large protocols one at a time, each with all threads; then the others,
+     * one thread each. */
+    size_t small_found = found;
     for (size_t p = 0; p < n; p++) {
         const size_t begin = sim->market_candidates[sim->market_offset[p]];
         const size_t end = sim->market_candidates[sim->market_offset[p + 1]];
+        if (liq_protocol_is_large(sim, p, begin, end)) {
+            liq_protocol_liquidate_large(sim, p, begin, end);
+            liq_protocol_values(sim, p);
+            small_found -= end - begin;
+        }
+    }
+#pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1)            \
+    num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES ||                                \
+                                  (n >= 2 && small_found >= LIQ_PARALLEL_MIN_CANDIDATES))
+    for (size_t p = 0; p < n; p++) {
+        const size_t begin = sim->market_candidates[sim->market_offset[p]];
+        const size_t end = sim->market_candidates[sim->market_offset[p + 1]];
+        if (liq_protocol_is_large(sim, p, begin, end)) {
+            continue;
+        }
         if (sim->stability != NULL && sim->scenario->protocols[p].has_stability_pool) {
             liq_stability_liquidate(sim, p);
         } else {
@@ -1197,6 +1550,11 @@ int liq_margin_init(struct liq_sim *sim)
     }
     for (size_t m = 0; m < sim->n_markets; m++) {
         sim->market_scan[m] = sim->full_scan;
+    }
+    for (size_t p = 0; p < sim->n_protocols; p++) {
+        const size_t markets = sim->market_offset[p + 1] - sim->market_offset[p];
+        sim->max_protocol_markets =
+            markets > sim->max_protocol_markets ? markets : sim->max_protocol_markets;
     }
     if (!sim->full_scan) {
         rc = liq_build_index(sim);
