@@ -814,6 +814,50 @@ static void test_parallel_cut_and_liquidation(void **state)
     liq_scenario_destroy(sc);
 }
 
+static void test_parallel_cut_ties(void **state)
+{
+    (void)state;
+    /* Health ties in the parallel cut, broken by account: 9000 accounts,
+     * every third with no collateral (HF 0) and the others identical (HF
+     * 10 * 2000 * 0.83 / 18000 = 0.922); a cut of 4000 takes the 3000 of HF 0
+     * and the 1000 identical ones of lowest index, i.e. those below 1500. */
+    liq_scenario_t *sc = lender("inf", "0", "0", "4000");
+    enum { N = 9000 };
+    int32_t *zero = calloc(N, sizeof(*zero));
+    double *collateral = malloc(N * sizeof(*collateral));
+    double *debt = malloc(N * sizeof(*debt));
+    assert_true(zero && collateral && debt);
+    for (size_t i = 0; i < N; i++) {
+        collateral[i] = i % 3 == 0 ? 0.0 : 10.0;
+        debt[i] = i % 3 == 0 ? 1000.0 : 18000.0;
+    }
+    const liq_positions_t table = {
+        .count = N, .protocol = zero, .market = zero, .collateral = collateral, .debt = debt};
+    const int threads[] = {1, 2, 3};
+    for (size_t run = 0; run < 3; run++) {
+        liq_sim_t *sim = create(sc, &table, threads[run]);
+        step(sim);
+        liq_state_view_t v;
+        liq_sim_view(sim, &v);
+        assert_int_equal(v.liquidations[0], 4000);
+        assert_int_equal(v.stalled[0], N - 4000);
+        liq_accounts_view_t a;
+        liq_sim_accounts(sim, &a);
+        for (size_t i = 0; i < N; i++) {
+            const bool touched = a.debt[i] != debt[i];
+            if (touched != (i % 3 == 0 || i < 1500)) {
+                fail_msg("%d threads: account %zu liquidated %d", threads[run], i, (int)touched);
+            }
+        }
+        liq_sim_destroy(sim);
+    }
+    assert_true(run_hash_with(sc, &table, 2, 0) == run_hash_with(sc, &table, 1, 1));
+    free(zero);
+    free(collateral);
+    free(debt);
+    liq_scenario_destroy(sc);
+}
+
 static void test_generated_accounts_follow_their_distributions(void **state)
 {
     (void)state;
@@ -929,6 +973,7 @@ int main(void)
         cmocka_unit_test(test_determinism_across_threads),
         cmocka_unit_test(test_index_equals_full_scan),
         cmocka_unit_test(test_parallel_cut_and_liquidation),
+        cmocka_unit_test(test_parallel_cut_ties),
         cmocka_unit_test(test_generated_accounts_follow_their_distributions),
         cmocka_unit_test(test_divergence_is_an_error),
         cmocka_unit_test(test_gbm_log_returns),

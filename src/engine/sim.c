@@ -969,6 +969,7 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->cut_block,
         sim->apply_chunk,
         sim->apply_slot,
+        sim->cut_hist,
         sim->index_entry,
         sim->recent,
         sim->recent_begin,
