@@ -858,6 +858,54 @@ static void test_parallel_cut_ties(void **state)
     liq_scenario_destroy(sc);
 }
 
+static void test_parallel_liquidation_notes_the_index(void **state)
+{
+    (void)state;
+    /* The parallel liquidation writes the index's recent-update list in
+     * place of the serial notes; here the index needs it. 6000 accounts of
+     * HF 0.84 to 0.865 among 400000 healthy ones: round 1 liquidates all
+     * 6000 (a large protocol, and fewer than the list's 6343 slots, so the
+     * market stays indexed). Half a position closed at a 5% bonus leaves HF'
+     * = 2 HF - 1.05 * 0.83 < HF; then WETH rises 20%: an account with HF'
+     * below 1 / 1.2 is still liquidatable although its old key fell below
+     * the threshold, so only its recent entry finds it. Index and full scan
+     * must agree, whatever the thread count. */
+    const char *yaml =
+        "rounds: 3\n"
+        "assets: [{name: WETH, price: 2000}, {name: USDC, price: 1}]\n"
+        "pools: [{name: P, token0: WETH, token1: USDC, reserve0: 1.0e6,"
+        " reserve1: 2.0e9}]\n"
+        "oracles: [{name: E, source: market, asset: WETH},"
+        " {name: U, source: market, asset: USDC}]\n"
+        "protocols: [{name: L, debt_asset: USDC, debt_oracle: U,"
+        " markets: [{asset: WETH, oracle: E, route: P, liquidation_threshold: 0.83,"
+        " liquidation_bonus: 0.05, close_factor: 0.5, full_close_health: 0}]}]\n"
+        "accounts:\n"
+        "  - {protocol: L, market: WETH, count: 6000, size: {distribution: lognormal,"
+        " median: 5000, sigma: 1}, health: {distribution: uniform, min: 0.84,"
+        " max: 0.865}}\n"
+        "  - {protocol: L, market: WETH, count: 400000, size: {distribution:"
+        " lognormal, median: 5000, sigma: 1}, health: {distribution: uniform,"
+        " min: 1.3, max: 2}}\n"
+        "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: 0.2}]}]\n";
+    liq_scenario_t *sc = parse(yaml);
+    liq_sim_t *sim = create(sc, NULL, 2);
+    step(sim);
+    liq_state_view_t v;
+    liq_sim_view(sim, &v);
+    assert_int_equal(v.liquidations[0], 6000);
+    step(sim);
+    liq_sim_view(sim, &v);
+    /* About half of them: HF' < 1/1.2 for HF < 0.852. */
+    assert_true(v.liquidations[0] > 1500 && v.liquidations[0] < 4500);
+    liq_sim_destroy(sim);
+    const uint64_t scan = run_hash_with(sc, NULL, 1, 1);
+    assert_true(run_hash_with(sc, NULL, 1, 0) == scan);
+    assert_true(run_hash_with(sc, NULL, 2, 0) == scan);
+    assert_true(run_hash_with(sc, NULL, 3, 0) == scan);
+    liq_scenario_destroy(sc);
+}
+
 static void test_generated_accounts_follow_their_distributions(void **state)
 {
     (void)state;
@@ -974,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_index_equals_full_scan),
         cmocka_unit_test(test_parallel_cut_and_liquidation),
         cmocka_unit_test(test_parallel_cut_ties),
+        cmocka_unit_test(test_parallel_liquidation_notes_the_index),
         cmocka_unit_test(test_generated_accounts_follow_their_distributions),
         cmocka_unit_test(test_divergence_is_an_error),
         cmocka_unit_test(test_gbm_log_returns),

@@ -248,21 +248,26 @@ static void liq_index_refresh(struct liq_sim *sim)
     }
 }
 
+/* The index entry (key, offset) of account `offset` of market m as it is. */
+static uint64_t liq_index_entry(const struct liq_sim *sim, size_t m, size_t offset)
+{
+    const size_t i = sim->market_begin[m] + offset;
+    const uint32_t key = liq_index_key(sim->collateral[i], sim->debt[i],
+                                       sim->markets[m].config.liquidation_threshold);
+    return ((uint64_t)key << 32) | (uint64_t)offset;
+}
+
 /* Records that account `offset` of market m changed. */
 static void liq_index_note(struct liq_sim *sim, size_t m, size_t offset)
 {
     if (sim->full_scan || sim->index_stale[m]) {
         return; /* no index, or re-sorted from scratch before it is used again */
     }
-    const size_t i = sim->market_begin[m] + offset;
     if (sim->recent_count[m] == sim->recent_capacity[m]) {
         sim->index_stale[m] = 1;
         return;
     }
-    const uint32_t key = liq_index_key(sim->collateral[i], sim->debt[i],
-                                       sim->markets[m].config.liquidation_threshold);
-    sim->recent[sim->recent_begin[m] + sim->recent_count[m]++] =
-        ((uint64_t)key << 32) | (uint64_t)offset;
+    sim->recent[sim->recent_begin[m] + sim->recent_count[m]++] = liq_index_entry(sim, m, offset);
 }
 
 void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset)
@@ -1241,9 +1246,27 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
 {
     const size_t n_chunks = (n + LIQ_APPLY_CHUNK - 1) / LIQ_APPLY_CHUNK;
     const size_t m0 = sim->market_offset[p];
+    const size_t m_end = sim->market_offset[p + 1];
     struct liq_apply_chunk *chunk = sim->apply_chunk;
     struct liq_apply_slot *slot = sim->apply_slot;
-#pragma omp parallel for default(none) shared(sim, chunk, slot, rank)                              \
+    /* Where each market's candidates start in rank[0..n): the recent-list
+     * slot of each liquidated account is its market's count plus its place
+     * there, as the serial loop's notes would have appended it. */
+    size_t *first = sim->market_selected;
+    for (size_t m = m0; m <= m_end; m++) {
+        size_t lo = m == m0 ? 0 : first[m - 1], hi = n;
+        const size_t begin = m < m_end ? sim->market_begin[m] : SIZE_MAX;
+        while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (sim->candidates[rank[mid]].account < begin) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        first[m] = lo;
+    }
+#pragma omp parallel for default(none) shared(sim, chunk, slot, rank, first)                       \
     firstprivate(p, n, n_chunks, m0) schedule(dynamic, 1)                                          \
         num_threads(sim->threads) if (n_chunks > 1)
     for (size_t c = 0; c < n_chunks; c++) {
@@ -1251,30 +1274,40 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
         const size_t hi = lo + LIQ_APPLY_CHUNK < n ? lo + LIQ_APPLY_CHUNK : n;
         const liq_candidate_t *cand = sim->candidates;
         /* Chunk c's market m uses slot c + (m - m0): markets only grow along
-         * the list, so the chunks' slot ranges are disjoint. */
+         * the list, so the chunks' slot ranges are disjoint. The sums run in
+         * locals, stored once a segment ends: neighbouring chunks' structs
+         * share cache lines, and updating them in place for every account
+         * (false sharing between the threads) cost more than the gain. */
         size_t m = liq_market_of(sim, p, cand[rank[lo]].account);
-        struct liq_apply_chunk *ch = &chunk[c];
-        ch->first_market = m;
-        ch->repaid_value = ch->seized_value = ch->bad_value = 0.0;
-        struct liq_apply_slot *s = &slot[c + m - m0];
-        liq_apply_slot_open(sim, s, m, rank, lo);
+        struct liq_apply_chunk ch = {.first_market = m};
+        struct liq_apply_slot s;
+        liq_apply_slot_open(sim, &s, m, rank, lo);
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
+        bool note = !sim->full_scan && !sim->index_stale[m];
         for (size_t j = lo; j < hi; j++) {
             const liq_candidate_t *q = &cand[rank[j]];
             if (q->account >= sim->market_begin[m + 1]) {
+                slot[c + m - m0] = s;
                 do {
                     m++;
                     slot[c + m - m0].used = 0; /* a market with no candidate here */
                 } while (q->account >= sim->market_begin[m + 1]);
-                s = &slot[c + m - m0];
-                liq_apply_slot_open(sim, s, m, rank, j);
+                liq_apply_slot_open(sim, &s, m, rank, j);
                 liq_market_prices(sim, m, &pc, &pd);
+                note = !sim->full_scan && !sim->index_stale[m];
             }
-            liq_apply_one(sim, m, q, pc, pd, &s->seized, &s->collateral, &s->debt,
-                          &ch->repaid_value, &ch->seized_value, &ch->bad_value);
+            liq_apply_one(sim, m, q, pc, pd, &s.seized, &s.collateral, &s.debt, &ch.repaid_value,
+                          &ch.seized_value, &ch.bad_value);
+            const size_t place = note ? sim->recent_count[m] + (j - first[m]) : SIZE_MAX;
+            if (place < sim->recent_capacity[m]) {
+                sim->recent[sim->recent_begin[m] + place] =
+                    liq_index_entry(sim, m, q->account - sim->market_begin[m]);
+            }
         }
-        ch->last_market = m;
+        slot[c + m - m0] = s;
+        ch.last_market = m;
+        chunk[c] = ch;
     }
     for (size_t c = 0; c < n_chunks; c++) {
         const struct liq_apply_chunk *ch = &chunk[c];
@@ -1303,17 +1336,18 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
             }
         }
     }
-    /* The index's recent lists, in account order as the serial loop notes
-     * them; a no-op for a market already stale (in a cascade, every market
-     * in scan mode), so this stays on one thread. */
-    if (!sim->full_scan) {
-        size_t m = m0;
-        for (size_t j = 0; j < n; j++) {
-            const size_t i = sim->candidates[rank[j]].account;
-            while (i >= sim->market_begin[m + 1]) {
-                m++;
-            }
-            liq_index_note(sim, m, i - sim->market_begin[m]);
+    /* The recent lists' counts, as liq_index_note keeps them: a list that
+     * would overflow marks its market stale (to be re-sorted). */
+    for (size_t m = m0; m < m_end && !sim->full_scan; m++) {
+        const size_t noted = first[m + 1] - first[m];
+        if (sim->index_stale[m] || noted == 0) {
+            continue;
+        }
+        if (sim->recent_count[m] + noted > sim->recent_capacity[m]) {
+            sim->recent_count[m] = sim->recent_capacity[m];
+            sim->index_stale[m] = 1;
+        } else {
+            sim->recent_count[m] += noted;
         }
     }
 }
@@ -1636,7 +1670,8 @@ int liq_margin_init(struct liq_sim *sim)
         sim->market_scan[m] = sim->full_scan;
     }
     sim->cut_hist = malloc((size_t)sim->threads * LIQ_CUT_BINS * sizeof(*sim->cut_hist));
-    if (sim->cut_hist == NULL) {
+    sim->market_selected = liq_calloc(sim->n_markets + 1, sizeof(*sim->market_selected));
+    if (sim->cut_hist == NULL || sim->market_selected == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the throughput cut's histograms");
     }
     for (size_t p = 0; p < sim->n_protocols; p++) {

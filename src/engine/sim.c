@@ -970,6 +970,7 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->apply_chunk,
         sim->apply_slot,
         sim->cut_hist,
+        sim->market_selected,
         sim->index_entry,
         sim->recent,
         sim->recent_begin,
