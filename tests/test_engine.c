@@ -906,6 +906,41 @@ static void test_parallel_liquidation_notes_the_index(void **state)
     liq_scenario_destroy(sc);
 }
 
+static void test_parallel_index_gather(void **state)
+{
+    (void)state;
+    /* A market of 1.1e6 accounts (one whose index gather uses every thread)
+     * with about 1.8e5 liquidatable in round 1 (health uniform in [0.9,
+     * 1.5]), so the gather copies, sorts and tests them in parallel: index
+     * at 2 and 3 threads against the full scan on 1. */
+    const char *yaml =
+        "rounds: 3\n"
+        "assets: [{name: WETH, price: 2000}, {name: USDC, price: 1}]\n"
+        "pools: [{name: P, token0: WETH, token1: USDC, reserve0: 2.0e5,"
+        " reserve1: 4.0e8}]\n"
+        "oracles: [{name: E, source: market, asset: WETH},"
+        " {name: U, source: market, asset: USDC}]\n"
+        "protocols: [{name: L, debt_asset: USDC, debt_oracle: U,"
+        " keepers: {max_liquidations: 50000}, markets: [{asset: WETH, oracle: E,"
+        " route: P, liquidation_threshold: 0.83, liquidation_bonus: 0.05}]}]\n"
+        "accounts: [{protocol: L, market: WETH, count: 1100000,"
+        " size: {distribution: pareto, alpha: 1.5, min: 100},"
+        " health: {distribution: uniform, min: 0.9, max: 1.5}}]\n"
+        "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.02}]}]\n";
+    liq_scenario_t *sc = parse(yaml);
+    liq_sim_t *sim = create(sc, NULL, 2);
+    step(sim);
+    liq_state_view_t v;
+    liq_sim_view(sim, &v);
+    assert_int_equal(v.liquidations[0], 50000);
+    assert_true(v.stalled[0] > 100000);
+    liq_sim_destroy(sim);
+    const uint64_t scan = run_hash_with(sc, NULL, 1, 1);
+    assert_true(run_hash_with(sc, NULL, 2, 0) == scan);
+    assert_true(run_hash_with(sc, NULL, 3, 0) == scan);
+    liq_scenario_destroy(sc);
+}
+
 static void test_generated_accounts_follow_their_distributions(void **state)
 {
     (void)state;
@@ -1023,6 +1058,7 @@ int main(void)
         cmocka_unit_test(test_parallel_cut_and_liquidation),
         cmocka_unit_test(test_parallel_cut_ties),
         cmocka_unit_test(test_parallel_liquidation_notes_the_index),
+        cmocka_unit_test(test_parallel_index_gather),
         cmocka_unit_test(test_generated_accounts_follow_their_distributions),
         cmocka_unit_test(test_divergence_is_an_error),
         cmocka_unit_test(test_gbm_log_returns),

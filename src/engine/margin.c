@@ -156,20 +156,45 @@ static void liq_radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned shift,
     }
 }
 
-/* The same for n 32-bit values (account offsets), all 32 bits. */
-static void liq_radix_sort32(uint32_t *a, uint32_t *tmp, size_t n)
+/* The same for n 32-bit values (account offsets), all 32 bits, split over
+ * up to `threads` blocks from LIQ_PARALLEL_MIN_ACCOUNTS values on. */
+static void liq_radix_sort32(uint32_t *a, uint32_t *tmp, size_t n, int threads)
 {
+    enum { LIQ_RADIX_MAX_BLOCKS = 64 };
+    const int blocks = n >= LIQ_PARALLEL_MIN_ACCOUNTS
+                           ? (threads < LIQ_RADIX_MAX_BLOCKS ? threads : LIQ_RADIX_MAX_BLOCKS)
+                           : 1;
+    size_t count[LIQ_RADIX_MAX_BLOCKS][256];
     uint32_t *src = a, *dst = tmp;
     for (unsigned s = 0; s < 32; s += 8) {
-        size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++) {
-            count[((src[i] >> s) & 0xffu) + 1]++;
-        }
-        for (size_t b = 0; b < 256; b++) {
-            count[b + 1] += count[b];
-        }
-        for (size_t i = 0; i < n; i++) {
-            dst[count[(src[i] >> s) & 0xffu]++] = src[i];
+#pragma omp parallel default(none) shared(count, src, dst) firstprivate(n, s, blocks)              \
+    num_threads(blocks) if (blocks > 1)
+        {
+            const size_t nb = (size_t)omp_get_num_threads();
+            const size_t b = (size_t)omp_get_thread_num();
+            const size_t lo = n * b / nb, hi = n * (b + 1) / nb;
+            size_t *c = count[b];
+            for (size_t d = 0; d < 256; d++) {
+                c[d] = 0;
+            }
+            for (size_t i = lo; i < hi; i++) {
+                c[(src[i] >> s) & 0xffu]++;
+            }
+#pragma omp barrier
+#pragma omp single
+            {
+                size_t place = 0;
+                for (size_t d = 0; d < 256; d++) {
+                    for (size_t t = 0; t < nb; t++) {
+                        const size_t here = count[t][d];
+                        count[t][d] = place;
+                        place += here;
+                    }
+                }
+            }
+            for (size_t i = lo; i < hi; i++) {
+                dst[c[(src[i] >> s) & 0xffu]++] = src[i];
+            }
         }
         uint32_t *t = src;
         src = dst;
@@ -417,8 +442,12 @@ nomem:
 /* Index, pass 1 (per market): gather the accounts whose key is above the
  * threshold, from the sorted array and the recent list, into the market's
  * scratch; sort by account and drop duplicates; keep those that are
- * liquidatable. Returns how many. */
-static size_t liq_index_gather(struct liq_sim *sim, size_t m)
+ * liquidatable. Returns how many. With threads > 1, a gather of
+ * LIQ_PARALLEL_MIN_ACCOUNTS offsets or more is copied, sorted and tested by
+ * all of them (fixed blocks; the kept list is the same): a cascade's first
+ * rounds gather hundreds of thousands of accounts of one market, which one
+ * thread took while the other waited. */
+static size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
 {
     const size_t first = sim->market_begin[m];
     const size_t n = liq_market_size(sim, m);
@@ -438,10 +467,13 @@ static size_t liq_index_gather(struct liq_sim *sim, size_t m)
         }
     }
     uint32_t *gathered = (uint32_t *)((uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
-    size_t g = 0;
+    const bool parallel = threads > 1 && n - lo >= LIQ_PARALLEL_MIN_ACCOUNTS;
+#pragma omp parallel for default(none) shared(gathered, entry) firstprivate(lo, n)                 \
+    schedule(static) num_threads(threads) if (parallel)
     for (size_t k = lo; k < n; k++) {
-        gathered[g++] = (uint32_t)entry[k];
+        gathered[k - lo] = (uint32_t)entry[k];
     }
+    size_t g = n - lo;
     const uint64_t *recent = sim->recent + sim->recent_begin[m];
     for (size_t k = 0; k < sim->recent_count[m]; k++) {
         if ((recent[k] >> 32) > threshold) {
@@ -455,7 +487,7 @@ static size_t liq_index_gather(struct liq_sim *sim, size_t m)
      * as long as the gathered part), then keep each liquidatable account
      * once. */
     if (g > 64) {
-        liq_radix_sort32(gathered, gathered + g, g);
+        liq_radix_sort32(gathered, gathered + g, g, parallel ? threads : 1);
     } else {
         for (size_t i = 1; i < g; i++) {
             const uint32_t v = gathered[i];
@@ -467,20 +499,63 @@ static size_t liq_index_gather(struct liq_sim *sim, size_t m)
             gathered[j] = v;
         }
     }
-    size_t kept = 0, wasted = 0;
-    for (size_t k = 0; k < g; k++) {
-        if (k > 0 && gathered[k] == gathered[k - 1]) {
-            wasted++;
-            continue;
+    size_t kept = 0;
+    if (parallel) {
+        /* One pass tests each offset once, in fixed blocks, copying the
+         * kept ones to the tail (which the sort no longer needs; UINT32_MAX,
+         * never an offset, for the others) and counting them per block; a
+         * second places them in order at the front. */
+        const double *collateral = sim->collateral + first, *debt = sim->debt + first;
+        const size_t n_blocks = (g + LIQ_CUT_BLOCK - 1) / LIQ_CUT_BLOCK;
+        size_t *block = sim->gather_block;
+        uint32_t *tail = gathered + g;
+#pragma omp parallel default(none) shared(gathered, collateral, debt, block, tail, kept)           \
+    firstprivate(g, n_blocks, pc, pd, lt) num_threads(threads)
+        {
+#pragma omp for schedule(static)
+            for (size_t b = 0; b < n_blocks; b++) {
+                const size_t end = (b + 1) * LIQ_CUT_BLOCK < g ? (b + 1) * LIQ_CUT_BLOCK : g;
+                size_t count = 0;
+                for (size_t k = b * LIQ_CUT_BLOCK; k < end; k++) {
+                    const uint32_t i = gathered[k];
+                    const bool keep = (k == 0 || i != gathered[k - 1]) &&
+                                      liq_is_liquidatable(collateral[i], debt[i], pc, pd, lt);
+                    tail[k] = keep ? i : UINT32_MAX;
+                    count += keep;
+                }
+                block[b] = count;
+            }
+#pragma omp single
+            for (size_t b = 0; b < n_blocks; b++) {
+                const size_t here = block[b];
+                block[b] = kept;
+                kept += here;
+            }
+#pragma omp for schedule(static)
+            for (size_t b = 0; b < n_blocks; b++) {
+                const size_t end = (b + 1) * LIQ_CUT_BLOCK < g ? (b + 1) * LIQ_CUT_BLOCK : g;
+                size_t place = block[b];
+                for (size_t k = b * LIQ_CUT_BLOCK; k < end; k++) {
+                    if (tail[k] != UINT32_MAX) {
+                        gathered[place++] = tail[k];
+                    }
+                }
+            }
         }
-        const size_t i = first + gathered[k];
-        if (liq_is_liquidatable(sim->collateral[i], sim->debt[i], pc, pd, lt)) {
-            gathered[kept++] = gathered[k];
-        } else {
-            wasted++;
+    } else {
+        for (size_t k = 0; k < g; k++) {
+            if (k > 0 && gathered[k] == gathered[k - 1]) {
+                continue;
+            }
+            const size_t i = first + gathered[k];
+            if (liq_is_liquidatable(sim->collateral[i], sim->debt[i], pc, pd, lt)) {
+                gathered[kept++] = gathered[k];
+            }
         }
     }
-    if (wasted > liq_wasted_limit(n)) {
+    /* Duplicates and accounts no longer liquidatable were gathered for
+     * nothing. */
+    if (g - kept > liq_wasted_limit(n)) {
         sim->index_stale[m] = 1; /* re-sorted at the end of this round */
     }
     return kept;
@@ -577,6 +652,34 @@ static size_t liq_cross_place(struct liq_sim *sim, size_t p, size_t start, size_
     return found;
 }
 
+/* Markets whose index gather and listing use every thread in turn. */
+static bool liq_market_is_big(const struct liq_sim *sim, size_t m)
+{
+    return liq_market_size(sim, m) >= 16 * LIQ_PARALLEL_MIN_ACCOUNTS;
+}
+
+/* Index, pass 2: writes market m's candidates (offsets gathered by
+ * liq_index_gather) with their health, with `threads` threads. */
+static void liq_index_list(struct liq_sim *sim, size_t m, int threads)
+{
+    const size_t first = sim->market_begin[m];
+    const size_t found = sim->market_found[m];
+    double pc, pd;
+    liq_market_prices(sim, m, &pc, &pd);
+    const double lt = sim->markets[m].config.liquidation_threshold;
+    const uint32_t *gathered =
+        (const uint32_t *)((const uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
+    liq_candidate_t *out = sim->candidates + sim->market_candidates[m];
+#pragma omp parallel for default(none) shared(sim, gathered, out)                                  \
+    firstprivate(first, found, pc, pd, lt) schedule(static)                                        \
+        num_threads(threads) if (threads > 1 && found >= LIQ_PARALLEL_MIN_CANDIDATES)
+    for (size_t k = 0; k < found; k++) {
+        const size_t i = first + gathered[k];
+        out[k].account = i;
+        out[k].health = liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt);
+    }
+}
+
 /* Lists the round's liquidatable accounts in account order: markets in
  * scan mode by the chunked full scan, the others through their index. */
 static int liq_find_candidates(struct liq_sim *sim)
@@ -590,11 +693,18 @@ static int liq_find_candidates(struct liq_sim *sim)
         (n_markets >= 2 && sim->n_accounts >= 16 * LIQ_PARALLEL_MIN_ACCOUNTS);
     liq_scan_count(sim);
     liq_cross_count(sim);
+    /* Markets of a million accounts or more one at a time with every thread
+     * (liq_index_gather), the others one thread each. */
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
     num_threads(sim->threads) if (parallel_markets)
     for (size_t m = 0; m < n_markets; m++) {
-        if (!sim->market_scan[m]) {
-            sim->market_found[m] = liq_index_gather(sim, m);
+        if (!sim->market_scan[m] && !liq_market_is_big(sim, m)) {
+            sim->market_found[m] = liq_index_gather(sim, m, 1);
+        }
+    }
+    for (size_t m = 0; m < n_markets; m++) {
+        if (!sim->market_scan[m] && liq_market_is_big(sim, m)) {
+            sim->market_found[m] = liq_index_gather(sim, m, sim->threads);
         }
     }
     /* Offsets: markets in order; a scanned market's chunks in order inside. */
@@ -626,20 +736,13 @@ static int liq_find_candidates(struct liq_sim *sim)
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
     num_threads(sim->threads) if (parallel_markets && found >= LIQ_PARALLEL_MIN_CANDIDATES)
     for (size_t m = 0; m < n_markets; m++) {
-        if (sim->market_scan[m]) {
-            continue;
+        if (!sim->market_scan[m] && !liq_market_is_big(sim, m)) {
+            liq_index_list(sim, m, 1);
         }
-        const size_t first = sim->market_begin[m];
-        double pc, pd;
-        liq_market_prices(sim, m, &pc, &pd);
-        const double lt = sim->markets[m].config.liquidation_threshold;
-        const uint32_t *gathered =
-            (const uint32_t *)((const uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
-        liq_candidate_t *out = sim->candidates + sim->market_candidates[m];
-        for (size_t k = 0; k < sim->market_found[m]; k++) {
-            const size_t i = first + gathered[k];
-            out[k].account = i;
-            out[k].health = liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt);
+    }
+    for (size_t m = 0; m < n_markets; m++) {
+        if (!sim->market_scan[m] && liq_market_is_big(sim, m)) {
+            liq_index_list(sim, m, sim->threads);
         }
     }
     return LIQ_OK;
@@ -1599,6 +1702,15 @@ static int liq_build_index(struct liq_sim *sim)
         sim->recent_begin[m + 1] = sim->recent_begin[m] + sim->recent_capacity[m];
         sim->scratch_begin[m + 1] = sim->scratch_begin[m] + n + sim->recent_capacity[m];
         sim->index_stale[m] = 1;
+    }
+    size_t widest = 0; /* most offsets one market's gather can hold */
+    for (size_t m = 0; m < nm; m++) {
+        const size_t w = sim->scratch_begin[m + 1] - sim->scratch_begin[m];
+        widest = w > widest ? w : widest;
+    }
+    sim->gather_block = liq_calloc(widest / LIQ_CUT_BLOCK + 2, sizeof(size_t));
+    if (sim->gather_block == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the liquidation index");
     }
     sim->index_entry = liq_calloc(sim->n_accounts, sizeof(uint64_t));
     sim->recent = liq_calloc(sim->recent_begin[nm], sizeof(uint64_t));

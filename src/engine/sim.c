@@ -971,6 +971,7 @@ void liq_sim_destroy(liq_sim_t *sim)
         sim->apply_slot,
         sim->cut_hist,
         sim->market_selected,
+        sim->gather_block,
         sim->index_entry,
         sim->recent,
         sim->recent_begin,

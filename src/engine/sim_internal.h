@@ -260,6 +260,7 @@ struct liq_sim {
     struct liq_apply_slot *apply_slot;   /* [capacity / LIQ_APPLY_CHUNK + 1 + max markets] */
     size_t max_protocol_markets;         /* most markets of one protocol */
     size_t *cut_hist;        /* [threads * LIQ_CUT_BINS] the cut's per-thread histograms */
+    size_t *gather_block;    /* block counts of a parallel index gather (src/engine/margin.c) */
     size_t *market_selected; /* [n_markets + 1] where each market's liquidations start in
                                 the list of a large protocol being liquidated */
 };
