@@ -1403,7 +1403,7 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
             liq_apply_one(sim, m, q, pc, pd, &s.seized, &s.collateral, &s.debt, &ch.repaid_value,
                           &ch.seized_value, &ch.bad_value);
             const size_t place = note ? sim->recent_count[m] + (j - first[m]) : SIZE_MAX;
-            if (place < sim->recent_capacity[m]) {
+            if (note && place < sim->recent_capacity[m]) { /* no index arrays with full_scan */
                 sim->recent[sim->recent_begin[m] + place] =
                     liq_index_entry(sim, m, q->account - sim->market_begin[m]);
             }
