@@ -20,6 +20,7 @@
 #include "liq_test.h"
 
 #include "liqnet/error.h"
+#include "liqnet/lending.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
@@ -644,6 +645,302 @@ static void test_index_equals_full_scan(void **state)
     liq_scenario_destroy(sc);
 }
 
+/* Two lenders with many candidates each, so that both take the parallel
+ * throughput cut and liquidation (src/engine/margin.c, 4096 candidates or
+ * more): Cut has two markets and a cut of 3000 among about 19000 candidates,
+ * all of lowest health below 0.87 and so written off (bad debt); Bulk has no
+ * cut, about 10000 liquidations (several chunks of 2048) and keepers' gas
+ * that leaves the smallest accounts stalled. No price move before round 3,
+ * so round 1 prices at the initial prices. */
+#define PARALLEL_CUT_YAML                                                                          \
+    "rounds: 6\n"                                                                                  \
+    "seed: 5\n"                                                                                    \
+    "assets:\n"                                                                                    \
+    "  - {name: WETH, price: 2000, market_depth: 1.0e5, market_resilience: 0.1}\n"                 \
+    "  - {name: WBTC, price: 40000, market_depth: 1.0e4, market_resilience: 0.1}\n"                \
+    "  - {name: USDC, price: 1}\n"                                                                 \
+    "pools:\n"                                                                                     \
+    "  - {name: WETH-USDC, token0: WETH, token1: USDC, reserve0: 1.0e5, reserve1: 2.0e8}\n"        \
+    "  - {name: USDC-WBTC, token0: USDC, token1: WBTC, reserve0: 2.0e8, reserve1: 5000}\n"         \
+    "oracles:\n"                                                                                   \
+    "  - {name: ETH, source: market, asset: WETH}\n"                                               \
+    "  - {name: BTC, source: market, asset: WBTC}\n"                                               \
+    "  - {name: USD, source: market, asset: USDC}\n"                                               \
+    "protocols:\n"                                                                                 \
+    "  - name: Cut\n"                                                                              \
+    "    debt_asset: USDC\n"                                                                       \
+    "    debt_oracle: USD\n"                                                                       \
+    "    insurance_fund: 1.0e5\n"                                                                  \
+    "    keepers: {gas_cost: 0, max_liquidations: 3000}\n"                                         \
+    "    markets:\n"                                                                               \
+    "      - {asset: WETH, oracle: ETH, route: WETH-USDC, liquidation_threshold: 0.83,"            \
+    " liquidation_bonus: 0.05, close_factor: 0.5, full_close_health: 0.95}\n"                      \
+    "      - {asset: WBTC, oracle: BTC, route: USDC-WBTC, liquidation_threshold: 0.78,"            \
+    " liquidation_bonus: 0.065, close_factor: 0.5, full_close_health: 0.95}\n"                     \
+    "  - name: Bulk\n"                                                                             \
+    "    debt_asset: USDC\n"                                                                       \
+    "    debt_oracle: USD\n"                                                                       \
+    "    insurance_fund: 1.0e4\n"                                                                  \
+    "    keepers: {gas_cost: 1, min_profit: 1}\n"                                                  \
+    "    markets:\n"                                                                               \
+    "      - {asset: WETH, oracle: ETH, route: WETH-USDC, liquidation_threshold: 0.895,"           \
+    " liquidation_bonus: 0.0526, close_factor: 1, full_close_health: 1}\n"                         \
+    "accounts:\n"                                                                                  \
+    "  - {protocol: Cut, market: WETH, count: 20000, size: {distribution: lognormal,"              \
+    " median: 5000, sigma: 1.5}, health: {distribution: uniform, min: 0.5, max: 1.3}}\n"           \
+    "  - {protocol: Cut, market: WBTC, count: 12000, size: {distribution: lognormal,"              \
+    " median: 5000, sigma: 1.5}, health: {distribution: uniform, min: 0.6, max: 1.3}}\n"           \
+    "  - {protocol: Bulk, market: WETH, count: 16000, size: {distribution: lognormal,"             \
+    " median: 300, sigma: 1.5}, health: {distribution: uniform, min: 0.6, max: 1.2}}\n"            \
+    "shocks:\n"                                                                                    \
+    "  - {type: schedule, asset: WETH, steps: [{round: 3, return: -0.08},"                         \
+    " {round: 5, return: -0.04}]}\n"
+
+/* Candidate indices in the throughput cut's order (health, then account). */
+static const double *cut_health;
+
+static int cut_compare(const void *pa, const void *pb)
+{
+    const size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    if (cut_health[a] != cut_health[b]) {
+        return cut_health[a] < cut_health[b] ? -1 : 1;
+    }
+    return (a > b) - (a < b);
+}
+
+static void test_parallel_cut_and_liquidation(void **state)
+{
+    (void)state;
+    liq_scenario_t *sc = parse(PARALLEL_CUT_YAML);
+
+    /* Round 1 against a selection and sums computed here independently: the
+     * 3000 liquidated accounts of Cut are its 3000 liquidatable ones of
+     * lowest health (found by sorting), and the protocol and market sums of
+     * the chunked liquidation equal fresh sums over the account store. */
+    const double lt[3] = {0.83, 0.78, 0.895};
+    const int threads[] = {1, 2, 3};
+    for (size_t run = 0; run < 3; run++) {
+        liq_sim_t *sim = create(sc, NULL, threads[run]);
+        liq_accounts_view_t a;
+        liq_sim_accounts(sim, &a);
+        const size_t n = a.n_accounts;
+        assert_int_equal(n, 48000);
+        assert_int_equal(a.n_markets, 3);
+        double *c0 = malloc(n * sizeof(*c0));
+        double *d0 = malloc(n * sizeof(*d0));
+        double *health = malloc(n * sizeof(*health));
+        size_t *order = malloc(n * sizeof(*order));
+        assert_true(c0 && d0 && health && order);
+        memcpy(c0, a.collateral, n * sizeof(*c0));
+        memcpy(d0, a.debt, n * sizeof(*d0));
+        step(sim);
+        liq_state_view_t v;
+        liq_sim_view(sim, &v);
+        liq_sim_accounts(sim, &a);
+        assert_true(v.oracle_price[0] == 2000.0 && v.oracle_price[1] == 40000.0 &&
+                    v.oracle_price[2] == 1.0);
+        const double price[2] = {2000.0, 40000.0};
+
+        /* Cut: markets 0 and 1. */
+        size_t found = 0;
+        for (size_t m = 0; m < 2; m++) {
+            for (size_t i = a.market_begin[m]; i < a.market_begin[m + 1]; i++) {
+                health[i] = liq_health(c0[i], d0[i], price[m], 1.0, lt[m]);
+                if (d0[i] > 0.0 && health[i] < 1.0) {
+                    order[found++] = i;
+                }
+            }
+        }
+        cut_health = health;
+        qsort(order, found, sizeof(*order), cut_compare);
+        assert_true(found > 15000);
+        assert_int_equal(v.liquidations[0], 3000);
+        assert_int_equal(v.stalled[0], (int64_t)(found - 3000));
+        size_t in_wbtc = 0;
+        for (size_t k = 0; k < found; k++) {
+            const size_t i = order[k];
+            const bool touched = a.debt[i] != d0[i] || a.collateral[i] != c0[i];
+            if (touched != (k < 3000)) {
+                fail_msg("%d threads: account %zu, %zu-th lowest health %.17g, liquidated %d",
+                         threads[run], i, k, health[i], (int)touched);
+            }
+            in_wbtc += k < 3000 && i >= a.market_begin[1];
+            /* All selected accounts are below 0.87 = LT (1 + bonus): written off. */
+            assert_true(k >= 3000 || (a.debt[i] == 0.0 && a.collateral[i] == 0.0));
+        }
+        /* The selection spans both markets and two chunks of 2048. */
+        assert_true(in_wbtc > 0 && in_wbtc < 1000);
+
+        /* Sums: repaid + written off = debt gone, seized = collateral gone,
+         * per protocol (USD) and per market (units). */
+        double gone_value[2] = {0.0, 0.0}, seized_value[2] = {0.0, 0.0};
+        int64_t bulk_touched = 0;
+        for (size_t m = 0; m < 3; m++) {
+            const size_t p = m < 2 ? 0 : 1;
+            const double pc = m == 1 ? 40000.0 : 2000.0;
+            double seized = 0.0, held = 0.0;
+            for (size_t i = a.market_begin[m]; i < a.market_begin[m + 1]; i++) {
+                gone_value[p] += d0[i] - a.debt[i];
+                seized_value[p] += (c0[i] - a.collateral[i]) * pc;
+                seized += c0[i] - a.collateral[i];
+                held += a.collateral[i];
+                bulk_touched += p == 1 && a.debt[i] != d0[i];
+            }
+            assert_close(v.market_seized[m], seized, 1e-12);
+            assert_close(v.market_collateral[m], held, 1e-12);
+        }
+        for (size_t p = 0; p < 2; p++) {
+            assert_true(v.bad_debt[p] > 0.0);
+            assert_close(v.repaid_value[p] + v.bad_debt[p], gone_value[p], 1e-12);
+            assert_close(v.seized_value[p], seized_value[p], 1e-12);
+        }
+        /* Bulk: no cut, several chunks, some accounts too small for gas. */
+        assert_int_equal(v.liquidations[1], bulk_touched);
+        assert_true(v.liquidations[1] > 3 * 2048);
+        assert_true(v.stalled[1] > 0);
+        free(c0);
+        free(d0);
+        free(health);
+        free(order);
+        liq_sim_destroy(sim);
+    }
+
+    /* Every round bit-identical whatever the thread count, and with the
+     * full scan. */
+    const uint64_t one = run_hash(sc, 1);
+    assert_true(run_hash(sc, 2) == one);
+    assert_true(run_hash(sc, 3) == one);
+    assert_true(run_hash_with(sc, NULL, 2, 1) == one);
+    liq_scenario_destroy(sc);
+}
+
+static void test_parallel_cut_ties(void **state)
+{
+    (void)state;
+    /* Health ties in the parallel cut, broken by account: 9000 accounts,
+     * every third with no collateral (HF 0) and the others identical (HF
+     * 10 * 2000 * 0.83 / 18000 = 0.922); a cut of 4000 takes the 3000 of HF 0
+     * and the 1000 identical ones of lowest index, i.e. those below 1500. */
+    liq_scenario_t *sc = lender("inf", "0", "0", "4000");
+    enum { N = 9000 };
+    int32_t *zero = calloc(N, sizeof(*zero));
+    double *collateral = malloc(N * sizeof(*collateral));
+    double *debt = malloc(N * sizeof(*debt));
+    assert_true(zero && collateral && debt);
+    for (size_t i = 0; i < N; i++) {
+        collateral[i] = i % 3 == 0 ? 0.0 : 10.0;
+        debt[i] = i % 3 == 0 ? 1000.0 : 18000.0;
+    }
+    const liq_positions_t table = {
+        .count = N, .protocol = zero, .market = zero, .collateral = collateral, .debt = debt};
+    const int threads[] = {1, 2, 3};
+    for (size_t run = 0; run < 3; run++) {
+        liq_sim_t *sim = create(sc, &table, threads[run]);
+        step(sim);
+        liq_state_view_t v;
+        liq_sim_view(sim, &v);
+        assert_int_equal(v.liquidations[0], 4000);
+        assert_int_equal(v.stalled[0], N - 4000);
+        liq_accounts_view_t a;
+        liq_sim_accounts(sim, &a);
+        for (size_t i = 0; i < N; i++) {
+            const bool touched = a.debt[i] != debt[i];
+            if (touched != (i % 3 == 0 || i < 1500)) {
+                fail_msg("%d threads: account %zu liquidated %d", threads[run], i, (int)touched);
+            }
+        }
+        liq_sim_destroy(sim);
+    }
+    assert_true(run_hash_with(sc, &table, 2, 0) == run_hash_with(sc, &table, 1, 1));
+    free(zero);
+    free(collateral);
+    free(debt);
+    liq_scenario_destroy(sc);
+}
+
+static void test_parallel_liquidation_notes_the_index(void **state)
+{
+    (void)state;
+    /* The parallel liquidation writes the index's recent-update list in
+     * place of the serial notes; here the index needs it. 6000 accounts of
+     * HF 0.84 to 0.865 among 400000 healthy ones: round 1 liquidates all
+     * 6000 (a large protocol, and fewer than the list's 6343 slots, so the
+     * market stays indexed). Half a position closed at a 5% bonus leaves HF'
+     * = 2 HF - 1.05 * 0.83 < HF; then WETH rises 20%: an account with HF'
+     * below 1 / 1.2 is still liquidatable although its old key fell below
+     * the threshold, so only its recent entry finds it. Index and full scan
+     * must agree, whatever the thread count. */
+    const char *yaml =
+        "rounds: 3\n"
+        "assets: [{name: WETH, price: 2000}, {name: USDC, price: 1}]\n"
+        "pools: [{name: P, token0: WETH, token1: USDC, reserve0: 1.0e6,"
+        " reserve1: 2.0e9}]\n"
+        "oracles: [{name: E, source: market, asset: WETH},"
+        " {name: U, source: market, asset: USDC}]\n"
+        "protocols: [{name: L, debt_asset: USDC, debt_oracle: U,"
+        " markets: [{asset: WETH, oracle: E, route: P, liquidation_threshold: 0.83,"
+        " liquidation_bonus: 0.05, close_factor: 0.5, full_close_health: 0}]}]\n"
+        "accounts:\n"
+        "  - {protocol: L, market: WETH, count: 6000, size: {distribution: lognormal,"
+        " median: 5000, sigma: 1}, health: {distribution: uniform, min: 0.84,"
+        " max: 0.865}}\n"
+        "  - {protocol: L, market: WETH, count: 400000, size: {distribution:"
+        " lognormal, median: 5000, sigma: 1}, health: {distribution: uniform,"
+        " min: 1.3, max: 2}}\n"
+        "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: 0.2}]}]\n";
+    liq_scenario_t *sc = parse(yaml);
+    liq_sim_t *sim = create(sc, NULL, 2);
+    step(sim);
+    liq_state_view_t v;
+    liq_sim_view(sim, &v);
+    assert_int_equal(v.liquidations[0], 6000);
+    step(sim);
+    liq_sim_view(sim, &v);
+    /* About half of them: HF' < 1/1.2 for HF < 0.852. */
+    assert_true(v.liquidations[0] > 1500 && v.liquidations[0] < 4500);
+    liq_sim_destroy(sim);
+    const uint64_t scan = run_hash_with(sc, NULL, 1, 1);
+    assert_true(run_hash_with(sc, NULL, 1, 0) == scan);
+    assert_true(run_hash_with(sc, NULL, 2, 0) == scan);
+    assert_true(run_hash_with(sc, NULL, 3, 0) == scan);
+    liq_scenario_destroy(sc);
+}
+
+static void test_parallel_index_gather(void **state)
+{
+    (void)state;
+    /* A market of 1.1e6 accounts (one whose index gather uses every thread)
+     * with about 1.8e5 liquidatable in round 1 (health uniform in [0.9,
+     * 1.5]), so the gather copies, sorts and tests them in parallel: index
+     * at 2 and 3 threads against the full scan on 1. */
+    const char *yaml =
+        "rounds: 3\n"
+        "assets: [{name: WETH, price: 2000}, {name: USDC, price: 1}]\n"
+        "pools: [{name: P, token0: WETH, token1: USDC, reserve0: 2.0e5,"
+        " reserve1: 4.0e8}]\n"
+        "oracles: [{name: E, source: market, asset: WETH},"
+        " {name: U, source: market, asset: USDC}]\n"
+        "protocols: [{name: L, debt_asset: USDC, debt_oracle: U,"
+        " keepers: {max_liquidations: 50000}, markets: [{asset: WETH, oracle: E,"
+        " route: P, liquidation_threshold: 0.83, liquidation_bonus: 0.05}]}]\n"
+        "accounts: [{protocol: L, market: WETH, count: 1100000,"
+        " size: {distribution: pareto, alpha: 1.5, min: 100},"
+        " health: {distribution: uniform, min: 0.9, max: 1.5}}]\n"
+        "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.02}]}]\n";
+    liq_scenario_t *sc = parse(yaml);
+    liq_sim_t *sim = create(sc, NULL, 2);
+    step(sim);
+    liq_state_view_t v;
+    liq_sim_view(sim, &v);
+    assert_int_equal(v.liquidations[0], 50000);
+    assert_true(v.stalled[0] > 100000);
+    liq_sim_destroy(sim);
+    const uint64_t scan = run_hash_with(sc, NULL, 1, 1);
+    assert_true(run_hash_with(sc, NULL, 2, 0) == scan);
+    assert_true(run_hash_with(sc, NULL, 3, 0) == scan);
+    liq_scenario_destroy(sc);
+}
+
 static void test_generated_accounts_follow_their_distributions(void **state)
 {
     (void)state;
@@ -758,6 +1055,10 @@ int main(void)
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_determinism_across_threads),
         cmocka_unit_test(test_index_equals_full_scan),
+        cmocka_unit_test(test_parallel_cut_and_liquidation),
+        cmocka_unit_test(test_parallel_cut_ties),
+        cmocka_unit_test(test_parallel_liquidation_notes_the_index),
+        cmocka_unit_test(test_parallel_index_gather),
         cmocka_unit_test(test_generated_accounts_follow_their_distributions),
         cmocka_unit_test(test_divergence_is_an_error),
         cmocka_unit_test(test_gbm_log_returns),

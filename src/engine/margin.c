@@ -51,6 +51,37 @@
  * price ratio; see the file comment. */
 #define LIQ_INDEX_MARGIN 1e-12
 
+/* The parallel throughput cut lists candidates in blocks of LIQ_CUT_BLOCK
+ * (the list does not depend on it), and the parallel liquidation of a large
+ * protocol sums in chunks of LIQ_APPLY_CHUNK selected candidates: fixed, so
+ * that the sums do not depend on the thread count, and large, so that a
+ * round liquidating up to LIQ_APPLY_CHUNK accounts of a protocol sums
+ * exactly as one loop would (see liq_apply_large). */
+#define LIQ_CUT_BLOCK ((size_t)4096)
+
+/* The radix selection of the cut (liq_cut_last): 12 key bits a pass, and
+ * one thread finishes once at most LIQ_CUT_GATHER candidates are in play. */
+#define LIQ_CUT_BITS 12
+#define LIQ_CUT_BINS ((size_t)1 << LIQ_CUT_BITS)
+#define LIQ_CUT_GATHER ((size_t)4096)
+#define LIQ_APPLY_CHUNK ((size_t)2048)
+
+/* Partial sums of one chunk of LIQ_APPLY_CHUNK selected candidates (see
+ * liq_apply_large): the protocol's value sums from zero, and the range of
+ * markets its candidates belong to. */
+struct liq_apply_chunk {
+    double repaid_value, seized_value, bad_value;
+    size_t first_market, last_market;
+};
+
+/* One market's part of one chunk: its market sums. A market's first part
+ * (the chunk holding its first selected candidate) starts from the market's
+ * totals, exactly as the serial loop would; later parts start from zero. */
+struct liq_apply_slot {
+    double seized, collateral, debt;
+    int used, first;
+};
+
 /* When a market is re-sorted. A re-sort costs about ten full scans of the
  * market (key pass plus four radix passes over 8-byte entries), so it waits
  * until stale entries cost a comparable amount: when the recent list (read
@@ -125,20 +156,45 @@ static void liq_radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned shift,
     }
 }
 
-/* The same for n 32-bit values (account offsets), all 32 bits. */
-static void liq_radix_sort32(uint32_t *a, uint32_t *tmp, size_t n)
+/* The same for n 32-bit values (account offsets), all 32 bits, split over
+ * up to `threads` blocks from LIQ_PARALLEL_MIN_ACCOUNTS values on. */
+static void liq_radix_sort32(uint32_t *a, uint32_t *tmp, size_t n, int threads)
 {
+    enum { LIQ_RADIX_MAX_BLOCKS = 64 };
+    const int blocks = n >= LIQ_PARALLEL_MIN_ACCOUNTS
+                           ? (threads < LIQ_RADIX_MAX_BLOCKS ? threads : LIQ_RADIX_MAX_BLOCKS)
+                           : 1;
+    size_t count[LIQ_RADIX_MAX_BLOCKS][256];
     uint32_t *src = a, *dst = tmp;
     for (unsigned s = 0; s < 32; s += 8) {
-        size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++) {
-            count[((src[i] >> s) & 0xffu) + 1]++;
-        }
-        for (size_t b = 0; b < 256; b++) {
-            count[b + 1] += count[b];
-        }
-        for (size_t i = 0; i < n; i++) {
-            dst[count[(src[i] >> s) & 0xffu]++] = src[i];
+#pragma omp parallel default(none) shared(count, src, dst) firstprivate(n, s, blocks)              \
+    num_threads(blocks) if (blocks > 1)
+        {
+            const size_t nb = (size_t)omp_get_num_threads();
+            const size_t b = (size_t)omp_get_thread_num();
+            const size_t lo = n * b / nb, hi = n * (b + 1) / nb;
+            size_t *c = count[b];
+            for (size_t d = 0; d < 256; d++) {
+                c[d] = 0;
+            }
+            for (size_t i = lo; i < hi; i++) {
+                c[(src[i] >> s) & 0xffu]++;
+            }
+#pragma omp barrier
+#pragma omp single
+            {
+                size_t place = 0;
+                for (size_t d = 0; d < 256; d++) {
+                    for (size_t t = 0; t < nb; t++) {
+                        const size_t here = count[t][d];
+                        count[t][d] = place;
+                        place += here;
+                    }
+                }
+            }
+            for (size_t i = lo; i < hi; i++) {
+                dst[c[(src[i] >> s) & 0xffu]++] = src[i];
+            }
         }
         uint32_t *t = src;
         src = dst;
@@ -217,21 +273,26 @@ static void liq_index_refresh(struct liq_sim *sim)
     }
 }
 
+/* The index entry (key, offset) of account `offset` of market m as it is. */
+static uint64_t liq_index_entry(const struct liq_sim *sim, size_t m, size_t offset)
+{
+    const size_t i = sim->market_begin[m] + offset;
+    const uint32_t key = liq_index_key(sim->collateral[i], sim->debt[i],
+                                       sim->markets[m].config.liquidation_threshold);
+    return ((uint64_t)key << 32) | (uint64_t)offset;
+}
+
 /* Records that account `offset` of market m changed. */
 static void liq_index_note(struct liq_sim *sim, size_t m, size_t offset)
 {
     if (sim->full_scan || sim->index_stale[m]) {
         return; /* no index, or re-sorted from scratch before it is used again */
     }
-    const size_t i = sim->market_begin[m] + offset;
     if (sim->recent_count[m] == sim->recent_capacity[m]) {
         sim->index_stale[m] = 1;
         return;
     }
-    const uint32_t key = liq_index_key(sim->collateral[i], sim->debt[i],
-                                       sim->markets[m].config.liquidation_threshold);
-    sim->recent[sim->recent_begin[m] + sim->recent_count[m]++] =
-        ((uint64_t)key << 32) | (uint64_t)offset;
+    sim->recent[sim->recent_begin[m] + sim->recent_count[m]++] = liq_index_entry(sim, m, offset);
 }
 
 void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset)
@@ -325,6 +386,12 @@ static void liq_scan_list(struct liq_sim *sim, size_t found)
     }
 }
 
+/* Grows *p to count elements of size bytes; NULL on failure, *p unchanged. */
+static void *liq_grow(void *p, size_t count, size_t size)
+{
+    return realloc(p, (count > 0 ? count : 1) * size);
+}
+
 static int liq_reserve_candidates(struct liq_sim *sim, size_t count)
 {
     if (count <= sim->candidates_capacity) {
@@ -334,25 +401,53 @@ static int liq_reserve_candidates(struct liq_sim *sim, size_t count)
     while (capacity < count) {
         capacity *= 2;
     }
-    liq_candidate_t *cand = realloc(sim->candidates, capacity * sizeof(*cand));
+    liq_candidate_t *cand = liq_grow(sim->candidates, capacity, sizeof(*cand));
     if (cand == NULL) {
-        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
+        goto nomem;
     }
     sim->candidates = cand;
-    size_t *rank = realloc(sim->rank, capacity * sizeof(*rank));
+    size_t *rank = liq_grow(sim->rank, capacity, sizeof(*rank));
     if (rank == NULL) {
-        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
+        goto nomem;
     }
     sim->rank = rank;
+    uint8_t *eligible = liq_grow(sim->eligible, capacity, sizeof(*eligible));
+    if (eligible == NULL) {
+        goto nomem;
+    }
+    sim->eligible = eligible;
+    size_t *cut_block = liq_grow(sim->cut_block, capacity / LIQ_CUT_BLOCK + 2, sizeof(*cut_block));
+    if (cut_block == NULL) {
+        goto nomem;
+    }
+    sim->cut_block = cut_block;
+    const size_t chunks = capacity / LIQ_APPLY_CHUNK + 1;
+    struct liq_apply_chunk *apply_chunk = liq_grow(sim->apply_chunk, chunks, sizeof(*apply_chunk));
+    if (apply_chunk == NULL) {
+        goto nomem;
+    }
+    sim->apply_chunk = apply_chunk;
+    struct liq_apply_slot *apply_slot =
+        liq_grow(sim->apply_slot, chunks + sim->max_protocol_markets, sizeof(*apply_slot));
+    if (apply_slot == NULL) {
+        goto nomem;
+    }
+    sim->apply_slot = apply_slot;
     sim->candidates_capacity = capacity;
     return LIQ_OK;
+nomem:
+    return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
 }
 
 /* Index, pass 1 (per market): gather the accounts whose key is above the
  * threshold, from the sorted array and the recent list, into the market's
  * scratch; sort by account and drop duplicates; keep those that are
- * liquidatable. Returns how many. */
-static size_t liq_index_gather(struct liq_sim *sim, size_t m)
+ * liquidatable. Returns how many. With threads > 1, a gather of
+ * LIQ_PARALLEL_MIN_ACCOUNTS offsets or more is copied, sorted and tested by
+ * all of them (fixed blocks; the kept list is the same): a cascade's first
+ * rounds gather hundreds of thousands of accounts of one market, which one
+ * thread took while the other waited. */
+static size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
 {
     const size_t first = sim->market_begin[m];
     const size_t n = liq_market_size(sim, m);
@@ -372,10 +467,13 @@ static size_t liq_index_gather(struct liq_sim *sim, size_t m)
         }
     }
     uint32_t *gathered = (uint32_t *)((uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
-    size_t g = 0;
+    const bool parallel = threads > 1 && n - lo >= LIQ_PARALLEL_MIN_ACCOUNTS;
+#pragma omp parallel for default(none) shared(gathered, entry) firstprivate(lo, n)                 \
+    schedule(static) num_threads(threads) if (parallel)
     for (size_t k = lo; k < n; k++) {
-        gathered[g++] = (uint32_t)entry[k];
+        gathered[k - lo] = (uint32_t)entry[k];
     }
+    size_t g = n - lo;
     const uint64_t *recent = sim->recent + sim->recent_begin[m];
     for (size_t k = 0; k < sim->recent_count[m]; k++) {
         if ((recent[k] >> 32) > threshold) {
@@ -389,7 +487,7 @@ static size_t liq_index_gather(struct liq_sim *sim, size_t m)
      * as long as the gathered part), then keep each liquidatable account
      * once. */
     if (g > 64) {
-        liq_radix_sort32(gathered, gathered + g, g);
+        liq_radix_sort32(gathered, gathered + g, g, parallel ? threads : 1);
     } else {
         for (size_t i = 1; i < g; i++) {
             const uint32_t v = gathered[i];
@@ -401,20 +499,63 @@ static size_t liq_index_gather(struct liq_sim *sim, size_t m)
             gathered[j] = v;
         }
     }
-    size_t kept = 0, wasted = 0;
-    for (size_t k = 0; k < g; k++) {
-        if (k > 0 && gathered[k] == gathered[k - 1]) {
-            wasted++;
-            continue;
+    size_t kept = 0;
+    if (parallel) {
+        /* One pass tests each offset once, in fixed blocks, copying the
+         * kept ones to the tail (which the sort no longer needs; UINT32_MAX,
+         * never an offset, for the others) and counting them per block; a
+         * second places them in order at the front. */
+        const double *collateral = sim->collateral + first, *debt = sim->debt + first;
+        const size_t n_blocks = (g + LIQ_CUT_BLOCK - 1) / LIQ_CUT_BLOCK;
+        size_t *block = sim->gather_block;
+        uint32_t *tail = gathered + g;
+#pragma omp parallel default(none) shared(gathered, collateral, debt, block, tail, kept)           \
+    firstprivate(g, n_blocks, pc, pd, lt) num_threads(threads)
+        {
+#pragma omp for schedule(static)
+            for (size_t b = 0; b < n_blocks; b++) {
+                const size_t end = (b + 1) * LIQ_CUT_BLOCK < g ? (b + 1) * LIQ_CUT_BLOCK : g;
+                size_t count = 0;
+                for (size_t k = b * LIQ_CUT_BLOCK; k < end; k++) {
+                    const uint32_t i = gathered[k];
+                    const bool keep = (k == 0 || i != gathered[k - 1]) &&
+                                      liq_is_liquidatable(collateral[i], debt[i], pc, pd, lt);
+                    tail[k] = keep ? i : UINT32_MAX;
+                    count += keep;
+                }
+                block[b] = count;
+            }
+#pragma omp single
+            for (size_t b = 0; b < n_blocks; b++) {
+                const size_t here = block[b];
+                block[b] = kept;
+                kept += here;
+            }
+#pragma omp for schedule(static)
+            for (size_t b = 0; b < n_blocks; b++) {
+                const size_t end = (b + 1) * LIQ_CUT_BLOCK < g ? (b + 1) * LIQ_CUT_BLOCK : g;
+                size_t place = block[b];
+                for (size_t k = b * LIQ_CUT_BLOCK; k < end; k++) {
+                    if (tail[k] != UINT32_MAX) {
+                        gathered[place++] = tail[k];
+                    }
+                }
+            }
         }
-        const size_t i = first + gathered[k];
-        if (liq_is_liquidatable(sim->collateral[i], sim->debt[i], pc, pd, lt)) {
-            gathered[kept++] = gathered[k];
-        } else {
-            wasted++;
+    } else {
+        for (size_t k = 0; k < g; k++) {
+            if (k > 0 && gathered[k] == gathered[k - 1]) {
+                continue;
+            }
+            const size_t i = first + gathered[k];
+            if (liq_is_liquidatable(sim->collateral[i], sim->debt[i], pc, pd, lt)) {
+                gathered[kept++] = gathered[k];
+            }
         }
     }
-    if (wasted > liq_wasted_limit(n)) {
+    /* Duplicates and accounts no longer liquidatable were gathered for
+     * nothing. */
+    if (g - kept > liq_wasted_limit(n)) {
         sim->index_stale[m] = 1; /* re-sorted at the end of this round */
     }
     return kept;
@@ -511,6 +652,34 @@ static size_t liq_cross_place(struct liq_sim *sim, size_t p, size_t start, size_
     return found;
 }
 
+/* Markets whose index gather and listing use every thread in turn. */
+static bool liq_market_is_big(const struct liq_sim *sim, size_t m)
+{
+    return liq_market_size(sim, m) >= 16 * LIQ_PARALLEL_MIN_ACCOUNTS;
+}
+
+/* Index, pass 2: writes market m's candidates (offsets gathered by
+ * liq_index_gather) with their health, with `threads` threads. */
+static void liq_index_list(struct liq_sim *sim, size_t m, int threads)
+{
+    const size_t first = sim->market_begin[m];
+    const size_t found = sim->market_found[m];
+    double pc, pd;
+    liq_market_prices(sim, m, &pc, &pd);
+    const double lt = sim->markets[m].config.liquidation_threshold;
+    const uint32_t *gathered =
+        (const uint32_t *)((const uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
+    liq_candidate_t *out = sim->candidates + sim->market_candidates[m];
+#pragma omp parallel for default(none) shared(sim, gathered, out)                                  \
+    firstprivate(first, found, pc, pd, lt) schedule(static)                                        \
+        num_threads(threads) if (threads > 1 && found >= LIQ_PARALLEL_MIN_CANDIDATES)
+    for (size_t k = 0; k < found; k++) {
+        const size_t i = first + gathered[k];
+        out[k].account = i;
+        out[k].health = liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt);
+    }
+}
+
 /* Lists the round's liquidatable accounts in account order: markets in
  * scan mode by the chunked full scan, the others through their index. */
 static int liq_find_candidates(struct liq_sim *sim)
@@ -524,11 +693,18 @@ static int liq_find_candidates(struct liq_sim *sim)
         (n_markets >= 2 && sim->n_accounts >= 16 * LIQ_PARALLEL_MIN_ACCOUNTS);
     liq_scan_count(sim);
     liq_cross_count(sim);
+    /* Markets of a million accounts or more one at a time with every thread
+     * (liq_index_gather), the others one thread each. */
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
     num_threads(sim->threads) if (parallel_markets)
     for (size_t m = 0; m < n_markets; m++) {
-        if (!sim->market_scan[m]) {
-            sim->market_found[m] = liq_index_gather(sim, m);
+        if (!sim->market_scan[m] && !liq_market_is_big(sim, m)) {
+            sim->market_found[m] = liq_index_gather(sim, m, 1);
+        }
+    }
+    for (size_t m = 0; m < n_markets; m++) {
+        if (!sim->market_scan[m] && liq_market_is_big(sim, m)) {
+            sim->market_found[m] = liq_index_gather(sim, m, sim->threads);
         }
     }
     /* Offsets: markets in order; a scanned market's chunks in order inside. */
@@ -560,20 +736,13 @@ static int liq_find_candidates(struct liq_sim *sim)
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
     num_threads(sim->threads) if (parallel_markets && found >= LIQ_PARALLEL_MIN_CANDIDATES)
     for (size_t m = 0; m < n_markets; m++) {
-        if (sim->market_scan[m]) {
-            continue;
+        if (!sim->market_scan[m] && !liq_market_is_big(sim, m)) {
+            liq_index_list(sim, m, 1);
         }
-        const size_t first = sim->market_begin[m];
-        double pc, pd;
-        liq_market_prices(sim, m, &pc, &pd);
-        const double lt = sim->markets[m].config.liquidation_threshold;
-        const uint32_t *gathered =
-            (const uint32_t *)((const uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
-        liq_candidate_t *out = sim->candidates + sim->market_candidates[m];
-        for (size_t k = 0; k < sim->market_found[m]; k++) {
-            const size_t i = first + gathered[k];
-            out[k].account = i;
-            out[k].health = liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt);
+    }
+    for (size_t m = 0; m < n_markets; m++) {
+        if (!sim->market_scan[m] && liq_market_is_big(sim, m)) {
+            liq_index_list(sim, m, sim->threads);
         }
     }
     return LIQ_OK;
@@ -844,8 +1013,69 @@ static size_t liq_capital_cut(const struct liq_sim *sim, size_t p, size_t *rank,
     return kept;
 }
 
+/* The throughput limit of protocol p this round: max_liquidations, or a
+ * tripped breaker's cap when lower. */
+static size_t liq_protocol_max(const struct liq_sim *sim, size_t p)
+{
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    int64_t max = proto->max_liquidations;
+    if (sim->breaker_active[p] && proto->breaker_cap > 0 && proto->breaker_cap < max) {
+        max = proto->breaker_cap; /* a tripped breaker in cap mode */
+    }
+    return max > 0 ? (size_t)max : 0;
+}
+
+/* Liquidates isolated candidate q of market m (market prices pc, pd): the
+ * account's update, and the running sums of its market (slot: seized,
+ * collateral, debt) and of its protocol, in this order, which is the order
+ * every path below keeps. */
+static void liq_apply_one(struct liq_sim *sim, size_t m, const liq_candidate_t *q, double pc,
+                          double pd, double *seized, double *collateral, double *debt,
+                          double *repaid_value, double *seized_value, double *bad_value)
+{
+    bool eligible;
+    const liq_liquidation_t quote = liq_candidate_quote(sim, m, q, &eligible);
+    const size_t i = q->account;
+    sim->collateral[i] -= quote.seize;
+    sim->debt[i] -= quote.repay;
+    *seized += quote.seize;
+    *collateral -= quote.seize;
+    *debt -= quote.repay;
+    *repaid_value += quote.repay * pd;
+    *seized_value += quote.seize * pc;
+    /* An account left with no collateral and some debt is written off. */
+    if (sim->collateral[i] <= 0.0 && sim->debt[i] > 0.0) {
+        *bad_value += sim->debt[i] * pd;
+        *debt -= sim->debt[i];
+        sim->debt[i] = 0.0;
+        sim->collateral[i] = 0.0;
+    }
+}
+
+/* Books protocol p's round: counts, the value sums, and bad debt against
+ * the insurance fund. */
+static void liq_protocol_book(struct liq_sim *sim, size_t p, size_t candidates, size_t done,
+                              double repaid_value, double seized_value, double bad_value)
+{
+    sim->liquidations[p] = (int64_t)done;
+    sim->stalled[p] = (int64_t)(candidates - done);
+    sim->repaid_value[p] = repaid_value;
+    sim->seized_value[p] = seized_value;
+    if (bad_value > 0.0) {
+        /* The insurance fund pays bad debt while it lasts; the rest is the
+         * protocol's deficit. */
+        const double covered =
+            bad_value < sim->insurance_fund[p] ? bad_value : sim->insurance_fund[p];
+        sim->insurance_fund[p] -= covered;
+        sim->deficit[p] += bad_value - covered;
+        sim->bad_debt[p] += bad_value;
+    }
+}
+
 /* Applies the margin engine of protocol p to its candidates [begin, end),
- * which are in account order. */
+ * which are in account order, on the calling thread: the path of
+ * protocols with few candidates (liq_protocol_liquidate_large gives the
+ * same results for the others, with all threads). */
 static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end)
 {
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
@@ -856,21 +1086,15 @@ static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, 
      * account order; ranking happens only when the cut binds. */
     size_t *rank = sim->rank + begin;
     size_t n_selected = 0;
-    size_t m = sim->market_offset[p];
     for (size_t k = begin; k < end; k++) {
-        /* sim->rank[k] holds the keepers' decision (liq_mark_eligible); the
-         * list overwrites it from the front, never ahead of k. */
-        if (sim->rank[k]) {
+        if (sim->eligible[k]) { /* the keepers' decision (liq_mark_eligible) */
             rank[n_selected++] = k;
         }
     }
-    int64_t max = proto->max_liquidations;
-    if (sim->breaker_active[p] && proto->breaker_cap > 0 && proto->breaker_cap < max) {
-        max = proto->breaker_cap; /* a tripped breaker in cap mode */
-    }
-    if ((int64_t)n_selected > max) {
-        liq_select_first(rank, n_selected, (size_t)max, cand);
-        n_selected = (size_t)max;
+    const size_t max = liq_protocol_max(sim, p);
+    if (n_selected > max) {
+        liq_select_first(rank, n_selected, max, cand);
+        n_selected = max;
         qsort(rank, n_selected, sizeof(*rank), liq_index_compare);
     }
     if (!isinf(proto->keeper_capital)) {
@@ -898,48 +1122,383 @@ static void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, 
             liq_cross_liquidate(sim, p, q, &repaid_value, &seized_value, &bad_value);
             continue;
         }
-        m = liq_market_of(sim, p, q->account);
+        const size_t m = liq_market_of(sim, p, q->account);
         if (auction) {
             done += (size_t)liq_auction_kick(sim, p, m, q->account, &repaid_value, &seized_value);
             continue;
         }
-        bool eligible;
-        const liq_liquidation_t quote = liq_candidate_quote(sim, m, q, &eligible);
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
-        const size_t i = q->account;
-        sim->collateral[i] -= quote.seize;
-        sim->debt[i] -= quote.repay;
-        sim->market_seized[m] += quote.seize;
-        sim->market_collateral[m] -= quote.seize;
-        sim->market_debt[m] -= quote.repay;
-        repaid_value += quote.repay * pd;
-        seized_value += quote.seize * pc;
-        /* An account left with no collateral and some debt is written off. */
-        if (sim->collateral[i] <= 0.0 && sim->debt[i] > 0.0) {
-            bad_value += sim->debt[i] * pd;
-            sim->market_debt[m] -= sim->debt[i];
-            sim->debt[i] = 0.0;
-            sim->collateral[i] = 0.0;
-        }
-        liq_index_note(sim, m, i - sim->market_begin[m]);
+        liq_apply_one(sim, m, q, pc, pd, &sim->market_seized[m], &sim->market_collateral[m],
+                      &sim->market_debt[m], &repaid_value, &seized_value, &bad_value);
+        liq_index_note(sim, m, q->account - sim->market_begin[m]);
     }
     if (auction) {
         bad_value += liq_auction_step(sim, p);
     }
-    sim->liquidations[p] = (int64_t)done;
-    sim->stalled[p] = (int64_t)(end - begin - done);
-    sim->repaid_value[p] = repaid_value;
-    sim->seized_value[p] = seized_value;
-    if (bad_value > 0.0) {
-        /* The insurance fund pays bad debt while it lasts; the rest is the
-         * protocol's deficit. */
-        const double covered =
-            bad_value < sim->insurance_fund[p] ? bad_value : sim->insurance_fund[p];
-        sim->insurance_fund[p] -= covered;
-        sim->deficit[p] += bad_value - covered;
-        sim->bad_debt[p] += bad_value;
+    liq_protocol_book(sim, p, end - begin, done, repaid_value, seized_value, bad_value);
+}
+
+/* ------------------------------------- the cut and liquidation, parallel */
+
+/* Protocols with this many candidates or more take the parallel path below,
+ * one protocol at a time with all threads, instead of one thread each. The
+ * benchmarks' cascade has two such protocols of very unequal work (at 1e7
+ * accounts, a cut of 2e4 among 3.7e5 eligible, and 3.2e4 liquidations with
+ * no cut): one thread each left the other idle for most of the phase.
+ * Measured there (liqnet_bench scaling, 2 threads against 1, load 1.3):
+ * median round x1.64 before, x1.73 to x1.77 after; total x1.61 -> x1.69. */
+static bool liq_protocol_is_large(const struct liq_sim *sim, size_t p, size_t begin, size_t end)
+{
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    return end - begin >= LIQ_PARALLEL_MIN_CANDIDATES &&
+           proto->liquidation.mode != LIQ_LIQUIDATION_DUTCH_AUCTION &&
+           !(sim->stability != NULL && proto->has_stability_pool);
+}
+
+/* Lists into out[0..) the eligible candidates among [begin, end) that do not
+ * rank after candidate `last` (all eligible ones when last is SIZE_MAX), in
+ * account order, and returns how many. Two parallel passes over fixed blocks
+ * of LIQ_CUT_BLOCK candidates: count, then place at the block's offset. The
+ * result is the ordered filter of the input, whatever the thread count.
+ * out must not overlap sim->eligible or the candidates. */
+static size_t liq_cut_list(struct liq_sim *sim, size_t begin, size_t end, size_t last, size_t *out)
+{
+    const size_t n_blocks = (end - begin + LIQ_CUT_BLOCK - 1) / LIQ_CUT_BLOCK;
+    size_t *block = sim->cut_block;
+    const uint8_t *eligible = sim->eligible;
+    const liq_candidate_t *cand = sim->candidates;
+    size_t total = 0;
+#pragma omp parallel default(none) shared(block, eligible, cand, out, total)                       \
+    firstprivate(begin, end, last, n_blocks) num_threads(sim->threads) if (n_blocks > 1)
+    {
+#pragma omp for schedule(static)
+        for (size_t b = 0; b < n_blocks; b++) {
+            const size_t hi =
+                begin + (b + 1) * LIQ_CUT_BLOCK < end ? begin + (b + 1) * LIQ_CUT_BLOCK : end;
+            size_t count = 0;
+            for (size_t k = begin + b * LIQ_CUT_BLOCK; k < hi; k++) {
+                count += eligible[k] && (last == SIZE_MAX || !liq_rank_less(cand, last, k));
+            }
+            block[b] = count;
+        }
+#pragma omp single
+        {
+            for (size_t b = 0; b < n_blocks; b++) {
+                const size_t count = block[b];
+                block[b] = total;
+                total += count;
+            }
+        }
+#pragma omp for schedule(static)
+        for (size_t b = 0; b < n_blocks; b++) {
+            const size_t hi =
+                begin + (b + 1) * LIQ_CUT_BLOCK < end ? begin + (b + 1) * LIQ_CUT_BLOCK : end;
+            size_t *o = out + block[b];
+            for (size_t k = begin + b * LIQ_CUT_BLOCK; k < hi; k++) {
+                if (eligible[k] && (last == SIZE_MAX || !liq_rank_less(cand, last, k))) {
+                    *o++ = k;
+                }
+            }
+        }
     }
+    return total;
+}
+
+/* The cut's order on health as an unsigned key: the bits of a non-negative
+ * double order like its value, and adding +0.0 turns -0.0 into +0.0, which
+ * liq_rank_less holds equal. Health is never NaN: a candidate passed an
+ * ordered comparison. */
+static uint64_t liq_cut_key(double health)
+{
+    const double h = health + 0.0;
+    uint64_t bits;
+    memcpy(&bits, &h, sizeof(bits));
+    return bits >> 63 ? ~bits : bits | (uint64_t)1 << 63;
+}
+
+/* The throughput cut of a large protocol: returns the `max`-th of its n > max
+ * eligible candidates among [begin, end) in rank order (health, then
+ * account), whose key bounds are lo and hi. A radix selection over the
+ * health keys: each pass counts the candidates still in play by the next 12
+ * key bits, from the highest bit in which lo and hi differ, in parallel
+ * (integer counts: the same for any thread count), and keeps the bin that
+ * holds the max-th; when that bin holds at most LIQ_CUT_GATHER candidates
+ * (or the keys are exhausted: equal health), they are gathered and one
+ * thread quickselects among them. Each pass streams the candidates once,
+ * where a quickselect over the eligible made about 2.5 passes of random
+ * reads on one thread: see the commit for the gain. */
+static size_t liq_cut_last(struct liq_sim *sim, size_t begin, size_t end, size_t max, uint64_t lo,
+                           uint64_t hi)
+{
+    const liq_candidate_t *cand = sim->candidates;
+    const uint8_t *eligible = sim->eligible;
+    size_t *hist = sim->cut_hist;
+    const bool parallel = end - begin >= LIQ_PARALLEL_MIN_CANDIDATES;
+    uint64_t fixed = 0, prefix = 0; /* key bits decided so far, and their values */
+    size_t wanted = max;            /* rank of the one sought among those in play */
+    int top = lo == hi ? -1 : 63 - __builtin_clzll(lo ^ hi);
+    if (top < 63) {
+        fixed = ~(uint64_t)0 << (top + 1);
+        prefix = lo & fixed;
+    }
+    while (top >= 0) {
+        const int shift = top >= LIQ_CUT_BITS - 1 ? top - (LIQ_CUT_BITS - 1) : 0;
+        const uint64_t digit_mask = ((uint64_t)1 << (top - shift + 1)) - 1;
+        int team = 1;
+#pragma omp parallel default(none) shared(cand, eligible, hist, team)                              \
+    firstprivate(begin, end, fixed, prefix, shift, digit_mask)                                     \
+        num_threads(sim->threads) if (parallel)
+        {
+            size_t *h = hist + (size_t)omp_get_thread_num() * LIQ_CUT_BINS;
+            memset(h, 0, LIQ_CUT_BINS * sizeof(*h));
+#pragma omp for schedule(static)
+            for (size_t k = begin; k < end; k++) {
+                const uint64_t key = liq_cut_key(cand[k].health);
+                if (eligible[k] && (key & fixed) == prefix) {
+                    h[(key >> shift) & digit_mask]++;
+                }
+            }
+#pragma omp single
+            team = omp_get_num_threads();
+        }
+        for (int t = 1; t < team; t++) {
+            for (size_t d = 0; d < LIQ_CUT_BINS; d++) {
+                hist[d] += hist[(size_t)t * LIQ_CUT_BINS + d];
+            }
+        }
+        size_t d = 0;
+        while (hist[d] < wanted) {
+            wanted -= hist[d++];
+        }
+        fixed |= digit_mask << shift;
+        prefix |= (uint64_t)d << shift;
+        if (hist[d] <= LIQ_CUT_GATHER) {
+            break;
+        }
+        top = shift - 1;
+    }
+    /* Gather those in play into rank[begin..] (any order: the selection
+     * below does not depend on it), then select among them. */
+    size_t *buf = sim->rank + begin;
+    size_t gathered = 0;
+#pragma omp parallel for default(none) shared(cand, eligible, buf, gathered)                       \
+    firstprivate(begin, end, fixed, prefix) schedule(static)                                       \
+        num_threads(sim->threads) if (parallel)
+    for (size_t k = begin; k < end; k++) {
+        if (eligible[k] && (liq_cut_key(cand[k].health) & fixed) == prefix) {
+            size_t slot;
+#pragma omp atomic capture
+            slot = gathered++;
+            buf[slot] = k;
+        }
+    }
+    liq_select_first(buf, gathered, wanted, cand);
+    size_t last = buf[0];
+    for (size_t j = 1; j < wanted; j++) {
+        last = liq_rank_less(cand, last, buf[j]) ? buf[j] : last;
+    }
+    return last;
+}
+
+/* How many of the candidates [begin, end) are eligible, and the bounds of
+ * their health keys (liq_cut_key); one parallel pass. */
+static size_t liq_cut_count(const struct liq_sim *sim, size_t begin, size_t end, uint64_t *lo,
+                            uint64_t *hi)
+{
+    const liq_candidate_t *cand = sim->candidates;
+    const uint8_t *eligible = sim->eligible;
+    size_t count = 0;
+    uint64_t kmin = UINT64_MAX, kmax = 0;
+#pragma omp parallel for default(none) shared(cand, eligible) firstprivate(begin, end)            \
+    reduction(+ : count) reduction(min : kmin) reduction(max : kmax) schedule(static)              \
+    num_threads(sim->threads) if (end - begin >= LIQ_PARALLEL_MIN_CANDIDATES)
+    for (size_t k = begin; k < end; k++) {
+        if (eligible[k]) {
+            const uint64_t key = liq_cut_key(cand[k].health);
+            count++;
+            kmin = key < kmin ? key : kmin;
+            kmax = key > kmax ? key : kmax;
+        }
+    }
+    *lo = kmin;
+    *hi = kmax;
+    return count;
+}
+
+/* Starts the slot of market m in a chunk whose candidates begin at rank[j]. */
+static void liq_apply_slot_open(const struct liq_sim *sim, struct liq_apply_slot *slot, size_t m,
+                                const size_t *rank, size_t j)
+{
+    slot->used = 1;
+    slot->first = j == 0 || sim->candidates[rank[j - 1]].account < sim->market_begin[m];
+    slot->seized = 0.0;
+    slot->collateral = slot->first ? sim->market_collateral[m] : 0.0;
+    slot->debt = slot->first ? sim->market_debt[m] : 0.0;
+}
+
+/* Liquidates a large protocol's n isolated selected candidates rank[0..n),
+ * in account order, in parallel over chunks of LIQ_APPLY_CHUNK: each
+ * account is touched once, and every sum is a running sum inside its chunk,
+ * the chunks' sums then combined in chunk order on one thread. The chunks do
+ * not depend on the thread count, so neither do the results; with a single
+ * chunk (n <= LIQ_APPLY_CHUNK) every sum is the serial loop's, bit for bit.
+ * Sets the protocol's value sums, which the cross liquidations continue. */
+static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, size_t n,
+                            double *repaid_value, double *seized_value, double *bad_value)
+{
+    const size_t n_chunks = (n + LIQ_APPLY_CHUNK - 1) / LIQ_APPLY_CHUNK;
+    const size_t m0 = sim->market_offset[p];
+    const size_t m_end = sim->market_offset[p + 1];
+    struct liq_apply_chunk *chunk = sim->apply_chunk;
+    struct liq_apply_slot *slot = sim->apply_slot;
+    /* Where each market's candidates start in rank[0..n): the recent-list
+     * slot of each liquidated account is its market's count plus its place
+     * there, as the serial loop's notes would have appended it. */
+    size_t *first = sim->market_selected;
+    for (size_t m = m0; m <= m_end; m++) {
+        size_t lo = m == m0 ? 0 : first[m - 1], hi = n;
+        const size_t begin = m < m_end ? sim->market_begin[m] : SIZE_MAX;
+        while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (sim->candidates[rank[mid]].account < begin) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        first[m] = lo;
+    }
+#pragma omp parallel for default(none) shared(sim, chunk, slot, rank, first)                       \
+    firstprivate(p, n, n_chunks, m0) schedule(dynamic, 1)                                          \
+        num_threads(sim->threads) if (n_chunks > 1)
+    for (size_t c = 0; c < n_chunks; c++) {
+        const size_t lo = c * LIQ_APPLY_CHUNK;
+        const size_t hi = lo + LIQ_APPLY_CHUNK < n ? lo + LIQ_APPLY_CHUNK : n;
+        const liq_candidate_t *cand = sim->candidates;
+        /* Chunk c's market m uses slot c + (m - m0): markets only grow along
+         * the list, so the chunks' slot ranges are disjoint. The sums run in
+         * locals, stored once a segment ends: neighbouring chunks' structs
+         * share cache lines, and updating them in place for every account
+         * (false sharing between the threads) cost more than the gain. */
+        size_t m = liq_market_of(sim, p, cand[rank[lo]].account);
+        struct liq_apply_chunk ch = {.first_market = m};
+        struct liq_apply_slot s;
+        liq_apply_slot_open(sim, &s, m, rank, lo);
+        double pc, pd;
+        liq_market_prices(sim, m, &pc, &pd);
+        bool note = !sim->full_scan && !sim->index_stale[m];
+        for (size_t j = lo; j < hi; j++) {
+            const liq_candidate_t *q = &cand[rank[j]];
+            if (q->account >= sim->market_begin[m + 1]) {
+                slot[c + m - m0] = s;
+                do {
+                    m++;
+                    slot[c + m - m0].used = 0; /* a market with no candidate here */
+                } while (q->account >= sim->market_begin[m + 1]);
+                liq_apply_slot_open(sim, &s, m, rank, j);
+                liq_market_prices(sim, m, &pc, &pd);
+                note = !sim->full_scan && !sim->index_stale[m];
+            }
+            liq_apply_one(sim, m, q, pc, pd, &s.seized, &s.collateral, &s.debt, &ch.repaid_value,
+                          &ch.seized_value, &ch.bad_value);
+            const size_t place = note ? sim->recent_count[m] + (j - first[m]) : SIZE_MAX;
+            if (note && place < sim->recent_capacity[m]) { /* no index arrays with full_scan */
+                sim->recent[sim->recent_begin[m] + place] =
+                    liq_index_entry(sim, m, q->account - sim->market_begin[m]);
+            }
+        }
+        slot[c + m - m0] = s;
+        ch.last_market = m;
+        chunk[c] = ch;
+    }
+    for (size_t c = 0; c < n_chunks; c++) {
+        const struct liq_apply_chunk *ch = &chunk[c];
+        if (c == 0) {
+            *repaid_value = ch->repaid_value;
+            *seized_value = ch->seized_value;
+            *bad_value = ch->bad_value;
+        } else {
+            *repaid_value += ch->repaid_value;
+            *seized_value += ch->seized_value;
+            *bad_value += ch->bad_value;
+        }
+        for (size_t m = ch->first_market; m <= ch->last_market; m++) {
+            const struct liq_apply_slot *s = &slot[c + m - m0];
+            if (!s->used) {
+                continue;
+            }
+            if (s->first) {
+                sim->market_seized[m] = s->seized;
+                sim->market_collateral[m] = s->collateral;
+                sim->market_debt[m] = s->debt;
+            } else {
+                sim->market_seized[m] += s->seized;
+                sim->market_collateral[m] += s->collateral;
+                sim->market_debt[m] += s->debt;
+            }
+        }
+    }
+    /* The recent lists' counts, as liq_index_note keeps them: a list that
+     * would overflow marks its market stale (to be re-sorted). */
+    for (size_t m = m0; m < m_end && !sim->full_scan; m++) {
+        const size_t noted = first[m + 1] - first[m];
+        if (sim->index_stale[m] || noted == 0) {
+            continue;
+        }
+        if (sim->recent_count[m] + noted > sim->recent_capacity[m]) {
+            sim->recent_count[m] = sim->recent_capacity[m];
+            sim->index_stale[m] = 1;
+        } else {
+            sim->recent_count[m] += noted;
+        }
+    }
+}
+
+/* liq_protocol_liquidate for a large protocol (liq_protocol_is_large), with
+ * every thread on its cut and its liquidations; the same results. Keeper
+ * capital (rare, and a sort by health) and cross-margin accounts (after the
+ * isolated ones in account order) stay on one thread. */
+static void liq_protocol_liquidate_large(struct liq_sim *sim, size_t p, size_t begin, size_t end)
+{
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    const liq_candidate_t *cand = sim->candidates;
+    size_t *rank = sim->rank + begin;
+    const size_t max = liq_protocol_max(sim, p);
+    size_t n_selected = 0;
+    uint64_t key_lo = 0, key_hi = 0;
+    if (max >= end - begin || liq_cut_count(sim, begin, end, &key_lo, &key_hi) <= max) {
+        n_selected = liq_cut_list(sim, begin, end, SIZE_MAX, rank); /* the cut does not bind */
+    } else if (max > 0) {
+        const size_t last = liq_cut_last(sim, begin, end, max, key_lo, key_hi);
+        n_selected = liq_cut_list(sim, begin, end, last, rank);
+    }
+    if (!isinf(proto->keeper_capital)) {
+        n_selected = liq_capital_cut(sim, p, rank, n_selected);
+    }
+
+    for (size_t mm = sim->market_offset[p]; mm < sim->market_offset[p + 1]; mm++) {
+        sim->market_seized[mm] = 0.0;
+    }
+    sim->cross_liquidations[p] = 0;
+    /* Isolated candidates first (account order), then the cross ones. */
+    size_t n_isolated = 0, hi = n_selected;
+    while (n_isolated < hi) {
+        const size_t mid = n_isolated + (hi - n_isolated) / 2;
+        if (cand[rank[mid]].account < sim->n_accounts) {
+            n_isolated = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    double repaid_value = 0.0, seized_value = 0.0, bad_value = 0.0;
+    if (n_isolated > 0) {
+        liq_apply_large(sim, p, rank, n_isolated, &repaid_value, &seized_value, &bad_value);
+    }
+    for (size_t j = n_isolated; j < n_selected; j++) {
+        liq_cross_liquidate(sim, p, &cand[rank[j]], &repaid_value, &seized_value, &bad_value);
+    }
+    liq_protocol_book(sim, p, end - begin, n_selected, repaid_value, seized_value, bad_value);
 }
 
 void liq_protocol_values(struct liq_sim *sim, size_t p)
@@ -976,7 +1535,7 @@ static size_t liq_candidate_market(const struct liq_sim *sim, size_t k)
 
 /* The keepers' decision for every candidate, in parallel across all of
  * them (not per protocol, which left one thread idle in single-protocol
- * cascades), into sim->rank[k]. Measured: benchmarks' cascade at 1e7
+ * cascades), into sim->eligible[k]. Measured: benchmarks' cascade at 1e7
  * accounts, 2 threads against 1: median round x1.38 before, see the commit
  * for after. */
 static void liq_mark_eligible(struct liq_sim *sim)
@@ -999,7 +1558,7 @@ static void liq_mark_eligible(struct liq_sim *sim)
         if (sim->breaker_active[p] && sim->scenario->protocols[p].breaker_cap == 0) {
             eligible = false;
         }
-        sim->rank[k] = eligible;
+        sim->eligible[k] = eligible;
     }
 }
 
@@ -1020,15 +1579,30 @@ int liq_phase_margin(struct liq_sim *sim)
                                   sim->market_candidates[sim->market_offset[p]]);
     }
     const size_t found = sim->market_candidates[sim->n_markets];
-#pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1)            \
-    num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES ||                                \
-                                  (n >= 2 && found >= LIQ_PARALLEL_MIN_CANDIDATES))
+    /* Large protocols one at a time, each with all threads; then the others,
+     * one thread each. */
+    size_t small_found = found;
     for (size_t p = 0; p < n; p++) {
         if (!liq_owns(sim, p)) {
             continue; /* another process steps it (it holds none of its accounts here) */
         }
         const size_t begin = sim->market_candidates[sim->market_offset[p]];
         const size_t end = sim->market_candidates[sim->market_offset[p + 1]];
+        if (liq_protocol_is_large(sim, p, begin, end)) {
+            liq_protocol_liquidate_large(sim, p, begin, end);
+            liq_protocol_values(sim, p);
+            small_found -= end - begin;
+        }
+    }
+#pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(dynamic, 1)            \
+    num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES ||                                \
+                                  (n >= 2 && small_found >= LIQ_PARALLEL_MIN_CANDIDATES))
+    for (size_t p = 0; p < n; p++) {
+        const size_t begin = sim->market_candidates[sim->market_offset[p]];
+        const size_t end = sim->market_candidates[sim->market_offset[p + 1]];
+        if (liq_protocol_is_large(sim, p, begin, end)) {
+            continue;
+        }
         if (sim->stability != NULL && sim->scenario->protocols[p].has_stability_pool) {
             liq_stability_liquidate(sim, p);
         } else {
@@ -1136,6 +1710,15 @@ static int liq_build_index(struct liq_sim *sim)
         sim->scratch_begin[m + 1] = sim->scratch_begin[m] + n + sim->recent_capacity[m];
         sim->index_stale[m] = 1;
     }
+    size_t widest = 0; /* most offsets one market's gather can hold */
+    for (size_t m = 0; m < nm; m++) {
+        const size_t w = sim->scratch_begin[m + 1] - sim->scratch_begin[m];
+        widest = w > widest ? w : widest;
+    }
+    sim->gather_block = liq_calloc(widest / LIQ_CUT_BLOCK + 2, sizeof(size_t));
+    if (sim->gather_block == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the liquidation index");
+    }
     sim->index_entry = liq_calloc(sim->n_accounts, sizeof(uint64_t));
     sim->recent = liq_calloc(sim->recent_begin[nm], sizeof(uint64_t));
     sim->index_scratch =
@@ -1204,6 +1787,16 @@ int liq_margin_init(struct liq_sim *sim)
     }
     for (size_t m = 0; m < sim->n_markets; m++) {
         sim->market_scan[m] = sim->full_scan;
+    }
+    sim->cut_hist = malloc((size_t)sim->threads * LIQ_CUT_BINS * sizeof(*sim->cut_hist));
+    sim->market_selected = liq_calloc(sim->n_markets + 1, sizeof(*sim->market_selected));
+    if (sim->cut_hist == NULL || sim->market_selected == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the throughput cut's histograms");
+    }
+    for (size_t p = 0; p < sim->n_protocols; p++) {
+        const size_t markets = sim->market_offset[p + 1] - sim->market_offset[p];
+        sim->max_protocol_markets =
+            markets > sim->max_protocol_markets ? markets : sim->max_protocol_markets;
     }
     if (!sim->full_scan) {
         rc = liq_build_index(sim);

@@ -257,7 +257,19 @@ struct liq_sim {
     size_t *market_candidates; /* [n_markets + 1] market m's candidates start here */
     liq_candidate_t *candidates;
     size_t candidates_capacity;
-    size_t *rank; /* scratch for the throughput cut, same capacity */
+    size_t *rank;      /* scratch for the throughput cut, same capacity */
+    uint8_t *eligible; /* [capacity] the keepers' decision per candidate (1 byte, not the
+                          8 of rank, so the cut can list into rank while reading it) */
+    /* Scratch of the parallel throughput cut and liquidation of one large
+     * protocol at a time (src/engine/margin.c); grows with the candidates. */
+    size_t *cut_block;                   /* [capacity / LIQ_CUT_BLOCK + 2] counts, then offsets */
+    struct liq_apply_chunk *apply_chunk; /* [capacity / LIQ_APPLY_CHUNK + 1] */
+    struct liq_apply_slot *apply_slot;   /* [capacity / LIQ_APPLY_CHUNK + 1 + max markets] */
+    size_t max_protocol_markets;         /* most markets of one protocol */
+    size_t *cut_hist;        /* [threads * LIQ_CUT_BINS] the cut's per-thread histograms */
+    size_t *gather_block;    /* block counts of a parallel index gather (src/engine/margin.c) */
+    size_t *market_selected; /* [n_markets + 1] where each market's liquidations start in
+                                the list of a large protocol being liquidated */
 };
 
 /* Builds the account store: counts accounts per market, allocates, fills
