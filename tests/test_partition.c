@@ -204,10 +204,10 @@ static void exchange(liq_sim_t **sims, int ranks, const int32_t *owner, size_t n
     }
 }
 
-static void check_scenario(const char *file, int full_scan)
+static void check_file(const char *dir, const char *file, int full_scan)
 {
     char path[1024];
-    snprintf(path, sizeof(path), "%s/%s", LIQ_TEST_DATA_DIR, file);
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
     liq_scenario_t *sc = NULL;
     if (liq_scenario_load(&sc, path) != LIQ_OK) {
         fail_msg("%s: %s", file, liq_errmsg());
@@ -291,6 +291,20 @@ static void check_scenario(const char *file, int full_scan)
     liq_scenario_destroy(sc);
 }
 
+static void check_scenario(const char *file, int full_scan)
+{
+    check_file(LIQ_TEST_DATA_DIR, file, full_scan);
+}
+
+/* The demo: 35,000 accounts in three protocols, cascade rounds with more
+ * than 4096 candidates in a protocol (its margin engine then runs with all
+ * threads, in chunks). */
+static void test_demo(void **state)
+{
+    (void)state;
+    check_file(LIQ_SOURCE_DIR "/graphs", "demo.yaml", 0);
+}
+
 /* Cross margin, a perp exchange, receipt tokens, gas congestion. */
 static void test_cross_perp_tokens(void **state)
 {
@@ -327,6 +341,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_partition_balances_accounts),
+        cmocka_unit_test(test_demo),
         cmocka_unit_test(test_cross_perp_tokens),
         cmocka_unit_test(test_mechanisms),
         cmocka_unit_test(test_features),

@@ -1583,12 +1583,9 @@ int liq_phase_margin(struct liq_sim *sim)
      * one thread each. */
     size_t small_found = found;
     for (size_t p = 0; p < n; p++) {
-        if (!liq_owns(sim, p)) {
-            continue; /* another process steps it (it holds none of its accounts here) */
-        }
         const size_t begin = sim->market_candidates[sim->market_offset[p]];
         const size_t end = sim->market_candidates[sim->market_offset[p + 1]];
-        if (liq_protocol_is_large(sim, p, begin, end)) {
+        if (liq_owns(sim, p) && liq_protocol_is_large(sim, p, begin, end)) {
             liq_protocol_liquidate_large(sim, p, begin, end);
             liq_protocol_values(sim, p);
             small_found -= end - begin;
@@ -1600,8 +1597,8 @@ int liq_phase_margin(struct liq_sim *sim)
     for (size_t p = 0; p < n; p++) {
         const size_t begin = sim->market_candidates[sim->market_offset[p]];
         const size_t end = sim->market_candidates[sim->market_offset[p + 1]];
-        if (liq_protocol_is_large(sim, p, begin, end)) {
-            continue;
+        if (!liq_owns(sim, p) || liq_protocol_is_large(sim, p, begin, end)) {
+            continue; /* held by another process, or done above */
         }
         if (sim->stability != NULL && sim->scenario->protocols[p].has_stability_pool) {
             liq_stability_liquidate(sim, p);
