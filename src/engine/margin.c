@@ -103,6 +103,43 @@ static size_t liq_wasted_limit(size_t accounts)
 
 /* ------------------------------------------------------------ sorting */
 
+/* Serial passes of the radix sorts below, for arrays too short to split:
+ * they never enter the OpenMP runtime, which even for a team of one (or a
+ * false `if` clause) costs a call and, with Debian's gcc 12 libgomp, a
+ * futex system call. Called per market and round, that was 85,000 system
+ * calls a round in a 10^4-protocol ecosystem. */
+static void liq_radix_pass64(const uint64_t *src, uint64_t *dst, size_t n, unsigned s)
+{
+    size_t c[256] = {0};
+    for (size_t i = 0; i < n; i++) {
+        c[(src[i] >> s) & 0xffu]++;
+    }
+    for (size_t d = 0, place = 0; d < 256; d++) {
+        const size_t here = c[d];
+        c[d] = place;
+        place += here;
+    }
+    for (size_t i = 0; i < n; i++) {
+        dst[c[(src[i] >> s) & 0xffu]++] = src[i];
+    }
+}
+
+static void liq_radix_pass32(const uint32_t *src, uint32_t *dst, size_t n, unsigned s)
+{
+    size_t c[256] = {0};
+    for (size_t i = 0; i < n; i++) {
+        c[(src[i] >> s) & 0xffu]++;
+    }
+    for (size_t d = 0, place = 0; d < 256; d++) {
+        const size_t here = c[d];
+        c[d] = place;
+        place += here;
+    }
+    for (size_t i = 0; i < n; i++) {
+        dst[c[(src[i] >> s) & 0xffu]++] = src[i];
+    }
+}
+
 /* Stable LSD radix sort of n 64-bit values by bits [shift, shift + 32),
  * 8 bits a pass, using tmp (n values) as scratch; O(n). Each pass splits the
  * array into one contiguous block per thread: the threads count their
@@ -120,6 +157,13 @@ static void liq_radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned shift,
     uint64_t *src = a, *dst = tmp;
     for (unsigned pass = 0; pass < 4; pass++) {
         const unsigned s = shift + 8u * pass;
+        if (blocks == 1) {
+            liq_radix_pass64(src, dst, n, s);
+            uint64_t *t = src;
+            src = dst;
+            dst = t;
+            continue;
+        }
 #pragma omp parallel default(none) shared(count, src, dst) firstprivate(n, s, blocks)              \
     num_threads(blocks)
         {
@@ -167,8 +211,15 @@ static void liq_radix_sort32(uint32_t *a, uint32_t *tmp, size_t n, int threads)
     size_t count[LIQ_RADIX_MAX_BLOCKS][256];
     uint32_t *src = a, *dst = tmp;
     for (unsigned s = 0; s < 32; s += 8) {
+        if (blocks == 1) {
+            liq_radix_pass32(src, dst, n, s);
+            uint32_t *t = src;
+            src = dst;
+            dst = t;
+            continue;
+        }
 #pragma omp parallel default(none) shared(count, src, dst) firstprivate(n, s, blocks)              \
-    num_threads(blocks) if (blocks > 1)
+    num_threads(blocks)
         {
             const size_t nb = (size_t)omp_get_num_threads();
             const size_t b = (size_t)omp_get_thread_num();
@@ -251,11 +302,16 @@ static void liq_index_rebuild(struct liq_sim *sim, size_t m)
     uint64_t *entry = sim->index_entry + first;
     const double *collateral = sim->collateral + first;
     const double *debt = sim->debt + first;
+    if (sim->threads > 1 && n >= LIQ_PARALLEL_MIN_ACCOUNTS) {
 #pragma omp parallel for default(none) shared(entry, collateral, debt) firstprivate(n, lt)         \
-    schedule(static) num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ACCOUNTS)
-    for (size_t k = 0; k < n; k++) {
-        const uint32_t key = liq_index_key(collateral[k], debt[k], lt);
-        entry[k] = ((uint64_t)key << 32) | (uint64_t)k;
+    schedule(static) num_threads(sim->threads)
+        for (size_t k = 0; k < n; k++) {
+            entry[k] = ((uint64_t)liq_index_key(collateral[k], debt[k], lt) << 32) | (uint64_t)k;
+        }
+    } else { /* outside the OpenMP runtime: see liq_radix_pass64 */
+        for (size_t k = 0; k < n; k++) {
+            entry[k] = ((uint64_t)liq_index_key(collateral[k], debt[k], lt) << 32) | (uint64_t)k;
+        }
     }
     liq_radix_sort(entry, (uint64_t *)sim->index_scratch + sim->scratch_begin[m], n, 32,
                    sim->threads);
@@ -468,10 +524,16 @@ static size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
     }
     uint32_t *gathered = (uint32_t *)((uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
     const bool parallel = threads > 1 && n - lo >= LIQ_PARALLEL_MIN_ACCOUNTS;
+    if (parallel) {
 #pragma omp parallel for default(none) shared(gathered, entry) firstprivate(lo, n)                 \
-    schedule(static) num_threads(threads) if (parallel)
-    for (size_t k = lo; k < n; k++) {
-        gathered[k - lo] = (uint32_t)entry[k];
+    schedule(static) num_threads(threads)
+        for (size_t k = lo; k < n; k++) {
+            gathered[k - lo] = (uint32_t)entry[k];
+        }
+    } else { /* outside the OpenMP runtime: see liq_radix_pass64 */
+        for (size_t k = lo; k < n; k++) {
+            gathered[k - lo] = (uint32_t)entry[k];
+        }
     }
     size_t g = n - lo;
     const uint64_t *recent = sim->recent + sim->recent_begin[m];
@@ -670,13 +732,18 @@ static void liq_index_list(struct liq_sim *sim, size_t m, int threads)
     const uint32_t *gathered =
         (const uint32_t *)((const uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
     liq_candidate_t *out = sim->candidates + sim->market_candidates[m];
+    if (threads > 1 && found >= LIQ_PARALLEL_MIN_CANDIDATES) {
 #pragma omp parallel for default(none) shared(sim, gathered, out)                                  \
-    firstprivate(first, found, pc, pd, lt) schedule(static)                                        \
-        num_threads(threads) if (threads > 1 && found >= LIQ_PARALLEL_MIN_CANDIDATES)
-    for (size_t k = 0; k < found; k++) {
-        const size_t i = first + gathered[k];
-        out[k].account = i;
-        out[k].health = liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt);
+    firstprivate(first, found, pc, pd, lt) schedule(static) num_threads(threads)
+        for (size_t k = 0; k < found; k++) {
+            const size_t i = first + gathered[k];
+            out[k] = (liq_candidate_t){i, liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt)};
+        }
+    } else { /* outside the OpenMP runtime: see liq_radix_pass64 */
+        for (size_t k = 0; k < found; k++) {
+            const size_t i = first + gathered[k];
+            out[k] = (liq_candidate_t){i, liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt)};
+        }
     }
 }
 
