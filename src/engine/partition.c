@@ -126,9 +126,9 @@ size_t liq_sim_record_words(const liq_sim_t *sim, size_t p)
     return words;
 }
 
-/* Copies protocol p's record between the state and `words`: out of the
- * state when `pack`, into it otherwise. */
-static void liq_record_copy(const struct liq_sim *sim, size_t p, uint64_t *words, int pack)
+/* Copies protocol p's record out of the state into `out` (pack), or, with
+ * out NULL, from `in` into the state (unpack). */
+static void liq_record_copy(const struct liq_sim *sim, size_t p, const uint64_t *in, uint64_t *out)
 {
     liq_field_t f[LIQ_MAX_FIELDS];
     const size_t n = liq_record_fields(sim, f);
@@ -139,10 +139,10 @@ static void liq_record_copy(const struct liq_sim *sim, size_t p, uint64_t *words
         unsigned char *base = f[i].base;
         for (size_t b = 0; b < f[i].blocks; b++) {
             unsigned char *at = base + 8 * (first + b * stride);
-            if (pack) {
-                memcpy(words + w, at, 8 * length);
+            if (out != NULL) {
+                memcpy(out + w, at, 8 * length);
             } else {
-                memcpy(at, words + w, 8 * length);
+                memcpy(at, in + w, 8 * length);
             }
             w += length;
         }
@@ -151,12 +151,12 @@ static void liq_record_copy(const struct liq_sim *sim, size_t p, uint64_t *words
 
 void liq_sim_record_pack(const liq_sim_t *sim, size_t p, uint64_t *out)
 {
-    liq_record_copy(sim, p, out, 1);
+    liq_record_copy(sim, p, NULL, out);
 }
 
 void liq_sim_record_unpack(liq_sim_t *sim, size_t p, const uint64_t *in)
 {
-    liq_record_copy(sim, p, (uint64_t *)(uintptr_t)in, 0);
+    liq_record_copy(sim, p, in, NULL);
 }
 
 /* --------------------------------------------------------- partitioning */
