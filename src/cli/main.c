@@ -283,31 +283,40 @@ static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, 
            (size_t)s->failed_protocols, s->n_protocols, output, status);
 }
 
+/* Wall seconds of a run's rounds on this rank, by part: the first half of
+ * the round (replicated phases and this rank's margin engines), the
+ * exchange (waiting for the slowest rank included), the second half
+ * (replicated), and recording (rank 0). */
+typedef struct {
+    double local, exchange, shared, output;
+} liq_round_times_t;
+
 /* One round on every process of the group. Under MPI: the processes agree
  * first whether to stop (a signal reaches them at different times), then
  * step their own protocols, share the protocols' records and step the
  * rest; every failure is agreed on, so all stop at the same round. */
 static int liq_run_round(liq_run_group_t *group, liq_sim_t *sim, int *stop, uint64_t *bytes,
-                         double *exchange_seconds)
+                         liq_round_times_t *times)
 {
     *stop = liq_stop_requested != 0;
-    if (liq_run_group_size(group) == 1) {
-        return *stop ? LIQ_OK : liq_sim_step(sim);
-    }
     int rc = liq_run_group_agree(group, LIQ_OK, stop);
     if (rc != LIQ_OK || *stop) {
         return rc;
     }
-    rc = liq_sim_step_local(sim);
-    /* The exchange's time includes waiting for the slowest rank. */
-    const double t = liq_wall_seconds();
+    double t = liq_wall_seconds();
+    rc = liq_sim_step_local(sim); /* liq_sim_step is the two halves */
+    times->local += liq_wall_seconds() - t;
+    t = liq_wall_seconds();
     rc = liq_run_group_agree(group, rc, NULL);
     if (rc == LIQ_OK) {
         rc = liq_run_group_exchange(group, sim, bytes);
     }
-    *exchange_seconds += liq_wall_seconds() - t;
+    times->exchange += liq_wall_seconds() - t;
     if (rc == LIQ_OK) {
-        rc = liq_run_group_agree(group, liq_sim_step_shared(sim), NULL);
+        t = liq_wall_seconds();
+        rc = liq_sim_step_shared(sim);
+        times->shared += liq_wall_seconds() - t;
+        rc = liq_run_group_agree(group, rc, NULL);
     }
     return rc;
 }
@@ -432,9 +441,9 @@ static int liq_cmd_run(int argc, char **argv)
     int step_rc = LIQ_OK, stop = 0;
     char step_error[1024] = "";
     const double t_rounds = liq_wall_seconds();
-    double exchange_seconds = 0.0;
+    liq_round_times_t times = {0};
     while (liq_sim_round(sim) < sc->rounds) {
-        step_rc = liq_run_round(group, sim, &stop, &bytes, &exchange_seconds);
+        step_rc = liq_run_round(group, sim, &stop, &bytes, &times);
         if (step_rc != LIQ_OK) {
             snprintf(step_error, sizeof(step_error), "%s", liq_errmsg());
             break;
@@ -444,10 +453,12 @@ static int liq_cmd_run(int argc, char **argv)
         }
         liq_sim_view(sim, &view);
         if (writer_rank) {
+            const double t = liq_wall_seconds();
             rc = liq_metrics_add(metrics, &view);
             if (rc == LIQ_OK) {
                 rc = liq_h5_writer_append(writer, &view);
             }
+            times.output += liq_wall_seconds() - t;
         }
         rc = liq_run_group_agree(group, rc, NULL);
         if (rc != LIQ_OK) {
@@ -509,10 +520,12 @@ static int liq_cmd_run(int argc, char **argv)
         }
         if (liq_run_group_mpi(group)) {
             printf("%d ranks x %d threads; accounts per rank %" PRIu64 " to %" PRIu64 "; %" PRIu64
-                   " bytes exchanged per rank a round; rounds %.3f s, of which "
-                   "exchange %.3f s (rank 0); peak resident %.1f MB (largest rank)\n",
+                   " bytes exchanged per rank a round; rounds %.3f s on rank 0: %.3f before the "
+                   "exchange, %.3f exchange and wait, %.3f after, %.3f output; peak resident "
+                   "%.1f MB (largest rank)\n",
                    liq_run_group_size(group), liq_sim_threads(sim), min_load, max_load, bytes,
-                   round_seconds, exchange_seconds, (double)rss / 1e6);
+                   round_seconds, times.local, times.exchange, times.shared, times.output,
+                   (double)rss / 1e6);
         }
     }
     if (step_rc != LIQ_OK) {
