@@ -1,11 +1,10 @@
 #!/bin/sh
 # One network over MPI ranks, measured on this machine (benchmarks/README.md,
-# "One network over MPI ranks"): strong scaling (one generated ecosystem,
-# ranks x threads combined), weak scaling (accounts per rank fixed), and the
-# exchange's bytes and time per round as the protocols grow. Strong and weak
-# scaling use the benchmarks' cascade (liqnet_bench's, lognormal health of
-# median 1.6, WETH falling) split over PROTOCOLS lenders of equal size, Aave-
-# and Compound-like in turn; the exchange uses generated ecosystems. Writes
+# "One network over MPI ranks"): strong scaling (ranks x threads combined),
+# weak scaling (accounts per rank fixed), and the exchange's bytes and time
+# per round as the protocols grow. Strong and weak scaling use independent
+# replicas of the benchmarks' cascade (see cascade() below); the exchange
+# uses generated ecosystems. Writes
 # benchmarks/results/mpi.md (machine, every command and its MPI summary
 # line, tables).
 #
