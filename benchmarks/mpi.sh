@@ -11,7 +11,7 @@
 #   benchmarks/mpi.sh [--accounts N] [--protocols N] [--rounds N] [--build DIR]
 #
 # Needs the MPI build (scripts/setup-mpi builds build-mpi). Defaults: 10^7
-# accounts over 8 protocols, 20 cascade rounds, about 4 minutes on 2 cores.
+# accounts over 8 protocols, 20 cascade rounds, about a minute on 2 cores.
 # Timings are never asserted; each line carries the load average it started
 # under.
 set -eu
