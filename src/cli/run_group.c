@@ -111,8 +111,19 @@ void liq_run_group_mute(liq_run_group_t *g, bool mute)
         if (null < 0) {
             return; /* then the rank speaks: a repeated message, nothing lost */
         }
-        g->saved_out = dup(STDOUT_FILENO);
-        g->saved_err = dup(STDERR_FILENO);
+        const int out = dup(STDOUT_FILENO), err = dup(STDERR_FILENO);
+        if (out < 0 || err < 0) { /* no way back: stay audible */
+            close(null);
+            if (out >= 0) {
+                close(out);
+            }
+            if (err >= 0) {
+                close(err);
+            }
+            return;
+        }
+        g->saved_out = out;
+        g->saved_err = err;
         dup2(null, STDOUT_FILENO);
         dup2(null, STDERR_FILENO);
         close(null);
