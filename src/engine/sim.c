@@ -822,6 +822,7 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
     if (rc != LIQ_OK) {
         goto fail;
     }
+    liq_record_init(sim);
     *out = sim;
     return LIQ_OK;
 

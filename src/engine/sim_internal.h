@@ -66,6 +66,19 @@ typedef struct {
     liq_market_config_t config;
 } liq_market_t;
 
+/* A field of a protocol's record (src/engine/partition.c), indexed by one
+ * word per protocol, one per market of the protocol (in each of `blocks`
+ * blocks of n_markets words: auction_units), or one per perp market. */
+typedef enum { LIQ_FIELD_PROTOCOL, LIQ_FIELD_MARKET, LIQ_FIELD_PERP_MARKET } liq_field_kind_t;
+
+typedef struct {
+    void *base; /* 8-byte words: double or int64_t */
+    liq_field_kind_t kind;
+    size_t blocks;
+} liq_record_field_t;
+
+#define LIQ_RECORD_MAX_FIELDS 48
+
 struct liq_sim {
     const liq_scenario_t *scenario;
     int threads;
@@ -74,6 +87,8 @@ struct liq_sim {
      * perp engines it steps; NULL (one process) owns them all. Everything
      * else is replicated and stepped by every process. */
     unsigned char *owned;
+    liq_record_field_t record_field[LIQ_RECORD_MAX_FIELDS]; /* liq_record_init */
+    size_t n_record_fields;
     int full_scan; /* 1: margin engines scan every account (no index) */
     liq_rng_key_t key;
     int64_t round;
@@ -275,6 +290,10 @@ struct liq_sim {
 /* Builds the account store: counts accounts per market, allocates, fills
  * generated accounts (parallel, counter-based RNG) and file positions. */
 int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions);
+
+/* Lists the fields of a protocol's record, once every array exists
+ * (src/engine/partition.c). */
+void liq_record_init(struct liq_sim *sim);
 
 /* Builds the scan chunks, the market totals and (unless full_scan) the
  * liquidation-price index, once the accounts exist (src/engine/margin.c). */
