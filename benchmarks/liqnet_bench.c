@@ -302,7 +302,7 @@ static int liq_bench_triad(liq_bench_loop_t *out, int64_t n, int threads, int re
 
 /*
  * A copy of the engine's full-scan health kernel (liq_scan_count and
- * liq_is_liquidatable in src/engine/margin.c, as of commit 01d8d4d): over the
+ * liq_is_liquidatable in src/engine/margin.h, as of commit 01d8d4d): over the
  * engine's own account arrays, in chunks of 4096 accounts within a market,
  * dynamic schedule, two float64 loads per account, counting HF < 1 as
  * d > 0 and c pc LT < d pd. `divide` selects the earlier form of the test,

@@ -4,7 +4,7 @@
  * published: per protocol the circuit breaker's state, the dynamic penalty's
  * scale on every market's bonus, and the gas a liquidation costs given the
  * congestion of its chain in the round before. The margin engines then read
- * these per-protocol numbers (src/engine/margin.c); nothing here touches
+ * these per-protocol numbers (src/engine/liquidate.c); nothing here touches
  * accounts.
  *
  * History: the published oracle prices of the last R rounds are kept in a

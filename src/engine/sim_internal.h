@@ -252,7 +252,7 @@ struct liq_sim {
     double *chunk_sum;           /* [2 * n_chunks] scratch for ordered reductions */
     size_t *market_chunk_offset; /* [n_markets + 1] first chunk of each market */
 
-    /* liquidation-price index (src/engine/margin.c), unless full_scan */
+    /* liquidation-price index (src/engine/price_index.c), unless full_scan */
     uint64_t *index_entry;   /* [n_accounts] per market, sorted: key << 32 | offset */
     uint64_t *recent;        /* recent updates, market m at recent_begin[m] */
     size_t *recent_begin;    /* [n_markets + 1] */
@@ -276,13 +276,13 @@ struct liq_sim {
     uint8_t *eligible; /* [capacity] the keepers' decision per candidate (1 byte, not the
                           8 of rank, so the cut can list into rank while reading it) */
     /* Scratch of the parallel throughput cut and liquidation of one large
-     * protocol at a time (src/engine/margin.c); grows with the candidates. */
+     * protocol at a time (src/engine/cut.c, liquidate_large.c); grows with the candidates. */
     size_t *cut_block;                   /* [capacity / LIQ_CUT_BLOCK + 2] counts, then offsets */
     struct liq_apply_chunk *apply_chunk; /* [capacity / LIQ_APPLY_CHUNK + 1] */
     struct liq_apply_slot *apply_slot;   /* [capacity / LIQ_APPLY_CHUNK + 1 + max markets] */
     size_t max_protocol_markets;         /* most markets of one protocol */
     size_t *cut_hist;        /* [threads * LIQ_CUT_BINS] the cut's per-thread histograms */
-    size_t *gather_block;    /* block counts of a parallel index gather (src/engine/margin.c) */
+    size_t *gather_block;    /* block counts of a parallel index gather (price_index.c) */
     size_t *market_selected; /* [n_markets + 1] where each market's liquidations start in
                                 the list of a large protocol being liquidated */
 };
@@ -296,10 +296,10 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
 void liq_record_init(struct liq_sim *sim);
 
 /* Builds the scan chunks, the market totals and (unless full_scan) the
- * liquidation-price index, once the accounts exist (src/engine/margin.c). */
+ * liquidation-price index, once the accounts exist (src/engine/phase_margin.c). */
 int liq_margin_init(struct liq_sim *sim);
 
-/* The margin-engine phase of a round (src/engine/margin.c). */
+/* The margin-engine phase of a round (src/engine/phase_margin.c). */
 int liq_phase_margin(struct liq_sim *sim);
 
 /* Dutch auctions (src/engine/auction.c). auction_init sizes the pool once
@@ -315,7 +315,7 @@ int liq_auction_kick(struct liq_sim *sim, size_t p, size_t m, size_t i, double *
 double liq_auction_step(struct liq_sim *sim, size_t p);
 /* Draws a cost of protocol p (USD) from its insurance fund, the rest into its deficit. */
 void liq_protocol_charge(struct liq_sim *sim, size_t p, double cost);
-/* liq_index_note for other engine files (src/engine/margin.c). */
+/* liq_index_note for other engine files (src/engine/price_index.c). */
 void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset);
 
 /* Issued tokens and holdings (src/engine/balance.c). balance_init sets the

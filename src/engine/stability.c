@@ -248,7 +248,7 @@ int liq_stability_init(struct liq_sim *sim)
             n = sim->market_begin[m + 1] - sim->market_begin[m];
             sim->market_stability[m] = 1;
             /* Scan mode keeps the market off the index for good: the margin
-             * phase neither gathers nor re-sorts it (src/engine/margin.c). */
+             * phase neither gathers nor re-sorts it (src/engine/price_index.c). */
             sim->market_scan[m] = 1;
             st->deposits[p] = proto->stability_pool.deposits;
             st->tcr[p] = liq_tcr(sim, m);

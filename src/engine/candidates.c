@@ -1,0 +1,322 @@
+/*
+ * Finding the round's liquidatable accounts (MODEL.md s4, "margin engines
+ * find underwater accounts"), the only part of a round whose cost grows
+ * with the number of accounts. The list, in account order, is what the
+ * keepers' rules, the throughput cut and the liquidations read
+ * (src/engine/phase_margin.c).
+ *
+ * Two paths per market give the same candidates in the same order, so
+ * everything downstream is shared and the trajectories are bit-identical:
+ *
+ *  - the full scan tests every account every round: two float64 loads and
+ *    no division per account, over fixed chunks of LIQ_CHUNK_ACCOUNTS, in
+ *    parallel; it streams 16 bytes an account and runs at memory bandwidth;
+ *
+ *  - the liquidation-price index (src/engine/price_index.c, the default)
+ *    tests only the accounts whose price of liquidation the current oracle
+ *    ratio has passed.
+ *
+ * Cross-margin accounts have no index (their threshold moves with several
+ * prices) and are scanned in full every round, listed after their
+ * protocol's isolated candidates.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "engine/margin.h"
+#include "liqnet/error.h"
+#include "liqnet/lending.h"
+
+/* The hot loop: how many of n accounts are liquidatable. 16 bytes and four
+ * floating-point operations an account: memory-bound. One core streams about
+ * 19 GB/s through it on the development machine (an AMD EPYC; gcc 12, -O3,
+ * baseline x86-64, where the count is not vectorised and need not be), and
+ * two cores about 35 GB/s of reads (benchmarks/README.md). */
+static size_t liq_count_liquidatable(const double *restrict c, const double *restrict d, size_t n,
+                                     double pc, double pd, double lt)
+{
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++) {
+        found += (size_t)liq_is_liquidatable(c[i], d[i], pc, pd, lt);
+    }
+    return found;
+}
+
+/* Full scan, pass 1: count liquidatable accounts per chunk of the markets
+ * in scan mode. */
+static void liq_scan_count(struct liq_sim *sim)
+{
+    size_t scanned = 0;
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        scanned += sim->market_scan[m] ? liq_market_size(sim, m) : 0;
+    }
+    if (scanned == 0) {
+        return;
+    }
+    const size_t n_chunks = sim->n_chunks;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
+    num_threads(sim->threads) if (scanned >= LIQ_PARALLEL_MIN_ACCOUNTS)
+    for (size_t k = 0; k < n_chunks; k++) {
+        const size_t m = sim->chunk_market[k];
+        if (!sim->market_scan[m] || (sim->market_stability && sim->market_stability[m])) {
+            sim->chunk_found[k] = 0; /* stability-pool markets: src/engine/stability.c */
+            continue;
+        }
+        double pc, pd;
+        liq_market_prices(sim, m, &pc, &pd);
+        const double lt = sim->markets[m].config.liquidation_threshold;
+        const size_t first = sim->chunk_begin[k];
+        sim->chunk_found[k] = liq_count_liquidatable(sim->collateral + first, sim->debt + first,
+                                                     sim->chunk_end[k] - first, pc, pd, lt);
+    }
+}
+
+/* Full scan, pass 2: list the liquidatable accounts of the chunks that have
+ * any, in account order. */
+static void liq_scan_list(struct liq_sim *sim, size_t found)
+{
+    if (found == 0) {
+        return;
+    }
+    const size_t n_chunks = sim->n_chunks;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
+    num_threads(sim->threads) if (found >= LIQ_PARALLEL_MIN_CANDIDATES)
+    for (size_t k = 0; k < n_chunks; k++) {
+        const size_t m = sim->chunk_market[k];
+        if (!sim->market_scan[m] || sim->chunk_found[k] == 0) {
+            continue;
+        }
+        double pc, pd;
+        liq_market_prices(sim, m, &pc, &pd);
+        const double lt = sim->markets[m].config.liquidation_threshold;
+        liq_candidate_t *out = sim->candidates + sim->chunk_offset[k];
+        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
+            if (liq_is_liquidatable(sim->collateral[i], sim->debt[i], pc, pd, lt)) {
+                out->account = i;
+                out->health = liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt);
+                out++;
+            }
+        }
+    }
+}
+
+/* Grows *p to count elements of size bytes; NULL on failure, *p unchanged. */
+static void *liq_grow(void *p, size_t count, size_t size)
+{
+    return realloc(p, (count > 0 ? count : 1) * size);
+}
+
+static int liq_reserve_candidates(struct liq_sim *sim, size_t count)
+{
+    if (count <= sim->candidates_capacity) {
+        return LIQ_OK;
+    }
+    size_t capacity = sim->candidates_capacity > 0 ? sim->candidates_capacity : 1024;
+    while (capacity < count) {
+        capacity *= 2;
+    }
+    liq_candidate_t *cand = liq_grow(sim->candidates, capacity, sizeof(*cand));
+    if (cand == NULL) {
+        goto nomem;
+    }
+    sim->candidates = cand;
+    size_t *rank = liq_grow(sim->rank, capacity, sizeof(*rank));
+    if (rank == NULL) {
+        goto nomem;
+    }
+    sim->rank = rank;
+    uint8_t *eligible = liq_grow(sim->eligible, capacity, sizeof(*eligible));
+    if (eligible == NULL) {
+        goto nomem;
+    }
+    sim->eligible = eligible;
+    size_t *cut_block = liq_grow(sim->cut_block, capacity / LIQ_CUT_BLOCK + 2, sizeof(*cut_block));
+    if (cut_block == NULL) {
+        goto nomem;
+    }
+    sim->cut_block = cut_block;
+    const size_t chunks = capacity / LIQ_APPLY_CHUNK + 1;
+    struct liq_apply_chunk *apply_chunk = liq_grow(sim->apply_chunk, chunks, sizeof(*apply_chunk));
+    if (apply_chunk == NULL) {
+        goto nomem;
+    }
+    sim->apply_chunk = apply_chunk;
+    struct liq_apply_slot *apply_slot =
+        liq_grow(sim->apply_slot, chunks + sim->max_protocol_markets, sizeof(*apply_slot));
+    if (apply_slot == NULL) {
+        goto nomem;
+    }
+    sim->apply_slot = apply_slot;
+    sim->candidates_capacity = capacity;
+    return LIQ_OK;
+nomem:
+    return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
+}
+
+/* ------------------------------------------------------- cross margin */
+
+/* sum_k c_k O_k LT_k in market order, written as liq_cross_health writes its
+ * numerator, so that the test below decides exactly as HF < 1 (see
+ * liq_is_liquidatable for why the division can go). */
+static double liq_cross_weighted(size_t n, const double *c, const double *price,
+                                 const liq_market_terms_t *terms)
+{
+    double weighted = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        weighted += c[k] * price[k] * terms[k].liquidation_threshold;
+    }
+    return weighted;
+}
+
+/* Cross accounts have no liquidation-price index: their threshold moves
+ * with K prices at once. Every round scans them all, in chunks of
+ * LIQ_CHUNK_ACCOUNTS within one protocol, 8 (K + 1) bytes an account. */
+static size_t liq_cross_count_chunk(const struct liq_sim *sim, size_t k)
+{
+    const size_t p = sim->cross_chunk_protocol[k];
+    const size_t m0 = sim->market_offset[p];
+    const size_t n_markets = sim->market_offset[p + 1] - m0;
+    const double pd = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+    const double *price = sim->market_price + m0;
+    const liq_market_terms_t *terms = sim->market_terms + m0;
+    size_t found = 0;
+    for (size_t j = sim->cross_chunk_begin[k]; j < sim->cross_chunk_end[k]; j++) {
+        const double d = sim->cross_debt[j];
+        const double weighted =
+            liq_cross_weighted(n_markets, liq_cross_account(sim, p, j), price, terms);
+        found += (size_t)((d > 0.0) & (weighted < d * pd));
+    }
+    return found;
+}
+
+/* Cross scan, pass 1: liquidatable cross accounts per chunk. */
+static void liq_cross_count(struct liq_sim *sim)
+{
+    const size_t n_chunks = sim->n_cross_chunks;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
+    num_threads(sim->threads) if (sim->n_cross >= LIQ_PARALLEL_MIN_ACCOUNTS / 4)
+    for (size_t k = 0; k < n_chunks; k++) {
+        sim->cross_chunk_found[k] = liq_cross_count_chunk(sim, k);
+    }
+}
+
+/* Cross scan, pass 2: list them, in account order, where the offsets put
+ * them (after their protocol's isolated candidates). */
+static void liq_cross_list(struct liq_sim *sim)
+{
+    const size_t n_chunks = sim->n_cross_chunks;
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
+    num_threads(sim->threads) if (sim->n_cross >= LIQ_PARALLEL_MIN_ACCOUNTS / 4)
+    for (size_t k = 0; k < n_chunks; k++) {
+        if (sim->cross_chunk_found[k] == 0) {
+            continue;
+        }
+        const size_t p = sim->cross_chunk_protocol[k];
+        const size_t m0 = sim->market_offset[p];
+        const size_t n_markets = sim->market_offset[p + 1] - m0;
+        const double pd = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+        const double *price = sim->market_price + m0;
+        const liq_market_terms_t *terms = sim->market_terms + m0;
+        liq_candidate_t *out = sim->candidates + sim->cross_chunk_offset[k];
+        for (size_t j = sim->cross_chunk_begin[k]; j < sim->cross_chunk_end[k]; j++) {
+            const double d = sim->cross_debt[j];
+            const double *c = liq_cross_account(sim, p, j);
+            if ((d > 0.0) & (liq_cross_weighted(n_markets, c, price, terms) < d * pd)) {
+                out->account = sim->n_accounts + j;
+                out->health = liq_cross_health(n_markets, c, price, terms, d, pd);
+                out++;
+            }
+        }
+    }
+}
+
+/* After the isolated candidates of protocol p's last market, which start
+ * at `start`: places p's cross candidates there (chunk offsets from
+ * *chunk on) and returns how many there are. */
+static size_t liq_cross_place(struct liq_sim *sim, size_t p, size_t start, size_t *chunk)
+{
+    size_t found = 0;
+    for (; *chunk < sim->n_cross_chunks && sim->cross_chunk_protocol[*chunk] == p; (*chunk)++) {
+        sim->cross_chunk_offset[*chunk] = start + found;
+        found += sim->cross_chunk_found[*chunk];
+    }
+    sim->cross_found[p] = found;
+    return found;
+}
+
+/* Markets whose index gather and listing use every thread in turn. */
+static bool liq_market_is_big(const struct liq_sim *sim, size_t m)
+{
+    return liq_market_size(sim, m) >= 16 * LIQ_PARALLEL_MIN_ACCOUNTS;
+}
+
+/* Lists the round's liquidatable accounts in account order: markets in
+ * scan mode by the chunked full scan, the others through their index. */
+int liq_find_candidates(struct liq_sim *sim)
+{
+    const size_t n_markets = sim->n_markets;
+    /* Several markets' index searches run in parallel only when they can be
+     * worth a parallel region (a few microseconds; far more on a loaded
+     * machine, where a thread may wait for a time slice at the barrier). */
+    const int parallel_markets =
+        n_markets >= LIQ_PARALLEL_MIN_ENTITIES ||
+        (n_markets >= 2 && sim->n_accounts >= 16 * LIQ_PARALLEL_MIN_ACCOUNTS);
+    liq_scan_count(sim);
+    liq_cross_count(sim);
+    /* Markets of a million accounts or more one at a time with every thread
+     * (liq_index_gather), the others one thread each. */
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
+    num_threads(sim->threads) if (parallel_markets)
+    for (size_t m = 0; m < n_markets; m++) {
+        if (!sim->market_scan[m] && !liq_market_is_big(sim, m)) {
+            sim->market_found[m] = liq_index_gather(sim, m, 1);
+        }
+    }
+    for (size_t m = 0; m < n_markets; m++) {
+        if (!sim->market_scan[m] && liq_market_is_big(sim, m)) {
+            sim->market_found[m] = liq_index_gather(sim, m, sim->threads);
+        }
+    }
+    /* Offsets: markets in order; a scanned market's chunks in order inside. */
+    sim->market_candidates[0] = 0;
+    size_t cross_chunk = 0;
+    for (size_t m = 0; m < n_markets; m++) {
+        if (sim->market_scan[m]) {
+            size_t found = 0;
+            for (size_t k = sim->market_chunk_offset[m]; k < sim->market_chunk_offset[m + 1]; k++) {
+                sim->chunk_offset[k] = sim->market_candidates[m] + found;
+                found += sim->chunk_found[k];
+            }
+            sim->market_found[m] = found;
+        }
+        sim->market_candidates[m + 1] = sim->market_candidates[m] + sim->market_found[m];
+        const size_t p = (size_t)sim->markets[m].protocol;
+        if (sim->n_cross > 0 && m + 1 == sim->market_offset[p + 1]) {
+            sim->market_candidates[m + 1] +=
+                liq_cross_place(sim, p, sim->market_candidates[m + 1], &cross_chunk);
+        }
+    }
+    const int rc = liq_reserve_candidates(sim, sim->market_candidates[n_markets]);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    const size_t found = sim->market_candidates[n_markets];
+    liq_scan_list(sim, found);
+    liq_cross_list(sim);
+#pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
+    num_threads(sim->threads) if (parallel_markets && found >= LIQ_PARALLEL_MIN_CANDIDATES)
+    for (size_t m = 0; m < n_markets; m++) {
+        if (!sim->market_scan[m] && !liq_market_is_big(sim, m)) {
+            liq_index_list(sim, m, 1);
+        }
+    }
+    for (size_t m = 0; m < n_markets; m++) {
+        if (!sim->market_scan[m] && liq_market_is_big(sim, m)) {
+            liq_index_list(sim, m, sim->threads);
+        }
+    }
+    return LIQ_OK;
+}
