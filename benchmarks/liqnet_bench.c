@@ -392,13 +392,14 @@ static void liq_bench_kernel(liq_bench_loop_t *out, const liq_sim_t *sim, int th
 
 typedef struct {
     double create_seconds;
-    double run_seconds;    /* all rounds, stepping plus recording */
-    double writer_seconds; /* inside the HDF5 writer calls (create to finish) */
-    double *round_seconds; /* [rounds] liq_sim_step alone */
-    int64_t rounds;        /* completed */
-    int64_t liquidations;  /* over the run */
-    int64_t liquidatable;  /* liquidations + stalled, over the run */
-    int64_t active_rounds; /* rounds with a liquidatable account */
+    double run_seconds;      /* all rounds, stepping plus recording */
+    double writer_seconds;   /* inside the HDF5 writer calls (create to finish) */
+    double *round_seconds;   /* [rounds] the phases that step a round, recording apart */
+    liq_sim_timing_t timing; /* the engine's wall seconds per phase */
+    int64_t rounds;          /* completed */
+    int64_t liquidations;    /* over the run */
+    int64_t liquidatable;    /* liquidations + stalled, over the run */
+    int64_t active_rounds;   /* rounds with a liquidatable account */
     long rss_before_kb, hwm_kb;
 } liq_bench_run_t;
 
@@ -432,11 +433,47 @@ static void liq_bench_tally(liq_bench_run_t *run, const liq_state_view_t *view)
     run->active_rounds += (liq + stalled) > 0;
 }
 
+/* The benchmark's recorder (liq_recorder_t): the time of each round, from
+ * the end of the previous record phase to the start of this one (the six
+ * phases that step the round, as liq_sim_step alone), the tallies, and
+ * with a writer the metrics and the trajectory, the writer timed apart. */
+typedef struct {
+    liq_bench_run_t *run;
+    liq_metrics_t *metrics;
+    liq_h5_writer_t *writer;
+    double mark; /* end of the last record phase */
+} liq_bench_recorder_t;
+
+static int liq_bench_record(void *context, const liq_state_view_t *view)
+{
+    liq_bench_recorder_t *b = context;
+    liq_bench_run_t *run = b->run;
+    if (view->round > 0) {
+        run->round_seconds[view->round - 1] = liq_bench_now() - b->mark;
+        run->rounds = view->round;
+        liq_bench_tally(run, view);
+        if (b->writer != NULL) {
+            int rc = liq_metrics_add(b->metrics, view);
+            if (rc != LIQ_OK) {
+                return rc;
+            }
+            const double t0 = liq_bench_now();
+            rc = liq_h5_writer_append(b->writer, view);
+            run->writer_seconds += liq_bench_now() - t0;
+            if (rc != LIQ_OK) {
+                return rc;
+            }
+        }
+    }
+    b->mark = liq_bench_now();
+    return LIQ_OK;
+}
+
 /*
- * Creates the simulation of `sc` and steps it sc->rounds rounds, timing
- * every liq_sim_step; with h5_path it also writes the trajectory as the
- * liqnet program does (metrics, writer create, append, finish), timing the
- * writer calls apart.
+ * Creates the simulation of `sc` and runs it sc->rounds rounds through
+ * liq_sim_run, timing every round; with h5_path it also writes the
+ * trajectory as the liqnet program does (metrics, writer create, append,
+ * finish), timing the writer calls apart.
  */
 static int liq_bench_run(liq_bench_run_t *run, const liq_scenario_t *sc, int threads, int full_scan,
                          const char *h5_path)
@@ -448,8 +485,7 @@ static int liq_bench_run(liq_bench_run_t *run, const liq_scenario_t *sc, int thr
     }
     run->rss_before_kb = liq_bench_status_kb("VmRSS");
     int rc = -1;
-    liq_metrics_t *metrics = NULL;
-    liq_h5_writer_t *writer = NULL;
+    liq_bench_recorder_t rec = {.run = run};
     char *resolved = NULL;
     double t0 = liq_bench_now();
     liq_sim_t *sim = liq_bench_create(sc, threads, full_scan);
@@ -458,52 +494,38 @@ static int liq_bench_run(liq_bench_run_t *run, const liq_scenario_t *sc, int thr
     }
     run->create_seconds = liq_bench_now() - t0;
     const double start = liq_bench_now();
-    liq_state_view_t view;
     if (h5_path != NULL) {
-        if (liq_metrics_create(&metrics, sim) != LIQ_OK ||
+        if (liq_metrics_create(&rec.metrics, sim) != LIQ_OK ||
             liq_scenario_dump(&resolved, sc) != LIQ_OK) {
             fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
             goto cleanup;
         }
+        liq_state_view_t view;
         liq_sim_view(sim, &view);
         const liq_h5_options_t h5 = {.force = true,
                                      .flush_every = sc->flush_every,
                                      .scenario_yaml = resolved,
                                      .seed = sc->seed};
         t0 = liq_bench_now();
-        if (liq_h5_writer_create(&writer, h5_path, sc, &view, &h5) != LIQ_OK) {
+        if (liq_h5_writer_create(&rec.writer, h5_path, sc, &view, &h5) != LIQ_OK) {
             fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
             goto cleanup;
         }
         run->writer_seconds += liq_bench_now() - t0;
     }
-    for (int64_t r = 0; r < sc->rounds; r++) {
-        t0 = liq_bench_now();
-        if (liq_sim_step(sim) != LIQ_OK) {
-            fprintf(stderr, "liqnet_bench: round %lld: %s\n", (long long)(r + 1), liq_errmsg());
-            goto cleanup;
-        }
-        run->round_seconds[r] = liq_bench_now() - t0;
-        run->rounds = r + 1;
-        liq_sim_view(sim, &view);
-        liq_bench_tally(run, &view);
-        if (writer != NULL) {
-            if (liq_metrics_add(metrics, &view) != LIQ_OK) {
-                fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
-                goto cleanup;
-            }
-            t0 = liq_bench_now();
-            if (liq_h5_writer_append(writer, &view) != LIQ_OK) {
-                fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
-                goto cleanup;
-            }
-            run->writer_seconds += liq_bench_now() - t0;
-        }
+    const liq_recorder_t recorder = {liq_bench_record, &rec};
+    const liq_run_hooks_t hooks = {.recorders = &recorder, .n_recorders = 1};
+    liq_sim_run_end_t end;
+    if (liq_sim_run(&end, sim, sc->rounds, &hooks) != LIQ_OK) {
+        fprintf(stderr, "liqnet_bench: round %lld: %s\n", (long long)liq_sim_round(sim),
+                liq_errmsg());
+        goto cleanup;
     }
-    if (writer != NULL) {
+    if (rec.writer != NULL) {
         t0 = liq_bench_now();
-        const int frc = liq_h5_writer_finish(writer, liq_metrics_summary(metrics), "complete");
-        writer = NULL;
+        const int frc =
+            liq_h5_writer_finish(rec.writer, liq_metrics_summary(rec.metrics), "complete");
+        rec.writer = NULL;
         run->writer_seconds += liq_bench_now() - t0;
         if (frc != LIQ_OK) {
             fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
@@ -512,11 +534,12 @@ static int liq_bench_run(liq_bench_run_t *run, const liq_scenario_t *sc, int thr
     }
     run->run_seconds = liq_bench_now() - start;
     run->hwm_kb = liq_bench_status_kb("VmHWM");
+    liq_sim_timing(sim, &run->timing);
     rc = 0;
 
 cleanup:
-    liq_h5_writer_destroy(writer);
-    liq_metrics_destroy(metrics);
+    liq_h5_writer_destroy(rec.writer);
+    liq_metrics_destroy(rec.metrics);
     free(resolved);
     liq_sim_destroy(sim);
     return rc;
@@ -570,6 +593,15 @@ static void liq_bench_report_run(const liq_bench_tag_t *tag, liq_bench_run_t *ru
     liq_bench_result(tag, "peak_rss", (double)run->hwm_kb * 1024.0, "B");
     liq_bench_result(tag, "bytes_per_account",
                      (double)(run->hwm_kb - run->rss_before_kb) * 1024.0 / accounts, "B");
+    /* Where the rounds' time went, phase by phase, as the engine sums it. */
+    printf("# phases over %lld rounds:", (long long)run->timing.rounds);
+    for (int k = 0; k < LIQ_PHASE_COUNT; k++) {
+        char metric[64];
+        snprintf(metric, sizeof(metric), "phase_%s", liq_phase_name((liq_phase_t)k));
+        printf(" %s %.4f s%s", liq_phase_name((liq_phase_t)k), run->timing.phase[k],
+               k + 1 < LIQ_PHASE_COUNT ? "," : "\n");
+        liq_bench_result(tag, metric, run->timing.phase[k], "s");
+    }
 }
 
 /* ------------------------------------------------------------ commands */

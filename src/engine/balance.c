@@ -57,7 +57,7 @@ void liq_balance_init(struct liq_sim *sim)
     }
 }
 
-void liq_phase_balance(struct liq_sim *sim)
+void liq_balance_step(struct liq_sim *sim)
 {
     if (!sim->has_balance_sheets) {
         return;

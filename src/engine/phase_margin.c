@@ -80,7 +80,6 @@ static void liq_mark_eligible(struct liq_sim *sim)
 
 int liq_phase_margin(struct liq_sim *sim)
 {
-    liq_risk_round(sim);
     if (sim->n_cross > 0) {
         liq_market_prices_update(sim);
     }
@@ -125,6 +124,9 @@ int liq_phase_margin(struct liq_sim *sim)
     }
     if (!sim->full_scan) {
         liq_index_update(sim);
+    }
+    if (sim->perp != NULL) {
+        liq_phase_perp(sim); /* the perp exchanges' margin engines */
     }
     return LIQ_OK;
 }

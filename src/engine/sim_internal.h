@@ -82,6 +82,15 @@ typedef struct {
 struct liq_sim {
     const liq_scenario_t *scenario;
     int threads;
+    /* The round (src/engine/round.c): a distributed run's exchange, the
+     * hooks of the liq_sim_run in progress (NULL outside one), and the wall
+     * seconds of each phase summed over rounds. */
+    liq_sim_exchange_fn exchange;
+    void *exchange_context;
+    const liq_run_hooks_t *run_hooks;
+    double phase_seconds[LIQ_PHASE_COUNT];
+    double exchange_seconds;
+    int64_t timed_rounds;
     /* Distributed runs (src/engine/partition.c): owned[p] != 0 for the
      * protocols whose accounts this process holds and whose margin and
      * perp engines it steps; NULL (one process) owns them all. Everything
@@ -299,8 +308,37 @@ void liq_record_init(struct liq_sim *sim);
  * liquidation-price index, once the accounts exist (src/engine/phase_margin.c). */
 int liq_margin_init(struct liq_sim *sim);
 
-/* The margin-engine phase of a round (src/engine/phase_margin.c). */
-int liq_phase_margin(struct liq_sim *sim);
+/* The phases of a round (src/engine/round.c lists them, in order): each
+ * returns LIQ_OK or an error that ends the round. */
+int liq_phase_market(struct liq_sim *sim);    /* src/engine/phase_market.c */
+int liq_phase_arbitrage(struct liq_sim *sim); /* src/engine/phase_arbitrage.c */
+int liq_phase_oracles(struct liq_sim *sim);   /* src/engine/phase_oracles.c */
+int liq_phase_margin(struct liq_sim *sim);    /* src/engine/phase_margin.c */
+int liq_phase_venues(struct liq_sim *sim);    /* src/engine/phase_venues.c */
+int liq_phase_derived(struct liq_sim *sim);   /* src/engine/phase_derived.c */
+
+/* Value of oracle i's source(s) at round u (src/engine/phase_oracles.c). */
+double liq_oracle_source_value(const struct liq_sim *sim, size_t i, int64_t u);
+
+/* Pools (src/engine/pools.c): the spot price of a pool of any kind (token1
+ * per token0), and a sale of `amount` of token `sell` into pool p that
+ * updates its state and returns what it paid in the other token. */
+double liq_pool_spot(const liq_pool_config_t *pool, double x, double y);
+double liq_pool_trade(struct liq_sim *sim, size_t p, int sell, double amount);
+
+/* The adversary's steps (src/engine/adversary.c): its first sale (end of
+ * arbitrage), its liquidations (start of venues), its close (end of
+ * venues), in its round only. */
+void liq_attack_open(struct liq_sim *sim);
+void liq_attack_liquidations(struct liq_sim *sim);
+void liq_attack_close(struct liq_sim *sim);
+
+/* Whether this round is the adversary's. */
+static inline int liq_attack_round(const struct liq_sim *sim)
+{
+    const liq_adversary_config_t *adv = &sim->scenario->adversary;
+    return adv->enabled && sim->round == adv->round;
+}
 
 /* Dutch auctions (src/engine/auction.c). auction_init sizes the pool once
  * the accounts exist (LIQ_EINVAL for a protocol that auctions and has
@@ -320,11 +358,11 @@ void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset);
 
 /* Issued tokens and holdings (src/engine/balance.c). balance_init sets the
  * issuers, liabilities and round-0 values once the arrays exist;
- * phase_balance is the last phase of a round: holdings are marked down,
- * losses drawn from the insurance fund, then the issuers' redemption ratios
- * that the next round's market phase prices issued tokens with. */
+ * balance_step is the derived phase's first step: holdings are marked
+ * down, losses drawn from the insurance fund, then the issuers' redemption
+ * ratios that the next round's market phase prices issued tokens with. */
 void liq_balance_init(struct liq_sim *sim);
-void liq_phase_balance(struct liq_sim *sim);
+void liq_balance_step(struct liq_sim *sim);
 
 /* Exogenous price of an issued asset a in round t: its initial price times
  * its issuer's redemption ratio after round t-1, never below
@@ -332,11 +370,11 @@ void liq_phase_balance(struct liq_sim *sim);
 #define LIQ_REDEMPTION_FLOOR 1e-9
 
 /* Pool p as a venue for selling its token `sell` (0 or 1), as it stands
- * (src/engine/sim.c); used by routing and by keepers' anticipation. */
+ * (src/engine/pools.c); used by routing and by keepers' anticipation. */
 void liq_pool_venue(const struct liq_sim *sim, size_t p, int sell, liq_venue_t *venue);
 
 /* Risk controls (src/engine/risk.c): init once the oracles hold their
- * round-0 prices; round at the start of the margin phase. */
+ * round-0 prices; round is the last step of the oracles phase. */
 int liq_risk_init(struct liq_sim *sim);
 void liq_risk_round(struct liq_sim *sim);
 

@@ -1,0 +1,60 @@
+/*
+ * The flash-loan adversary (MODEL.md s5): at its round it sells into a pool
+ * that an oracle reads spot, every liquidation of the round is its own, and
+ * it sells back and repays its loan within the round. Three steps inside
+ * the round's phases: its first sale ends the arbitrage phase, its
+ * liquidations are booked at the start of the venues phase (once every
+ * protocol's result is known), and its close ends the venues phase.
+ */
+#include "engine/sim_internal.h"
+
+/* ------------------------------------------------------------ adversary */
+
+/* The attacker's first sale: right after arbitrage, so this round's oracles
+ * reading the pool see the pushed spot. */
+void liq_attack_open(struct liq_sim *sim)
+{
+    const liq_adversary_config_t *adv = &sim->scenario->adversary;
+    const size_t p = (size_t)adv->pool;
+    const liq_pool_config_t *pool = &sim->scenario->pools[p];
+    sim->attack_out = liq_pool_trade(sim, p, adv->sell_token, adv->amount);
+    sim->pool_price[p] = liq_pool_spot(pool, sim->reserve0[p], sim->reserve1[p]);
+    sim->pool_hist[p * (size_t)sim->hist_len + (size_t)(sim->round % sim->hist_len)] =
+        sim->pool_price[p];
+}
+
+/* Every liquidation of the attack round is the attacker's: its keeper
+ * profit is the seized collateral at reference prices less the debt it
+ * repaid and the gas it paid. Sums in market, then protocol order. */
+void liq_attack_liquidations(struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    double seized = 0.0, cost = 0.0;
+    int64_t count = 0;
+    for (size_t m = 0; m < sim->n_markets; m++) {
+        seized += sim->market_seized[m] * sim->reference_price[sim->markets[m].asset];
+    }
+    for (size_t p = 0; p < sim->n_protocols; p++) {
+        cost += sim->repaid_value[p] + sc->protocols[p].gas_cost * (double)sim->liquidations[p];
+        count += sim->liquidations[p];
+    }
+    sim->attack_liquidations = count;
+    sim->attack_liquidation_profit = seized - cost;
+}
+
+/* After the round's liquidation orders: the attacker sells back what its
+ * first sale paid, and repays the loan (buying or selling the difference at
+ * the reference price) with its fee. */
+void liq_attack_close(struct liq_sim *sim)
+{
+    const liq_adversary_config_t *adv = &sim->scenario->adversary;
+    const size_t p = (size_t)adv->pool;
+    const liq_pool_config_t *pool = &sim->scenario->pools[p];
+    const double back = liq_pool_trade(sim, p, 1 - adv->sell_token, sim->attack_out);
+    sim->pool_price[p] = liq_pool_spot(pool, sim->reserve0[p], sim->reserve1[p]);
+    const int32_t sold = adv->sell_token == 0 ? pool->token0 : pool->token1;
+    const double price = sim->reference_price[sold];
+    sim->attack_back = back;
+    sim->attack_round_trip = (back - adv->amount) * price;
+    sim->attack_fee = adv->flash_fee * adv->amount * price;
+}
