@@ -17,10 +17,12 @@ void liq_attack_open(struct liq_sim *sim)
     const liq_adversary_config_t *adv = &sim->scenario->adversary;
     const size_t p = (size_t)adv->pool;
     const liq_pool_config_t *pool = &sim->scenario->pools[p];
-    sim->attack_out = liq_pool_trade(sim, p, adv->sell_token, adv->amount);
-    sim->pool_price[p] = liq_pool_spot(pool, sim->reserve0[p], sim->reserve1[p]);
-    sim->pool_hist[p * (size_t)sim->hist_len + (size_t)(sim->round % sim->hist_len)] =
-        sim->pool_price[p];
+    sim->adversary.out = liq_pool_trade(sim, p, adv->sell_token, adv->amount);
+    sim->venues.pool_price[p] =
+        liq_pool_spot(pool, sim->venues.reserve0[p], sim->venues.reserve1[p]);
+    sim->market
+        .pool_hist[p * (size_t)sim->market.hist_len + (size_t)(sim->round % sim->market.hist_len)] =
+        sim->venues.pool_price[p];
 }
 
 /* Every liquidation of the attack round is the attacker's: its keeper
@@ -32,14 +34,16 @@ void liq_attack_liquidations(struct liq_sim *sim)
     double seized = 0.0, cost = 0.0;
     int64_t count = 0;
     for (size_t m = 0; m < sim->n_markets; m++) {
-        seized += sim->market_seized[m] * sim->reference_price[sim->markets[m].asset];
+        seized +=
+            sim->books.market_seized[m] * sim->market.reference_price[sim->books.markets[m].asset];
     }
     for (size_t p = 0; p < sim->n_protocols; p++) {
-        cost += sim->repaid_value[p] + sc->protocols[p].gas_cost * (double)sim->liquidations[p];
-        count += sim->liquidations[p];
+        cost += sim->books.repaid_value[p] +
+                sc->protocols[p].gas_cost * (double)sim->books.liquidations[p];
+        count += sim->books.liquidations[p];
     }
-    sim->attack_liquidations = count;
-    sim->attack_liquidation_profit = seized - cost;
+    sim->adversary.liquidations = count;
+    sim->adversary.liquidation_profit = seized - cost;
 }
 
 /* After the round's liquidation orders: the attacker sells back what its
@@ -50,11 +54,12 @@ void liq_attack_close(struct liq_sim *sim)
     const liq_adversary_config_t *adv = &sim->scenario->adversary;
     const size_t p = (size_t)adv->pool;
     const liq_pool_config_t *pool = &sim->scenario->pools[p];
-    const double back = liq_pool_trade(sim, p, 1 - adv->sell_token, sim->attack_out);
-    sim->pool_price[p] = liq_pool_spot(pool, sim->reserve0[p], sim->reserve1[p]);
+    const double back = liq_pool_trade(sim, p, 1 - adv->sell_token, sim->adversary.out);
+    sim->venues.pool_price[p] =
+        liq_pool_spot(pool, sim->venues.reserve0[p], sim->venues.reserve1[p]);
     const int32_t sold = adv->sell_token == 0 ? pool->token0 : pool->token1;
-    const double price = sim->reference_price[sold];
-    sim->attack_back = back;
-    sim->attack_round_trip = (back - adv->amount) * price;
-    sim->attack_fee = adv->flash_fee * adv->amount * price;
+    const double price = sim->market.reference_price[sold];
+    sim->adversary.back = back;
+    sim->adversary.round_trip = (back - adv->amount) * price;
+    sim->adversary.fee = adv->flash_fee * adv->amount * price;
 }

@@ -27,6 +27,7 @@
 #include <omp.h>
 
 #include "engine/margin.h"
+#include "engine/stability.h"
 #include "liqnet/error.h"
 #include "liqnet/lending.h"
 
@@ -51,26 +52,27 @@ static void liq_scan_count(struct liq_sim *sim)
 {
     size_t scanned = 0;
     for (size_t m = 0; m < sim->n_markets; m++) {
-        scanned += sim->market_scan[m] ? liq_market_size(sim, m) : 0;
+        scanned += sim->index.market_scan[m] ? liq_market_size(sim, m) : 0;
     }
     if (scanned == 0) {
         return;
     }
-    const size_t n_chunks = sim->n_chunks;
+    const size_t n_chunks = sim->accounts.n_chunks;
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
     num_threads(sim->threads) if (scanned >= LIQ_PARALLEL_MIN_ACCOUNTS)
     for (size_t k = 0; k < n_chunks; k++) {
-        const size_t m = sim->chunk_market[k];
-        if (!sim->market_scan[m] || (sim->market_stability && sim->market_stability[m])) {
-            sim->chunk_found[k] = 0; /* stability-pool markets: src/engine/stability.c */
+        const size_t m = sim->accounts.chunk_market[k];
+        if (!sim->index.market_scan[m] || (sim->stability != NULL && sim->stability->market[m])) {
+            sim->margin.chunk_found[k] = 0; /* stability-pool markets: src/engine/stability.c */
             continue;
         }
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
-        const double lt = sim->markets[m].config.liquidation_threshold;
-        const size_t first = sim->chunk_begin[k];
-        sim->chunk_found[k] = liq_count_liquidatable(sim->collateral + first, sim->debt + first,
-                                                     sim->chunk_end[k] - first, pc, pd, lt);
+        const double lt = sim->books.markets[m].config.liquidation_threshold;
+        const size_t first = sim->accounts.chunk_begin[k];
+        sim->margin.chunk_found[k] =
+            liq_count_liquidatable(sim->accounts.collateral + first, sim->accounts.debt + first,
+                                   sim->accounts.chunk_end[k] - first, pc, pd, lt);
     }
 }
 
@@ -81,22 +83,24 @@ static void liq_scan_list(struct liq_sim *sim, size_t found)
     if (found == 0) {
         return;
     }
-    const size_t n_chunks = sim->n_chunks;
+    const size_t n_chunks = sim->accounts.n_chunks;
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
     num_threads(sim->threads) if (found >= LIQ_PARALLEL_MIN_CANDIDATES)
     for (size_t k = 0; k < n_chunks; k++) {
-        const size_t m = sim->chunk_market[k];
-        if (!sim->market_scan[m] || sim->chunk_found[k] == 0) {
+        const size_t m = sim->accounts.chunk_market[k];
+        if (!sim->index.market_scan[m] || sim->margin.chunk_found[k] == 0) {
             continue;
         }
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
-        const double lt = sim->markets[m].config.liquidation_threshold;
-        liq_candidate_t *out = sim->candidates + sim->chunk_offset[k];
-        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
-            if (liq_is_liquidatable(sim->collateral[i], sim->debt[i], pc, pd, lt)) {
+        const double lt = sim->books.markets[m].config.liquidation_threshold;
+        liq_candidate_t *out = sim->margin.candidates + sim->margin.chunk_offset[k];
+        for (size_t i = sim->accounts.chunk_begin[k]; i < sim->accounts.chunk_end[k]; i++) {
+            if (liq_is_liquidatable(sim->accounts.collateral[i], sim->accounts.debt[i], pc, pd,
+                                    lt)) {
                 out->account = i;
-                out->health = liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt);
+                out->health =
+                    liq_health(sim->accounts.collateral[i], sim->accounts.debt[i], pc, pd, lt);
                 out++;
             }
         }
@@ -111,46 +115,48 @@ static void *liq_grow(void *p, size_t count, size_t size)
 
 static int liq_reserve_candidates(struct liq_sim *sim, size_t count)
 {
-    if (count <= sim->candidates_capacity) {
+    if (count <= sim->margin.candidates_capacity) {
         return LIQ_OK;
     }
-    size_t capacity = sim->candidates_capacity > 0 ? sim->candidates_capacity : 1024;
+    size_t capacity = sim->margin.candidates_capacity > 0 ? sim->margin.candidates_capacity : 1024;
     while (capacity < count) {
         capacity *= 2;
     }
-    liq_candidate_t *cand = liq_grow(sim->candidates, capacity, sizeof(*cand));
+    liq_candidate_t *cand = liq_grow(sim->margin.candidates, capacity, sizeof(*cand));
     if (cand == NULL) {
         goto nomem;
     }
-    sim->candidates = cand;
-    size_t *rank = liq_grow(sim->rank, capacity, sizeof(*rank));
+    sim->margin.candidates = cand;
+    size_t *rank = liq_grow(sim->margin.rank, capacity, sizeof(*rank));
     if (rank == NULL) {
         goto nomem;
     }
-    sim->rank = rank;
-    uint8_t *eligible = liq_grow(sim->eligible, capacity, sizeof(*eligible));
+    sim->margin.rank = rank;
+    uint8_t *eligible = liq_grow(sim->margin.eligible, capacity, sizeof(*eligible));
     if (eligible == NULL) {
         goto nomem;
     }
-    sim->eligible = eligible;
-    size_t *cut_block = liq_grow(sim->cut_block, capacity / LIQ_CUT_BLOCK + 2, sizeof(*cut_block));
+    sim->margin.eligible = eligible;
+    size_t *cut_block =
+        liq_grow(sim->margin.cut_block, capacity / LIQ_CUT_BLOCK + 2, sizeof(*cut_block));
     if (cut_block == NULL) {
         goto nomem;
     }
-    sim->cut_block = cut_block;
+    sim->margin.cut_block = cut_block;
     const size_t chunks = capacity / LIQ_APPLY_CHUNK + 1;
-    struct liq_apply_chunk *apply_chunk = liq_grow(sim->apply_chunk, chunks, sizeof(*apply_chunk));
+    struct liq_apply_chunk *apply_chunk =
+        liq_grow(sim->margin.apply_chunk, chunks, sizeof(*apply_chunk));
     if (apply_chunk == NULL) {
         goto nomem;
     }
-    sim->apply_chunk = apply_chunk;
-    struct liq_apply_slot *apply_slot =
-        liq_grow(sim->apply_slot, chunks + sim->max_protocol_markets, sizeof(*apply_slot));
+    sim->margin.apply_chunk = apply_chunk;
+    struct liq_apply_slot *apply_slot = liq_grow(
+        sim->margin.apply_slot, chunks + sim->margin.max_protocol_markets, sizeof(*apply_slot));
     if (apply_slot == NULL) {
         goto nomem;
     }
-    sim->apply_slot = apply_slot;
-    sim->candidates_capacity = capacity;
+    sim->margin.apply_slot = apply_slot;
+    sim->margin.candidates_capacity = capacity;
     return LIQ_OK;
 nomem:
     return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
@@ -176,15 +182,15 @@ static double liq_cross_weighted(size_t n, const double *c, const double *price,
  * LIQ_CHUNK_ACCOUNTS within one protocol, 8 (K + 1) bytes an account. */
 static size_t liq_cross_count_chunk(const struct liq_sim *sim, size_t k)
 {
-    const size_t p = sim->cross_chunk_protocol[k];
-    const size_t m0 = sim->market_offset[p];
-    const size_t n_markets = sim->market_offset[p + 1] - m0;
-    const double pd = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
-    const double *price = sim->market_price + m0;
-    const liq_market_terms_t *terms = sim->market_terms + m0;
+    const size_t p = sim->cross.chunk_protocol[k];
+    const size_t m0 = sim->books.market_offset[p];
+    const size_t n_markets = sim->books.market_offset[p + 1] - m0;
+    const double pd = sim->oracles.price[sim->scenario->protocols[p].debt_oracle];
+    const double *price = sim->cross.market_price + m0;
+    const liq_market_terms_t *terms = sim->books.market_terms + m0;
     size_t found = 0;
-    for (size_t j = sim->cross_chunk_begin[k]; j < sim->cross_chunk_end[k]; j++) {
-        const double d = sim->cross_debt[j];
+    for (size_t j = sim->cross.chunk_begin[k]; j < sim->cross.chunk_end[k]; j++) {
+        const double d = sim->accounts.cross_debt[j];
         const double weighted =
             liq_cross_weighted(n_markets, liq_cross_account(sim, p, j), price, terms);
         found += (size_t)((d > 0.0) & (weighted < d * pd));
@@ -195,11 +201,11 @@ static size_t liq_cross_count_chunk(const struct liq_sim *sim, size_t k)
 /* Cross scan, pass 1: liquidatable cross accounts per chunk. */
 static void liq_cross_count(struct liq_sim *sim)
 {
-    const size_t n_chunks = sim->n_cross_chunks;
+    const size_t n_chunks = sim->cross.n_chunks;
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
-    num_threads(sim->threads) if (sim->n_cross >= LIQ_PARALLEL_MIN_ACCOUNTS / 4)
+    num_threads(sim->threads) if (sim->accounts.n_cross >= LIQ_PARALLEL_MIN_ACCOUNTS / 4)
     for (size_t k = 0; k < n_chunks; k++) {
-        sim->cross_chunk_found[k] = liq_cross_count_chunk(sim, k);
+        sim->cross.chunk_found[k] = liq_cross_count_chunk(sim, k);
     }
 }
 
@@ -207,25 +213,25 @@ static void liq_cross_count(struct liq_sim *sim)
  * them (after their protocol's isolated candidates). */
 static void liq_cross_list(struct liq_sim *sim)
 {
-    const size_t n_chunks = sim->n_cross_chunks;
+    const size_t n_chunks = sim->cross.n_chunks;
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(dynamic, 4)     \
-    num_threads(sim->threads) if (sim->n_cross >= LIQ_PARALLEL_MIN_ACCOUNTS / 4)
+    num_threads(sim->threads) if (sim->accounts.n_cross >= LIQ_PARALLEL_MIN_ACCOUNTS / 4)
     for (size_t k = 0; k < n_chunks; k++) {
-        if (sim->cross_chunk_found[k] == 0) {
+        if (sim->cross.chunk_found[k] == 0) {
             continue;
         }
-        const size_t p = sim->cross_chunk_protocol[k];
-        const size_t m0 = sim->market_offset[p];
-        const size_t n_markets = sim->market_offset[p + 1] - m0;
-        const double pd = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
-        const double *price = sim->market_price + m0;
-        const liq_market_terms_t *terms = sim->market_terms + m0;
-        liq_candidate_t *out = sim->candidates + sim->cross_chunk_offset[k];
-        for (size_t j = sim->cross_chunk_begin[k]; j < sim->cross_chunk_end[k]; j++) {
-            const double d = sim->cross_debt[j];
+        const size_t p = sim->cross.chunk_protocol[k];
+        const size_t m0 = sim->books.market_offset[p];
+        const size_t n_markets = sim->books.market_offset[p + 1] - m0;
+        const double pd = sim->oracles.price[sim->scenario->protocols[p].debt_oracle];
+        const double *price = sim->cross.market_price + m0;
+        const liq_market_terms_t *terms = sim->books.market_terms + m0;
+        liq_candidate_t *out = sim->margin.candidates + sim->cross.chunk_offset[k];
+        for (size_t j = sim->cross.chunk_begin[k]; j < sim->cross.chunk_end[k]; j++) {
+            const double d = sim->accounts.cross_debt[j];
             const double *c = liq_cross_account(sim, p, j);
             if ((d > 0.0) & (liq_cross_weighted(n_markets, c, price, terms) < d * pd)) {
-                out->account = sim->n_accounts + j;
+                out->account = sim->accounts.n_accounts + j;
                 out->health = liq_cross_health(n_markets, c, price, terms, d, pd);
                 out++;
             }
@@ -239,11 +245,11 @@ static void liq_cross_list(struct liq_sim *sim)
 static size_t liq_cross_place(struct liq_sim *sim, size_t p, size_t start, size_t *chunk)
 {
     size_t found = 0;
-    for (; *chunk < sim->n_cross_chunks && sim->cross_chunk_protocol[*chunk] == p; (*chunk)++) {
-        sim->cross_chunk_offset[*chunk] = start + found;
-        found += sim->cross_chunk_found[*chunk];
+    for (; *chunk < sim->cross.n_chunks && sim->cross.chunk_protocol[*chunk] == p; (*chunk)++) {
+        sim->cross.chunk_offset[*chunk] = start + found;
+        found += sim->cross.chunk_found[*chunk];
     }
-    sim->cross_found[p] = found;
+    sim->cross.found[p] = found;
     return found;
 }
 
@@ -263,7 +269,7 @@ int liq_find_candidates(struct liq_sim *sim)
      * machine, where a thread may wait for a time slice at the barrier). */
     const int parallel_markets =
         n_markets >= LIQ_PARALLEL_MIN_ENTITIES ||
-        (n_markets >= 2 && sim->n_accounts >= 16 * LIQ_PARALLEL_MIN_ACCOUNTS);
+        (n_markets >= 2 && sim->accounts.n_accounts >= 16 * LIQ_PARALLEL_MIN_ACCOUNTS);
     liq_scan_count(sim);
     liq_cross_count(sim);
     /* Markets of a million accounts or more one at a time with every thread
@@ -271,52 +277,88 @@ int liq_find_candidates(struct liq_sim *sim)
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
     num_threads(sim->threads) if (parallel_markets)
     for (size_t m = 0; m < n_markets; m++) {
-        if (!sim->market_scan[m] && !liq_market_is_big(sim, m)) {
-            sim->market_found[m] = liq_index_gather(sim, m, 1);
+        if (!sim->index.market_scan[m] && !liq_market_is_big(sim, m)) {
+            sim->margin.market_found[m] = liq_index_gather(sim, m, 1);
         }
     }
     for (size_t m = 0; m < n_markets; m++) {
-        if (!sim->market_scan[m] && liq_market_is_big(sim, m)) {
-            sim->market_found[m] = liq_index_gather(sim, m, sim->threads);
+        if (!sim->index.market_scan[m] && liq_market_is_big(sim, m)) {
+            sim->margin.market_found[m] = liq_index_gather(sim, m, sim->threads);
         }
     }
     /* Offsets: markets in order; a scanned market's chunks in order inside. */
-    sim->market_candidates[0] = 0;
+    sim->margin.market_candidates[0] = 0;
     size_t cross_chunk = 0;
     for (size_t m = 0; m < n_markets; m++) {
-        if (sim->market_scan[m]) {
+        if (sim->index.market_scan[m]) {
             size_t found = 0;
-            for (size_t k = sim->market_chunk_offset[m]; k < sim->market_chunk_offset[m + 1]; k++) {
-                sim->chunk_offset[k] = sim->market_candidates[m] + found;
-                found += sim->chunk_found[k];
+            for (size_t k = sim->accounts.market_chunk_offset[m];
+                 k < sim->accounts.market_chunk_offset[m + 1]; k++) {
+                sim->margin.chunk_offset[k] = sim->margin.market_candidates[m] + found;
+                found += sim->margin.chunk_found[k];
             }
-            sim->market_found[m] = found;
+            sim->margin.market_found[m] = found;
         }
-        sim->market_candidates[m + 1] = sim->market_candidates[m] + sim->market_found[m];
-        const size_t p = (size_t)sim->markets[m].protocol;
-        if (sim->n_cross > 0 && m + 1 == sim->market_offset[p + 1]) {
-            sim->market_candidates[m + 1] +=
-                liq_cross_place(sim, p, sim->market_candidates[m + 1], &cross_chunk);
+        sim->margin.market_candidates[m + 1] =
+            sim->margin.market_candidates[m] + sim->margin.market_found[m];
+        const size_t p = (size_t)sim->books.markets[m].protocol;
+        if (sim->accounts.n_cross > 0 && m + 1 == sim->books.market_offset[p + 1]) {
+            sim->margin.market_candidates[m + 1] +=
+                liq_cross_place(sim, p, sim->margin.market_candidates[m + 1], &cross_chunk);
         }
     }
-    const int rc = liq_reserve_candidates(sim, sim->market_candidates[n_markets]);
+    const int rc = liq_reserve_candidates(sim, sim->margin.market_candidates[n_markets]);
     if (rc != LIQ_OK) {
         return rc;
     }
-    const size_t found = sim->market_candidates[n_markets];
+    const size_t found = sim->margin.market_candidates[n_markets];
     liq_scan_list(sim, found);
     liq_cross_list(sim);
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_markets) schedule(dynamic, 1)    \
     num_threads(sim->threads) if (parallel_markets && found >= LIQ_PARALLEL_MIN_CANDIDATES)
     for (size_t m = 0; m < n_markets; m++) {
-        if (!sim->market_scan[m] && !liq_market_is_big(sim, m)) {
+        if (!sim->index.market_scan[m] && !liq_market_is_big(sim, m)) {
             liq_index_list(sim, m, 1);
         }
     }
     for (size_t m = 0; m < n_markets; m++) {
-        if (!sim->market_scan[m] && liq_market_is_big(sim, m)) {
+        if (!sim->index.market_scan[m] && liq_market_is_big(sim, m)) {
             liq_index_list(sim, m, sim->threads);
         }
     }
     return LIQ_OK;
+}
+
+/* The cross-margin state per protocol and market, before the accounts
+ * exist (generated cross accounts read market_price); the scan chunks come
+ * with the margin engines' set-up (liq_margin_init). */
+int liq_cross_margin_init(struct liq_sim *sim)
+{
+    struct liq_cross_margin *c = &sim->cross;
+    const size_t nr = sim->n_protocols, nm = sim->n_markets;
+    c->debt_units = liq_calloc(nr, sizeof(double));
+    c->debt_value = liq_calloc(nr, sizeof(double));
+    c->liquidations = liq_calloc(nr, sizeof(int64_t));
+    c->found = liq_calloc(nr, sizeof(size_t));
+    c->market_price = liq_calloc(nm, sizeof(double));
+    c->seize = liq_calloc(nm, sizeof(double));
+    if (!c->debt_units || !c->debt_value || !c->liquidations || !c->found || !c->market_price ||
+        !c->seize) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the cross-margin state");
+    }
+    return LIQ_OK;
+}
+
+void liq_cross_margin_destroy(struct liq_cross_margin *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    void *arrays[] = {c->debt_units,     c->debt_value,  c->liquidations, c->found,
+                      c->market_price,   c->seize,       c->chunk_begin,  c->chunk_end,
+                      c->chunk_protocol, c->chunk_found, c->chunk_offset};
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+        free(arrays[i]);
+    }
+    memset(c, 0, sizeof(*c));
 }

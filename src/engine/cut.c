@@ -90,10 +90,10 @@ static int liq_health_compare(const void *pa, const void *pb)
 static double liq_candidate_repay_value(const struct liq_sim *sim, size_t p,
                                         const liq_candidate_t *q)
 {
-    if (q->account >= sim->n_accounts) {
+    if (q->account >= sim->accounts.n_accounts) {
         liq_cross_liquidation_t quote;
         (void)liq_cross_candidate_quote(sim, p, q, NULL, &quote);
-        return quote.repay * sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+        return quote.repay * sim->oracles.price[sim->scenario->protocols[p].debt_oracle];
     }
     const size_t m = liq_market_of(sim, p, q->account);
     bool eligible;
@@ -113,7 +113,7 @@ size_t liq_capital_cut(const struct liq_sim *sim, size_t p, size_t *rank, size_t
     if (n == 0) {
         return 0; /* rank may then be NULL: no candidate list yet */
     }
-    const liq_candidate_t *cand = sim->candidates;
+    const liq_candidate_t *cand = sim->margin.candidates;
     liq_health_order_cand = cand; /* this thread's protocol's candidates */
     qsort(rank, n, sizeof(*rank), liq_health_compare);
     double left = sim->scenario->protocols[p].keeper_capital;
@@ -135,7 +135,7 @@ size_t liq_protocol_max(const struct liq_sim *sim, size_t p)
 {
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
     int64_t max = proto->max_liquidations;
-    if (sim->breaker_active[p] && proto->breaker_cap > 0 && proto->breaker_cap < max) {
+    if (sim->risk.breaker_active[p] && proto->breaker_cap > 0 && proto->breaker_cap < max) {
         max = proto->breaker_cap; /* a tripped breaker in cap mode */
     }
     return max > 0 ? (size_t)max : 0;
@@ -146,13 +146,13 @@ size_t liq_protocol_max(const struct liq_sim *sim, size_t p)
  * account order, and returns how many. Two parallel passes over fixed blocks
  * of LIQ_CUT_BLOCK candidates: count, then place at the block's offset. The
  * result is the ordered filter of the input, whatever the thread count.
- * out must not overlap sim->eligible or the candidates. */
+ * out must not overlap sim->margin.eligible or the candidates. */
 size_t liq_cut_list(struct liq_sim *sim, size_t begin, size_t end, size_t last, size_t *out)
 {
     const size_t n_blocks = (end - begin + LIQ_CUT_BLOCK - 1) / LIQ_CUT_BLOCK;
-    size_t *block = sim->cut_block;
-    const uint8_t *eligible = sim->eligible;
-    const liq_candidate_t *cand = sim->candidates;
+    size_t *block = sim->margin.cut_block;
+    const uint8_t *eligible = sim->margin.eligible;
+    const liq_candidate_t *cand = sim->margin.candidates;
     size_t total = 0;
 #pragma omp parallel default(none) shared(block, eligible, cand, out, total)                       \
     firstprivate(begin, end, last, n_blocks) num_threads(sim->threads) if (n_blocks > 1)
@@ -216,9 +216,9 @@ static uint64_t liq_cut_key(double health)
 size_t liq_cut_last(struct liq_sim *sim, size_t begin, size_t end, size_t max, uint64_t lo,
                     uint64_t hi)
 {
-    const liq_candidate_t *cand = sim->candidates;
-    const uint8_t *eligible = sim->eligible;
-    size_t *hist = sim->cut_hist;
+    const liq_candidate_t *cand = sim->margin.candidates;
+    const uint8_t *eligible = sim->margin.eligible;
+    size_t *hist = sim->margin.cut_hist;
     const bool parallel = end - begin >= LIQ_PARALLEL_MIN_CANDIDATES;
     uint64_t fixed = 0, prefix = 0; /* key bits decided so far, and their values */
     size_t wanted = max;            /* rank of the one sought among those in play */
@@ -265,7 +265,7 @@ size_t liq_cut_last(struct liq_sim *sim, size_t begin, size_t end, size_t max, u
     }
     /* Gather those in play into rank[begin..] (any order: the selection
      * below does not depend on it), then select among them. */
-    size_t *buf = sim->rank + begin;
+    size_t *buf = sim->margin.rank + begin;
     size_t gathered = 0;
 #pragma omp parallel for default(none) shared(cand, eligible, buf, gathered)                       \
     firstprivate(begin, end, fixed, prefix) schedule(static)                                       \
@@ -291,8 +291,8 @@ size_t liq_cut_last(struct liq_sim *sim, size_t begin, size_t end, size_t max, u
 size_t liq_cut_count(const struct liq_sim *sim, size_t begin, size_t end, uint64_t *lo,
                      uint64_t *hi)
 {
-    const liq_candidate_t *cand = sim->candidates;
-    const uint8_t *eligible = sim->eligible;
+    const liq_candidate_t *cand = sim->margin.candidates;
+    const uint8_t *eligible = sim->margin.eligible;
     size_t count = 0;
     uint64_t kmin = UINT64_MAX, kmax = 0;
 #pragma omp parallel for default(none) shared(cand, eligible) firstprivate(begin, end)            \

@@ -22,13 +22,15 @@
  * that pays most for the whole amount (docs/model-notes.md). */
 static double liq_anticipated_proceeds(const struct liq_sim *sim, size_t m, double seize)
 {
-    const liq_market_config_t *cfg = &sim->markets[m].config;
+    const liq_market_config_t *cfg = &sim->books.markets[m].config;
     double total = 0.0;
-    for (size_t r = sim->market_route_offset[m]; r < sim->market_route_offset[m + 1]; r++) {
+    for (size_t r = sim->venues.market_route_offset[m]; r < sim->venues.market_route_offset[m + 1];
+         r++) {
         liq_venue_t venue;
-        liq_pool_venue(sim, (size_t)sim->route_pool[r], sim->route_sell_token[r], &venue);
+        liq_pool_venue(sim, (size_t)sim->venues.route_pool[r], sim->venues.route_sell_token[r],
+                       &venue);
         if (cfg->routing == LIQ_ROUTING_WEIGHT) {
-            total += liq_venue_amount_out(&venue, sim->route_share[r] * seize);
+            total += liq_venue_amount_out(&venue, sim->venues.route_share[r] * seize);
         } else {
             const double out = liq_venue_amount_out(&venue, seize);
             total = out > total ? out : total;
@@ -43,14 +45,15 @@ static double liq_anticipated_proceeds(const struct liq_sim *sim, size_t m, doub
 liq_liquidation_t liq_candidate_quote(const struct liq_sim *sim, size_t m, const liq_candidate_t *q,
                                       bool *eligible)
 {
-    const liq_market_t *mk = &sim->markets[m];
+    const liq_market_t *mk = &sim->books.markets[m];
     const liq_protocol_config_t *proto = &sim->scenario->protocols[mk->protocol];
-    const liq_market_terms_t terms = sim->market_terms[m];
-    const double gas = sim->gas_now[mk->protocol];
+    const liq_market_terms_t terms = sim->books.market_terms[m];
+    const double gas = sim->risk.gas_now[mk->protocol];
     double pc, pd;
     liq_market_prices(sim, m, &pc, &pd);
-    const liq_liquidation_t quote = liq_liquidation_quote(
-        sim->collateral[q->account], sim->debt[q->account], pc, pd, q->health, &terms);
+    const liq_liquidation_t quote =
+        liq_liquidation_quote(sim->accounts.collateral[q->account], sim->accounts.debt[q->account],
+                              pc, pd, q->health, &terms);
     if (proto->anticipate_slippage) {
         /* Profit = what the seizure fetches on the route - the debt repaid
          * - gas, all at the debt oracle's price. */
@@ -63,7 +66,7 @@ liq_liquidation_t liq_candidate_quote(const struct liq_sim *sim, size_t m, const
     const liq_auction_config_t *auction = &proto->liquidation;
     if (auction->mode == LIQ_LIQUIDATION_DUTCH_AUCTION) {
         /* A keeper kicks an auction for its reward, tip + chip tab, net of gas. */
-        const double tab = sim->debt[q->account] * auction->chop;
+        const double tab = sim->accounts.debt[q->account] * auction->chop;
         *eligible = liq_auction_keeper_reward(auction->tip, auction->chip, tab, pd) - gas >=
                     proto->min_profit;
     }
@@ -77,13 +80,14 @@ bool liq_cross_candidate_quote(const struct liq_sim *sim, size_t p, const liq_ca
                                double *seize, liq_cross_liquidation_t *quote)
 {
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
-    const size_t j = q->account - sim->n_accounts;
-    const size_t m0 = sim->market_offset[p];
-    const double pd = sim->oracle_price[proto->debt_oracle];
-    *quote = liq_cross_liquidation_quote(
-        sim->market_offset[p + 1] - m0, liq_cross_account(sim, p, j), sim->market_price + m0,
-        sim->market_terms + m0, sim->cross_debt[j], pd, q->health, seize);
-    return quote->keeper_bonus - sim->gas_now[p] >= proto->min_profit;
+    const size_t j = q->account - sim->accounts.n_accounts;
+    const size_t m0 = sim->books.market_offset[p];
+    const double pd = sim->oracles.price[proto->debt_oracle];
+    *quote = liq_cross_liquidation_quote(sim->books.market_offset[p + 1] - m0,
+                                         liq_cross_account(sim, p, j), sim->cross.market_price + m0,
+                                         sim->books.market_terms + m0, sim->accounts.cross_debt[j],
+                                         pd, q->health, seize);
+    return quote->keeper_bonus - sim->risk.gas_now[p] >= proto->min_profit;
 }
 
 /* Liquidates cross candidate q of protocol p: seizes each market's slice
@@ -92,11 +96,11 @@ bool liq_cross_candidate_quote(const struct liq_sim *sim, size_t p, const liq_ca
 void liq_cross_liquidate(struct liq_sim *sim, size_t p, const liq_candidate_t *q,
                          double *repaid_value, double *seized_value, double *bad_value)
 {
-    const size_t j = q->account - sim->n_accounts;
-    const size_t m0 = sim->market_offset[p];
-    const size_t n_markets = sim->market_offset[p + 1] - m0;
-    const double pd = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
-    double *seize = sim->cross_seize + m0;
+    const size_t j = q->account - sim->accounts.n_accounts;
+    const size_t m0 = sim->books.market_offset[p];
+    const size_t n_markets = sim->books.market_offset[p + 1] - m0;
+    const double pd = sim->oracles.price[sim->scenario->protocols[p].debt_oracle];
+    double *seize = sim->cross.seize + m0;
     liq_cross_liquidation_t quote;
     (void)liq_cross_candidate_quote(sim, p, q, seize, &quote);
     double *c = liq_cross_account(sim, p, j);
@@ -104,21 +108,21 @@ void liq_cross_liquidate(struct liq_sim *sim, size_t p, const liq_candidate_t *q
     for (size_t k = 0; k < n_markets; k++) {
         if (seize[k] > 0.0) {
             c[k] -= seize[k];
-            sim->market_seized[m0 + k] += seize[k];
-            sim->market_collateral[m0 + k] -= seize[k];
-            *seized_value += seize[k] * sim->market_price[m0 + k];
+            sim->books.market_seized[m0 + k] += seize[k];
+            sim->books.market_collateral[m0 + k] -= seize[k];
+            *seized_value += seize[k] * sim->cross.market_price[m0 + k];
         }
         empty = empty && !(c[k] > 0.0);
     }
-    sim->cross_debt[j] -= quote.repay;
-    sim->cross_debt_units[p] -= quote.repay;
+    sim->accounts.cross_debt[j] -= quote.repay;
+    sim->cross.debt_units[p] -= quote.repay;
     *repaid_value += quote.repay * pd;
-    if (empty && sim->cross_debt[j] > 0.0) {
-        *bad_value += sim->cross_debt[j] * pd;
-        sim->cross_debt_units[p] -= sim->cross_debt[j];
-        sim->cross_debt[j] = 0.0;
+    if (empty && sim->accounts.cross_debt[j] > 0.0) {
+        *bad_value += sim->accounts.cross_debt[j] * pd;
+        sim->cross.debt_units[p] -= sim->accounts.cross_debt[j];
+        sim->accounts.cross_debt[j] = 0.0;
     }
-    sim->cross_liquidations[p]++;
+    sim->cross.liquidations[p]++;
 }
 
 /* Liquidates isolated candidate q of market m (market prices pc, pd): the
@@ -132,19 +136,19 @@ void liq_apply_one(struct liq_sim *sim, size_t m, const liq_candidate_t *q, doub
     bool eligible;
     const liq_liquidation_t quote = liq_candidate_quote(sim, m, q, &eligible);
     const size_t i = q->account;
-    sim->collateral[i] -= quote.seize;
-    sim->debt[i] -= quote.repay;
+    sim->accounts.collateral[i] -= quote.seize;
+    sim->accounts.debt[i] -= quote.repay;
     *seized += quote.seize;
     *collateral -= quote.seize;
     *debt -= quote.repay;
     *repaid_value += quote.repay * pd;
     *seized_value += quote.seize * pc;
     /* An account left with no collateral and some debt is written off. */
-    if (sim->collateral[i] <= 0.0 && sim->debt[i] > 0.0) {
-        *bad_value += sim->debt[i] * pd;
-        *debt -= sim->debt[i];
-        sim->debt[i] = 0.0;
-        sim->collateral[i] = 0.0;
+    if (sim->accounts.collateral[i] <= 0.0 && sim->accounts.debt[i] > 0.0) {
+        *bad_value += sim->accounts.debt[i] * pd;
+        *debt -= sim->accounts.debt[i];
+        sim->accounts.debt[i] = 0.0;
+        sim->accounts.collateral[i] = 0.0;
     }
 }
 
@@ -153,18 +157,18 @@ void liq_apply_one(struct liq_sim *sim, size_t m, const liq_candidate_t *q, doub
 void liq_protocol_book(struct liq_sim *sim, size_t p, size_t candidates, size_t done,
                        double repaid_value, double seized_value, double bad_value)
 {
-    sim->liquidations[p] = (int64_t)done;
-    sim->stalled[p] = (int64_t)(candidates - done);
-    sim->repaid_value[p] = repaid_value;
-    sim->seized_value[p] = seized_value;
+    sim->books.liquidations[p] = (int64_t)done;
+    sim->books.stalled[p] = (int64_t)(candidates - done);
+    sim->books.repaid_value[p] = repaid_value;
+    sim->books.seized_value[p] = seized_value;
     if (bad_value > 0.0) {
         /* The insurance fund pays bad debt while it lasts; the rest is the
          * protocol's deficit. */
         const double covered =
-            bad_value < sim->insurance_fund[p] ? bad_value : sim->insurance_fund[p];
-        sim->insurance_fund[p] -= covered;
-        sim->deficit[p] += bad_value - covered;
-        sim->bad_debt[p] += bad_value;
+            bad_value < sim->books.insurance_fund[p] ? bad_value : sim->books.insurance_fund[p];
+        sim->books.insurance_fund[p] -= covered;
+        sim->books.deficit[p] += bad_value - covered;
+        sim->books.bad_debt[p] += bad_value;
     }
 }
 
@@ -175,15 +179,15 @@ void liq_protocol_book(struct liq_sim *sim, size_t p, size_t candidates, size_t 
 void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end)
 {
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
-    const liq_candidate_t *cand = sim->candidates;
+    const liq_candidate_t *cand = sim->margin.candidates;
 
     /* Throughput: at most M liquidations, the eligible accounts of lowest
      * health first. rank[begin..] lists the candidates to liquidate in
      * account order; ranking happens only when the cut binds. */
-    size_t *rank = sim->rank + begin;
+    size_t *rank = sim->margin.rank + begin;
     size_t n_selected = 0;
     for (size_t k = begin; k < end; k++) {
-        if (sim->eligible[k]) { /* the keepers' decision (liq_mark_eligible) */
+        if (sim->margin.eligible[k]) { /* the keepers' decision (liq_mark_eligible) */
             rank[n_selected++] = k;
         }
     }
@@ -203,18 +207,18 @@ void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t 
     size_t done = n_selected; /* accounts liquidated, or auctions started */
     if (auction) {
         done = 0;
-        sim->auction_started[p] = 0;
-        sim->auction_sold_value[p] = 0.0;
-        sim->auction_raised[p] = 0.0;
-        sim->keeper_rewards[p] = 0.0;
+        sim->auction.started[p] = 0;
+        sim->auction.sold_value[p] = 0.0;
+        sim->auction.raised[p] = 0.0;
+        sim->auction.keeper_rewards[p] = 0.0;
     }
-    for (size_t mm = sim->market_offset[p]; mm < sim->market_offset[p + 1]; mm++) {
-        sim->market_seized[mm] = 0.0;
+    for (size_t mm = sim->books.market_offset[p]; mm < sim->books.market_offset[p + 1]; mm++) {
+        sim->books.market_seized[mm] = 0.0;
     }
-    sim->cross_liquidations[p] = 0;
+    sim->cross.liquidations[p] = 0;
     for (size_t j = 0; j < n_selected; j++) {
         const liq_candidate_t *q = &cand[rank[j]];
-        if (q->account >= sim->n_accounts) {
+        if (q->account >= sim->accounts.n_accounts) {
             liq_cross_liquidate(sim, p, q, &repaid_value, &seized_value, &bad_value);
             continue;
         }
@@ -225,9 +229,10 @@ void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t 
         }
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
-        liq_apply_one(sim, m, q, pc, pd, &sim->market_seized[m], &sim->market_collateral[m],
-                      &sim->market_debt[m], &repaid_value, &seized_value, &bad_value);
-        liq_index_note(sim, m, q->account - sim->market_begin[m]);
+        liq_apply_one(sim, m, q, pc, pd, &sim->books.market_seized[m],
+                      &sim->books.market_collateral[m], &sim->books.market_debt[m], &repaid_value,
+                      &seized_value, &bad_value);
+        liq_index_note(sim, m, q->account - sim->accounts.market_begin[m]);
     }
     if (auction) {
         bad_value += liq_auction_step(sim, p);
@@ -238,16 +243,16 @@ void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t 
 void liq_protocol_values(struct liq_sim *sim, size_t p)
 {
     double collateral_value = 0.0, debt_units = 0.0, pd = 0.0;
-    for (size_t m = sim->market_offset[p]; m < sim->market_offset[p + 1]; m++) {
+    for (size_t m = sim->books.market_offset[p]; m < sim->books.market_offset[p + 1]; m++) {
         double pc;
         liq_market_prices(sim, m, &pc, &pd);
-        collateral_value += sim->market_collateral[m] * pc;
-        debt_units += sim->market_debt[m];
+        collateral_value += sim->books.market_collateral[m] * pc;
+        debt_units += sim->books.market_debt[m];
     }
-    if (sim->has_cross) {
-        debt_units += sim->cross_debt_units[p];
-        sim->cross_debt_value[p] = sim->cross_debt_units[p] * pd;
+    if (sim->accounts.has_cross) {
+        debt_units += sim->cross.debt_units[p];
+        sim->cross.debt_value[p] = sim->cross.debt_units[p] * pd;
     }
-    sim->collateral_value[p] = collateral_value;
-    sim->debt_value[p] = debt_units * pd;
+    sim->books.collateral_value[p] = collateral_value;
+    sim->books.debt_value[p] = debt_units * pd;
 }

@@ -34,10 +34,11 @@ static void liq_apply_slot_open(const struct liq_sim *sim, struct liq_apply_slot
                                 const size_t *rank, size_t j)
 {
     slot->used = 1;
-    slot->first = j == 0 || sim->candidates[rank[j - 1]].account < sim->market_begin[m];
+    slot->first =
+        j == 0 || sim->margin.candidates[rank[j - 1]].account < sim->accounts.market_begin[m];
     slot->seized = 0.0;
-    slot->collateral = slot->first ? sim->market_collateral[m] : 0.0;
-    slot->debt = slot->first ? sim->market_debt[m] : 0.0;
+    slot->collateral = slot->first ? sim->books.market_collateral[m] : 0.0;
+    slot->debt = slot->first ? sim->books.market_debt[m] : 0.0;
 }
 
 /* Liquidates a large protocol's n isolated selected candidates rank[0..n),
@@ -51,20 +52,20 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
                             double *repaid_value, double *seized_value, double *bad_value)
 {
     const size_t n_chunks = (n + LIQ_APPLY_CHUNK - 1) / LIQ_APPLY_CHUNK;
-    const size_t m0 = sim->market_offset[p];
-    const size_t m_end = sim->market_offset[p + 1];
-    struct liq_apply_chunk *chunk = sim->apply_chunk;
-    struct liq_apply_slot *slot = sim->apply_slot;
+    const size_t m0 = sim->books.market_offset[p];
+    const size_t m_end = sim->books.market_offset[p + 1];
+    struct liq_apply_chunk *chunk = sim->margin.apply_chunk;
+    struct liq_apply_slot *slot = sim->margin.apply_slot;
     /* Where each market's candidates start in rank[0..n): the recent-list
      * slot of each liquidated account is its market's count plus its place
      * there, as the serial loop's notes would have appended it. */
-    size_t *first = sim->market_selected;
+    size_t *first = sim->margin.market_selected;
     for (size_t m = m0; m <= m_end; m++) {
         size_t lo = m == m0 ? 0 : first[m - 1], hi = n;
-        const size_t begin = m < m_end ? sim->market_begin[m] : SIZE_MAX;
+        const size_t begin = m < m_end ? sim->accounts.market_begin[m] : SIZE_MAX;
         while (lo < hi) {
             const size_t mid = lo + (hi - lo) / 2;
-            if (sim->candidates[rank[mid]].account < begin) {
+            if (sim->margin.candidates[rank[mid]].account < begin) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -78,7 +79,7 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
     for (size_t c = 0; c < n_chunks; c++) {
         const size_t lo = c * LIQ_APPLY_CHUNK;
         const size_t hi = lo + LIQ_APPLY_CHUNK < n ? lo + LIQ_APPLY_CHUNK : n;
-        const liq_candidate_t *cand = sim->candidates;
+        const liq_candidate_t *cand = sim->margin.candidates;
         /* Chunk c's market m uses slot c + (m - m0): markets only grow along
          * the list, so the chunks' slot ranges are disjoint. The sums run in
          * locals, stored once a segment ends: neighbouring chunks' structs
@@ -90,25 +91,26 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
         liq_apply_slot_open(sim, &s, m, rank, lo);
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
-        bool note = !sim->full_scan && !sim->index_stale[m];
+        bool note = !sim->full_scan && !sim->index.stale[m];
         for (size_t j = lo; j < hi; j++) {
             const liq_candidate_t *q = &cand[rank[j]];
-            if (q->account >= sim->market_begin[m + 1]) {
+            if (q->account >= sim->accounts.market_begin[m + 1]) {
                 slot[c + m - m0] = s;
                 do {
                     m++;
                     slot[c + m - m0].used = 0; /* a market with no candidate here */
-                } while (q->account >= sim->market_begin[m + 1]);
+                } while (q->account >= sim->accounts.market_begin[m + 1]);
                 liq_apply_slot_open(sim, &s, m, rank, j);
                 liq_market_prices(sim, m, &pc, &pd);
-                note = !sim->full_scan && !sim->index_stale[m];
+                note = !sim->full_scan && !sim->index.stale[m];
             }
             liq_apply_one(sim, m, q, pc, pd, &s.seized, &s.collateral, &s.debt, &ch.repaid_value,
                           &ch.seized_value, &ch.bad_value);
-            const size_t place = note ? sim->recent_count[m] + (j - first[m]) : SIZE_MAX;
-            if (note && place < sim->recent_capacity[m]) { /* no index arrays with full_scan */
-                sim->recent[sim->recent_begin[m] + place] =
-                    liq_index_entry(sim, m, q->account - sim->market_begin[m]);
+            const size_t place = note ? sim->index.recent_count[m] + (j - first[m]) : SIZE_MAX;
+            if (note &&
+                place < sim->index.recent_capacity[m]) { /* no index arrays with full_scan */
+                sim->index.recent[sim->index.recent_begin[m] + place] =
+                    liq_index_entry(sim, m, q->account - sim->accounts.market_begin[m]);
             }
         }
         slot[c + m - m0] = s;
@@ -132,13 +134,13 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
                 continue;
             }
             if (s->first) {
-                sim->market_seized[m] = s->seized;
-                sim->market_collateral[m] = s->collateral;
-                sim->market_debt[m] = s->debt;
+                sim->books.market_seized[m] = s->seized;
+                sim->books.market_collateral[m] = s->collateral;
+                sim->books.market_debt[m] = s->debt;
             } else {
-                sim->market_seized[m] += s->seized;
-                sim->market_collateral[m] += s->collateral;
-                sim->market_debt[m] += s->debt;
+                sim->books.market_seized[m] += s->seized;
+                sim->books.market_collateral[m] += s->collateral;
+                sim->books.market_debt[m] += s->debt;
             }
         }
     }
@@ -146,14 +148,14 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
      * would overflow marks its market stale (to be re-sorted). */
     for (size_t m = m0; m < m_end && !sim->full_scan; m++) {
         const size_t noted = first[m + 1] - first[m];
-        if (sim->index_stale[m] || noted == 0) {
+        if (sim->index.stale[m] || noted == 0) {
             continue;
         }
-        if (sim->recent_count[m] + noted > sim->recent_capacity[m]) {
-            sim->recent_count[m] = sim->recent_capacity[m];
-            sim->index_stale[m] = 1;
+        if (sim->index.recent_count[m] + noted > sim->index.recent_capacity[m]) {
+            sim->index.recent_count[m] = sim->index.recent_capacity[m];
+            sim->index.stale[m] = 1;
         } else {
-            sim->recent_count[m] += noted;
+            sim->index.recent_count[m] += noted;
         }
     }
 }
@@ -165,8 +167,8 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
 void liq_protocol_liquidate_large(struct liq_sim *sim, size_t p, size_t begin, size_t end)
 {
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
-    const liq_candidate_t *cand = sim->candidates;
-    size_t *rank = sim->rank + begin;
+    const liq_candidate_t *cand = sim->margin.candidates;
+    size_t *rank = sim->margin.rank + begin;
     const size_t max = liq_protocol_max(sim, p);
     size_t n_selected = 0;
     uint64_t key_lo = 0, key_hi = 0;
@@ -180,15 +182,15 @@ void liq_protocol_liquidate_large(struct liq_sim *sim, size_t p, size_t begin, s
         n_selected = liq_capital_cut(sim, p, rank, n_selected);
     }
 
-    for (size_t mm = sim->market_offset[p]; mm < sim->market_offset[p + 1]; mm++) {
-        sim->market_seized[mm] = 0.0;
+    for (size_t mm = sim->books.market_offset[p]; mm < sim->books.market_offset[p + 1]; mm++) {
+        sim->books.market_seized[mm] = 0.0;
     }
-    sim->cross_liquidations[p] = 0;
+    sim->cross.liquidations[p] = 0;
     /* Isolated candidates first (account order), then the cross ones. */
     size_t n_isolated = 0, hi = n_selected;
     while (n_isolated < hi) {
         const size_t mid = n_isolated + (hi - n_isolated) / 2;
-        if (cand[rank[mid]].account < sim->n_accounts) {
+        if (cand[rank[mid]].account < sim->accounts.n_accounts) {
             n_isolated = mid + 1;
         } else {
             hi = mid;

@@ -49,7 +49,7 @@ struct liq_apply_slot {
 /* Isolated accounts of market m. */
 static inline size_t liq_market_size(const struct liq_sim *sim, size_t m)
 {
-    return sim->market_begin[m + 1] - sim->market_begin[m];
+    return sim->accounts.market_begin[m + 1] - sim->accounts.market_begin[m];
 }
 
 /* HF < 1 with d > 0, exactly as liq_health's quotient compares with 1, but
@@ -77,8 +77,8 @@ static inline bool liq_rank_less(const liq_candidate_t *cand, size_t a, size_t b
 /* The market of protocol p that holds isolated account `account`. */
 static inline size_t liq_market_of(const struct liq_sim *sim, size_t p, size_t account)
 {
-    size_t m = sim->market_offset[p];
-    while (account >= sim->market_begin[m + 1]) {
+    size_t m = sim->books.market_offset[p];
+    while (account >= sim->accounts.market_begin[m + 1]) {
         m++;
     }
     return m;
@@ -104,7 +104,7 @@ void liq_index_update(struct liq_sim *sim);
 /* ---------------------------------- finding candidates (candidates.c) */
 
 /* Lists the round's liquidatable accounts in account order into
- * sim->candidates, per market from market_candidates[m]. */
+ * sim->margin.candidates, per market from market_candidates[m]. */
 int liq_find_candidates(struct liq_sim *sim);
 
 /* ----------------------------------------------------- the cut (cut.c) */

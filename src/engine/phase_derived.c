@@ -28,7 +28,7 @@ static int liq_check_state(const struct liq_sim *sim)
 {
     const liq_scenario_t *sc = sim->scenario;
     for (size_t a = 0; a < sim->n_assets; a++) {
-        const double s = sim->reference_price[a];
+        const double s = sim->market.reference_price[a];
         if (!(isfinite(s) && s > 0.0)) {
             return liq_error_set(LIQ_ENUMERIC,
                                  "round %lld: the reference price of asset '%s' became %g: the "
@@ -39,7 +39,7 @@ static int liq_check_state(const struct liq_sim *sim)
         }
     }
     for (size_t p = 0; p < sim->n_pools; p++) {
-        const double x = sim->reserve0[p], y = sim->reserve1[p];
+        const double x = sim->venues.reserve0[p], y = sim->venues.reserve1[p];
         if (!(isfinite(x) && x > 0.0 && isfinite(y) && y > 0.0)) {
             return liq_error_set(LIQ_ENUMERIC,
                                  "round %lld: the reserves of pool '%s' became %g and %g: the "

@@ -40,7 +40,7 @@ static size_t liq_candidate_market(const struct liq_sim *sim, size_t k)
     size_t lo = 0, hi = sim->n_markets;
     while (hi - lo > 1) {
         const size_t mid = lo + (hi - lo) / 2;
-        if (sim->market_candidates[mid] <= k) {
+        if (sim->margin.market_candidates[mid] <= k) {
             lo = mid;
         } else {
             hi = mid;
@@ -51,36 +51,36 @@ static size_t liq_candidate_market(const struct liq_sim *sim, size_t k)
 
 /* The keepers' decision for every candidate, in parallel across all of
  * them (not per protocol, which left one thread idle in single-protocol
- * cascades), into sim->eligible[k]. Measured: benchmarks' cascade at 1e7
+ * cascades), into sim->margin.eligible[k]. Measured: benchmarks' cascade at 1e7
  * accounts, 2 threads against 1: median round x1.38 before, see the commit
  * for after. */
 static void liq_mark_eligible(struct liq_sim *sim)
 {
-    const size_t total = sim->market_candidates[sim->n_markets];
+    const size_t total = sim->margin.market_candidates[sim->n_markets];
 #pragma omp parallel for default(none) shared(sim) firstprivate(total) schedule(static)            \
     num_threads(sim->threads) if (total >= LIQ_PARALLEL_MIN_CANDIDATES)
     for (size_t k = 0; k < total; k++) {
         const size_t m = liq_candidate_market(sim, k);
         bool eligible;
-        if (sim->candidates[k].account >= sim->n_accounts) {
+        if (sim->margin.candidates[k].account >= sim->accounts.n_accounts) {
             liq_cross_liquidation_t quote;
-            eligible = liq_cross_candidate_quote(sim, (size_t)sim->markets[m].protocol,
-                                                 &sim->candidates[k], NULL, &quote);
+            eligible = liq_cross_candidate_quote(sim, (size_t)sim->books.markets[m].protocol,
+                                                 &sim->margin.candidates[k], NULL, &quote);
         } else {
-            (void)liq_candidate_quote(sim, m, &sim->candidates[k], &eligible);
+            (void)liq_candidate_quote(sim, m, &sim->margin.candidates[k], &eligible);
         }
         /* A tripped breaker in pause mode stops every liquidation. */
-        const size_t p = (size_t)sim->markets[m].protocol;
-        if (sim->breaker_active[p] && sim->scenario->protocols[p].breaker_cap == 0) {
+        const size_t p = (size_t)sim->books.markets[m].protocol;
+        if (sim->risk.breaker_active[p] && sim->scenario->protocols[p].breaker_cap == 0) {
             eligible = false;
         }
-        sim->eligible[k] = eligible;
+        sim->margin.eligible[k] = eligible;
     }
 }
 
 int liq_phase_margin(struct liq_sim *sim)
 {
-    if (sim->n_cross > 0) {
+    if (sim->accounts.n_cross > 0) {
         liq_market_prices_update(sim);
     }
     const int rc = liq_find_candidates(sim);
@@ -90,16 +90,17 @@ int liq_phase_margin(struct liq_sim *sim)
     liq_mark_eligible(sim);
     const size_t n = sim->n_protocols;
     for (size_t p = 0; p < n; p++) {
-        sim->found[p] = (int64_t)(sim->market_candidates[sim->market_offset[p + 1]] -
-                                  sim->market_candidates[sim->market_offset[p]]);
+        sim->books.found[p] =
+            (int64_t)(sim->margin.market_candidates[sim->books.market_offset[p + 1]] -
+                      sim->margin.market_candidates[sim->books.market_offset[p]]);
     }
-    const size_t found = sim->market_candidates[sim->n_markets];
+    const size_t found = sim->margin.market_candidates[sim->n_markets];
     /* Large protocols one at a time, each with all threads; then the others,
      * one thread each. */
     size_t small_found = found;
     for (size_t p = 0; p < n; p++) {
-        const size_t begin = sim->market_candidates[sim->market_offset[p]];
-        const size_t end = sim->market_candidates[sim->market_offset[p + 1]];
+        const size_t begin = sim->margin.market_candidates[sim->books.market_offset[p]];
+        const size_t end = sim->margin.market_candidates[sim->books.market_offset[p + 1]];
         if (liq_owns(sim, p) && liq_protocol_is_large(sim, p, begin, end)) {
             liq_protocol_liquidate_large(sim, p, begin, end);
             liq_protocol_values(sim, p);
@@ -110,8 +111,8 @@ int liq_phase_margin(struct liq_sim *sim)
     num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES ||                                \
                                   (n >= 2 && small_found >= LIQ_PARALLEL_MIN_CANDIDATES))
     for (size_t p = 0; p < n; p++) {
-        const size_t begin = sim->market_candidates[sim->market_offset[p]];
-        const size_t end = sim->market_candidates[sim->market_offset[p + 1]];
+        const size_t begin = sim->margin.market_candidates[sim->books.market_offset[p]];
+        const size_t end = sim->margin.market_candidates[sim->books.market_offset[p + 1]];
         if (!liq_owns(sim, p) || liq_protocol_is_large(sim, p, begin, end)) {
             continue; /* held by another process, or done above */
         }
@@ -137,25 +138,25 @@ int liq_phase_margin(struct liq_sim *sim)
  * combined serially in chunk order into the market totals. */
 static void liq_market_totals(struct liq_sim *sim)
 {
-    const size_t n_chunks = sim->n_chunks;
+    const size_t n_chunks = sim->accounts.n_chunks;
 #pragma omp parallel for default(none) shared(sim) firstprivate(n_chunks) schedule(static)         \
     num_threads(sim->threads)
     for (size_t k = 0; k < n_chunks; k++) {
         double c = 0.0, d = 0.0;
-        for (size_t i = sim->chunk_begin[k]; i < sim->chunk_end[k]; i++) {
-            c += sim->collateral[i];
-            d += sim->debt[i];
+        for (size_t i = sim->accounts.chunk_begin[k]; i < sim->accounts.chunk_end[k]; i++) {
+            c += sim->accounts.collateral[i];
+            d += sim->accounts.debt[i];
         }
-        sim->chunk_sum[2 * k] = c;
-        sim->chunk_sum[2 * k + 1] = d;
+        sim->margin.chunk_sum[2 * k] = c;
+        sim->margin.chunk_sum[2 * k + 1] = d;
     }
     for (size_t m = 0; m < sim->n_markets; m++) {
-        sim->market_collateral[m] = 0.0;
-        sim->market_debt[m] = 0.0;
+        sim->books.market_collateral[m] = 0.0;
+        sim->books.market_debt[m] = 0.0;
     }
     for (size_t k = 0; k < n_chunks; k++) {
-        sim->market_collateral[sim->chunk_market[k]] += sim->chunk_sum[2 * k];
-        sim->market_debt[sim->chunk_market[k]] += sim->chunk_sum[2 * k + 1];
+        sim->books.market_collateral[sim->accounts.chunk_market[k]] += sim->margin.chunk_sum[2 * k];
+        sim->books.market_debt[sim->accounts.chunk_market[k]] += sim->margin.chunk_sum[2 * k + 1];
     }
 }
 
@@ -165,34 +166,36 @@ static int liq_build_chunks(struct liq_sim *sim)
     for (size_t m = 0; m < sim->n_markets; m++) {
         n_chunks += (liq_market_size(sim, m) + LIQ_CHUNK_ACCOUNTS - 1) / LIQ_CHUNK_ACCOUNTS;
     }
-    sim->n_chunks = n_chunks;
-    sim->chunk_begin = liq_calloc(n_chunks, sizeof(*sim->chunk_begin));
-    sim->chunk_end = liq_calloc(n_chunks, sizeof(*sim->chunk_end));
-    sim->chunk_market = liq_calloc(n_chunks, sizeof(*sim->chunk_market));
-    sim->chunk_found = liq_calloc(n_chunks, sizeof(*sim->chunk_found));
-    sim->chunk_offset = liq_calloc(n_chunks + 1, sizeof(*sim->chunk_offset));
-    sim->chunk_sum = liq_calloc(2 * n_chunks, sizeof(*sim->chunk_sum));
-    sim->market_chunk_offset = liq_calloc(sim->n_markets + 1, sizeof(size_t));
-    sim->market_candidates = liq_calloc(sim->n_markets + 1, sizeof(size_t));
-    sim->market_found = liq_calloc(sim->n_markets, sizeof(size_t));
-    sim->market_scan = liq_calloc(sim->n_markets, sizeof(int));
-    if (!sim->chunk_begin || !sim->chunk_end || !sim->chunk_market || !sim->chunk_found ||
-        !sim->chunk_offset || !sim->chunk_sum || !sim->market_chunk_offset ||
-        !sim->market_candidates || !sim->market_found || !sim->market_scan) {
+    sim->accounts.n_chunks = n_chunks;
+    sim->accounts.chunk_begin = liq_calloc(n_chunks, sizeof(*sim->accounts.chunk_begin));
+    sim->accounts.chunk_end = liq_calloc(n_chunks, sizeof(*sim->accounts.chunk_end));
+    sim->accounts.chunk_market = liq_calloc(n_chunks, sizeof(*sim->accounts.chunk_market));
+    sim->margin.chunk_found = liq_calloc(n_chunks, sizeof(*sim->margin.chunk_found));
+    sim->margin.chunk_offset = liq_calloc(n_chunks + 1, sizeof(*sim->margin.chunk_offset));
+    sim->margin.chunk_sum = liq_calloc(2 * n_chunks, sizeof(*sim->margin.chunk_sum));
+    sim->accounts.market_chunk_offset = liq_calloc(sim->n_markets + 1, sizeof(size_t));
+    sim->margin.market_candidates = liq_calloc(sim->n_markets + 1, sizeof(size_t));
+    sim->margin.market_found = liq_calloc(sim->n_markets, sizeof(size_t));
+    sim->index.market_scan = liq_calloc(sim->n_markets, sizeof(int));
+    if (!sim->accounts.chunk_begin || !sim->accounts.chunk_end || !sim->accounts.chunk_market ||
+        !sim->margin.chunk_found || !sim->margin.chunk_offset || !sim->margin.chunk_sum ||
+        !sim->accounts.market_chunk_offset || !sim->margin.market_candidates ||
+        !sim->margin.market_found || !sim->index.market_scan) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for %zu scan chunks", n_chunks);
     }
     size_t k = 0;
     for (size_t m = 0; m < sim->n_markets; m++) {
-        sim->market_chunk_offset[m] = k;
-        const size_t end = sim->market_begin[m + 1];
-        for (size_t i = sim->market_begin[m]; i < end; i += LIQ_CHUNK_ACCOUNTS) {
-            sim->chunk_begin[k] = i;
-            sim->chunk_end[k] = end - i > LIQ_CHUNK_ACCOUNTS ? i + LIQ_CHUNK_ACCOUNTS : end;
-            sim->chunk_market[k] = m;
+        sim->accounts.market_chunk_offset[m] = k;
+        const size_t end = sim->accounts.market_begin[m + 1];
+        for (size_t i = sim->accounts.market_begin[m]; i < end; i += LIQ_CHUNK_ACCOUNTS) {
+            sim->accounts.chunk_begin[k] = i;
+            sim->accounts.chunk_end[k] =
+                end - i > LIQ_CHUNK_ACCOUNTS ? i + LIQ_CHUNK_ACCOUNTS : end;
+            sim->accounts.chunk_market[k] = m;
             k++;
         }
     }
-    sim->market_chunk_offset[sim->n_markets] = k;
+    sim->accounts.market_chunk_offset[sim->n_markets] = k;
     return LIQ_OK;
 }
 
@@ -203,37 +206,37 @@ static int liq_build_cross_chunks(struct liq_sim *sim)
 {
     size_t n_chunks = 0;
     for (size_t p = 0; p < sim->n_protocols; p++) {
-        const size_t n = sim->cross_begin[p + 1] - sim->cross_begin[p];
+        const size_t n = sim->accounts.cross_begin[p + 1] - sim->accounts.cross_begin[p];
         n_chunks += (n + LIQ_CHUNK_ACCOUNTS - 1) / LIQ_CHUNK_ACCOUNTS;
     }
-    sim->n_cross_chunks = n_chunks;
-    sim->cross_chunk_begin = liq_calloc(n_chunks, sizeof(size_t));
-    sim->cross_chunk_end = liq_calloc(n_chunks, sizeof(size_t));
-    sim->cross_chunk_protocol = liq_calloc(n_chunks, sizeof(size_t));
-    sim->cross_chunk_found = liq_calloc(n_chunks, sizeof(size_t));
-    sim->cross_chunk_offset = liq_calloc(n_chunks, sizeof(size_t));
-    if (!sim->cross_chunk_begin || !sim->cross_chunk_end || !sim->cross_chunk_protocol ||
-        !sim->cross_chunk_found || !sim->cross_chunk_offset) {
+    sim->cross.n_chunks = n_chunks;
+    sim->cross.chunk_begin = liq_calloc(n_chunks, sizeof(size_t));
+    sim->cross.chunk_end = liq_calloc(n_chunks, sizeof(size_t));
+    sim->cross.chunk_protocol = liq_calloc(n_chunks, sizeof(size_t));
+    sim->cross.chunk_found = liq_calloc(n_chunks, sizeof(size_t));
+    sim->cross.chunk_offset = liq_calloc(n_chunks, sizeof(size_t));
+    if (!sim->cross.chunk_begin || !sim->cross.chunk_end || !sim->cross.chunk_protocol ||
+        !sim->cross.chunk_found || !sim->cross.chunk_offset) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for %zu cross-margin scan chunks",
                              n_chunks);
     }
     size_t k = 0;
     for (size_t p = 0; p < sim->n_protocols; p++) {
-        const size_t end = sim->cross_begin[p + 1];
-        for (size_t j = sim->cross_begin[p]; j < end; j += LIQ_CHUNK_ACCOUNTS) {
-            sim->cross_chunk_begin[k] = j;
-            sim->cross_chunk_end[k] = end - j > LIQ_CHUNK_ACCOUNTS ? j + LIQ_CHUNK_ACCOUNTS : end;
-            sim->cross_chunk_protocol[k] = p;
+        const size_t end = sim->accounts.cross_begin[p + 1];
+        for (size_t j = sim->accounts.cross_begin[p]; j < end; j += LIQ_CHUNK_ACCOUNTS) {
+            sim->cross.chunk_begin[k] = j;
+            sim->cross.chunk_end[k] = end - j > LIQ_CHUNK_ACCOUNTS ? j + LIQ_CHUNK_ACCOUNTS : end;
+            sim->cross.chunk_protocol[k] = p;
             k++;
         }
-        const size_t m0 = sim->market_offset[p];
-        const size_t n_markets = sim->market_offset[p + 1] - m0;
-        for (size_t j = sim->cross_begin[p]; j < end; j++) {
+        const size_t m0 = sim->books.market_offset[p];
+        const size_t n_markets = sim->books.market_offset[p + 1] - m0;
+        for (size_t j = sim->accounts.cross_begin[p]; j < end; j++) {
             const double *c = liq_cross_account(sim, p, j);
             for (size_t a = 0; a < n_markets; a++) {
-                sim->market_collateral[m0 + a] += c[a];
+                sim->books.market_collateral[m0 + a] += c[a];
             }
-            sim->cross_debt_units[p] += sim->cross_debt[j];
+            sim->cross.debt_units[p] += sim->accounts.cross_debt[j];
         }
     }
     return LIQ_OK;
@@ -251,20 +254,98 @@ int liq_margin_init(struct liq_sim *sim)
         return rc;
     }
     for (size_t m = 0; m < sim->n_markets; m++) {
-        sim->market_scan[m] = sim->full_scan;
+        sim->index.market_scan[m] = sim->full_scan;
     }
-    sim->cut_hist = malloc((size_t)sim->threads * LIQ_CUT_BINS * sizeof(*sim->cut_hist));
-    sim->market_selected = liq_calloc(sim->n_markets + 1, sizeof(*sim->market_selected));
-    if (sim->cut_hist == NULL || sim->market_selected == NULL) {
+    sim->margin.cut_hist =
+        malloc((size_t)sim->threads * LIQ_CUT_BINS * sizeof(*sim->margin.cut_hist));
+    sim->margin.market_selected =
+        liq_calloc(sim->n_markets + 1, sizeof(*sim->margin.market_selected));
+    if (sim->margin.cut_hist == NULL || sim->margin.market_selected == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the throughput cut's histograms");
     }
     for (size_t p = 0; p < sim->n_protocols; p++) {
-        const size_t markets = sim->market_offset[p + 1] - sim->market_offset[p];
-        sim->max_protocol_markets =
-            markets > sim->max_protocol_markets ? markets : sim->max_protocol_markets;
+        const size_t markets = sim->books.market_offset[p + 1] - sim->books.market_offset[p];
+        sim->margin.max_protocol_markets =
+            markets > sim->margin.max_protocol_markets ? markets : sim->margin.max_protocol_markets;
     }
     if (!sim->full_scan) {
         rc = liq_build_index(sim);
     }
     return rc;
+}
+
+/* The books of every protocol and its markets: allocates them, flattens
+ * the markets in protocol order and sets their terms (the risk controls
+ * scale the bonus each round). */
+int liq_books_init(struct liq_sim *sim)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    struct liq_books *b = &sim->books;
+    const size_t nr = sim->n_protocols, nm = sim->n_markets;
+    b->market_offset = liq_calloc(nr + 1, sizeof(size_t));
+    b->liquidations = liq_calloc(nr, sizeof(int64_t));
+    b->stalled = liq_calloc(nr, sizeof(int64_t));
+    b->found = liq_calloc(nr, sizeof(int64_t));
+    b->repaid_value = liq_calloc(nr, sizeof(double));
+    b->seized_value = liq_calloc(nr, sizeof(double));
+    b->bad_debt = liq_calloc(nr, sizeof(double));
+    b->insurance_fund = liq_calloc(nr, sizeof(double));
+    b->deficit = liq_calloc(nr, sizeof(double));
+    b->collateral_value = liq_calloc(nr, sizeof(double));
+    b->debt_value = liq_calloc(nr, sizeof(double));
+    b->markets = liq_calloc(nm, sizeof(liq_market_t));
+    b->market_seized = liq_calloc(nm, sizeof(double));
+    b->market_collateral = liq_calloc(nm, sizeof(double));
+    b->market_debt = liq_calloc(nm, sizeof(double));
+    b->market_terms = liq_calloc(nm, sizeof(liq_market_terms_t));
+    if (!b->market_offset || !b->liquidations || !b->stalled || !b->found || !b->repaid_value ||
+        !b->seized_value || !b->bad_debt || !b->insurance_fund || !b->deficit ||
+        !b->collateral_value || !b->debt_value || !b->markets || !b->market_seized ||
+        !b->market_collateral || !b->market_debt || !b->market_terms) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the protocols' books");
+    }
+    size_t m = 0;
+    for (size_t p = 0; p < nr; p++) {
+        const liq_protocol_config_t *proto = &sc->protocols[p];
+        b->market_offset[p] = m;
+        for (size_t j = 0; j < proto->n_markets; j++, m++) {
+            const liq_market_config_t *cfg = &proto->markets[j];
+            b->markets[m] = (liq_market_t){(int32_t)p, cfg->asset, cfg->oracle, *cfg};
+            b->market_terms[m] =
+                (liq_market_terms_t){cfg->liquidation_threshold, cfg->liquidation_bonus,
+                                     cfg->close_factor, cfg->full_close_health};
+        }
+    }
+    b->market_offset[nr] = m;
+    return LIQ_OK;
+}
+
+void liq_books_destroy(struct liq_books *b)
+{
+    if (b == NULL) {
+        return;
+    }
+    void *arrays[] = {b->market_offset, b->liquidations,      b->stalled,     b->found,
+                      b->repaid_value,  b->seized_value,      b->bad_debt,    b->insurance_fund,
+                      b->deficit,       b->collateral_value,  b->debt_value,  b->markets,
+                      b->market_seized, b->market_collateral, b->market_debt, b->market_terms};
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+        free(arrays[i]);
+    }
+    memset(b, 0, sizeof(*b));
+}
+
+void liq_margin_work_destroy(struct liq_margin_work *w)
+{
+    if (w == NULL) {
+        return;
+    }
+    void *arrays[] = {w->chunk_found,    w->chunk_offset, w->chunk_sum,  w->market_candidates,
+                      w->market_found,   w->candidates,   w->rank,       w->eligible,
+                      w->cut_block,      w->apply_chunk,  w->apply_slot, w->cut_hist,
+                      w->market_selected};
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+        free(arrays[i]);
+    }
+    memset(w, 0, sizeof(*w));
 }

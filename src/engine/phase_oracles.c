@@ -18,6 +18,8 @@
  * oracle sorts its inputs in its own slice of scratch).
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <omp.h>
 
@@ -30,17 +32,17 @@
 /* Observable value of a price source at round u (<= current round). */
 static double liq_source_value(const struct liq_sim *sim, const liq_price_source_t *src, int64_t u)
 {
-    const int64_t h = sim->hist_len;
+    const int64_t h = sim->market.hist_len;
     switch (src->source) {
     case LIQ_ORACLE_MARKET:
-        return sim->asset_hist[(size_t)src->asset * (size_t)h + (size_t)(u % h)];
+        return sim->market.asset_hist[(size_t)src->asset * (size_t)h + (size_t)(u % h)];
     case LIQ_ORACLE_POOL_SPOT:
-        return sim->pool_hist[(size_t)src->pool * (size_t)h + (size_t)(u % h)];
+        return sim->market.pool_hist[(size_t)src->pool * (size_t)h + (size_t)(u % h)];
     case LIQ_ORACLE_POOL_TWAP: {
         /* Arithmetic mean over rounds max(0, u - window + 1) .. u, summed
          * oldest first so that the sum order is fixed. */
         const int64_t first = u - src->window + 1 > 0 ? u - src->window + 1 : 0;
-        const double *ring = sim->pool_hist + (size_t)src->pool * (size_t)h;
+        const double *ring = sim->market.pool_hist + (size_t)src->pool * (size_t)h;
         double sum = 0.0;
         for (int64_t s = first; s <= u; s++) {
             sum += ring[s % h];
@@ -63,7 +65,7 @@ double liq_oracle_source_value(const struct liq_sim *sim, size_t i, int64_t u)
         const liq_price_source_t own = {o->source, o->asset, o->pool, o->window};
         return liq_source_value(sim, &own, u);
     }
-    double *v = sim->oracle_scratch + sim->oracle_scratch_begin[i];
+    double *v = sim->oracles.scratch + sim->oracles.scratch_begin[i];
     const size_t n = o->n_inputs;
     for (size_t k = 0; k < n; k++) {
         const double x = liq_source_value(sim, &o->inputs[k], u);
@@ -87,8 +89,8 @@ int liq_phase_oracles(struct liq_sim *sim)
         const liq_oracle_config_t *o = &sc->oracles[i];
         const int64_t u = liq_oracle_source_round(t, o->latency);
         const double value = liq_oracle_source_value(sim, i, u);
-        if (!liq_oracle_should_publish(t, sim->oracle_last_publish[i], o->heartbeat, value,
-                                       sim->oracle_price[i], o->deviation)) {
+        if (!liq_oracle_should_publish(t, sim->oracles.last_publish[i], o->heartbeat, value,
+                                       sim->oracles.price[i], o->deviation)) {
             continue;
         }
         if (o->has_anchor) {
@@ -99,10 +101,45 @@ int liq_phase_oracles(struct liq_sim *sim)
                 continue;
             }
         }
-        sim->oracle_price[i] = value;
-        sim->oracle_last_publish[i] = t;
+        sim->oracles.price[i] = value;
+        sim->oracles.last_publish[i] = t;
     }
     /* The protocols' risk controls read what the oracles published. */
     liq_risk_round(sim);
     return LIQ_OK;
+}
+
+int liq_oracles_init(struct liq_sim *sim)
+{
+    struct liq_oracles *o = &sim->oracles;
+    const size_t no = sim->n_oracles;
+    o->price = liq_calloc(no, sizeof(double));
+    o->last_publish = liq_calloc(no, sizeof(int64_t));
+    o->scratch_begin = liq_calloc(no + 1, sizeof(size_t));
+    if (!o->price || !o->last_publish || !o->scratch_begin) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the oracles' state");
+    }
+    size_t inputs = 0;
+    for (size_t k = 0; k < no; k++) {
+        o->scratch_begin[k] = inputs;
+        inputs += sim->scenario->oracles[k].n_inputs;
+    }
+    o->scratch_begin[no] = inputs;
+    o->scratch = liq_calloc(inputs, sizeof(double));
+    if (o->scratch == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the oracles' state");
+    }
+    return LIQ_OK;
+}
+
+void liq_oracles_destroy(struct liq_oracles *o)
+{
+    if (o == NULL) {
+        return;
+    }
+    free(o->price);
+    free(o->last_publish);
+    free(o->scratch_begin);
+    free(o->scratch);
+    memset(o, 0, sizeof(*o));
 }

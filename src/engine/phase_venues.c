@@ -30,28 +30,29 @@
  * before any order of the round (MODEL.md s5; docs/model-notes.md). */
 static void liq_route_orders(struct liq_sim *sim)
 {
-    if (!sim->best_price_routing) {
+    if (!sim->venues.best_price_routing) {
         return;
     }
     const size_t n = sim->n_markets;
 #pragma omp parallel for default(none) shared(sim) firstprivate(n) schedule(static)                \
     num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
     for (size_t m = 0; m < n; m++) {
-        const liq_market_config_t *cfg = &sim->markets[m].config;
-        const double amount = sim->market_seized[m];
+        const liq_market_config_t *cfg = &sim->books.markets[m].config;
+        const double amount = sim->books.market_seized[m];
         if (cfg->routing != LIQ_ROUTING_BEST_PRICE || !(amount > 0.0)) {
             continue;
         }
-        const size_t first = sim->market_route_offset[m];
-        const size_t k = sim->market_route_offset[m + 1] - first;
+        const size_t first = sim->venues.market_route_offset[m];
+        const size_t k = sim->venues.market_route_offset[m + 1] - first;
         for (size_t j = 0; j < k; j++) {
             const size_t r = first + j;
-            liq_pool_venue(sim, (size_t)sim->route_pool[r], sim->route_sell_token[r],
-                           &sim->route_venue[r]);
+            liq_pool_venue(sim, (size_t)sim->venues.route_pool[r], sim->venues.route_sell_token[r],
+                           &sim->venues.route_venue[r]);
         }
-        liq_route_best_price(k, &sim->route_venue[first], amount, &sim->route_share[first]);
+        liq_route_best_price(k, &sim->venues.route_venue[first], amount,
+                             &sim->venues.route_share[first]);
         for (size_t j = 0; j < k; j++) {
-            sim->route_share[first + j] /= amount;
+            sim->venues.route_share[first + j] /= amount;
         }
     }
 }
@@ -71,10 +72,12 @@ int liq_phase_venues(struct liq_sim *sim)
         /* Sum the orders in edge order, then execute each side as one swap:
          * token0 sales first, then token1 sales. */
         double in0 = 0.0, in1 = 0.0;
-        for (size_t k = sim->pool_route_offset[p]; k < sim->pool_route_offset[p + 1]; k++) {
-            const size_t r = sim->pool_route_entry[k];
-            const double order = sim->route_share[r] * sim->market_seized[sim->route_market[r]];
-            if (sim->route_sell_token[r] == 0) {
+        for (size_t k = sim->venues.pool_route_offset[p]; k < sim->venues.pool_route_offset[p + 1];
+             k++) {
+            const size_t r = sim->venues.pool_route_entry[k];
+            const double order =
+                sim->venues.route_share[r] * sim->books.market_seized[sim->venues.route_market[r]];
+            if (sim->venues.route_sell_token[r] == 0) {
                 in0 += order;
             } else {
                 in1 += order;
@@ -87,9 +90,10 @@ int liq_phase_venues(struct liq_sim *sim)
         if (in1 > 0.0) {
             (void)liq_pool_trade(sim, p, 1, in1);
         }
-        sim->liq_in0[p] = in0;
-        sim->liq_in1[p] = in1;
-        sim->pool_price[p] = liq_pool_spot(pool, sim->reserve0[p], sim->reserve1[p]);
+        sim->venues.liq_in0[p] = in0;
+        sim->venues.liq_in1[p] = in1;
+        sim->venues.pool_price[p] =
+            liq_pool_spot(pool, sim->venues.reserve0[p], sim->venues.reserve1[p]);
     }
     if (sim->perp != NULL) {
         const int rc = liq_perp_venues(sim); /* the perp engines' closes */

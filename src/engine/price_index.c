@@ -36,6 +36,7 @@
 #include <omp.h>
 
 #include "engine/margin.h"
+#include "engine/stability.h"
 #include "engine/radix_sort.h"
 #include "liqnet/error.h"
 
@@ -98,12 +99,12 @@ static uint32_t liq_index_threshold(double price_collateral, double price_debt)
  * regions. */
 static void liq_index_rebuild(struct liq_sim *sim, size_t m)
 {
-    const size_t first = sim->market_begin[m];
+    const size_t first = sim->accounts.market_begin[m];
     const size_t n = liq_market_size(sim, m);
-    const double lt = sim->markets[m].config.liquidation_threshold;
-    uint64_t *entry = sim->index_entry + first;
-    const double *collateral = sim->collateral + first;
-    const double *debt = sim->debt + first;
+    const double lt = sim->books.markets[m].config.liquidation_threshold;
+    uint64_t *entry = sim->index.entry + first;
+    const double *collateral = sim->accounts.collateral + first;
+    const double *debt = sim->accounts.debt + first;
     if (sim->threads > 1 && n >= LIQ_PARALLEL_MIN_ACCOUNTS) {
 #pragma omp parallel for default(none) shared(entry, collateral, debt) firstprivate(n, lt)         \
     schedule(static) num_threads(sim->threads)
@@ -117,16 +118,17 @@ static void liq_index_rebuild(struct liq_sim *sim, size_t m)
     }
     /* Split over the threads from 16 LIQ_PARALLEL_MIN_ACCOUNTS entries on. */
     const int blocks = n >= LIQ_PARALLEL_MIN_ACCOUNTS * 16 ? sim->threads : 1;
-    liq_radix_sort64(entry, (uint64_t *)sim->index_scratch + sim->scratch_begin[m], n, 32, blocks);
-    sim->recent_count[m] = 0;
-    sim->index_stale[m] = 0;
+    liq_radix_sort64(entry, (uint64_t *)sim->index.scratch + sim->index.scratch_begin[m], n, 32,
+                     blocks);
+    sim->index.recent_count[m] = 0;
+    sim->index.stale[m] = 0;
 }
 
 /* Re-sorts every market whose index is stale, unless it is in scan mode. */
 static void liq_index_refresh(struct liq_sim *sim)
 {
     for (size_t m = 0; m < sim->n_markets; m++) {
-        if (sim->index_stale[m] && !sim->market_scan[m]) {
+        if (sim->index.stale[m] && !sim->index.market_scan[m]) {
             liq_index_rebuild(sim, m);
         }
     }
@@ -135,23 +137,24 @@ static void liq_index_refresh(struct liq_sim *sim)
 /* The index entry (key, offset) of account `offset` of market m as it is. */
 uint64_t liq_index_entry(const struct liq_sim *sim, size_t m, size_t offset)
 {
-    const size_t i = sim->market_begin[m] + offset;
-    const uint32_t key = liq_index_key(sim->collateral[i], sim->debt[i],
-                                       sim->markets[m].config.liquidation_threshold);
+    const size_t i = sim->accounts.market_begin[m] + offset;
+    const uint32_t key = liq_index_key(sim->accounts.collateral[i], sim->accounts.debt[i],
+                                       sim->books.markets[m].config.liquidation_threshold);
     return ((uint64_t)key << 32) | (uint64_t)offset;
 }
 
 /* Records that account `offset` of market m changed. */
 void liq_index_note(struct liq_sim *sim, size_t m, size_t offset)
 {
-    if (sim->full_scan || sim->index_stale[m]) {
+    if (sim->full_scan || sim->index.stale[m]) {
         return; /* no index, or re-sorted from scratch before it is used again */
     }
-    if (sim->recent_count[m] == sim->recent_capacity[m]) {
-        sim->index_stale[m] = 1;
+    if (sim->index.recent_count[m] == sim->index.recent_capacity[m]) {
+        sim->index.stale[m] = 1;
         return;
     }
-    sim->recent[sim->recent_begin[m] + sim->recent_count[m]++] = liq_index_entry(sim, m, offset);
+    sim->index.recent[sim->index.recent_begin[m] + sim->index.recent_count[m]++] =
+        liq_index_entry(sim, m, offset);
 }
 
 void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset)
@@ -169,13 +172,13 @@ void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset)
  * thread took while the other waited. */
 size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
 {
-    const size_t first = sim->market_begin[m];
+    const size_t first = sim->accounts.market_begin[m];
     const size_t n = liq_market_size(sim, m);
     double pc, pd;
     liq_market_prices(sim, m, &pc, &pd);
-    const double lt = sim->markets[m].config.liquidation_threshold;
+    const double lt = sim->books.markets[m].config.liquidation_threshold;
     const uint64_t threshold = (uint64_t)liq_index_threshold(pc, pd);
-    const uint64_t *entry = sim->index_entry + first;
+    const uint64_t *entry = sim->index.entry + first;
     /* First sorted entry whose key exceeds the threshold. */
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -186,7 +189,7 @@ size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
             lo = mid + 1;
         }
     }
-    uint32_t *gathered = (uint32_t *)((uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
+    uint32_t *gathered = (uint32_t *)((uint64_t *)sim->index.scratch + sim->index.scratch_begin[m]);
     const bool parallel = threads > 1 && n - lo >= LIQ_PARALLEL_MIN_ACCOUNTS;
     if (parallel) {
 #pragma omp parallel for default(none) shared(gathered, entry) firstprivate(lo, n)                 \
@@ -200,8 +203,8 @@ size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
         }
     }
     size_t g = n - lo;
-    const uint64_t *recent = sim->recent + sim->recent_begin[m];
-    for (size_t k = 0; k < sim->recent_count[m]; k++) {
+    const uint64_t *recent = sim->index.recent + sim->index.recent_begin[m];
+    for (size_t k = 0; k < sim->index.recent_count[m]; k++) {
         if ((recent[k] >> 32) > threshold) {
             gathered[g++] = (uint32_t)recent[k];
         }
@@ -233,9 +236,10 @@ size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
          * kept ones to the tail (which the sort no longer needs; UINT32_MAX,
          * never an offset, for the others) and counting them per block; a
          * second places them in order at the front. */
-        const double *collateral = sim->collateral + first, *debt = sim->debt + first;
+        const double *collateral = sim->accounts.collateral + first,
+                     *debt = sim->accounts.debt + first;
         const size_t n_blocks = (g + LIQ_CUT_BLOCK - 1) / LIQ_CUT_BLOCK;
-        size_t *block = sim->gather_block;
+        size_t *block = sim->index.gather_block;
         uint32_t *tail = gathered + g;
 #pragma omp parallel default(none) shared(gathered, collateral, debt, block, tail, kept)           \
     firstprivate(g, n_blocks, pc, pd, lt) num_threads(threads)
@@ -276,7 +280,8 @@ size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
                 continue;
             }
             const size_t i = first + gathered[k];
-            if (liq_is_liquidatable(sim->collateral[i], sim->debt[i], pc, pd, lt)) {
+            if (liq_is_liquidatable(sim->accounts.collateral[i], sim->accounts.debt[i], pc, pd,
+                                    lt)) {
                 gathered[kept++] = gathered[k];
             }
         }
@@ -284,7 +289,7 @@ size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
     /* Duplicates and accounts no longer liquidatable were gathered for
      * nothing. */
     if (g - kept > liq_wasted_limit(n)) {
-        sim->index_stale[m] = 1; /* re-sorted at the end of this round */
+        sim->index.stale[m] = 1; /* re-sorted at the end of this round */
     }
     return kept;
 }
@@ -293,25 +298,27 @@ size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
  * liq_index_gather) with their health, with `threads` threads. */
 void liq_index_list(struct liq_sim *sim, size_t m, int threads)
 {
-    const size_t first = sim->market_begin[m];
-    const size_t found = sim->market_found[m];
+    const size_t first = sim->accounts.market_begin[m];
+    const size_t found = sim->margin.market_found[m];
     double pc, pd;
     liq_market_prices(sim, m, &pc, &pd);
-    const double lt = sim->markets[m].config.liquidation_threshold;
+    const double lt = sim->books.markets[m].config.liquidation_threshold;
     const uint32_t *gathered =
-        (const uint32_t *)((const uint64_t *)sim->index_scratch + sim->scratch_begin[m]);
-    liq_candidate_t *out = sim->candidates + sim->market_candidates[m];
+        (const uint32_t *)((const uint64_t *)sim->index.scratch + sim->index.scratch_begin[m]);
+    liq_candidate_t *out = sim->margin.candidates + sim->margin.market_candidates[m];
     if (threads > 1 && found >= LIQ_PARALLEL_MIN_CANDIDATES) {
 #pragma omp parallel for default(none) shared(sim, gathered, out)                                  \
     firstprivate(first, found, pc, pd, lt) schedule(static) num_threads(threads)
         for (size_t k = 0; k < found; k++) {
             const size_t i = first + gathered[k];
-            out[k] = (liq_candidate_t){i, liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt)};
+            out[k] = (liq_candidate_t){
+                i, liq_health(sim->accounts.collateral[i], sim->accounts.debt[i], pc, pd, lt)};
         }
     } else { /* outside the OpenMP runtime: see src/engine/radix_sort_template.h */
         for (size_t k = 0; k < found; k++) {
             const size_t i = first + gathered[k];
-            out[k] = (liq_candidate_t){i, liq_health(sim->collateral[i], sim->debt[i], pc, pd, lt)};
+            out[k] = (liq_candidate_t){
+                i, liq_health(sim->accounts.collateral[i], sim->accounts.debt[i], pc, pd, lt)};
         }
     }
 }
@@ -325,19 +332,19 @@ void liq_index_list(struct liq_sim *sim, size_t m, int threads)
 void liq_index_update(struct liq_sim *sim)
 {
     for (size_t m = 0; m < sim->n_markets; m++) {
-        if (sim->market_stability != NULL && sim->market_stability[m]) {
+        if (sim->stability != NULL && sim->stability->market[m]) {
             continue; /* scanned by src/engine/stability.c every round, never indexed */
         }
         const size_t n = liq_market_size(sim, m);
-        const bool hot = sim->market_found[m] > liq_wasted_limit(n);
-        if (sim->market_scan[m]) {
+        const bool hot = sim->margin.market_found[m] > liq_wasted_limit(n);
+        if (sim->index.market_scan[m]) {
             /* The index went stale when the market switched to the scan; it
              * is re-sorted when the cascade has cooled to a quarter of the
              * level that switched it, so that a market hovering around that
              * level does not re-sort every other round. */
-            sim->market_scan[m] = sim->market_found[m] > liq_wasted_limit(n) / 4;
-        } else if (sim->index_stale[m] && hot) {
-            sim->market_scan[m] = 1;
+            sim->index.market_scan[m] = sim->margin.market_found[m] > liq_wasted_limit(n) / 4;
+        } else if (sim->index.stale[m] && hot) {
+            sim->index.market_scan[m] = 1;
         }
     }
     liq_index_refresh(sim);
@@ -346,13 +353,13 @@ void liq_index_update(struct liq_sim *sim)
 int liq_build_index(struct liq_sim *sim)
 {
     const size_t nm = sim->n_markets;
-    sim->recent_begin = liq_calloc(nm + 1, sizeof(size_t));
-    sim->recent_capacity = liq_calloc(nm, sizeof(size_t));
-    sim->recent_count = liq_calloc(nm, sizeof(size_t));
-    sim->scratch_begin = liq_calloc(nm + 1, sizeof(size_t));
-    sim->index_stale = liq_calloc(nm, sizeof(int));
-    if (!sim->recent_begin || !sim->recent_capacity || !sim->recent_count || !sim->scratch_begin ||
-        !sim->index_stale) {
+    sim->index.recent_begin = liq_calloc(nm + 1, sizeof(size_t));
+    sim->index.recent_capacity = liq_calloc(nm, sizeof(size_t));
+    sim->index.recent_count = liq_calloc(nm, sizeof(size_t));
+    sim->index.scratch_begin = liq_calloc(nm + 1, sizeof(size_t));
+    sim->index.stale = liq_calloc(nm, sizeof(int));
+    if (!sim->index.recent_begin || !sim->index.recent_capacity || !sim->index.recent_count ||
+        !sim->index.scratch_begin || !sim->index.stale) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the liquidation index");
     }
     /* A market's scratch (in 8-byte units: n + recent capacity) holds either
@@ -367,28 +374,42 @@ int liq_build_index(struct liq_sim *sim)
                                  "most 2^32 - 1 per market (split it, or use the full scan)",
                                  m, n);
         }
-        sim->recent_capacity[m] = liq_recent_capacity(n);
-        sim->recent_begin[m + 1] = sim->recent_begin[m] + sim->recent_capacity[m];
-        sim->scratch_begin[m + 1] = sim->scratch_begin[m] + n + sim->recent_capacity[m];
-        sim->index_stale[m] = 1;
+        sim->index.recent_capacity[m] = liq_recent_capacity(n);
+        sim->index.recent_begin[m + 1] = sim->index.recent_begin[m] + sim->index.recent_capacity[m];
+        sim->index.scratch_begin[m + 1] =
+            sim->index.scratch_begin[m] + n + sim->index.recent_capacity[m];
+        sim->index.stale[m] = 1;
     }
     size_t widest = 0; /* most offsets one market's gather can hold */
     for (size_t m = 0; m < nm; m++) {
-        const size_t w = sim->scratch_begin[m + 1] - sim->scratch_begin[m];
+        const size_t w = sim->index.scratch_begin[m + 1] - sim->index.scratch_begin[m];
         widest = w > widest ? w : widest;
     }
-    sim->gather_block = liq_calloc(widest / LIQ_CUT_BLOCK + 2, sizeof(size_t));
-    if (sim->gather_block == NULL) {
+    sim->index.gather_block = liq_calloc(widest / LIQ_CUT_BLOCK + 2, sizeof(size_t));
+    if (sim->index.gather_block == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the liquidation index");
     }
-    sim->index_entry = liq_calloc(sim->n_accounts, sizeof(uint64_t));
-    sim->recent = liq_calloc(sim->recent_begin[nm], sizeof(uint64_t));
-    sim->index_scratch =
-        malloc((sim->scratch_begin[nm] > 0 ? sim->scratch_begin[nm] : 1) * sizeof(uint64_t));
-    if (!sim->index_entry || !sim->recent || !sim->index_scratch) {
+    sim->index.entry = liq_calloc(sim->accounts.n_accounts, sizeof(uint64_t));
+    sim->index.recent = liq_calloc(sim->index.recent_begin[nm], sizeof(uint64_t));
+    sim->index.scratch = malloc(
+        (sim->index.scratch_begin[nm] > 0 ? sim->index.scratch_begin[nm] : 1) * sizeof(uint64_t));
+    if (!sim->index.entry || !sim->index.recent || !sim->index.scratch) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the liquidation index of %zu accounts",
-                             sim->n_accounts);
+                             sim->accounts.n_accounts);
     }
     liq_index_refresh(sim);
     return LIQ_OK;
+}
+
+void liq_price_index_destroy(struct liq_price_index *x)
+{
+    if (x == NULL) {
+        return;
+    }
+    void *arrays[] = {x->entry, x->recent,  x->recent_begin,  x->recent_capacity, x->recent_count,
+                      x->stale, x->scratch, x->scratch_begin, x->gather_block,    x->market_scan};
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+        free(arrays[i]);
+    }
+    memset(x, 0, sizeof(*x));
 }
