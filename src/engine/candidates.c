@@ -107,59 +107,27 @@ static void liq_scan_list(struct liq_sim *sim, size_t found)
     }
 }
 
-/* Grows *p to count elements of size bytes; NULL on failure, *p unchanged. */
-static void *liq_grow(void *p, size_t count, size_t size)
+/* The round's lists sized by its `count` candidates, from the round's
+ * arena (src/engine/arena.h): the candidates, the keepers' decisions, the
+ * cut's ranks and block counts, and the parallel liquidation's chunk and
+ * slot sums. Valid until the round ends. */
+static int liq_margin_scratch(struct liq_sim *sim, size_t count)
 {
-    return realloc(p, (count > 0 ? count : 1) * size);
-}
-
-static int liq_reserve_candidates(struct liq_sim *sim, size_t count)
-{
-    if (count <= sim->margin.candidates_capacity) {
-        return LIQ_OK;
+    struct liq_margin_work *w = &sim->margin;
+    liq_arena_t *arena = &sim->arena;
+    const size_t chunks = count / LIQ_APPLY_CHUNK + 1;
+    w->candidates = liq_arena_alloc(arena, count * sizeof(*w->candidates));
+    w->rank = liq_arena_alloc(arena, count * sizeof(*w->rank));
+    w->eligible = liq_arena_alloc(arena, count * sizeof(*w->eligible));
+    w->cut_block = liq_arena_alloc(arena, (count / LIQ_CUT_BLOCK + 2) * sizeof(*w->cut_block));
+    w->apply_chunk = liq_arena_alloc(arena, chunks * sizeof(*w->apply_chunk));
+    w->apply_slot =
+        liq_arena_alloc(arena, (chunks + w->max_protocol_markets) * sizeof(*w->apply_slot));
+    if (!w->candidates || !w->rank || !w->eligible || !w->cut_block || !w->apply_chunk ||
+        !w->apply_slot) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
     }
-    size_t capacity = sim->margin.candidates_capacity > 0 ? sim->margin.candidates_capacity : 1024;
-    while (capacity < count) {
-        capacity *= 2;
-    }
-    liq_candidate_t *cand = liq_grow(sim->margin.candidates, capacity, sizeof(*cand));
-    if (cand == NULL) {
-        goto nomem;
-    }
-    sim->margin.candidates = cand;
-    size_t *rank = liq_grow(sim->margin.rank, capacity, sizeof(*rank));
-    if (rank == NULL) {
-        goto nomem;
-    }
-    sim->margin.rank = rank;
-    uint8_t *eligible = liq_grow(sim->margin.eligible, capacity, sizeof(*eligible));
-    if (eligible == NULL) {
-        goto nomem;
-    }
-    sim->margin.eligible = eligible;
-    size_t *cut_block =
-        liq_grow(sim->margin.cut_block, capacity / LIQ_CUT_BLOCK + 2, sizeof(*cut_block));
-    if (cut_block == NULL) {
-        goto nomem;
-    }
-    sim->margin.cut_block = cut_block;
-    const size_t chunks = capacity / LIQ_APPLY_CHUNK + 1;
-    struct liq_apply_chunk *apply_chunk =
-        liq_grow(sim->margin.apply_chunk, chunks, sizeof(*apply_chunk));
-    if (apply_chunk == NULL) {
-        goto nomem;
-    }
-    sim->margin.apply_chunk = apply_chunk;
-    struct liq_apply_slot *apply_slot = liq_grow(
-        sim->margin.apply_slot, chunks + sim->margin.max_protocol_markets, sizeof(*apply_slot));
-    if (apply_slot == NULL) {
-        goto nomem;
-    }
-    sim->margin.apply_slot = apply_slot;
-    sim->margin.candidates_capacity = capacity;
     return LIQ_OK;
-nomem:
-    return liq_error_set(LIQ_ENOMEM, "out of memory for %zu liquidation candidates", count);
 }
 
 /* ------------------------------------------------------- cross margin */
@@ -307,7 +275,7 @@ int liq_find_candidates(struct liq_sim *sim)
                 liq_cross_place(sim, p, sim->margin.market_candidates[m + 1], &cross_chunk);
         }
     }
-    const int rc = liq_reserve_candidates(sim, sim->margin.market_candidates[n_markets]);
+    const int rc = liq_margin_scratch(sim, sim->margin.market_candidates[n_markets]);
     if (rc != LIQ_OK) {
         return rc;
     }

@@ -111,7 +111,7 @@ static double liq_candidate_repay_value(const struct liq_sim *sim, size_t p,
 size_t liq_capital_cut(const struct liq_sim *sim, size_t p, size_t *rank, size_t n)
 {
     if (n == 0) {
-        return 0; /* rank may then be NULL: no candidate list yet */
+        return 0; /* nothing to cut */
     }
     const liq_candidate_t *cand = sim->margin.candidates;
     liq_health_order_cand = cand; /* this thread's protocol's candidates */

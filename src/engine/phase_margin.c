@@ -340,10 +340,8 @@ void liq_margin_work_destroy(struct liq_margin_work *w)
     if (w == NULL) {
         return;
     }
-    void *arrays[] = {w->chunk_found,    w->chunk_offset, w->chunk_sum,  w->market_candidates,
-                      w->market_found,   w->candidates,   w->rank,       w->eligible,
-                      w->cut_block,      w->apply_chunk,  w->apply_slot, w->cut_hist,
-                      w->market_selected};
+    void *arrays[] = {w->chunk_found,  w->chunk_offset, w->chunk_sum,      w->market_candidates,
+                      w->market_found, w->cut_hist,     w->market_selected};
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         free(arrays[i]);
     }

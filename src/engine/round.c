@@ -84,12 +84,11 @@ static int liq_phase_record(struct liq_sim *sim)
     return LIQ_OK;
 }
 
-/* One round, the phases in order; *failed (may be NULL) receives the phase
+/* The phases of a round in order; *failed (may be NULL) receives the phase
  * that failed. In a distributed run the exchange hook follows the margin
  * phase, also when the phase failed, so that every process learns of it. */
-static int liq_round(struct liq_sim *sim, liq_phase_t *failed)
+static int liq_round_phases(struct liq_sim *sim, liq_phase_t *failed)
 {
-    sim->round++;
     for (int k = 0; k < LIQ_PHASE_COUNT; k++) {
         const liq_phase_t phase = (liq_phase_t)k;
         double t = liq_now();
@@ -109,6 +108,15 @@ static int liq_round(struct liq_sim *sim, liq_phase_t *failed)
     }
     sim->timed_rounds++;
     return LIQ_OK;
+}
+
+/* One round: its phases, then the round's scratch is emptied. */
+static int liq_round(struct liq_sim *sim, liq_phase_t *failed)
+{
+    sim->round++;
+    const int rc = liq_round_phases(sim, failed);
+    liq_arena_reset(&sim->arena); /* the round's scratch, empty after it */
+    return rc;
 }
 
 int liq_sim_step(liq_sim_t *sim)

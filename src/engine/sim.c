@@ -264,6 +264,7 @@ void liq_sim_destroy(liq_sim_t *sim)
     liq_venues_destroy(&sim->venues);
     liq_asset_market_destroy(&sim->market);
     liq_balance_destroy(&sim->balance);
+    liq_arena_destroy(&sim->arena);
     free(sim->owned);
     free(sim);
 }

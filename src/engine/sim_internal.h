@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "engine/arena.h"
 #include "liqnet/amm.h"
 #include "liqnet/lending.h"
 #include "liqnet/rng.h"
@@ -240,27 +241,29 @@ struct liq_price_index {
  * its markets' isolated ones in market order, then its cross accounts',
  * which end where the next protocol's first market starts), and what the
  * keepers' decision, the cut and the parallel liquidation need beside
- * them. Per candidate 33 bytes (16 + rank 8 + eligible 1 + the chunk
- * sums'), grown to the largest round and never shrunk; per market 24 and
- * per scan chunk 32. */
+ * them. The lists sized by the round's candidates (about 33 bytes a
+ * candidate: 16, rank 8, eligible 1 and the chunk sums) come from the
+ * round's arena and are valid during the margin phase only; the rest is
+ * 24 bytes a market, 32 a scan chunk and the cut's histograms (32 KiB a
+ * thread). */
 struct liq_margin_work {
-    size_t *chunk_found;       /* [n_chunks] liquidatable accounts in the chunk this round */
-    size_t *chunk_offset;      /* [n_chunks + 1] where its candidates go */
-    double *chunk_sum;         /* [2 n_chunks] scratch for ordered reductions (set-up) */
-    size_t *market_candidates; /* [n_markets + 1] market m's candidates start here */
-    size_t *market_found;      /* [n_markets] candidates found this round */
+    size_t *chunk_found;         /* [n_chunks] liquidatable accounts in the chunk this round */
+    size_t *chunk_offset;        /* [n_chunks + 1] where its candidates go */
+    double *chunk_sum;           /* [2 n_chunks] scratch for ordered reductions (set-up) */
+    size_t *market_candidates;   /* [n_markets + 1] market m's candidates start here */
+    size_t *market_found;        /* [n_markets] candidates found this round */
+    size_t max_protocol_markets; /* most markets of one protocol */
+    size_t *cut_hist;            /* [threads * LIQ_CUT_BINS] the cut's per-thread histograms */
+    size_t *market_selected;     /* [n_markets + 1] where each market's liquidations start in
+                                    the list of a large protocol being liquidated */
+    /* from the arena, [candidates of the round] unless said: */
     liq_candidate_t *candidates;
-    size_t candidates_capacity;
-    size_t *rank;      /* scratch for the throughput cut, same capacity */
-    uint8_t *eligible; /* [capacity] the keepers' decision per candidate (1 byte, not the
-                          8 of rank, so the cut can list into rank while reading it) */
-    size_t *cut_block; /* [capacity / LIQ_CUT_BLOCK + 2] counts, then offsets */
-    struct liq_apply_chunk *apply_chunk; /* [capacity / LIQ_APPLY_CHUNK + 1] */
-    struct liq_apply_slot *apply_slot;   /* [capacity / LIQ_APPLY_CHUNK + 1 + max markets] */
-    size_t max_protocol_markets;         /* most markets of one protocol */
-    size_t *cut_hist;        /* [threads * LIQ_CUT_BINS] the cut's per-thread histograms */
-    size_t *market_selected; /* [n_markets + 1] where each market's liquidations start in
-                                the list of a large protocol being liquidated */
+    size_t *rank;      /* the throughput cut's list */
+    uint8_t *eligible; /* the keepers' decision per candidate (1 byte, not the 8 of rank,
+                          so the cut can list into rank while reading it) */
+    size_t *cut_block; /* [candidates / LIQ_CUT_BLOCK + 2] counts, then offsets */
+    struct liq_apply_chunk *apply_chunk; /* [candidates / LIQ_APPLY_CHUNK + 1] */
+    struct liq_apply_slot *apply_slot;   /* [that + max_protocol_markets] */
 };
 
 /* Dutch auctions (MODEL.md s5; src/engine/auction.c). Protocol p owns
@@ -345,6 +348,7 @@ struct liq_sim {
     double phase_seconds[LIQ_PHASE_COUNT];
     double exchange_seconds;
     int64_t timed_rounds;
+    liq_arena_t arena; /* the round's scratch, empty between rounds (src/engine/arena.h) */
     /* Distributed runs (src/engine/partition.c): owned[p] != 0 for the
      * protocols whose accounts this process holds and whose margin and
      * perp engines it steps; NULL (one process) owns them all. Everything
