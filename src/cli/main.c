@@ -463,6 +463,38 @@ static int liq_run_report(liq_run_state_t *st, const liq_run_args_t *args, const
     return *rc == LIQ_OK ? LIQ_EXIT_OK : -1;
 }
 
+/* SIGINT and SIGTERM ask the run to stop after the round in progress. */
+static void liq_run_catch_signals(void)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = liq_on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+}
+
+/* Rank 0's last words on a run that did not complete, and the exit code:
+ * the file holds rounds 0 to `done`. */
+static int liq_run_exit(const char *step_error, bool stopped, int64_t done, int64_t rounds,
+                        const char *output)
+{
+    if (step_error != NULL) {
+        fprintf(stderr,
+                "liqnet: error: %s\nliqnet: %s holds rounds 0 to %lld and is marked failed\n",
+                step_error, output, (long long)done);
+        return LIQ_EXIT_FAIL;
+    }
+    if (stopped) {
+        fprintf(stderr,
+                "liqnet: interrupted after round %lld of %lld; %s holds every completed "
+                "round and is marked interrupted\n",
+                (long long)done, (long long)rounds, output);
+        return LIQ_EXIT_INTERRUPTED;
+    }
+    return LIQ_EXIT_OK;
+}
+
 static int liq_cmd_run(int argc, char **argv)
 {
     liq_run_state_t st = {0};
@@ -500,13 +532,7 @@ static int liq_cmd_run(int argc, char **argv)
     liq_positions_destroy(positions);
     positions = NULL;
 
-    struct sigaction action;
-    memset(&action, 0, sizeof(action));
-    action.sa_handler = liq_on_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
-
+    liq_run_catch_signals();
     /* A round that fails (the model's feedback diverged) ends the run: the
      * rounds before it are kept and the file is marked "failed" with the
      * message, so it is never taken for a complete run. */
@@ -558,18 +584,7 @@ static int liq_cmd_run(int argc, char **argv)
             liq_print_mpi(st.group, sim, min_load, max_load, round_seconds, rss);
         }
     }
-    if (failed) {
-        fprintf(stderr,
-                "liqnet: error: %s\nliqnet: %s holds rounds 0 to %lld and is marked failed\n",
-                step_error, args.output, (long long)done);
-        exit_code = LIQ_EXIT_FAIL;
-    } else if (stopped) {
-        fprintf(stderr,
-                "liqnet: interrupted after round %lld of %lld; %s holds every completed "
-                "round and is marked interrupted\n",
-                (long long)done, (long long)sc->rounds, args.output);
-        exit_code = LIQ_EXIT_INTERRUPTED;
-    }
+    exit_code = liq_run_exit(failed ? step_error : NULL, stopped, done, sc->rounds, args.output);
 
 cleanup:
     if (rc != LIQ_OK) {

@@ -271,67 +271,18 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
     return LIQ_OK;
 }
 
-int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions)
+/* Generated isolated accounts, in one parallel loop over all of them. The first
+ * version ran one parallel region per generator: a generated ecosystem
+ * of 2x10^5 generators averaging 47 accounts spent most of liq_sim_create
+ * forking and joining threads (53% of its samples in libgomp). Account k
+ * of generator g still draws from counter (g, k) and lands in the same
+ * slot, so the store is the same bits as before for any thread count. */
+static int liq_generate_isolated(struct liq_sim *sim, size_t *cursor)
 {
     const liq_scenario_t *sc = sim->scenario;
-    const size_t nm = sim->n_markets;
-    sim->accounts.market_begin = liq_calloc(nm + 1, sizeof(size_t));
-    sim->accounts.cross_begin = liq_calloc(sim->n_protocols + 1, sizeof(size_t));
-    sim->accounts.cross_block = liq_calloc(sim->n_protocols, sizeof(size_t));
-    if (!sim->accounts.market_begin || !sim->accounts.cross_begin || !sim->accounts.cross_block) {
-        return liq_error_set(LIQ_ENOMEM, "out of memory for the account store");
-    }
-    size_t *cursor = calloc(nm + 1, sizeof(*cursor));
-    if (cursor == NULL) {
-        return liq_error_set(LIQ_ENOMEM, "out of memory for the account store");
-    }
-    /* Count accounts per market. */
-    for (size_t g = 0; g < sc->n_generators; g++) {
-        const liq_account_generator_t *gen = &sc->generators[g];
-        if (!liq_generator_isolated_here(sim, g)) {
-            continue;
-        }
-        const size_t m = sim->books.market_offset[gen->protocol] + (size_t)gen->market;
-        sim->accounts.market_begin[m + 1] += (size_t)gen->count;
-    }
-    const size_t n_rows = positions != NULL ? positions->count : 0;
-    for (size_t k = 0; k < n_rows; k++) {
-        int rc = liq_check_position(sim, positions, k);
-        if (rc != LIQ_OK) {
-            free(cursor);
-            return rc;
-        }
-        if (liq_position_is_cross(positions, k) || !liq_owns(sim, (size_t)positions->protocol[k])) {
-            continue;
-        }
-        const size_t m =
-            sim->books.market_offset[positions->protocol[k]] + (size_t)positions->market[k];
-        sim->accounts.market_begin[m + 1]++;
-    }
-    for (size_t m = 0; m < nm; m++) {
-        sim->accounts.market_begin[m + 1] += sim->accounts.market_begin[m];
-        cursor[m] = sim->accounts.market_begin[m];
-    }
-    sim->accounts.n_accounts = sim->accounts.market_begin[nm];
-    const size_t n = sim->accounts.n_accounts;
-    sim->accounts.collateral = malloc((n > 0 ? n : 1) * sizeof(*sim->accounts.collateral));
-    sim->accounts.debt = malloc((n > 0 ? n : 1) * sizeof(*sim->accounts.debt));
-    if (sim->accounts.collateral == NULL || sim->accounts.debt == NULL) {
-        free(cursor);
-        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu accounts (%zu bytes)", n,
-                             n * 2 * sizeof(double));
-    }
-
-    /* Generated accounts, in one parallel loop over all of them. The first
-     * version ran one parallel region per generator: a generated ecosystem
-     * of 2x10^5 generators averaging 47 accounts spent most of liq_sim_create
-     * forking and joining threads (53% of its samples in libgomp). Account k
-     * of generator g still draws from counter (g, k) and lands in the same
-     * slot, so the store is the same bits as before for any thread count. */
     const size_t n_gen = sc->n_generators;
     liq_gen_block_t *block = malloc((n_gen > 0 ? n_gen : 1) * sizeof(*block));
     if (block == NULL) {
-        free(cursor);
         return liq_error_set(LIQ_ENOMEM, "out of memory for the account store");
     }
     size_t total = 0;
@@ -388,6 +339,65 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
         }
     }
     free(block);
+    return LIQ_OK;
+}
+
+int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    const size_t nm = sim->n_markets;
+    sim->accounts.market_begin = liq_calloc(nm + 1, sizeof(size_t));
+    sim->accounts.cross_begin = liq_calloc(sim->n_protocols + 1, sizeof(size_t));
+    sim->accounts.cross_block = liq_calloc(sim->n_protocols, sizeof(size_t));
+    if (!sim->accounts.market_begin || !sim->accounts.cross_begin || !sim->accounts.cross_block) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the account store");
+    }
+    size_t *cursor = calloc(nm + 1, sizeof(*cursor));
+    if (cursor == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the account store");
+    }
+    /* Count accounts per market. */
+    for (size_t g = 0; g < sc->n_generators; g++) {
+        const liq_account_generator_t *gen = &sc->generators[g];
+        if (!liq_generator_isolated_here(sim, g)) {
+            continue;
+        }
+        const size_t m = sim->books.market_offset[gen->protocol] + (size_t)gen->market;
+        sim->accounts.market_begin[m + 1] += (size_t)gen->count;
+    }
+    const size_t n_rows = positions != NULL ? positions->count : 0;
+    for (size_t k = 0; k < n_rows; k++) {
+        int rc = liq_check_position(sim, positions, k);
+        if (rc != LIQ_OK) {
+            free(cursor);
+            return rc;
+        }
+        if (liq_position_is_cross(positions, k) || !liq_owns(sim, (size_t)positions->protocol[k])) {
+            continue;
+        }
+        const size_t m =
+            sim->books.market_offset[positions->protocol[k]] + (size_t)positions->market[k];
+        sim->accounts.market_begin[m + 1]++;
+    }
+    for (size_t m = 0; m < nm; m++) {
+        sim->accounts.market_begin[m + 1] += sim->accounts.market_begin[m];
+        cursor[m] = sim->accounts.market_begin[m];
+    }
+    sim->accounts.n_accounts = sim->accounts.market_begin[nm];
+    const size_t n = sim->accounts.n_accounts;
+    sim->accounts.collateral = malloc((n > 0 ? n : 1) * sizeof(*sim->accounts.collateral));
+    sim->accounts.debt = malloc((n > 0 ? n : 1) * sizeof(*sim->accounts.debt));
+    if (sim->accounts.collateral == NULL || sim->accounts.debt == NULL) {
+        free(cursor);
+        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu accounts (%zu bytes)", n,
+                             n * 2 * sizeof(double));
+    }
+
+    int rc = liq_generate_isolated(sim, cursor);
+    if (rc != LIQ_OK) {
+        free(cursor);
+        return rc;
+    }
     /* File positions, in file order within each market. */
     for (size_t k = 0; k < n_rows; k++) {
         if (liq_position_is_cross(positions, k) || !liq_owns(sim, (size_t)positions->protocol[k])) {

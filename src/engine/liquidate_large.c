@@ -41,25 +41,13 @@ static void liq_apply_slot_open(const struct liq_sim *sim, struct liq_apply_slot
     slot->debt = slot->first ? sim->books.market_debt[m] : 0.0;
 }
 
-/* Liquidates a large protocol's n isolated selected candidates rank[0..n),
- * in account order, in parallel over chunks of LIQ_APPLY_CHUNK: each
- * account is touched once, and every sum is a running sum inside its chunk,
- * the chunks' sums then combined in chunk order on one thread. The chunks do
- * not depend on the thread count, so neither do the results; with a single
- * chunk (n <= LIQ_APPLY_CHUNK) every sum is the serial loop's, bit for bit.
- * Sets the protocol's value sums, which the cross liquidations continue. */
-static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, size_t n,
-                            double *repaid_value, double *seized_value, double *bad_value)
+/* first[m] for protocol p's markets m0 .. m_end (inclusive): where market
+ * m's candidates start in the account-ordered rank[0..n) (n at m_end). */
+static void liq_apply_market_starts(const struct liq_sim *sim, size_t p, const size_t *rank,
+                                    size_t n, size_t *first)
 {
-    const size_t n_chunks = (n + LIQ_APPLY_CHUNK - 1) / LIQ_APPLY_CHUNK;
     const size_t m0 = sim->books.market_offset[p];
     const size_t m_end = sim->books.market_offset[p + 1];
-    struct liq_apply_chunk *chunk = sim->margin.apply_chunk;
-    struct liq_apply_slot *slot = sim->margin.apply_slot;
-    /* Where each market's candidates start in rank[0..n): the recent-list
-     * slot of each liquidated account is its market's count plus its place
-     * there, as the serial loop's notes would have appended it. */
-    size_t *first = sim->margin.market_selected;
     for (size_t m = m0; m <= m_end; m++) {
         size_t lo = m == m0 ? 0 : first[m - 1], hi = n;
         const size_t begin = m < m_end ? sim->accounts.market_begin[m] : SIZE_MAX;
@@ -73,6 +61,85 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
         }
         first[m] = lo;
     }
+}
+
+/* The chunks' sums, combined in chunk order on one thread: the protocol's
+ * value sums, and each market's totals (a market's first part replaces
+ * them, since it started from them; later parts add). */
+static void liq_apply_combine(struct liq_sim *sim, size_t m0, size_t n_chunks, double *repaid_value,
+                              double *seized_value, double *bad_value)
+{
+    const struct liq_apply_chunk *chunk = sim->margin.apply_chunk;
+    const struct liq_apply_slot *slot = sim->margin.apply_slot;
+    for (size_t c = 0; c < n_chunks; c++) {
+        const struct liq_apply_chunk *ch = &chunk[c];
+        if (c == 0) {
+            *repaid_value = ch->repaid_value;
+            *seized_value = ch->seized_value;
+            *bad_value = ch->bad_value;
+        } else {
+            *repaid_value += ch->repaid_value;
+            *seized_value += ch->seized_value;
+            *bad_value += ch->bad_value;
+        }
+        for (size_t m = ch->first_market; m <= ch->last_market; m++) {
+            const struct liq_apply_slot *s = &slot[c + m - m0];
+            if (!s->used) {
+                continue;
+            }
+            if (s->first) {
+                sim->books.market_seized[m] = s->seized;
+                sim->books.market_collateral[m] = s->collateral;
+                sim->books.market_debt[m] = s->debt;
+            } else {
+                sim->books.market_seized[m] += s->seized;
+                sim->books.market_collateral[m] += s->collateral;
+                sim->books.market_debt[m] += s->debt;
+            }
+        }
+    }
+}
+
+/* The recent lists' counts after the parallel notes, as liq_index_note
+ * keeps them: a list that would overflow marks its market stale (to be
+ * re-sorted). */
+static void liq_apply_recent_counts(struct liq_sim *sim, size_t p, const size_t *first)
+{
+    const size_t m0 = sim->books.market_offset[p];
+    const size_t m_end = sim->books.market_offset[p + 1];
+    for (size_t m = m0; m < m_end && !sim->full_scan; m++) {
+        const size_t noted = first[m + 1] - first[m];
+        if (sim->index.stale[m] || noted == 0) {
+            continue;
+        }
+        if (sim->index.recent_count[m] + noted > sim->index.recent_capacity[m]) {
+            sim->index.recent_count[m] = sim->index.recent_capacity[m];
+            sim->index.stale[m] = 1;
+        } else {
+            sim->index.recent_count[m] += noted;
+        }
+    }
+}
+
+/* Liquidates a large protocol's n isolated selected candidates rank[0..n),
+ * in account order, in parallel over chunks of LIQ_APPLY_CHUNK: each
+ * account is touched once, and every sum is a running sum inside its chunk,
+ * the chunks' sums then combined in chunk order on one thread. The chunks do
+ * not depend on the thread count, so neither do the results; with a single
+ * chunk (n <= LIQ_APPLY_CHUNK) every sum is the serial loop's, bit for bit.
+ * Sets the protocol's value sums, which the cross liquidations continue. */
+static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, size_t n,
+                            double *repaid_value, double *seized_value, double *bad_value)
+{
+    const size_t n_chunks = (n + LIQ_APPLY_CHUNK - 1) / LIQ_APPLY_CHUNK;
+    const size_t m0 = sim->books.market_offset[p];
+    struct liq_apply_chunk *chunk = sim->margin.apply_chunk;
+    struct liq_apply_slot *slot = sim->margin.apply_slot;
+    /* Where each market's candidates start in rank[0..n): the recent-list
+     * slot of each liquidated account is its market's count plus its place
+     * there, as the serial loop's notes would have appended it. */
+    size_t *first = sim->margin.market_selected;
+    liq_apply_market_starts(sim, p, rank, n, first);
 #pragma omp parallel for default(none) shared(sim, chunk, slot, rank, first)                       \
     firstprivate(p, n, n_chunks, m0) schedule(dynamic, 1)                                          \
         num_threads(sim->threads) if (n_chunks > 1)
@@ -117,47 +184,8 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
         ch.last_market = m;
         chunk[c] = ch;
     }
-    for (size_t c = 0; c < n_chunks; c++) {
-        const struct liq_apply_chunk *ch = &chunk[c];
-        if (c == 0) {
-            *repaid_value = ch->repaid_value;
-            *seized_value = ch->seized_value;
-            *bad_value = ch->bad_value;
-        } else {
-            *repaid_value += ch->repaid_value;
-            *seized_value += ch->seized_value;
-            *bad_value += ch->bad_value;
-        }
-        for (size_t m = ch->first_market; m <= ch->last_market; m++) {
-            const struct liq_apply_slot *s = &slot[c + m - m0];
-            if (!s->used) {
-                continue;
-            }
-            if (s->first) {
-                sim->books.market_seized[m] = s->seized;
-                sim->books.market_collateral[m] = s->collateral;
-                sim->books.market_debt[m] = s->debt;
-            } else {
-                sim->books.market_seized[m] += s->seized;
-                sim->books.market_collateral[m] += s->collateral;
-                sim->books.market_debt[m] += s->debt;
-            }
-        }
-    }
-    /* The recent lists' counts, as liq_index_note keeps them: a list that
-     * would overflow marks its market stale (to be re-sorted). */
-    for (size_t m = m0; m < m_end && !sim->full_scan; m++) {
-        const size_t noted = first[m + 1] - first[m];
-        if (sim->index.stale[m] || noted == 0) {
-            continue;
-        }
-        if (sim->index.recent_count[m] + noted > sim->index.recent_capacity[m]) {
-            sim->index.recent_count[m] = sim->index.recent_capacity[m];
-            sim->index.stale[m] = 1;
-        } else {
-            sim->index.recent_count[m] += noted;
-        }
-    }
+    liq_apply_combine(sim, m0, n_chunks, repaid_value, seized_value, bad_value);
+    liq_apply_recent_counts(sim, p, first);
 }
 
 /* liq_protocol_liquidate for a large protocol (liq_protocol_is_large), with

@@ -162,6 +162,71 @@ void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset)
     liq_index_note(sim, m, offset);
 }
 
+/* The gathered offsets g[0..n) of market m, sorted, keep each liquidatable
+ * account once, at the front; returns how many. With threads > 1, one pass
+ * tests each offset once, in fixed blocks, copying the kept ones to the
+ * tail (which the sort no longer needs; UINT32_MAX, never an offset, for
+ * the others) and counting them per block; a second places them in order
+ * at the front: the same list as the serial loop's. */
+static size_t liq_index_keep(struct liq_sim *sim, size_t m, uint32_t *gathered, size_t g, double pc,
+                             double pd, int threads)
+{
+    const size_t first = sim->accounts.market_begin[m];
+    const double lt = sim->books.markets[m].config.liquidation_threshold;
+    size_t kept = 0;
+    if (threads <= 1) {
+        for (size_t k = 0; k < g; k++) {
+            if (k > 0 && gathered[k] == gathered[k - 1]) {
+                continue;
+            }
+            const size_t i = first + gathered[k];
+            if (liq_is_liquidatable(sim->accounts.collateral[i], sim->accounts.debt[i], pc, pd,
+                                    lt)) {
+                gathered[kept++] = gathered[k];
+            }
+        }
+        return kept;
+    }
+    const double *collateral = sim->accounts.collateral + first, *debt = sim->accounts.debt + first;
+    const size_t n_blocks = (g + LIQ_CUT_BLOCK - 1) / LIQ_CUT_BLOCK;
+    size_t *block = sim->index.gather_block;
+    uint32_t *tail = gathered + g;
+#pragma omp parallel default(none) shared(gathered, collateral, debt, block, tail, kept)           \
+    firstprivate(g, n_blocks, pc, pd, lt) num_threads(threads)
+    {
+#pragma omp for schedule(static)
+        for (size_t b = 0; b < n_blocks; b++) {
+            const size_t end = (b + 1) * LIQ_CUT_BLOCK < g ? (b + 1) * LIQ_CUT_BLOCK : g;
+            size_t count = 0;
+            for (size_t k = b * LIQ_CUT_BLOCK; k < end; k++) {
+                const uint32_t i = gathered[k];
+                const bool keep = (k == 0 || i != gathered[k - 1]) &&
+                                  liq_is_liquidatable(collateral[i], debt[i], pc, pd, lt);
+                tail[k] = keep ? i : UINT32_MAX;
+                count += keep;
+            }
+            block[b] = count;
+        }
+#pragma omp single
+        for (size_t b = 0; b < n_blocks; b++) {
+            const size_t here = block[b];
+            block[b] = kept;
+            kept += here;
+        }
+#pragma omp for schedule(static)
+        for (size_t b = 0; b < n_blocks; b++) {
+            const size_t end = (b + 1) * LIQ_CUT_BLOCK < g ? (b + 1) * LIQ_CUT_BLOCK : g;
+            size_t place = block[b];
+            for (size_t k = b * LIQ_CUT_BLOCK; k < end; k++) {
+                if (tail[k] != UINT32_MAX) {
+                    gathered[place++] = tail[k];
+                }
+            }
+        }
+    }
+    return kept;
+}
+
 /* Index, pass 1 (per market): gather the accounts whose key is above the
  * threshold, from the sorted array and the recent list, into the market's
  * scratch; sort by account and drop duplicates; keep those that are
@@ -176,7 +241,6 @@ size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
     const size_t n = liq_market_size(sim, m);
     double pc, pd;
     liq_market_prices(sim, m, &pc, &pd);
-    const double lt = sim->books.markets[m].config.liquidation_threshold;
     const uint64_t threshold = (uint64_t)liq_index_threshold(pc, pd);
     const uint64_t *entry = sim->index.entry + first;
     /* First sorted entry whose key exceeds the threshold. */
@@ -230,62 +294,7 @@ size_t liq_index_gather(struct liq_sim *sim, size_t m, int threads)
             gathered[j] = v;
         }
     }
-    size_t kept = 0;
-    if (parallel) {
-        /* One pass tests each offset once, in fixed blocks, copying the
-         * kept ones to the tail (which the sort no longer needs; UINT32_MAX,
-         * never an offset, for the others) and counting them per block; a
-         * second places them in order at the front. */
-        const double *collateral = sim->accounts.collateral + first,
-                     *debt = sim->accounts.debt + first;
-        const size_t n_blocks = (g + LIQ_CUT_BLOCK - 1) / LIQ_CUT_BLOCK;
-        size_t *block = sim->index.gather_block;
-        uint32_t *tail = gathered + g;
-#pragma omp parallel default(none) shared(gathered, collateral, debt, block, tail, kept)           \
-    firstprivate(g, n_blocks, pc, pd, lt) num_threads(threads)
-        {
-#pragma omp for schedule(static)
-            for (size_t b = 0; b < n_blocks; b++) {
-                const size_t end = (b + 1) * LIQ_CUT_BLOCK < g ? (b + 1) * LIQ_CUT_BLOCK : g;
-                size_t count = 0;
-                for (size_t k = b * LIQ_CUT_BLOCK; k < end; k++) {
-                    const uint32_t i = gathered[k];
-                    const bool keep = (k == 0 || i != gathered[k - 1]) &&
-                                      liq_is_liquidatable(collateral[i], debt[i], pc, pd, lt);
-                    tail[k] = keep ? i : UINT32_MAX;
-                    count += keep;
-                }
-                block[b] = count;
-            }
-#pragma omp single
-            for (size_t b = 0; b < n_blocks; b++) {
-                const size_t here = block[b];
-                block[b] = kept;
-                kept += here;
-            }
-#pragma omp for schedule(static)
-            for (size_t b = 0; b < n_blocks; b++) {
-                const size_t end = (b + 1) * LIQ_CUT_BLOCK < g ? (b + 1) * LIQ_CUT_BLOCK : g;
-                size_t place = block[b];
-                for (size_t k = b * LIQ_CUT_BLOCK; k < end; k++) {
-                    if (tail[k] != UINT32_MAX) {
-                        gathered[place++] = tail[k];
-                    }
-                }
-            }
-        }
-    } else {
-        for (size_t k = 0; k < g; k++) {
-            if (k > 0 && gathered[k] == gathered[k - 1]) {
-                continue;
-            }
-            const size_t i = first + gathered[k];
-            if (liq_is_liquidatable(sim->accounts.collateral[i], sim->accounts.debt[i], pc, pd,
-                                    lt)) {
-                gathered[kept++] = gathered[k];
-            }
-        }
-    }
+    const size_t kept = liq_index_keep(sim, m, gathered, g, pc, pd, parallel ? threads : 1);
     /* Duplicates and accounts no longer liquidatable were gathered for
      * nothing. */
     if (g - kept > liq_wasted_limit(n)) {
