@@ -8,7 +8,8 @@
  * indexed by the entity it steps, so results are bit-identical for every
  * thread count. Accounts are stored as struct-of-arrays grouped by protocol
  * and market; nothing is allocated per account or per round once the
- * simulation exists (scratch buffers only grow, between rounds).
+ * simulation exists (a round's scratch comes from an arena that grows
+ * between rounds, to the largest round's need).
  */
 #ifndef LIQNET_SIM_H
 #define LIQNET_SIM_H
