@@ -456,8 +456,8 @@ void liq_protocol_charge(struct liq_sim *sim, size_t p, double cost);
 /* liq_index_note for other engine files (src/engine/price_index.c). */
 void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset);
 
-/* Issued tokens and holdings (src/engine/balance.c). balance_init sets the
- * issuers, liabilities and round-0 values once the arrays exist;
+/* Issued tokens and holdings (src/engine/balance.c). balance_init allocates
+ * the balance sheets and sets the issuers, liabilities and round-0 values;
  * balance_step is the derived phase's first step: holdings are marked
  * down, losses drawn from the insurance fund, then the issuers' redemption
  * ratios that the next round's market phase prices issued tokens with. */
