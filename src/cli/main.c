@@ -383,6 +383,7 @@ static int liq_run_start(liq_run_state_t *st, liq_sim_t **sim, const liq_run_arg
     const liq_sim_options_t options = {.threads = args->threads,
                                        .run = 0,
                                        .owned = owned,
+                                       .time_phases = liq_run_group_mpi(st->group),
                                        .exchange = several ? liq_run_group_round_exchange : NULL,
                                        .exchange_context = st->group};
     int rc = liq_run_group_agree(st->group, liq_sim_create(sim, sc, positions, &options), NULL);

@@ -61,6 +61,7 @@ static int liq_sim_options(struct liq_sim *sim, const liq_scenario_t *scenario,
         sim->n_markets += scenario->protocols[p].n_markets;
     }
     if (options != NULL) {
+        sim->time_phases = options->time_phases != 0;
         sim->exchange = options->exchange;
         sim->exchange_context = options->exchange_context;
     }

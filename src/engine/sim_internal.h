@@ -345,6 +345,7 @@ struct liq_sim {
     liq_sim_exchange_fn exchange;
     void *exchange_context;
     const liq_run_hooks_t *run_hooks;
+    int time_phases;
     double phase_seconds[LIQ_PHASE_COUNT];
     double exchange_seconds;
     int64_t timed_rounds;
