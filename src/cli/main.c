@@ -342,7 +342,10 @@ static int liq_run_check_stop(void *context, bool *stop)
 
 /* The record phase of `liqnet run`: rank 0 adds the round to the metrics
  * and the output file (round 0 is in them since their creation), then
- * every rank agrees on the outcome; the tallies follow. */
+ * every rank agrees on the outcome; the tallies follow. The ranks agree on
+ * a round's status at the exchange (liq_run_group_round_exchange) and here;
+ * the phases between (venues, derived) read only replicated state, so
+ * they fail on every rank alike or on none. */
 static int liq_run_record(void *context, const liq_state_view_t *view)
 {
     liq_run_state_t *st = context;
