@@ -3,8 +3,9 @@
  * src/arena_allocator.c): memory a phase needs only until the round ends,
  * taken by bumping a pointer in one block. The round empties the arena when
  * it ends (liq_arena_reset); what did not fit in the block that round was
- * allocated apart and is freed then, and the block grows to the round's
- * peak, so that from the next round on the same work fits in it. Nothing is
+ * allocated apart and is freed then, and the block grows to half again the
+ * round's peak, so that from the next round on the same work, or a little
+ * more, fits in it. Nothing is
  * allocated in a round that needs no more than the largest round before.
  * Private to src/engine; used from one thread, outside parallel regions.
  */
@@ -28,7 +29,8 @@ typedef struct {
 void *liq_arena_alloc(liq_arena_t *arena, size_t bytes);
 
 /* Empties the arena at the end of a round: frees what spilled and grows the
- * block to the round's peak (keeping the old block if that fails). */
+ * block to 1.5 times the round's peak when the peak did not fit (keeping the
+ * old block if that fails). */
 void liq_arena_reset(liq_arena_t *arena);
 
 /* Frees everything; accepts NULL. */
