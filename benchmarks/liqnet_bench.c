@@ -302,7 +302,7 @@ static int liq_bench_triad(liq_bench_loop_t *out, int64_t n, int threads, int re
 
 /*
  * A copy of the engine's full-scan health kernel (liq_scan_count and
- * liq_is_liquidatable in src/engine/margin.c, as of commit 01d8d4d): over the
+ * liq_is_liquidatable in src/engine/margin.h, as of commit 01d8d4d): over the
  * engine's own account arrays, in chunks of 4096 accounts within a market,
  * dynamic schedule, two float64 loads per account, counting HF < 1 as
  * d > 0 and c pc LT < d pd. `divide` selects the earlier form of the test,
@@ -392,13 +392,14 @@ static void liq_bench_kernel(liq_bench_loop_t *out, const liq_sim_t *sim, int th
 
 typedef struct {
     double create_seconds;
-    double run_seconds;    /* all rounds, stepping plus recording */
-    double writer_seconds; /* inside the HDF5 writer calls (create to finish) */
-    double *round_seconds; /* [rounds] liq_sim_step alone */
-    int64_t rounds;        /* completed */
-    int64_t liquidations;  /* over the run */
-    int64_t liquidatable;  /* liquidations + stalled, over the run */
-    int64_t active_rounds; /* rounds with a liquidatable account */
+    double run_seconds;      /* all rounds, stepping plus recording */
+    double writer_seconds;   /* inside the HDF5 writer calls (create to finish) */
+    double *round_seconds;   /* [rounds] the phases that step a round, recording apart */
+    liq_sim_timing_t timing; /* the engine's wall seconds per phase */
+    int64_t rounds;          /* completed */
+    int64_t liquidations;    /* over the run */
+    int64_t liquidatable;    /* liquidations + stalled, over the run */
+    int64_t active_rounds;   /* rounds with a liquidatable account */
     long rss_before_kb, hwm_kb;
 } liq_bench_run_t;
 
@@ -408,10 +409,12 @@ static void liq_bench_run_destroy(liq_bench_run_t *run)
     run->round_seconds = NULL;
 }
 
-static liq_sim_t *liq_bench_create(const liq_scenario_t *sc, int threads, int full_scan)
+static liq_sim_t *liq_bench_create(const liq_scenario_t *sc, int threads, int full_scan,
+                                   int time_phases)
 {
     liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = full_scan};
+    const liq_sim_options_t opt = {
+        .threads = threads, .run = 0, .full_scan = full_scan, .time_phases = time_phases};
     if (liq_sim_create(&sim, sc, NULL, &opt) != LIQ_OK) {
         fprintf(stderr, "liqnet_bench: liq_sim_create: %s\n", liq_errmsg());
         return NULL;
@@ -432,14 +435,51 @@ static void liq_bench_tally(liq_bench_run_t *run, const liq_state_view_t *view)
     run->active_rounds += (liq + stalled) > 0;
 }
 
+/* The benchmark's recorder (liq_recorder_t): the time of each round, from
+ * the end of the previous record phase to the start of this one (the six
+ * phases that step the round, as liq_sim_step alone), the tallies, and
+ * with a writer the metrics and the trajectory, the writer timed apart. */
+typedef struct {
+    liq_bench_run_t *run;
+    liq_metrics_t *metrics;
+    liq_h5_writer_t *writer;
+    double mark; /* end of the last record phase */
+} liq_bench_recorder_t;
+
+static int liq_bench_record(void *context, const liq_state_view_t *view)
+{
+    liq_bench_recorder_t *b = context;
+    liq_bench_run_t *run = b->run;
+    if (view->round > 0) {
+        run->round_seconds[view->round - 1] = liq_bench_now() - b->mark;
+        run->rounds = view->round;
+        liq_bench_tally(run, view);
+        if (b->writer != NULL) {
+            int rc = liq_metrics_add(b->metrics, view);
+            if (rc != LIQ_OK) {
+                return rc;
+            }
+            const double t0 = liq_bench_now();
+            rc = liq_h5_writer_append(b->writer, view);
+            run->writer_seconds += liq_bench_now() - t0;
+            if (rc != LIQ_OK) {
+                return rc;
+            }
+        }
+    }
+    b->mark = liq_bench_now();
+    return LIQ_OK;
+}
+
 /*
- * Creates the simulation of `sc` and steps it sc->rounds rounds, timing
- * every liq_sim_step; with h5_path it also writes the trajectory as the
- * liqnet program does (metrics, writer create, append, finish), timing the
- * writer calls apart.
+ * Creates the simulation of `sc` and runs it sc->rounds rounds through
+ * liq_sim_run, timing every round; with h5_path it also writes the
+ * trajectory as the liqnet program does (metrics, writer create, append,
+ * finish), timing the writer calls apart; with time_phases the engine also
+ * sums its time per phase (run->timing).
  */
 static int liq_bench_run(liq_bench_run_t *run, const liq_scenario_t *sc, int threads, int full_scan,
-                         const char *h5_path)
+                         const char *h5_path, int time_phases)
 {
     memset(run, 0, sizeof(*run));
     run->round_seconds = calloc((size_t)sc->rounds, sizeof(*run->round_seconds));
@@ -448,62 +488,47 @@ static int liq_bench_run(liq_bench_run_t *run, const liq_scenario_t *sc, int thr
     }
     run->rss_before_kb = liq_bench_status_kb("VmRSS");
     int rc = -1;
-    liq_metrics_t *metrics = NULL;
-    liq_h5_writer_t *writer = NULL;
+    liq_bench_recorder_t rec = {.run = run};
     char *resolved = NULL;
     double t0 = liq_bench_now();
-    liq_sim_t *sim = liq_bench_create(sc, threads, full_scan);
+    liq_sim_t *sim = liq_bench_create(sc, threads, full_scan, time_phases);
     if (sim == NULL) {
         goto cleanup;
     }
     run->create_seconds = liq_bench_now() - t0;
     const double start = liq_bench_now();
-    liq_state_view_t view;
     if (h5_path != NULL) {
-        if (liq_metrics_create(&metrics, sim) != LIQ_OK ||
+        if (liq_metrics_create(&rec.metrics, sim) != LIQ_OK ||
             liq_scenario_dump(&resolved, sc) != LIQ_OK) {
             fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
             goto cleanup;
         }
+        liq_state_view_t view;
         liq_sim_view(sim, &view);
         const liq_h5_options_t h5 = {.force = true,
                                      .flush_every = sc->flush_every,
                                      .scenario_yaml = resolved,
                                      .seed = sc->seed};
         t0 = liq_bench_now();
-        if (liq_h5_writer_create(&writer, h5_path, sc, &view, &h5) != LIQ_OK) {
+        if (liq_h5_writer_create(&rec.writer, h5_path, sc, &view, &h5) != LIQ_OK) {
             fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
             goto cleanup;
         }
         run->writer_seconds += liq_bench_now() - t0;
     }
-    for (int64_t r = 0; r < sc->rounds; r++) {
-        t0 = liq_bench_now();
-        if (liq_sim_step(sim) != LIQ_OK) {
-            fprintf(stderr, "liqnet_bench: round %lld: %s\n", (long long)(r + 1), liq_errmsg());
-            goto cleanup;
-        }
-        run->round_seconds[r] = liq_bench_now() - t0;
-        run->rounds = r + 1;
-        liq_sim_view(sim, &view);
-        liq_bench_tally(run, &view);
-        if (writer != NULL) {
-            if (liq_metrics_add(metrics, &view) != LIQ_OK) {
-                fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
-                goto cleanup;
-            }
-            t0 = liq_bench_now();
-            if (liq_h5_writer_append(writer, &view) != LIQ_OK) {
-                fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
-                goto cleanup;
-            }
-            run->writer_seconds += liq_bench_now() - t0;
-        }
+    const liq_recorder_t recorder = {liq_bench_record, &rec};
+    const liq_run_hooks_t hooks = {.recorders = &recorder, .n_recorders = 1};
+    liq_sim_run_end_t end;
+    if (liq_sim_run(&end, sim, sc->rounds, &hooks) != LIQ_OK) {
+        fprintf(stderr, "liqnet_bench: round %lld: %s\n", (long long)liq_sim_round(sim),
+                liq_errmsg());
+        goto cleanup;
     }
-    if (writer != NULL) {
+    if (rec.writer != NULL) {
         t0 = liq_bench_now();
-        const int frc = liq_h5_writer_finish(writer, liq_metrics_summary(metrics), "complete");
-        writer = NULL;
+        const int frc =
+            liq_h5_writer_finish(rec.writer, liq_metrics_summary(rec.metrics), "complete");
+        rec.writer = NULL;
         run->writer_seconds += liq_bench_now() - t0;
         if (frc != LIQ_OK) {
             fprintf(stderr, "liqnet_bench: %s\n", liq_errmsg());
@@ -512,11 +537,12 @@ static int liq_bench_run(liq_bench_run_t *run, const liq_scenario_t *sc, int thr
     }
     run->run_seconds = liq_bench_now() - start;
     run->hwm_kb = liq_bench_status_kb("VmHWM");
+    liq_sim_timing(sim, &run->timing);
     rc = 0;
 
 cleanup:
-    liq_h5_writer_destroy(writer);
-    liq_metrics_destroy(metrics);
+    liq_h5_writer_destroy(rec.writer);
+    liq_metrics_destroy(rec.metrics);
     free(resolved);
     liq_sim_destroy(sim);
     return rc;
@@ -570,6 +596,25 @@ static void liq_bench_report_run(const liq_bench_tag_t *tag, liq_bench_run_t *ru
     liq_bench_result(tag, "peak_rss", (double)run->hwm_kb * 1024.0, "B");
     liq_bench_result(tag, "bytes_per_account",
                      (double)(run->hwm_kb - run->rss_before_kb) * 1024.0 / accounts, "B");
+    /* Where the rounds' time went, phase by phase, as the engine sums it
+     * (with --trace 1: the engine's clock reads cost a calm round 5%). */
+    double timed = 0.0;
+    for (int k = 0; k < LIQ_PHASE_COUNT; k++) {
+        timed += run->timing.phase[k];
+    }
+    if (!(timed > 0.0)) {
+        return;
+    }
+    printf("# phases over %lld rounds:", (long long)run->timing.rounds);
+    for (int k = 0; k < LIQ_PHASE_COUNT; k++) {
+        printf(" %s %.4f s%s", liq_phase_name((liq_phase_t)k), run->timing.phase[k],
+               k + 1 < LIQ_PHASE_COUNT ? "," : "\n");
+    }
+    for (int k = 0; k < LIQ_PHASE_COUNT; k++) {
+        char metric[64];
+        snprintf(metric, sizeof(metric), "phase_%s", liq_phase_name((liq_phase_t)k));
+        liq_bench_result(tag, metric, run->timing.phase[k], "s");
+    }
 }
 
 /* ------------------------------------------------------------ commands */
@@ -591,7 +636,7 @@ static int liq_bench_cmd_bandwidth(liq_bench_args_t *a)
     if (sc == NULL) {
         return 1;
     }
-    liq_sim_t *sim = liq_bench_create(sc, a->threads, 1);
+    liq_sim_t *sim = liq_bench_create(sc, a->threads, 1, 0);
     liq_bench_triad_t triad = {0, NULL, NULL, NULL};
     if (sim == NULL || liq_bench_triad_init(&triad, a->triad, a->threads) != 0) {
         liq_sim_destroy(sim);
@@ -678,7 +723,7 @@ static int liq_bench_cmd_round(liq_bench_args_t *a)
                            liq_bench_kind_name((liq_bench_kind_t)a->kind), a->accounts, a->threads,
                            a->full_scan};
     liq_bench_run_t run;
-    const int rc = liq_bench_run(&run, sc, a->threads, a->full_scan, a->h5);
+    const int rc = liq_bench_run(&run, sc, a->threads, a->full_scan, a->h5, a->trace);
     for (int64_t r = 0; rc == 0 && a->trace && r < run.rounds; r++) {
         printf("# round %lld: %.6f s\n", (long long)(r + 1), run.round_seconds[r]);
     }
@@ -706,9 +751,9 @@ static int liq_bench_cmd_h5(liq_bench_args_t *a)
     liq_bench_tag_t tag = {"h5", liq_bench_kind_name((liq_bench_kind_t)a->kind), a->accounts,
                            a->threads, a->full_scan};
     liq_bench_run_t without, with;
-    int rc = liq_bench_run(&without, sc, a->threads, a->full_scan, NULL);
+    int rc = liq_bench_run(&without, sc, a->threads, a->full_scan, NULL, 0);
     if (rc == 0) {
-        rc = liq_bench_run(&with, sc, a->threads, a->full_scan, a->h5);
+        rc = liq_bench_run(&with, sc, a->threads, a->full_scan, a->h5, 0);
     } else {
         memset(&with, 0, sizeof(with));
     }
@@ -752,8 +797,8 @@ static int liq_bench_cmd_scaling(liq_bench_args_t *a)
     if (sc == NULL) {
         return 1;
     }
-    liq_sim_t *one = liq_bench_create(sc, 1, a->full_scan);
-    liq_sim_t *many = one != NULL ? liq_bench_create(sc, all, a->full_scan) : NULL;
+    liq_sim_t *one = liq_bench_create(sc, 1, a->full_scan, 0);
+    liq_sim_t *many = one != NULL ? liq_bench_create(sc, all, a->full_scan, 0) : NULL;
     double *t1 = calloc((size_t)sc->rounds, sizeof(*t1));
     double *tp = calloc((size_t)sc->rounds, sizeof(*tp));
     int rc = one != NULL && many != NULL && t1 != NULL && tp != NULL ? 0 : 1;
@@ -851,16 +896,24 @@ static int liq_bench_cmd_smoke(void)
         failures++;
     }
     liq_bench_run_t run;
-    if (liq_bench_run(&run, calm, 2, 1, NULL) != 0 || run.liquidatable != 0 || run.rounds != 5 ||
+    if (liq_bench_run(&run, calm, 2, 1, NULL, 1) != 0 || run.liquidatable != 0 || run.rounds != 5 ||
         !(run.hwm_kb > run.rss_before_kb)) {
         fprintf(stderr, "smoke: calm run: %lld rounds, %lld liquidatable, RSS %ld -> %ld kB\n",
                 (long long)run.rounds, (long long)run.liquidatable, run.rss_before_kb, run.hwm_kb);
         failures++;
     }
+    /* The engine timed its five rounds (time_phases): the full scan's margin
+     * phase took some time, and the sum of the phases is the rounds' time
+     * up to the benchmark's own reads. */
+    if (run.timing.rounds != 5 || !(run.timing.phase[LIQ_PHASE_MARGIN] > 0.0)) {
+        fprintf(stderr, "smoke: calm run: the engine timed %lld rounds, margin %g s\n",
+                (long long)run.timing.rounds, run.timing.phase[LIQ_PHASE_MARGIN]);
+        failures++;
+    }
     liq_bench_run_destroy(&run);
     /* The kernel copy against the engine: in the cascade's round 0 about 6%
      * of accounts are below HF 1, and round 1 finds them all liquidatable. */
-    liq_sim_t *sim = liq_bench_create(cascade, 2, 1);
+    liq_sim_t *sim = liq_bench_create(cascade, 2, 1, 0);
     if (sim == NULL) {
         failures++;
     } else {
@@ -891,7 +944,7 @@ static int liq_bench_cmd_smoke(void)
         failures++;
     } else {
         close(fd);
-        if (liq_bench_run(&run, cascade, 2, 0, path) != 0 || run.liquidations == 0 ||
+        if (liq_bench_run(&run, cascade, 2, 0, path, 0) != 0 || run.liquidations == 0 ||
             run.active_rounds != 5 || !(run.writer_seconds > 0.0)) {
             fprintf(stderr, "smoke: cascade run with HDF5: %lld liquidations in %lld rounds\n",
                     (long long)run.liquidations, (long long)run.active_rounds);
@@ -984,7 +1037,7 @@ static int liq_bench_cmd_ecosystem(liq_bench_args_t *a)
     }
 
     liq_bench_run_t run;
-    rc = liq_bench_run(&run, sc, a->threads, a->full_scan, a->h5);
+    rc = liq_bench_run(&run, sc, a->threads, a->full_scan, a->h5, a->trace);
     if (rc == 0) {
         printf("# %s: %zu protocols, %zu collateral markets' generator lines, %zu assets, "
                "%zu pools, %zu oracles, %lld accounts\n",

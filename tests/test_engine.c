@@ -646,7 +646,7 @@ static void test_index_equals_full_scan(void **state)
 }
 
 /* Two lenders with many candidates each, so that both take the parallel
- * throughput cut and liquidation (src/engine/margin.c, 4096 candidates or
+ * throughput cut and liquidation (src/engine/cut.c and liquidate_large.c, 4096 candidates or
  * more): Cut has two markets and a cut of 3000 among about 19000 candidates,
  * all of lowest health below 0.87 and so written off (bad debt); Bulk has no
  * cut, about 10000 liquidations (several chunks of 2048) and keepers' gas

@@ -1,15 +1,20 @@
 /*
  * One network over several processes, emulated in one: N simulations of
  * the same scenario, each holding the accounts of the protocols
- * liq_partition_protocols gives it, exchange their protocols' records
- * between the two halves of every round exactly as `mpirun -n N liqnet
- * run` does (src/cli/run_mpi.c). Every process must hold, after every
+ * liq_partition_protocols gives it and stepping on a thread of its own,
+ * exchange their protocols' records through their simulations' exchange
+ * hook, between the margin and the venues phases of every round, exactly
+ * as `mpirun -n N liqnet run` does (src/cli/run_group.c) but through
+ * shared memory between two barriers. Every process must hold, after every
  * round, every recorded number of a single process bit for bit, for
  * N = 1 to 4, on scenarios using every mechanism that keeps per-protocol
  * state (cross margin, perps, auctions, stability pools, breakers, gas
  * congestion on a shared chain, issued tokens, median oracles, positions
  * files), and hold no account of a protocol it does not own.
  */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -156,8 +161,11 @@ static size_t view_arrays(const liq_state_view_t *v, liq_array_t *a)
     return n;
 }
 
-static void expect_same_state(const liq_sim_t *ref, const liq_sim_t *sim, const char *what,
-                              int rank)
+/* Writes into `failure` (size bytes) how process `rank`'s state differs
+ * from one process's, and leaves it empty when every recorded number is the
+ * same bits. */
+static void expect_same_state_into(const liq_sim_t *ref, const liq_sim_t *sim, const char *what,
+                                   int rank, char *failure, size_t size)
 {
     liq_state_view_t a, b;
     liq_sim_view(ref, &a);
@@ -167,12 +175,15 @@ static void expect_same_state(const liq_sim_t *ref, const liq_sim_t *sim, const 
     (void)view_arrays(&b, y);
     for (size_t i = 0; i < n; i++) {
         if ((x[i].data == NULL) != (y[i].data == NULL)) {
-            fail_msg("%s, process %d, round %lld: %s is %s in one process only", what, rank,
-                     (long long)a.round, x[i].name, x[i].data == NULL ? "absent" : "present");
+            snprintf(failure, size, "%s, process %d, round %lld: %s is %s in one process only",
+                     what, rank, (long long)a.round, x[i].name,
+                     x[i].data == NULL ? "absent" : "present");
+            return;
         }
         if (x[i].data != NULL && memcmp(x[i].data, y[i].data, 8 * x[i].count) != 0) {
-            fail_msg("%s, process %d, round %lld: %s differs from one process's", what, rank,
-                     (long long)a.round, x[i].name);
+            snprintf(failure, size, "%s, process %d, round %lld: %s differs from one process's",
+                     what, rank, (long long)a.round, x[i].name);
+            return;
         }
     }
     const double sa[4] = {a.adversary_liquidation_profit, a.adversary_round_trip,
@@ -180,8 +191,18 @@ static void expect_same_state(const liq_sim_t *ref, const liq_sim_t *sim, const 
     const double sb[4] = {b.adversary_liquidation_profit, b.adversary_round_trip,
                           b.adversary_flash_fee, (double)b.adversary_liquidations};
     if (memcmp(sa, sb, sizeof(sa)) != 0) {
-        fail_msg("%s, process %d, round %lld: the adversary's figures differ", what, rank,
-                 (long long)a.round);
+        snprintf(failure, size, "%s, process %d, round %lld: the adversary's figures differ", what,
+                 rank, (long long)a.round);
+    }
+}
+
+static void expect_same_state(const liq_sim_t *ref, const liq_sim_t *sim, const char *what,
+                              int rank)
+{
+    char failure[1024] = "";
+    expect_same_state_into(ref, sim, what, rank, failure, sizeof(failure));
+    if (failure[0] != '\0') {
+        fail_msg("%s", failure);
     }
 }
 
@@ -202,6 +223,74 @@ static void exchange(liq_sim_t **sims, int ranks, const int32_t *owner, size_t n
             }
         }
     }
+}
+
+/* The emulated processes of one check. Each steps its simulation on its
+ * own thread; its exchange hook packs its protocols' records into one
+ * shared array (protocol p's at offset[p]), waits for every process, then
+ * unpacks the others' records and waits again, as the MPI all-gather does.
+ * After each round every process waits at `round` with the checking
+ * thread, which compares their states with one process's, then releases
+ * them for the next round (or tells them to stop). */
+typedef struct {
+    int ranks;
+    const int32_t *owner;
+    size_t n_protocols;
+    size_t *offset; /* [n_protocols + 1] */
+    uint64_t *records;
+    int status[4];              /* each process's status of the round so far */
+    pthread_barrier_t exchange; /* the processes */
+    pthread_barrier_t round;    /* the processes and the checking thread */
+    int64_t rounds;
+    volatile int stop;
+} emulation_t;
+
+typedef struct {
+    emulation_t *emulation;
+    int rank;
+    liq_sim_t *sim;
+    int rc; /* of the last round */
+    char error[512];
+    pthread_t thread;
+} process_t;
+
+static int emulated_exchange(void *context, liq_sim_t *sim, int status)
+{
+    process_t *pr = context;
+    emulation_t *e = pr->emulation;
+    for (size_t p = 0; p < e->n_protocols; p++) {
+        if (e->owner[p] == pr->rank) {
+            liq_sim_record_pack(sim, p, e->records + e->offset[p]);
+        }
+    }
+    e->status[pr->rank] = status;
+    pthread_barrier_wait(&e->exchange);
+    int agreed = LIQ_OK;
+    for (int r = 0; r < e->ranks && agreed == LIQ_OK; r++) {
+        agreed = e->status[r];
+    }
+    for (size_t p = 0; p < e->n_protocols; p++) {
+        if (e->owner[p] != pr->rank) {
+            liq_sim_record_unpack(sim, p, e->records + e->offset[p]);
+        }
+    }
+    pthread_barrier_wait(&e->exchange);
+    return agreed;
+}
+
+static void *emulated_process(void *arg)
+{
+    process_t *pr = arg;
+    emulation_t *e = pr->emulation;
+    for (int64_t t = 1; t <= e->rounds && !e->stop; t++) {
+        pr->rc = liq_sim_step(pr->sim);
+        if (pr->rc != LIQ_OK) {
+            snprintf(pr->error, sizeof(pr->error), "%s", liq_errmsg());
+        }
+        pthread_barrier_wait(&e->round); /* checked now */
+        pthread_barrier_wait(&e->round); /* released */
+    }
+    return NULL;
 }
 
 static void check_file(const char *dir, const char *file, int full_scan)
@@ -228,22 +317,39 @@ static void check_file(const char *dir, const char *file, int full_scan)
     assert_non_null(buffer);
     assert_non_null(owner);
     assert_non_null(owned);
+    emulation_t emulation = {.owner = owner, .n_protocols = np, .rounds = sc->rounds};
+    emulation.offset = calloc(np + 1, sizeof(size_t));
+    assert_non_null(emulation.offset);
+    for (size_t p = 0; p < np; p++) {
+        emulation.offset[p + 1] = emulation.offset[p] + liq_sim_record_words(ref, p);
+    }
+    emulation.records = calloc(emulation.offset[np] + 1, sizeof(uint64_t));
+    assert_non_null(emulation.records);
     for (int ranks = 1; ranks <= 4; ranks++) {
         char what[256];
         snprintf(what, sizeof(what), "%s, %d processes%s", file, ranks,
                  full_scan ? ", full scan" : "");
         assert_int_equal(liq_partition_protocols(sc, positions, ranks, owner, NULL), LIQ_OK);
         liq_sim_t *sims[4] = {NULL};
+        process_t process[4];
+        memset(process, 0, sizeof(process));
+        emulation.ranks = ranks;
+        emulation.stop = 0;
         size_t held = 0;
         for (int r = 0; r < ranks; r++) {
             for (size_t p = 0; p < np; p++) {
                 owned[p] = owner[p] == r;
             }
-            const liq_sim_options_t options = {
-                .threads = 1, .full_scan = full_scan, .owned = owned};
+            process[r] = (process_t){.emulation = &emulation, .rank = r};
+            const liq_sim_options_t options = {.threads = 1,
+                                               .full_scan = full_scan,
+                                               .owned = owned,
+                                               .exchange = emulated_exchange,
+                                               .exchange_context = &process[r]};
             if (liq_sim_create(&sims[r], sc, positions, &options) != LIQ_OK) {
                 fail_msg("%s: process %d: %s", what, r, liq_errmsg());
             }
+            process[r].sim = sims[r];
             liq_accounts_view_t acc;
             liq_sim_accounts(sims[r], &acc);
             held += acc.n_accounts + acc.n_cross;
@@ -265,18 +371,41 @@ static void check_file(const char *dir, const char *file, int full_scan)
         for (int r = 0; r < ranks; r++) {
             expect_same_state(one, sims[r], what, r);
         }
+        assert_int_equal(pthread_barrier_init(&emulation.exchange, NULL, (unsigned)ranks), 0);
+        assert_int_equal(pthread_barrier_init(&emulation.round, NULL, (unsigned)ranks + 1), 0);
+        for (int r = 0; r < ranks; r++) {
+            assert_int_equal(
+                pthread_create(&process[r].thread, NULL, emulated_process, &process[r]), 0);
+        }
+        /* Failures are noted, then reported once every thread has ended. */
+        char failure[1024] = "";
         for (int64_t t = 1; t <= sc->rounds; t++) {
-            if (liq_sim_step(one) != LIQ_OK) {
-                fail_msg("%s: one process, round %lld: %s", what, (long long)t, liq_errmsg());
+            if (liq_sim_step(one) != LIQ_OK && failure[0] == '\0') {
+                snprintf(failure, sizeof(failure), "%s: one process, round %lld: %s", what,
+                         (long long)t, liq_errmsg());
             }
-            for (int r = 0; r < ranks; r++) {
-                assert_int_equal(liq_sim_step_local(sims[r]), LIQ_OK);
+            pthread_barrier_wait(&emulation.round);
+            for (int r = 0; r < ranks && failure[0] == '\0'; r++) {
+                if (process[r].rc != LIQ_OK) {
+                    snprintf(failure, sizeof(failure), "%s: process %d, round %lld: %s", what, r,
+                             (long long)t, process[r].error);
+                } else {
+                    expect_same_state_into(one, sims[r], what, r, failure, sizeof(failure));
+                }
             }
-            exchange(sims, ranks, owner, np, buffer);
-            for (int r = 0; r < ranks; r++) {
-                assert_int_equal(liq_sim_step_shared(sims[r]), LIQ_OK);
-                expect_same_state(one, sims[r], what, r);
+            emulation.stop = failure[0] != '\0';
+            pthread_barrier_wait(&emulation.round);
+            if (emulation.stop) {
+                break;
             }
+        }
+        for (int r = 0; r < ranks; r++) {
+            pthread_join(process[r].thread, NULL);
+        }
+        pthread_barrier_destroy(&emulation.exchange);
+        pthread_barrier_destroy(&emulation.round);
+        if (failure[0] != '\0') {
+            fail_msg("%s", failure);
         }
         liq_sim_destroy(one);
         for (int r = 0; r < ranks; r++) {
@@ -286,6 +415,8 @@ static void check_file(const char *dir, const char *file, int full_scan)
     free(buffer);
     free(owner);
     free(owned);
+    free(emulation.offset);
+    free(emulation.records);
     liq_sim_destroy(ref);
     liq_positions_destroy(positions);
     liq_scenario_destroy(sc);

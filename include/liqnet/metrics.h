@@ -76,6 +76,9 @@ typedef struct liq_metrics liq_metrics_t;
 LIQ_API int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim);
 /* Adds the view of a completed round (round >= 1, in order). O(entities). */
 LIQ_API int liq_metrics_add(liq_metrics_t *metrics, const liq_state_view_t *view);
+/* liq_metrics_add as a recorder of liq_sim_run (liq_recorder_t, context:
+ * the metrics): round 0, which liq_metrics_create read, is skipped. */
+LIQ_API int liq_metrics_record(void *metrics, const liq_state_view_t *view);
 /* The summary of every round added so far; valid until the next add or
  * destroy. */
 LIQ_API const liq_summary_t *liq_metrics_summary(liq_metrics_t *metrics);

@@ -8,11 +8,13 @@
  * indexed by the entity it steps, so results are bit-identical for every
  * thread count. Accounts are stored as struct-of-arrays grouped by protocol
  * and market; nothing is allocated per account or per round once the
- * simulation exists (scratch buffers only grow, between rounds).
+ * simulation exists (a round's scratch comes from an arena that grows
+ * between rounds, to the largest round's need).
  */
 #ifndef LIQNET_SIM_H
 #define LIQNET_SIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +26,19 @@ extern "C" {
 #endif
 
 typedef struct liq_sim liq_sim_t;
+
+/*
+ * The exchange of a distributed run (one network partitioned over
+ * processes by protocol, liq_sim_options_t.owned). Each process steps the
+ * market, arbitrage and oracle phases on replicated state and the margin
+ * engines of the protocols it owns; the engine then calls the exchange with
+ * the status of the round so far (LIQ_OK or the margin phase's error). It
+ * must make every protocol's record (liq_sim_record_pack) reach every
+ * process, so that all of them go on with the state one process would hold,
+ * and return the status every process agrees on: an error stops the round
+ * on every process. A one-process run has no exchange.
+ */
+typedef int (*liq_sim_exchange_fn)(void *context, liq_sim_t *sim, int status);
 
 /* Positions read from files, before they are placed into a simulation.
  * Row k is one account of protocol[k], market[k] (index into that protocol's
@@ -53,10 +68,18 @@ typedef struct {
                       liquidation-price index marks as possibly liquidatable.
                       Both give bit-identical trajectories. */
     /* Distributed runs (one network over several processes; see
-     * liq_sim_step_local): owned[p] != 0 for the protocols whose accounts
+     * liq_sim_exchange_fn): owned[p] != 0 for the protocols whose accounts
      * this process holds and whose margin and perp engines it steps, one
      * byte per protocol, copied at creation. NULL (the default): all. */
     const unsigned char *owned;
+    /* 1: sum each phase's wall time (liq_sim_timing). Off by default: its
+     * eight clock reads a round cost about 5% of a calm round with the
+     * index (0.8 us of 17 on the development machine's kvm-clock). */
+    int time_phases;
+    /* Distributed runs: called by every round between the margin and the
+     * venues phases (NULL, the default: never). */
+    liq_sim_exchange_fn exchange;
+    void *exchange_context;
 } liq_sim_options_t;
 
 /*
@@ -73,33 +96,55 @@ typedef struct {
 LIQ_API int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
                            const liq_positions_t *positions, const liq_sim_options_t *options);
 
-/* Advances one round: market, arbitrage, oracles, margin engines, venues.
- * O(accounts) per round. Fails with LIQ_ENUMERIC, naming the entity, when a
- * price or reserve leaves the finite positive range (the model's feedback
- * diverged) or LIQ_ENOMEM; liq_sim_round() is then the round that failed
- * and the state is not meaningful. */
-LIQ_API int liq_sim_step(liq_sim_t *sim);
-
 /*
- * One round in two halves, for a network partitioned over processes:
- * liq_sim_step is step_local then step_shared. step_local runs the market,
- * arbitrage, oracle, margin and perp phases, the margin engines of the
- * owned protocols only; the protocols' results (their records, below) must
- * then reach every process before step_shared runs the venues (the pool
- * order flow), the balance sheets and the state check, identically
- * everywhere. Every process calls both halves each round.
+ * The phases of a round (MODEL.md s3), in the order every round runs them:
+ *
+ *  market     exogenous moves and last round's impact give each asset's
+ *             reference price;
+ *  arbitrage  each pool moves toward the reference prices (and the
+ *             adversary's first sale, in its round);
+ *  oracles    each feed decides whether to publish; then the protocols'
+ *             risk controls (breakers, dynamic penalties, gas congestion)
+ *             read what they published;
+ *  margin     each protocol's margin engine finds and liquidates its
+ *             liquidatable accounts and emits its orders; auctions advance;
+ *             perp exchanges liquidate;
+ *  venues     each pool executes the orders routed to it (the adversary's
+ *             round is booked and closed here);
+ *  derived    issued tokens follow their issuers' solvency, holdings are
+ *             written down; prices and reserves are checked;
+ *  record     the round's state goes to the recorders (liq_sim_run).
  */
-LIQ_API int liq_sim_step_local(liq_sim_t *sim);
-LIQ_API int liq_sim_step_shared(liq_sim_t *sim);
+typedef enum {
+    LIQ_PHASE_MARKET,
+    LIQ_PHASE_ARBITRAGE,
+    LIQ_PHASE_ORACLES,
+    LIQ_PHASE_MARGIN,
+    LIQ_PHASE_VENUES,
+    LIQ_PHASE_DERIVED,
+    LIQ_PHASE_RECORD,
+    LIQ_PHASE_COUNT
+} liq_phase_t;
+
+/* The phase's name: "market", "arbitrage", ..., "record". */
+LIQ_API const char *liq_phase_name(liq_phase_t phase);
+
+/* Advances one round, its seven phases in order (the record phase has no
+ * recorders here: see liq_sim_run). O(accounts) per round at worst, far
+ * less with the liquidation-price index. Fails with LIQ_ENUMERIC, naming
+ * the entity, when a price or reserve leaves the finite positive range (the
+ * model's feedback diverged) or LIQ_ENOMEM; liq_sim_round() is then the
+ * round that failed and the state is not meaningful. */
+LIQ_API int liq_sim_step(liq_sim_t *sim);
 
 /*
  * Protocol p's record: every number its margin or perp engine wrote this
  * round (its liquidations, values, insurance fund and deficit, its
  * markets' seized collateral, which is the pool order flow, and its
  * stability-pool, auction and perp state), as 8-byte words copied bit for
- * bit. A process packs the records of the protocols it owns after
- * liq_sim_step_local (and once after liq_sim_create), and every process
- * unpacks every record, so all of them hold the state a single process
+ * bit. A process packs the records of the protocols it owns in its
+ * exchange (and once after liq_sim_create), and every process unpacks
+ * every record, so all of them hold the state a single process
  * would. The size depends only on the scenario.
  */
 LIQ_API size_t liq_sim_record_words(const liq_sim_t *sim, size_t p);
@@ -223,6 +268,59 @@ typedef struct {
 } liq_state_view_t;
 
 LIQ_API void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view);
+
+/* A recorder: receives the state view after round 0 and after every round
+ * liq_sim_run completes (the view's pointers are valid during the call
+ * only). Returns LIQ_OK or an error, which ends the run. */
+typedef int (*liq_record_fn)(void *context, const liq_state_view_t *view);
+
+typedef struct {
+    liq_record_fn record;
+    void *context;
+} liq_recorder_t;
+
+/* What a run calls besides the phases. Every member may be 0. */
+typedef struct {
+    const liq_recorder_t *recorders; /* the record phase calls them in this order */
+    size_t n_recorders;
+    /* Asked before every round: *stop = true ends the run before it; a
+     * returned error ends it as a failed round. */
+    int (*check_stop)(void *context, bool *stop);
+    /* Called after every round completed and recorded. */
+    void (*progress)(void *context, int64_t round);
+    void *context; /* of check_stop and progress */
+} liq_run_hooks_t;
+
+/* How liq_sim_run ended. */
+typedef enum {
+    LIQ_SIM_RUN_COMPLETE,      /* the simulation reached the round asked for */
+    LIQ_SIM_RUN_STOPPED,       /* check_stop asked to stop (not an error) */
+    LIQ_SIM_RUN_ROUND_FAILED,  /* a round (or the stop check) failed: its code is returned,
+                                  liq_sim_round() is the failed round, not recorded */
+    LIQ_SIM_RUN_RECORD_FAILED, /* a recorder failed: its code is returned */
+} liq_sim_run_end_t;
+
+/*
+ * The loop over rounds: records the state when it is round 0, then until
+ * liq_sim_round(sim) == rounds: asks check_stop, steps one round (its
+ * record phase calls the recorders) and reports progress. Returns LIQ_OK
+ * when it completed or was stopped, else the failing code; *end says which.
+ * `liqnet run`, sweeps and the benchmarks all run through it.
+ */
+LIQ_API int liq_sim_run(liq_sim_run_end_t *end, liq_sim_t *sim, int64_t rounds,
+                        const liq_run_hooks_t *hooks);
+
+/* Wall seconds the simulation spent in each phase since its creation
+ * (phase[LIQ_PHASE_RECORD] also counts round 0's recording), in the
+ * exchange of a distributed run, and the rounds completed; the seconds are
+ * 0 unless the simulation was created with time_phases. */
+typedef struct {
+    double phase[LIQ_PHASE_COUNT];
+    double exchange;
+    int64_t rounds;
+} liq_sim_timing_t;
+
+LIQ_API void liq_sim_timing(const liq_sim_t *sim, liq_sim_timing_t *timing);
 
 /* The account store: account k of market m (flattened over protocols) is
  * collateral[market_begin[m] + k], k < market_begin[m+1] - market_begin[m].

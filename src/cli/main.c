@@ -283,44 +283,6 @@ static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, 
            (size_t)s->failed_protocols, s->n_protocols, output, status);
 }
 
-/* Wall seconds of a run's rounds on this rank, by part: the first half of
- * the round (replicated phases and this rank's margin engines), the
- * exchange (waiting for the slowest rank included), the second half
- * (replicated), and recording (rank 0). */
-typedef struct {
-    double local, exchange, shared, output;
-} liq_round_times_t;
-
-/* One round on every process of the group. Under MPI: the processes agree
- * first whether to stop (a signal reaches them at different times), then
- * step their own protocols, share the protocols' records and step the
- * rest; every failure is agreed on, so all stop at the same round. */
-static int liq_run_round(liq_run_group_t *group, liq_sim_t *sim, int *stop, uint64_t *bytes,
-                         liq_round_times_t *times)
-{
-    *stop = liq_stop_requested != 0;
-    int rc = liq_run_group_agree(group, LIQ_OK, stop);
-    if (rc != LIQ_OK || *stop) {
-        return rc;
-    }
-    double t = liq_wall_seconds();
-    rc = liq_sim_step_local(sim); /* liq_sim_step is the two halves */
-    times->local += liq_wall_seconds() - t;
-    t = liq_wall_seconds();
-    rc = liq_run_group_agree(group, rc, NULL);
-    if (rc == LIQ_OK) {
-        rc = liq_run_group_exchange(group, sim, bytes);
-    }
-    times->exchange += liq_wall_seconds() - t;
-    if (rc == LIQ_OK) {
-        t = liq_wall_seconds();
-        rc = liq_sim_step_shared(sim);
-        times->shared += liq_wall_seconds() - t;
-        rc = liq_run_group_agree(group, rc, NULL);
-    }
-    return rc;
-}
-
 /* What every rank of a run reads alike: refuses an existing output (rank
  * 0, which writes it), then loads the scenario with the command line's
  * seed and rounds, its resolved text, its positions files, and this rank's
@@ -354,208 +316,294 @@ static int liq_run_prepare(liq_run_group_t *group, const liq_run_args_t *args, l
     return rc;
 }
 
-static int liq_cmd_run(int argc, char **argv)
+/* What a run's hooks share (liq_run_hooks_t's context and its recorder):
+ * the group of ranks, rank 0's metrics and output file, and the tallies of
+ * the progress line and the summary. */
+typedef struct {
+    liq_run_group_t *group;
+    bool writer_rank;
+    liq_metrics_t *metrics;      /* rank 0 */
+    liq_h5_writer_t *writer;     /* rank 0 */
+    liq_progress_t progress;     /* rank 0, unless --quiet */
+    int64_t liquidations;        /* over the rounds so far */
+    int64_t *cross_liquidations; /* [protocol] over the rounds so far */
+} liq_run_state_t;
+
+/* Before every round: the ranks agree whether to stop (a signal reaches
+ * them at different times). */
+static int liq_run_check_stop(void *context, bool *stop)
 {
-    liq_run_group_t *group = NULL;
-    int rc = liq_run_group_open(&group);
-    if (rc != LIQ_OK) {
-        return liq_cli_fail(rc);
+    liq_run_state_t *st = context;
+    int any = liq_stop_requested != 0;
+    const int rc = liq_run_group_agree(st->group, LIQ_OK, &any);
+    *stop = any != 0;
+    return rc;
+}
+
+/* The record phase of `liqnet run`: rank 0 adds the round to the metrics
+ * and the output file (round 0 is in them since their creation), then
+ * every rank agrees on the outcome; the tallies follow. The ranks agree on
+ * a round's status at the exchange (liq_run_group_round_exchange) and here;
+ * the phases between (venues, derived) read only replicated state, so
+ * they fail on every rank alike or on none. */
+static int liq_run_record(void *context, const liq_state_view_t *view)
+{
+    liq_run_state_t *st = context;
+    if (view->round == 0) {
+        return LIQ_OK;
     }
-    const bool writer_rank = liq_run_group_rank(group) == 0;
-    /* What every rank does alike reports once, from rank 0. */
-    liq_run_group_mute(group, true);
-    liq_run_args_t args;
-    int exit_code = liq_parse_run_args(argc, argv, &args);
-    if (exit_code != LIQ_EXIT_OK) {
-        liq_run_group_close(group);
-        return exit_code;
-    }
-    liq_scenario_t *sc = NULL;
-    liq_positions_t *positions = NULL;
-    liq_sim_t *sim = NULL;
-    liq_metrics_t *metrics = NULL;
-    liq_h5_writer_t *writer = NULL;
-    char *resolved = NULL;
-    unsigned char *owned = NULL;
-    liq_contagion_record_t contagion = {0};
-    int64_t *cross_liquidations = NULL;
-    uint64_t max_load = 0, min_load = 0;
-    rc = liq_run_prepare(group, &args, &sc, &resolved, &positions, &owned, &max_load, &min_load);
-    liq_run_group_mute(group, false);
-    /* A rank that could not read what rank 0 read (a file system the node
-     * does not see) fails the job with its own message. */
-    rc = liq_run_group_agree(group, rc, NULL);
-    if (rc != LIQ_OK) {
-        goto cleanup;
-    }
-    const liq_sim_options_t options = {.threads = args.threads, .run = 0, .owned = owned};
-    const double t0 = liq_wall_seconds();
-    rc = liq_run_group_agree(group, liq_sim_create(&sim, sc, positions, &options), NULL);
-    uint64_t bytes = 0;
-    if (rc == LIQ_OK) {
-        rc = liq_run_group_exchange(group, sim, &bytes);
-    }
-    if (rc != LIQ_OK) {
-        goto cleanup;
-    }
-    liq_positions_destroy(positions);
-    positions = NULL;
-    liq_state_view_t view;
-    liq_sim_view(sim, &view);
-    if (writer_rank) {
-        rc = liq_metrics_create(&metrics, sim);
+    int rc = LIQ_OK;
+    if (st->writer_rank) {
+        rc = liq_metrics_add(st->metrics, view);
         if (rc == LIQ_OK) {
-            const liq_h5_options_t h5 = {.force = args.force,
+            rc = liq_h5_writer_append(st->writer, view);
+        }
+    }
+    rc = liq_run_group_agree(st->group, rc, NULL);
+    for (size_t p = 0; p < view->n_protocols; p++) {
+        st->liquidations += view->liquidations[p];
+        if (view->cross_liquidations != NULL) {
+            st->cross_liquidations[p] += view->cross_liquidations[p];
+        }
+    }
+    return rc;
+}
+
+static void liq_run_progress(void *context, int64_t round)
+{
+    liq_run_state_t *st = context;
+    liq_progress_update(&st->progress, round, st->liquidations);
+}
+
+/* Creates the simulation on every rank (with the group's exchange when
+ * there are several), shares the round-0 records, and on rank 0 the
+ * metrics and the output file, which take round 0. */
+static int liq_run_start(liq_run_state_t *st, liq_sim_t **sim, const liq_run_args_t *args,
+                         const liq_scenario_t *sc, const char *resolved,
+                         const liq_positions_t *positions, const unsigned char *owned)
+{
+    const bool several = liq_run_group_size(st->group) > 1;
+    const liq_sim_options_t options = {.threads = args->threads,
+                                       .run = 0,
+                                       .owned = owned,
+                                       .time_phases = liq_run_group_mpi(st->group),
+                                       .exchange = several ? liq_run_group_round_exchange : NULL,
+                                       .exchange_context = st->group};
+    int rc = liq_run_group_agree(st->group, liq_sim_create(sim, sc, positions, &options), NULL);
+    if (rc == LIQ_OK) {
+        rc = liq_run_group_exchange(st->group, *sim, NULL);
+    }
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    st->cross_liquidations =
+        calloc(sc->n_protocols > 0 ? sc->n_protocols : 1, sizeof(*st->cross_liquidations));
+    if (st->cross_liquidations == NULL) {
+        rc = liq_error_set(LIQ_ENOMEM, "out of memory");
+    }
+    if (rc == LIQ_OK && st->writer_rank) {
+        rc = liq_metrics_create(&st->metrics, *sim);
+        if (rc == LIQ_OK) {
+            liq_state_view_t view;
+            liq_sim_view(*sim, &view);
+            const liq_h5_options_t h5 = {.force = args->force,
                                          .flush_every = sc->flush_every,
                                          .scenario_yaml = resolved,
                                          .seed = sc->seed};
-            rc = liq_h5_writer_create(&writer, args.output, sc, &view, &h5);
+            rc = liq_h5_writer_create(&st->writer, args->output, sc, &view, &h5);
         }
     }
-    rc = liq_run_group_agree(group, rc, NULL);
-    if (rc != LIQ_OK) {
-        goto cleanup;
-    }
+    return liq_run_group_agree(st->group, rc, NULL);
+}
 
+/* The MPI line of the summary: rank 0's rounds split as the engine timed
+ * them, before the exchange (market to margin engines), the exchange and
+ * its wait, after it (venues, derived) and output (the record phase). */
+static void liq_print_mpi(liq_run_group_t *group, const liq_sim_t *sim, uint64_t min_load,
+                          uint64_t max_load, double round_seconds, uint64_t rss)
+{
+    liq_sim_timing_t tm;
+    liq_sim_timing(sim, &tm);
+    const double before = tm.phase[LIQ_PHASE_MARKET] + tm.phase[LIQ_PHASE_ARBITRAGE] +
+                          tm.phase[LIQ_PHASE_ORACLES] + tm.phase[LIQ_PHASE_MARGIN];
+    const double after = tm.phase[LIQ_PHASE_VENUES] + tm.phase[LIQ_PHASE_DERIVED];
+    printf("%d ranks x %d threads; accounts per rank %" PRIu64 " to %" PRIu64 "; %" PRIu64
+           " bytes exchanged per rank a round; rounds %.3f s on rank 0: %.3f before the "
+           "exchange, %.3f exchange and wait, %.3f after, %.3f output; peak resident "
+           "%.1f MB (largest rank)\n",
+           liq_run_group_size(group), liq_sim_threads(sim), min_load, max_load,
+           liq_run_group_bytes(group), round_seconds, before, tm.exchange, after,
+           tm.phase[LIQ_PHASE_RECORD], (double)rss / 1e6);
+}
+
+/* After the rounds, on rank 0: the contagion record and the summary go to
+ * the file, which is marked complete, interrupted or failed; the summary is
+ * printed. Returns the exit code, or -1 with *rc set on an error. */
+static int liq_run_report(liq_run_state_t *st, const liq_run_args_t *args, const liq_scenario_t *sc,
+                          const char *status, const char *step_error, int *rc)
+{
+    if (step_error != NULL) {
+        *rc = liq_h5_writer_note_error(st->writer, step_error);
+        if (*rc != LIQ_OK) {
+            return -1;
+        }
+    }
+    const liq_summary_t *summary = liq_metrics_summary(st->metrics);
+    /* The contagion record reflects the rounds done, for complete,
+     * interrupted and failed runs alike. */
+    liq_contagion_options_t contagion_options;
+    liq_contagion_options_init(&contagion_options);
+    contagion_options.betweenness = args->centrality;
+    liq_contagion_record_t contagion = {0};
+    *rc = liq_contagion_record_build(&contagion, sc, summary, &contagion_options);
+    if (*rc == LIQ_OK) {
+        *rc = liq_h5_writer_contagion(st->writer, &contagion);
+    }
+    liq_contagion_record_destroy(&contagion);
+    if (*rc == LIQ_OK) {
+        *rc = liq_h5_writer_finish(st->writer, summary, status);
+        st->writer = NULL;
+    }
+    return *rc == LIQ_OK ? LIQ_EXIT_OK : -1;
+}
+
+/* SIGINT and SIGTERM ask the run to stop after the round in progress. */
+static void liq_run_catch_signals(void)
+{
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     action.sa_handler = liq_on_signal;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
+}
 
-    liq_progress_t progress;
-    liq_progress_start(&progress, sc->rounds, !args.quiet && writer_rank);
-    int64_t liquidations = 0;
-    /* Cross-margin liquidations per protocol, for the summary (runs with
-     * cross-margin accounts only). */
-    cross_liquidations =
-        calloc(sc->n_protocols > 0 ? sc->n_protocols : 1, sizeof(*cross_liquidations));
-    if (cross_liquidations == NULL) {
-        rc = liq_error_set(LIQ_ENOMEM, "out of memory");
+/* Rank 0's last words on a run that did not complete, and the exit code:
+ * the file holds rounds 0 to `done`. */
+static int liq_run_exit(const char *step_error, bool stopped, int64_t done, int64_t rounds,
+                        const char *output)
+{
+    if (step_error != NULL) {
+        fprintf(stderr,
+                "liqnet: error: %s\nliqnet: %s holds rounds 0 to %lld and is marked failed\n",
+                step_error, output, (long long)done);
+        return LIQ_EXIT_FAIL;
+    }
+    if (stopped) {
+        fprintf(stderr,
+                "liqnet: interrupted after round %lld of %lld; %s holds every completed "
+                "round and is marked interrupted\n",
+                (long long)done, (long long)rounds, output);
+        return LIQ_EXIT_INTERRUPTED;
+    }
+    return LIQ_EXIT_OK;
+}
+
+static int liq_cmd_run(int argc, char **argv)
+{
+    liq_run_state_t st = {0};
+    int rc = liq_run_group_open(&st.group);
+    if (rc != LIQ_OK) {
+        return liq_cli_fail(rc);
+    }
+    st.writer_rank = liq_run_group_rank(st.group) == 0;
+    /* What every rank does alike reports once, from rank 0. */
+    liq_run_group_mute(st.group, true);
+    liq_run_args_t args;
+    int exit_code = liq_parse_run_args(argc, argv, &args);
+    if (exit_code != LIQ_EXIT_OK) {
+        liq_run_group_close(st.group);
+        return exit_code;
+    }
+    liq_scenario_t *sc = NULL;
+    liq_positions_t *positions = NULL;
+    liq_sim_t *sim = NULL;
+    char *resolved = NULL;
+    unsigned char *owned = NULL;
+    uint64_t max_load = 0, min_load = 0;
+    rc = liq_run_prepare(st.group, &args, &sc, &resolved, &positions, &owned, &max_load, &min_load);
+    liq_run_group_mute(st.group, false);
+    /* A rank that could not read what rank 0 read (a file system the node
+     * does not see) fails the job with its own message. */
+    rc = liq_run_group_agree(st.group, rc, NULL);
+    const double t0 = liq_wall_seconds();
+    if (rc == LIQ_OK) {
+        rc = liq_run_start(&st, &sim, &args, sc, resolved, positions, owned);
+    }
+    if (rc != LIQ_OK) {
         goto cleanup;
     }
+    liq_positions_destroy(positions);
+    positions = NULL;
+
+    liq_run_catch_signals();
     /* A round that fails (the model's feedback diverged) ends the run: the
      * rounds before it are kept and the file is marked "failed" with the
      * message, so it is never taken for a complete run. */
-    int step_rc = LIQ_OK, stop = 0;
-    char step_error[1024] = "";
+    liq_progress_start(&st.progress, sc->rounds, !args.quiet && st.writer_rank);
+    const liq_recorder_t recorder = {liq_run_record, &st};
+    const liq_run_hooks_t hooks = {.recorders = &recorder,
+                                   .n_recorders = 1,
+                                   .check_stop = liq_run_check_stop,
+                                   .progress = liq_run_progress,
+                                   .context = &st};
     const double t_rounds = liq_wall_seconds();
-    liq_round_times_t times = {0};
-    while (liq_sim_round(sim) < sc->rounds) {
-        step_rc = liq_run_round(group, sim, &stop, &bytes, &times);
-        if (step_rc != LIQ_OK) {
-            snprintf(step_error, sizeof(step_error), "%s", liq_errmsg());
-            break;
-        }
-        if (stop) {
-            break;
-        }
-        liq_sim_view(sim, &view);
-        if (writer_rank) {
-            const double t = liq_wall_seconds();
-            rc = liq_metrics_add(metrics, &view);
-            if (rc == LIQ_OK) {
-                rc = liq_h5_writer_append(writer, &view);
-            }
-            times.output += liq_wall_seconds() - t;
-        }
-        rc = liq_run_group_agree(group, rc, NULL);
-        if (rc != LIQ_OK) {
-            goto cleanup;
-        }
-        for (size_t p = 0; p < view.n_protocols; p++) {
-            liquidations += view.liquidations[p];
-            if (view.cross_liquidations != NULL) {
-                cross_liquidations[p] += view.cross_liquidations[p];
-            }
-        }
-        liq_progress_update(&progress, liq_sim_round(sim), liquidations);
+    liq_sim_run_end_t end;
+    rc = liq_sim_run(&end, sim, sc->rounds, &hooks);
+    liq_progress_finish(&st.progress);
+    if (end == LIQ_SIM_RUN_RECORD_FAILED) {
+        goto cleanup;
     }
-    liq_progress_finish(&progress);
+    const bool failed = end == LIQ_SIM_RUN_ROUND_FAILED;
+    char step_error[1024] = "";
+    if (failed) {
+        snprintf(step_error, sizeof(step_error), "%s", liq_errmsg());
+        rc = LIQ_OK;
+    }
     const double round_seconds = liq_wall_seconds() - t_rounds;
     liq_accounts_view_t accounts;
     liq_sim_accounts(sim, &accounts);
     const uint64_t n_accounts =
-        liq_run_group_reduce(group, accounts.n_accounts + accounts.n_perp, LIQ_REDUCE_SUM);
-    const uint64_t n_cross = liq_run_group_reduce(group, accounts.n_cross, LIQ_REDUCE_SUM);
-    const uint64_t rss = liq_run_group_reduce(group, liq_peak_rss_bytes(), LIQ_REDUCE_MAX);
-    if (!writer_rank) {
-        exit_code = step_rc != LIQ_OK ? LIQ_EXIT_FAIL : stop ? LIQ_EXIT_INTERRUPTED : LIQ_EXIT_OK;
+        liq_run_group_reduce(st.group, accounts.n_accounts + accounts.n_perp, LIQ_REDUCE_SUM);
+    const uint64_t n_cross = liq_run_group_reduce(st.group, accounts.n_cross, LIQ_REDUCE_SUM);
+    const uint64_t rss = liq_run_group_reduce(st.group, liq_peak_rss_bytes(), LIQ_REDUCE_MAX);
+    const bool stopped = liq_sim_round(sim) < sc->rounds || end == LIQ_SIM_RUN_STOPPED;
+    if (!st.writer_rank) {
+        exit_code = failed ? LIQ_EXIT_FAIL : stopped ? LIQ_EXIT_INTERRUPTED : LIQ_EXIT_OK;
         goto cleanup; /* rank 0 reports */
     }
-    const bool stopped = liq_sim_round(sim) < sc->rounds || stop;
-    const char *status = step_rc != LIQ_OK ? "failed" : stopped ? "interrupted" : "complete";
-    if (step_rc != LIQ_OK) {
-        rc = liq_h5_writer_note_error(writer, step_error);
-        if (rc != LIQ_OK) {
-            goto cleanup;
-        }
-    }
-    const liq_summary_t *summary = liq_metrics_summary(metrics);
-    /* The contagion record reflects the rounds done, for complete,
-     * interrupted and failed runs alike. */
-    liq_contagion_options_t contagion_options;
-    liq_contagion_options_init(&contagion_options);
-    contagion_options.betweenness = args.centrality;
-    rc = liq_contagion_record_build(&contagion, sc, summary, &contagion_options);
-    if (rc == LIQ_OK) {
-        rc = liq_h5_writer_contagion(writer, &contagion);
-    }
-    if (rc != LIQ_OK) {
-        goto cleanup;
-    }
-    rc = liq_h5_writer_finish(writer, summary, status);
-    writer = NULL;
-    if (rc != LIQ_OK) {
+    const char *status = failed ? "failed" : stopped ? "interrupted" : "complete";
+    if (liq_run_report(&st, &args, sc, status, failed ? step_error : NULL, &rc) != LIQ_EXIT_OK) {
         goto cleanup;
     }
     /* The last round the file holds (a failed round is not in it). */
-    const int64_t done = liq_sim_round(sim) - (step_rc != LIQ_OK ? 1 : 0);
+    const int64_t done = liq_sim_round(sim) - (failed ? 1 : 0);
     if (!args.quiet) {
-        liq_print_summary(sc, summary, (size_t)(n_accounts + n_cross), liq_sim_threads(sim),
-                          liq_wall_seconds() - t0, args.output, status);
+        liq_print_summary(sc, liq_metrics_summary(st.metrics), (size_t)(n_accounts + n_cross),
+                          liq_sim_threads(sim), liq_wall_seconds() - t0, args.output, status);
         if (n_cross > 0) {
-            liq_print_cross(sc, (size_t)n_cross, cross_liquidations);
+            liq_print_cross(sc, (size_t)n_cross, st.cross_liquidations);
         }
-        if (liq_run_group_mpi(group)) {
-            printf("%d ranks x %d threads; accounts per rank %" PRIu64 " to %" PRIu64 "; %" PRIu64
-                   " bytes exchanged per rank a round; rounds %.3f s on rank 0: %.3f before the "
-                   "exchange, %.3f exchange and wait, %.3f after, %.3f output; peak resident "
-                   "%.1f MB (largest rank)\n",
-                   liq_run_group_size(group), liq_sim_threads(sim), min_load, max_load, bytes,
-                   round_seconds, times.local, times.exchange, times.shared, times.output,
-                   (double)rss / 1e6);
+        if (liq_run_group_mpi(st.group)) {
+            liq_print_mpi(st.group, sim, min_load, max_load, round_seconds, rss);
         }
     }
-    if (step_rc != LIQ_OK) {
-        fprintf(stderr,
-                "liqnet: error: %s\nliqnet: %s holds rounds 0 to %lld and is marked failed\n",
-                step_error, args.output, (long long)done);
-        exit_code = LIQ_EXIT_FAIL;
-    } else if (stopped) {
-        fprintf(stderr,
-                "liqnet: interrupted after round %lld of %lld; %s holds every completed "
-                "round and is marked interrupted\n",
-                (long long)done, (long long)sc->rounds, args.output);
-        exit_code = LIQ_EXIT_INTERRUPTED;
-    }
+    exit_code = liq_run_exit(failed ? step_error : NULL, stopped, done, sc->rounds, args.output);
 
 cleanup:
     if (rc != LIQ_OK) {
         /* Rank 0 reports; the others only what rank 0 could not know. */
-        exit_code = writer_rank ? liq_cli_fail(rc) : LIQ_EXIT_FAIL;
+        exit_code = st.writer_rank ? liq_cli_fail(rc) : LIQ_EXIT_FAIL;
     }
-    liq_contagion_record_destroy(&contagion);
-    liq_h5_writer_destroy(writer);
-    liq_metrics_destroy(metrics);
+    liq_h5_writer_destroy(st.writer);
+    liq_metrics_destroy(st.metrics);
     liq_sim_destroy(sim);
     liq_positions_destroy(positions);
-    free(cross_liquidations);
+    free(st.cross_liquidations);
     free(owned);
     free(resolved);
     liq_scenario_destroy(sc);
-    liq_run_group_close(group);
+    liq_run_group_close(st.group);
     return exit_code;
 }
 

@@ -33,8 +33,9 @@ struct liq_run_group {
     uint64_t *send; /* this rank's records, protocol order */
     uint64_t *recv; /* every rank's, rank order */
     size_t recv_words;
-    size_t *words; /* [n_protocols] words of each protocol's record */
-    size_t *at;    /* [size] scratch: the next record of each rank */
+    size_t *words;  /* [n_protocols] words of each protocol's record */
+    size_t *at;     /* [size] scratch: the next record of each rank */
+    uint64_t bytes; /* received in the last exchange */
 };
 
 int liq_run_group_open(liq_run_group_t **out)
@@ -298,14 +299,27 @@ int liq_run_group_exchange(liq_run_group_t *g, liq_sim_t *sim, uint64_t *bytes)
         }
         g->at[r] += g->words[p];
     }
+    g->bytes = 8 * (uint64_t)(g->recv_words - (size_t)g->counts[g->rank]);
     if (bytes != NULL) {
-        *bytes = 8 * (uint64_t)(g->recv_words - (size_t)g->counts[g->rank]);
+        *bytes = g->bytes;
     }
     return LIQ_OK;
 #else
     (void)sim;
     return LIQ_OK;
 #endif
+}
+
+int liq_run_group_round_exchange(void *group, liq_sim_t *sim, int status)
+{
+    liq_run_group_t *g = group;
+    const int rc = liq_run_group_agree(g, status, NULL);
+    return rc != LIQ_OK ? rc : liq_run_group_exchange(g, sim, &g->bytes);
+}
+
+uint64_t liq_run_group_bytes(const liq_run_group_t *g)
+{
+    return g->bytes;
 }
 
 uint64_t liq_run_group_reduce(liq_run_group_t *g, uint64_t value, liq_reduce_t op)

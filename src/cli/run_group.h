@@ -49,6 +49,15 @@ int liq_run_group_agree(liq_run_group_t *g, int rc, int *stop);
  * each rank receives in a round go to *bytes (may be NULL). */
 int liq_run_group_exchange(liq_run_group_t *g, liq_sim_t *sim, uint64_t *bytes);
 
+/* The simulation's exchange (liq_sim_exchange_fn, context: the group),
+ * called by every round between the margin and the venues phases: the
+ * ranks agree on the round's status so far, then liq_run_group_exchange
+ * copies the records. A one-rank group needs none. */
+int liq_run_group_round_exchange(void *group, liq_sim_t *sim, int status);
+
+/* Bytes this rank received in the last exchange. */
+uint64_t liq_run_group_bytes(const liq_run_group_t *g);
+
 /* A count reduced over the ranks (integers: the same on every rank). */
 typedef enum { LIQ_REDUCE_SUM, LIQ_REDUCE_MIN, LIQ_REDUCE_MAX } liq_reduce_t;
 uint64_t liq_run_group_reduce(liq_run_group_t *g, uint64_t value, liq_reduce_t op);

@@ -163,11 +163,11 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
     /* Whether the scenario has cross accounts decides the output's series,
      * so it counts the protocols other processes hold too. */
     for (size_t g = 0; g < sc->n_generators; g++) {
-        sim->has_cross |= liq_generator_is_cross(sc, g) && sc->generators[g].count > 0;
+        sim->accounts.has_cross |= liq_generator_is_cross(sc, g) && sc->generators[g].count > 0;
     }
     for (size_t k = 0; k < rows; k++) {
         if (liq_position_is_cross(positions, k)) {
-            sim->has_cross = 1;
+            sim->accounts.has_cross = 1;
             n_rows += liq_owns(sim, (size_t)positions->protocol[k]) ? 1 : 0;
         }
     }
@@ -190,7 +190,7 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
         qsort(row, n_rows, sizeof(*row), liq_cross_row_compare);
     }
     /* Accounts per protocol: generated, then one per distinct file id. */
-    size_t *count = sim->cross_begin + 1;
+    size_t *count = sim->accounts.cross_begin + 1;
     for (size_t g = 0; g < sc->n_generators; g++) {
         const size_t p = (size_t)sc->generators[g].protocol;
         if (liq_generator_is_cross(sc, g) && liq_owns(sim, p)) {
@@ -205,26 +205,27 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
     }
     size_t slots = 0;
     for (size_t p = 0; p < np; p++) {
-        sim->cross_block[p] = slots;
-        slots += count[p] * (sim->market_offset[p + 1] - sim->market_offset[p]);
-        sim->cross_begin[p + 1] += sim->cross_begin[p];
+        sim->accounts.cross_block[p] = slots;
+        slots += count[p] * (sim->books.market_offset[p + 1] - sim->books.market_offset[p]);
+        sim->accounts.cross_begin[p + 1] += sim->accounts.cross_begin[p];
     }
-    sim->n_cross = sim->cross_begin[np];
-    sim->cross_debt = liq_calloc(sim->n_cross, sizeof(*sim->cross_debt));
-    sim->cross_collateral = liq_calloc(slots, sizeof(*sim->cross_collateral));
-    if (sim->cross_debt == NULL || sim->cross_collateral == NULL) {
+    sim->accounts.n_cross = sim->accounts.cross_begin[np];
+    sim->accounts.cross_debt = liq_calloc(sim->accounts.n_cross, sizeof(*sim->accounts.cross_debt));
+    sim->accounts.cross_collateral = liq_calloc(slots, sizeof(*sim->accounts.cross_collateral));
+    if (sim->accounts.cross_debt == NULL || sim->accounts.cross_collateral == NULL) {
         free(row);
         free(next);
         return liq_error_set(LIQ_ENOMEM, "out of memory for %zu cross-margin accounts (%zu bytes)",
-                             sim->n_cross, (sim->n_cross + slots) * sizeof(double));
+                             sim->accounts.n_cross,
+                             (sim->accounts.n_cross + slots) * sizeof(double));
     }
 
     /* Generated cross accounts, each generator's block in parallel. */
     for (size_t p = 0; p < np; p++) {
-        size_t j = sim->cross_begin[p];
-        const size_t m0 = sim->market_offset[p];
-        const size_t n_markets = sim->market_offset[p + 1] - m0;
-        const double pd = sim->oracle_price[sc->protocols[p].debt_oracle];
+        size_t j = sim->accounts.cross_begin[p];
+        const size_t m0 = sim->books.market_offset[p];
+        const size_t n_markets = sim->books.market_offset[p + 1] - m0;
+        const double pd = sim->oracles.price[sc->protocols[p].debt_oracle];
         for (size_t g = 0; g < sc->n_generators; g++) {
             const liq_account_generator_t *gen = &sc->generators[g];
             if ((size_t)gen->protocol != p || !liq_generator_is_cross(sc, g) || !liq_owns(sim, p)) {
@@ -237,8 +238,8 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
             const size_t first = j;
             const int64_t n = gen->count;
             const liq_rng_key_t key = sim->key;
-            const double *price = sim->market_price + m0;
-            const liq_market_terms_t *terms = sim->market_terms + m0;
+            const double *price = sim->cross.market_price + m0;
+            const liq_market_terms_t *terms = sim->books.market_terms + m0;
             struct liq_sim *s = sim;
 #pragma omp parallel for default(none) shared(s)                                                   \
     firstprivate(gen, key, first, n, p, n_markets, weight_total, price, terms, pd)                 \
@@ -247,7 +248,7 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
                 const size_t a = first + (size_t)k;
                 liq_generate_cross_account(gen, key, (uint64_t)k, n_markets, weight_total, price,
                                            terms, pd, liq_cross_account(s, p, a),
-                                           &s->cross_debt[a]);
+                                           &s->accounts.cross_debt[a]);
             }
             j += (size_t)n;
         }
@@ -263,67 +264,25 @@ static int liq_build_cross(struct liq_sim *sim, const liq_positions_t *positions
         const size_t k = row[r].row;
         const size_t j = next[p];
         liq_cross_account(sim, p, j)[positions->market[k]] += positions->collateral[k];
-        sim->cross_debt[j] += positions->debt[k];
+        sim->accounts.cross_debt[j] += positions->debt[k];
     }
     free(row);
     free(next);
     return LIQ_OK;
 }
 
-int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions)
+/* Generated isolated accounts, in one parallel loop over all of them. The first
+ * version ran one parallel region per generator: a generated ecosystem
+ * of 2x10^5 generators averaging 47 accounts spent most of liq_sim_create
+ * forking and joining threads (53% of its samples in libgomp). Account k
+ * of generator g still draws from counter (g, k) and lands in the same
+ * slot, so the store is the same bits as before for any thread count. */
+static int liq_generate_isolated(struct liq_sim *sim, size_t *cursor)
 {
     const liq_scenario_t *sc = sim->scenario;
-    const size_t nm = sim->n_markets;
-    size_t *cursor = calloc(nm + 1, sizeof(*cursor));
-    if (cursor == NULL) {
-        return liq_error_set(LIQ_ENOMEM, "out of memory for the account store");
-    }
-    /* Count accounts per market. */
-    for (size_t g = 0; g < sc->n_generators; g++) {
-        const liq_account_generator_t *gen = &sc->generators[g];
-        if (!liq_generator_isolated_here(sim, g)) {
-            continue;
-        }
-        const size_t m = sim->market_offset[gen->protocol] + (size_t)gen->market;
-        sim->market_begin[m + 1] += (size_t)gen->count;
-    }
-    const size_t n_rows = positions != NULL ? positions->count : 0;
-    for (size_t k = 0; k < n_rows; k++) {
-        int rc = liq_check_position(sim, positions, k);
-        if (rc != LIQ_OK) {
-            free(cursor);
-            return rc;
-        }
-        if (liq_position_is_cross(positions, k) || !liq_owns(sim, (size_t)positions->protocol[k])) {
-            continue;
-        }
-        const size_t m = sim->market_offset[positions->protocol[k]] + (size_t)positions->market[k];
-        sim->market_begin[m + 1]++;
-    }
-    for (size_t m = 0; m < nm; m++) {
-        sim->market_begin[m + 1] += sim->market_begin[m];
-        cursor[m] = sim->market_begin[m];
-    }
-    sim->n_accounts = sim->market_begin[nm];
-    const size_t n = sim->n_accounts;
-    sim->collateral = malloc((n > 0 ? n : 1) * sizeof(*sim->collateral));
-    sim->debt = malloc((n > 0 ? n : 1) * sizeof(*sim->debt));
-    if (sim->collateral == NULL || sim->debt == NULL) {
-        free(cursor);
-        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu accounts (%zu bytes)", n,
-                             n * 2 * sizeof(double));
-    }
-
-    /* Generated accounts, in one parallel loop over all of them. The first
-     * version ran one parallel region per generator: a generated ecosystem
-     * of 2x10^5 generators averaging 47 accounts spent most of liq_sim_create
-     * forking and joining threads (53% of its samples in libgomp). Account k
-     * of generator g still draws from counter (g, k) and lands in the same
-     * slot, so the store is the same bits as before for any thread count. */
     const size_t n_gen = sc->n_generators;
     liq_gen_block_t *block = malloc((n_gen > 0 ? n_gen : 1) * sizeof(*block));
     if (block == NULL) {
-        free(cursor);
         return liq_error_set(LIQ_ENOMEM, "out of memory for the account store");
     }
     size_t total = 0;
@@ -336,13 +295,13 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
             block[g] = (liq_gen_block_t){.start = total};
             continue;
         }
-        const size_t m = sim->market_offset[gen->protocol] + (size_t)gen->market;
-        const liq_market_t *mk = &sim->markets[m];
+        const size_t m = sim->books.market_offset[gen->protocol] + (size_t)gen->market;
+        const liq_market_t *mk = &sim->books.markets[m];
         block[g] = (liq_gen_block_t){
             .start = total,
             .slot = cursor[m],
-            .price_collateral = sim->oracle_price[mk->oracle],
-            .price_debt = sim->oracle_price[sc->protocols[gen->protocol].debt_oracle],
+            .price_collateral = sim->oracles.price[mk->oracle],
+            .price_debt = sim->oracles.price[sc->protocols[gen->protocol].debt_oracle],
             .liquidation_threshold = mk->config.liquidation_threshold};
         total += (size_t)gen->count;
         cursor[m] += (size_t)gen->count;
@@ -350,8 +309,8 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
     const size_t n_chunks = (total + LIQ_GEN_CHUNK - 1) / LIQ_GEN_CHUNK;
     const liq_rng_key_t key = sim->key;
     const liq_account_generator_t *gens = sc->generators;
-    double *collateral = sim->collateral;
-    double *debt = sim->debt;
+    double *collateral = sim->accounts.collateral;
+    double *debt = sim->accounts.debt;
 #pragma omp parallel for default(none) shared(block, gens, collateral, debt)                       \
     firstprivate(key, n_gen, total, n_chunks) schedule(static) num_threads(sim->threads)
     for (size_t c = 0; c < n_chunks; c++) {
@@ -380,16 +339,91 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
         }
     }
     free(block);
+    return LIQ_OK;
+}
+
+int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions)
+{
+    const liq_scenario_t *sc = sim->scenario;
+    const size_t nm = sim->n_markets;
+    sim->accounts.market_begin = liq_calloc(nm + 1, sizeof(size_t));
+    sim->accounts.cross_begin = liq_calloc(sim->n_protocols + 1, sizeof(size_t));
+    sim->accounts.cross_block = liq_calloc(sim->n_protocols, sizeof(size_t));
+    if (!sim->accounts.market_begin || !sim->accounts.cross_begin || !sim->accounts.cross_block) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the account store");
+    }
+    size_t *cursor = calloc(nm + 1, sizeof(*cursor));
+    if (cursor == NULL) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the account store");
+    }
+    /* Count accounts per market. */
+    for (size_t g = 0; g < sc->n_generators; g++) {
+        const liq_account_generator_t *gen = &sc->generators[g];
+        if (!liq_generator_isolated_here(sim, g)) {
+            continue;
+        }
+        const size_t m = sim->books.market_offset[gen->protocol] + (size_t)gen->market;
+        sim->accounts.market_begin[m + 1] += (size_t)gen->count;
+    }
+    const size_t n_rows = positions != NULL ? positions->count : 0;
+    for (size_t k = 0; k < n_rows; k++) {
+        int rc = liq_check_position(sim, positions, k);
+        if (rc != LIQ_OK) {
+            free(cursor);
+            return rc;
+        }
+        if (liq_position_is_cross(positions, k) || !liq_owns(sim, (size_t)positions->protocol[k])) {
+            continue;
+        }
+        const size_t m =
+            sim->books.market_offset[positions->protocol[k]] + (size_t)positions->market[k];
+        sim->accounts.market_begin[m + 1]++;
+    }
+    for (size_t m = 0; m < nm; m++) {
+        sim->accounts.market_begin[m + 1] += sim->accounts.market_begin[m];
+        cursor[m] = sim->accounts.market_begin[m];
+    }
+    sim->accounts.n_accounts = sim->accounts.market_begin[nm];
+    const size_t n = sim->accounts.n_accounts;
+    sim->accounts.collateral = malloc((n > 0 ? n : 1) * sizeof(*sim->accounts.collateral));
+    sim->accounts.debt = malloc((n > 0 ? n : 1) * sizeof(*sim->accounts.debt));
+    if (sim->accounts.collateral == NULL || sim->accounts.debt == NULL) {
+        free(cursor);
+        return liq_error_set(LIQ_ENOMEM, "out of memory for %zu accounts (%zu bytes)", n,
+                             n * 2 * sizeof(double));
+    }
+
+    int rc = liq_generate_isolated(sim, cursor);
+    if (rc != LIQ_OK) {
+        free(cursor);
+        return rc;
+    }
     /* File positions, in file order within each market. */
     for (size_t k = 0; k < n_rows; k++) {
         if (liq_position_is_cross(positions, k) || !liq_owns(sim, (size_t)positions->protocol[k])) {
             continue;
         }
-        const size_t m = sim->market_offset[positions->protocol[k]] + (size_t)positions->market[k];
-        sim->collateral[cursor[m]] = positions->collateral[k];
-        sim->debt[cursor[m]] = positions->debt[k];
+        const size_t m =
+            sim->books.market_offset[positions->protocol[k]] + (size_t)positions->market[k];
+        sim->accounts.collateral[cursor[m]] = positions->collateral[k];
+        sim->accounts.debt[cursor[m]] = positions->debt[k];
         cursor[m]++;
     }
     free(cursor);
     return liq_build_cross(sim, positions);
+}
+
+void liq_account_store_destroy(struct liq_account_store *a)
+{
+    if (a == NULL) {
+        return;
+    }
+    void *arrays[] = {a->market_begin,        a->collateral,      a->debt,
+                      a->chunk_begin,         a->chunk_end,       a->chunk_market,
+                      a->market_chunk_offset, a->cross_begin,     a->cross_block,
+                      a->cross_debt,          a->cross_collateral};
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+        free(arrays[i]);
+    }
+    memset(a, 0, sizeof(*a));
 }

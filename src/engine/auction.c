@@ -22,6 +22,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/sim_internal.h"
 #include "liqnet/auction.h"
@@ -39,8 +40,10 @@ int liq_auction_init(struct liq_sim *sim)
         if (sc->protocols[p].liquidation.mode != LIQ_LIQUIDATION_DUTCH_AUCTION) {
             continue;
         }
-        sim->has_auctions = 1;
-        const size_t cross = sim->n_cross > 0 ? sim->cross_begin[p + 1] - sim->cross_begin[p] : 0;
+        sim->auction.enabled = 1;
+        const size_t cross = sim->accounts.n_cross > 0
+                                 ? sim->accounts.cross_begin[p + 1] - sim->accounts.cross_begin[p]
+                                 : 0;
         if (cross > 0) {
             return liq_error_set(LIQ_EINVAL,
                                  "protocol '%s': liquidation mode dutch_auction seizes isolated "
@@ -49,51 +52,52 @@ int liq_auction_init(struct liq_sim *sim)
                                  sc->protocols[p].name, cross);
         }
     }
-    if (!sim->has_auctions) {
+    if (!sim->auction.enabled) {
         return LIQ_OK;
     }
     const size_t np = sim->n_protocols;
-    sim->auction_begin = liq_calloc(np + 1, sizeof(size_t));
-    sim->auction_count = liq_calloc(np, sizeof(size_t));
-    sim->auction_started = liq_calloc(np, sizeof(int64_t));
-    sim->auction_active = liq_calloc(np, sizeof(int64_t));
-    sim->auction_sold_value = liq_calloc(np, sizeof(double));
-    sim->auction_raised = liq_calloc(np, sizeof(double));
-    sim->keeper_rewards = liq_calloc(np, sizeof(double));
-    sim->auction_bad_debt = liq_calloc(np, sizeof(double));
-    sim->auction_tab = liq_calloc(np, sizeof(double));
-    sim->auction_units = liq_calloc(4 * sim->n_markets, sizeof(double));
-    if (!sim->auction_begin || !sim->auction_count || !sim->auction_started ||
-        !sim->auction_active || !sim->auction_sold_value || !sim->auction_raised ||
-        !sim->keeper_rewards || !sim->auction_bad_debt || !sim->auction_tab ||
-        !sim->auction_units) {
+    sim->auction.begin = liq_calloc(np + 1, sizeof(size_t));
+    sim->auction.count = liq_calloc(np, sizeof(size_t));
+    sim->auction.started = liq_calloc(np, sizeof(int64_t));
+    sim->auction.active = liq_calloc(np, sizeof(int64_t));
+    sim->auction.sold_value = liq_calloc(np, sizeof(double));
+    sim->auction.raised = liq_calloc(np, sizeof(double));
+    sim->auction.keeper_rewards = liq_calloc(np, sizeof(double));
+    sim->auction.bad_debt = liq_calloc(np, sizeof(double));
+    sim->auction.tab = liq_calloc(np, sizeof(double));
+    sim->auction.units = liq_calloc(4 * sim->n_markets, sizeof(double));
+    if (!sim->auction.begin || !sim->auction.count || !sim->auction.started ||
+        !sim->auction.active || !sim->auction.sold_value || !sim->auction.raised ||
+        !sim->auction.keeper_rewards || !sim->auction.bad_debt || !sim->auction.tab ||
+        !sim->auction.units) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the Dutch auctions");
     }
     /* One slot per account that can ever be seized: those with debt now. */
     for (size_t p = 0; p < np; p++) {
         size_t slots = 0;
         if (sc->protocols[p].liquidation.mode == LIQ_LIQUIDATION_DUTCH_AUCTION) {
-            const size_t first = sim->market_begin[sim->market_offset[p]];
-            const size_t end = sim->market_begin[sim->market_offset[p + 1]];
+            const size_t first = sim->accounts.market_begin[sim->books.market_offset[p]];
+            const size_t end = sim->accounts.market_begin[sim->books.market_offset[p + 1]];
             for (size_t i = first; i < end; i++) {
-                slots += sim->debt[i] > 0.0;
+                slots += sim->accounts.debt[i] > 0.0;
             }
         }
-        sim->auction_begin[p + 1] = sim->auction_begin[p] + slots;
+        sim->auction.begin[p + 1] = sim->auction.begin[p] + slots;
     }
-    sim->auctions = liq_calloc(sim->auction_begin[np], sizeof(*sim->auctions));
-    if (sim->auctions == NULL) {
+    sim->auction.slot = liq_calloc(sim->auction.begin[np], sizeof(*sim->auction.slot));
+    if (sim->auction.slot == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for %zu Dutch auctions",
-                             sim->auction_begin[np]);
+                             sim->auction.begin[np]);
     }
     return LIQ_OK;
 }
 
 void liq_protocol_charge(struct liq_sim *sim, size_t p, double cost)
 {
-    const double covered = cost < sim->insurance_fund[p] ? cost : sim->insurance_fund[p];
-    sim->insurance_fund[p] -= covered;
-    sim->deficit[p] += cost - covered;
+    const double covered =
+        cost < sim->books.insurance_fund[p] ? cost : sim->books.insurance_fund[p];
+    sim->books.insurance_fund[p] -= covered;
+    sim->books.deficit[p] += cost - covered;
 }
 
 /* Start price of a run: top = buf O_a / O_b, in debt units per collateral unit. */
@@ -108,30 +112,30 @@ int liq_auction_kick(struct liq_sim *sim, size_t p, size_t m, size_t i, double *
                      double *seized_value)
 {
     const liq_auction_config_t *cfg = liq_auction_config(sim, p);
-    const double lot = sim->collateral[i], debt = sim->debt[i];
+    const double lot = sim->accounts.collateral[i], debt = sim->accounts.debt[i];
     const double tab = debt * cfg->chop;
     /* dog.sol's room: the vault waits while its tab does not fit under the
      * hole (Maker would seize a part of it; see docs/model-notes.md). */
-    if (sim->auction_tab[p] + tab > cfg->hole) {
+    if (sim->auction.tab[p] + tab > cfg->hole) {
         return 0;
     }
     double pc, pd;
     liq_market_prices(sim, m, &pc, &pd);
-    liq_auction_t *a = &sim->auctions[sim->auction_begin[p] + sim->auction_count[p]++];
+    liq_auction_t *a = &sim->auction.slot[sim->auction.begin[p] + sim->auction.count[p]++];
     *a = (liq_auction_t){i, m, lot, tab, debt, liq_auction_top(sim, m, cfg->buf), sim->round};
-    sim->collateral[i] = 0.0;
-    sim->debt[i] = 0.0;
-    sim->market_collateral[m] -= lot;
-    sim->market_debt[m] -= debt;
-    liq_margin_note(sim, m, i - sim->market_begin[m]);
-    sim->auction_tab[p] += tab;
-    sim->auction_started[p]++;
-    sim->auction_units[m] += lot;
-    sim->auction_units[3 * sim->n_markets + m] += lot;
+    sim->accounts.collateral[i] = 0.0;
+    sim->accounts.debt[i] = 0.0;
+    sim->books.market_collateral[m] -= lot;
+    sim->books.market_debt[m] -= debt;
+    liq_margin_note(sim, m, i - sim->accounts.market_begin[m]);
+    sim->auction.tab[p] += tab;
+    sim->auction.started[p]++;
+    sim->auction.units[m] += lot;
+    sim->auction.units[3 * sim->n_markets + m] += lot;
     *repaid_value += debt * pd;
     *seized_value += lot * pc;
     const double reward = liq_auction_keeper_reward(cfg->tip, cfg->chip, tab, pd);
-    sim->keeper_rewards[p] += reward;
+    sim->auction.keeper_rewards[p] += reward;
     liq_protocol_charge(sim, p, reward);
     return 1;
 }
@@ -140,9 +144,9 @@ int liq_auction_kick(struct liq_sim *sim, size_t p, size_t m, size_t i, double *
  * round's arbitrage, before any order of the round. */
 static liq_venue_t liq_auction_venue(const struct liq_sim *sim, size_t m)
 {
-    const size_t r = sim->market_route_offset[m];
+    const size_t r = sim->venues.market_route_offset[m];
     liq_venue_t v;
-    liq_pool_venue(sim, (size_t)sim->route_pool[r], sim->route_sell_token[r], &v);
+    liq_pool_venue(sim, (size_t)sim->venues.route_pool[r], sim->venues.route_sell_token[r], &v);
     return v;
 }
 
@@ -163,7 +167,7 @@ static double liq_auction_take(struct liq_sim *sim, size_t p, liq_auction_t *a, 
         cap = for_capital < cap ? for_capital : cap;
     }
     const liq_venue_t venue = liq_auction_venue(sim, a->market);
-    const double sold = sim->market_seized[a->market];
+    const double sold = sim->books.market_seized[a->market];
     const double q = liq_auction_take_amount(&venue, sold, price, cap);
     if (!(q > 0.0) || liq_auction_take_profit(&venue, sold, price, q) * pd - proto->gas_cost <
                           proto->min_profit) {
@@ -176,11 +180,11 @@ static double liq_auction_take(struct liq_sim *sim, size_t p, liq_auction_t *a, 
     a->tab = raised >= a->tab ? 0.0 : a->tab - raised;
     a->owed -= raised;
     *capital -= raised * pd;
-    sim->market_seized[a->market] += q;
-    sim->auction_raised[p] += raised;
-    sim->auction_sold_value[p] += q * pc;
-    sim->auction_units[sim->n_markets + a->market] += q;
-    sim->auction_units[3 * sim->n_markets + a->market] -= q;
+    sim->books.market_seized[a->market] += q;
+    sim->auction.raised[p] += raised;
+    sim->auction.sold_value[p] += q * pc;
+    sim->auction.units[sim->n_markets + a->market] += q;
+    sim->auction.units[3 * sim->n_markets + a->market] -= q;
     return q;
 }
 
@@ -193,14 +197,14 @@ static double liq_auction_end(struct liq_sim *sim, size_t p, const liq_auction_t
     liq_market_prices(sim, a->market, &pc, &pd);
     const size_t m = a->market;
     if (a->lot > 0.0) {
-        sim->collateral[a->account] += a->lot;
-        sim->market_collateral[m] += a->lot;
-        sim->auction_units[2 * sim->n_markets + m] += a->lot;
-        sim->auction_units[3 * sim->n_markets + m] -= a->lot;
-        liq_margin_note(sim, m, a->account - sim->market_begin[m]);
+        sim->accounts.collateral[a->account] += a->lot;
+        sim->books.market_collateral[m] += a->lot;
+        sim->auction.units[2 * sim->n_markets + m] += a->lot;
+        sim->auction.units[3 * sim->n_markets + m] -= a->lot;
+        liq_margin_note(sim, m, a->account - sim->accounts.market_begin[m]);
     }
     if (a->owed < 0.0) {
-        sim->insurance_fund[p] -= a->owed * pd;
+        sim->books.insurance_fund[p] -= a->owed * pd;
         return 0.0;
     }
     return a->owed * pd;
@@ -210,9 +214,9 @@ double liq_auction_step(struct liq_sim *sim, size_t p)
 {
     const liq_auction_config_t *cfg = liq_auction_config(sim, p);
     double capital = cfg->keeper_capital, bad_value = 0.0, tab = 0.0;
-    liq_auction_t *slots = sim->auctions + sim->auction_begin[p];
+    liq_auction_t *slots = sim->auction.slot + sim->auction.begin[p];
     size_t kept = 0;
-    for (size_t k = 0; k < sim->auction_count[p]; k++) {
+    for (size_t k = 0; k < sim->auction.count[p]; k++) {
         liq_auction_t a = slots[k];
         const int64_t elapsed = sim->round - a.start;
         double price =
@@ -224,7 +228,7 @@ double liq_auction_step(struct liq_sim *sim, size_t p)
             a.start = sim->round;
             price = a.top;
             const double reward = liq_auction_keeper_reward(cfg->tip, cfg->chip, a.tab, pd);
-            sim->keeper_rewards[p] += reward;
+            sim->auction.keeper_rewards[p] += reward;
             liq_protocol_charge(sim, p, reward);
         }
         (void)liq_auction_take(sim, p, &a, price, &capital);
@@ -235,9 +239,23 @@ double liq_auction_step(struct liq_sim *sim, size_t p)
         tab += a.tab;
         slots[kept++] = a;
     }
-    sim->auction_count[p] = kept;
-    sim->auction_active[p] = (int64_t)kept;
-    sim->auction_tab[p] = tab;
-    sim->auction_bad_debt[p] += bad_value;
+    sim->auction.count[p] = kept;
+    sim->auction.active[p] = (int64_t)kept;
+    sim->auction.tab[p] = tab;
+    sim->auction.bad_debt[p] += bad_value;
     return bad_value;
+}
+
+void liq_auctions_destroy(struct liq_auctions *a)
+{
+    if (a == NULL) {
+        return;
+    }
+    void *arrays[] = {a->begin,    a->count,      a->slot,   a->started,
+                      a->active,   a->sold_value, a->raised, a->keeper_rewards,
+                      a->bad_debt, a->tab,        a->units};
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+        free(arrays[i]);
+    }
+    memset(a, 0, sizeof(*a));
 }

@@ -26,40 +26,56 @@
  * round and its own balances: bit-identical for every thread count.
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "engine/sim_internal.h"
+#include "liqnet/error.h"
 
-void liq_balance_init(struct liq_sim *sim)
+int liq_balance_init(struct liq_sim *sim)
 {
     const liq_scenario_t *sc = sim->scenario;
-    for (size_t a = 0; a < sim->n_assets; a++) {
-        sim->asset_issuer[a] = -1;
-        sim->price_low[a] = sc->assets[a].price;
+    struct liq_balance_sheets *b = &sim->balance;
+    const size_t na = sim->n_assets, nr = sim->n_protocols;
+    b->asset_issuer = liq_calloc(na, sizeof(int32_t));
+    b->price_low = liq_calloc(na, sizeof(double));
+    b->liabilities = liq_calloc(nr, sizeof(double));
+    b->redemption = liq_calloc(nr, sizeof(double));
+    b->impairment = liq_calloc(nr, sizeof(double));
+    b->holdings_value = liq_calloc(nr, sizeof(double));
+    if (!b->asset_issuer || !b->price_low || !b->liabilities || !b->redemption || !b->impairment ||
+        !b->holdings_value) {
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the balance sheets");
     }
-    sim->has_balance_sheets = 0;
+    for (size_t a = 0; a < sim->n_assets; a++) {
+        sim->balance.asset_issuer[a] = -1;
+        sim->balance.price_low[a] = sc->assets[a].price;
+    }
+    sim->balance.enabled = 0;
     for (size_t p = 0; p < sim->n_protocols; p++) {
         const liq_protocol_config_t *proto = &sc->protocols[p];
         double liabilities = 0.0;
         for (size_t k = 0; k < proto->n_issues; k++) {
             const int32_t a = proto->issues[k].asset;
-            sim->asset_issuer[a] = (int32_t)p;
+            sim->balance.asset_issuer[a] = (int32_t)p;
             liabilities += proto->issues[k].supply * sc->assets[a].price;
         }
         double value = 0.0;
         for (size_t k = 0; k < proto->n_holdings; k++) {
             value += proto->holdings[k].amount * sc->assets[proto->holdings[k].asset].price;
         }
-        sim->liabilities[p] = liabilities;
-        sim->redemption[p] = proto->n_issues > 0 ? 1.0 : (double)NAN;
-        sim->impairment[p] = 0.0;
-        sim->holdings_value[p] = value;
-        sim->has_balance_sheets |= proto->n_issues > 0 || proto->n_holdings > 0;
+        sim->balance.liabilities[p] = liabilities;
+        sim->balance.redemption[p] = proto->n_issues > 0 ? 1.0 : (double)NAN;
+        sim->balance.impairment[p] = 0.0;
+        sim->balance.holdings_value[p] = value;
+        sim->balance.enabled |= proto->n_issues > 0 || proto->n_holdings > 0;
     }
+    return LIQ_OK;
 }
 
-void liq_phase_balance(struct liq_sim *sim)
+void liq_balance_step(struct liq_sim *sim)
 {
-    if (!sim->has_balance_sheets) {
+    if (!sim->balance.enabled) {
         return;
     }
     const liq_scenario_t *sc = sim->scenario;
@@ -72,28 +88,43 @@ void liq_phase_balance(struct liq_sim *sim)
             double value = 0.0, written_down = 0.0;
             for (size_t k = 0; k < proto->n_holdings; k++) {
                 const liq_holding_config_t *h = &proto->holdings[k];
-                value += h->amount * sim->reference_price[h->asset];
-                written_down += h->amount * (sc->assets[h->asset].price - sim->price_low[h->asset]);
+                value += h->amount * sim->market.reference_price[h->asset];
+                written_down +=
+                    h->amount * (sc->assets[h->asset].price - sim->balance.price_low[h->asset]);
             }
             /* price_low only falls, so every term (>= 0: price_low starts at
              * the initial price) and their ordered sum only grow. */
-            const double loss = written_down - sim->impairment[p];
+            const double loss = written_down - sim->balance.impairment[p];
             if (loss > 0.0) {
                 const double covered =
-                    loss < sim->insurance_fund[p] ? loss : sim->insurance_fund[p];
-                sim->insurance_fund[p] -= covered;
-                sim->deficit[p] += loss - covered;
-                sim->impairment[p] = written_down;
+                    loss < sim->books.insurance_fund[p] ? loss : sim->books.insurance_fund[p];
+                sim->books.insurance_fund[p] -= covered;
+                sim->books.deficit[p] += loss - covered;
+                sim->balance.impairment[p] = written_down;
             }
-            sim->holdings_value[p] = value;
+            sim->balance.holdings_value[p] = value;
         }
         if (proto->n_issues > 0) {
             if (proto->recovery == LIQ_RECOVERY_ZERO) {
-                sim->redemption[p] = sim->deficit[p] > 0.0 ? 0.0 : 1.0;
+                sim->balance.redemption[p] = sim->books.deficit[p] > 0.0 ? 0.0 : 1.0;
             } else {
-                const double rho = 1.0 - sim->deficit[p] / sim->liabilities[p];
-                sim->redemption[p] = rho > 0.0 ? rho : 0.0;
+                const double rho = 1.0 - sim->books.deficit[p] / sim->balance.liabilities[p];
+                sim->balance.redemption[p] = rho > 0.0 ? rho : 0.0;
             }
         }
     }
+}
+
+void liq_balance_destroy(struct liq_balance_sheets *b)
+{
+    if (b == NULL) {
+        return;
+    }
+    free(b->asset_issuer);
+    free(b->price_low);
+    free(b->liabilities);
+    free(b->redemption);
+    free(b->impairment);
+    free(b->holdings_value);
+    memset(b, 0, sizeof(*b));
 }

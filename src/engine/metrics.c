@@ -118,6 +118,11 @@ int liq_metrics_create(liq_metrics_t **out, const liq_sim_t *sim)
     return LIQ_OK;
 }
 
+int liq_metrics_record(void *metrics, const liq_state_view_t *view)
+{
+    return view->round == 0 ? LIQ_OK : liq_metrics_add(metrics, view);
+}
+
 int liq_metrics_add(liq_metrics_t *mt, const liq_state_view_t *v)
 {
     liq_summary_t *s = &mt->summary;

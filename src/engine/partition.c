@@ -30,22 +30,22 @@ void liq_record_init(struct liq_sim *sim)
     liq_record_field_t *f = sim->record_field;
     size_t n = 0;
 #define LIQ_FIELD(ptr, k, b) f[n++] = (liq_record_field_t){(void *)(ptr), (k), (b)}
-    LIQ_FIELD(sim->liquidations, LIQ_FIELD_PROTOCOL, 1);
-    LIQ_FIELD(sim->stalled, LIQ_FIELD_PROTOCOL, 1);
-    LIQ_FIELD(sim->found, LIQ_FIELD_PROTOCOL, 1);
-    LIQ_FIELD(sim->repaid_value, LIQ_FIELD_PROTOCOL, 1);
-    LIQ_FIELD(sim->seized_value, LIQ_FIELD_PROTOCOL, 1);
-    LIQ_FIELD(sim->bad_debt, LIQ_FIELD_PROTOCOL, 1);
-    LIQ_FIELD(sim->insurance_fund, LIQ_FIELD_PROTOCOL, 1);
-    LIQ_FIELD(sim->deficit, LIQ_FIELD_PROTOCOL, 1);
-    LIQ_FIELD(sim->collateral_value, LIQ_FIELD_PROTOCOL, 1);
-    LIQ_FIELD(sim->debt_value, LIQ_FIELD_PROTOCOL, 1);
-    LIQ_FIELD(sim->market_seized, LIQ_FIELD_MARKET, 1);
-    LIQ_FIELD(sim->market_collateral, LIQ_FIELD_MARKET, 1);
-    LIQ_FIELD(sim->market_debt, LIQ_FIELD_MARKET, 1);
-    if (sim->has_cross) {
-        LIQ_FIELD(sim->cross_debt_value, LIQ_FIELD_PROTOCOL, 1);
-        LIQ_FIELD(sim->cross_liquidations, LIQ_FIELD_PROTOCOL, 1);
+    LIQ_FIELD(sim->books.liquidations, LIQ_FIELD_PROTOCOL, 1);
+    LIQ_FIELD(sim->books.stalled, LIQ_FIELD_PROTOCOL, 1);
+    LIQ_FIELD(sim->books.found, LIQ_FIELD_PROTOCOL, 1);
+    LIQ_FIELD(sim->books.repaid_value, LIQ_FIELD_PROTOCOL, 1);
+    LIQ_FIELD(sim->books.seized_value, LIQ_FIELD_PROTOCOL, 1);
+    LIQ_FIELD(sim->books.bad_debt, LIQ_FIELD_PROTOCOL, 1);
+    LIQ_FIELD(sim->books.insurance_fund, LIQ_FIELD_PROTOCOL, 1);
+    LIQ_FIELD(sim->books.deficit, LIQ_FIELD_PROTOCOL, 1);
+    LIQ_FIELD(sim->books.collateral_value, LIQ_FIELD_PROTOCOL, 1);
+    LIQ_FIELD(sim->books.debt_value, LIQ_FIELD_PROTOCOL, 1);
+    LIQ_FIELD(sim->books.market_seized, LIQ_FIELD_MARKET, 1);
+    LIQ_FIELD(sim->books.market_collateral, LIQ_FIELD_MARKET, 1);
+    LIQ_FIELD(sim->books.market_debt, LIQ_FIELD_MARKET, 1);
+    if (sim->accounts.has_cross) {
+        LIQ_FIELD(sim->cross.debt_value, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(sim->cross.liquidations, LIQ_FIELD_PROTOCOL, 1);
     }
     const struct liq_stability *st = sim->stability;
     if (st != NULL) {
@@ -59,15 +59,15 @@ void liq_record_init(struct liq_sim *sim)
         LIQ_FIELD(st->tcr, LIQ_FIELD_PROTOCOL, 1);
         LIQ_FIELD(st->recovery, LIQ_FIELD_PROTOCOL, 1);
     }
-    if (sim->has_auctions) {
-        LIQ_FIELD(sim->auction_started, LIQ_FIELD_PROTOCOL, 1);
-        LIQ_FIELD(sim->auction_active, LIQ_FIELD_PROTOCOL, 1);
-        LIQ_FIELD(sim->auction_sold_value, LIQ_FIELD_PROTOCOL, 1);
-        LIQ_FIELD(sim->auction_raised, LIQ_FIELD_PROTOCOL, 1);
-        LIQ_FIELD(sim->keeper_rewards, LIQ_FIELD_PROTOCOL, 1);
-        LIQ_FIELD(sim->auction_bad_debt, LIQ_FIELD_PROTOCOL, 1);
-        LIQ_FIELD(sim->auction_tab, LIQ_FIELD_PROTOCOL, 1);
-        LIQ_FIELD(sim->auction_units, LIQ_FIELD_MARKET, 4);
+    if (sim->auction.enabled) {
+        LIQ_FIELD(sim->auction.started, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(sim->auction.active, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(sim->auction.sold_value, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(sim->auction.raised, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(sim->auction.keeper_rewards, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(sim->auction.bad_debt, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(sim->auction.tab, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(sim->auction.units, LIQ_FIELD_MARKET, 4);
     }
     const liq_perp_t *pp = sim->perp;
     if (pp != NULL) {
@@ -97,8 +97,8 @@ static void liq_field_span(const struct liq_sim *sim, const liq_record_field_t *
         *first = p;
         *length = 1;
     } else if (f->kind == LIQ_FIELD_MARKET) {
-        *first = sim->market_offset[p];
-        *length = sim->market_offset[p + 1] - sim->market_offset[p];
+        *first = sim->books.market_offset[p];
+        *length = sim->books.market_offset[p + 1] - sim->books.market_offset[p];
     } else {
         *first = sim->perp->market_offset[p];
         *length = sim->perp->market_offset[p + 1] - sim->perp->market_offset[p];

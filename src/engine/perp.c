@@ -125,7 +125,7 @@ void liq_perp_destroy(liq_perp_t *perp)
 static void liq_perp_totals(struct liq_sim *sim, size_t p)
 {
     liq_perp_t *pp = sim->perp;
-    const double price_margin = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+    const double price_margin = sim->oracles.price[sim->scenario->protocols[p].debt_oracle];
     double open_long = 0.0, open_short = 0.0, margin = 0.0;
     for (size_t a = pp->account_begin[p]; a < pp->account_begin[p + 1]; a++) {
         margin += pp->margin[a];
@@ -143,15 +143,15 @@ static void liq_perp_totals(struct liq_sim *sim, size_t p)
     pp->open_short[p] = open_short;
     /* A perp protocol has no lending markets: its collateral is the margin
      * its accounts deposited, its debt nothing. */
-    sim->collateral_value[p] = margin * price_margin;
-    sim->debt_value[p] = 0.0;
+    sim->books.collateral_value[p] = margin * price_margin;
+    sim->books.debt_value[p] = 0.0;
 }
 
 static void liq_perp_marks(struct liq_sim *sim)
 {
     liq_perp_t *pp = sim->perp;
     for (size_t k = 0; k < pp->n_markets; k++) {
-        pp->mark[k] = sim->oracle_price[pp->market_config[k]->oracle];
+        pp->mark[k] = sim->oracles.price[pp->market_config[k]->oracle];
     }
 }
 
@@ -212,7 +212,7 @@ static void liq_perp_generate(struct liq_sim *sim, const liq_account_generator_t
     const liq_protocol_config_t *proto = &sc->protocols[g->protocol];
     const size_t k_per = liq_gen_positions(sc, g);
     const size_t m0 = pp->market_offset[g->protocol];
-    const double price_margin = sim->oracle_price[proto->debt_oracle];
+    const double price_margin = sim->oracles.price[proto->debt_oracle];
     double weight_total = 0.0;
     for (size_t k = 0; g->margin == LIQ_MARGIN_CROSS && k < k_per; k++) {
         weight_total += g->collateral_weight[k];
@@ -251,7 +251,7 @@ static void liq_perp_file_accounts(struct liq_sim *sim, size_t p, size_t a0, siz
 {
     liq_perp_t *pp = sim->perp;
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
-    const double price_margin = sim->oracle_price[proto->debt_oracle];
+    const double price_margin = sim->oracles.price[proto->debt_oracle];
     for (size_t i = 0; i < proto->n_perp_positions; i++) {
         const size_t a = a0 + i, j = q0 + i;
         const size_t market = pp->market_offset[p] + (size_t)proto->perp_position_market[i];
@@ -437,7 +437,7 @@ static size_t liq_perp_adl_queue(struct liq_sim *sim, size_t p, int32_t market, 
     if (pp->adl_built[list] == sim->round) {
         return list;
     }
-    const double price_margin = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+    const double price_margin = sim->oracles.price[sim->scenario->protocols[p].debt_oracle];
     const double mark = pp->mark[market];
     liq_adl_entry_t *queue = pp->adl + pp->adl_offset[list];
     size_t n = 0;
@@ -473,7 +473,7 @@ static size_t liq_perp_adl_queue(struct liq_sim *sim, size_t p, int32_t market, 
 static double liq_perp_adl(struct liq_sim *sim, size_t p, size_t j, double target, double price)
 {
     liq_perp_t *pp = sim->perp;
-    const double price_margin = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+    const double price_margin = sim->oracles.price[sim->scenario->protocols[p].debt_oracle];
     const int32_t market = pp->position_market[j];
     const double side = pp->position[j] > 0.0 ? 1.0 : -1.0;
     const double own = -side; /* the counterparties' side */
@@ -512,7 +512,7 @@ static double liq_perp_adl(struct liq_sim *sim, size_t p, size_t j, double targe
 static void liq_perp_liquidate(struct liq_sim *sim, size_t p, size_t a)
 {
     liq_perp_t *pp = sim->perp;
-    const double price_margin = sim->oracle_price[sim->scenario->protocols[p].debt_oracle];
+    const double price_margin = sim->oracles.price[sim->scenario->protocols[p].debt_oracle];
     double equity, maintenance, notional;
     liq_perp_account(pp, a, price_margin, &equity, &maintenance, &notional);
     if (notional == 0.0) {
@@ -523,21 +523,21 @@ static void liq_perp_liquidate(struct liq_sim *sim, size_t p, size_t a)
         const int32_t k = pp->position_market[j];
         fee += fabs(pp->position[j]) * pp->mark[k] * pp->market_config[k]->liquidation_fee;
     }
-    sim->liquidations[p]++;
+    sim->books.liquidations[p]++;
     pp->liquidations[p]++;
-    sim->seized_value[p] += notional;
+    sim->books.seized_value[p] += notional;
     pp->liquidated_notional[p] += notional;
     double adl_share = 0.0, loss = 0.0;
     if (equity >= 0.0) {
         const double paid = fee < equity ? fee : equity;
-        sim->insurance_fund[p] += paid;
+        sim->books.insurance_fund[p] += paid;
         pp->fee[p] += paid;
     } else {
         loss = -equity;
-        sim->bad_debt[p] += loss;
-        const double fund = sim->insurance_fund[p];
+        sim->books.bad_debt[p] += loss;
+        const double fund = sim->books.insurance_fund[p];
         const double paid = loss < fund ? loss : fund;
-        sim->insurance_fund[p] -= paid;
+        sim->books.insurance_fund[p] -= paid;
         pp->fund_covered[p] += paid;
         if (loss > paid) {
             adl_share = (loss - paid) / loss;
@@ -571,7 +571,7 @@ static void liq_perp_liquidate(struct liq_sim *sim, size_t p, size_t a)
          * counterparties' transfers equal the ADL share to rounding. */
         const double rest = adl_share * loss;
         const double deficit = uncovered < rest ? uncovered : rest;
-        sim->deficit[p] += deficit;
+        sim->books.deficit[p] += deficit;
         pp->adl_covered[p] += rest - deficit;
     }
     pp->margin[a] = 0.0;
@@ -598,7 +598,7 @@ void liq_phase_perp(struct liq_sim *sim)
             p++;
         }
         double equity, maintenance, notional;
-        liq_perp_account(pp, a, sim->oracle_price[sc->protocols[p].debt_oracle], &equity,
+        liq_perp_account(pp, a, sim->oracles.price[sc->protocols[p].debt_oracle], &equity,
                          &maintenance, &notional);
         pp->ratio[a] = maintenance > 0.0 ? equity / maintenance : (double)INFINITY;
     }
@@ -626,7 +626,7 @@ void liq_phase_perp(struct liq_sim *sim)
         }
         const int64_t limit = sc->protocols[p].max_liquidations;
         const size_t selected = (int64_t)found > limit ? (size_t)limit : found;
-        sim->stalled[p] += (int64_t)(found - selected);
+        sim->books.stalled[p] += (int64_t)(found - selected);
         for (size_t r = 0; r < selected; r++) {
             liq_perp_liquidate(sim, p, cand[r].account);
         }
@@ -678,47 +678,49 @@ int liq_perp_venues(struct liq_sim *sim)
         /* Perp routes are constant product (the scenario reader checks). */
         if (s0 > 0.0) {
             const double paid =
-                liq_cp_amount_out(s0, sim->reserve0[p], sim->reserve1[p], pool->fee);
-            sim->reserve0[p] += s0;
-            sim->reserve1[p] -= paid;
-            sim->liq_in0[p] += s0;
+                liq_cp_amount_out(s0, sim->venues.reserve0[p], sim->venues.reserve1[p], pool->fee);
+            sim->venues.reserve0[p] += s0;
+            sim->venues.reserve1[p] -= paid;
+            sim->venues.liq_in0[p] += s0;
         }
         if (s1 > 0.0) {
             const double paid =
-                liq_cp_amount_out(s1, sim->reserve1[p], sim->reserve0[p], pool->fee);
-            sim->reserve1[p] += s1;
-            sim->reserve0[p] -= paid;
-            sim->liq_in1[p] += s1;
+                liq_cp_amount_out(s1, sim->venues.reserve1[p], sim->venues.reserve0[p], pool->fee);
+            sim->venues.reserve1[p] += s1;
+            sim->venues.reserve0[p] -= paid;
+            sim->venues.liq_in1[p] += s1;
         }
         if (b0 > 0.0) {
-            const double cost = liq_cp_amount_in(b0, sim->reserve1[p], sim->reserve0[p], pool->fee);
+            const double cost =
+                liq_cp_amount_in(b0, sim->venues.reserve1[p], sim->venues.reserve0[p], pool->fee);
             if (!isfinite(cost)) {
                 return liq_error_set(LIQ_ENUMERIC,
                                      "round %lld: perp liquidations must buy %g %s from pool '%s', "
                                      "which holds %g; expected a pool deep enough for the closes",
                                      (long long)sim->round, b0, sc->assets[pool->token0].name,
-                                     pool->name, sim->reserve0[p]);
+                                     pool->name, sim->venues.reserve0[p]);
             }
-            sim->reserve1[p] += cost;
-            sim->reserve0[p] -= b0;
-            sim->liq_in1[p] += cost;
+            sim->venues.reserve1[p] += cost;
+            sim->venues.reserve0[p] -= b0;
+            sim->venues.liq_in1[p] += cost;
             pp->pool_paid1[p] = cost;
         }
         if (b1 > 0.0) {
-            const double cost = liq_cp_amount_in(b1, sim->reserve0[p], sim->reserve1[p], pool->fee);
+            const double cost =
+                liq_cp_amount_in(b1, sim->venues.reserve0[p], sim->venues.reserve1[p], pool->fee);
             if (!isfinite(cost)) {
                 return liq_error_set(LIQ_ENUMERIC,
                                      "round %lld: perp liquidations must buy %g %s from pool '%s', "
                                      "which holds %g; expected a pool deep enough for the closes",
                                      (long long)sim->round, b1, sc->assets[pool->token1].name,
-                                     pool->name, sim->reserve1[p]);
+                                     pool->name, sim->venues.reserve1[p]);
             }
-            sim->reserve0[p] += cost;
-            sim->reserve1[p] -= b1;
-            sim->liq_in0[p] += cost;
+            sim->venues.reserve0[p] += cost;
+            sim->venues.reserve1[p] -= b1;
+            sim->venues.liq_in0[p] += cost;
             pp->pool_paid0[p] = cost;
         }
-        sim->pool_price[p] = sim->reserve1[p] / sim->reserve0[p];
+        sim->venues.pool_price[p] = sim->venues.reserve1[p] / sim->venues.reserve0[p];
     }
     return LIQ_OK;
 }

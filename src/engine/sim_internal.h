@@ -3,10 +3,15 @@
  *
  * Hot and cold data are apart: the scenario holds names and configuration;
  * the arrays here hold the numbers a round touches, one array per quantity
- * and entity kind (struct of arrays). The account store is two float64
- * arrays, 16 bytes per account, grouped by protocol then market, so that a
- * market's accounts are one contiguous range and the margin-engine scan is a
- * unit-stride stream over memory.
+ * and entity kind (struct of arrays). A simulation is a few subsystems
+ * (below: the market, venues, oracles, risk controls, the protocols' books,
+ * the account store, the liquidation-price index, cross margin, the margin
+ * engines' work, auctions, stability pools, perps, balance sheets, the
+ * adversary), each with its state, its init and destroy, and its memory
+ * per entity. The account store is two float64 arrays, 16 bytes per
+ * account, grouped by protocol then market, so that a market's accounts are
+ * one contiguous range and the margin-engine scan is a unit-stride stream
+ * over memory.
  */
 #ifndef LIQ_ENGINE_SIM_INTERNAL_H
 #define LIQ_ENGINE_SIM_INTERNAL_H
@@ -15,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "engine/arena.h"
 #include "liqnet/amm.h"
 #include "liqnet/lending.h"
 #include "liqnet/rng.h"
@@ -79,41 +85,49 @@ typedef struct {
 
 #define LIQ_RECORD_MAX_FIELDS 48
 
-struct liq_sim {
-    const liq_scenario_t *scenario;
-    int threads;
-    /* Distributed runs (src/engine/partition.c): owned[p] != 0 for the
-     * protocols whose accounts this process holds and whose margin and
-     * perp engines it steps; NULL (one process) owns them all. Everything
-     * else is replicated and stepped by every process. */
-    unsigned char *owned;
-    liq_record_field_t record_field[LIQ_RECORD_MAX_FIELDS]; /* liq_record_init */
-    size_t n_record_fields;
-    int full_scan; /* 1: margin engines scan every account (no index) */
-    liq_rng_key_t key;
-    int64_t round;
-    double dt_years; /* round_seconds in years, for the GBM shocks */
+/*
+ * The subsystems of a simulation. Each holds the state of one part of the
+ * model as struct-of-arrays (one array per quantity, indexed by entity),
+ * is embedded by value in struct liq_sim (no pointer to follow in a hot
+ * loop), and has its own init, which allocates it once the sizes it needs
+ * exist, and destroy, which frees it and accepts NULL. Memory is given per
+ * entity; "8" is one float64 or size_t. The mechanisms that are off in a
+ * scenario allocate nothing (their `enabled` is 0 and their arrays NULL),
+ * except where noted.
+ */
 
-    /* assets [n_assets] */
-    size_t n_assets;
-    double *exogenous_price;    /* E_a(t) */
-    double *impact;             /* I_a(t) */
-    double *reference_price;    /* S_a(t) */
-    double *log_return;         /* r_a(t) */
-    size_t *asset_shock_offset; /* [n_assets + 1] CSR into asset_shock */
-    size_t *asset_shock;        /* shock indices, in scenario order */
-    size_t *shock_cursor;       /* [n_shocks] next step of a SCHEDULE/PATH shock */
-    size_t *asset_pool_offset;  /* [n_assets + 1] CSR into asset_pool_side */
-    size_t *asset_pool_side;    /* 2 * pool + (0 if the asset is token0 else 1), pool order */
+/* The external market (MODEL.md s4 "Assets"; src/engine/phase_market.c):
+ * 32 bytes an asset, plus the incidence lists (8 a shock, 16 a pool) and
+ * the history rings that oracles read for latency and TWAP: value of asset
+ * (pool) e at round u is asset_hist (pool_hist)[e hist_len + u % hist_len],
+ * 8 hist_len bytes an asset and a pool. */
+struct liq_asset_market {
+    double *exogenous_price; /* [n_assets] E_a(t) */
+    double *impact;          /* [n_assets] I_a(t) */
+    double *reference_price; /* [n_assets] S_a(t) */
+    double *log_return;      /* [n_assets] r_a(t) */
+    size_t *shock_offset;    /* [n_assets + 1] CSR into shock */
+    size_t *shock;           /* shock indices, in scenario order */
+    size_t *shock_cursor;    /* [n_shocks] next step of a SCHEDULE/PATH shock */
+    size_t *pool_offset;     /* [n_assets + 1] CSR into pool_side */
+    size_t *pool_side;       /* 2 * pool + (0 if the asset is token0 else 1), pool order */
+    double dt_years;         /* round_seconds in years, for the GBM shocks */
+    int64_t hist_len;        /* rounds the rings reach back: longest latency + window */
+    double *asset_hist;      /* [n_assets hist_len] S_a */
+    double *pool_hist;       /* [n_pools hist_len] spot after arbitrage */
+};
 
-    /* pools [n_pools] */
-    size_t n_pools;
-    double *reserve0, *reserve1, *pool_price;
-    double *arb_sold0, *arb_sold1; /* arbitrageurs' external sales in the last arbitrage */
-    double *liq_in0, *liq_in1;     /* liquidation orders executed this round */
-    size_t *pool_route_offset;     /* [n_pools + 1] CSR into pool_route_entry */
-    size_t *pool_route_entry;      /* routes into the pool (index r below), in edge order */
-
+/* Pools and the routes into them (MODEL.md s4 "Pools", s5 routing;
+ * src/engine/phase_arbitrage.c, phase_venues.c, pools.c): 56 bytes a pool
+ * and 16 (its CSR entry and offset) plus 40 a route, plus 48 a route of
+ * scratch for best-price routing. */
+struct liq_venues {
+    double *reserve0, *reserve1, *pool_price; /* [n_pools] x, y, spot y / x (or the mid) */
+    double *arb_sold0,
+        *arb_sold1;            /* [n_pools] arbitrageurs' external sales in the last arbitrage */
+    double *liq_in0, *liq_in1; /* [n_pools] liquidation orders executed this round */
+    size_t *pool_route_offset; /* [n_pools + 1] CSR into pool_route_entry */
+    size_t *pool_route_entry;  /* routes into the pool (index r below), in edge order */
     /* routes [n_routes]: market m sells on routes market_route_offset[m] ..
      * market_route_offset[m+1]-1, in its scenario order */
     size_t n_routes;
@@ -124,48 +138,164 @@ struct liq_sim {
     double *route_share;      /* share of the market's sale this round */
     liq_venue_t *route_venue; /* scratch for best-price routing */
     int best_price_routing;   /* any market routes by best price */
+};
 
-    /* history rings for oracle latency and TWAP: value of entity e at round
-     * u is hist[e * hist_len + u % hist_len] */
-    int64_t hist_len;
-    double *asset_hist; /* S_a */
-    double *pool_hist;  /* spot after arbitrage */
+/* Oracles (MODEL.md s4 "Oracles"; src/engine/phase_oracles.c): 16 bytes an
+ * oracle, plus 8 a median input of sorting scratch (a slice per oracle, so
+ * that oracles step in parallel). */
+struct liq_oracles {
+    double *price;         /* [n_oracles] O(t) */
+    int64_t *last_publish; /* [n_oracles] round of the last publication */
+    size_t *scratch_begin; /* [n_oracles + 1] median oracles' slices of scratch */
+    double *scratch;       /* one value per median input, sorted each round */
+};
 
-    /* oracles [n_oracles] */
-    size_t n_oracles;
-    double *oracle_price;
-    int64_t *oracle_last_publish;
-    size_t *oracle_scratch_begin; /* [n_oracles + 1] median oracles' slices of oracle_scratch */
-    double *oracle_scratch;       /* one value per median input, sorted each round */
-
-    /* protocols [n_protocols] */
-    size_t n_protocols;
-    size_t *market_offset; /* [n_protocols + 1] */
-    int64_t *liquidations, *stalled;
-    int64_t *found; /* liquidatable accounts the margin engine listed this round */
+/* The protocols' books and their markets (MODEL.md s4: what each margin
+ * engine did this round and holds; src/engine/phase_margin.c): 88 bytes a
+ * protocol (8 of market_offset and ten results), 24 of totals, 32 of terms
+ * and the market's configuration (about 140) a market. These are the
+ * numbers a distributed run exchanges (src/engine/partition.c). */
+struct liq_books {
+    size_t *market_offset;           /* [n_protocols + 1] protocol p's markets */
+    int64_t *liquidations, *stalled; /* [n_protocols] this round */
+    int64_t *found; /* [n_protocols] liquidatable accounts the margin engine listed this round */
     double *repaid_value, *seized_value, *bad_debt, *insurance_fund, *deficit;
     double *collateral_value, *debt_value;
+    liq_market_t *markets;            /* [n_markets], flattened in protocol order */
+    double *market_seized;            /* [n_markets] collateral units sold this round */
+    double *market_collateral;        /* [n_markets] collateral units held by accounts */
+    double *market_debt;              /* [n_markets] debt units owed by isolated accounts */
+    liq_market_terms_t *market_terms; /* [n_markets] this round's (bonus scaled by risk) */
+};
 
-    /* balance sheets (src/engine/balance.c): issued tokens and holdings */
-    int has_balance_sheets; /* any protocol issues or holds an asset */
-    int32_t *asset_issuer;  /* [n_assets] issuing protocol, -1 if none */
-    double *price_low;      /* [n_assets] lowest S_a over rounds 0..t */
-    double *liabilities;    /* [n_protocols] sum of supply x initial price of its issues, USD */
-    double *redemption;     /* [n_protocols] redemption ratio of its issues; NaN if none */
-    double *impairment;     /* [n_protocols] cumulative write-down of its holdings, USD */
-    double *holdings_value; /* [n_protocols] sum of amount x S_a over its holdings, USD */
+/* The account store (MODEL.md s8; src/engine/accounts.c). Isolated
+ * accounts: two float64 arrays, 16 bytes an account, grouped by protocol
+ * then market, so that a market's accounts are one contiguous range and
+ * the full scan is a unit-stride stream; the scan walks them in fixed
+ * chunks of LIQ_CHUNK_ACCOUNTS (24 bytes a chunk). Cross-margin accounts
+ * [n_cross] (MODEL.md s5; none unless the scenario has some), grouped by
+ * protocol: protocol p's are cross_begin[p] .. cross_begin[p+1]-1; account
+ * j owes cross_debt[j] and holds, for each of the protocol's K_p markets k,
+ * cross_collateral[cross_block[p] + (j - cross_begin[p]) K_p + k] units of
+ * market k's collateral: a dense block per protocol, 8 (K_p + 1) bytes an
+ * account (24 with two markets), no index. */
+struct liq_account_store {
+    size_t n_accounts;
+    size_t *market_begin; /* [n_markets + 1] account ranges */
+    double *collateral;   /* [n_accounts] c_i, units of the market's collateral asset */
+    double *debt;         /* [n_accounts] d_i, units of the protocol's debt asset */
+    size_t n_chunks;      /* scan chunks, in market order, never crossing a market */
+    size_t *chunk_begin;  /* chunk k is accounts chunk_begin[k] .. chunk_end[k]-1 */
+    size_t *chunk_end;
+    size_t *chunk_market;
+    size_t *market_chunk_offset; /* [n_markets + 1] first chunk of each market */
+    size_t n_cross;
+    int has_cross;            /* the scenario has cross accounts, held here or not */
+    size_t *cross_begin;      /* [n_protocols + 1] */
+    size_t *cross_block;      /* [n_protocols] */
+    double *cross_debt;       /* [n_cross] d, units of the protocol's debt asset */
+    double *cross_collateral; /* [sum_p (accounts of p) K_p] c_k, units of market k's asset */
+};
 
-    /* the adversary (src/engine/sim.c): what its attack round did */
-    double attack_out;  /* units of the other token its first sale paid */
-    double attack_back; /* units of the sold token its sale back paid */
-    int64_t attack_liquidations;
-    double attack_liquidation_profit; /* USD: seized at S_a - repaid - gas */
-    double attack_round_trip;         /* USD: (back - amount) x S of the sold token */
-    double attack_fee;                /* USD: flash_fee x amount x S of the sold token */
+/* Cross margin in the margin engines (MODEL.md s5; src/engine/candidates.c,
+ * liquidate.c): per protocol 40 bytes (debt units and value, liquidations,
+ * found), per market 16 (this round's O_k, contiguous per protocol, and a
+ * liquidation's seizure), and the cross store's scan chunks, which never
+ * cross a protocol boundary (40 bytes a chunk). Allocated for every
+ * scenario (per protocol and market), empty without cross accounts. */
+struct liq_cross_margin {
+    double *debt_units;    /* [n_protocols] sum of cross_debt, kept like market_debt */
+    double *debt_value;    /* [n_protocols] debt_units O_b after the round */
+    int64_t *liquidations; /* [n_protocols] cross accounts liquidated this round */
+    size_t *found;         /* [n_protocols] liquidatable cross accounts this round */
+    double *market_price;  /* [n_markets] O_k of the round, contiguous per protocol */
+    double *seize;         /* [n_markets] a liquidation's s_k, protocol p's at market_offset[p] */
+    size_t n_chunks;
+    size_t *chunk_begin; /* [n_chunks] chunk k is cross accounts begin .. end-1 */
+    size_t *chunk_end;
+    size_t *chunk_protocol;
+    size_t *chunk_found;  /* liquidatable cross accounts found in the chunk this round */
+    size_t *chunk_offset; /* where the chunk's candidates go */
+};
 
-    /* risk controls and keeper economics (src/engine/risk.c) */
-    int has_risk_controls;   /* any breaker, dynamic penalty or gas congestion */
-    int64_t risk_ring_len;   /* R: longest window + 1 */
+/* The liquidation-price index (src/engine/price_index.c), unless
+ * full_scan: 8 bytes an account of sorted (key, offset) entries and 8.1 of
+ * sort and gather scratch and recent list, 40 bytes a market. */
+struct liq_price_index {
+    uint64_t *entry;         /* [n_accounts] per market, sorted: key << 32 | offset */
+    uint64_t *recent;        /* recent updates, market m at recent_begin[m] */
+    size_t *recent_begin;    /* [n_markets + 1] */
+    size_t *recent_capacity; /* [n_markets] */
+    size_t *recent_count;    /* [n_markets] */
+    int *stale;              /* [n_markets] re-sort before the next round */
+    void *scratch; /* sort and gather scratch, market m at scratch_begin[m] (8-byte units) */
+    size_t *scratch_begin; /* [n_markets + 1] */
+    size_t *gather_block;  /* block counts of a parallel gather */
+    int *market_scan;      /* [n_markets] 1: this market's candidates come from the full scan
+                              (always with full_scan; during cascades otherwise); allocated
+                              with full_scan too */
+};
+
+/* The margin engines' work of a round (src/engine/candidates.c, cut.c,
+ * liquidate_large.c): the candidates, in account order (protocol p's are
+ * its markets' isolated ones in market order, then its cross accounts',
+ * which end where the next protocol's first market starts), and what the
+ * keepers' decision, the cut and the parallel liquidation need beside
+ * them. The lists sized by the round's candidates (about 33 bytes a
+ * candidate: 16, rank 8, eligible 1 and the chunk sums) come from the
+ * round's arena and are valid during the margin phase only; the rest is
+ * 24 bytes a market, 32 a scan chunk and the cut's histograms (32 KiB a
+ * thread). */
+struct liq_margin_work {
+    size_t *chunk_found;         /* [n_chunks] liquidatable accounts in the chunk this round */
+    size_t *chunk_offset;        /* [n_chunks + 1] where its candidates go */
+    double *chunk_sum;           /* [2 n_chunks] scratch for ordered reductions (set-up) */
+    size_t *market_candidates;   /* [n_markets + 1] market m's candidates start here */
+    size_t *market_found;        /* [n_markets] candidates found this round */
+    size_t max_protocol_markets; /* most markets of one protocol */
+    size_t *cut_hist;            /* [threads * LIQ_CUT_BINS] the cut's per-thread histograms */
+    size_t *market_selected;     /* [n_markets + 1] where each market's liquidations start in
+                                    the list of a large protocol being liquidated */
+    /* from the arena, [candidates of the round] unless said: */
+    liq_candidate_t *candidates;
+    size_t *rank;      /* the throughput cut's list */
+    uint8_t *eligible; /* the keepers' decision per candidate (1 byte, not the 8 of rank,
+                          so the cut can list into rank while reading it) */
+    size_t *cut_block; /* [candidates / LIQ_CUT_BLOCK + 2] counts, then offsets */
+    struct liq_apply_chunk *apply_chunk; /* [candidates / LIQ_APPLY_CHUNK + 1] */
+    struct liq_apply_slot *apply_slot;   /* [that + max_protocol_markets] */
+};
+
+/* Dutch auctions (MODEL.md s5; src/engine/auction.c). Protocol p owns
+ * slots begin[p] .. begin[p+1]-1, one per isolated account of its markets
+ * that had debt at creation: a seized account never owes again, so it is
+ * auctioned at most once and the pool never grows. Its active auctions are
+ * the first count[p] slots, in creation order. 48 bytes a slot, 80 a
+ * protocol, 32 a market; nothing unless some protocol auctions. */
+struct liq_auctions {
+    int enabled;            /* some protocol liquidates by Dutch auction */
+    size_t *begin;          /* [n_protocols + 1] */
+    size_t *count;          /* [n_protocols] active auctions */
+    liq_auction_t *slot;    /* [begin[n_protocols]] */
+    int64_t *started;       /* [n_protocols] kicks this round */
+    int64_t *active;        /* [n_protocols] active after the round */
+    double *sold_value;     /* [n_protocols] collateral bought by keepers, USD at O_a */
+    double *raised;         /* [n_protocols] debt units raised this round */
+    double *keeper_rewards; /* [n_protocols] tip + chip tab paid this round, USD */
+    double *bad_debt;       /* [n_protocols] cumulative, USD (also in the books' bad_debt) */
+    double *tab;            /* [n_protocols] tab outstanding after the round, debt units */
+    double *units;          /* [4 n_markets] cumulative seized, sold, returned units, and
+                               units in auctions now, per market (liq_auction_view_t) */
+};
+
+/* Risk controls and keeper economics (MODEL.md s5; src/engine/risk.c): 48
+ * bytes a protocol, 8 a chain, and a ring of the published oracle prices,
+ * 8 ring_len bytes an oracle. Allocated for every scenario (the margin
+ * engines read penalty_scale, breaker_active and gas_now), evaluated only
+ * when enabled. */
+struct liq_risk_controls {
+    int enabled;             /* any breaker, dynamic penalty or gas congestion */
+    int64_t ring_len;        /* R: longest window + 1 */
     double *oracle_ring;     /* [n_oracles x R] published O(u) at slot u % R */
     double *penalty_scale;   /* [n_protocols] scale on every market's bonus this round */
     int64_t *breaker_until;  /* [n_protocols] last round of the current pause, -1 if none */
@@ -174,118 +304,98 @@ struct liq_sim {
     size_t *protocol_chain;  /* [n_protocols] chain id, 0 = the default chain */
     size_t n_chains;
     int64_t *chain_attempts; /* [n_chains] liquidatable accounts found in the round before */
-
-    /* stability pools (src/engine/stability.c): NULL unless a protocol has one */
-    int *market_stability; /* [n_markets] 1: liquidated by stability.c, never indexed */
-    struct liq_stability *stability;
-
-    /* Dutch auctions (src/engine/auction.c; MODEL.md s5). Protocol p owns
-     * slots auction_begin[p] .. auction_begin[p+1]-1, one per isolated
-     * account of its markets that had debt at creation: a seized account
-     * never owes again, so it is auctioned at most once and the pool never
-     * grows. Its active auctions are the first auction_count[p] slots, in
-     * creation order. All NULL when no protocol auctions. */
-    int has_auctions;
-    size_t *auction_begin;      /* [n_protocols + 1] */
-    size_t *auction_count;      /* [n_protocols] active auctions */
-    liq_auction_t *auctions;    /* [auction_begin[n_protocols]] */
-    int64_t *auction_started;   /* [n_protocols] kicks this round */
-    int64_t *auction_active;    /* [n_protocols] active after the round */
-    double *auction_sold_value; /* [n_protocols] collateral bought by keepers, USD at O_a */
-    double *auction_raised;     /* [n_protocols] debt units raised this round */
-    double *keeper_rewards;     /* [n_protocols] tip + chip tab paid this round, USD */
-    double *auction_bad_debt;   /* [n_protocols] cumulative, USD (also in bad_debt) */
-    double *auction_tab;        /* [n_protocols] tab outstanding after the round, debt units */
-    double *auction_units;      /* [4 n_markets] cumulative seized, sold, returned units, and
-                                   units in auctions now, per market (liq_auction_view_t) */
-
-    /* perpetual futures (src/engine/perp.c): NULL without perp protocols */
-    struct liq_perp *perp;
-
-    /* markets [n_markets], flattened in protocol order */
-    size_t n_markets;
-    liq_market_t *markets;
-    size_t *market_begin; /* [n_markets + 1] account ranges */
-    double *market_seized, *market_collateral, *market_debt;
-
-    /* accounts [n_accounts] */
-    size_t n_accounts;
-    double *collateral; /* c_i, units of the market's collateral asset */
-    double *debt;       /* d_i, units of the protocol's debt asset */
-
-    /* Cross-margin accounts [n_cross] (MODEL.md s5; none unless the
-     * scenario has some), grouped by protocol: protocol p's are
-     * cross_begin[p] .. cross_begin[p+1]-1. Account j of protocol p owes
-     * cross_debt[j] and holds, for each of the protocol's K_p markets k,
-     * cross_collateral[cross_block[p] + (j - cross_begin[p]) K_p + k] units
-     * of market k's collateral: a dense block per protocol, 8 (K_p + 1)
-     * bytes an account (24 with two markets), no index. They are scanned
-     * in full every round, in chunks of LIQ_CHUNK_ACCOUNTS accounts that
-     * never cross a protocol boundary. */
-    size_t n_cross;
-    int has_cross;               /* the scenario has cross accounts, held here or not */
-    size_t *cross_begin;         /* [n_protocols + 1] */
-    size_t *cross_block;         /* [n_protocols] */
-    double *cross_debt;          /* [n_cross] d, units of the protocol's debt asset */
-    double *cross_collateral;    /* [sum_p (accounts of p) K_p] c_k, units of market k's asset */
-    double *cross_debt_units;    /* [n_protocols] sum of cross_debt, kept like market_debt */
-    double *cross_debt_value;    /* [n_protocols] cross_debt_units O_b after the round */
-    int64_t *cross_liquidations; /* [n_protocols] cross accounts liquidated this round */
-    double *market_price;        /* [n_markets] O_k of the round, contiguous per protocol */
-    liq_market_terms_t *market_terms; /* [n_markets] */
-    double *cross_seize; /* [n_markets] a liquidation's s_k, protocol p's at market_offset[p] */
-    size_t n_cross_chunks;
-    size_t *cross_chunk_begin; /* [n_cross_chunks] chunk k is cross accounts begin .. end-1 */
-    size_t *cross_chunk_end;
-    size_t *cross_chunk_protocol;
-    size_t *cross_chunk_found;  /* liquidatable cross accounts found in the chunk this round */
-    size_t *cross_chunk_offset; /* where the chunk's candidates go */
-    size_t *cross_found;        /* [n_protocols] liquidatable cross accounts this round */
-
-    /* scan chunks [n_chunks], in market order */
-    size_t n_chunks;
-    size_t *chunk_begin; /* chunk k is accounts chunk_begin[k] .. chunk_end[k]-1 */
-    size_t *chunk_end;
-    size_t *chunk_market;
-    size_t *chunk_found;         /* liquidatable accounts found in the chunk this round */
-    size_t *chunk_offset;        /* [n_chunks + 1] prefix sums of chunk_found */
-    double *chunk_sum;           /* [2 * n_chunks] scratch for ordered reductions */
-    size_t *market_chunk_offset; /* [n_markets + 1] first chunk of each market */
-
-    /* liquidation-price index (src/engine/margin.c), unless full_scan */
-    uint64_t *index_entry;   /* [n_accounts] per market, sorted: key << 32 | offset */
-    uint64_t *recent;        /* recent updates, market m at recent_begin[m] */
-    size_t *recent_begin;    /* [n_markets + 1] */
-    size_t *recent_capacity; /* [n_markets] */
-    size_t *recent_count;    /* [n_markets] */
-    int *index_stale;        /* [n_markets] re-sort before the next round */
-    void *index_scratch; /* sort and gather scratch, market m at scratch_begin[m] (8-byte units) */
-    size_t *scratch_begin; /* [n_markets + 1] */
-    size_t *market_found;  /* [n_markets] candidates found this round */
-    int *market_scan;      /* [n_markets] 1: this market's candidates come from the full scan
-                              (always with full_scan; during cascades otherwise) */
-
-    /* candidates of the round, in account order; grows, never shrinks.
-     * Protocol p's candidates are its markets' (isolated) ones in market
-     * order, then its cross accounts' ones, which end where the next
-     * protocol's first market starts. */
-    size_t *market_candidates; /* [n_markets + 1] market m's candidates start here */
-    liq_candidate_t *candidates;
-    size_t candidates_capacity;
-    size_t *rank;      /* scratch for the throughput cut, same capacity */
-    uint8_t *eligible; /* [capacity] the keepers' decision per candidate (1 byte, not the
-                          8 of rank, so the cut can list into rank while reading it) */
-    /* Scratch of the parallel throughput cut and liquidation of one large
-     * protocol at a time (src/engine/margin.c); grows with the candidates. */
-    size_t *cut_block;                   /* [capacity / LIQ_CUT_BLOCK + 2] counts, then offsets */
-    struct liq_apply_chunk *apply_chunk; /* [capacity / LIQ_APPLY_CHUNK + 1] */
-    struct liq_apply_slot *apply_slot;   /* [capacity / LIQ_APPLY_CHUNK + 1 + max markets] */
-    size_t max_protocol_markets;         /* most markets of one protocol */
-    size_t *cut_hist;        /* [threads * LIQ_CUT_BINS] the cut's per-thread histograms */
-    size_t *gather_block;    /* block counts of a parallel index gather (src/engine/margin.c) */
-    size_t *market_selected; /* [n_markets + 1] where each market's liquidations start in
-                                the list of a large protocol being liquidated */
 };
+
+/* Balance sheets: issued tokens and holdings (MODEL.md s5;
+ * src/engine/balance.c): 12 bytes an asset, 32 a protocol. Allocated for
+ * every scenario (the market phase reads the issuers). */
+struct liq_balance_sheets {
+    int enabled;            /* any protocol issues or holds an asset */
+    int32_t *asset_issuer;  /* [n_assets] issuing protocol, -1 if none */
+    double *price_low;      /* [n_assets] lowest S_a over rounds 0..t */
+    double *liabilities;    /* [n_protocols] sum of supply x initial price of its issues, USD */
+    double *redemption;     /* [n_protocols] redemption ratio of its issues; NaN if none */
+    double *impairment;     /* [n_protocols] cumulative write-down of its holdings, USD */
+    double *holdings_value; /* [n_protocols] sum of amount x S_a over its holdings, USD */
+};
+
+/* The adversary (MODEL.md s5; src/engine/adversary.c): what its attack
+ * round did. No arrays. */
+struct liq_adversary {
+    double out;                /* units of the other token its first sale paid */
+    double back;               /* units of the sold token its sale back paid */
+    int64_t liquidations;      /* liquidations of its round */
+    double liquidation_profit; /* USD: seized at S_a - repaid - gas */
+    double round_trip;         /* USD: (back - amount) x S of the sold token */
+    double fee;                /* USD: flash_fee x amount x S of the sold token */
+};
+
+struct liq_sim {
+    const liq_scenario_t *scenario;
+    int threads;
+    int full_scan; /* 1: margin engines scan every account (no index) */
+    liq_rng_key_t key;
+    int64_t round;
+    /* the network's sizes; markets flattened over protocols in protocol order */
+    size_t n_assets, n_pools, n_oracles, n_protocols, n_markets;
+
+    /* The round (src/engine/round.c): a distributed run's exchange, the
+     * hooks of the liq_sim_run in progress (NULL outside one), and the wall
+     * seconds of each phase summed over rounds. */
+    liq_sim_exchange_fn exchange;
+    void *exchange_context;
+    const liq_run_hooks_t *run_hooks;
+    int time_phases;
+    double phase_seconds[LIQ_PHASE_COUNT];
+    double exchange_seconds;
+    int64_t timed_rounds;
+    liq_arena_t arena; /* the round's scratch, empty between rounds (src/engine/arena.h) */
+    /* Distributed runs (src/engine/partition.c): owned[p] != 0 for the
+     * protocols whose accounts this process holds and whose margin and
+     * perp engines it steps; NULL (one process) owns them all. Everything
+     * else is replicated and stepped by every process. */
+    unsigned char *owned;
+    liq_record_field_t record_field[LIQ_RECORD_MAX_FIELDS]; /* liq_record_init */
+    size_t n_record_fields;
+
+    /* The subsystems, in the order of the round's phases that step them. */
+    struct liq_asset_market market;    /* phase 1 */
+    struct liq_venues venues;          /* phases 2 and 5 */
+    struct liq_oracles oracles;        /* phase 3 */
+    struct liq_risk_controls risk;     /* phase 3, read by 4 */
+    struct liq_books books;            /* phase 4 */
+    struct liq_account_store accounts; /* phase 4 */
+    struct liq_price_index index;      /* phase 4 */
+    struct liq_cross_margin cross;     /* phase 4 */
+    struct liq_margin_work margin;     /* phase 4 */
+    struct liq_auctions auction;       /* phase 4 */
+    struct liq_stability *stability;   /* phase 4; NULL unless a protocol has a pool */
+    struct liq_perp *perp;             /* phase 4; NULL without perp protocols */
+    struct liq_balance_sheets balance; /* phase 6 */
+    struct liq_adversary adversary;    /* phases 2 and 5 */
+};
+
+/* Each subsystem's init (allocating it once the sizes it needs exist; a
+ * failure leaves what it allocated for its destroy) and destroy (freeing it;
+ * accepts NULL). Their files: phase_market.c, pools.c, phase_oracles.c,
+ * phase_margin.c (books, margin work), candidates.c (cross margin),
+ * price_index.c, accounts.c, risk.c, auction.c, balance.c. */
+int liq_asset_market_init(struct liq_sim *sim);
+void liq_asset_market_destroy(struct liq_asset_market *market);
+int liq_venues_init(struct liq_sim *sim); /* after liq_books_init: routes leave markets */
+void liq_venues_destroy(struct liq_venues *venues);
+int liq_oracles_init(struct liq_sim *sim);
+void liq_oracles_destroy(struct liq_oracles *oracles);
+int liq_books_init(struct liq_sim *sim);
+void liq_books_destroy(struct liq_books *books);
+int liq_cross_margin_init(struct liq_sim *sim);
+void liq_cross_margin_destroy(struct liq_cross_margin *cross);
+void liq_margin_work_destroy(struct liq_margin_work *work);
+void liq_price_index_destroy(struct liq_price_index *index);
+void liq_account_store_destroy(struct liq_account_store *store);
+void liq_risk_destroy(struct liq_risk_controls *risk);
+void liq_auctions_destroy(struct liq_auctions *auctions);
+void liq_balance_destroy(struct liq_balance_sheets *balance);
 
 /* Builds the account store: counts accounts per market, allocates, fills
  * generated accounts (parallel, counter-based RNG) and file positions. */
@@ -296,11 +406,40 @@ int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions
 void liq_record_init(struct liq_sim *sim);
 
 /* Builds the scan chunks, the market totals and (unless full_scan) the
- * liquidation-price index, once the accounts exist (src/engine/margin.c). */
+ * liquidation-price index, once the accounts exist (src/engine/phase_margin.c). */
 int liq_margin_init(struct liq_sim *sim);
 
-/* The margin-engine phase of a round (src/engine/margin.c). */
-int liq_phase_margin(struct liq_sim *sim);
+/* The phases of a round (src/engine/round.c lists them, in order): each
+ * returns LIQ_OK or an error that ends the round. */
+int liq_phase_market(struct liq_sim *sim);    /* src/engine/phase_market.c */
+int liq_phase_arbitrage(struct liq_sim *sim); /* src/engine/phase_arbitrage.c */
+int liq_phase_oracles(struct liq_sim *sim);   /* src/engine/phase_oracles.c */
+int liq_phase_margin(struct liq_sim *sim);    /* src/engine/phase_margin.c */
+int liq_phase_venues(struct liq_sim *sim);    /* src/engine/phase_venues.c */
+int liq_phase_derived(struct liq_sim *sim);   /* src/engine/phase_derived.c */
+
+/* Value of oracle i's source(s) at round u (src/engine/phase_oracles.c). */
+double liq_oracle_source_value(const struct liq_sim *sim, size_t i, int64_t u);
+
+/* Pools (src/engine/pools.c): the spot price of a pool of any kind (token1
+ * per token0), and a sale of `amount` of token `sell` into pool p that
+ * updates its state and returns what it paid in the other token. */
+double liq_pool_spot(const liq_pool_config_t *pool, double x, double y);
+double liq_pool_trade(struct liq_sim *sim, size_t p, int sell, double amount);
+
+/* The adversary's steps (src/engine/adversary.c): its first sale (end of
+ * arbitrage), its liquidations (start of venues), its close (end of
+ * venues), in its round only. */
+void liq_attack_open(struct liq_sim *sim);
+void liq_attack_liquidations(struct liq_sim *sim);
+void liq_attack_close(struct liq_sim *sim);
+
+/* Whether this round is the adversary's. */
+static inline int liq_attack_round(const struct liq_sim *sim)
+{
+    const liq_adversary_config_t *adv = &sim->scenario->adversary;
+    return adv->enabled && sim->round == adv->round;
+}
 
 /* Dutch auctions (src/engine/auction.c). auction_init sizes the pool once
  * the accounts exist (LIQ_EINVAL for a protocol that auctions and has
@@ -315,16 +454,16 @@ int liq_auction_kick(struct liq_sim *sim, size_t p, size_t m, size_t i, double *
 double liq_auction_step(struct liq_sim *sim, size_t p);
 /* Draws a cost of protocol p (USD) from its insurance fund, the rest into its deficit. */
 void liq_protocol_charge(struct liq_sim *sim, size_t p, double cost);
-/* liq_index_note for other engine files (src/engine/margin.c). */
+/* liq_index_note for other engine files (src/engine/price_index.c). */
 void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset);
 
-/* Issued tokens and holdings (src/engine/balance.c). balance_init sets the
- * issuers, liabilities and round-0 values once the arrays exist;
- * phase_balance is the last phase of a round: holdings are marked down,
- * losses drawn from the insurance fund, then the issuers' redemption ratios
- * that the next round's market phase prices issued tokens with. */
-void liq_balance_init(struct liq_sim *sim);
-void liq_phase_balance(struct liq_sim *sim);
+/* Issued tokens and holdings (src/engine/balance.c). balance_init allocates
+ * the balance sheets and sets the issuers, liabilities and round-0 values;
+ * balance_step is the derived phase's first step: holdings are marked
+ * down, losses drawn from the insurance fund, then the issuers' redemption
+ * ratios that the next round's market phase prices issued tokens with. */
+int liq_balance_init(struct liq_sim *sim);
+void liq_balance_step(struct liq_sim *sim);
 
 /* Exogenous price of an issued asset a in round t: its initial price times
  * its issuer's redemption ratio after round t-1, never below
@@ -332,11 +471,11 @@ void liq_phase_balance(struct liq_sim *sim);
 #define LIQ_REDEMPTION_FLOOR 1e-9
 
 /* Pool p as a venue for selling its token `sell` (0 or 1), as it stands
- * (src/engine/sim.c); used by routing and by keepers' anticipation. */
+ * (src/engine/pools.c); used by routing and by keepers' anticipation. */
 void liq_pool_venue(const struct liq_sim *sim, size_t p, int sell, liq_venue_t *venue);
 
 /* Risk controls (src/engine/risk.c): init once the oracles hold their
- * round-0 prices; round at the start of the margin phase. */
+ * round-0 prices; round is the last step of the oracles phase. */
 int liq_risk_init(struct liq_sim *sim);
 void liq_risk_round(struct liq_sim *sim);
 
@@ -347,8 +486,9 @@ void liq_protocol_values(struct liq_sim *sim, size_t p);
  * values, one per market of the protocol. */
 static inline double *liq_cross_account(const struct liq_sim *sim, size_t p, size_t j)
 {
-    const size_t k = sim->market_offset[p + 1] - sim->market_offset[p];
-    return sim->cross_collateral + sim->cross_block[p] + (j - sim->cross_begin[p]) * k;
+    const size_t k = sim->books.market_offset[p + 1] - sim->books.market_offset[p];
+    return sim->accounts.cross_collateral + sim->accounts.cross_block[p] +
+           (j - sim->accounts.cross_begin[p]) * k;
 }
 
 /* Whether this process holds and steps protocol p's accounts. */
@@ -368,9 +508,9 @@ static inline void *liq_calloc(size_t count, size_t size)
 static inline void liq_market_prices(const struct liq_sim *sim, size_t m, double *price_collateral,
                                      double *price_debt)
 {
-    const liq_market_t *mk = &sim->markets[m];
-    *price_collateral = sim->oracle_price[mk->oracle];
-    *price_debt = sim->oracle_price[sim->scenario->protocols[mk->protocol].debt_oracle];
+    const liq_market_t *mk = &sim->books.markets[m];
+    *price_collateral = sim->oracles.price[mk->oracle];
+    *price_debt = sim->oracles.price[sim->scenario->protocols[mk->protocol].debt_oracle];
 }
 
 /* Copies every market's oracle price O_k into market_price, so that a
@@ -378,7 +518,7 @@ static inline void liq_market_prices(const struct liq_sim *sim, size_t m, double
 static inline void liq_market_prices_update(struct liq_sim *sim)
 {
     for (size_t m = 0; m < sim->n_markets; m++) {
-        sim->market_price[m] = sim->oracle_price[sim->markets[m].oracle];
+        sim->cross.market_price[m] = sim->oracles.price[sim->books.markets[m].oracle];
     }
 }
 

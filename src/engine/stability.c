@@ -47,8 +47,8 @@ static double liq_tcr(const struct liq_sim *sim, size_t m)
 {
     double pc, pd;
     liq_market_prices(sim, m, &pc, &pd);
-    const double debt = sim->market_debt[m] * pd;
-    return debt > 0.0 ? sim->market_collateral[m] * pc / debt : (double)INFINITY;
+    const double debt = sim->books.market_debt[m] * pd;
+    return debt > 0.0 ? sim->books.market_collateral[m] * pc / debt : (double)INFINITY;
 }
 
 /* Market totals recomputed in account order, so that they stay the exact
@@ -56,22 +56,22 @@ static double liq_tcr(const struct liq_sim *sim, size_t m)
 static void liq_market_resum(struct liq_sim *sim, size_t m)
 {
     double c = 0.0, d = 0.0;
-    for (size_t i = sim->market_begin[m]; i < sim->market_begin[m + 1]; i++) {
-        c += sim->collateral[i];
-        d += sim->debt[i];
+    for (size_t i = sim->accounts.market_begin[m]; i < sim->accounts.market_begin[m + 1]; i++) {
+        c += sim->accounts.collateral[i];
+        d += sim->accounts.debt[i];
     }
-    sim->market_collateral[m] = c;
-    sim->market_debt[m] = d;
+    sim->books.market_collateral[m] = c;
+    sim->books.market_debt[m] = d;
 }
 
 /* Step 5: shares debt and collateral out among the open troves of market m
  * in proportion to their collateral. Returns 0 when no trove is open. */
 static int liq_redistribute(struct liq_sim *sim, size_t m, double debt, double collateral)
 {
-    const size_t begin = sim->market_begin[m], end = sim->market_begin[m + 1];
+    const size_t begin = sim->accounts.market_begin[m], end = sim->accounts.market_begin[m + 1];
     double stake = 0.0;
     for (size_t i = begin; i < end; i++) {
-        stake += sim->debt[i] > 0.0 ? sim->collateral[i] : 0.0;
+        stake += sim->accounts.debt[i] > 0.0 ? sim->accounts.collateral[i] : 0.0;
     }
     if (!(stake > 0.0)) {
         return 0;
@@ -79,10 +79,10 @@ static int liq_redistribute(struct liq_sim *sim, size_t m, double debt, double c
     const double debt_per_stake = debt / stake;
     const double collateral_per_stake = collateral / stake;
     for (size_t i = begin; i < end; i++) {
-        if (sim->debt[i] > 0.0) {
-            const double c = sim->collateral[i];
-            sim->debt[i] += c * debt_per_stake;
-            sim->collateral[i] += c * collateral_per_stake;
+        if (sim->accounts.debt[i] > 0.0) {
+            const double c = sim->accounts.collateral[i];
+            sim->accounts.debt[i] += c * debt_per_stake;
+            sim->accounts.collateral[i] += c * collateral_per_stake;
         }
     }
     liq_market_resum(sim, m);
@@ -94,8 +94,8 @@ void liq_stability_liquidate(struct liq_sim *sim, size_t p)
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
     const liq_stability_pool_config_t *cfg = &proto->stability_pool;
     struct liq_stability *st = sim->stability;
-    const size_t m = sim->market_offset[p];
-    const double lt = sim->markets[m].config.liquidation_threshold;
+    const size_t m = sim->books.market_offset[p];
+    const double lt = sim->books.markets[m].config.liquidation_threshold;
     double pc, pd;
     liq_market_prices(sim, m, &pc, &pd);
 
@@ -106,8 +106,8 @@ void liq_stability_liquidate(struct liq_sim *sim, size_t p)
     /* 2. Troves in a band (with an unlimited pool: the pool decides later). */
     liq_candidate_t *cand = st->scratch + st->scratch_begin[p];
     size_t n_cand = 0;
-    for (size_t i = sim->market_begin[m]; i < sim->market_begin[m + 1]; i++) {
-        const double c = sim->collateral[i], d = sim->debt[i];
+    for (size_t i = sim->accounts.market_begin[m]; i < sim->accounts.market_begin[m + 1]; i++) {
+        const double c = sim->accounts.collateral[i], d = sim->accounts.debt[i];
         if (liq_trove_band(c, d, pc, pd, lt, recovery, tcr, (double)INFINITY) != LIQ_TROVE_SAFE) {
             cand[n_cand].account = i;
             cand[n_cand].health = c * pc / (d * pd); /* ICR */
@@ -126,7 +126,7 @@ void liq_stability_liquidate(struct liq_sim *sim, size_t p)
     int64_t done = 0, stalled = 0;
     for (size_t k = 0; k < n_cand; k++) {
         const size_t i = cand[k].account;
-        const double c = sim->collateral[i], d = sim->debt[i];
+        const double c = sim->accounts.collateral[i], d = sim->accounts.debt[i];
         const liq_trove_band_t band = liq_trove_band(c, d, pc, pd, lt, recovery, tcr, pool);
         if (band == LIQ_TROVE_SAFE) {
             continue; /* recovery mode, MCR <= ICR < TCR, and the pool no longer covers d */
@@ -148,10 +148,10 @@ void liq_stability_liquidate(struct liq_sim *sim, size_t p)
         surplus += q.surplus;
         repaid_value += q.offset * pd;
         seized_value += (c - q.surplus) * pc;
-        sim->collateral[i] = 0.0;
-        sim->debt[i] = 0.0;
-        sim->market_collateral[m] -= c;
-        sim->market_debt[m] -= d;
+        sim->accounts.collateral[i] = 0.0;
+        sim->accounts.debt[i] = 0.0;
+        sim->books.market_collateral[m] -= c;
+        sim->books.market_debt[m] -= d;
     }
     if (pool < 0.0) {
         pool = 0.0; /* min(d, pool) never overdraws; guards the rounding of pool - d */
@@ -167,10 +167,10 @@ void liq_stability_liquidate(struct liq_sim *sim, size_t p)
         if (!liq_redistribute(sim, m, red_debt, red_coll)) {
             const double bad_value = red_debt * pd;
             const double covered =
-                bad_value < sim->insurance_fund[p] ? bad_value : sim->insurance_fund[p];
-            sim->insurance_fund[p] -= covered;
-            sim->deficit[p] += bad_value - covered;
-            sim->bad_debt[p] += bad_value;
+                bad_value < sim->books.insurance_fund[p] ? bad_value : sim->books.insurance_fund[p];
+            sim->books.insurance_fund[p] -= covered;
+            sim->books.deficit[p] += bad_value - covered;
+            sim->books.bad_debt[p] += bad_value;
             sale += red_coll;
         }
     }
@@ -180,12 +180,12 @@ void liq_stability_liquidate(struct liq_sim *sim, size_t p)
     gained -= sold;
     sale += sold;
 
-    sim->market_seized[m] = sale;
-    sim->cross_liquidations[p] = 0;
-    sim->liquidations[p] = done;
-    sim->stalled[p] = stalled;
-    sim->repaid_value[p] = repaid_value;
-    sim->seized_value[p] = seized_value;
+    sim->books.market_seized[m] = sale;
+    sim->cross.liquidations[p] = 0;
+    sim->books.liquidations[p] = done;
+    sim->books.stalled[p] = stalled;
+    sim->books.repaid_value[p] = repaid_value;
+    sim->books.seized_value[p] = seized_value;
     st->deposits[p] = pool;
     st->collateral[p] = gained;
     st->offset[p] = offset;
@@ -206,12 +206,13 @@ int liq_stability_init(struct liq_sim *sim)
         if (!sc->protocols[p].has_stability_pool) {
             continue;
         }
-        if (sim->n_cross > 0 && sim->cross_begin[p + 1] > sim->cross_begin[p]) {
+        if (sim->accounts.n_cross > 0 &&
+            sim->accounts.cross_begin[p + 1] > sim->accounts.cross_begin[p]) {
             return liq_error_set(LIQ_EINVAL,
                                  "protocol '%s' has a stability_pool and %zu cross-margin "
                                  "accounts; expected isolated accounts only (one collateral)",
                                  sc->protocols[p].name,
-                                 sim->cross_begin[p + 1] - sim->cross_begin[p]);
+                                 sim->accounts.cross_begin[p + 1] - sim->accounts.cross_begin[p]);
         }
         pooled++;
     }
@@ -220,10 +221,10 @@ int liq_stability_init(struct liq_sim *sim)
     }
     struct liq_stability *st = calloc(1, sizeof(*st));
     sim->stability = st;
-    sim->market_stability = liq_calloc(sim->n_markets, sizeof(int));
-    if (st == NULL || sim->market_stability == NULL) {
+    if (st == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the stability pools");
     }
+    st->market = liq_calloc(sim->n_markets, sizeof(int));
     st->deposits = liq_calloc(np, sizeof(double));
     st->collateral = liq_calloc(np, sizeof(double));
     st->offset = liq_calloc(np, sizeof(double));
@@ -236,7 +237,7 @@ int liq_stability_init(struct liq_sim *sim)
     st->scratch_begin = liq_calloc(np + 1, sizeof(size_t));
     if (!st->deposits || !st->collateral || !st->offset || !st->redistributed_debt ||
         !st->redistributed_collateral || !st->sold || !st->surplus || !st->tcr || !st->recovery ||
-        !st->scratch_begin) {
+        !st->scratch_begin || !st->market) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the stability pools");
     }
     for (size_t p = 0; p < np; p++) {
@@ -244,12 +245,12 @@ int liq_stability_init(struct liq_sim *sim)
         size_t n = 0;
         st->tcr[p] = NAN;
         if (proto->has_stability_pool) {
-            const size_t m = sim->market_offset[p];
-            n = sim->market_begin[m + 1] - sim->market_begin[m];
-            sim->market_stability[m] = 1;
+            const size_t m = sim->books.market_offset[p];
+            n = sim->accounts.market_begin[m + 1] - sim->accounts.market_begin[m];
+            st->market[m] = 1;
             /* Scan mode keeps the market off the index for good: the margin
-             * phase neither gathers nor re-sorts it (src/engine/margin.c). */
-            sim->market_scan[m] = 1;
+             * phase neither gathers nor re-sorts it (src/engine/price_index.c). */
+            sim->index.market_scan[m] = 1;
             st->deposits[p] = proto->stability_pool.deposits;
             st->tcr[p] = liq_tcr(sim, m);
             st->recovery[p] =
@@ -265,14 +266,12 @@ int liq_stability_init(struct liq_sim *sim)
     return LIQ_OK;
 }
 
-void liq_stability_destroy(struct liq_sim *sim)
+void liq_stability_destroy(struct liq_stability *st)
 {
-    free(sim->market_stability);
-    sim->market_stability = NULL;
-    struct liq_stability *st = sim->stability;
     if (st == NULL) {
         return;
     }
+    free(st->market);
     free(st->deposits);
     free(st->collateral);
     free(st->offset);
@@ -285,5 +284,4 @@ void liq_stability_destroy(struct liq_sim *sim)
     free(st->scratch_begin);
     free(st->scratch);
     free(st);
-    sim->stability = NULL;
 }

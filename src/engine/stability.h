@@ -12,7 +12,8 @@
 #include "engine/sim_internal.h"
 
 /* Per-protocol state of the stability pools, [n_protocols] each (protocols
- * without a pool keep 0, and NaN for tcr). Allocated only when some
+ * without a pool keep 0, and NaN for tcr): 80 bytes a protocol, 4 a market,
+ * and 16 an account of a pooled protocol. Allocated only when some
  * protocol has a pool. */
 struct liq_stability {
     double *deposits;                 /* debt-asset units in the pool after the round */
@@ -24,6 +25,7 @@ struct liq_stability {
     double *surplus;   /* cumulative collateral units returned to owners (recovery mode) */
     double *tcr;       /* total collateral ratio after the round, at its oracle prices */
     int64_t *recovery; /* 1: the round's liquidations ran in recovery mode */
+    int *market;       /* [n_markets] 1: liquidated here, scanned, never indexed */
     /* Candidates of a round, protocol p's at scratch_begin[p], one slot per
      * account of its market (16 bytes an account of a pooled protocol). */
     size_t *scratch_begin; /* [n_protocols + 1] */
@@ -42,6 +44,7 @@ int liq_stability_init(struct liq_sim *sim);
  * p's state and its market's accounts, so protocols can run in parallel. */
 void liq_stability_liquidate(struct liq_sim *sim, size_t p);
 
-void liq_stability_destroy(struct liq_sim *sim);
+/* Frees the pools; accepts NULL. */
+void liq_stability_destroy(struct liq_stability *st);
 
 #endif /* LIQ_ENGINE_STABILITY_H */

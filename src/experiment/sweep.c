@@ -1138,6 +1138,30 @@ int liq_sweep_run(liq_sweep_result_t **out, const liq_sweep_t *sw, int64_t run, 
     return liq_sweep_run_until(out, sw, run, threads, stop, NULL);
 }
 
+/* One sweep run's recorders and stop check: the kept rounds of its
+ * trajectory, and the two stop flags. */
+typedef struct {
+    const liq_sweep_t *sweep;
+    liq_h5_traj_t *traj; /* NULL unless the run keeps its trajectory */
+    const volatile sig_atomic_t *stop, *stop2;
+} liq_sweep_run_hooks_t;
+
+static int liq_sweep_record_traj(void *context, const liq_state_view_t *view)
+{
+    const liq_sweep_run_hooks_t *h = context;
+    if (liq_sweep_keeps_round(h->sweep, view->round)) {
+        liq_h5_traj_add(h->traj, view);
+    }
+    return LIQ_OK;
+}
+
+static int liq_sweep_check_stop(void *context, bool *stop)
+{
+    const liq_sweep_run_hooks_t *h = context;
+    *stop = (h->stop != NULL && *h->stop) || (h->stop2 != NULL && *h->stop2);
+    return LIQ_OK;
+}
+
 int liq_sweep_run_until(liq_sweep_result_t **out, const liq_sweep_t *sw, int64_t run, int threads,
                         const volatile sig_atomic_t *stop, const volatile sig_atomic_t *stop2)
 {
@@ -1171,37 +1195,27 @@ int liq_sweep_run_until(liq_sweep_result_t **out, const liq_sweep_t *sw, int64_t
         }
         rc = liq_h5_traj_create(&r->traj, r->scenario, rows);
     }
-    liq_state_view_t view;
-    if (rc == LIQ_OK) {
-        liq_sim_view(sim, &view);
-        if (r->traj != NULL && liq_sweep_keeps_round(sw, 0)) {
-            liq_h5_traj_add(r->traj, &view);
-        }
-    }
     r->status = LIQ_RUN_COMPLETE;
-    while (rc == LIQ_OK && liq_sim_round(sim) < rounds) {
-        if ((stop != NULL && *stop) || (stop2 != NULL && *stop2)) {
+    if (rc == LIQ_OK) {
+        liq_sweep_run_hooks_t h = {sw, r->traj, stop, stop2};
+        const liq_recorder_t recorders[2] = {{liq_metrics_record, metrics},
+                                             {liq_sweep_record_traj, &h}};
+        const liq_run_hooks_t hooks = {.recorders = recorders,
+                                       .n_recorders = r->traj != NULL ? 2 : 1,
+                                       .check_stop = liq_sweep_check_stop,
+                                       .context = &h};
+        liq_sim_run_end_t end;
+        rc = liq_sim_run(&end, sim, rounds, &hooks);
+        if (end == LIQ_SIM_RUN_STOPPED) {
             rc = liq_error_set(LIQ_EINTERRUPTED, "run %lld stopped at round %lld", (long long)run,
                                (long long)liq_sim_round(sim));
-            break;
-        }
-        const int step_rc = liq_sim_step(sim);
-        if (step_rc == LIQ_ENUMERIC) {
+        } else if (end == LIQ_SIM_RUN_ROUND_FAILED && rc == LIQ_ENUMERIC) {
             /* The model's feedback diverged: a result, not an error. */
             r->status = LIQ_RUN_FAILED;
             r->error = strdup(liq_errmsg());
-            if (r->error == NULL) {
-                rc = liq_error_set(LIQ_ENOMEM, "out of memory for run %lld", (long long)run);
-            }
-            break;
-        }
-        rc = step_rc;
-        if (rc == LIQ_OK) {
-            liq_sim_view(sim, &view);
-            rc = liq_metrics_add(metrics, &view);
-        }
-        if (rc == LIQ_OK && r->traj != NULL && liq_sweep_keeps_round(sw, view.round)) {
-            liq_h5_traj_add(r->traj, &view);
+            rc = r->error != NULL
+                     ? LIQ_OK
+                     : liq_error_set(LIQ_ENOMEM, "out of memory for run %lld", (long long)run);
         }
     }
     if (rc == LIQ_OK) {
