@@ -10,7 +10,10 @@
  * (commitTransactions: a transaction that does not fit is skipped and
  * filling goes on), core/txpool/txorder/ordering.go (highest effective tip
  * first, ties by the time first seen), core/txpool/legacypool/list.go
- * (replacement needs both fees raised by PriceBump = 10%).
+ * (replacement needs both fees raised by PriceBump = 10%). ethers
+ * (ethers-io/ethers.js v5.8.0 packages/abstract-provider/src.ts/index.ts
+ * and 98c49d09 src.ts/providers/abstract-provider.ts, getFeeData): the
+ * wallet default max fee, 2 x base fee + priority fee.
  *
  * Units. Gas in gas units; every fee is in wei per gas as an int64_t, so
  * that fees compare and tie exactly and the base fee follows the chain's
@@ -218,7 +221,9 @@ LIQ_API int liq_chain_replace(liq_chain_t *chain, int64_t id, const liq_bid_t *b
  *    txByPriceAndTime); before London the tip is the gas price;
  * 3. in that order each is included if its gas fits in what is left of the
  *    gas limit; one that does not fit is skipped and filling goes on with
- *    the next (go-ethereum's commitTransactions pops it and continues);
+ *    the next (go-ethereum's commitTransactions pops it and continues; it
+ *    also stops once less than 21,000 gas, params.TxGas, is left, which
+ *    changes nothing when every transaction uses at least that);
  * 4. the rest wait; the base fee of the next block follows EIP-1559.
  * `round` must not be before the previous block's (LIQ_EINVAL). Writes
  * *block (arrays owned by the chain). O(n log n) in pending transactions,

@@ -14,8 +14,9 @@
  * Sources: EIP-1559 (ethereum/EIPs EIPS/eip-1559.md); go-ethereum 02b73d4e:
  * consensus/misc/eip1559/eip1559.go, miner/worker.go, core/txpool/txorder/
  * ordering.go, core/txpool/legacypool/list.go, core/error.go and
- * core/txpool/errors.go (the error texts); ethers v5 getFeeData (the
- * default max fee 2 base fee + priority fee).
+ * core/txpool/errors.go (the error texts); ethers getFeeData (v5.8.0
+ * packages/abstract-provider/src.ts/index.ts: the default max fee
+ * 2 x base fee + priority fee).
  */
 #include "liqnet/chain.h"
 
