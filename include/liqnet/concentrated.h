@@ -204,6 +204,256 @@ typedef struct {
 LIQ_API int liq_v3_pool_swap(liq_v3_pool_t *pool, liq_v3_swap_t *result, bool zero_for_one,
                              liq_u256_t amount_specified, liq_u256_t sqrt_price_limit_x96);
 
+/* =================================================== float64 layer */
+
+/* sqrt prices at MIN_TICK and MAX_TICK: MIN_SQRT_RATIO / 2^96 and
+ * MAX_SQRT_RATIO / 2^96, each the nearest double. */
+#define LIQ_CL_MIN_SQRT_PRICE 5.421214632141317e-20
+#define LIQ_CL_MAX_SQRT_PRICE 1.8446050711097704e+19
+
+/* sqrt(1.0001^tick): the exact layer's getSqrtRatioAtTick / 2^96, nearest
+ * double (relative error <= 2^-53 against the contract's value, which is
+ * itself within 1e-6 bp of the true root). tick clamped to [MIN, MAX]. */
+LIQ_API double liq_cl_sqrt_price_at_tick(int32_t tick);
+
+/* getTickAtSqrtRatio of floor(sqrt_price 2^96): the greatest tick whose
+ * sqrt price is <= sqrt_price (clamped to [MIN_TICK, MAX_TICK - 1]). */
+LIQ_API int32_t liq_cl_tick_at_sqrt_price(double sqrt_price);
+
+/* 1.0001^tick, the price a (mean) tick stands for. */
+LIQ_API double liq_cl_tick_price(int32_t tick);
+
+/* One liquidity position: `liquidity` over [tick_lower, tick_upper). */
+typedef struct {
+    int32_t tick_lower;
+    int32_t tick_upper;
+    double liquidity;
+} liq_cl_position_t;
+
+/*
+ * A pool's ranges, built once from its positions and read-only during a
+ * run: the initialised ticks in ascending order with the sqrt price at each,
+ * the liquidity that crossing it upward adds (liquidityNet), and the active
+ * liquidity between it and the next one. liquidity_above comes from
+ * compensated prefix sums, and is exactly 0 wherever no position covers the
+ * range, so crossing a tick and back restores the liquidity bit for bit.
+ * Memory: 28 bytes a tick. Owns its arrays (liq_cl_pool_destroy).
+ */
+typedef struct liq_cl_pool {
+    int32_t tick_spacing;
+    double fee; /* share of the input taken as fee: fee_pips / 1e6 */
+    size_t n_ticks;
+    int32_t *ticks;          /* ascending, multiples of tick_spacing */
+    double *tick_sqrt_price; /* liq_cl_sqrt_price_at_tick(ticks[i]) */
+    double *liquidity_net;   /* added to L when ticks[i] is crossed upward */
+    double *liquidity_above; /* L for ticks[i] <= tick < ticks[i + 1]; 0 above the last */
+} liq_cl_pool_t;
+
+/*
+ * What a swap changes: 24 bytes, the per-pool record of a round (the
+ * ranges never change in a run).
+ */
+typedef struct liq_cl_state {
+    double sqrt_price; /* sqrt(P) > 0 */
+    double liquidity;  /* active L >= 0 (liquidity_above of the current range) */
+    int32_t tick;      /* slot0.tick: the range is the last initialised tick <= tick */
+} liq_cl_state_t;
+
+/*
+ * Checks positions for a pool of tick_spacing (in [1, 16384)): ticks in
+ * [MIN_TICK, MAX_TICK] and multiples of the spacing, tick_lower < tick_upper,
+ * liquidity finite and >= 0. On failure returns LIQ_EINVAL with a message
+ * naming the position, key, value and expectation ("positions[2].tick_lower:
+ * value 5 is not a multiple of the tick spacing 60; expected ...") and sets
+ * *bad (if given) to the position's index, so a reader can prefix the
+ * file and line.
+ */
+LIQ_API int liq_cl_positions_check(size_t n, const liq_cl_position_t *positions,
+                                   int32_t tick_spacing, size_t *bad);
+
+/*
+ * Builds a pool's ranges from n positions (checked as above; fee in [0, 1)).
+ * Positions on the same ticks merge; a tick stays initialised while any
+ * position starts or ends there, even if their liquidityNet cancels (as in
+ * the contract). Deterministic: a function of the positions in their order
+ * (the deltas on one tick are summed in position order, whatever the sort
+ * does with equal keys). O(n log n). LIQ_EINVAL, LIQ_ENOMEM.
+ */
+LIQ_API int liq_cl_pool_init(liq_cl_pool_t *pool, int32_t tick_spacing, double fee, size_t n,
+                             const liq_cl_position_t *positions);
+
+/* Frees the arrays; accepts a zeroed pool. */
+LIQ_API void liq_cl_pool_destroy(liq_cl_pool_t *pool);
+
+/* The state at sqrt_price (clamped to [MIN, MAX) sqrt price): its tick and
+ * the active liquidity there, as UniswapV3Pool.initialize then mint would
+ * leave them. O(log n_ticks). */
+LIQ_API liq_cl_state_t liq_cl_state_at(const liq_cl_pool_t *pool, double sqrt_price);
+
+/* The spot price P = sqrt_price^2 (token1 per token0). */
+LIQ_API double liq_cl_spot_price(const liq_cl_state_t *state);
+
+/*
+ * Token amounts the positions hold at a state (the pool's balances less the
+ * uncollected fees): sum over ranges of L (1/sqrt(Pa) - 1/sqrt(Pb)) above
+ * the price and L (sqrt(Pb) - sqrt(Pa)) below it. O(n_ticks).
+ */
+LIQ_API void liq_cl_reserves(const liq_cl_pool_t *pool, const liq_cl_state_t *state,
+                             double *reserve0, double *reserve1);
+
+/* What a swap did, from the pool's side. */
+typedef struct {
+    double amount0;        /* token0 into the pool (< 0: out of it), fee included */
+    double amount1;        /* token1 likewise */
+    double fee;            /* fee paid, in the input token (part of its amount) */
+    int32_t ticks_crossed; /* initialised ticks crossed */
+} liq_cl_trade_t;
+
+/*
+ * One step of a swap in float64 (SwapMath.computeSwapStep's structure):
+ * toward sqrt_target at liquidity L, with amount_remaining >= 0 of input
+ * (exact_input) or of output still wanted, and the fee on input. Where the
+ * step ends before the target, the amounts come from the amount (out =
+ * in s s' for token0 in, in / (s s') for token1 in), not from a difference
+ * of nearby prices, so small trades keep their relative precision.
+ * *reached tells whether the step ended on the target.
+ */
+typedef struct {
+    double sqrt_price_next;
+    double amount_in; /* excluding the fee */
+    double amount_out;
+    double fee_amount;
+    bool reached;
+} liq_cl_step_t;
+
+LIQ_API liq_cl_step_t liq_cl_swap_step(double sqrt_current, double sqrt_target, double liquidity,
+                                       double amount_remaining, bool exact_input, double fee);
+
+/*
+ * A swap across ranges, as UniswapV3Pool.swap does it: token0 in
+ * (zero_for_one) or token1 in, `amount` >= 0 of input (exact_input) or of
+ * output wanted, no further than sqrt_price_limit (0 for none: the MIN/MAX
+ * sqrt price). When the ranges run out of liquidity the swap stops at the
+ * limit and uses only part of the amount (the trade says how much). A limit
+ * on the wrong side of the price (the contract's 'SPL') trades nothing.
+ * Updates *state. O(ticks crossed) steps plus O(log n_ticks) to find the
+ * starting range. No word-boundary stops: they change nothing but rounding.
+ */
+LIQ_API liq_cl_trade_t liq_cl_swap(const liq_cl_pool_t *pool, liq_cl_state_t *state,
+                                   bool zero_for_one, double amount, bool exact_input,
+                                   double sqrt_price_limit);
+
+/*
+ * The swap that moves the price to sqrt_target (either side of the
+ * current one), with the fee on input when with_fee, or none (what R0's
+ * arbitrage assumes). Empty ranges are crossed at no cost, as in the
+ * contract. Updates *state. O(ticks crossed + log n_ticks).
+ */
+LIQ_API liq_cl_trade_t liq_cl_swap_to_price(const liq_cl_pool_t *pool, liq_cl_state_t *state,
+                                            double sqrt_target, bool with_fee);
+
+/*
+ * The arbitrage of MODEL.md s4 on a concentrated pool: target P* =
+ * target_price (token1 per token0), efficiency kappa in [0, 1], new price
+ * P' = P^(1-kappa) P*^kappa (kappa 1: exactly P*), reached by the trade that
+ * moves the pool there across ranges. Fees are ignored, as R0 ignores them
+ * for every pool kind. The arbitrageurs sell -amount0 of token0 and
+ * -amount1 of token1 outside (MODEL.md's Q). Updates *state.
+ */
+LIQ_API liq_cl_trade_t liq_cl_arbitrage(const liq_cl_pool_t *pool, liq_cl_state_t *state,
+                                        double target_price, double kappa);
+
+/*
+ * Depth: the input, fee included, that moves the price by `move` (a
+ * relative change of P, > -1): token0 for a fall (move < 0), token1 for a
+ * rise. move = -0.02 is "the depth at -2%". Does not change the state.
+ */
+LIQ_API double liq_cl_depth(const liq_cl_pool_t *pool, const liq_cl_state_t *state, double move);
+
+/* The input, fee included, that moves the price to sqrt_target: token0 if
+ * the target is below the current sqrt price, token1 if above, 0 at it.
+ * Does not change the state. O(ticks crossed + log n_ticks). */
+LIQ_API double liq_cl_input_to_price(const liq_cl_pool_t *pool, const liq_cl_state_t *state,
+                                     double sqrt_target);
+
+/* Quotes that leave the state alone (routing, keepers): the output of
+ * selling amount_in >= 0 (token0 if zero_for_one), and the marginal output
+ * d out / d in after that sale: (1 - fee) P' for token0 in, (1 - fee) / P'
+ * for token1 in, P' the price reached (0 once the liquidity is exhausted). */
+LIQ_API double liq_cl_amount_out(const liq_cl_pool_t *pool, const liq_cl_state_t *state,
+                                 bool zero_for_one, double amount_in);
+LIQ_API double liq_cl_marginal_out(const liq_cl_pool_t *pool, const liq_cl_state_t *state,
+                                   bool zero_for_one, double amount_in);
+
+/* ------------------------------------------------- TWAP observations */
+
+/* One of v3's oracle observations (Oracle.Observation without the
+ * liquidity accumulator): a time in seconds and sum(tick dt) up to it. */
+typedef struct {
+    int64_t time;
+    int64_t tick_cumulative;
+} liq_cl_observation_t;
+
+/* Oracle.transform: the observation at `time` >= last.time when `tick`
+ * prevailed since last.time (the tick before the trades of `time`). */
+LIQ_API liq_cl_observation_t liq_cl_observation_next(liq_cl_observation_t last, int64_t time,
+                                                     int32_t tick);
+
+/* Oracle.observeSingle between two observations: tickCumulative at `time`
+ * in [before.time, after.time], interpolated with the contract's truncating
+ * division. */
+LIQ_API int64_t liq_cl_tick_cumulative_at(liq_cl_observation_t before, liq_cl_observation_t after,
+                                          int64_t time);
+
+/* OracleLibrary.consult (v3-periphery): the arithmetic mean tick of a
+ * tickCumulative difference over `seconds` > 0, rounded toward negative
+ * infinity. Its price, liq_cl_tick_price(mean tick), is the geometric mean
+ * of the price over the window (to the tick). */
+LIQ_API int32_t liq_cl_mean_tick(int64_t tick_cumulative_delta, int64_t seconds);
+
+/* --------------------------------------------------- distributions */
+
+/* How a distribution places its ranges around centre_tick (c below: the
+ * centre rounded down to the spacing; widths in multiples of the spacing). */
+typedef enum {
+    /* n_ranges adjacent ranges of equal width covering width_ticks around
+     * c, equal liquidity each: a flat profile. */
+    LIQ_CL_DIST_UNIFORM = 0,
+    /* The same ranges, liquidity proportional to exp(-z^2 / 2), z the
+     * range's mid tick less centre_tick over sigma_ticks: a normal profile
+     * in log price. */
+    LIQ_CL_DIST_GAUSSIAN = 1,
+    /* n_ranges ranges all centred on c, the k-th (k = 1..n) of half-width
+     * ceil(k width_ticks / (2 n)) ticks rounded up to the spacing, equal
+     * liquidity each: a stepped pyramid, LPs of many widths. */
+    LIQ_CL_DIST_NESTED = 2
+} liq_cl_distribution_kind_t;
+
+typedef struct {
+    liq_cl_distribution_kind_t kind;
+    int32_t centre_tick;  /* usually the pool's current tick */
+    int32_t tick_spacing; /* in [1, 16384) */
+    int32_t n_ranges;     /* >= 1 */
+    int32_t width_ticks;  /* >= 1: span of the ranges (uniform, gaussian), widest range (nested) */
+    double sigma_ticks;   /* gaussian only, > 0 */
+    double total_liquidity;  /* >= 0: the liquidity of every position added up */
+    double full_range_share; /* in [0, 1): share of total_liquidity in one full-range position */
+} liq_cl_distribution_t;
+
+/* The number of positions liq_cl_distribution_positions writes. */
+LIQ_API size_t liq_cl_distribution_count(const liq_cl_distribution_t *dist);
+
+/*
+ * The positions of a distribution, a pure function of its fields (no random
+ * draws): n_ranges positions (those clamped to nothing at the tick limits
+ * are dropped), then the full-range one if full_range_share > 0. Positions
+ * scale linearly with total_liquidity, and so do the reserves they hold:
+ * a reader sets the size from a target value by scaling a unit pool.
+ * LIQ_EINVAL (field, value, expectation) for bad fields; *n gets the count.
+ */
+LIQ_API int liq_cl_distribution_positions(const liq_cl_distribution_t *dist, size_t cap,
+                                          liq_cl_position_t *positions, size_t *n);
+
 #ifdef __cplusplus
 }
 #endif
