@@ -1431,6 +1431,83 @@ static void test_position_errors(void **state)
     liq_v3_pool_destroy(&exact);
 }
 
+/* ------------------------------------------------------------ venues */
+
+/* A concentrated pool as a routing venue (liqnet/amm.h): a full-range
+ * position quotes as the constant-product venue of its virtual reserves;
+ * the marginal output is the derivative of the output; routing a sale over
+ * a concentrated pool and a constant-product one equalises their marginal
+ * outputs. */
+static void test_concentrated_venue(void **state)
+{
+    (void)state;
+    const double L = sqrt(2e7);
+    const liq_cl_position_t full = {-887220, 887220, L};
+    liq_cl_pool_t pool;
+    assert_int_equal(liq_cl_pool_init(&pool, 60, 0.003, 1, &full), LIQ_OK);
+    const liq_cl_state_t st = liq_cl_state_at(&pool, sqrt(2000.0));
+    const liq_venue_t cl0 = {
+        .kind = LIQ_VENUE_CONCENTRATED_SELL0, .cl_pool = &pool, .cl_state = &st};
+    const liq_venue_t cl1 = {
+        .kind = LIQ_VENUE_CONCENTRATED_SELL1, .cl_pool = &pool, .cl_state = &st};
+    const liq_venue_t cp0 = {.reserve_in = 100.0, .reserve_out = 200000.0, .fee = 0.003};
+    const liq_venue_t cp1 = {.reserve_in = 200000.0, .reserve_out = 100.0, .fee = 0.003};
+    for (double q = 0.5; q < 300.0; q *= 2.0) {
+        assert_close(liq_venue_amount_out(&cl0, q), liq_venue_amount_out(&cp0, q), 1e-13);
+        assert_close(liq_venue_marginal_out(&cl0, q), liq_venue_marginal_out(&cp0, q), 1e-13);
+        assert_close(liq_venue_amount_out(&cl1, 1000.0 * q), liq_venue_amount_out(&cp1, 1000.0 * q),
+                     1e-13);
+        assert_close(liq_venue_marginal_out(&cl1, 1000.0 * q),
+                     liq_venue_marginal_out(&cp1, 1000.0 * q), 1e-13);
+    }
+    liq_cl_pool_destroy(&pool);
+
+    /* A narrow, deep range around the price beside a constant-product pool
+     * at the same price: the routed parts add up and the split beats its
+     * neighbours; the marginal outputs meet while the range lasts, and once
+     * the sale exhausts it (its bottom, tick 75600, is 4% below the price)
+     * the range is taken whole and its last marginal output is the higher. */
+    const liq_cl_position_t narrow = {75600, 76200, 3e4};
+    assert_int_equal(liq_cl_pool_init(&pool, 60, 0.0005, 1, &narrow), LIQ_OK);
+    const liq_cl_state_t at = liq_cl_state_at(&pool, sqrt(2000.0));
+    const liq_venue_t venues[2] = {
+        {.kind = LIQ_VENUE_CONCENTRATED_SELL0, .cl_pool = &pool, .cl_state = &at},
+        {.reserve_in = 100.0, .reserve_out = 200000.0, .fee = 0.003}};
+    for (double amount = 1.0; amount < 400.0; amount *= 3.0) {
+        double split[2];
+        liq_route_best_price(2, venues, amount, split);
+        assert_close(split[0] + split[1], amount, 1e-15);
+        assert_true(split[0] > 0.0);
+        const double best =
+            liq_venue_amount_out(&venues[0], split[0]) + liq_venue_amount_out(&venues[1], split[1]);
+        const double h = 1e-3 * amount;
+        assert_true(best >= liq_venue_amount_out(&venues[0], split[0] + h) +
+                                liq_venue_amount_out(&venues[1], split[1] - h));
+        if (split[0] > h) {
+            assert_true(best >= liq_venue_amount_out(&venues[0], split[0] - h) +
+                                    liq_venue_amount_out(&venues[1], split[1] + h));
+        }
+        const double whole = liq_cl_input_to_price(&pool, &at, liq_cl_sqrt_price_at_tick(75600));
+        if (split[0] < whole * (1.0 - 1e-9)) {
+            assert_close(liq_venue_marginal_out(&venues[0], split[0]),
+                         liq_venue_marginal_out(&venues[1], split[1]), 1e-9);
+        } else {
+            assert_close(split[0], whole, 1e-9);
+            assert_true(liq_venue_marginal_out(&venues[0], whole * (1.0 - 1e-9)) >
+                        liq_venue_marginal_out(&venues[1], split[1]));
+        }
+        /* Inside the range, the marginal output is the output's slope. */
+        const double q = 0.5 * split[0], dq = 1e-6 * q;
+        assert_close(
+            (liq_venue_amount_out(&venues[0], q + dq) - liq_venue_amount_out(&venues[0], q - dq)) /
+                (2.0 * dq),
+            liq_venue_marginal_out(&venues[0], q), 1e-6);
+    }
+    /* Past the range the pool pays nothing more at the margin. */
+    assert_true(liq_venue_marginal_out(&venues[0], 1e6) == 0.0);
+    liq_cl_pool_destroy(&pool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1451,6 +1528,7 @@ int main(void)
         cmocka_unit_test(test_twap_observations),
         cmocka_unit_test(test_distributions),
         cmocka_unit_test(test_position_errors),
+        cmocka_unit_test(test_concentrated_venue),
     };
     return cmocka_run_group_tests_name("concentrated", tests, NULL, NULL);
 }

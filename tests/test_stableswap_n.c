@@ -249,6 +249,34 @@ static void test_round_trip_never_gains(void **state)
     }
 }
 
+/* Any coin pair of an n-coin pool as a routing venue (liqnet/amm.h): it
+ * quotes as liq_ssn_amount_out, and a sale split with a constant-product
+ * pool ends at equal marginal outputs (the split's bisection stops at the
+ * last bit; the marginal outputs then agree to 1e-9). */
+static void test_n_coin_venue(void **state)
+{
+    (void)state;
+    const double xp[3] = {1e6, 1.2e6, 0.9e6};
+    const liq_venue_t pair = {.kind = LIQ_VENUE_STABLESWAP_N,
+                              .reserve_in = xp[0],
+                              .reserve_out = xp[2],
+                              .fee = 0.0004,
+                              .amp = 200.0,
+                              .balances = xp,
+                              .n_coins = 3,
+                              .coin_in = 0,
+                              .coin_out = 2};
+    assert_true(liq_venue_amount_out(&pair, 5e4) ==
+                liq_ssn_amount_out(3, xp, 0, 2, 5e4, 0.0004, 200.0));
+    const liq_venue_t both[2] = {pair, {.reserve_in = 5e5, .reserve_out = 5e5, .fee = 0.003}};
+    double split[2];
+    liq_route_best_price(2, both, 8e5, split);
+    assert_close(split[0] + split[1], 8e5, 1e-15);
+    assert_true(split[0] > 0.0 && split[1] > 0.0);
+    assert_close(liq_venue_marginal_out(&both[0], split[0]),
+                 liq_venue_marginal_out(&both[1], split[1]), 1e-9);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -277,7 +305,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_coins_bit_for_bit),   cmocka_unit_test(test_reference_values),
         cmocka_unit_test(test_d_invariant_under_swaps), cmocka_unit_test(test_spot_prices),
-        cmocka_unit_test(test_round_trip_never_gains),  cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_round_trip_never_gains),  cmocka_unit_test(test_n_coin_venue),
+        cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests_name("stableswap_n", tests, NULL, NULL);
 }

@@ -164,16 +164,39 @@ LIQ_API double liq_book_sell1(double amount_in, double mid, double slope, double
 typedef enum {
     LIQ_VENUE_CONSTANT_PRODUCT = 0,
     LIQ_VENUE_STABLESWAP = 1,
-    LIQ_VENUE_BOOK_BIDS = 2, /* a linear book, selling token0 into its bids */
-    LIQ_VENUE_BOOK_ASKS = 3  /* a linear book, selling token1 into its asks */
+    LIQ_VENUE_BOOK_BIDS = 2,          /* a linear book, selling token0 into its bids */
+    LIQ_VENUE_BOOK_ASKS = 3,          /* a linear book, selling token1 into its asks */
+    LIQ_VENUE_CONCENTRATED_SELL0 = 4, /* a concentrated pool, selling token0 */
+    LIQ_VENUE_CONCENTRATED_SELL1 = 5, /* a concentrated pool, selling token1 */
+    LIQ_VENUE_STABLESWAP_N = 6        /* an n-coin StableSwap, coin_in for coin_out */
 } liq_venue_kind_t;
 
+/* liqnet/concentrated.h: a concentrated pool's ranges and state. */
+struct liq_cl_pool;
+struct liq_cl_state;
+
+/*
+ * A venue is a value the caller fills for one quote or one routing: two
+ * reserves describe the first four kinds; the others point at state that
+ * must outlive the venue and that nothing changes while it is quoted. The
+ * trailing fields are read only for their kinds, so initialisers of the
+ * first four kinds may leave them out.
+ */
 typedef struct {
     liq_venue_kind_t kind;
-    double reserve_in;  /* pools: reserve of the token sold; books: the mid P */
-    double reserve_out; /* pools: reserve of the token bought; books: the slope */
-    double fee;         /* phi, as the venue's own function takes it */
-    double amp;         /* StableSwap: the contract's A */
+    double reserve_in;                   /* pools: reserve of the token sold; books: the mid P;
+                                            n-coin StableSwap: balances[coin_in] (brackets the search) */
+    double reserve_out;                  /* pools: reserve of the token bought; books: the slope;
+                                            n-coin StableSwap: balances[coin_out] */
+    double fee;                          /* phi, as the venue's own function takes it (concentrated
+                                            venues take cl_pool->fee) */
+    double amp;                          /* StableSwap: the contract's A */
+    const struct liq_cl_pool *cl_pool;   /* concentrated: the pool's ranges */
+    const struct liq_cl_state *cl_state; /* concentrated: its price, tick and liquidity */
+    const double *balances;              /* n-coin StableSwap: its n_coins balances */
+    size_t n_coins;
+    size_t coin_in;
+    size_t coin_out;
 } liq_venue_t;
 
 /* Output of selling amount_in >= 0 into one venue. */
@@ -188,7 +211,9 @@ LIQ_API double liq_venue_marginal_out(const liq_venue_t *venue, double amount_in
  * left out would pay more at the margin (the split that maximises the total
  * output of concave venues). split[i] >= 0 and the parts add up to `amount`
  * (up to rounding). Bisection on the common marginal output, to the last
- * bit; for a StableSwap venue each part is itself found by bisection.
+ * bit; for a StableSwap venue each part is itself found by bisection, for a
+ * concentrated one it is the input that moves the price to where the
+ * marginal output is the common one (O(ticks crossed)).
  */
 LIQ_API void liq_route_best_price(size_t n, const liq_venue_t *venues, double amount,
                                   double *split);
