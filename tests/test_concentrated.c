@@ -745,6 +745,54 @@ static void test_float_pool_on_snapshots(void **state)
                   worst_rel, worst_units);
 }
 
+/* ------------------------------------------------------ float ticks */
+
+/* The float layer's tick maths is the contract's: sqrt prices at ticks are
+ * the nearest doubles of TickMath's, and the tick of a double sqrt price is
+ * getTickAtSqrtRatio of that price times 2^96 (rounded down), whether the
+ * fast logarithm decides it or the integer path does: checked on 200000
+ * prices, log-uniform over the whole range and, half of them, within 1e-9
+ * of a tick boundary, where only the integer path can tell. */
+static void test_float_ticks(void **state)
+{
+    (void)state;
+    assert_true(ldexp(liq_u256_to_double(U(MIN_SQRT_RATIO)), -96) == LIQ_CL_MIN_SQRT_PRICE);
+    assert_true(ldexp(liq_u256_to_double(U(MAX_SQRT_RATIO)), -96) == LIQ_CL_MAX_SQRT_PRICE);
+    assert_true(liq_cl_sqrt_price_at_tick(LIQ_V3_MIN_TICK) == LIQ_CL_MIN_SQRT_PRICE);
+    assert_true(liq_cl_sqrt_price_at_tick(0) == 1.0);
+    const liq_rng_key_t key = {31, 4};
+    int near_boundary = 0;
+    for (uint64_t i = 0; i < 200000; i++) {
+        double u[4];
+        liq_rng_uniform4(key, 5, 0, i, u);
+        const int32_t t = LIQ_V3_MIN_TICK + 1 + (int32_t)(u[0] * (2.0 * LIQ_V3_MAX_TICK - 2.0));
+        double s = liq_cl_sqrt_price_at_tick(t);
+        liq_u256_t x96;
+        liq_v3_sqrt_ratio_at_tick(&x96, t);
+        assert_true(s == ldexp(liq_u256_to_double(x96), -96));
+        if (i % 2 == 0) {
+            s *= exp(u[1] * 4.9997e-5); /* anywhere in the tick */
+        } else {
+            /* At its boundary: 1e-17 to 1e-9 away (relative), either side. */
+            s *= 1.0 + (u[1] < 0.5 ? -1.0 : 1.0) * pow(10.0, -17.0 + 8.0 * u[2]);
+            near_boundary++;
+        }
+        int32_t want;
+        liq_u256_t q = liq_u256_from_double(ldexp(s, 96));
+        if (liq_u256_compare(q, U(MIN_SQRT_RATIO)) < 0) {
+            q = U(MIN_SQRT_RATIO);
+        }
+        if (liq_v3_tick_at_sqrt_ratio(&want, q) != LIQ_OK) {
+            continue; /* at or above MAX_SQRT_RATIO */
+        }
+        if (liq_cl_tick_at_sqrt_price(s) != want) {
+            fail_msg("sqrt price %.17g: float tick %d, contract %d", s,
+                     (int)liq_cl_tick_at_sqrt_price(s), (int)want);
+        }
+    }
+    assert_int_equal(near_boundary, 100000);
+}
+
 /* ------------------------------------------- many ticks, both layers */
 
 /* A pool of many ranges for the invariant tests: a normal profile of 40
@@ -911,14 +959,14 @@ static void test_crossing_invariants(void **state)
         bool zero_for_one = st.sqrt_price > 1.2 ? true : st.sqrt_price < 0.8 ? false : u[0] < 0.5;
         liq_cl_swap(&pool, &st, zero_for_one, size, exact_in, 0.0);
         size_t k = 0;
-        while (k < pool.n_ticks && pool.ticks[k] <= st.tick) {
+        while (k < pool.n_ticks && pool.ticks[k].tick <= st.tick) {
             k++;
         }
         /* Below the first tick or above the last (an exact output larger
          * than the pool sends the price to the limit) there is no liquidity. */
-        assert_true(k == 0 || pool.tick_sqrt_price[k - 1] <= st.sqrt_price);
-        assert_true(k == pool.n_ticks || st.sqrt_price <= pool.tick_sqrt_price[k]);
-        assert_true(st.liquidity == (k > 0 ? pool.liquidity_above[k - 1] : 0.0));
+        assert_true(k == 0 || pool.ticks[k - 1].sqrt_price <= st.sqrt_price);
+        assert_true(k == pool.n_ticks || st.sqrt_price <= pool.ticks[k].sqrt_price);
+        assert_true(st.liquidity == (k > 0 ? pool.ticks[k - 1].liquidity_above : 0.0));
         assert_close(st.liquidity, covering(pos, n, st.tick), 1e-15);
         inside += k > 0 && k < pool.n_ticks;
 
@@ -963,10 +1011,10 @@ static void test_ranges_from_positions(void **state)
     assert_int_equal(pool.n_ticks, 4);
     const double above[4] = {1.0, 1e16, 1.0, 0.0}, net[4] = {1.0, 1e16, -1e16, -1.0};
     for (int k = 0; k < 4; k++) {
-        assert_int_equal(pool.ticks[k], -1200 + 600 * k + (k >= 2 ? 600 : 0));
-        assert_true(pool.liquidity_above[k] == above[k]);
-        assert_true(pool.liquidity_net[k] == net[k]);
-        assert_true(pool.tick_sqrt_price[k] == liq_cl_sqrt_price_at_tick(pool.ticks[k]));
+        assert_int_equal(pool.ticks[k].tick, -1200 + 600 * k + (k >= 2 ? 600 : 0));
+        assert_true(pool.ticks[k].liquidity_above == above[k]);
+        assert_true(pool.ticks[k].liquidity_net == net[k]);
+        assert_true(pool.ticks[k].sqrt_price == liq_cl_sqrt_price_at_tick(pool.ticks[k].tick));
     }
     liq_cl_pool_destroy(&pool);
     /* 0.7, 0.1 and 1e16 over overlapping ranges: even the compensated sum
@@ -974,7 +1022,7 @@ static void test_ranges_from_positions(void **state)
     const liq_cl_position_t odd[3] = {{0, 500, 0.7}, {200, 700, 0.1}, {100, 800, 1e16}};
     assert_int_equal(liq_cl_pool_init(&pool, 100, 0.003, 3, odd), LIQ_OK);
     assert_int_equal(pool.n_ticks, 6);
-    assert_true(pool.liquidity_above[5] == 0.0);
+    assert_true(pool.ticks[5].liquidity_above == 0.0);
     assert_true(liq_cl_state_at(&pool, liq_cl_sqrt_price_at_tick(900)).liquidity == 0.0);
     liq_cl_pool_destroy(&pool);
     /* Positions sharing a tick merge into it; a tick whose nets cancel stays
@@ -984,9 +1032,9 @@ static void test_ranges_from_positions(void **state)
         {-600, 0, 5.0}, {0, 600, 5.0}, {-600, 600, 2.0}, {-6000, 6000, 0.0}};
     assert_int_equal(liq_cl_pool_init(&pool, 60, 0.003, 4, shared), LIQ_OK);
     assert_int_equal(pool.n_ticks, 3);
-    assert_true(pool.ticks[0] == -600 && pool.ticks[1] == 0 && pool.ticks[2] == 600);
-    assert_true(pool.liquidity_net[0] == 7.0 && pool.liquidity_net[1] == 0.0 &&
-                pool.liquidity_net[2] == -7.0);
+    assert_true(pool.ticks[0].tick == -600 && pool.ticks[1].tick == 0 && pool.ticks[2].tick == 600);
+    assert_true(pool.ticks[0].liquidity_net == 7.0 && pool.ticks[1].liquidity_net == 0.0 &&
+                pool.ticks[2].liquidity_net == -7.0);
     liq_cl_state_t st = liq_cl_state_at(&pool, liq_cl_sqrt_price_at_tick(300));
     assert_true(st.liquidity == 7.0);
     const liq_cl_trade_t t =
@@ -1000,10 +1048,30 @@ static void test_ranges_from_positions(void **state)
     liq_cl_pool_t a, b;
     assert_int_equal(liq_cl_pool_init(&a, 10, 0.003, n, pos), LIQ_OK);
     assert_int_equal(liq_cl_pool_init(&b, 10, 0.003, n, pos), LIQ_OK);
-    assert_memory_equal(a.liquidity_above, b.liquidity_above, a.n_ticks * sizeof(double));
-    assert_memory_equal(a.liquidity_net, b.liquidity_net, a.n_ticks * sizeof(double));
+    assert_int_equal(a.n_ticks, b.n_ticks);
+    for (size_t k = 0; k < a.n_ticks; k++) {
+        assert_memory_equal(&a.ticks[k].liquidity_above, &b.ticks[k].liquidity_above,
+                            sizeof(double));
+        assert_memory_equal(&a.ticks[k].liquidity_net, &b.ticks[k].liquidity_net, sizeof(double));
+    }
     liq_cl_pool_destroy(&a);
     liq_cl_pool_destroy(&b);
+    /* The state's range is only a cache of its tick's: a record that
+     * carries a stale one (or none) swaps exactly as a fresh state does. */
+    assert_int_equal(liq_cl_pool_init(&pool, 10, 0.003, n, pos), LIQ_OK);
+    const liq_cl_state_t fresh = liq_cl_state_at(&pool, 1.003);
+    assert_true(fresh.range > 0 && fresh.range < (int32_t)pool.n_ticks);
+    const int32_t stale[3] = {0, -7, (int32_t)pool.n_ticks + 3};
+    for (int k = 0; k < 3; k++) {
+        liq_cl_state_t x = fresh, y = fresh;
+        y.range = stale[k];
+        const liq_cl_trade_t tx = liq_cl_swap(&pool, &x, true, 3e21, true, 0.0);
+        const liq_cl_trade_t ty = liq_cl_swap(&pool, &y, true, 3e21, true, 0.0);
+        assert_true(tx.amount0 == ty.amount0 && tx.amount1 == ty.amount1 && tx.ticks_crossed > 0);
+        assert_true(x.sqrt_price == y.sqrt_price && x.liquidity == y.liquidity &&
+                    x.tick == y.tick && x.range == y.range);
+    }
+    liq_cl_pool_destroy(&pool);
     /* An empty pool trades nothing. */
     assert_int_equal(liq_cl_pool_init(&pool, 60, 0.003, 0, NULL), LIQ_OK);
     st = liq_cl_state_at(&pool, 1.0);
@@ -1516,6 +1584,7 @@ int main(void)
         cmocka_unit_test(test_sqrt_price_math),
         cmocka_unit_test(test_swap_math),
         cmocka_unit_test(test_pool_swap_snapshots),
+        cmocka_unit_test(test_float_ticks),
         cmocka_unit_test(test_float_pool_on_snapshots),
         cmocka_unit_test(test_float_against_exact_many_ticks),
         cmocka_unit_test(test_crossing_invariants),

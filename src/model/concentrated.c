@@ -41,6 +41,21 @@ int32_t liq_cl_tick_at_sqrt_price(double sqrt_price)
     if (!(sqrt_price < LIQ_CL_MAX_SQRT_PRICE)) {
         return LIQ_V3_MAX_TICK - 1;
     }
+    /* The tick is floor(log(sqrt_price) / log(sqrt(1.0001))), here a number
+     * of magnitude below 887273 computed with an error under 1e-9 ticks (an
+     * ulp of a logarithm below 45, over 5e-5). The contract's answer can
+     * differ from it only within that error of a tick boundary, or within
+     * the Q64.96 rounding of the price and of TickMath's boundary (a unit of
+     * 2^-96 each, 2^-96 / (sqrt_price 5e-5) ticks, which matters only below
+     * sqrt prices of 1e-15). Outside that margin the fast answer is the
+     * contract's; inside it (a price within 1e-6 tick of a boundary) the
+     * integer path decides, at about half a microsecond. */
+    const double ticks = log(sqrt_price) / 4.999750016665417e-05;
+    const double whole = floor(ticks);
+    const double margin = 1e-6 + 4.0 * ldexp(1.0, -96) / (sqrt_price * 4.999750016665417e-05);
+    if (ticks - whole > margin && ticks - whole < 1.0 - margin) {
+        return (int32_t)whole;
+    }
     liq_u256_t x96 = liq_u256_from_double(ldexp(sqrt_price, 96));
     /* The nearest doubles of MIN and MAX_SQRT_RATIO can land outside the
      * contract's range by a few units of 2^-96. */
@@ -138,9 +153,6 @@ void liq_cl_pool_destroy(liq_cl_pool_t *pool)
         return;
     }
     free(pool->ticks);
-    free(pool->tick_sqrt_price);
-    free(pool->liquidity_net);
-    free(pool->liquidity_above);
     memset(pool, 0, sizeof(*pool));
 }
 
@@ -167,11 +179,7 @@ int liq_cl_pool_init(liq_cl_pool_t *pool, int32_t tick_spacing, double fee, size
     }
     liq_cl_event_t *ev = malloc(m * sizeof(*ev));
     pool->ticks = malloc(m * sizeof(*pool->ticks));
-    pool->tick_sqrt_price = malloc(m * sizeof(*pool->tick_sqrt_price));
-    pool->liquidity_net = malloc(m * sizeof(*pool->liquidity_net));
-    pool->liquidity_above = malloc(m * sizeof(*pool->liquidity_above));
-    if (!ev || !pool->ticks || !pool->tick_sqrt_price || !pool->liquidity_net ||
-        !pool->liquidity_above) {
+    if (!ev || !pool->ticks) {
         free(ev);
         liq_cl_pool_destroy(pool);
         return liq_error_set(LIQ_ENOMEM, "liq_cl_pool_init: out of memory for %zu ticks", m);
@@ -203,10 +211,10 @@ int liq_cl_pool_init(liq_cl_pool_t *pool, int32_t tick_spacing, double fee, size
             open += ev[i].upper ? -1 : 1;
         }
         const double above = sum + comp;
-        pool->ticks[k] = tick;
-        pool->tick_sqrt_price[k] = liq_cl_sqrt_price_at_tick(tick);
-        pool->liquidity_net[k] = net;
-        pool->liquidity_above[k] = open > 0 && above > 0.0 ? above : 0.0;
+        pool->ticks[k].tick = tick;
+        pool->ticks[k].sqrt_price = liq_cl_sqrt_price_at_tick(tick);
+        pool->ticks[k].liquidity_net = net;
+        pool->ticks[k].liquidity_above = open > 0 && above > 0.0 ? above : 0.0;
         k++;
     }
     pool->n_ticks = k;
@@ -221,7 +229,7 @@ static size_t liq_cl_count_le(const liq_cl_pool_t *pool, int32_t tick)
     size_t lo = 0, hi = pool->n_ticks;
     while (lo < hi) {
         const size_t mid = lo + (hi - lo) / 2;
-        if (pool->ticks[mid] <= tick) {
+        if (pool->ticks[mid].tick <= tick) {
             lo = mid + 1;
         } else {
             hi = mid;
@@ -230,9 +238,21 @@ static size_t liq_cl_count_le(const liq_cl_pool_t *pool, int32_t tick)
     return lo;
 }
 
+/* The state's range if it matches its tick (O(1), the ticks a swap reads
+ * first anyway), else the search. */
+static size_t liq_cl_range(const liq_cl_pool_t *pool, const liq_cl_state_t *state)
+{
+    const size_t k = (size_t)state->range, n = pool->n_ticks;
+    if (state->range >= 0 && k <= n && (k == 0 || pool->ticks[k - 1].tick <= state->tick) &&
+        (k == n || state->tick < pool->ticks[k].tick)) {
+        return k;
+    }
+    return liq_cl_count_le(pool, state->tick);
+}
+
 static double liq_cl_active(const liq_cl_pool_t *pool, size_t k)
 {
-    return k > 0 ? pool->liquidity_above[k - 1] : 0.0;
+    return k > 0 ? pool->ticks[k - 1].liquidity_above : 0.0;
 }
 
 liq_cl_state_t liq_cl_state_at(const liq_cl_pool_t *pool, double sqrt_price)
@@ -245,7 +265,9 @@ liq_cl_state_t liq_cl_state_at(const liq_cl_pool_t *pool, double sqrt_price)
     }
     st.sqrt_price = sqrt_price;
     st.tick = liq_cl_tick_at_sqrt_price(sqrt_price);
-    st.liquidity = liq_cl_active(pool, liq_cl_count_le(pool, st.tick));
+    const size_t k = liq_cl_count_le(pool, st.tick);
+    st.liquidity = liq_cl_active(pool, k);
+    st.range = (int32_t)k;
     return st;
 }
 
@@ -260,11 +282,11 @@ void liq_cl_reserves(const liq_cl_pool_t *pool, const liq_cl_state_t *state, dou
     const double s = state->sqrt_price;
     double r0 = 0.0, r1 = 0.0;
     for (size_t i = 0; i + 1 < pool->n_ticks; i++) {
-        const double L = pool->liquidity_above[i];
+        const double L = pool->ticks[i].liquidity_above;
         if (L == 0.0) {
             continue;
         }
-        const double a = pool->tick_sqrt_price[i], b = pool->tick_sqrt_price[i + 1];
+        const double a = pool->ticks[i].sqrt_price, b = pool->ticks[i + 1].sqrt_price;
         const double lo = s < a ? a : s > b ? b : s; /* the price clamped into [a, b] */
         r0 += L * (b - lo) / (lo * b);
         r1 += L * (lo - a);
@@ -351,7 +373,7 @@ static liq_cl_run_t liq_cl_run(const liq_cl_pool_t *pool, liq_cl_state_t *state,
         return run;
     }
     int32_t tick = state->tick;
-    size_t k = liq_cl_count_le(pool, tick);
+    size_t k = liq_cl_range(pool, state);
     const size_t n = pool->n_ticks;
     double remaining = amount, total_in = 0.0, total_out = 0.0, total_fee = 0.0;
     int32_t crossed = 0;
@@ -362,12 +384,12 @@ static liq_cl_run_t liq_cl_run(const liq_cl_pool_t *pool, liq_cl_state_t *state,
         double next;
         if (zero_for_one) {
             initialized = k > 0;
-            tick_next = initialized ? pool->ticks[k - 1] : LIQ_V3_MIN_TICK;
-            next = initialized ? pool->tick_sqrt_price[k - 1] : LIQ_CL_MIN_SQRT_PRICE;
+            tick_next = initialized ? pool->ticks[k - 1].tick : LIQ_V3_MIN_TICK;
+            next = initialized ? pool->ticks[k - 1].sqrt_price : LIQ_CL_MIN_SQRT_PRICE;
         } else {
             initialized = k < n;
-            tick_next = initialized ? pool->ticks[k] : LIQ_V3_MAX_TICK;
-            next = initialized ? pool->tick_sqrt_price[k] : LIQ_CL_MAX_SQRT_PRICE;
+            tick_next = initialized ? pool->ticks[k].tick : LIQ_V3_MAX_TICK;
+            next = initialized ? pool->ticks[k].sqrt_price : LIQ_CL_MAX_SQRT_PRICE;
         }
         const double target =
             zero_for_one ? (next < limit ? limit : next) : (next > limit ? limit : next);
@@ -399,14 +421,15 @@ static liq_cl_run_t liq_cl_run(const liq_cl_pool_t *pool, liq_cl_state_t *state,
             /* Inside the range: the contract's tick of the new price, kept
              * within the range the liquidity belongs to. */
             tick = liq_cl_tick_at_sqrt_price(s);
-            const int32_t lo = k > 0 ? pool->ticks[k - 1] : LIQ_V3_MIN_TICK;
-            const int32_t hi = k < n ? pool->ticks[k] - 1 : LIQ_V3_MAX_TICK - 1;
+            const int32_t lo = k > 0 ? pool->ticks[k - 1].tick : LIQ_V3_MIN_TICK;
+            const int32_t hi = k < n ? pool->ticks[k].tick - 1 : LIQ_V3_MAX_TICK - 1;
             tick = tick < lo ? lo : tick > hi ? hi : tick;
         }
     }
     state->sqrt_price = s;
     state->liquidity = L;
     state->tick = tick;
+    state->range = (int32_t)k;
     run.remaining = remaining > 0.0 ? remaining : 0.0;
     run.trade.fee = total_fee;
     run.trade.ticks_crossed = crossed;
