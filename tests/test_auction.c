@@ -119,7 +119,7 @@ static void test_take_amount(void **state)
     (void)state;
     /* x = 1000, y = 1e5, no fee: the marginal output x y / (x + q)^2 falls
      * to 80 at x + q = sqrt(1e8 / 80) = 1118.0339887... */
-    const liq_venue_t v = {0, 1000.0, 1e5, 0.0, 0.0};
+    const liq_venue_t v = {.reserve_in = 1000.0, .reserve_out = 1e5};
     const double qstar = sqrt(1e8 / 80.0) - 1000.0;
     assert_close(liq_auction_take_amount(&v, 0.0, 80.0, 1e9), qstar, 1e-13);
     assert_close(liq_auction_take_amount(&v, 18.0, 80.0, 1e9), qstar - 18.0, 1e-12);
@@ -129,13 +129,17 @@ static void test_take_amount(void **state)
     /* Profit of 50 at 80: out = 1e5 x 50 / 1050 - 4000. */
     assert_close(liq_auction_take_profit(&v, 0.0, 80.0, 50.0), 1e5 * 50.0 / 1050.0 - 4000.0, 1e-13);
     /* A fee lowers the marginal output by (1 - phi) at q = 0. */
-    const liq_venue_t fee = {0, 1000.0, 1e5, 0.003, 0.0};
+    const liq_venue_t fee = {.reserve_in = 1000.0, .reserve_out = 1e5, .fee = 0.003};
     assert_true(liq_auction_take_amount(&fee, 0.0, 99.8, 1e9) == 0.0);
     assert_true(liq_auction_take_amount(&fee, 0.0, 99.6, 1e9) > 0.0);
     /* A StableSwap venue (A = 100, balanced 1e6 / 1e6, fee 4 bp): the
      * purchase ends where the marginal output has fallen to the price, and
      * it is the most profitable amount (a little more or less earns less). */
-    const liq_venue_t ss = {1, 1e6, 1e6, 0.0004, 100.0};
+    const liq_venue_t ss = {.kind = LIQ_VENUE_STABLESWAP,
+                            .reserve_in = 1e6,
+                            .reserve_out = 1e6,
+                            .fee = 0.0004,
+                            .amp = 100.0};
     const double q = liq_auction_take_amount(&ss, 0.0, 0.99, 1e9);
     assert_true(q > 1e4 && q < 1e6);
     assert_close(liq_venue_marginal_out(&ss, q), 0.99, 1e-9);

@@ -153,8 +153,10 @@ static void test_linear_book(void **state)
     assert_true(liq_book_sell0(0.0, 2000.0, 20.0, 0.0, &mid) == 0.0 && mid == 2000.0);
     /* As a venue: the marginal output is the derivative of the output, on
      * both sides, and routing equalises it with a pool's. */
-    const liq_venue_t bids = {LIQ_VENUE_BOOK_BIDS, 2000.0, 20.0, 0.001, 0.0};
-    const liq_venue_t asks = {LIQ_VENUE_BOOK_ASKS, 2000.0, 20.0, 0.001, 0.0};
+    const liq_venue_t bids = {
+        .kind = LIQ_VENUE_BOOK_BIDS, .reserve_in = 2000.0, .reserve_out = 20.0, .fee = 0.001};
+    const liq_venue_t asks = {
+        .kind = LIQ_VENUE_BOOK_ASKS, .reserve_in = 2000.0, .reserve_out = 20.0, .fee = 0.001};
     const double h = 1e-4;
     assert_close((liq_venue_amount_out(&bids, 30.0 + h) - liq_venue_amount_out(&bids, 30.0 - h)) /
                      (2 * h),
@@ -162,7 +164,11 @@ static void test_linear_book(void **state)
     assert_close((liq_venue_amount_out(&asks, 5e4 + h) - liq_venue_amount_out(&asks, 5e4 - h)) /
                      (2 * h),
                  liq_venue_marginal_out(&asks, 5e4), 1e-6);
-    const liq_venue_t both[2] = {bids, {LIQ_VENUE_CONSTANT_PRODUCT, 100.0, 200000.0, 0.003, 0.0}};
+    const liq_venue_t both[2] = {bids,
+                                 {.kind = LIQ_VENUE_CONSTANT_PRODUCT,
+                                  .reserve_in = 100.0,
+                                  .reserve_out = 200000.0,
+                                  .fee = 0.003}};
     double split[2];
     liq_route_best_price(2, both, 40.0, split);
     assert_close(split[0] + split[1], 40.0, 1e-15);
@@ -177,9 +183,9 @@ static void test_best_price_routing(void **state)
      * deep, no fee: equal marginal outputs need (x1 + q1) / sqrt(x1 y1) =
      * (x2 + q2) / sqrt(x2 y2), so q2 = 3 q1: 40 splits 10 / 30. A third pool
      * quoting 1000 instead of 2000 gets nothing. */
-    const liq_venue_t cp[3] = {{0, 100.0, 200000.0, 0.0, 0.0},
-                               {0, 300.0, 600000.0, 0.0, 0.0},
-                               {0, 100.0, 100000.0, 0.0, 0.0}};
+    const liq_venue_t cp[3] = {{.reserve_in = 100.0, .reserve_out = 200000.0},
+                               {.reserve_in = 300.0, .reserve_out = 600000.0},
+                               {.reserve_in = 100.0, .reserve_out = 100000.0}};
     double split[3];
     liq_route_best_price(3, cp, 40.0, split);
     assert_close(split[0], 10.0, 1e-12);
@@ -192,7 +198,12 @@ static void test_best_price_routing(void **state)
     /* A StableSwap pool beside a constant-product one, with fees: the parts
      * add up and the marginal outputs are equal. (A sale of 2e5 goes all
      * to the flat StableSwap curve, which pays more at the margin.) */
-    const liq_venue_t mixed[2] = {{1, 1e6, 1.2e6, 0.0004, 100.0}, {0, 5e5, 5e5, 0.003, 0.0}};
+    const liq_venue_t mixed[2] = {{.kind = LIQ_VENUE_STABLESWAP,
+                                   .reserve_in = 1e6,
+                                   .reserve_out = 1.2e6,
+                                   .fee = 0.0004,
+                                   .amp = 100.0},
+                                  {.reserve_in = 5e5, .reserve_out = 5e5, .fee = 0.003}};
     liq_route_best_price(2, mixed, 6e5, split);
     assert_close(split[0] + split[1], 6e5, 1e-15);
     assert_true(split[0] > 0.0 && split[1] > 0.0);

@@ -85,6 +85,59 @@ LIQ_API liq_arbitrage_t liq_ss_arbitrage(double reserve0, double reserve1, doubl
                                          double kappa, double amp);
 
 /*
+ * StableSwap pools of n coins, 2 <= n <= LIQ_SS_MAX_COINS (Curve's 3pool
+ * StableSwap3Pool.vy and stableswap-ng), in real arithmetic with the same
+ * conventions as the two-coin functions above: `amp` is the contract's A,
+ * Ann = amp n, and the invariant is
+ *   Ann S + D = Ann D + D^(n+1) / (n^n prod x),
+ * with balances xp[0..n) > 0 in units near parity. Coins are numbered
+ * 0..n-1; i is the coin sold (or priced), j the coin bought (or the unit).
+ * With n = 2 each function performs the very same floating-point operations
+ * as its two-coin counterpart, in the order written here: liq_ssn_get_d(2,
+ * {x, y}) is liq_ss_get_d(x, y), liq_ssn_get_y(2, xp, 0, 1, x, d) is
+ * liq_ss_get_y(x, d), liq_ssn_amount_out(2, {a, b}, 0, 1, ...) is
+ * liq_ss_amount_out(in, a, b, ...) and liq_ssn_spot_price(2, {x, y}, 0, 1)
+ * is liq_ss_spot_price(x, y), bit for bit. Bad arguments (n outside 2..8,
+ * i or j out of range or equal) give NaN; readers check data with
+ * liq_ssn_check first. Pure functions, O(n) per Newton step.
+ */
+#define LIQ_SS_MAX_COINS 8
+
+/* LIQ_EINVAL with the key, value and expectation when n is outside
+ * [2, LIQ_SS_MAX_COINS], a balance is not a finite number > 0, or amp is not;
+ * LIQ_OK otherwise. */
+LIQ_API int liq_ssn_check(size_t n, const double *balances, double amp);
+
+/* The invariant D, by get_D's Newton iteration from D = S (to a relative
+ * 1e-15; 0 for empty balances). Where rounding keeps the iterate from
+ * getting within 1e-15 (the two-coin functions then give NaN), the iterate
+ * of the 255th step is accepted if that step moved it by at most 1e-9 of
+ * itself; NaN otherwise. */
+LIQ_API double liq_ssn_get_d(size_t n, const double *xp, double amp);
+
+/* The balance of coin j that keeps D when coin i holds x and the others
+ * keep xp (get_y's iteration y <- (y^2 + c) / (2 y + b - D), stopped as
+ * liq_ssn_get_d's). The fallback matters here: 2 y + b - D cancels when y is
+ * small against D, and the two-coin liq_ss_get_y gives NaN there (a 1e6 :
+ * 1e4 pool at A 1000, for one). */
+LIQ_API double liq_ssn_get_y(size_t n, const double *xp, size_t i, size_t j, double x, double d,
+                             double amp);
+
+/* Output of selling amount_in >= 0 of coin i for coin j, as exchange does:
+ * dy = xp[j] - get_y(i, j, xp[i] + in), then the fee is taken from dy. */
+LIQ_API double liq_ssn_amount_out(size_t n, const double *xp, size_t i, size_t j, double amount_in,
+                                  double fee, double amp);
+
+/* Marginal price of coin i in units of coin j: -dx_j/dx_i along the
+ * invariant, (Ann + K/x_i) / (Ann + K/x_j), K = D^(n+1) / (n^n prod x). */
+LIQ_API double liq_ssn_spot_price(size_t n, const double *xp, size_t i, size_t j, double amp);
+
+/* d out / d in after amount_in of coin i has been sold for coin j: (1 - fee)
+ * times the marginal price there (on the same D). */
+LIQ_API double liq_ssn_marginal_out(size_t n, const double *xp, size_t i, size_t j,
+                                    double amount_in, double fee, double amp);
+
+/*
  * Linear order books (MODEL.md s2 and s5, a CEX-like venue): resting orders
  * of even density around the mid price P (token1 per token0), so the price
  * moves by `slope` (token1 per token0, per token0 traded) for every unit
@@ -111,16 +164,39 @@ LIQ_API double liq_book_sell1(double amount_in, double mid, double slope, double
 typedef enum {
     LIQ_VENUE_CONSTANT_PRODUCT = 0,
     LIQ_VENUE_STABLESWAP = 1,
-    LIQ_VENUE_BOOK_BIDS = 2, /* a linear book, selling token0 into its bids */
-    LIQ_VENUE_BOOK_ASKS = 3  /* a linear book, selling token1 into its asks */
+    LIQ_VENUE_BOOK_BIDS = 2,          /* a linear book, selling token0 into its bids */
+    LIQ_VENUE_BOOK_ASKS = 3,          /* a linear book, selling token1 into its asks */
+    LIQ_VENUE_CONCENTRATED_SELL0 = 4, /* a concentrated pool, selling token0 */
+    LIQ_VENUE_CONCENTRATED_SELL1 = 5, /* a concentrated pool, selling token1 */
+    LIQ_VENUE_STABLESWAP_N = 6        /* an n-coin StableSwap, coin_in for coin_out */
 } liq_venue_kind_t;
 
+/* liqnet/concentrated.h: a concentrated pool's ranges and state. */
+struct liq_cl_pool;
+struct liq_cl_state;
+
+/*
+ * A venue is a value the caller fills for one quote or one routing: two
+ * reserves describe the first four kinds; the others point at state that
+ * must outlive the venue and that nothing changes while it is quoted. The
+ * trailing fields are read only for their kinds, so initialisers of the
+ * first four kinds may leave them out.
+ */
 typedef struct {
     liq_venue_kind_t kind;
-    double reserve_in;  /* pools: reserve of the token sold; books: the mid P */
-    double reserve_out; /* pools: reserve of the token bought; books: the slope */
-    double fee;         /* phi, as the venue's own function takes it */
-    double amp;         /* StableSwap: the contract's A */
+    double reserve_in;                   /* pools: reserve of the token sold; books: the mid P;
+                                            n-coin StableSwap: balances[coin_in] (brackets the search) */
+    double reserve_out;                  /* pools: reserve of the token bought; books: the slope;
+                                            n-coin StableSwap: balances[coin_out] */
+    double fee;                          /* phi, as the venue's own function takes it (concentrated
+                                            venues take cl_pool->fee) */
+    double amp;                          /* StableSwap: the contract's A */
+    const struct liq_cl_pool *cl_pool;   /* concentrated: the pool's ranges */
+    const struct liq_cl_state *cl_state; /* concentrated: its price, tick and liquidity */
+    const double *balances;              /* n-coin StableSwap: its n_coins balances */
+    size_t n_coins;
+    size_t coin_in;
+    size_t coin_out;
 } liq_venue_t;
 
 /* Output of selling amount_in >= 0 into one venue. */
@@ -135,7 +211,9 @@ LIQ_API double liq_venue_marginal_out(const liq_venue_t *venue, double amount_in
  * left out would pay more at the margin (the split that maximises the total
  * output of concave venues). split[i] >= 0 and the parts add up to `amount`
  * (up to rounding). Bisection on the common marginal output, to the last
- * bit; for a StableSwap venue each part is itself found by bisection.
+ * bit; for a StableSwap venue each part is itself found by bisection, for a
+ * concentrated one it is the input that moves the price to where the
+ * marginal output is the common one (O(ticks crossed)).
  */
 LIQ_API void liq_route_best_price(size_t n, const liq_venue_t *venues, double amount,
                                   double *split);

@@ -9,6 +9,8 @@
 
 #include <math.h>
 
+#include "liqnet/concentrated.h"
+
 #define LIQ_ROUTE_STEPS 200
 
 double liq_venue_amount_out(const liq_venue_t *v, double amount_in)
@@ -21,6 +23,13 @@ double liq_venue_amount_out(const liq_venue_t *v, double amount_in)
         return liq_book_sell0(amount_in, v->reserve_in, v->reserve_out, v->fee, &mid);
     case LIQ_VENUE_BOOK_ASKS:
         return liq_book_sell1(amount_in, v->reserve_in, v->reserve_out, v->fee, &mid);
+    case LIQ_VENUE_CONCENTRATED_SELL0:
+    case LIQ_VENUE_CONCENTRATED_SELL1:
+        return liq_cl_amount_out(v->cl_pool, v->cl_state, v->kind == LIQ_VENUE_CONCENTRATED_SELL0,
+                                 amount_in);
+    case LIQ_VENUE_STABLESWAP_N:
+        return liq_ssn_amount_out(v->n_coins, v->balances, v->coin_in, v->coin_out, amount_in,
+                                  v->fee, v->amp);
     case LIQ_VENUE_CONSTANT_PRODUCT:
         break;
     }
@@ -29,6 +38,14 @@ double liq_venue_amount_out(const liq_venue_t *v, double amount_in)
 
 double liq_venue_marginal_out(const liq_venue_t *v, double amount_in)
 {
+    if (v->kind == LIQ_VENUE_CONCENTRATED_SELL0 || v->kind == LIQ_VENUE_CONCENTRATED_SELL1) {
+        return liq_cl_marginal_out(v->cl_pool, v->cl_state, v->kind == LIQ_VENUE_CONCENTRATED_SELL0,
+                                   amount_in);
+    }
+    if (v->kind == LIQ_VENUE_STABLESWAP_N) {
+        return liq_ssn_marginal_out(v->n_coins, v->balances, v->coin_in, v->coin_out, amount_in,
+                                    v->fee, v->amp);
+    }
     const double g = 1.0 - v->fee;
     if (v->kind == LIQ_VENUE_BOOK_BIDS) {
         /* The bid reached after q' = g q: P - slope q', none below 0. */
@@ -68,6 +85,15 @@ static double liq_venue_input_at(const liq_venue_t *v, double lambda)
         const double g = 1.0 - v->fee;
         const double s = g / lambda;
         return (s * s - v->reserve_in * v->reserve_in) / (2.0 * v->reserve_out * g);
+    }
+    if (v->kind == LIQ_VENUE_CONCENTRATED_SELL0 || v->kind == LIQ_VENUE_CONCENTRATED_SELL1) {
+        /* The marginal output is (1 - fee) P' selling token0 and
+         * (1 - fee) / P' selling token1, P' the price reached: the input is
+         * the one that moves the price to where that equals lambda. */
+        const double g = 1.0 - v->cl_pool->fee;
+        const double sqrt_target =
+            v->kind == LIQ_VENUE_CONCENTRATED_SELL0 ? sqrt(lambda / g) : sqrt(g / lambda);
+        return liq_cl_input_to_price(v->cl_pool, v->cl_state, sqrt_target);
     }
     if (v->kind == LIQ_VENUE_CONSTANT_PRODUCT) {
         const double g = 1.0 - v->fee;
