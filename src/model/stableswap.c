@@ -13,6 +13,14 @@
 /* The contract stops when D moves by at most 1 wei; in real arithmetic the
  * iteration stops when it moves by at most this share of D. */
 #define LIQ_SS_TOLERANCE 1e-15
+/* Where that share is below the iteration's rounding noise (get_y when the
+ * coin solved for is small against D: 2 y + b - D cancels, and its
+ * rounding, an ulp of D, is a relative ulp(D) / y of y), the iterate
+ * wanders around the root without meeting it. Only then, after the last
+ * step, is the iterate accepted if that step was within this share of it:
+ * far above the noise, far below a wrong root. Every value that converged
+ * before stays bit for bit the same (stableswap_n.c uses the same rule). */
+#define LIQ_SS_NOISE 1e-9
 
 double liq_ss_get_d(double x, double y, double amp)
 {
@@ -28,6 +36,9 @@ double liq_ss_get_d(double x, double y, double amp)
         const double prev = d;
         d = (ann * s + dp * LIQ_SS_N) * d / ((ann - 1.0) * d + (LIQ_SS_N + 1.0) * dp);
         if (fabs(d - prev) <= LIQ_SS_TOLERANCE * d) {
+            return d;
+        }
+        if (i == LIQ_SS_MAX_STEPS - 1 && fabs(d - prev) <= LIQ_SS_NOISE * d) {
             return d;
         }
     }
@@ -48,6 +59,9 @@ double liq_ss_get_y(double x, double d, double amp)
         const double prev = y;
         y = (y * y + c) / (2.0 * y + b - d);
         if (fabs(y - prev) <= LIQ_SS_TOLERANCE * y) {
+            return y;
+        }
+        if (i == LIQ_SS_MAX_STEPS - 1 && fabs(y - prev) <= LIQ_SS_NOISE * y) {
             return y;
         }
     }
