@@ -36,6 +36,7 @@
 #include "io/scenario_graph.h"
 #include "io/scenario_override.h"
 #include "io/yaml_doc.h"
+#include "model/scenario_facts.h"
 #include "liqnet/error.h"
 #include "liqnet/scenario.h"
 
@@ -49,13 +50,6 @@
 
 /* Name lists in messages stop after this many bytes ("..." follows). */
 #define LIQ_NAME_LIST_MAX 200
-
-/* The lookups below read the name through a pointer to the struct, which is
- * only valid while `name` is the first member of each config struct. */
-_Static_assert(offsetof(liq_asset_config_t, name) == 0, "name must be first");
-_Static_assert(offsetof(liq_pool_config_t, name) == 0, "name must be first");
-_Static_assert(offsetof(liq_oracle_config_t, name) == 0, "name must be first");
-_Static_assert(offsetof(liq_protocol_config_t, name) == 0, "name must be first");
 
 /* A hash index of the names of one kind of entity (the assets, pools,
  * oracles or protocols array being read): open addressing with linear
@@ -119,93 +113,6 @@ static void liq_name_list(char *buf, size_t size, const void *base, size_t strid
         const int k = snprintf(buf + used, size - used, "%s%s", i == 0 ? "" : ", ", name);
         used += k > 0 ? (size_t)k : 0;
     }
-}
-
-int32_t liq_scenario_asset_index(const liq_scenario_t *scenario, const char *name)
-{
-    return scenario == NULL ? -1
-                            : liq_find_name(scenario->assets, sizeof(*scenario->assets),
-                                            scenario->n_assets, name);
-}
-
-int32_t liq_scenario_pool_index(const liq_scenario_t *scenario, const char *name)
-{
-    return scenario == NULL
-               ? -1
-               : liq_find_name(scenario->pools, sizeof(*scenario->pools), scenario->n_pools, name);
-}
-
-int32_t liq_scenario_oracle_index(const liq_scenario_t *scenario, const char *name)
-{
-    return scenario == NULL ? -1
-                            : liq_find_name(scenario->oracles, sizeof(*scenario->oracles),
-                                            scenario->n_oracles, name);
-}
-
-int32_t liq_scenario_protocol_index(const liq_scenario_t *scenario, const char *name)
-{
-    return scenario == NULL ? -1
-                            : liq_find_name(scenario->protocols, sizeof(*scenario->protocols),
-                                            scenario->n_protocols, name);
-}
-
-/* -------------------------------------------------------------- destroy */
-
-void liq_scenario_destroy(liq_scenario_t *scenario)
-{
-    if (scenario == NULL) {
-        return;
-    }
-    free(scenario->name);
-    free(scenario->source_path);
-    for (size_t i = 0; i < scenario->n_assets; i++) {
-        free(scenario->assets[i].name);
-    }
-    free(scenario->assets);
-    for (size_t i = 0; i < scenario->n_pools; i++) {
-        free(scenario->pools[i].name);
-    }
-    free(scenario->pools);
-    for (size_t i = 0; i < scenario->n_oracles; i++) {
-        free(scenario->oracles[i].name);
-        free(scenario->oracles[i].inputs);
-    }
-    free(scenario->oracles);
-    for (size_t i = 0; i < scenario->n_protocols; i++) {
-        free(scenario->protocols[i].name);
-        for (size_t m = 0; m < scenario->protocols[i].n_markets; m++) {
-            free(scenario->protocols[i].markets[m].routes);
-        }
-        free(scenario->protocols[i].markets);
-        for (size_t m = 0; m < scenario->protocols[i].n_perp_markets; m++) {
-            free(scenario->protocols[i].perp_markets[m].tiers);
-        }
-        free(scenario->protocols[i].perp_markets);
-        free(scenario->protocols[i].perp_positions_path);
-        free(scenario->protocols[i].perp_position_market);
-        free(scenario->protocols[i].perp_position_size);
-        free(scenario->protocols[i].perp_position_entry);
-        free(scenario->protocols[i].perp_position_leverage);
-        free(scenario->protocols[i].issues);
-        free(scenario->protocols[i].chain);
-        free(scenario->protocols[i].holdings);
-    }
-    free(scenario->protocols);
-    for (size_t i = 0; i < scenario->n_generators; i++) {
-        free(scenario->generators[i].collateral_weight);
-    }
-    free(scenario->generators);
-    for (size_t i = 0; i < scenario->n_positions; i++) {
-        free(scenario->positions[i].path);
-    }
-    free(scenario->positions);
-    for (size_t i = 0; i < scenario->n_shocks; i++) {
-        free(scenario->shocks[i].round);
-        free(scenario->shocks[i].log_return);
-        free(scenario->shocks[i].path);
-    }
-    free(scenario->shocks);
-    free(scenario);
 }
 
 /* -------------------------------------------------------------- helpers */
@@ -665,11 +572,6 @@ static int liq_read_price_source(liq_reader_t *r, const yaml_node_t *map, bool m
     return rc;
 }
 
-static int32_t liq_source_asset(const liq_scenario_t *sc, const liq_price_source_t *src)
-{
-    return src->source == LIQ_ORACLE_MARKET ? src->asset : sc->pools[src->pool].token0;
-}
-
 /* A list of price sources under `key`; every one must price `asset` (-1: the
  * first one's). */
 static int liq_read_source_list(liq_reader_t *r, const yaml_node_t *map, const char *key,
@@ -693,7 +595,7 @@ static int liq_read_source_list(liq_reader_t *r, const yaml_node_t *map, const c
             rc = liq_read_price_source(r, item, false, &kind, &(*out)[k]);
         }
         if (rc == LIQ_OK) {
-            const int32_t priced = liq_source_asset(r->sc, &(*out)[k]);
+            const int32_t priced = liq_source_priced_asset(r->sc, &(*out)[k]);
             if (*asset < 0) {
                 *asset = priced;
             } else if (priced != *asset) {
@@ -764,7 +666,7 @@ static int liq_read_oracle(liq_reader_t *r, const yaml_node_t *map, size_t i)
         }
         if (rc == LIQ_OK) {
             const int32_t mine = liq_oracle_priced_asset(r->sc, o);
-            const int32_t theirs = liq_source_asset(r->sc, &o->anchor);
+            const int32_t theirs = liq_source_priced_asset(r->sc, &o->anchor);
             if (mine != theirs) {
                 const size_t inner = liq_ypath_push_key(&r->doc, "anchor");
                 rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, anchor,
@@ -779,16 +681,6 @@ static int liq_read_oracle(liq_reader_t *r, const yaml_node_t *map, size_t i)
                             "anchor_band only with anchor");
     }
     return rc;
-}
-
-/* The asset an oracle prices: its market asset, or its pool's token0 (a pool
- * price is y/x, units of token1 per token0). */
-int32_t liq_oracle_priced_asset(const liq_scenario_t *sc, const liq_oracle_config_t *o)
-{
-    if (o->source == LIQ_ORACLE_MEDIAN) {
-        return o->n_inputs > 0 ? liq_source_asset(sc, &o->inputs[0]) : -1;
-    }
-    return o->source == LIQ_ORACLE_MARKET ? o->asset : sc->pools[o->pool].token0;
 }
 
 static int liq_check_oracle_prices(liq_reader_t *r, const yaml_node_t *map, const char *key,
@@ -1039,19 +931,6 @@ static int liq_read_keepers(liq_reader_t *r, const yaml_node_t *keepers, liq_pro
     return rc;
 }
 
-/* The protocol that issues asset a, or -1 (protocols before `upto` only). */
-static int32_t liq_issuer_of(const liq_scenario_t *sc, size_t upto, int32_t a)
-{
-    for (size_t p = 0; p < upto; p++) {
-        for (size_t k = 0; k < sc->protocols[p].n_issues; k++) {
-            if (sc->protocols[p].issues[k].asset == a) {
-                return (int32_t)p;
-            }
-        }
-    }
-    return -1;
-}
-
 /* protocols[i].issues[k]: {asset, supply}. */
 static int liq_read_issue(liq_reader_t *r, const yaml_node_t *map, liq_protocol_config_t *p,
                           size_t i, size_t k)
@@ -1065,7 +944,7 @@ static int liq_read_issue(liq_reader_t *r, const yaml_node_t *map, liq_protocol_
         rc = liq_ref_asset(r, map, "asset", &is->asset);
     }
     if (rc == LIQ_OK) {
-        int32_t other = liq_issuer_of(sc, i, is->asset);
+        int32_t other = liq_scenario_issuer(sc, i, is->asset);
         for (size_t j = 0; other < 0 && j < k; j++) {
             other = p->issues[j].asset == is->asset ? (int32_t)i : -1;
         }
@@ -1789,18 +1668,6 @@ static int liq_read_health(liq_reader_t *r, const yaml_node_t *map, liq_account_
     return rc;
 }
 
-/* Markets of a protocol and the asset of market m: a lending protocol's
- * collateral markets, a perp protocol's perp markets. */
-static size_t liq_market_count(const liq_protocol_config_t *p)
-{
-    return p->kind == LIQ_PROTOCOL_PERP ? p->n_perp_markets : p->n_markets;
-}
-
-static int32_t liq_market_asset(const liq_protocol_config_t *p, size_t m)
-{
-    return p->kind == LIQ_PROTOCOL_PERP ? p->perp_markets[m].asset : p->markets[m].asset;
-}
-
 /* The market of protocol p named by its collateral asset, or an LIQ_EREF
  * error at `at` (the current path) listing the protocol's markets. */
 static int liq_find_market_named(liq_reader_t *r, const yaml_node_t *at, int32_t protocol,
@@ -1809,8 +1676,8 @@ static int liq_find_market_named(liq_reader_t *r, const yaml_node_t *at, int32_t
     const liq_scenario_t *sc = r->sc;
     const liq_protocol_config_t *p = &sc->protocols[protocol];
     *out = -1;
-    for (size_t m = 0; m < liq_market_count(p); m++) {
-        if (strcmp(sc->assets[liq_market_asset(p, m)].name, asset) == 0) {
+    for (size_t m = 0; m < liq_protocol_market_count(p); m++) {
+        if (strcmp(sc->assets[liq_protocol_market_asset(p, m)].name, asset) == 0) {
             *out = (int32_t)m;
         }
     }
@@ -1820,9 +1687,9 @@ static int liq_find_market_named(liq_reader_t *r, const yaml_node_t *at, int32_t
     char list[LIQ_NAME_LIST_MAX];
     size_t used = 0;
     list[0] = '\0';
-    for (size_t m = 0; m < liq_market_count(p) && used < sizeof(list); m++) {
+    for (size_t m = 0; m < liq_protocol_market_count(p) && used < sizeof(list); m++) {
         const int k = snprintf(list + used, sizeof(list) - used, "%s%s", m == 0 ? "" : ", ",
-                               sc->assets[liq_market_asset(p, m)].name);
+                               sc->assets[liq_protocol_market_asset(p, m)].name);
         used += k > 0 ? (size_t)k : 0;
     }
     return liq_ydoc_error(&r->doc, LIQ_EREF, at,
@@ -1838,7 +1705,7 @@ static int liq_read_collateral_weights(liq_reader_t *r, const yaml_node_t *map,
     static const liq_yrange_t weight = {0.0, INFINITY, false, false, false, "a finite number >= 0"};
     const liq_scenario_t *sc = r->sc;
     const liq_protocol_config_t *p = &sc->protocols[g->protocol];
-    const size_t n_markets = liq_market_count(p);
+    const size_t n_markets = liq_protocol_market_count(p);
     const char **keys = calloc(n_markets + 1, sizeof(*keys));
     g->collateral_weight = calloc(n_markets > 0 ? n_markets : 1, sizeof(*g->collateral_weight));
     if (keys == NULL || g->collateral_weight == NULL) {
@@ -1846,7 +1713,7 @@ static int liq_read_collateral_weights(liq_reader_t *r, const yaml_node_t *map,
         return liq_nomem(r);
     }
     for (size_t m = 0; m < n_markets; m++) {
-        keys[m] = sc->assets[liq_market_asset(p, m)].name;
+        keys[m] = sc->assets[liq_protocol_market_asset(p, m)].name;
     }
     int rc = liq_ymap_check(&r->doc, map, keys);
     double total = 0.0;
@@ -2034,7 +1901,7 @@ static int liq_read_accounts(liq_reader_t *r, const yaml_node_t *root)
 static int liq_ref_shocked_asset(liq_reader_t *r, const yaml_node_t *map, int32_t *out)
 {
     int rc = liq_ref_asset(r, map, "asset", out);
-    const int32_t issuer = rc == LIQ_OK ? liq_issuer_of(r->sc, r->sc->n_protocols, *out) : -1;
+    const int32_t issuer = rc == LIQ_OK ? liq_scenario_issuer(r->sc, r->sc->n_protocols, *out) : -1;
     if (issuer >= 0) {
         const size_t saved = liq_ypath_push_key(&r->doc, "asset");
         rc = liq_ydoc_error(&r->doc, LIQ_EINVAL, liq_ymap_get(&r->doc, map, "asset"),
@@ -2269,7 +2136,7 @@ static void liq_csv_header_field(liq_path_csv_t *c, const char *text, const char
                       list);
         return;
     }
-    const int32_t issuer = liq_issuer_of(sc, sc->n_protocols, asset);
+    const int32_t issuer = liq_scenario_issuer(sc, sc->n_protocols, asset);
     if (issuer >= 0) {
         liq_csv_error(c, LIQ_EINVAL, "header",
                       "column '%s': the asset is issued by protocol '%s' and its price follows "
