@@ -21,7 +21,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <csv.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -33,8 +32,10 @@
 #include <unistd.h>
 
 #include "io/perp_positions.h"
+#include "io/price_path.h"
 #include "io/scenario_graph.h"
 #include "io/scenario_override.h"
+#include "io/text_file.h"
 #include "io/yaml_doc.h"
 #include "model/scenario_facts.h"
 #include "liqnet/error.h"
@@ -93,26 +94,6 @@ static int32_t liq_find_name(const void *base, size_t stride, size_t n, const ch
         }
     }
     return -1;
-}
-
-/* "WETH, USDC, DAI" (cut with "..." when long), or "(none)". */
-static void liq_name_list(char *buf, size_t size, const void *base, size_t stride, size_t n)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    if (n == 0) {
-        snprintf(buf, size, "(none)");
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *name = liq_name_at(base, stride, i);
-        if (used + strlen(name) + 6 >= size) {
-            snprintf(buf + used, size - used, "%s...", i == 0 ? "" : ", ");
-            return;
-        }
-        const int k = snprintf(buf + used, size - used, "%s%s", i == 0 ? "" : ", ", name);
-        used += k > 0 ? (size_t)k : 0;
-    }
 }
 
 /* -------------------------------------------------------------- helpers */
@@ -267,7 +248,7 @@ static int liq_read_ref(liq_reader_t *r, const yaml_node_t *map, const char *key
         return LIQ_OK;
     }
     char list[LIQ_NAME_LIST_MAX];
-    liq_name_list(list, sizeof(list), base, stride, n);
+    liq_scenario_names(list, sizeof(list), base, stride, n);
     const size_t saved = liq_ypath_push_key(&r->doc, key);
     rc = liq_ydoc_error(&r->doc, LIQ_EREF, liq_ymap_get(&r->doc, map, key),
                         "no %s named '%s'; defined %s: %s", singular, name, plural, list);
@@ -2074,287 +2055,12 @@ static int liq_read_gbm(liq_reader_t *r, const yaml_node_t *map, size_t item)
 
 /* ------------------------------------------------------- path CSV files */
 
-/* State of one path CSV parse, shared with libcsv's callbacks. */
-typedef struct {
-    liq_reader_t *r;
-    const char *path; /* resolved path, for messages */
-    size_t line;      /* 1-based physical line being fed to libcsv */
-    size_t record;    /* records completed (0: in the header) */
-    size_t field;     /* 0-based field within the current record */
-    int rc;           /* first error; later callbacks do nothing */
-    bool done;        /* a row beyond `rounds` was seen: ignore the rest */
-    size_t n_cols;    /* header fields, "round" included */
-    size_t col_capacity;
-    int32_t *col_asset; /* asset of each column; col_asset[0] unused */
-    size_t n_rows;      /* data rows kept (rounds 0..n_rows-1) */
-    size_t row_capacity;
-    double *prices; /* n_rows x (n_cols - 1), row-major */
-    double *row;    /* the row being read, n_cols - 1 prices */
-} liq_path_csv_t;
-
-static int liq_csv_error(liq_path_csv_t *c, int code, const char *key, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-/* "PATH:LINE:FIELD: KEY: message": for CSV the column is the 1-based field
- * number, which is what a spreadsheet shows. */
-static int liq_csv_error(liq_path_csv_t *c, int code, const char *key, const char *fmt, ...)
-{
-    char what[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof(what), fmt, ap);
-    va_end(ap);
-    c->rc = liq_error_set(code, "%s:%zu:%zu: %s: %s", c->path, c->line, c->field + 1, key, what);
-    return c->rc;
-}
-
-static const char *liq_csv_key(const liq_path_csv_t *c)
-{
-    if (c->field == 0) {
-        return "round";
-    }
-    return c->r->sc->assets[c->col_asset[c->field]].name;
-}
-
-static void liq_csv_header_field(liq_path_csv_t *c, const char *text, const char *shown)
-{
-    const liq_scenario_t *sc = c->r->sc;
-    if (c->field == 0) {
-        if (strcmp(text, "round") != 0) {
-            liq_csv_error(c, LIQ_EINVAL, "header", "first column is '%s'; expected round", shown);
-        }
-        return;
-    }
-    const int32_t asset = liq_scenario_asset_index(sc, text);
-    if (asset < 0) {
-        char list[LIQ_NAME_LIST_MAX];
-        liq_name_list(list, sizeof(list), sc->assets, sizeof(*sc->assets), sc->n_assets);
-        liq_csv_error(c, LIQ_EREF, "header", "no asset named '%s'; defined assets: %s", shown,
-                      list);
-        return;
-    }
-    const int32_t issuer = liq_scenario_issuer(sc, sc->n_protocols, asset);
-    if (issuer >= 0) {
-        liq_csv_error(c, LIQ_EINVAL, "header",
-                      "column '%s': the asset is issued by protocol '%s' and its price follows "
-                      "the issuer's solvency; expected an asset that no protocol issues",
-                      shown, sc->protocols[issuer].name);
-        return;
-    }
-    for (size_t k = 1; k < c->field; k++) {
-        if (c->col_asset[k] == asset) {
-            liq_csv_error(c, LIQ_EINVAL, "header",
-                          "column '%s' repeats column %zu; expected each asset once", shown, k + 1);
-            return;
-        }
-    }
-    if (c->field >= c->col_capacity) {
-        const size_t capacity = c->col_capacity > 0 ? 2 * c->col_capacity : 8;
-        int32_t *grown = realloc(c->col_asset, capacity * sizeof(*grown));
-        if (grown == NULL) {
-            c->rc = liq_nomem(c->r);
-            return;
-        }
-        c->col_asset = grown;
-        c->col_capacity = capacity;
-    }
-    c->col_asset[c->field] = asset;
-}
-
-static void liq_csv_data_field(liq_path_csv_t *c, const char *text, const char *shown)
-{
-    if (c->field >= c->n_cols) {
-        liq_csv_error(c, LIQ_EINVAL, "row",
-                      "more fields than the header's %zu; expected one "
-                      "price per header column",
-                      c->n_cols);
-        return;
-    }
-    double v = 0.0;
-    bool is_nan = false;
-    const bool number = liq_yparse_double(text, &v, &is_nan);
-    if (c->field == 0) {
-        const double expected_round = (double)(c->record - 1);
-        if (!number || v != expected_round) {
-            liq_csv_error(c, LIQ_EINVAL, "round",
-                          "'%s' is not the next round; expected %zu "
-                          "(rounds run 0, 1, 2, ... one per row)",
-                          shown, c->record - 1);
-            return;
-        }
-        if (v > (double)c->r->sc->rounds) {
-            c->done = true; /* rows beyond the run are not needed */
-        }
-        return;
-    }
-    const char *key = liq_csv_key(c);
-    if (is_nan || (number && isinf(v))) {
-        liq_csv_error(c, LIQ_EINVAL, key, "value %s is not finite; expected a finite price > 0",
-                      shown);
-    } else if (!number) {
-        liq_csv_error(c, LIQ_EINVAL, key, "'%s' is not a number; expected a finite price > 0",
-                      shown);
-    } else if (!(v > 0.0)) {
-        liq_csv_error(c, LIQ_EINVAL, key, "value %s is %s; expected a finite price > 0", shown,
-                      v < 0.0 ? "negative" : "zero");
-    } else {
-        c->row[c->field - 1] = v;
-    }
-}
-
-static void liq_csv_on_field(void *data, size_t len, void *ctx)
-{
-    liq_path_csv_t *c = ctx;
-    if (c->rc != LIQ_OK || c->done) {
-        return;
-    }
-    /* Messages quote a field, so they get a copy that is short and on one
-     * line; the checks use the field itself. */
-    const char *field = data != NULL ? data : "";
-    char shown[64];
-    size_t n = 0;
-    for (; n < len && n < 48; n++) {
-        const unsigned char ch = (unsigned char)field[n];
-        shown[n] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
-    }
-    if (n < len) {
-        memcpy(shown + n, "...", 3);
-        n += 3;
-    }
-    shown[n] = '\0';
-    if (c->record == 0) {
-        liq_csv_header_field(c, field, shown);
-    } else {
-        liq_csv_data_field(c, field, shown);
-    }
-    c->field++;
-}
-
-static void liq_csv_on_record(int terminator, void *ctx)
-{
-    liq_path_csv_t *c = ctx;
-    (void)terminator;
-    if (c->rc != LIQ_OK || c->done) {
-        return;
-    }
-    if (c->record == 0) {
-        c->n_cols = c->field;
-        if (c->n_cols < 2) {
-            c->field = 0;
-            liq_csv_error(c, LIQ_EINVAL, "header",
-                          "no asset columns; expected round,<asset>,<asset>...");
-            return;
-        }
-        c->row = calloc(c->n_cols - 1, sizeof(*c->row));
-        if (c->row == NULL) {
-            c->rc = liq_nomem(c->r);
-            return;
-        }
-    } else if (c->field != c->n_cols) {
-        liq_csv_error(c, LIQ_EINVAL, "row", "%zu fields; expected %zu as in the header", c->field,
-                      c->n_cols);
-        return;
-    } else {
-        const size_t width = c->n_cols - 1;
-        if (c->n_rows == c->row_capacity) {
-            const size_t capacity = c->row_capacity > 0 ? 2 * c->row_capacity : 64;
-            double *grown = realloc(c->prices, capacity * width * sizeof(*grown));
-            if (grown == NULL) {
-                c->rc = liq_nomem(c->r);
-                return;
-            }
-            c->prices = grown;
-            c->row_capacity = capacity;
-        }
-        memcpy(c->prices + c->n_rows * width, c->row, width * sizeof(*c->row));
-        c->n_rows++;
-    }
-    c->record++;
-    c->field = 0;
-}
-
-/* Reads a whole file into a NUL-terminated buffer. */
-static int liq_read_whole_file(const char *path, char **out, size_t *len, int *err)
-{
-    *out = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        *err = errno;
-        return LIQ_EIO;
-    }
-    size_t capacity = 4096;
-    char *buf = malloc(capacity);
-    int rc = buf != NULL ? LIQ_OK : LIQ_ENOMEM;
-    while (rc == LIQ_OK) {
-        if (*len + 1 >= capacity) {
-            char *grown = realloc(buf, 2 * capacity);
-            if (grown == NULL) {
-                rc = LIQ_ENOMEM;
-                break;
-            }
-            buf = grown;
-            capacity *= 2;
-        }
-        const size_t n = fread(buf + *len, 1, capacity - 1 - *len, f);
-        *len += n;
-        if (n == 0) {
-            if (ferror(f)) {
-                *err = errno != 0 ? errno : EIO;
-                rc = LIQ_EIO;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    if (rc != LIQ_OK) {
-        free(buf);
-        return rc;
-    }
-    buf[*len] = '\0';
-    *out = buf;
-    return LIQ_OK;
-}
-
-/* Feeds the file to libcsv one physical line at a time, so that callbacks
- * know the line they are on (libcsv itself counts no lines). */
-static void liq_csv_feed(struct csv_parser *parser, liq_path_csv_t *c, const char *text, size_t len)
-{
-    size_t start = 0;
-    c->line = 1;
-    while (start < len && c->rc == LIQ_OK && !c->done) {
-        const char *nl = memchr(text + start, '\n', len - start);
-        const size_t end = nl != NULL ? (size_t)(nl - text) + 1 : len;
-        if (csv_parse(parser, text + start, end - start, liq_csv_on_field, liq_csv_on_record, c) !=
-            end - start) {
-            if (c->rc == LIQ_OK) {
-                c->field = 0;
-                liq_csv_error(c, LIQ_EPARSE, "csv", "CSV syntax error: %s",
-                              csv_strerror(csv_error(parser)));
-            }
-            return;
-        }
-        start = end;
-        if (nl != NULL && start < len) {
-            c->line++;
-        }
-    }
-    if (c->rc == LIQ_OK && !c->done &&
-        csv_fini(parser, liq_csv_on_field, liq_csv_on_record, c) != 0 && c->rc == LIQ_OK) {
-        c->field = 0;
-        liq_csv_error(c, LIQ_EPARSE, "csv", "CSV syntax error: %s",
-                      csv_strerror(csv_error(parser)));
-    }
-}
-
 /* One PATH shock per asset column: log returns ln(P(t)/P(t-1)), t >= 1. */
-static int liq_path_shocks(liq_reader_t *r, const liq_path_csv_t *c, size_t item)
+static int liq_path_shocks(liq_reader_t *r, const liq_price_path_t *pp, const char *path,
+                           size_t item)
 {
-    const size_t width = c->n_cols - 1;
-    const size_t n_steps = c->n_rows - 1;
+    const size_t width = pp->n_assets;
+    const size_t n_steps = pp->n_rows - 1;
     for (size_t col = 0; col < width; col++) {
         liq_shock_t *s = NULL;
         int rc = liq_push_shock(r, &s);
@@ -2362,9 +2068,9 @@ static int liq_path_shocks(liq_reader_t *r, const liq_path_csv_t *c, size_t item
             return rc;
         }
         s->kind = LIQ_SHOCK_PATH;
-        s->asset = c->col_asset[col + 1];
+        s->asset = pp->asset[col];
         s->stream = (uint64_t)item;
-        rc = liq_dup(r, c->path, &s->path);
+        rc = liq_dup(r, path, &s->path);
         if (rc == LIQ_OK) {
             rc = liq_alloc_array(r, (void **)&s->round, n_steps, sizeof(*s->round));
         }
@@ -2378,7 +2084,7 @@ static int liq_path_shocks(liq_reader_t *r, const liq_path_csv_t *c, size_t item
         for (size_t t = 1; t <= n_steps; t++) {
             s->round[t - 1] = (int64_t)t;
             s->log_return[t - 1] =
-                log(c->prices[t * width + col] / c->prices[(t - 1) * width + col]);
+                log(pp->price[t * width + col] / pp->price[(t - 1) * width + col]);
         }
     }
     return LIQ_OK;
@@ -2398,45 +2104,20 @@ static int liq_read_path(liq_reader_t *r, const yaml_node_t *map, size_t item)
     char *text = NULL;
     size_t len = 0;
     int err = 0;
-    rc = liq_read_whole_file(path, &text, &len, &err);
+    rc = liq_text_file_read(path, &text, &len, &err);
     if (rc == LIQ_ENOMEM) {
         rc = liq_nomem(r);
     } else if (rc != LIQ_OK) {
         rc = liq_file_error(r, map, path, err);
     }
-    liq_path_csv_t c = {.r = r, .path = path};
-    struct csv_parser parser;
-    bool parser_ready = false;
+    liq_price_path_t pp = {0, NULL, 0, NULL};
     if (rc == LIQ_OK) {
-        if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-            rc = liq_nomem(r);
-        } else {
-            parser_ready = true;
-            /* Spreadsheets often start a CSV file with a UTF-8 byte order mark. */
-            const size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-            liq_csv_feed(&parser, &c, text + bom, len - bom);
-            rc = c.rc;
-        }
-    }
-    if (rc == LIQ_OK && c.record == 0) {
-        c.line = 1;
-        c.field = 0;
-        rc = liq_csv_error(&c, LIQ_EINVAL, "header",
-                           "the file is empty; expected a header round,<asset>,<asset>...");
-    } else if (rc == LIQ_OK && c.n_rows == 0) {
-        c.field = 0;
-        rc = liq_csv_error(&c, LIQ_EINVAL, "round",
-                           "no data rows; expected a row for round 0, then 1, 2, ...");
+        rc = liq_price_path_parse(&pp, text, len, path, r->sc, r->doc.file);
     }
     if (rc == LIQ_OK) {
-        rc = liq_path_shocks(r, &c, item);
+        rc = liq_path_shocks(r, &pp, path, item);
     }
-    if (parser_ready) {
-        csv_free(&parser);
-    }
-    free(c.col_asset);
-    free(c.prices);
-    free(c.row);
+    liq_price_path_release(&pp);
     free(text);
     free(path);
     return rc;
@@ -2843,7 +2524,7 @@ int liq_scenario_load(liq_scenario_t **out, const char *path)
     char *text = NULL;
     size_t len = 0;
     int err = 0;
-    int rc = liq_read_whole_file(path, &text, &len, &err);
+    int rc = liq_text_file_read(path, &text, &len, &err);
     if (rc == LIQ_ENOMEM) {
         return liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the file", path);
     }

@@ -10,6 +10,7 @@
  */
 #include "model/scenario_facts.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,25 @@ int32_t liq_scenario_protocol_index(const liq_scenario_t *scenario, const char *
     return scenario == NULL ? -1
                             : liq_find_name(scenario->protocols, sizeof(*scenario->protocols),
                                             scenario->n_protocols, name);
+}
+
+void liq_scenario_names(char *buf, size_t size, const void *base, size_t stride, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    if (n == 0) {
+        snprintf(buf, size, "(none)");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = *(char *const *)(const void *)((const char *)base + i * stride);
+        if (used + strlen(name) + 6 >= size) {
+            snprintf(buf + used, size - used, "%s...", i == 0 ? "" : ", ");
+            return;
+        }
+        const int k = snprintf(buf + used, size - used, "%s%s", i == 0 ? "" : ", ", name);
+        used += k > 0 ? (size_t)k : 0;
+    }
 }
 
 /* ---------------------------------------------------------------- facts */

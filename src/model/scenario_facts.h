@@ -29,4 +29,9 @@ int32_t liq_scenario_issuer(const liq_scenario_t *scenario, size_t upto, int32_t
 size_t liq_protocol_market_count(const liq_protocol_config_t *protocol);
 int32_t liq_protocol_market_asset(const liq_protocol_config_t *protocol, size_t m);
 
+/* "WETH, USDC, DAI": the names of n entities (an array of config structs of
+ * `stride` bytes, each with its name first), cut with "..." to fit `size`
+ * bytes; "(none)" for n == 0. For messages that list what exists. */
+void liq_scenario_names(char *buf, size_t size, const void *base, size_t stride, size_t n);
+
 #endif /* LIQNET_MODEL_SCENARIO_FACTS_H */
