@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "io/scenario_graph.h"
+#include "io/scenario_read.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -436,7 +437,7 @@ static void liq_key_number(char *text, size_t size, double x)
 
 /* Whether the defaults give protocol attribute `attr` the value `text`
  * (numbers compared as the text they are written in). */
-static int liq_key_is_default(const liq_network_default_t *defaults, size_t n_defaults,
+static int liq_graph_key_is_default(const liq_network_default_t *defaults, size_t n_defaults,
                               const char *attr, const char *text)
 {
     for (size_t k = 0; k < n_defaults; k++) {
@@ -508,7 +509,7 @@ static int liq_graph_keys_read(const liq_network_t *net, const char *path,
             }
             liq_graph_key_t *k = &(*out)[*n_out];
             *k = (liq_graph_key_t){protocol, strdup(attr), strdup(value), NULL,
-                                   liq_key_is_default(defaults, n_defaults, attr, value)};
+                                   liq_graph_key_is_default(defaults, n_defaults, attr, value)};
             (*n_out)++;
             const char *name = liq_network_vertex_name(net, v);
             const size_t size = strlen(path) + strlen(name) + 64;

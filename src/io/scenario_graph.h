@@ -39,8 +39,4 @@
 int liq_scenario_graph_inject(liq_ydoc_t *d, const char *const *top_keys, const char *base_dir,
                               bool *from_graph);
 
-/* Joins a scenario-relative path onto base_dir and makes it absolute
- * (scenario_yaml.c); NULL when out of memory. */
-char *liq_scenario_resolve_path(const char *base_dir, const char *path);
-
 #endif /* LIQNET_IO_SCENARIO_GRAPH_H */
