@@ -312,70 +312,6 @@ void liq_describe(char *buf, size_t size, const liq_network_t *net, int is_edge,
              liq_network_vertex_string(net, to, "name"));
 }
 
-static const char *liq_check_expected(const liq_attr_spec_t *spec)
-{
-    switch (spec->check) {
-    case LIQ_CHECK_NAME:
-        return "a non-empty name";
-    case LIQ_CHECK_CHOICE:
-        return "one of the names listed";
-    case LIQ_CHECK_POSITIVE:
-        return "a finite number > 0";
-    case LIQ_CHECK_POSITIVE_OR_INF:
-        return "a number > 0 or Inf";
-    case LIQ_CHECK_UNIT:
-        return "a number in [0, 1]";
-    case LIQ_CHECK_UNIT_HALF_OPEN:
-        return "a number in [0, 1)";
-    case LIQ_CHECK_UNIT_POSITIVE:
-        return "a number in (0, 1]";
-    case LIQ_CHECK_NONNEGATIVE:
-        return "a finite number >= 0";
-    case LIQ_CHECK_NONNEGATIVE_OR_INF:
-        return "a number >= 0 or Inf";
-    case LIQ_CHECK_FINITE:
-        return "a finite number";
-    case LIQ_CHECK_ROUNDS_POSITIVE:
-        return "a whole number >= 1";
-    case LIQ_CHECK_ROUNDS_NONNEGATIVE:
-        return "a whole number >= 0";
-    case LIQ_CHECK_LIMIT:
-        return "a whole number >= 1 or Inf (unlimited)";
-    }
-    return "a valid value";
-}
-
-static int liq_number_ok(liq_check_t check, double x)
-{
-    const int whole = isfinite(x) && x == floor(x);
-    switch (check) {
-    case LIQ_CHECK_POSITIVE:
-        return isfinite(x) && x > 0;
-    case LIQ_CHECK_POSITIVE_OR_INF:
-        return x > 0;
-    case LIQ_CHECK_UNIT:
-        return x >= 0 && x <= 1;
-    case LIQ_CHECK_UNIT_HALF_OPEN:
-        return x >= 0 && x < 1;
-    case LIQ_CHECK_UNIT_POSITIVE:
-        return x > 0 && x <= 1;
-    case LIQ_CHECK_NONNEGATIVE:
-        return isfinite(x) && x >= 0;
-    case LIQ_CHECK_NONNEGATIVE_OR_INF:
-        return x >= 0;
-    case LIQ_CHECK_FINITE:
-        return isfinite(x);
-    case LIQ_CHECK_ROUNDS_POSITIVE:
-        return whole && x >= 1;
-    case LIQ_CHECK_ROUNDS_NONNEGATIVE:
-        return whole && x >= 0;
-    case LIQ_CHECK_LIMIT:
-        return (whole && x >= 1) || (isinf(x) && x > 0);
-    default:
-        return 0;
-    }
-}
-
 static void liq_join_choices(char *buf, size_t size, const char *const *choices)
 {
     buf[0] = '\0';
@@ -419,6 +355,8 @@ static int liq_check_spec(const liq_network_t *net, const char *file, int is_edg
         }
         const int type = is_edge ? liq_network_edge_attr_type(net, a->name)
                                  : liq_network_vertex_attr_type(net, a->name);
+        char expected_text[160];
+        liq_attr_expected(expected_text, sizeof(expected_text), a);
         if (a->is_string) {
             const char *s = is_edge ? liq_network_edge_string(net, i, a->name)
                                     : liq_network_vertex_string(net, i, a->name);
@@ -430,7 +368,7 @@ static int liq_check_spec(const liq_network_t *net, const char *file, int is_edg
             }
             if (s[0] == '\0') {
                 char expected[160] = "";
-                if (a->check == LIQ_CHECK_CHOICE) {
+                if (a->choices != NULL) {
                     char list[140];
                     liq_join_choices(list, sizeof(list), a->choices);
                     snprintf(expected, sizeof(expected), "one of %s", list);
@@ -438,9 +376,9 @@ static int liq_check_spec(const liq_network_t *net, const char *file, int is_edg
                 liq_describe(where, sizeof(where), net, is_edge, i);
                 return liq_error_set(LIQ_EKEY, "%s: %s: missing attribute '%s'; expected %s", file,
                                      where, a->name,
-                                     expected[0] != '\0' ? expected : liq_check_expected(a));
+                                     expected[0] != '\0' ? expected : expected_text);
             }
-            if (a->check == LIQ_CHECK_CHOICE) {
+            if (a->choices != NULL) {
                 size_t c = 0;
                 while (a->choices[c] != NULL && strcmp(a->choices[c], s) != 0) {
                     c++;
@@ -464,19 +402,19 @@ static int liq_check_spec(const liq_network_t *net, const char *file, int is_edg
                                     : liq_network_vertex_string(net, i, a->name);
             return liq_error_set(LIQ_EINVAL,
                                  "%s: %s: attribute '%s': value '%s' is not a number; expected %s",
-                                 file, where, a->name, s, liq_check_expected(a));
+                                 file, where, a->name, s, expected_text);
         }
         if (isnan(x)) {
             liq_describe(where, sizeof(where), net, is_edge, i);
             return liq_error_set(LIQ_EKEY, "%s: %s: missing attribute '%s'; expected %s", file,
-                                 where, a->name, liq_check_expected(a));
+                                 where, a->name, expected_text);
         }
-        if (!liq_number_ok(a->check, x)) {
+        if (!liq_attr_number_ok(a, x)) {
             char number[40];
             liq_format_number(number, sizeof(number), x);
             liq_describe(where, sizeof(where), net, is_edge, i);
             return liq_error_set(LIQ_EINVAL, "%s: %s: attribute '%s': value %s; expected %s", file,
-                                 where, a->name, number, liq_check_expected(a));
+                                 where, a->name, number, expected_text);
         }
     }
     return LIQ_OK;
@@ -613,12 +551,11 @@ static const char *liq_route_routing(const liq_network_t *net, const liq_out_t *
     return "";
 }
 
-typedef enum { LIQ_NEED_OPTIONAL, LIQ_NEED_REQUIRED, LIQ_NEED_FORBIDDEN } liq_need_t;
 
 /* Whether vertex or edge i needs conditional attribute `attr` (the tables
  * liq_vertex_conditional and liq_edge_conditional); *why says why an
  * attribute is not allowed. */
-static liq_need_t liq_conditional_need(const liq_network_t *net, const liq_out_t *o, int is_edge,
+static liq_key_need_t liq_conditional_need(const liq_network_t *net, const liq_out_t *o, int is_edge,
                                        size_t i, const char *attr, const char **why)
 {
     *why = "";
@@ -668,12 +605,6 @@ static liq_need_t liq_conditional_need(const liq_network_t *net, const liq_out_t
                : LIQ_NEED_FORBIDDEN;
 }
 
-/* The conditional attributes of the kind of vertex or edge i. */
-static const liq_kind_spec_t *liq_conditional_spec(const liq_network_t *net, int is_edge, size_t i)
-{
-    return is_edge ? &liq_edge_conditional[net->edge_kind[i]]
-                   : &liq_vertex_conditional[net->vertex_kind[i]];
-}
 
 /* Checks the conditional attributes of vertex or edge i (kinds validated):
  * a required one as a spec attribute, an optional one when present, one
@@ -681,11 +612,14 @@ static const liq_kind_spec_t *liq_conditional_spec(const liq_network_t *net, int
 static int liq_check_conditional(const liq_network_t *net, const char *file, const liq_out_t *o,
                                  int is_edge, size_t i, liq_read_mode_t mode)
 {
-    const liq_kind_spec_t *spec = liq_conditional_spec(net, is_edge, i);
+    liq_kind_spec_t conditional;
+    liq_graph_spec(&conditional, is_edge, is_edge ? net->edge_kind[i] : net->vertex_kind[i],
+                   LIQ_SPEC_CONDITIONAL);
+    const liq_kind_spec_t *spec = &conditional;
     for (size_t k = 0; k < spec->n_attrs; k++) {
         const liq_attr_spec_t *a = &spec->attrs[k];
         const char *why = "";
-        const liq_need_t need = liq_conditional_need(net, o, is_edge, i, a->name, &why);
+        const liq_key_need_t need = liq_conditional_need(net, o, is_edge, i, a->name, &why);
         const int type = is_edge ? liq_network_edge_attr_type(net, a->name)
                                  : liq_network_vertex_attr_type(net, a->name);
         const char *s = is_edge ? liq_network_edge_string(net, i, a->name)
@@ -706,7 +640,9 @@ static int liq_check_conditional(const liq_network_t *net, const char *file, con
                                  where, a->name, value, why);
         }
         if (need == LIQ_NEED_REQUIRED || (need == LIQ_NEED_OPTIONAL && present)) {
-            const liq_kind_spec_t one = {a, 1};
+            liq_kind_spec_t one;
+            one.attrs[0] = *a;
+            one.n_attrs = 1;
             const int rc = liq_check_spec(net, file, is_edge, i, &one, mode);
             if (rc != LIQ_OK) {
                 return rc;
@@ -720,10 +656,11 @@ static int liq_check_conditional(const liq_network_t *net, const char *file, con
 static int liq_validate(liq_network_t *net, const char *file, liq_read_mode_t mode)
 {
     char where[256];
-    static const liq_attr_spec_t kind_spec = {"kind", 1, LIQ_CHECK_NAME, NULL};
-    static const liq_attr_spec_t name_spec = {"name", 1, LIQ_CHECK_NAME, NULL};
-    const liq_kind_spec_t common = {&kind_spec, 1};
-    const liq_kind_spec_t named = {&name_spec, 1};
+    liq_kind_spec_t common, named, spec;
+    common.attrs[0] = (liq_attr_spec_t){"kind", 1, NULL, NULL, 0};
+    common.n_attrs = 1;
+    named.attrs[0] = (liq_attr_spec_t){"name", 1, NULL, NULL, 0};
+    named.n_attrs = 1;
     for (size_t v = 0; v < net->n_vertices; v++) {
         int rc = liq_check_spec(net, file, 0, v, &common, mode);
         if (rc == LIQ_OK) {
@@ -742,7 +679,8 @@ static int liq_validate(liq_network_t *net, const char *file, liq_read_mode_t mo
                                  file, where, kind);
         }
         net->vertex_kind[v] = (uint8_t)k;
-        rc = liq_check_spec(net, file, 0, v, &liq_vertex_specs[k], mode);
+        liq_graph_spec(&spec, 0, k, LIQ_SPEC_BASE);
+        rc = liq_check_spec(net, file, 0, v, &spec, mode);
         if (rc != LIQ_OK) {
             return rc;
         }
@@ -770,16 +708,15 @@ static int liq_validate(liq_network_t *net, const char *file, liq_read_mode_t mo
                                file, where, sorted[k].name, first);
         }
     }
+    /* The attributes that carry a reference (a pool's tokens, a protocol's
+     * debt asset and oracle) name a vertex of the kind they refer to. */
     for (size_t v = 0; v < net->n_vertices && rc == LIQ_OK; v++) {
-        if (net->vertex_kind[v] == LIQ_VERTEX_POOL) {
-            rc = liq_check_ref(net, file, sorted, v, "token0", LIQ_VERTEX_ASSET);
-            if (rc == LIQ_OK) {
-                rc = liq_check_ref(net, file, sorted, v, "token1", LIQ_VERTEX_ASSET);
-            }
-        } else if (net->vertex_kind[v] == LIQ_VERTEX_PROTOCOL) {
-            rc = liq_check_ref(net, file, sorted, v, "debt_asset", LIQ_VERTEX_ASSET);
-            if (rc == LIQ_OK) {
-                rc = liq_check_ref(net, file, sorted, v, "debt_oracle", LIQ_VERTEX_ORACLE);
+        liq_graph_spec(&spec, 0, net->vertex_kind[v], LIQ_SPEC_BASE);
+        for (size_t k = 0; k < spec.n_attrs && rc == LIQ_OK; k++) {
+            const liq_key_t *key = spec.attrs[k].key;
+            if (key != NULL && key->type == LIQ_KEY_REF) {
+                rc = liq_check_ref(net, file, sorted, v, spec.attrs[k].name,
+                                   (liq_vertex_kind_t)key->ref);
             }
         }
     }
@@ -819,10 +756,12 @@ static int liq_validate(liq_network_t *net, const char *file, liq_read_mode_t mo
                                  liq_network_vertex_name(net, end),
                                  !from_ok ? "a source of kind" : "a target of kind", expected);
         }
-        rc = liq_check_spec(net, file, 1, e, &liq_edge_specs[k], mode);
+        liq_graph_spec(&spec, 1, k, LIQ_SPEC_BASE);
+        rc = liq_check_spec(net, file, 1, e, &spec, mode);
         if (rc == LIQ_OK && k == LIQ_EDGE_MARKET &&
             strcmp(liq_network_edge_string(net, e, "role"), "collateral") == 0) {
-            rc = liq_check_spec(net, file, 1, e, &liq_market_collateral_spec, mode);
+            liq_graph_spec(&spec, 1, k, LIQ_SPEC_COLLATERAL);
+            rc = liq_check_spec(net, file, 1, e, &spec, mode);
         }
         if (rc != LIQ_OK) {
             return rc;
@@ -858,61 +797,47 @@ static void liq_drop_reader_ids(igraph_t *graph)
 
 /* The attributes a scenario's `defaults` may fill, per vertex kind and per
  * edge kind (market: those of a collateral market edge): the kind's
- * required attributes (specs[0]) and its conditional ones (specs[1]).
- * Names, kinds and the references that give a network its shape (token0,
- * token1, source, debt_asset, debt_oracle, role) are never defaulted: a
- * default for them would silently wire the network. Returns the number of
- * specs (0: the kind has nothing to default). */
-static size_t liq_default_specs(int is_edge, int kind, const liq_kind_spec_t *specs[2])
+ * attributes (specs[0]) and its conditional ones (specs[1]), but for names,
+ * kinds and the references that give a network its shape (token0, token1,
+ * source, debt_asset, debt_oracle, role: liq_attr_defaultable), which a
+ * default would silently wire. Returns the number of specs (0: the kind
+ * has nothing to default). */
+static size_t liq_default_specs(int is_edge, int kind, liq_kind_spec_t specs[2])
 {
-    specs[0] = specs[1] = NULL;
     if (!is_edge) {
         if ((unsigned)kind >= LIQ_N_VERTEX_KINDS) {
             return 0;
         }
-        specs[0] = &liq_vertex_specs[kind];
-        specs[1] = &liq_vertex_conditional[kind];
+        liq_graph_spec(&specs[0], 0, kind, LIQ_SPEC_BASE);
+        liq_graph_spec(&specs[1], 0, kind, LIQ_SPEC_CONDITIONAL);
         return 2;
     }
     switch (kind) {
     case LIQ_EDGE_MARKET:
-        specs[0] = &liq_market_collateral_spec;
-        specs[1] = &liq_edge_conditional[LIQ_EDGE_MARKET];
+        liq_graph_spec(&specs[0], 1, kind, LIQ_SPEC_COLLATERAL);
+        liq_graph_spec(&specs[1], 1, kind, LIQ_SPEC_CONDITIONAL);
         return 2;
     case LIQ_EDGE_ROUTES:
     case LIQ_EDGE_READS:
-        specs[0] = &liq_edge_conditional[kind];
+        liq_graph_spec(&specs[0], 1, kind, LIQ_SPEC_CONDITIONAL);
         return 1;
     case LIQ_EDGE_ISSUES:
     case LIQ_EDGE_HOLDS:
-        specs[0] = &liq_edge_specs[kind];
+        liq_graph_spec(&specs[0], 1, kind, LIQ_SPEC_BASE);
         return 1;
     default:
         return 0;
     }
 }
 
-static int liq_defaultable(const char *attr)
-{
-    static const char *const structural[] = {"token0",       "token1",     "source",
-                                             "price_source", "debt_asset", "debt_oracle",
-                                             "accounts",     "role",       NULL};
-    for (size_t k = 0; structural[k] != NULL; k++) {
-        if (strcmp(structural[k], attr) == 0) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* Whether `attr` is one of the conditional attributes of vertex or edge
  * kind (is_edge, kind). */
 static int liq_is_conditional(int is_edge, int kind, const char *attr)
 {
-    const liq_kind_spec_t *spec =
-        is_edge ? &liq_edge_conditional[kind] : &liq_vertex_conditional[kind];
-    for (size_t k = 0; k < spec->n_attrs; k++) {
-        if (strcmp(spec->attrs[k].name, attr) == 0) {
+    liq_kind_spec_t spec;
+    liq_graph_spec(&spec, is_edge, kind, LIQ_SPEC_CONDITIONAL);
+    for (size_t k = 0; k < spec.n_attrs; k++) {
+        if (strcmp(spec.attrs[k].name, attr) == 0) {
             return 1;
         }
     }
@@ -927,7 +852,7 @@ int liq_network_default_check(const liq_network_default_t *d)
          * checks the vertices' own (docs/network.md). */
         return LIQ_OK;
     }
-    const liq_kind_spec_t *specs[2];
+    liq_kind_spec_t specs[2];
     const size_t n_specs = liq_default_specs(d->is_edge, d->kind, specs);
     const char *kind_name = d->is_edge ? liq_edge_kind_name((liq_edge_kind_t)d->kind)
                                        : liq_vertex_kind_name((liq_vertex_kind_t)d->kind);
@@ -941,9 +866,9 @@ int liq_network_default_check(const liq_network_default_t *d)
     size_t used = 0;
     const liq_attr_spec_t *a = NULL;
     for (size_t s = 0; s < n_specs; s++) {
-        const liq_kind_spec_t *spec = specs[s];
+        const liq_kind_spec_t *spec = &specs[s];
         for (size_t k = 0; k < spec->n_attrs; k++) {
-            if (!liq_defaultable(spec->attrs[k].name)) {
+            if (!liq_attr_defaultable(&spec->attrs[k])) {
                 continue;
             }
             if (strcmp(spec->attrs[k].name, d->attribute) == 0) {
@@ -959,12 +884,14 @@ int liq_network_default_check(const liq_network_default_t *d)
         return liq_error_set(LIQ_EKEY, "%s has no attribute '%s' to default; expected one of %s",
                              kind_name, d->attribute, list);
     }
+    char expected[160];
+    liq_attr_expected(expected, sizeof(expected), a);
     if (a->is_string) {
         if (d->string == NULL) {
             char number[40];
             liq_format_number(number, sizeof(number), d->number);
             return liq_error_set(LIQ_EINVAL, "value %s is not a name; expected %s", number,
-                                 liq_check_expected(a));
+                                 expected);
         }
         size_t c = 0;
         while (a->choices[c] != NULL && strcmp(a->choices[c], d->string) != 0) {
@@ -979,12 +906,12 @@ int liq_network_default_check(const liq_network_default_t *d)
     }
     if (d->string != NULL) {
         return liq_error_set(LIQ_EINVAL, "value '%s' is not a number; expected %s", d->string,
-                             liq_check_expected(a));
+                             expected);
     }
-    if (!liq_number_ok(a->check, d->number)) {
+    if (!liq_attr_number_ok(a, d->number)) {
         char number[40];
         liq_format_number(number, sizeof(number), d->number);
-        return liq_error_set(LIQ_EINVAL, "value %s; expected %s", number, liq_check_expected(a));
+        return liq_error_set(LIQ_EINVAL, "value %s; expected %s", number, expected);
     }
     return LIQ_OK;
 }
