@@ -527,7 +527,7 @@ static int liq_has_out(const liq_network_t *net, const liq_out_t *o, size_t v, c
 
 /* The routing of the market a routes edge serves: that of the protocol's
  * collateral market edge to the pool's token other than the debt asset;
- * "" when there is none (liq_network_to_scenario reports the edge). */
+ * "" when there is none (liq_network_entities reports the edge). */
 static const char *liq_route_routing(const liq_network_t *net, const liq_out_t *o, size_t e)
 {
     size_t from, to;
@@ -551,12 +551,12 @@ static const char *liq_route_routing(const liq_network_t *net, const liq_out_t *
     return "";
 }
 
-
 /* Whether vertex or edge i needs conditional attribute `attr` (the tables
  * liq_vertex_conditional and liq_edge_conditional); *why says why an
  * attribute is not allowed. */
-static liq_key_need_t liq_conditional_need(const liq_network_t *net, const liq_out_t *o, int is_edge,
-                                       size_t i, const char *attr, const char **why)
+static liq_key_need_t liq_conditional_need(const liq_network_t *net, const liq_out_t *o,
+                                           int is_edge, size_t i, const char *attr,
+                                           const char **why)
 {
     *why = "";
     if (!is_edge) {
@@ -604,7 +604,6 @@ static liq_key_need_t liq_conditional_need(const liq_network_t *net, const liq_o
                ? LIQ_NEED_REQUIRED
                : LIQ_NEED_FORBIDDEN;
 }
-
 
 /* Checks the conditional attributes of vertex or edge i (kinds validated):
  * a required one as a spec attribute, an optional one when present, one
