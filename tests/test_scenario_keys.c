@@ -123,11 +123,33 @@ static void test_entity_key(void **state)
     assert_ptr_equal(markets->entity, &liq_market_entity);
 }
 
+/* Code that writes scenarios names a key by the field it fills, the table
+ * its items follow or its custom reader (the generator). */
+static void test_key_by_field(void **state)
+{
+    (void)state;
+    const liq_key_t *bonus = liq_entity_field_key(&liq_market_entity, LIQ_KEY_NUMBER,
+                                                  offsetof(liq_market_config_t, liquidation_bonus));
+    assert_non_null(bonus);
+    assert_string_equal(bonus->name, "liquidation_bonus");
+    assert_null(liq_entity_field_key(&liq_market_entity, LIQ_KEY_INTEGER,
+                                     offsetof(liq_market_config_t, liquidation_bonus)));
+    /* Rows sharing a field: the first (lending's debt_asset, not margin_asset). */
+    const liq_key_t *debt = liq_entity_field_key(&liq_protocol_entity, LIQ_KEY_REF,
+                                                 offsetof(liq_protocol_config_t, debt_asset));
+    assert_string_equal(debt->name, "debt_asset");
+    assert_string_equal(liq_entity_items_key(&liq_protocol_entity, &liq_keepers_entity)->name,
+                        "keepers");
+    assert_string_equal(liq_entity_custom_key(&liq_market_entity, LIQ_CUSTOM_ROUTE)->name, "route");
+    assert_null(liq_entity_custom_key(&liq_market_entity, LIQ_CUSTOM_STEPS));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tables_complete),
         cmocka_unit_test(test_entity_key),
+        cmocka_unit_test(test_key_by_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

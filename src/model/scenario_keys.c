@@ -36,6 +36,37 @@ const liq_key_t *liq_entity_key(const liq_entity_t *entity, const char *name)
     return NULL;
 }
 
+const liq_key_t *liq_entity_field_key(const liq_entity_t *entity, liq_key_type_t type,
+                                      size_t offset)
+{
+    for (size_t k = 0; k < entity->n_keys; k++) {
+        if (entity->keys[k].type == type && entity->keys[k].offset == offset) {
+            return &entity->keys[k];
+        }
+    }
+    return NULL;
+}
+
+const liq_key_t *liq_entity_items_key(const liq_entity_t *entity, const liq_entity_t *items)
+{
+    for (size_t k = 0; k < entity->n_keys; k++) {
+        if (entity->keys[k].entity == items) {
+            return &entity->keys[k];
+        }
+    }
+    return NULL;
+}
+
+const liq_key_t *liq_entity_custom_key(const liq_entity_t *entity, liq_key_custom_t custom)
+{
+    for (size_t k = 0; k < entity->n_keys; k++) {
+        if (entity->keys[k].type == LIQ_KEY_CUSTOM && entity->keys[k].custom == custom) {
+            return &entity->keys[k];
+        }
+    }
+    return NULL;
+}
+
 liq_key_need_t liq_key_applies(const liq_key_t *key, const liq_key_ctx_t *ctx, const void *obj,
                                liq_key_forbid_t *why)
 {

@@ -240,6 +240,16 @@ extern const liq_entity_t liq_adversary_entity;
  * name), or NULL. */
 const liq_key_t *liq_entity_key(const liq_entity_t *entity, const char *name);
 
+/* How code that writes scenarios (the generator) names the keys of the
+ * fields it fills, so that a key's name lives in its row alone: the row of
+ * `entity` storing a value of `type` at `offset`; the MAP, LIST or CUSTOM
+ * row whose keys are those of `items`; the CUSTOM row read by `custom`.
+ * The first such row (variants of a key share it), or NULL. */
+const liq_key_t *liq_entity_field_key(const liq_entity_t *entity, liq_key_type_t type,
+                                      size_t offset);
+const liq_key_t *liq_entity_items_key(const liq_entity_t *entity, const liq_entity_t *items);
+const liq_key_t *liq_entity_custom_key(const liq_entity_t *entity, liq_key_custom_t custom);
+
 /* Whether `key` applies to `obj` as read so far: its need, or the flags.
  * `why` may be NULL. */
 liq_key_need_t liq_key_applies(const liq_key_t *key, const liq_key_ctx_t *ctx, const void *obj,
