@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "experiment/sweep_internal.h"
-#include "io/yaml_doc.h"
+#include "io/yaml_read.h"
 #include "liqnet/error.h"
 #include "liqnet/io.h"
 #include "liqnet/rng.h"

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "io/h5_internal.h"
+#include "io/h5_layout.h"
 #include "liqnet/metrics.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sweep.h"

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/yaml_doc.h"
+#include "io/yaml_read.h"
 #include "liqnet/error.h"
 #include "model/scenario_facts.h"
 

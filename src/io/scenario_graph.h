@@ -24,7 +24,7 @@
 #ifndef LIQNET_IO_SCENARIO_GRAPH_H
 #define LIQNET_IO_SCENARIO_GRAPH_H
 
-#include "io/yaml_doc.h"
+#include "io/yaml_read.h"
 #include "liqnet/network.h"
 
 /*
@@ -35,7 +35,7 @@
  * base_dir, NULL: the working directory) and appends the four lists to the
  * root, and sets *from_graph. Without `network`, `network_format` and
  * `defaults` are errors and nothing changes (the reader checks the keys); an empty or non-mapping
- * root is left for the reader. Errors in the YAML keys are "FILE:LINE:COL: KEY: ..." (yaml_doc.h);
+ * root is left for the reader. Errors in the YAML keys are "FILE:LINE:COL: KEY: ..." (yaml_read.h);
  * errors in the graph file are those of liq_network_read_scenario and liq_network_entities
  * (docs/network.md), naming the graph file.
  */

@@ -10,7 +10,7 @@
  * order, then those marked late; every value is checked where it is read
  * and every rule of the table runs right after the key or item it is
  * about, so messages name file, line, column, key path, the value as
- * written and what was expected (yaml_doc.h).
+ * written and what was expected (yaml_read.h).
  *
  * The scenario under construction is always destroyable: every array is
  * allocated zeroed and its count set before it is filled, so an error at
@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "io/yaml_doc.h"
+#include "io/yaml_read.h"
 #include "liqnet/scenario.h"
 #include "model/scenario_keys.h"
 

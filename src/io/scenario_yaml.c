@@ -28,7 +28,7 @@
 #include "io/scenario_override.h"
 #include "io/scenario_read.h"
 #include "io/text_file.h"
-#include "io/yaml_doc.h"
+#include "io/yaml_read.h"
 #include "liqnet/error.h"
 #include "liqnet/scenario.h"
 #include "model/scenario_keys.h"

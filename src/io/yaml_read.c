@@ -1,5 +1,5 @@
 /*
- * Typed accessors over a libyaml document (see yaml_doc.h).
+ * Typed accessors over a libyaml document (see yaml_read.h).
  *
  * Scenario files are small (a few hundred to a few thousand nodes), so every
  * lookup is a linear scan of a mapping's pairs: simpler than a hash table and
@@ -8,7 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include "io/yaml_doc.h"
+#include "io/yaml_read.h"
 
 #include <errno.h>
 #include <math.h>
