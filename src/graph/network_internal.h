@@ -97,4 +97,8 @@ void liq_describe(char *buf, size_t size, const liq_network_t *net, int is_edge,
 /* The shortest decimal form of x that reads back to x; "Inf", "-Inf". */
 void liq_format_number(char *buf, size_t size, double x);
 
+/* Sets an unspecified *format (LIQ_GRAPH_AUTO) from the extension of
+ * `path` (.graphml, .xml, .gml), or LIQ_EINVAL naming the file. */
+int liq_resolve_format(liq_graph_format_t *format, const char *path);
+
 #endif /* LIQNET_GRAPH_NETWORK_INTERNAL_H */
