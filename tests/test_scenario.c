@@ -682,6 +682,10 @@ static void test_missing_key(void **state)
                       "demo.yaml:28:9: protocols[0].markets[0]: missing key "
                       "'liquidation_threshold'");
     expect_edit_error(1, "", "", LIQ_EKEY, "demo.yaml:1:1: (top level): missing key 'rounds'");
+    /* A market's route: one of two keys. */
+    expect_edit_error(30, "", "", LIQ_EKEY,
+                      "demo.yaml:28:9: protocols[0].markets[0]: missing key 'route'; expected "
+                      "either route (one pool) or routes (a list)");
 }
 
 static void test_duplicate_key(void **state)

@@ -45,12 +45,14 @@ int liq_read_route(liq_reader_t *r, const yaml_node_t *map, const liq_key_t *key
     const liq_key_t *many_row = liq_custom_row(&liq_market_entity, LIQ_CUSTOM_ROUTES);
     const yaml_node_t *one = liq_ymap_get(&r->doc, map, key->name);
     const yaml_node_t *many = liq_ymap_get(&r->doc, map, many_row->name);
-    if ((one == NULL) == (many == NULL)) {
-        return liq_ydoc_error(&r->doc, one == NULL ? LIQ_EKEY : LIQ_EINVAL, map,
-                              one == NULL ? "missing key '%s'; expected either %s (one pool) or "
-                                            "%s (a list)"
-                                          : "both %s and %s; expected either %s (one pool) or "
-                                            "%s (a list)",
+    if (one == NULL && many == NULL) {
+        return liq_ydoc_error(&r->doc, LIQ_EKEY, map,
+                              "missing key '%s'; expected either %s (one pool) or %s (a list)",
+                              key->name, key->name, many_row->name);
+    }
+    if (one != NULL && many != NULL) {
+        return liq_ydoc_error(&r->doc, LIQ_EINVAL, map,
+                              "both %s and %s; expected either %s (one pool) or %s (a list)",
                               key->name, many_row->name, key->name, many_row->name);
     }
     int rc = LIQ_OK;
