@@ -635,6 +635,32 @@ static int liq_read_pass(liq_reader_t *r, const yaml_node_t *map, const liq_enti
     return rc;
 }
 
+/* Whether the selecting choices of `map` as written (a value that is not
+ * one of a row's choices counts as absent) leave every selecting row at its
+ * default; those written are stored in `obj`, to be read again. */
+static bool liq_read_default_variant(liq_reader_t *r, const yaml_node_t *map,
+                                     const liq_entity_t *entity, void *obj)
+{
+    bool is_default = true;
+    for (size_t k = 0; k < entity->n_keys; k++) {
+        const liq_key_t *key = &entity->keys[k];
+        if (key->type != LIQ_KEY_ENUM || (key->flags & LIQ_KEY_SELECTS) == 0) {
+            continue;
+        }
+        const yaml_node_t *node = liq_ymap_get(&r->doc, map, key->name);
+        int value = (int)key->idflt;
+        for (int c = 0; node != NULL && node->type == YAML_SCALAR_NODE && key->choices[c] != NULL;
+             c++) {
+            if (strcmp(liq_yscalar(node), key->choices[c]) == 0) {
+                value = c;
+            }
+        }
+        *(int *)liq_key_field(key, obj) = value;
+        is_default = is_default && value == (int)key->idflt;
+    }
+    return is_default;
+}
+
 int liq_read_entity(liq_reader_t *r, const yaml_node_t *map, const liq_entity_t *entity,
                     const liq_key_ctx_t *ctx, void *obj)
 {
@@ -644,16 +670,22 @@ int liq_read_entity(liq_reader_t *r, const yaml_node_t *map, const liq_entity_t 
     }
     size_t all = 0;
     int rc = LIQ_OK;
+    bool checked = false;
     if (entity->check_all) {
         all = liq_read_allowed(entity, ctx, obj, false, names);
         rc = liq_ymap_check(&r->doc, map, names);
+    } else if (entity->check_default_first && liq_read_default_variant(r, map, entity, obj)) {
+        liq_read_allowed(entity, ctx, obj, true, names);
+        rc = liq_ymap_check(&r->doc, map, names);
+        checked = true;
     }
     if (rc == LIQ_OK) {
         rc = liq_read_pass(r, map, entity, ctx, obj, 0);
     }
     /* The keys of the variant the selecting keys chose, unless they are
-     * all the keys already checked. */
-    if (rc == LIQ_OK && (!entity->check_all || liq_read_has_variants(entity)) &&
+     * all the keys already checked (a default variant read as it was
+     * checked, or an entity without variants). */
+    if (rc == LIQ_OK && !checked && (!entity->check_all || liq_read_has_variants(entity)) &&
         liq_read_allowed(entity, ctx, obj, true, names) != all) {
         rc = liq_ymap_check(&r->doc, map, names);
     }

@@ -197,9 +197,15 @@ struct liq_entity {
     const char *title; /* "pools": the docs' section */
     const liq_key_t *keys;
     size_t n_keys;
-    size_t size;            /* of the struct a LIST item fills */
-    bool flow;              /* the resolved form writes it as {key: value, ...} */
-    bool check_all;         /* check every key of the table before the selecting ones */
+    size_t size;    /* of the struct a LIST item fills */
+    bool flow;      /* the resolved form writes it as {key: value, ...} */
+    bool check_all; /* check every key of the table before the selecting ones */
+    /* Check the keys of the default variant before reading any, when the
+     * selecting keys as written (absent or invalid: their defaults) leave it
+     * at the default; else check those of the variant they name once they
+     * are read (a protocol: lending keys first, a perp's after its name and
+     * kind, the order liqnet has always reported problems in). */
+    bool check_default_first;
     liq_key_fill_fn init;   /* fills defaults that no row gives, before the keys */
     liq_key_check_fn check; /* a rule on the whole entity once its keys are read */
     liq_key_fill_fn finish; /* fills what follows from the keys read */

@@ -975,9 +975,10 @@ static void liq_init_protocol(const liq_key_ctx_t *ctx, void *obj)
 }
 
 static const liq_key_t liq_protocol_keys[] = {
+    /* Read with the selecting keys, before kind (as liqnet always has). */
     {.name = "name",
      .type = LIQ_KEY_NAME,
-     .flags = LIQ_KEY_REQUIRED,
+     .flags = LIQ_KEY_REQUIRED | LIQ_KEY_SELECTS,
      .offset = offsetof(liq_protocol_config_t, name),
      .ref = LIQ_REF_PROTOCOL,
      .graph_as = LIQ_GRAPH_NONE,
@@ -1172,4 +1173,5 @@ const liq_entity_t liq_protocol_entity = {.name = "protocol",
                                           .title = "protocols",
                                           LIQ_KEYS(liq_protocol_keys),
                                           .size = sizeof(liq_protocol_config_t),
+                                          .check_default_first = true,
                                           .init = liq_init_protocol};
