@@ -135,7 +135,8 @@ void liq_attr_expected(char *buf, size_t size, const liq_attr_spec_t *a)
 {
     const liq_key_t *key = a->key;
     if (a->is_string) {
-        snprintf(buf, size, "%s", a->choices != NULL ? "one of the names listed" : "a non-empty name");
+        snprintf(buf, size, "%s",
+                 a->choices != NULL ? "one of the names listed" : "a non-empty name");
     } else if (key == NULL || key->type == LIQ_KEY_DURATION) {
         snprintf(buf, size, "a whole number >= %lld",
                  (long long)(key != NULL ? key->ilo : a->min_whole));

@@ -549,21 +549,21 @@ LIQ_SOURCE_NEEDS(liq_oracle_config_t, liq_need_oracle)
 #define LIQ_ROW_SOURCE_ASSET(T, need_fn)                                                           \
     {                                                                                              \
         .name = "asset", .type = LIQ_KEY_REF, .offset = offsetof(T, asset), .idflt = -1,           \
-        .ref = LIQ_REF_ASSET, .need = need_fn, .graph_as = LIQ_GRAPH_NONE, .unit = "asset name",                  \
+        .ref = LIQ_REF_ASSET, .need = need_fn, .graph_as = LIQ_GRAPH_NONE, .unit = "asset name",   \
         .doc = "the asset whose reference price S_a is read",                                      \
         .doc_default = "**required** for `market`; not allowed otherwise"                          \
     }
 #define LIQ_ROW_SOURCE_POOL(T, need_fn)                                                            \
     {                                                                                              \
         .name = "pool", .type = LIQ_KEY_REF, .offset = offsetof(T, pool), .idflt = -1,             \
-        .ref = LIQ_REF_POOL, .need = need_fn, .graph_as = LIQ_GRAPH_NONE, .unit = "pool name",                    \
+        .ref = LIQ_REF_POOL, .need = need_fn, .graph_as = LIQ_GRAPH_NONE, .unit = "pool name",     \
         .doc = "the pool whose spot price (token1 per token0) is read",                            \
         .doc_default = "**required** for `pool_spot` and `pool_twap`; not allowed otherwise"       \
     }
-#define LIQ_ROW_SOURCE_WINDOW(T, need_fn, graph_role)                                                          \
+#define LIQ_ROW_SOURCE_WINDOW(T, need_fn, graph_role)                                              \
     {                                                                                              \
         .name = "window", .type = LIQ_KEY_DURATION, .offset = offsetof(T, window), .idflt = 1,     \
-        .ilo = 1, .need = need_fn, .dump_rank = 1, .graph_as = graph_role, .unit = "duration",                             \
+        .ilo = 1, .need = need_fn, .dump_rank = 1, .graph_as = graph_role, .unit = "duration",     \
         .doc = "the rounds a TWAP averages the pool's spot price over",                            \
         .doc_default = "**required** for `pool_twap`; not allowed otherwise (stored as 1)"         \
     }
