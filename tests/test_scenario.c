@@ -682,6 +682,37 @@ static void test_missing_key(void **state)
                       "demo.yaml:28:9: protocols[0].markets[0]: missing key "
                       "'liquidation_threshold'");
     expect_edit_error(1, "", "", LIQ_EKEY, "demo.yaml:1:1: (top level): missing key 'rounds'");
+    /* A market's route: one of two keys. */
+    expect_edit_error(30, "", "", LIQ_EKEY,
+                      "demo.yaml:28:9: protocols[0].markets[0]: missing key 'route'; expected "
+                      "either route (one pool) or routes (a list)");
+}
+
+/* A protocol's keys are checked as liqnet always has: a lending protocol's
+ * (or one whose kind is not valid) before any is read, a perp exchange's
+ * once its name and kind are read. */
+static void test_protocol_check_order(void **state)
+{
+    (void)state;
+    static const char perp[] = "    kind: perp\n"
+                               "    margin_asset: USDC\n"
+                               "    margin_oracle: USD\n"
+                               "    markets:\n"
+                               "      - {asset: WETH, oracle: ETH/USD, route: WETH-USDC,\n"
+                               "         tiers: [{notional_up_to: unlimited, mmr: 0.05}]}\n";
+    char *text = malloc(strlen(base_yaml) + 64 + sizeof(perp));
+    assert_non_null(text);
+    snprintf(text, strlen(base_yaml) + 64 + sizeof(perp), "%s  - nam: Perps\n%s", base_yaml, perp);
+    expect_error(text, LIQ_EKEY, "demo.yaml:33:5: protocols[1]: missing key 'name'");
+    snprintf(text, strlen(base_yaml) + 64 + sizeof(perp), "%s  - name: Perps\n%s", base_yaml, perp);
+    char *kind = strstr(text, "kind: perp");
+    memcpy(kind, "kind: prep", 10);
+    expect_error(text, LIQ_EKEY,
+                 "demo.yaml:35:5: protocols[1]: unknown key 'margin_asset'; expected one of "
+                 "name, kind, debt_asset, debt_oracle, insurance_fund, keepers, markets, issues, "
+                 "recovery, holdings, chain, breaker, dynamic_penalty, stability_pool, "
+                 "liquidation, preset");
+    free(text);
 }
 
 static void test_duplicate_key(void **state)
@@ -912,29 +943,18 @@ static void test_control_characters(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full_scenario),
-        cmocka_unit_test(test_path_shocks),
-        cmocka_unit_test(test_load_file),
-        cmocka_unit_test(test_dump_round_trip),
-        cmocka_unit_test(test_dump_quoting),
-        cmocka_unit_test(test_base_is_valid),
-        cmocka_unit_test(test_yaml_syntax),
-        cmocka_unit_test(test_unknown_key),
-        cmocka_unit_test(test_missing_key),
-        cmocka_unit_test(test_duplicate_key),
-        cmocka_unit_test(test_wrong_type),
-        cmocka_unit_test(test_not_finite),
-        cmocka_unit_test(test_out_of_range),
-        cmocka_unit_test(test_undefined_names),
-        cmocka_unit_test(test_oracle_prices_wrong_asset),
-        cmocka_unit_test(test_route_pair),
-        cmocka_unit_test(test_unreadable_positions),
-        cmocka_unit_test(test_duplicate_names),
-        cmocka_unit_test(test_schedule_errors),
-        cmocka_unit_test(test_duration_errors),
-        cmocka_unit_test(test_path_csv_errors),
-        cmocka_unit_test(test_path_csv_bom_crlf),
-        cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_full_scenario),     cmocka_unit_test(test_path_shocks),
+        cmocka_unit_test(test_load_file),         cmocka_unit_test(test_dump_round_trip),
+        cmocka_unit_test(test_dump_quoting),      cmocka_unit_test(test_base_is_valid),
+        cmocka_unit_test(test_yaml_syntax),       cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_missing_key),       cmocka_unit_test(test_protocol_check_order),
+        cmocka_unit_test(test_duplicate_key),     cmocka_unit_test(test_wrong_type),
+        cmocka_unit_test(test_not_finite),        cmocka_unit_test(test_out_of_range),
+        cmocka_unit_test(test_undefined_names),   cmocka_unit_test(test_oracle_prices_wrong_asset),
+        cmocka_unit_test(test_route_pair),        cmocka_unit_test(test_unreadable_positions),
+        cmocka_unit_test(test_duplicate_names),   cmocka_unit_test(test_schedule_errors),
+        cmocka_unit_test(test_duration_errors),   cmocka_unit_test(test_path_csv_errors),
+        cmocka_unit_test(test_path_csv_bom_crlf), cmocka_unit_test(test_control_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

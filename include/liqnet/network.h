@@ -169,28 +169,6 @@ LIQ_API int liq_network_read_scenario(liq_network_t **out, const char *path,
                                       liq_graph_format_t format,
                                       const liq_network_default_t *defaults, size_t n_defaults);
 
-/*
- * Fills the assets, pools, oracles and protocols of `entities` (a zeroed
- * scenario; its other fields are not touched) from a network read by
- * liq_network_read_scenario: each kind in vertex order; a protocol's
- * markets in the order of its collateral `market` edges, each market's
- * oracle the one `uses_oracle` (role collateral) edge of the protocol to an
- * oracle of its asset, its routes the protocol's `routes` edges to pools
- * trading its asset and the debt asset (at least one, in edge order; with
- * routing weight, absent `routing` included, their weights adding up to 1).
- * An oracle's source is its one `reads` edge (role source), a median's
- * inputs its reads edges of role source in edge order, its anchor its one
- * reads edge of role anchor. A protocol's issues and holdings are its
- * `issues` and `holds` edges in edge order; with one of them it may have no
- * market. Debt edges and `trades` edges, when present, must agree with the
- * vertices' attributes. Errors (LIQ_EREF, LIQ_EINVAL)
- * name `path`, the vertex or edge and what was expected. On error the
- * scenario keeps what was filled, for liq_scenario_destroy. Durations stay
- * in rounds, numbers are copied bit for bit.
- */
-LIQ_API int liq_network_to_scenario(liq_scenario_t *entities, const liq_network_t *net,
-                                    const char *path);
-
 LIQ_API size_t liq_network_vertex_count(const liq_network_t *net);
 LIQ_API size_t liq_network_edge_count(const liq_network_t *net);
 /* Number of vertices of one kind. */

@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,308 +221,326 @@ static int liq_write_file(const char *path, const char *text)
     return LIQ_EXIT_OK;
 }
 
-/* Which model an option belongs to; -1 for options of every model. */
+/* The options, one row each: how its value is read and checked (the
+ * message is "OPTION: 'VALUE'; expected EXPECTED"), where it goes, and the
+ * model it belongs to. */
+typedef enum {
+    LIQ_OPT_OUTPUT, /* a path (const char *) */
+    LIQ_OPT_FORCE,  /* no value: sets a bool */
+    LIQ_OPT_MODEL,  /* a model's name */
+    LIQ_OPT_NAME,   /* the scenario's name (const char *) */
+    LIQ_OPT_SIZE,   /* size_t: a whole number in [lo, hi] */
+    LIQ_OPT_INT64,  /* int64_t: the same */
+    LIQ_OPT_UINT64, /* uint64_t: the same */
+    LIQ_OPT_NUMBER, /* double: a number in [xlo, xhi] ((xlo, ...] when lo_open) */
+    LIQ_OPT_DEGREES /* a degree sequence (liq_degrees_t), inline or @FILE */
+} liq_opt_kind_t;
+
+typedef enum {
+    LIQ_GO_OUTPUT,
+    LIQ_GO_FORCE,
+    LIQ_GO_MODEL,
+    LIQ_GO_PROTOCOLS,
+    LIQ_GO_ASSETS,
+    LIQ_GO_ACCOUNTS,
+    LIQ_GO_ALPHA,
+    LIQ_GO_SEED,
+    LIQ_GO_ROUNDS,
+    LIQ_GO_NAME,
+    LIQ_GO_SHOCK_RETURN,
+    LIQ_GO_SHOCK_ROUND,
+    LIQ_GO_POOLS_PER_ASSET,
+    LIQ_GO_ORACLES_PER_ASSET,
+    LIQ_GO_MIN_DEPTH_RATIO,
+    LIQ_GO_HOLDINGS_PROBABILITY,
+    LIQ_GO_HOLDINGS_EXPOSURE,
+    LIQ_GO_PROBABILITY,
+    LIQ_GO_ATTACHMENTS,
+    LIQ_GO_BLOCKS,
+    LIQ_GO_P_WITHIN,
+    LIQ_GO_P_BETWEEN,
+    LIQ_GO_PROTOCOL_DEGREES,
+    LIQ_GO_ASSET_DEGREES,
+    LIQ_GO_COUNT
+} liq_gen_option_id_t;
+
+/* What the command line says: the generator's options and the command's. */
 typedef struct {
-    const char *option;
-    int model;
-} liq_model_option_t;
-
-int liq_cmd_generate(int argc, char **argv)
-{
     liq_ecosystem_options_t o;
-    liq_ecosystem_options_init(&o);
-    const char *output = NULL;
-    bool force = false;
-    bool has_protocols = false, has_assets = false, has_shock_round = false;
-    /* The first model-specific option seen, to refuse it under another model. */
-    liq_model_option_t model_option = {NULL, -1};
-    liq_degrees_t protocol_degrees = {NULL, 0, 0}, asset_degrees = {NULL, 0, 0};
-    bool has_protocol_degrees = false, has_asset_degrees = false;
-    int exit_code = LIQ_EXIT_OK;
+    const char *output;
+    bool force;
+    liq_degrees_t protocol_degrees, asset_degrees;
+    /* The last model-specific option seen, to refuse it under another model. */
+    const char *model_option;
+    liq_ecosystem_model_t model_of_option;
+    bool seen[LIQ_GO_COUNT]; /* the options given */
+} liq_generate_t;
 
-    for (int i = 2; i < argc && exit_code == LIQ_EXIT_OK; i++) {
-        const char *arg = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        const char *shown = value != NULL ? value : "";
-        long long v;
-        double x;
-        /* Every option but --force takes a value. */
-        if (arg[0] == '-' && strcmp(arg, "--force") != 0 && value == NULL) {
-            bool known = false;
-            static const char *const with_value[] = {"-o",
-                                                     "--output",
-                                                     "--model",
-                                                     "--protocols",
-                                                     "--assets",
-                                                     "--min-depth-ratio",
-                                                     "--holdings-probability",
-                                                     "--holdings-exposure",
-                                                     "--pools-per-asset",
-                                                     "--oracles-per-asset",
-                                                     "--accounts",
-                                                     "--alpha",
-                                                     "--seed",
-                                                     "--rounds",
-                                                     "--name",
-                                                     "--shock-return",
-                                                     "--shock-round",
-                                                     "--probability",
-                                                     "--attachments",
-                                                     "--blocks",
-                                                     "--p-within",
-                                                     "--p-between",
-                                                     "--protocol-degrees",
-                                                     "--asset-degrees"};
-            for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
-                known = known || strcmp(arg, with_value[k]) == 0;
-            }
-            if (known) {
-                exit_code = liq_generate_error("%s needs a value", arg);
-                break;
+typedef struct {
+    const char *name, *alias;
+    liq_opt_kind_t kind;
+    size_t offset;    /* of the field in liq_generate_t */
+    long long lo, hi; /* SIZE, INT64, UINT64 */
+    double xlo, xhi;  /* NUMBER */
+    bool lo_open;     /* NUMBER: xlo excluded */
+    bool finite;      /* NUMBER: inf refused */
+    const char *expected;
+    bool of_model; /* only for --model `model` */
+    liq_ecosystem_model_t model;
+} liq_gen_option_t;
+
+#define LIQ_AT(field) offsetof(liq_generate_t, field)
+#define LIQ_WHOLE(low, high, text) .lo = (low), .hi = (high), .expected = (text)
+#define LIQ_UNIT_RANGE .xlo = 0.0, .xhi = 1.0, .expected = "a number in [0, 1]"
+#define LIQ_MODEL(m) .of_model = true, .model = (m)
+
+static const liq_gen_option_t liq_gen_options[LIQ_GO_COUNT] = {
+    [LIQ_GO_OUTPUT] = {"--output", "-o", LIQ_OPT_OUTPUT, LIQ_AT(output)},
+    [LIQ_GO_FORCE] = {"--force", NULL, LIQ_OPT_FORCE, LIQ_AT(force)},
+    [LIQ_GO_MODEL] = {"--model", NULL, LIQ_OPT_MODEL, LIQ_AT(o.model)},
+    [LIQ_GO_PROTOCOLS] = {"--protocols", NULL, LIQ_OPT_SIZE, LIQ_AT(o.n_protocols),
+                          LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1")},
+    [LIQ_GO_ASSETS] = {"--assets", NULL, LIQ_OPT_SIZE, LIQ_AT(o.n_assets),
+                       LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1")},
+    /* 2147483647: INT32_MAX, as the message has always printed it. */
+    [LIQ_GO_ACCOUNTS] = {"--accounts", NULL, LIQ_OPT_INT64, LIQ_AT(o.n_accounts),
+                         LIQ_WHOLE(0, INT32_MAX, "a whole number from 0 to 2147483647")},
+    [LIQ_GO_ALPHA] = {"--alpha", NULL, LIQ_OPT_NUMBER, LIQ_AT(o.accounts_alpha), .xlo = 0.0,
+                      .xhi = INFINITY, .lo_open = true, .expected = "a number > 0"},
+    [LIQ_GO_SEED] = {"--seed", NULL, LIQ_OPT_UINT64, LIQ_AT(o.seed),
+                     LIQ_WHOLE(0, INT64_MAX, "a whole number >= 0")},
+    [LIQ_GO_ROUNDS] = {"--rounds", NULL, LIQ_OPT_INT64, LIQ_AT(o.rounds),
+                       LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1")},
+    [LIQ_GO_NAME] = {"--name", NULL, LIQ_OPT_NAME, LIQ_AT(o.name),
+                     .expected = "a non-empty name without quotes, backslashes or newlines"},
+    [LIQ_GO_SHOCK_RETURN] = {"--shock-return", NULL, LIQ_OPT_NUMBER, LIQ_AT(o.shock_return),
+                             .xlo = -1.0, .xhi = INFINITY, .lo_open = true,
+                             .expected = "a number > -1"},
+    [LIQ_GO_SHOCK_ROUND] = {"--shock-round", NULL, LIQ_OPT_INT64, LIQ_AT(o.shock_round),
+                            LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1")},
+    [LIQ_GO_POOLS_PER_ASSET] = {"--pools-per-asset", NULL, LIQ_OPT_SIZE, LIQ_AT(o.pools_per_asset),
+                                LIQ_WHOLE(1, 1000, "a whole number from 1 to 1000")},
+    [LIQ_GO_ORACLES_PER_ASSET] = {"--oracles-per-asset", NULL, LIQ_OPT_SIZE,
+                                  LIQ_AT(o.oracles_per_asset),
+                                  LIQ_WHOLE(1, 1000, "a whole number from 1 to 1000")},
+    [LIQ_GO_MIN_DEPTH_RATIO] = {"--min-depth-ratio", NULL, LIQ_OPT_NUMBER,
+                                LIQ_AT(o.min_depth_ratio), .xlo = 0.0, .xhi = INFINITY,
+                                .expected = "a number >= 0"},
+    [LIQ_GO_HOLDINGS_PROBABILITY] = {"--holdings-probability", NULL, LIQ_OPT_NUMBER,
+                                     LIQ_AT(o.holdings_probability), LIQ_UNIT_RANGE},
+    [LIQ_GO_HOLDINGS_EXPOSURE] = {"--holdings-exposure", NULL, LIQ_OPT_NUMBER,
+                                  LIQ_AT(o.holdings_exposure), .xlo = 0.0, .xhi = INFINITY,
+                                  .lo_open = true, .finite = true,
+                                  .expected = "a finite number > 0"},
+    [LIQ_GO_PROBABILITY] = {"--probability", NULL, LIQ_OPT_NUMBER, LIQ_AT(o.probability),
+                            LIQ_UNIT_RANGE, LIQ_MODEL(LIQ_ECOSYSTEM_ERDOS_RENYI)},
+    [LIQ_GO_ATTACHMENTS] = {"--attachments", NULL, LIQ_OPT_INT64, LIQ_AT(o.attachments),
+                            LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1"),
+                            LIQ_MODEL(LIQ_ECOSYSTEM_BARABASI_ALBERT)},
+    [LIQ_GO_BLOCKS] = {"--blocks", NULL, LIQ_OPT_SIZE, LIQ_AT(o.n_blocks),
+                       LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1"),
+                       LIQ_MODEL(LIQ_ECOSYSTEM_BLOCKS)},
+    [LIQ_GO_P_WITHIN] = {"--p-within", NULL, LIQ_OPT_NUMBER, LIQ_AT(o.p_within), LIQ_UNIT_RANGE,
+                         LIQ_MODEL(LIQ_ECOSYSTEM_BLOCKS)},
+    [LIQ_GO_P_BETWEEN] = {"--p-between", NULL, LIQ_OPT_NUMBER, LIQ_AT(o.p_between), LIQ_UNIT_RANGE,
+                          LIQ_MODEL(LIQ_ECOSYSTEM_BLOCKS)},
+    [LIQ_GO_PROTOCOL_DEGREES] = {"--protocol-degrees", NULL, LIQ_OPT_DEGREES,
+                                 LIQ_AT(protocol_degrees), LIQ_MODEL(LIQ_ECOSYSTEM_DEGREES)},
+    [LIQ_GO_ASSET_DEGREES] = {"--asset-degrees", NULL, LIQ_OPT_DEGREES, LIQ_AT(asset_degrees),
+                              LIQ_MODEL(LIQ_ECOSYSTEM_DEGREES)},
+};
+
+#undef LIQ_AT
+#undef LIQ_WHOLE
+#undef LIQ_UNIT_RANGE
+#undef LIQ_MODEL
+
+/* The row of option `arg`, or NULL. */
+static const liq_gen_option_t *liq_gen_option(const char *arg)
+{
+    for (size_t k = 0; k < LIQ_GO_COUNT; k++) {
+        const liq_gen_option_t *opt = &liq_gen_options[k];
+        if (strcmp(arg, opt->name) == 0 || (opt->alias != NULL && strcmp(arg, opt->alias) == 0)) {
+            return opt;
+        }
+    }
+    return NULL;
+}
+
+/* Reads `value` (non-NULL unless the option is --force) into the field of
+ * option `opt`, written `arg`. Returns an exit status. */
+static int liq_gen_read(liq_generate_t *g, const liq_gen_option_t *opt, const char *arg,
+                        const char *value)
+{
+    void *field = (char *)g + opt->offset;
+    long long v;
+    double x;
+    switch (opt->kind) {
+    case LIQ_OPT_OUTPUT:
+        *(const char **)field = value;
+        return LIQ_EXIT_OK;
+    case LIQ_OPT_FORCE:
+        *(bool *)field = true;
+        return LIQ_EXIT_OK;
+    case LIQ_OPT_MODEL:
+        for (int m = 0; m <= (int)LIQ_ECOSYSTEM_DEGREES; m++) {
+            if (strcmp(value, liq_model_names[m]) == 0) {
+                *(liq_ecosystem_model_t *)field = (liq_ecosystem_model_t)m;
+                return LIQ_EXIT_OK;
             }
         }
-        if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
-            output = value;
-            i++;
-        } else if (strcmp(arg, "--force") == 0) {
-            force = true;
-        } else if (strcmp(arg, "--model") == 0) {
-            int found = -1;
-            for (int m = 0; m <= (int)LIQ_ECOSYSTEM_DEGREES; m++) {
-                if (strcmp(value, liq_model_names[m]) == 0) {
-                    found = m;
-                }
-            }
-            if (found < 0) {
-                exit_code = liq_generate_error("--model: '%s'; expected erdos_renyi, "
-                                               "barabasi_albert, blocks or degrees",
-                                               value);
-            }
-            o.model = (liq_ecosystem_model_t)found;
-            i++;
-        } else if (strcmp(arg, "--protocols") == 0) {
-            if (!liq_cli_parse_int(value, 1, INT32_MAX, &v)) {
-                exit_code =
-                    liq_generate_error("--protocols: '%s'; expected a whole number >= 1", shown);
-            }
-            o.n_protocols = (size_t)v;
-            has_protocols = true;
-            i++;
-        } else if (strcmp(arg, "--assets") == 0) {
-            if (!liq_cli_parse_int(value, 1, INT32_MAX, &v)) {
-                exit_code =
-                    liq_generate_error("--assets: '%s'; expected a whole number >= 1", shown);
-            }
-            o.n_assets = (size_t)v;
-            has_assets = true;
-            i++;
-        } else if (strcmp(arg, "--accounts") == 0) {
-            if (!liq_cli_parse_int(value, 0, INT32_MAX, &v)) {
-                exit_code = liq_generate_error(
-                    "--accounts: '%s'; expected a whole number from 0 to %d", shown, INT32_MAX);
-            }
-            o.n_accounts = (int64_t)v;
-            i++;
-        } else if (strcmp(arg, "--alpha") == 0) {
-            if (!liq_cli_parse_double(value, &x) || !(x > 0)) {
-                exit_code = liq_generate_error("--alpha: '%s'; expected a number > 0", shown);
-            }
-            o.accounts_alpha = x;
-            i++;
-        } else if (strcmp(arg, "--seed") == 0) {
-            if (!liq_cli_parse_int(value, 0, INT64_MAX, &v)) {
-                exit_code = liq_generate_error("--seed: '%s'; expected a whole number >= 0", shown);
-            }
-            o.seed = (uint64_t)v;
-            i++;
-        } else if (strcmp(arg, "--rounds") == 0) {
-            if (!liq_cli_parse_int(value, 1, INT32_MAX, &v)) {
-                exit_code =
-                    liq_generate_error("--rounds: '%s'; expected a whole number >= 1", shown);
-            }
-            o.rounds = (int64_t)v;
-            i++;
-        } else if (strcmp(arg, "--name") == 0) {
-            if (value[0] == '\0' || strpbrk(value, "\"\\\n") != NULL) {
-                exit_code = liq_generate_error("--name: '%s'; expected a non-empty name without "
-                                               "quotes, backslashes or newlines",
-                                               value);
-            }
-            o.name = value;
-            i++;
-        } else if (strcmp(arg, "--shock-return") == 0) {
-            if (!liq_cli_parse_double(value, &x) || !(x > -1)) {
-                exit_code =
-                    liq_generate_error("--shock-return: '%s'; expected a number > -1", shown);
-            }
-            o.shock_return = x;
-            i++;
-        } else if (strcmp(arg, "--shock-round") == 0) {
-            if (!liq_cli_parse_int(value, 1, INT32_MAX, &v)) {
-                exit_code =
-                    liq_generate_error("--shock-round: '%s'; expected a whole number >= 1", shown);
-            }
-            o.shock_round = (int64_t)v;
-            has_shock_round = true;
-            i++;
-        } else if (strcmp(arg, "--pools-per-asset") == 0 ||
-                   strcmp(arg, "--oracles-per-asset") == 0) {
-            if (!liq_cli_parse_int(value, 1, 1000, &v)) {
-                exit_code = liq_generate_error("%s: '%s'; expected a whole number from 1 to 1000",
-                                               arg, shown);
-            }
-            if (strcmp(arg, "--pools-per-asset") == 0) {
-                o.pools_per_asset = (size_t)v;
-            } else {
-                o.oracles_per_asset = (size_t)v;
-            }
-            i++;
-        } else if (strcmp(arg, "--min-depth-ratio") == 0) {
-            if (!liq_cli_parse_double(value, &x) || !(x >= 0)) {
-                exit_code =
-                    liq_generate_error("--min-depth-ratio: '%s'; expected a number >= 0", shown);
-            }
-            o.min_depth_ratio = x;
-            i++;
-        } else if (strcmp(arg, "--holdings-probability") == 0) {
-            if (!liq_cli_parse_double(value, &x) || !(x >= 0 && x <= 1)) {
-                exit_code = liq_generate_error(
-                    "--holdings-probability: '%s'; expected a number in [0, 1]", shown);
-            }
-            o.holdings_probability = x;
-            i++;
-        } else if (strcmp(arg, "--holdings-exposure") == 0) {
-            if (!liq_cli_parse_double(value, &x) || !(x > 0) || !isfinite(x)) {
-                exit_code = liq_generate_error(
-                    "--holdings-exposure: '%s'; expected a finite number > 0", shown);
-            }
-            o.holdings_exposure = x;
-            i++;
-        } else if (strcmp(arg, "--probability") == 0) {
-            if (!liq_cli_parse_double(value, &x) || !(x >= 0 && x <= 1)) {
-                exit_code =
-                    liq_generate_error("--probability: '%s'; expected a number in [0, 1]", shown);
-            }
-            o.probability = x;
-            model_option = (liq_model_option_t){arg, LIQ_ECOSYSTEM_ERDOS_RENYI};
-            i++;
-        } else if (strcmp(arg, "--attachments") == 0) {
-            if (!liq_cli_parse_int(value, 1, INT32_MAX, &v)) {
-                exit_code =
-                    liq_generate_error("--attachments: '%s'; expected a whole number >= 1", shown);
-            }
-            o.attachments = (int64_t)v;
-            model_option = (liq_model_option_t){arg, LIQ_ECOSYSTEM_BARABASI_ALBERT};
-            i++;
-        } else if (strcmp(arg, "--blocks") == 0) {
-            if (!liq_cli_parse_int(value, 1, INT32_MAX, &v)) {
-                exit_code =
-                    liq_generate_error("--blocks: '%s'; expected a whole number >= 1", shown);
-            }
-            o.n_blocks = (size_t)v;
-            model_option = (liq_model_option_t){arg, LIQ_ECOSYSTEM_BLOCKS};
-            i++;
-        } else if (strcmp(arg, "--p-within") == 0 || strcmp(arg, "--p-between") == 0) {
-            if (!liq_cli_parse_double(value, &x) || !(x >= 0 && x <= 1)) {
-                exit_code = liq_generate_error("%s: '%s'; expected a number in [0, 1]", arg, shown);
-            }
-            if (strcmp(arg, "--p-within") == 0) {
-                o.p_within = x;
-            } else {
-                o.p_between = x;
-            }
-            model_option = (liq_model_option_t){arg, LIQ_ECOSYSTEM_BLOCKS};
-            i++;
-        } else if (strcmp(arg, "--protocol-degrees") == 0) {
-            exit_code = liq_degrees_read(&protocol_degrees, arg, value);
-            has_protocol_degrees = true;
-            model_option = (liq_model_option_t){arg, LIQ_ECOSYSTEM_DEGREES};
-            i++;
-        } else if (strcmp(arg, "--asset-degrees") == 0) {
-            exit_code = liq_degrees_read(&asset_degrees, arg, value);
-            has_asset_degrees = true;
-            model_option = (liq_model_option_t){arg, LIQ_ECOSYSTEM_DEGREES};
-            i++;
-        } else if (arg[0] == '-') {
-            exit_code = liq_generate_error("unknown option '%s'", arg);
+        return liq_generate_error("--model: '%s'; expected erdos_renyi, barabasi_albert, blocks "
+                                  "or degrees",
+                                  value);
+    case LIQ_OPT_NAME:
+        if (value[0] == '\0' || strpbrk(value, "\"\\\n") != NULL) {
+            return liq_generate_error("%s: '%s'; expected %s", arg, value, opt->expected);
+        }
+        *(const char **)field = value;
+        return LIQ_EXIT_OK;
+    case LIQ_OPT_SIZE:
+    case LIQ_OPT_INT64:
+    case LIQ_OPT_UINT64:
+        if (!liq_cli_parse_int(value, opt->lo, opt->hi, &v)) {
+            return liq_generate_error("%s: '%s'; expected %s", arg, value, opt->expected);
+        }
+        if (opt->kind == LIQ_OPT_SIZE) {
+            *(size_t *)field = (size_t)v;
+        } else if (opt->kind == LIQ_OPT_INT64) {
+            *(int64_t *)field = (int64_t)v;
         } else {
-            exit_code = liq_generate_error("unexpected argument '%s'", arg);
+            *(uint64_t *)field = (uint64_t)v;
         }
+        return LIQ_EXIT_OK;
+    case LIQ_OPT_NUMBER:
+        if (!liq_cli_parse_double(value, &x) || !(opt->lo_open ? x > opt->xlo : x >= opt->xlo) ||
+            !(x <= opt->xhi) || (opt->finite && !isfinite(x))) {
+            return liq_generate_error("%s: '%s'; expected %s", arg, value, opt->expected);
+        }
+        *(double *)field = x;
+        return LIQ_EXIT_OK;
+    case LIQ_OPT_DEGREES:
+        return liq_degrees_read(field, arg, value);
     }
-    if (exit_code != LIQ_EXIT_OK) {
-        goto cleanup;
-    }
+    return LIQ_EXIT_OK;
+}
 
-    /* Options that only make sense together, checked here so that the
-     * message names the options rather than the library's fields. */
-    if (model_option.option != NULL && model_option.model != (int)o.model) {
-        exit_code = liq_generate_error("%s is an option of --model %s, not of --model %s",
-                                       model_option.option, liq_model_names[model_option.model],
-                                       liq_model_names[o.model]);
-        goto cleanup;
-    }
-    if (o.model == LIQ_ECOSYSTEM_DEGREES) {
-        if (!has_protocol_degrees || !has_asset_degrees) {
-            exit_code = liq_generate_error("--model degrees needs --protocol-degrees and "
-                                           "--asset-degrees");
-            goto cleanup;
+/* Reads the command line into *g. Returns an exit status. */
+static int liq_gen_parse(liq_generate_t *g, int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        const liq_gen_option_t *opt = liq_gen_option(arg);
+        if (opt == NULL) {
+            return arg[0] == '-' ? liq_generate_error("unknown option '%s'", arg)
+                                 : liq_generate_error("unexpected argument '%s'", arg);
         }
-        if (has_protocols && o.n_protocols != protocol_degrees.n) {
-            exit_code = liq_generate_error("--protocols %zu, but --protocol-degrees lists %zu "
-                                           "degrees; expected one degree per protocol",
-                                           o.n_protocols, protocol_degrees.n);
-            goto cleanup;
+        const char *value = NULL;
+        if (opt->kind != LIQ_OPT_FORCE) {
+            if (i + 1 == argc) {
+                return liq_generate_error("%s needs a value", arg);
+            }
+            value = argv[++i];
         }
-        if (has_assets && o.n_assets != asset_degrees.n) {
-            exit_code = liq_generate_error("--assets %zu, but --asset-degrees lists %zu "
-                                           "degrees; expected one degree per asset",
-                                           o.n_assets, asset_degrees.n);
-            goto cleanup;
+        const int rc = liq_gen_read(g, opt, arg, value);
+        g->seen[opt - liq_gen_options] = true;
+        if (opt->of_model) {
+            g->model_option = arg;
+            g->model_of_option = opt->model;
         }
-        o.n_protocols = protocol_degrees.n;
-        o.n_assets = asset_degrees.n;
-        o.protocol_degrees = protocol_degrees.degree;
-        o.asset_degrees = asset_degrees.degree;
+        if (rc != LIQ_EXIT_OK) {
+            return rc;
+        }
     }
-    if (o.shock_round > o.rounds) {
-        exit_code = liq_generate_error("--shock-round %lld is after the last round (--rounds "
-                                       "%lld%s); expected a round in [1, rounds]",
-                                       (long long)o.shock_round, (long long)o.rounds,
-                                       has_shock_round ? "" : "; --shock-round defaults to 5");
-        goto cleanup;
+    return LIQ_EXIT_OK;
+}
+
+/* Options that only make sense together, checked here so that the message
+ * names the options rather than the library's fields. */
+static int liq_gen_check(liq_generate_t *g)
+{
+    liq_ecosystem_options_t *o = &g->o;
+    if (g->model_option != NULL && g->model_of_option != o->model) {
+        return liq_generate_error("%s is an option of --model %s, not of --model %s",
+                                  g->model_option, liq_model_names[g->model_of_option],
+                                  liq_model_names[o->model]);
     }
-    if (o.model == LIQ_ECOSYSTEM_BLOCKS &&
-        (o.n_blocks > o.n_protocols || o.n_blocks > o.n_assets)) {
-        exit_code = liq_generate_error("--blocks %zu: expected at most --protocols (%zu) and "
-                                       "--assets (%zu)",
-                                       o.n_blocks, o.n_protocols, o.n_assets);
-        goto cleanup;
+    if (o->model == LIQ_ECOSYSTEM_DEGREES) {
+        if (!g->seen[LIQ_GO_PROTOCOL_DEGREES] || !g->seen[LIQ_GO_ASSET_DEGREES]) {
+            return liq_generate_error("--model degrees needs --protocol-degrees and "
+                                      "--asset-degrees");
+        }
+        if (g->seen[LIQ_GO_PROTOCOLS] && o->n_protocols != g->protocol_degrees.n) {
+            return liq_generate_error("--protocols %zu, but --protocol-degrees lists %zu "
+                                      "degrees; expected one degree per protocol",
+                                      o->n_protocols, g->protocol_degrees.n);
+        }
+        if (g->seen[LIQ_GO_ASSETS] && o->n_assets != g->asset_degrees.n) {
+            return liq_generate_error("--assets %zu, but --asset-degrees lists %zu "
+                                      "degrees; expected one degree per asset",
+                                      o->n_assets, g->asset_degrees.n);
+        }
+        o->n_protocols = g->protocol_degrees.n;
+        o->n_assets = g->asset_degrees.n;
+        o->protocol_degrees = g->protocol_degrees.degree;
+        o->asset_degrees = g->asset_degrees.degree;
+    }
+    if (o->shock_round > o->rounds) {
+        return liq_generate_error("--shock-round %lld is after the last round (--rounds "
+                                  "%lld%s); expected a round in [1, rounds]",
+                                  (long long)o->shock_round, (long long)o->rounds,
+                                  g->seen[LIQ_GO_SHOCK_ROUND] ? ""
+                                                              : "; --shock-round defaults to 5");
+    }
+    if (o->model == LIQ_ECOSYSTEM_BLOCKS &&
+        (o->n_blocks > o->n_protocols || o->n_blocks > o->n_assets)) {
+        return liq_generate_error("--blocks %zu: expected at most --protocols (%zu) and "
+                                  "--assets (%zu)",
+                                  o->n_blocks, o->n_protocols, o->n_assets);
     }
     /* Refuse to overwrite before generating, which may take a while. */
-    if (output != NULL && !force && access(output, F_OK) == 0) {
-        fprintf(stderr, "liqnet: error: %s: file exists; pass --force to overwrite\n", output);
-        exit_code = LIQ_EXIT_FAIL;
-        goto cleanup;
+    if (g->output != NULL && !g->force && access(g->output, F_OK) == 0) {
+        fprintf(stderr, "liqnet: error: %s: file exists; pass --force to overwrite\n", g->output);
+        return LIQ_EXIT_FAIL;
     }
+    return LIQ_EXIT_OK;
+}
 
+/* Generates the scenario and writes it where -o says. */
+static int liq_gen_write(const liq_generate_t *g)
+{
     char *yaml = NULL;
-    const int rc = liq_network_generate(&yaml, &o);
+    int exit_code = LIQ_EXIT_OK;
+    const int rc = liq_network_generate(&yaml, &g->o);
     if (rc == LIQ_EINVAL) {
         /* Every input of the generator is an option: what it refuses (a
          * degree sequence no simple graph has, unequal sums) is bad usage. */
         exit_code = liq_generate_error("%s", liq_errmsg());
     } else if (rc != LIQ_OK) {
         exit_code = liq_cli_fail(rc);
-    } else if (output != NULL) {
-        exit_code = liq_write_file(output, yaml);
+    } else if (g->output != NULL) {
+        exit_code = liq_write_file(g->output, yaml);
     } else if (fputs(yaml, stdout) == EOF || fflush(stdout) != 0) {
         fprintf(stderr, "liqnet: error: cannot write the scenario to standard output\n");
         exit_code = LIQ_EXIT_FAIL;
     }
     free(yaml);
+    return exit_code;
+}
 
-cleanup:
-    free(protocol_degrees.degree);
-    free(asset_degrees.degree);
+int liq_cmd_generate(int argc, char **argv)
+{
+    liq_generate_t g;
+    memset(&g, 0, sizeof(g));
+    liq_ecosystem_options_init(&g.o);
+    int exit_code = liq_gen_parse(&g, argc, argv);
+    if (exit_code == LIQ_EXIT_OK) {
+        exit_code = liq_gen_check(&g);
+    }
+    if (exit_code == LIQ_EXIT_OK) {
+        exit_code = liq_gen_write(&g);
+    }
+    free(g.protocol_degrees.degree);
+    free(g.asset_degrees.degree);
     return exit_code;
 }

@@ -1,6 +1,7 @@
 /*
- * The sweep's internals, shared by sweep.c (definition and one run),
- * sweep_file.c (results file) and sweep_exec.c (the OpenMP executor).
+ * The sweep's internals, shared by sweep_read.c (reading the sweep file),
+ * sweep.c (the settings' scenarios and one run), sweep_file.c (results
+ * file) and sweep_exec.c (the OpenMP executor).
  */
 #ifndef LIQNET_EXPERIMENT_SWEEP_INTERNAL_H
 #define LIQNET_EXPERIMENT_SWEEP_INTERNAL_H
@@ -9,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "io/h5_internal.h"
+#include "io/h5_layout.h"
 #include "liqnet/metrics.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sweep.h"
@@ -66,6 +67,26 @@ struct liq_sweep {
     liq_scenario_t *base; /* with the sweep's rounds */
     char *base_yaml;
 };
+
+/* The cell of a parameter in a setting. */
+static inline liq_sweep_cell_t *liq_sweep_cell(const liq_sweep_t *sw, int64_t setting, size_t param)
+{
+    return &sw->cells[(size_t)setting * sw->n_params + param];
+}
+
+/* Whether slice `s` holds `i`. */
+static inline bool liq_slice_has(const liq_slice_t *s, int64_t i)
+{
+    return i >= s->start && (s->stop < 0 || i < s->stop) && (i - s->start) % s->step == 0;
+}
+
+/* The scenario of a setting (-1: the base), without the run's seed: the
+ * base scenario's text with the setting's values written over it. */
+int liq_sweep_setting_scenario(liq_scenario_t **out, const liq_sweep_t *sw, int64_t setting);
+
+/* Reads every setting's scenario once; an error names the setting and its
+ * runs (a path error, the sweep file's line). */
+int liq_sweep_check_settings(liq_sweep_t *sw);
 
 struct liq_sweep_result {
     int64_t run;

@@ -12,50 +12,52 @@
 #include <igraph.h>
 
 #include "liqnet/network.h"
+#include "model/scenario_keys.h"
 
 #define LIQ_N_VERTEX_KINDS 4
 #define LIQ_N_EDGE_KINDS 7
 
-/* The range a value of an attribute must lie in (docs/scenario.md). */
-typedef enum {
-    LIQ_CHECK_NAME,               /* non-empty string */
-    LIQ_CHECK_CHOICE,             /* one of the spec's choices */
-    LIQ_CHECK_POSITIVE,           /* finite > 0 */
-    LIQ_CHECK_POSITIVE_OR_INF,    /* > 0 or inf */
-    LIQ_CHECK_UNIT,               /* [0, 1] */
-    LIQ_CHECK_UNIT_HALF_OPEN,     /* [0, 1) */
-    LIQ_CHECK_UNIT_POSITIVE,      /* (0, 1] */
-    LIQ_CHECK_NONNEGATIVE,        /* finite >= 0 */
-    LIQ_CHECK_NONNEGATIVE_OR_INF, /* >= 0 or inf */
-    LIQ_CHECK_FINITE,             /* finite */
-    LIQ_CHECK_ROUNDS_POSITIVE,    /* integer >= 1 */
-    LIQ_CHECK_ROUNDS_NONNEGATIVE, /* integer >= 0 */
-    LIQ_CHECK_LIMIT               /* integer >= 1 or inf (unlimited) */
-} liq_check_t;
-
+/* One attribute a vertex or edge of a kind may carry (docs/network.md): a
+ * scenario key of the kind's table (src/model/scenario_keys.h), or one of
+ * the graph's own (kind, name, role, accounts). network_schema.c. */
 typedef struct {
     const char *name;
     int is_string;
-    liq_check_t check;
-    const char *const *choices; /* LIQ_CHECK_CHOICE: NULL-terminated */
+    const liq_key_t *key;       /* NULL: the graph's own */
+    const char *const *choices; /* a string of a fixed set of values; NULL: a name or a number */
+    int64_t min_whole;          /* the graph's own numbers: whole and at least this */
 } liq_attr_spec_t;
 
+/* The most attributes one part of a kind has (a protocol vertex: 8). */
+#define LIQ_ATTRS_MAX 24
+
 typedef struct {
-    const liq_attr_spec_t *attrs;
+    liq_attr_spec_t attrs[LIQ_ATTRS_MAX];
     size_t n_attrs;
 } liq_kind_spec_t;
 
-extern const liq_kind_spec_t liq_vertex_specs[LIQ_N_VERTEX_KINDS];
-/* Edge attributes required of every edge of the kind; a market edge of role
- * collateral also needs liq_market_collateral_spec. */
-extern const liq_kind_spec_t liq_edge_specs[LIQ_N_EDGE_KINDS];
-extern const liq_kind_spec_t liq_market_collateral_spec;
-/* Attributes only some vertices or edges of a kind have (a stableswap
- * pool's amplification, an issuer's recovery, a median input's source...):
- * the reader decides for each vertex or edge whether one is required,
- * optional or not allowed (network_io.c). Market: collateral edges only. */
-extern const liq_kind_spec_t liq_vertex_conditional[LIQ_N_VERTEX_KINDS];
-extern const liq_kind_spec_t liq_edge_conditional[LIQ_N_EDGE_KINDS];
+/* The attributes every vertex or edge of a kind has (BASE), those a market
+ * edge of role collateral has beside its role (COLLATERAL), and those only
+ * some vertices or edges of a kind have (CONDITIONAL: a stableswap pool's
+ * amplification, an issuer's recovery, a median input's source...); the
+ * reader decides for each vertex or edge whether each of these is
+ * required, optional or not allowed (network_io.c). */
+typedef enum { LIQ_SPEC_BASE, LIQ_SPEC_COLLATERAL, LIQ_SPEC_CONDITIONAL } liq_spec_part_t;
+
+void liq_graph_spec(liq_kind_spec_t *out, int is_edge, int kind, liq_spec_part_t part);
+
+/* The table of the scenario keys a vertex or edge kind carries, or NULL
+ * (trades and uses_oracle edges carry none). */
+const liq_entity_t *liq_graph_entity(int is_edge, int kind);
+
+/* What a value of the attribute must be ("a number > 0 or Inf", "a whole
+ * number >= 1", "one of the names listed"), and whether a number is one. */
+void liq_attr_expected(char *buf, size_t size, const liq_attr_spec_t *a);
+int liq_attr_number_ok(const liq_attr_spec_t *a, double x);
+
+/* Whether a scenario's `defaults` may fill the attribute: not a name, a
+ * reference or a source, which give a network its shape. */
+int liq_attr_defaultable(const liq_attr_spec_t *a);
 
 /* The vertex kinds an edge kind joins: bit k set when kind k is allowed. */
 extern const unsigned liq_edge_from_kinds[LIQ_N_EDGE_KINDS];
@@ -94,5 +96,9 @@ void liq_describe(char *buf, size_t size, const liq_network_t *net, int is_edge,
 
 /* The shortest decimal form of x that reads back to x; "Inf", "-Inf". */
 void liq_format_number(char *buf, size_t size, double x);
+
+/* Sets an unspecified *format (LIQ_GRAPH_AUTO) from the extension of
+ * `path` (.graphml, .xml, .gml), or LIQ_EINVAL naming the file. */
+int liq_resolve_format(liq_graph_format_t *format, const char *path);
 
 #endif /* LIQNET_GRAPH_NETWORK_INTERNAL_H */

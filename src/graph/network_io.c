@@ -1,22 +1,12 @@
 /*
- * The network in files: GraphML and GML written here, read with igraph's
- * readers, then checked vertex by vertex and edge by edge.
- *
- * liqnet writes the files itself rather than with igraph's writers for two
- * reasons: igraph prints numbers with 15 significant digits, so a value such
- * as 0.1 + 0.2 would not read back to the same double, and its GraphML keys
- * share one id between a vertex and an edge attribute of the same name,
- * which strict GraphML readers reject. Here numbers are written in the
- * shortest form that reads back exactly (infinity as "Infinity" in GraphML,
- * which Java and Python parse, and "INF" in GML, which NetworkX parses),
- * keys are "v_NAME" and "e_NAME", and absent values (NaN numbers, empty strings) are left out, as
- * igraph's readers expect.
+ * The network read from files: GraphML and GML read with igraph's readers,
+ * then checked vertex by vertex and edge by edge (network_write.c writes
+ * them).
  *
  * Reading is two steps: a scenario's network first gets the defaults of the
  * scenario for what it leaves out, then every vertex and edge is validated;
  * a full network (liq_network_read) has no defaults and must carry everything.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -26,249 +16,6 @@
 #include "graph/igraph_util.h"
 #include "graph/network_internal.h"
 #include "liqnet/error.h"
-
-/* --------------------------------------------------------------- writing */
-
-/* The shortest %.*g that reads back to x (whole numbers in plain digits);
- * "Inf", "-Inf" for infinities. */
-void liq_format_number(char *buf, size_t size, double x)
-{
-    if (isinf(x)) {
-        snprintf(buf, size, "%s", x > 0 ? "Inf" : "-Inf");
-        return;
-    }
-    /* Whole numbers below 2^53 are exact in plain digits: 2000, not 2e+03. */
-    if (x == floor(x) && fabs(x) < 9007199254740992.0) {
-        snprintf(buf, size, "%.0f", x);
-        return;
-    }
-    for (int precision = 1; precision <= 17; precision++) {
-        snprintf(buf, size, "%.*g", precision, x);
-        if (strtod(buf, NULL) == x) {
-            return;
-        }
-    }
-}
-
-/* XML and GML share the escaping of &, <, > and " as entities. */
-static void liq_write_escaped(FILE *f, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
-}
-
-static const char *liq_graphml_type(int type)
-{
-    return type == IGRAPH_ATTRIBUTE_NUMERIC  ? "double"
-           : type == IGRAPH_ATTRIBUTE_STRING ? "string"
-                                             : NULL;
-}
-
-/* An attribute's GML key: GML keys are letters, digits and underscores, so
- * the dots of a scenario-key attribute (`breaker.drop`) are written as two
- * underscores (`breaker__drop`), which the reader turns back. */
-static void liq_write_gml_key(FILE *f, const char *attr)
-{
-    for (const char *c = attr; *c != '\0'; c++) {
-        if (*c == '.') {
-            fputs("__", f);
-        } else {
-            fputc(*c, f);
-        }
-    }
-}
-
-/* Writes one vertex's or edge's data elements (GraphML) or keys (GML). */
-static void liq_write_values(FILE *f, const liq_network_t *net, int is_edge, size_t i, int gml)
-{
-    const size_t n = is_edge ? net->n_edge_attrs : net->n_vertex_attrs;
-    char *const *names = is_edge ? net->edge_attr_name : net->vertex_attr_name;
-    const int *types = is_edge ? net->edge_attr_type : net->vertex_attr_type;
-    char number[40];
-    for (size_t k = 0; k < n; k++) {
-        const char *attr = names[k];
-        if (types[k] == IGRAPH_ATTRIBUTE_NUMERIC) {
-            const double x = is_edge ? liq_network_edge_number(net, i, attr)
-                                     : liq_network_vertex_number(net, i, attr);
-            if (isnan(x)) {
-                continue;
-            }
-            if (isinf(x)) {
-                /* Readable by igraph and by each format's other readers:
-                 * Java and Python parse "Infinity", NetworkX's GML "INF". */
-                snprintf(number, sizeof(number), "%s%s", x < 0 ? "-" : "",
-                         gml ? "INF" : "Infinity");
-            } else {
-                liq_format_number(number, sizeof(number), x);
-            }
-            if (gml) {
-                fputs("    ", f);
-                liq_write_gml_key(f, attr);
-                fprintf(f, " %s\n", number);
-            } else {
-                fprintf(f, "      <data key=\"%c_%s\">%s</data>\n", is_edge ? 'e' : 'v', attr,
-                        number);
-            }
-        } else if (types[k] == IGRAPH_ATTRIBUTE_STRING) {
-            const char *s = is_edge ? liq_network_edge_string(net, i, attr)
-                                    : liq_network_vertex_string(net, i, attr);
-            if (s[0] == '\0') {
-                continue;
-            }
-            if (gml) {
-                fputs("    ", f);
-                liq_write_gml_key(f, attr);
-                fputs(" \"", f);
-                liq_write_escaped(f, s);
-                fputs("\"\n", f);
-            } else {
-                fprintf(f, "      <data key=\"%c_%s\">", is_edge ? 'e' : 'v', attr);
-                liq_write_escaped(f, s);
-                fputs("</data>\n", f);
-            }
-        }
-    }
-}
-
-static void liq_write_node_id(FILE *f, const liq_network_t *net, size_t v)
-{
-    fputs(liq_vertex_kind_name(liq_network_vertex_kind(net, v)), f);
-    fputc(':', f);
-    liq_write_escaped(f, liq_network_vertex_name(net, v));
-}
-
-static void liq_write_graphml(FILE *f, const liq_network_t *net)
-{
-    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-          "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\"\n"
-          "         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
-          "         xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns\n"
-          "         http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n"
-          "<!-- liqnet network (MODEL.md s2): attributes in docs/network.md -->\n",
-          f);
-    for (int is_edge = 0; is_edge < 2; is_edge++) {
-        const size_t n = is_edge ? net->n_edge_attrs : net->n_vertex_attrs;
-        char *const *names = is_edge ? net->edge_attr_name : net->vertex_attr_name;
-        const int *types = is_edge ? net->edge_attr_type : net->vertex_attr_type;
-        for (size_t k = 0; k < n; k++) {
-            const char *type = liq_graphml_type(types[k]);
-            if (type != NULL) {
-                fprintf(f, "  <key id=\"%c_%s\" for=\"%s\" attr.name=\"%s\" attr.type=\"%s\"/>\n",
-                        is_edge ? 'e' : 'v', names[k], is_edge ? "edge" : "node", names[k], type);
-            }
-        }
-    }
-    fputs("  <graph id=\"G\" edgedefault=\"directed\">\n", f);
-    for (size_t v = 0; v < net->n_vertices; v++) {
-        fputs("    <node id=\"", f);
-        liq_write_node_id(f, net, v);
-        fputs("\">\n", f);
-        liq_write_values(f, net, 0, v, 0);
-        fputs("    </node>\n", f);
-    }
-    for (size_t e = 0; e < net->n_edges; e++) {
-        size_t from, to;
-        liq_network_edge_ends(net, e, &from, &to);
-        fputs("    <edge source=\"", f);
-        liq_write_node_id(f, net, from);
-        fputs("\" target=\"", f);
-        liq_write_node_id(f, net, to);
-        fputs("\">\n", f);
-        liq_write_values(f, net, 1, e, 0);
-        fputs("    </edge>\n", f);
-    }
-    fputs("  </graph>\n</graphml>\n", f);
-}
-
-static void liq_write_gml(FILE *f, const liq_network_t *net)
-{
-    fputs("Creator \"liqnet network (MODEL.md s2): attributes in docs/network.md\"\n"
-          "Version 1\ngraph\n[\n  directed 1\n",
-          f);
-    for (size_t v = 0; v < net->n_vertices; v++) {
-        fprintf(f, "  node\n  [\n    id %zu\n", v);
-        liq_write_values(f, net, 0, v, 1);
-        fputs("  ]\n", f);
-    }
-    for (size_t e = 0; e < net->n_edges; e++) {
-        size_t from, to;
-        liq_network_edge_ends(net, e, &from, &to);
-        fprintf(f, "  edge\n  [\n    source %zu\n    target %zu\n", from, to);
-        liq_write_values(f, net, 1, e, 1);
-        fputs("  ]\n", f);
-    }
-    fputs("]\n", f);
-}
-
-static int liq_ends_with(const char *s, const char *suffix)
-{
-    const size_t n = strlen(s), m = strlen(suffix);
-    if (n < m) {
-        return 0;
-    }
-    for (size_t i = 0; i < m; i++) {
-        if (tolower((unsigned char)s[n - m + i]) != suffix[i]) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int liq_resolve_format(liq_graph_format_t *format, const char *path)
-{
-    if (*format == LIQ_GRAPH_GRAPHML || *format == LIQ_GRAPH_GML) {
-        return LIQ_OK;
-    }
-    if (liq_ends_with(path, ".graphml") || liq_ends_with(path, ".xml")) {
-        *format = LIQ_GRAPH_GRAPHML;
-    } else if (liq_ends_with(path, ".gml")) {
-        *format = LIQ_GRAPH_GML;
-    } else {
-        return liq_error_set(LIQ_EINVAL,
-                             "%s: cannot tell the graph format from the file name; expected an "
-                             "extension .graphml, .xml or .gml",
-                             path);
-    }
-    return LIQ_OK;
-}
-
-int liq_network_write(const liq_network_t *net, const char *path, liq_graph_format_t format)
-{
-    int rc = liq_resolve_format(&format, path);
-    if (rc != LIQ_OK) {
-        return rc;
-    }
-    FILE *f = fopen(path, "w");
-    if (f == NULL) {
-        return liq_error_set(LIQ_EIO, "%s: cannot write: %s", path, strerror(errno));
-    }
-    if (format == LIQ_GRAPH_GRAPHML) {
-        liq_write_graphml(f, net);
-    } else {
-        liq_write_gml(f, net);
-    }
-    const int failed = ferror(f);
-    if (fclose(f) != 0 || failed) {
-        return liq_error_set(LIQ_EIO, "%s: cannot write: %s", path, strerror(errno));
-    }
-    return LIQ_OK;
-}
 
 /* --------------------------------------------------------------- reading */
 
@@ -310,70 +57,6 @@ void liq_describe(char *buf, size_t size, const liq_network_t *net, int is_edge,
     snprintf(buf, size, "edge %zu (%s '%s' -> '%s')", i, kind[0] ? kind : "no kind",
              liq_network_vertex_string(net, from, "name"),
              liq_network_vertex_string(net, to, "name"));
-}
-
-static const char *liq_check_expected(const liq_attr_spec_t *spec)
-{
-    switch (spec->check) {
-    case LIQ_CHECK_NAME:
-        return "a non-empty name";
-    case LIQ_CHECK_CHOICE:
-        return "one of the names listed";
-    case LIQ_CHECK_POSITIVE:
-        return "a finite number > 0";
-    case LIQ_CHECK_POSITIVE_OR_INF:
-        return "a number > 0 or Inf";
-    case LIQ_CHECK_UNIT:
-        return "a number in [0, 1]";
-    case LIQ_CHECK_UNIT_HALF_OPEN:
-        return "a number in [0, 1)";
-    case LIQ_CHECK_UNIT_POSITIVE:
-        return "a number in (0, 1]";
-    case LIQ_CHECK_NONNEGATIVE:
-        return "a finite number >= 0";
-    case LIQ_CHECK_NONNEGATIVE_OR_INF:
-        return "a number >= 0 or Inf";
-    case LIQ_CHECK_FINITE:
-        return "a finite number";
-    case LIQ_CHECK_ROUNDS_POSITIVE:
-        return "a whole number >= 1";
-    case LIQ_CHECK_ROUNDS_NONNEGATIVE:
-        return "a whole number >= 0";
-    case LIQ_CHECK_LIMIT:
-        return "a whole number >= 1 or Inf (unlimited)";
-    }
-    return "a valid value";
-}
-
-static int liq_number_ok(liq_check_t check, double x)
-{
-    const int whole = isfinite(x) && x == floor(x);
-    switch (check) {
-    case LIQ_CHECK_POSITIVE:
-        return isfinite(x) && x > 0;
-    case LIQ_CHECK_POSITIVE_OR_INF:
-        return x > 0;
-    case LIQ_CHECK_UNIT:
-        return x >= 0 && x <= 1;
-    case LIQ_CHECK_UNIT_HALF_OPEN:
-        return x >= 0 && x < 1;
-    case LIQ_CHECK_UNIT_POSITIVE:
-        return x > 0 && x <= 1;
-    case LIQ_CHECK_NONNEGATIVE:
-        return isfinite(x) && x >= 0;
-    case LIQ_CHECK_NONNEGATIVE_OR_INF:
-        return x >= 0;
-    case LIQ_CHECK_FINITE:
-        return isfinite(x);
-    case LIQ_CHECK_ROUNDS_POSITIVE:
-        return whole && x >= 1;
-    case LIQ_CHECK_ROUNDS_NONNEGATIVE:
-        return whole && x >= 0;
-    case LIQ_CHECK_LIMIT:
-        return (whole && x >= 1) || (isinf(x) && x > 0);
-    default:
-        return 0;
-    }
 }
 
 static void liq_join_choices(char *buf, size_t size, const char *const *choices)
@@ -419,6 +102,8 @@ static int liq_check_spec(const liq_network_t *net, const char *file, int is_edg
         }
         const int type = is_edge ? liq_network_edge_attr_type(net, a->name)
                                  : liq_network_vertex_attr_type(net, a->name);
+        char expected_text[160];
+        liq_attr_expected(expected_text, sizeof(expected_text), a);
         if (a->is_string) {
             const char *s = is_edge ? liq_network_edge_string(net, i, a->name)
                                     : liq_network_vertex_string(net, i, a->name);
@@ -430,7 +115,7 @@ static int liq_check_spec(const liq_network_t *net, const char *file, int is_edg
             }
             if (s[0] == '\0') {
                 char expected[160] = "";
-                if (a->check == LIQ_CHECK_CHOICE) {
+                if (a->choices != NULL) {
                     char list[140];
                     liq_join_choices(list, sizeof(list), a->choices);
                     snprintf(expected, sizeof(expected), "one of %s", list);
@@ -438,9 +123,9 @@ static int liq_check_spec(const liq_network_t *net, const char *file, int is_edg
                 liq_describe(where, sizeof(where), net, is_edge, i);
                 return liq_error_set(LIQ_EKEY, "%s: %s: missing attribute '%s'; expected %s", file,
                                      where, a->name,
-                                     expected[0] != '\0' ? expected : liq_check_expected(a));
+                                     expected[0] != '\0' ? expected : expected_text);
             }
-            if (a->check == LIQ_CHECK_CHOICE) {
+            if (a->choices != NULL) {
                 size_t c = 0;
                 while (a->choices[c] != NULL && strcmp(a->choices[c], s) != 0) {
                     c++;
@@ -464,19 +149,19 @@ static int liq_check_spec(const liq_network_t *net, const char *file, int is_edg
                                     : liq_network_vertex_string(net, i, a->name);
             return liq_error_set(LIQ_EINVAL,
                                  "%s: %s: attribute '%s': value '%s' is not a number; expected %s",
-                                 file, where, a->name, s, liq_check_expected(a));
+                                 file, where, a->name, s, expected_text);
         }
         if (isnan(x)) {
             liq_describe(where, sizeof(where), net, is_edge, i);
             return liq_error_set(LIQ_EKEY, "%s: %s: missing attribute '%s'; expected %s", file,
-                                 where, a->name, liq_check_expected(a));
+                                 where, a->name, expected_text);
         }
-        if (!liq_number_ok(a->check, x)) {
+        if (!liq_attr_number_ok(a, x)) {
             char number[40];
             liq_format_number(number, sizeof(number), x);
             liq_describe(where, sizeof(where), net, is_edge, i);
             return liq_error_set(LIQ_EINVAL, "%s: %s: attribute '%s': value %s; expected %s", file,
-                                 where, a->name, number, liq_check_expected(a));
+                                 where, a->name, number, expected_text);
         }
     }
     return LIQ_OK;
@@ -589,7 +274,7 @@ static int liq_has_out(const liq_network_t *net, const liq_out_t *o, size_t v, c
 
 /* The routing of the market a routes edge serves: that of the protocol's
  * collateral market edge to the pool's token other than the debt asset;
- * "" when there is none (liq_network_to_scenario reports the edge). */
+ * "" when there is none (liq_network_entities reports the edge). */
 static const char *liq_route_routing(const liq_network_t *net, const liq_out_t *o, size_t e)
 {
     size_t from, to;
@@ -613,13 +298,12 @@ static const char *liq_route_routing(const liq_network_t *net, const liq_out_t *
     return "";
 }
 
-typedef enum { LIQ_NEED_OPTIONAL, LIQ_NEED_REQUIRED, LIQ_NEED_FORBIDDEN } liq_need_t;
-
 /* Whether vertex or edge i needs conditional attribute `attr` (the tables
  * liq_vertex_conditional and liq_edge_conditional); *why says why an
  * attribute is not allowed. */
-static liq_need_t liq_conditional_need(const liq_network_t *net, const liq_out_t *o, int is_edge,
-                                       size_t i, const char *attr, const char **why)
+static liq_key_need_t liq_conditional_need(const liq_network_t *net, const liq_out_t *o,
+                                           int is_edge, size_t i, const char *attr,
+                                           const char **why)
 {
     *why = "";
     if (!is_edge) {
@@ -668,24 +352,20 @@ static liq_need_t liq_conditional_need(const liq_network_t *net, const liq_out_t
                : LIQ_NEED_FORBIDDEN;
 }
 
-/* The conditional attributes of the kind of vertex or edge i. */
-static const liq_kind_spec_t *liq_conditional_spec(const liq_network_t *net, int is_edge, size_t i)
-{
-    return is_edge ? &liq_edge_conditional[net->edge_kind[i]]
-                   : &liq_vertex_conditional[net->vertex_kind[i]];
-}
-
 /* Checks the conditional attributes of vertex or edge i (kinds validated):
  * a required one as a spec attribute, an optional one when present, one
  * that is not allowed by its absence. */
 static int liq_check_conditional(const liq_network_t *net, const char *file, const liq_out_t *o,
                                  int is_edge, size_t i, liq_read_mode_t mode)
 {
-    const liq_kind_spec_t *spec = liq_conditional_spec(net, is_edge, i);
+    liq_kind_spec_t conditional;
+    liq_graph_spec(&conditional, is_edge, is_edge ? net->edge_kind[i] : net->vertex_kind[i],
+                   LIQ_SPEC_CONDITIONAL);
+    const liq_kind_spec_t *spec = &conditional;
     for (size_t k = 0; k < spec->n_attrs; k++) {
         const liq_attr_spec_t *a = &spec->attrs[k];
         const char *why = "";
-        const liq_need_t need = liq_conditional_need(net, o, is_edge, i, a->name, &why);
+        const liq_key_need_t need = liq_conditional_need(net, o, is_edge, i, a->name, &why);
         const int type = is_edge ? liq_network_edge_attr_type(net, a->name)
                                  : liq_network_vertex_attr_type(net, a->name);
         const char *s = is_edge ? liq_network_edge_string(net, i, a->name)
@@ -706,7 +386,9 @@ static int liq_check_conditional(const liq_network_t *net, const char *file, con
                                  where, a->name, value, why);
         }
         if (need == LIQ_NEED_REQUIRED || (need == LIQ_NEED_OPTIONAL && present)) {
-            const liq_kind_spec_t one = {a, 1};
+            liq_kind_spec_t one;
+            one.attrs[0] = *a;
+            one.n_attrs = 1;
             const int rc = liq_check_spec(net, file, is_edge, i, &one, mode);
             if (rc != LIQ_OK) {
                 return rc;
@@ -716,14 +398,22 @@ static int liq_check_conditional(const liq_network_t *net, const char *file, con
     return LIQ_OK;
 }
 
-/* Checks every vertex and edge of a graph just read, filling the kinds. */
-static int liq_validate(liq_network_t *net, const char *file, liq_read_mode_t mode)
+/* The attributes every vertex and edge has: `kind`, and a vertex's `name`. */
+static void liq_common_specs(liq_kind_spec_t *common, liq_kind_spec_t *named)
+{
+    common->attrs[0] = (liq_attr_spec_t){"kind", 1, NULL, NULL, 0};
+    common->n_attrs = 1;
+    named->attrs[0] = (liq_attr_spec_t){"name", 1, NULL, NULL, 0};
+    named->n_attrs = 1;
+}
+
+/* Checks every vertex's kind and the attributes of its kind, filling the
+ * vertex kinds. */
+static int liq_validate_vertices(liq_network_t *net, const char *file, liq_read_mode_t mode)
 {
     char where[256];
-    static const liq_attr_spec_t kind_spec = {"kind", 1, LIQ_CHECK_NAME, NULL};
-    static const liq_attr_spec_t name_spec = {"name", 1, LIQ_CHECK_NAME, NULL};
-    const liq_kind_spec_t common = {&kind_spec, 1};
-    const liq_kind_spec_t named = {&name_spec, 1};
+    liq_kind_spec_t common, named, spec;
+    liq_common_specs(&common, &named);
     for (size_t v = 0; v < net->n_vertices; v++) {
         int rc = liq_check_spec(net, file, 0, v, &common, mode);
         if (rc == LIQ_OK) {
@@ -742,13 +432,19 @@ static int liq_validate(liq_network_t *net, const char *file, liq_read_mode_t mo
                                  file, where, kind);
         }
         net->vertex_kind[v] = (uint8_t)k;
-        rc = liq_check_spec(net, file, 0, v, &liq_vertex_specs[k], mode);
+        liq_graph_spec(&spec, 0, k, LIQ_SPEC_BASE);
+        rc = liq_check_spec(net, file, 0, v, &spec, mode);
         if (rc != LIQ_OK) {
             return rc;
         }
     }
+    return LIQ_OK;
+}
 
-    /* Names are unique within a kind; references must resolve. */
+/* Names are unique within a kind; references must resolve. */
+static int liq_validate_names(const liq_network_t *net, const char *file)
+{
+    char where[256];
     liq_named_t *sorted = malloc((net->n_vertices > 0 ? net->n_vertices : 1) * sizeof(*sorted));
     if (sorted == NULL) {
         return liq_error_set(LIQ_ENOMEM, "%s: out of memory", file);
@@ -770,65 +466,85 @@ static int liq_validate(liq_network_t *net, const char *file, liq_read_mode_t mo
                                file, where, sorted[k].name, first);
         }
     }
+    /* The attributes that carry a reference (a pool's tokens, a protocol's
+     * debt asset and oracle) name a vertex of the kind they refer to. */
+    liq_kind_spec_t spec;
     for (size_t v = 0; v < net->n_vertices && rc == LIQ_OK; v++) {
-        if (net->vertex_kind[v] == LIQ_VERTEX_POOL) {
-            rc = liq_check_ref(net, file, sorted, v, "token0", LIQ_VERTEX_ASSET);
-            if (rc == LIQ_OK) {
-                rc = liq_check_ref(net, file, sorted, v, "token1", LIQ_VERTEX_ASSET);
-            }
-        } else if (net->vertex_kind[v] == LIQ_VERTEX_PROTOCOL) {
-            rc = liq_check_ref(net, file, sorted, v, "debt_asset", LIQ_VERTEX_ASSET);
-            if (rc == LIQ_OK) {
-                rc = liq_check_ref(net, file, sorted, v, "debt_oracle", LIQ_VERTEX_ORACLE);
+        liq_graph_spec(&spec, 0, net->vertex_kind[v], LIQ_SPEC_BASE);
+        for (size_t k = 0; k < spec.n_attrs && rc == LIQ_OK; k++) {
+            const liq_key_t *key = spec.attrs[k].key;
+            if (key != NULL && key->type == LIQ_KEY_REF) {
+                rc = liq_check_ref(net, file, sorted, v, spec.attrs[k].name,
+                                   (liq_vertex_kind_t)key->ref);
             }
         }
     }
     free(sorted);
+    return rc;
+}
+
+/* Checks edge e's kind, the kinds of its ends and the attributes of its
+ * kind, filling its kind. */
+static int liq_validate_edge(liq_network_t *net, const char *file, liq_read_mode_t mode,
+                             const liq_kind_spec_t *common, size_t e)
+{
+    char where[256];
+    liq_kind_spec_t spec;
+    int rc = liq_check_spec(net, file, 1, e, common, mode);
     if (rc != LIQ_OK) {
         return rc;
     }
-
-    for (size_t e = 0; e < net->n_edges; e++) {
-        rc = liq_check_spec(net, file, 1, e, &common, mode);
-        if (rc != LIQ_OK) {
-            return rc;
-        }
-        const char *kind = liq_network_edge_string(net, e, "kind");
-        const int k = liq_kind_index(liq_edge_kinds, LIQ_N_EDGE_KINDS, kind);
-        if (k < 0) {
-            liq_describe(where, sizeof(where), net, 1, e);
-            return liq_error_set(LIQ_EINVAL,
-                                 "%s: %s: attribute 'kind': value '%s'; expected one of trades, "
-                                 "reads, uses_oracle, market, routes, issues, holds",
-                                 file, where, kind);
-        }
-        net->edge_kind[e] = (uint8_t)k;
-        size_t from, to;
-        liq_network_edge_ends(net, e, &from, &to);
-        const unsigned from_ok = liq_edge_from_kinds[k] & (1u << net->vertex_kind[from]);
-        const unsigned to_ok = liq_edge_to_kinds[k] & (1u << net->vertex_kind[to]);
-        if (!from_ok || !to_ok) {
-            char expected[64];
-            liq_kind_list(expected, sizeof(expected),
-                          !from_ok ? liq_edge_from_kinds[k] : liq_edge_to_kinds[k]);
-            liq_describe(where, sizeof(where), net, 1, e);
-            const size_t end = !from_ok ? from : to;
-            return liq_error_set(LIQ_EREF, "%s: %s: %s vertex %zu is %s '%s'; expected %s %s", file,
-                                 where, !from_ok ? "source" : "target", end,
-                                 liq_vertex_kinds[net->vertex_kind[end]],
-                                 liq_network_vertex_name(net, end),
-                                 !from_ok ? "a source of kind" : "a target of kind", expected);
-        }
-        rc = liq_check_spec(net, file, 1, e, &liq_edge_specs[k], mode);
-        if (rc == LIQ_OK && k == LIQ_EDGE_MARKET &&
-            strcmp(liq_network_edge_string(net, e, "role"), "collateral") == 0) {
-            rc = liq_check_spec(net, file, 1, e, &liq_market_collateral_spec, mode);
-        }
-        if (rc != LIQ_OK) {
-            return rc;
-        }
+    const char *kind = liq_network_edge_string(net, e, "kind");
+    const int k = liq_kind_index(liq_edge_kinds, LIQ_N_EDGE_KINDS, kind);
+    if (k < 0) {
+        liq_describe(where, sizeof(where), net, 1, e);
+        return liq_error_set(LIQ_EINVAL,
+                             "%s: %s: attribute 'kind': value '%s'; expected one of trades, "
+                             "reads, uses_oracle, market, routes, issues, holds",
+                             file, where, kind);
     }
+    net->edge_kind[e] = (uint8_t)k;
+    size_t from, to;
+    liq_network_edge_ends(net, e, &from, &to);
+    const unsigned from_ok = liq_edge_from_kinds[k] & (1u << net->vertex_kind[from]);
+    const unsigned to_ok = liq_edge_to_kinds[k] & (1u << net->vertex_kind[to]);
+    if (!from_ok || !to_ok) {
+        char expected[64];
+        liq_kind_list(expected, sizeof(expected),
+                      !from_ok ? liq_edge_from_kinds[k] : liq_edge_to_kinds[k]);
+        liq_describe(where, sizeof(where), net, 1, e);
+        const size_t end = !from_ok ? from : to;
+        return liq_error_set(LIQ_EREF, "%s: %s: %s vertex %zu is %s '%s'; expected %s %s", file,
+                             where, !from_ok ? "source" : "target", end,
+                             liq_vertex_kinds[net->vertex_kind[end]],
+                             liq_network_vertex_name(net, end),
+                             !from_ok ? "a source of kind" : "a target of kind", expected);
+    }
+    liq_graph_spec(&spec, 1, k, LIQ_SPEC_BASE);
+    rc = liq_check_spec(net, file, 1, e, &spec, mode);
+    if (rc == LIQ_OK && k == LIQ_EDGE_MARKET &&
+        strcmp(liq_network_edge_string(net, e, "role"), "collateral") == 0) {
+        liq_graph_spec(&spec, 1, k, LIQ_SPEC_COLLATERAL);
+        rc = liq_check_spec(net, file, 1, e, &spec, mode);
+    }
+    return rc;
+}
 
+/* Checks every vertex and edge of a graph just read, filling the kinds. */
+static int liq_validate(liq_network_t *net, const char *file, liq_read_mode_t mode)
+{
+    int rc = liq_validate_vertices(net, file, mode);
+    if (rc == LIQ_OK) {
+        rc = liq_validate_names(net, file);
+    }
+    liq_kind_spec_t common, named;
+    liq_common_specs(&common, &named);
+    for (size_t e = 0; e < net->n_edges && rc == LIQ_OK; e++) {
+        rc = liq_validate_edge(net, file, mode, &common, e);
+    }
+    if (rc != LIQ_OK) {
+        return rc;
+    }
     /* The attributes that depend on a vertex's edges or an edge's
      * neighbours, now that every kind is known. */
     liq_out_t out = {NULL, NULL};
@@ -858,61 +574,47 @@ static void liq_drop_reader_ids(igraph_t *graph)
 
 /* The attributes a scenario's `defaults` may fill, per vertex kind and per
  * edge kind (market: those of a collateral market edge): the kind's
- * required attributes (specs[0]) and its conditional ones (specs[1]).
- * Names, kinds and the references that give a network its shape (token0,
- * token1, source, debt_asset, debt_oracle, role) are never defaulted: a
- * default for them would silently wire the network. Returns the number of
- * specs (0: the kind has nothing to default). */
-static size_t liq_default_specs(int is_edge, int kind, const liq_kind_spec_t *specs[2])
+ * attributes (specs[0]) and its conditional ones (specs[1]), but for names,
+ * kinds and the references that give a network its shape (token0, token1,
+ * source, debt_asset, debt_oracle, role: liq_attr_defaultable), which a
+ * default would silently wire. Returns the number of specs (0: the kind
+ * has nothing to default). */
+static size_t liq_default_specs(int is_edge, int kind, liq_kind_spec_t specs[2])
 {
-    specs[0] = specs[1] = NULL;
     if (!is_edge) {
         if ((unsigned)kind >= LIQ_N_VERTEX_KINDS) {
             return 0;
         }
-        specs[0] = &liq_vertex_specs[kind];
-        specs[1] = &liq_vertex_conditional[kind];
+        liq_graph_spec(&specs[0], 0, kind, LIQ_SPEC_BASE);
+        liq_graph_spec(&specs[1], 0, kind, LIQ_SPEC_CONDITIONAL);
         return 2;
     }
     switch (kind) {
     case LIQ_EDGE_MARKET:
-        specs[0] = &liq_market_collateral_spec;
-        specs[1] = &liq_edge_conditional[LIQ_EDGE_MARKET];
+        liq_graph_spec(&specs[0], 1, kind, LIQ_SPEC_COLLATERAL);
+        liq_graph_spec(&specs[1], 1, kind, LIQ_SPEC_CONDITIONAL);
         return 2;
     case LIQ_EDGE_ROUTES:
     case LIQ_EDGE_READS:
-        specs[0] = &liq_edge_conditional[kind];
+        liq_graph_spec(&specs[0], 1, kind, LIQ_SPEC_CONDITIONAL);
         return 1;
     case LIQ_EDGE_ISSUES:
     case LIQ_EDGE_HOLDS:
-        specs[0] = &liq_edge_specs[kind];
+        liq_graph_spec(&specs[0], 1, kind, LIQ_SPEC_BASE);
         return 1;
     default:
         return 0;
     }
 }
 
-static int liq_defaultable(const char *attr)
-{
-    static const char *const structural[] = {"token0",       "token1",     "source",
-                                             "price_source", "debt_asset", "debt_oracle",
-                                             "accounts",     "role",       NULL};
-    for (size_t k = 0; structural[k] != NULL; k++) {
-        if (strcmp(structural[k], attr) == 0) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* Whether `attr` is one of the conditional attributes of vertex or edge
  * kind (is_edge, kind). */
 static int liq_is_conditional(int is_edge, int kind, const char *attr)
 {
-    const liq_kind_spec_t *spec =
-        is_edge ? &liq_edge_conditional[kind] : &liq_vertex_conditional[kind];
-    for (size_t k = 0; k < spec->n_attrs; k++) {
-        if (strcmp(spec->attrs[k].name, attr) == 0) {
+    liq_kind_spec_t spec;
+    liq_graph_spec(&spec, is_edge, kind, LIQ_SPEC_CONDITIONAL);
+    for (size_t k = 0; k < spec.n_attrs; k++) {
+        if (strcmp(spec.attrs[k].name, attr) == 0) {
             return 1;
         }
     }
@@ -927,7 +629,7 @@ int liq_network_default_check(const liq_network_default_t *d)
          * checks the vertices' own (docs/network.md). */
         return LIQ_OK;
     }
-    const liq_kind_spec_t *specs[2];
+    liq_kind_spec_t specs[2];
     const size_t n_specs = liq_default_specs(d->is_edge, d->kind, specs);
     const char *kind_name = d->is_edge ? liq_edge_kind_name((liq_edge_kind_t)d->kind)
                                        : liq_vertex_kind_name((liq_vertex_kind_t)d->kind);
@@ -941,9 +643,9 @@ int liq_network_default_check(const liq_network_default_t *d)
     size_t used = 0;
     const liq_attr_spec_t *a = NULL;
     for (size_t s = 0; s < n_specs; s++) {
-        const liq_kind_spec_t *spec = specs[s];
+        const liq_kind_spec_t *spec = &specs[s];
         for (size_t k = 0; k < spec->n_attrs; k++) {
-            if (!liq_defaultable(spec->attrs[k].name)) {
+            if (!liq_attr_defaultable(&spec->attrs[k])) {
                 continue;
             }
             if (strcmp(spec->attrs[k].name, d->attribute) == 0) {
@@ -959,12 +661,14 @@ int liq_network_default_check(const liq_network_default_t *d)
         return liq_error_set(LIQ_EKEY, "%s has no attribute '%s' to default; expected one of %s",
                              kind_name, d->attribute, list);
     }
+    char expected[160];
+    liq_attr_expected(expected, sizeof(expected), a);
     if (a->is_string) {
         if (d->string == NULL) {
             char number[40];
             liq_format_number(number, sizeof(number), d->number);
             return liq_error_set(LIQ_EINVAL, "value %s is not a name; expected %s", number,
-                                 liq_check_expected(a));
+                                 expected);
         }
         size_t c = 0;
         while (a->choices[c] != NULL && strcmp(a->choices[c], d->string) != 0) {
@@ -979,12 +683,12 @@ int liq_network_default_check(const liq_network_default_t *d)
     }
     if (d->string != NULL) {
         return liq_error_set(LIQ_EINVAL, "value '%s' is not a number; expected %s", d->string,
-                             liq_check_expected(a));
+                             expected);
     }
-    if (!liq_number_ok(a->check, d->number)) {
+    if (!liq_attr_number_ok(a, d->number)) {
         char number[40];
         liq_format_number(number, sizeof(number), d->number);
-        return liq_error_set(LIQ_EINVAL, "value %s; expected %s", number, liq_check_expected(a));
+        return liq_error_set(LIQ_EINVAL, "value %s; expected %s", number, expected);
     }
     return LIQ_OK;
 }

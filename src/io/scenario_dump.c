@@ -1,5 +1,7 @@
 /*
- * Writes a resolved scenario back as YAML (liq_scenario_dump).
+ * Writes a resolved scenario back as YAML (liq_scenario_dump), by the
+ * tables of the scenario's keys (src/model/scenario_keys.h): each entity's
+ * rows in their dump rank, then table order, each row as its type says.
  *
  * The dump is the record of what was run: it is stored with every output
  * file, so it must mean exactly the same thing when read again. Hence every
@@ -8,7 +10,10 @@
  * double-quoted string (a name such as "yes" or "1.5" would otherwise change
  * type), and every number is printed with the fewest digits that strtod reads
  * back to the same double (at most 17, the %.17g bound), so that parse ->
- * dump -> parse is bit-identical.
+ * dump -> parse is bit-identical. Keys of mechanisms a scenario does not
+ * use (a breaker, keeper economics, balance sheets) are written only when
+ * set (LIQ_KEY_DUMP_SET, presence flags), so that scenarios without them
+ * dump as they always did.
  *
  * Path shocks are written as `type: path` with the resolved file rather than
  * as inline returns: a path of 10^6 rounds would make the stored record tens
@@ -17,18 +22,26 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <assert.h>
-#include <stdbool.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "liqnet/error.h"
 #include "liqnet/scenario.h"
+#include "model/scenario_facts.h"
+#include "model/scenario_keys.h"
 
 /* Enough for "-1.2345678901234567e-308" and a terminator. */
 #define LIQ_NUMBER_MAX 32
+
+/* The deepest indentation the resolved form has (a tier: 12 spaces). */
+#define LIQ_INDENT_MAX 64
+
+/* The highest dump rank a row has. */
+#define LIQ_DUMP_RANKS 4
 
 /* Shortest decimal form that reads back as exactly v; "inf" for infinity. */
 static const char *liq_fmt_double(char buf[LIQ_NUMBER_MAX], double v)
@@ -70,423 +83,343 @@ static void liq_put_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* "key: value" lines at a given indentation. */
-static void liq_put_number(FILE *f, const char *indent, const char *key, double v)
+/* Where a block of rows is written: `indent` spaces for every line but the
+ * first, which starts with `first` (the indent, or a list item's "- "). */
+typedef struct {
+    char indent[LIQ_INDENT_MAX];
+    char first[LIQ_INDENT_MAX];
+} liq_dump_margin_t;
+
+static liq_dump_margin_t liq_dump_margin(size_t spaces, bool item)
 {
+    liq_dump_margin_t m;
+    memset(m.indent, ' ', spaces);
+    m.indent[spaces] = '\0';
+    memcpy(m.first, m.indent, spaces + 1);
+    if (item) {
+        m.first[spaces - 2] = '-';
+    }
+    return m;
+}
+
+static void liq_dump_block(FILE *f, size_t spaces, bool item, const liq_entity_t *entity,
+                           const liq_key_ctx_t *ctx, const void *obj);
+static void liq_dump_flow(FILE *f, const liq_entity_t *entity, const liq_key_ctx_t *ctx,
+                          const void *obj);
+
+/* The name of the entity a REF row refers to. */
+static const char *liq_ref_name(const liq_scenario_t *sc, const liq_entity_t *entity,
+                                const liq_key_t *key, const void *obj)
+{
+    const int32_t i = *(const int32_t *)liq_key_cfield(key, obj);
+    switch (key->ref) {
+    case LIQ_REF_ASSET:
+        assert(i >= 0 && (size_t)i < sc->n_assets);
+        return sc->assets[i].name;
+    case LIQ_REF_POOL:
+        assert(i >= 0 && (size_t)i < sc->n_pools);
+        return sc->pools[i].name;
+    case LIQ_REF_ORACLE:
+        assert(i >= 0 && (size_t)i < sc->n_oracles);
+        return sc->oracles[i].name;
+    case LIQ_REF_PROTOCOL:
+        assert(i >= 0 && (size_t)i < sc->n_protocols);
+        return sc->protocols[i].name;
+    case LIQ_REF_MARKET:
+        break;
+    }
+    /* A market is named by its asset, among the markets of the protocol the
+     * entity's protocol reference names. */
+    for (size_t k = 0; k < entity->n_keys; k++) {
+        const liq_key_t *p = &entity->keys[k];
+        if (p->type == LIQ_KEY_REF && p->ref == LIQ_REF_PROTOCOL) {
+            const liq_protocol_config_t *protocol =
+                &sc->protocols[*(const int32_t *)liq_key_cfield(p, obj)];
+            return sc->assets[liq_protocol_market_asset(protocol, (size_t)i)].name;
+        }
+    }
+    return "";
+}
+
+/* A scalar row's value as the reader reads it back. */
+static void liq_dump_value(FILE *f, const liq_scenario_t *sc, const liq_entity_t *entity,
+                           const liq_key_t *key, const void *obj)
+{
+    const void *field = liq_key_cfield(key, obj);
     char buf[LIQ_NUMBER_MAX];
-    fprintf(f, "%s%s: %s\n", indent, key, liq_fmt_double(buf, v));
-}
-
-static void liq_put_int(FILE *f, const char *indent, const char *key, int64_t v)
-{
-    fprintf(f, "%s%s: %" PRId64 "\n", indent, key, v);
-}
-
-static void liq_put_name(FILE *f, const char *indent, const char *key, const char *name)
-{
-    fprintf(f, "%s%s: ", indent, key);
-    liq_put_string(f, name);
-    fputc('\n', f);
-}
-
-static const char *liq_asset_name(const liq_scenario_t *sc, int32_t i)
-{
-    assert(i >= 0 && (size_t)i < sc->n_assets);
-    return sc->assets[i].name;
-}
-
-static void liq_dump_assets(FILE *f, const liq_scenario_t *sc)
-{
-    fprintf(f, "assets:%s\n", sc->n_assets == 0 ? " []" : "");
-    for (size_t i = 0; i < sc->n_assets; i++) {
-        const liq_asset_config_t *a = &sc->assets[i];
-        liq_put_name(f, "  - ", "name", a->name);
-        liq_put_number(f, "    ", "price", a->price);
-        liq_put_number(f, "    ", "market_depth", a->market_depth);
-        liq_put_number(f, "    ", "market_resilience", a->market_resilience);
+    switch (key->type) {
+    case LIQ_KEY_NUMBER: {
+        const double v = *(const double *)field;
+        fputs((key->flags & LIQ_KEY_UNLIMITED) != 0 && isinf(v) && v > 0.0 ? "unlimited"
+                                                                           : liq_fmt_double(buf, v),
+              f);
+        break;
     }
-}
-
-static void liq_dump_pools(FILE *f, const liq_scenario_t *sc)
-{
-    fprintf(f, "pools:%s\n", sc->n_pools == 0 ? " []" : "");
-    for (size_t i = 0; i < sc->n_pools; i++) {
-        const liq_pool_config_t *p = &sc->pools[i];
-        liq_put_name(f, "  - ", "name", p->name);
-        static const char *const kinds[] = {"constant_product", "stableswap", "linear_book"};
-        fprintf(f, "    kind: %s\n", kinds[p->kind]);
-        liq_put_name(f, "    ", "token0", liq_asset_name(sc, p->token0));
-        liq_put_name(f, "    ", "token1", liq_asset_name(sc, p->token1));
-        liq_put_number(f, "    ", "reserve0", p->reserve0);
-        liq_put_number(f, "    ", "reserve1", p->reserve1);
-        liq_put_number(f, "    ", "fee", p->fee);
-        liq_put_number(f, "    ", "arbitrage", p->arbitrage);
-        if (p->kind == LIQ_POOL_STABLESWAP) {
-            liq_put_number(f, "    ", "amplification", p->amplification);
-        }
-    }
-}
-
-/* A price source as a flow mapping: {source: ..., asset|pool: ..., window: ...}. */
-static void liq_dump_source(FILE *f, const liq_scenario_t *sc, const liq_price_source_t *src)
-{
-    static const char *const sources[] = {"market", "pool_spot", "pool_twap"};
-    fprintf(f, "{source: %s, ", sources[src->source]);
-    if (src->source == LIQ_ORACLE_MARKET) {
-        fprintf(f, "asset: ");
-        liq_put_string(f, liq_asset_name(sc, src->asset));
-    } else {
-        assert(src->pool >= 0 && (size_t)src->pool < sc->n_pools);
-        fprintf(f, "pool: ");
-        liq_put_string(f, sc->pools[src->pool].name);
-    }
-    if (src->source == LIQ_ORACLE_POOL_TWAP) {
-        fprintf(f, ", window: %lld", (long long)src->window);
-    }
-    fprintf(f, "}");
-}
-
-static void liq_dump_oracles(FILE *f, const liq_scenario_t *sc)
-{
-    static const char *const sources[] = {"market", "pool_spot", "pool_twap", "median"};
-    fprintf(f, "oracles:%s\n", sc->n_oracles == 0 ? " []" : "");
-    for (size_t i = 0; i < sc->n_oracles; i++) {
-        const liq_oracle_config_t *o = &sc->oracles[i];
-        liq_put_name(f, "  - ", "name", o->name);
-        fprintf(f, "    source: %s\n", sources[o->source]);
-        if (o->source == LIQ_ORACLE_MARKET) {
-            liq_put_name(f, "    ", "asset", liq_asset_name(sc, o->asset));
-        } else if (o->source == LIQ_ORACLE_MEDIAN) {
-            fprintf(f, "    inputs:\n");
-            for (size_t k = 0; k < o->n_inputs; k++) {
-                fprintf(f, "      - ");
-                liq_dump_source(f, sc, &o->inputs[k]);
-                fprintf(f, "\n");
-            }
+    case LIQ_KEY_INTEGER:
+    case LIQ_KEY_DURATION: {
+        const int64_t v = *(const int64_t *)field;
+        if ((key->flags & LIQ_KEY_UNLIMITED) != 0 && v == INT64_MAX) {
+            fputs("unlimited", f);
         } else {
-            assert(o->pool >= 0 && (size_t)o->pool < sc->n_pools);
-            liq_put_name(f, "    ", "pool", sc->pools[o->pool].name);
+            fprintf(f, "%" PRId64, v);
         }
-        liq_put_int(f, "    ", "heartbeat", o->heartbeat);
-        liq_put_number(f, "    ", "deviation", o->deviation);
-        liq_put_int(f, "    ", "latency", o->latency);
-        if (o->source == LIQ_ORACLE_POOL_TWAP) {
-            liq_put_int(f, "    ", "window", o->window);
-        }
-        if (o->has_anchor) {
-            fprintf(f, "    anchor: ");
-            liq_dump_source(f, sc, &o->anchor);
-            fprintf(f, "\n");
-            liq_put_number(f, "    ", "anchor_band", o->anchor_band);
-        }
+        break;
+    }
+    case LIQ_KEY_ENUM:
+        fputs(key->choices[*(const int *)field], f);
+        break;
+    case LIQ_KEY_FLAG:
+        fputs(*(const int *)field ? "true" : "false", f);
+        break;
+    case LIQ_KEY_STRING:
+    case LIQ_KEY_NAME:
+    case LIQ_KEY_FILE: {
+        const char *s = *(char *const *)field;
+        liq_put_string(f, s != NULL ? s : key->sdflt);
+        break;
+    }
+    case LIQ_KEY_REF:
+        liq_put_string(f, liq_ref_name(sc, entity, key, obj));
+        break;
+    default:
+        break;
     }
 }
 
-/* Written only for Dutch auctions, so that R0 scenarios dump as before. */
-static void liq_dump_liquidation(FILE *f, const liq_auction_config_t *a)
+/* ------------------------------------------------------- custom keys */
+
+/* A market's `route` (one pool sold by weight) or `routing` and `routes`. */
+static void liq_dump_route(FILE *f, const liq_key_t *key, const liq_key_ctx_t *ctx, const void *obj,
+                           const liq_dump_margin_t *m)
 {
-    static const char *const curves[] = {"linear", "stairstep", "exponential"};
-    if (a->mode != LIQ_LIQUIDATION_DUTCH_AUCTION) {
+    const liq_market_config_t *mk = obj;
+    const liq_scenario_t *sc = ctx->sc;
+    assert(mk->n_routes >= 1 && mk->route == mk->routes[0].pool);
+    if (mk->n_routes == 1 && mk->routing == LIQ_ROUTING_WEIGHT) {
+        fprintf(f, "%s%s: ", m->first, key->name);
+        liq_put_string(f, sc->pools[mk->route].name);
+        fputc('\n', f);
         return;
     }
-    fprintf(f, "    liquidation:\n      mode: dutch_auction\n");
-    liq_put_number(f, "      ", "chop", a->chop);
-    liq_put_number(f, "      ", "buf", a->buf);
-    liq_put_int(f, "      ", "tail", a->tail);
-    liq_put_number(f, "      ", "cusp", a->cusp);
-    liq_put_number(f, "      ", "tip", a->tip);
-    liq_put_number(f, "      ", "chip", a->chip);
-    fprintf(f, "      curve: %s\n", curves[a->curve.kind]);
-    if (a->curve.kind == LIQ_CURVE_LINEAR) {
-        liq_put_number(f, "      ", "tau", a->curve.tau);
+    const liq_key_t *routing = NULL;
+    const liq_key_t *routes = NULL;
+    for (size_t k = 0; k < liq_market_entity.n_keys; k++) {
+        const liq_key_t *row = &liq_market_entity.keys[k];
+        if (row->type == LIQ_KEY_ENUM && row->offset == offsetof(liq_market_config_t, routing)) {
+            routing = row;
+        }
+        if (row->type == LIQ_KEY_CUSTOM && row->custom == LIQ_CUSTOM_ROUTES) {
+            routes = row;
+        }
     }
-    if (a->curve.kind == LIQ_CURVE_STAIRSTEP) {
-        liq_put_number(f, "      ", "step", a->curve.step);
-    }
-    if (a->curve.kind != LIQ_CURVE_LINEAR) {
-        liq_put_number(f, "      ", "cut", a->curve.cut);
-    }
-    if (isinf(a->hole)) {
-        fprintf(f, "      hole: unlimited\n");
-    } else {
-        liq_put_number(f, "      ", "hole", a->hole);
-    }
-    if (isinf(a->keeper_capital)) {
-        fprintf(f, "      keeper_capital: unlimited\n");
-    } else {
-        liq_put_number(f, "      ", "keeper_capital", a->keeper_capital);
+    fprintf(f, "%s%s: ", m->first, routing->name);
+    liq_dump_value(f, sc, &liq_market_entity, routing, obj);
+    fprintf(f, "\n%s%s:\n", m->indent, routes->name);
+    const liq_key_ctx_t sub = {sc, mk, ctx->parent, 0, mk->n_routes};
+    for (size_t k = 0; k < mk->n_routes; k++) {
+        liq_dump_block(f, strlen(m->indent) + 4, true, routes->entity, &sub, &mk->routes[k]);
     }
 }
 
-/* A perp protocol (MODEL.md s5): margin asset and oracle, fund, the
- * throughput limit and its perp markets with their tiers. */
-static void liq_dump_perp_protocol(FILE *f, const liq_scenario_t *sc,
-                                   const liq_protocol_config_t *p)
+/* A cross-margin generator's weights, one market a line, every market. */
+static void liq_dump_weights(FILE *f, const liq_key_t *key, const liq_key_ctx_t *ctx,
+                             const void *obj, const liq_dump_margin_t *m)
 {
-    fprintf(f, "    kind: perp\n");
-    liq_put_name(f, "    ", "margin_asset", liq_asset_name(sc, p->debt_asset));
-    liq_put_name(f, "    ", "margin_oracle", sc->oracles[p->debt_oracle].name);
-    liq_put_number(f, "    ", "insurance_fund", p->insurance_fund);
-    fprintf(f, "    keepers:\n");
-    if (p->max_liquidations == INT64_MAX) {
-        fprintf(f, "      max_liquidations: unlimited\n");
-    } else {
-        liq_put_int(f, "      ", "max_liquidations", p->max_liquidations);
-    }
-    fprintf(f, "    markets:\n");
-    for (size_t m = 0; m < p->n_perp_markets; m++) {
-        const liq_perp_market_config_t *mk = &p->perp_markets[m];
-        liq_put_name(f, "      - ", "asset", liq_asset_name(sc, mk->asset));
-        liq_put_name(f, "        ", "oracle", sc->oracles[mk->oracle].name);
-        liq_put_name(f, "        ", "route", sc->pools[mk->pool].name);
-        liq_put_number(f, "        ", "liquidation_fee", mk->liquidation_fee);
-        fprintf(f, "        tiers:\n");
-        for (size_t k = 0; k < mk->n_tiers; k++) {
-            if (isinf(mk->tiers[k].notional_up_to)) {
-                fprintf(f, "          - notional_up_to: unlimited\n");
-            } else {
-                liq_put_number(f, "          - ", "notional_up_to", mk->tiers[k].notional_up_to);
-            }
-            liq_put_number(f, "            ", "mmr", mk->tiers[k].mmr);
-        }
-    }
-    if (p->perp_positions_path != NULL) {
-        fprintf(f, "    positions:\n");
-        liq_put_name(f, "      ", "file", p->perp_positions_path);
-        if (!isnan(p->perp_positions_leverage)) {
-            liq_put_number(f, "      ", "leverage", p->perp_positions_leverage);
-        }
-    }
-}
-
-static void liq_dump_protocols(FILE *f, const liq_scenario_t *sc)
-{
-    fprintf(f, "protocols:%s\n", sc->n_protocols == 0 ? " []" : "");
-    for (size_t i = 0; i < sc->n_protocols; i++) {
-        const liq_protocol_config_t *p = &sc->protocols[i];
-        liq_put_name(f, "  - ", "name", p->name);
-        if (p->kind == LIQ_PROTOCOL_PERP) {
-            liq_dump_perp_protocol(f, sc, p);
-            continue;
-        }
-        fprintf(f, "    kind: lending\n");
-        liq_put_name(f, "    ", "debt_asset", liq_asset_name(sc, p->debt_asset));
-        assert(p->debt_oracle >= 0 && (size_t)p->debt_oracle < sc->n_oracles);
-        liq_put_name(f, "    ", "debt_oracle", sc->oracles[p->debt_oracle].name);
-        liq_put_number(f, "    ", "insurance_fund", p->insurance_fund);
-        fprintf(f, "    keepers:\n");
-        liq_put_number(f, "      ", "gas_cost", p->gas_cost);
-        liq_put_number(f, "      ", "min_profit", p->min_profit);
-        if (p->max_liquidations == INT64_MAX) {
-            fprintf(f, "      max_liquidations: unlimited\n");
-        } else {
-            liq_put_int(f, "      ", "max_liquidations", p->max_liquidations);
-        }
-        /* Keeper economics, breakers and dynamic penalties only when set,
-         * so that scenarios without them dump as they always did. */
-        if (p->gas_congestion != 0.0) {
-            liq_put_number(f, "      ", "congestion", p->gas_congestion);
-        }
-        if (p->anticipate_slippage) {
-            fprintf(f, "      anticipate_slippage: true\n");
-        }
-        if (!isinf(p->keeper_capital)) {
-            liq_put_number(f, "      ", "capital", p->keeper_capital);
-        }
-        if (p->chain != NULL) {
-            liq_put_name(f, "    ", "chain", p->chain);
-        }
-        if (p->has_breaker) {
-            fprintf(f, "    breaker:\n");
-            liq_put_number(f, "      ", "drop", p->breaker_drop);
-            liq_put_int(f, "      ", "window", p->breaker_window);
-            liq_put_int(f, "      ", "pause", p->breaker_pause);
-            liq_put_int(f, "      ", "cap", p->breaker_cap);
-        }
-        if (p->has_dynamic_penalty) {
-            fprintf(f, "    dynamic_penalty:\n");
-            liq_put_number(f, "      ", "reference_volatility", p->reference_volatility);
-            liq_put_int(f, "      ", "window", p->volatility_window);
-            liq_put_number(f, "      ", "max_scale", p->max_penalty_scale);
-        }
-        liq_dump_liquidation(f, &p->liquidation);
-        fprintf(f, "    markets:%s\n", p->n_markets == 0 ? " []" : "");
-        for (size_t m = 0; m < p->n_markets; m++) {
-            const liq_market_config_t *mk = &p->markets[m];
-            assert(mk->oracle >= 0 && (size_t)mk->oracle < sc->n_oracles);
-            assert(mk->n_routes >= 1 && mk->route == mk->routes[0].pool);
-            liq_put_name(f, "      - ", "asset", liq_asset_name(sc, mk->asset));
-            liq_put_name(f, "        ", "oracle", sc->oracles[mk->oracle].name);
-            if (mk->n_routes == 1 && mk->routing == LIQ_ROUTING_WEIGHT) {
-                liq_put_name(f, "        ", "route", sc->pools[mk->route].name);
-            } else {
-                fprintf(f, "        routing: %s\n",
-                        mk->routing == LIQ_ROUTING_BEST_PRICE ? "best_price" : "weight");
-                fprintf(f, "        routes:\n");
-                for (size_t k = 0; k < mk->n_routes; k++) {
-                    liq_put_name(f, "          - ", "pool", sc->pools[mk->routes[k].pool].name);
-                    if (mk->routing == LIQ_ROUTING_WEIGHT) {
-                        liq_put_number(f, "            ", "weight", mk->routes[k].weight);
-                    }
-                }
-            }
-            liq_put_number(f, "        ", "liquidation_threshold", mk->liquidation_threshold);
-            liq_put_number(f, "        ", "liquidation_bonus", mk->liquidation_bonus);
-            liq_put_number(f, "        ", "close_factor", mk->close_factor);
-            liq_put_number(f, "        ", "full_close_health", mk->full_close_health);
-        }
-        /* Balance sheets are written only when present, so that scenarios
-         * without them dump as they always did. */
-        if (p->n_issues > 0) {
-            fprintf(f, "    issues:\n");
-            for (size_t k = 0; k < p->n_issues; k++) {
-                liq_put_name(f, "      - ", "asset", liq_asset_name(sc, p->issues[k].asset));
-                liq_put_number(f, "        ", "supply", p->issues[k].supply);
-            }
-            fprintf(f, "    recovery: %s\n",
-                    p->recovery == LIQ_RECOVERY_ZERO ? "zero" : "pro_rata");
-        }
-        if (p->n_holdings > 0) {
-            fprintf(f, "    holdings:\n");
-            for (size_t k = 0; k < p->n_holdings; k++) {
-                liq_put_name(f, "      - ", "asset", liq_asset_name(sc, p->holdings[k].asset));
-                liq_put_number(f, "        ", "amount", p->holdings[k].amount);
-            }
-        }
-        if (p->has_stability_pool) {
-            const liq_stability_pool_config_t *sp = &p->stability_pool;
-            fprintf(f, "    stability_pool:\n");
-            liq_put_number(f, "      ", "deposits", sp->deposits);
-            liq_put_number(f, "      ", "gas_compensation", sp->gas_compensation);
-            liq_put_number(f, "      ", "gas_compensation_share", sp->gas_compensation_share);
-            liq_put_number(f, "      ", "sell_share", sp->sell_share);
-            if (sp->has_recovery_mode) {
-                fprintf(f, "      recovery_mode:\n");
-                liq_put_number(f, "        ", "ccr", sp->ccr);
-            }
-        }
-    }
-}
-
-static void liq_dump_generator(FILE *f, const liq_scenario_t *sc, const liq_account_generator_t *g)
-{
-    char a[LIQ_NUMBER_MAX];
-    char b[LIQ_NUMBER_MAX];
-    char c[LIQ_NUMBER_MAX];
-    assert(g->protocol >= 0 && (size_t)g->protocol < sc->n_protocols);
+    const liq_account_generator_t *g = obj;
+    const liq_scenario_t *sc = ctx->sc;
     const liq_protocol_config_t *p = &sc->protocols[g->protocol];
-    liq_put_name(f, "  - ", "protocol", p->name);
-    const bool perp = p->kind == LIQ_PROTOCOL_PERP;
-    if (perp) {
-        /* Perp generators: markets are perp markets, leverage for health. */
-        if (g->margin == LIQ_MARGIN_CROSS) {
-            fprintf(f, "    margin: cross\n");
-            fprintf(f, "    markets:\n");
-            for (size_t m = 0; m < p->n_perp_markets; m++) {
-                char w[LIQ_NUMBER_MAX];
-                fprintf(f, "      ");
-                liq_put_string(f, liq_asset_name(sc, p->perp_markets[m].asset));
-                fprintf(f, ": %s\n", liq_fmt_double(w, g->collateral_weight[m]));
-            }
-        } else {
-            liq_put_name(f, "    ", "market", liq_asset_name(sc, p->perp_markets[g->market].asset));
-        }
-        liq_put_number(f, "    ", "long_share", g->long_share);
-    } else if (g->margin == LIQ_MARGIN_CROSS) {
-        /* Isolated generators are written without `margin`, as before cross
-         * margin existed; cross ones give every market's weight. */
-        assert(g->collateral_weight != NULL);
-        fprintf(f, "    margin: cross\n");
-        fprintf(f, "    collateral:\n");
-        for (size_t m = 0; m < p->n_markets; m++) {
-            char w[LIQ_NUMBER_MAX];
-            fprintf(f, "      ");
-            liq_put_string(f, liq_asset_name(sc, p->markets[m].asset));
-            fprintf(f, ": %s\n", liq_fmt_double(w, g->collateral_weight[m]));
-        }
-    } else {
-        assert(g->market >= 0 && (size_t)g->market < p->n_markets);
-        liq_put_name(f, "    ", "market", liq_asset_name(sc, p->markets[g->market].asset));
+    assert(g->collateral_weight != NULL);
+    fprintf(f, "%s%s:\n", m->first, key->name);
+    for (size_t k = 0; k < liq_protocol_market_count(p); k++) {
+        char w[LIQ_NUMBER_MAX];
+        fprintf(f, "%s  ", m->indent);
+        liq_put_string(f, sc->assets[liq_protocol_market_asset(p, k)].name);
+        fprintf(f, ": %s\n", liq_fmt_double(w, g->collateral_weight[k]));
     }
-    liq_put_int(f, "    ", "count", g->count);
-    liq_fmt_double(a, g->size_a);
-    liq_fmt_double(b, g->size_b);
-    liq_fmt_double(c, g->size_max);
-    if (g->size_dist == LIQ_SIZE_PARETO) {
-        fprintf(f, "    size: {distribution: pareto, alpha: %s, min: %s, max: %s}\n", a, b, c);
-    } else {
-        fprintf(f, "    size: {distribution: lognormal, median: %s, sigma: %s, max: %s}\n", a, b,
-                c);
-    }
-    liq_fmt_double(a, g->health_a);
-    liq_fmt_double(b, g->health_b);
-    const char *health = perp ? "leverage" : "health";
-    if (g->health_dist == LIQ_HEALTH_UNIFORM) {
-        fprintf(f, "    %s: {distribution: uniform, min: %s, max: %s}\n", health, a, b);
-    } else {
-        fprintf(f, "    %s: {distribution: lognormal, median: %s, sigma: %s}\n", health, a, b);
+}
+
+/* A schedule's steps, each as a {round, log_return} item. */
+static void liq_dump_steps(FILE *f, const liq_key_t *key, const liq_key_ctx_t *ctx, const void *obj,
+                           const liq_dump_margin_t *m)
+{
+    const liq_shock_t *s = obj;
+    fprintf(f, "%s%s:%s\n", m->first, key->name, s->n_steps == 0 ? " []" : "");
+    for (size_t k = 0; k < s->n_steps; k++) {
+        const liq_step_t step = {s->round[k], (double)NAN, s->log_return[k]};
+        const liq_key_ctx_t sub = {ctx->sc, s, ctx->parent, k, s->n_steps};
+        fprintf(f, "%s  - ", m->indent);
+        liq_dump_flow(f, key->entity, &sub, &step);
+        fputc('\n', f);
     }
 }
 
 /* Generators and files share one list; a generator's stream is its position
  * in that list, so the positions sources fill the remaining places in order. */
-static void liq_dump_accounts(FILE *f, const liq_scenario_t *sc)
+static void liq_dump_accounts(FILE *f, const liq_key_t *key, const liq_key_ctx_t *ctx,
+                              const liq_dump_margin_t *m)
 {
+    const liq_scenario_t *sc = ctx->sc;
     const size_t total = sc->n_generators + sc->n_positions;
-    fprintf(f, "accounts:%s\n", total == 0 ? " []" : "");
+    fprintf(f, "%s%s:%s\n", m->first, key->name, total == 0 ? " []" : "");
+    const size_t spaces = strlen(m->indent) + 4;
     size_t g = 0;
     size_t p = 0;
     for (size_t item = 0; item < total; item++) {
         const bool generator_here =
             g < sc->n_generators && (sc->generators[g].stream == item || p == sc->n_positions);
+        const liq_key_ctx_t sub = {sc, sc, NULL, item, total};
         if (generator_here) {
-            liq_dump_generator(f, sc, &sc->generators[g++]);
+            liq_dump_block(f, spaces, true, &liq_generator_entity, &sub, &sc->generators[g++]);
         } else {
-            const liq_positions_source_t *src = &sc->positions[p++];
-            liq_put_name(f, "  - ", "file", src->path);
-            fprintf(f, "    format: %s\n", src->format == LIQ_POSITIONS_CSV ? "csv" : "hdf5");
+            liq_dump_block(f, spaces, true, &liq_positions_entity, &sub, &sc->positions[p++]);
         }
     }
 }
 
-static void liq_dump_shocks(FILE *f, const liq_scenario_t *sc)
+/* Each shock by the table of its kind; one path file gave one shock per
+ * column, all with its stream, and is written once. */
+static void liq_dump_shocks(FILE *f, const liq_key_t *key, const liq_key_ctx_t *ctx,
+                            const liq_dump_margin_t *m)
 {
-    fprintf(f, "shocks:%s\n", sc->n_shocks == 0 ? " []" : "");
+    static const liq_entity_t *const entities[] = {&liq_schedule_entity, &liq_path_entity,
+                                                   &liq_gbm_entity};
+    const liq_scenario_t *sc = ctx->sc;
+    fprintf(f, "%s%s:%s\n", m->first, key->name, sc->n_shocks == 0 ? " []" : "");
     for (size_t i = 0; i < sc->n_shocks; i++) {
         const liq_shock_t *s = &sc->shocks[i];
-        char buf[LIQ_NUMBER_MAX];
-        switch (s->kind) {
-        case LIQ_SHOCK_SCHEDULE:
-            fprintf(f, "  - type: schedule\n");
-            liq_put_name(f, "    ", "asset", liq_asset_name(sc, s->asset));
-            fprintf(f, "    steps:%s\n", s->n_steps == 0 ? " []" : "");
-            for (size_t k = 0; k < s->n_steps; k++) {
-                fprintf(f, "      - {round: %" PRId64 ", log_return: %s}\n", s->round[k],
-                        liq_fmt_double(buf, s->log_return[k]));
-            }
-            break;
-        case LIQ_SHOCK_PATH:
-            /* One file item gave one shock per column, all with its stream. */
-            fprintf(f, "  - type: path\n");
-            liq_put_name(f, "    ", "file", s->path != NULL ? s->path : "");
-            while (i + 1 < sc->n_shocks && sc->shocks[i + 1].kind == LIQ_SHOCK_PATH &&
-                   sc->shocks[i + 1].stream == s->stream) {
-                i++;
-            }
-            break;
-        case LIQ_SHOCK_GBM:
-            fprintf(f, "  - type: gbm\n");
-            liq_put_name(f, "    ", "asset", liq_asset_name(sc, s->asset));
-            liq_put_number(f, "    ", "drift", s->drift);
-            liq_put_number(f, "    ", "volatility", s->volatility);
-            liq_put_number(f, "    ", "jump_intensity", s->jump_intensity);
-            liq_put_number(f, "    ", "jump_mean", s->jump_mean);
-            liq_put_number(f, "    ", "jump_stdev", s->jump_stdev);
-            liq_put_int(f, "    ", "start", s->start);
-            liq_put_int(f, "    ", "end", s->end);
-            break;
+        const liq_key_ctx_t sub = {sc, sc, NULL, i, sc->n_shocks};
+        liq_dump_block(f, strlen(m->indent) + 4, true, entities[s->kind], &sub, s);
+        while (s->kind == LIQ_SHOCK_PATH && i + 1 < sc->n_shocks &&
+               sc->shocks[i + 1].kind == LIQ_SHOCK_PATH && sc->shocks[i + 1].stream == s->stream) {
+            i++;
         }
     }
+}
+
+static void liq_dump_custom(FILE *f, const liq_key_t *key, const liq_key_ctx_t *ctx,
+                            const void *obj, const liq_dump_margin_t *m)
+{
+    switch (key->custom) {
+    case LIQ_CUSTOM_ROUTE:
+        liq_dump_route(f, key, ctx, obj, m);
+        break;
+    case LIQ_CUSTOM_WEIGHTS:
+        liq_dump_weights(f, key, ctx, obj, m);
+        break;
+    case LIQ_CUSTOM_STEPS:
+        liq_dump_steps(f, key, ctx, obj, m);
+        break;
+    case LIQ_CUSTOM_POSITIONS:
+        if (((const liq_protocol_config_t *)obj)->perp_positions_path != NULL) {
+            fprintf(f, "%s%s:\n", m->first, key->name);
+            liq_dump_block(f, strlen(m->indent) + 2, false, key->entity, ctx, obj);
+        }
+        break;
+    case LIQ_CUSTOM_ACCOUNTS:
+        liq_dump_accounts(f, key, ctx, m);
+        break;
+    case LIQ_CUSTOM_SHOCKS:
+        liq_dump_shocks(f, key, ctx, m);
+        break;
+    case LIQ_CUSTOM_SELL: {
+        const liq_adversary_config_t *adv = obj;
+        const liq_pool_config_t *pool = &ctx->sc->pools[adv->pool];
+        fprintf(f, "%s%s: ", m->first, key->name);
+        liq_put_string(f, ctx->sc->assets[adv->sell_token == 0 ? pool->token0 : pool->token1].name);
+        fputc('\n', f);
+        break;
+    }
+    default:
+        break; /* written by another row (routes), or never (the graph keys) */
+    }
+}
+
+/* ---------------------------------------------------------- entities */
+
+/* One row in a block, at margin m. */
+static void liq_dump_row(FILE *f, const liq_entity_t *entity, const liq_key_t *key,
+                         const liq_key_ctx_t *ctx, const void *obj, const liq_dump_margin_t *m)
+{
+    const liq_scenario_t *sc = ctx->sc;
+    const size_t spaces = strlen(m->indent);
+    switch (key->type) {
+    case LIQ_KEY_MAP: {
+        const void *inner = liq_key_cfield(key, obj);
+        const liq_key_ctx_t sub = {sc, obj, ctx->parent, ctx->index, ctx->count};
+        if (key->entity->flow) {
+            fprintf(f, "%s%s: ", m->first, key->name);
+            liq_dump_flow(f, key->entity, &sub, inner);
+            fputc('\n', f);
+        } else {
+            fprintf(f, "%s%s:\n", m->first, key->name);
+            liq_dump_block(f, spaces + 2, false, key->entity, &sub, inner);
+        }
+        break;
+    }
+    case LIQ_KEY_LIST: {
+        const size_t n = *(const size_t *)((const char *)obj + key->count_offset);
+        const char *items = *(char *const *)liq_key_cfield(key, obj);
+        fprintf(f, "%s%s:%s\n", m->first, key->name, n == 0 ? " []" : "");
+        for (size_t i = 0; i < n; i++) {
+            const void *item = items + i * key->entity->size;
+            const liq_key_ctx_t sub = {sc, obj, ctx->parent, i, n};
+            if (key->entity->flow) {
+                fprintf(f, "%s  - ", m->indent);
+                liq_dump_flow(f, key->entity, &sub, item);
+                fputc('\n', f);
+            } else {
+                liq_dump_block(f, spaces + 4, true, key->entity, &sub, item);
+            }
+        }
+        break;
+    }
+    case LIQ_KEY_CUSTOM:
+        liq_dump_custom(f, key, ctx, obj, m);
+        break;
+    default:
+        fprintf(f, "%s%s: ", m->first, key->name);
+        liq_dump_value(f, sc, entity, key, obj);
+        fputc('\n', f);
+        break;
+    }
+}
+
+/* The rows of `obj` one a line, `spaces` deep; `item`: the first line is a
+ * list item's ("- "). */
+static void liq_dump_block(FILE *f, size_t spaces, bool item, const liq_entity_t *entity,
+                           const liq_key_ctx_t *ctx, const void *obj)
+{
+    liq_dump_margin_t m = liq_dump_margin(spaces, item);
+    for (int rank = 0; rank < LIQ_DUMP_RANKS; rank++) {
+        for (size_t k = 0; k < entity->n_keys; k++) {
+            const liq_key_t *key = &entity->keys[k];
+            if (key->dump_rank != rank || !liq_key_written(key, ctx, obj)) {
+                continue;
+            }
+            liq_dump_row(f, entity, key, ctx, obj, &m);
+            memcpy(m.first, m.indent, spaces + 1);
+        }
+    }
+}
+
+/* The rows of `obj` as one flow mapping: {key: value, ...}. */
+static void liq_dump_flow(FILE *f, const liq_entity_t *entity, const liq_key_ctx_t *ctx,
+                          const void *obj)
+{
+    const char *sep = "";
+    fputc('{', f);
+    for (int rank = 0; rank < LIQ_DUMP_RANKS; rank++) {
+        for (size_t k = 0; k < entity->n_keys; k++) {
+            const liq_key_t *key = &entity->keys[k];
+            if (key->dump_rank != rank || !liq_key_written(key, ctx, obj)) {
+                continue;
+            }
+            fprintf(f, "%s%s: ", sep, key->name);
+            liq_dump_value(f, ctx->sc, entity, key, obj);
+            sep = ", ";
+        }
+    }
+    fputc('}', f);
 }
 
 int liq_scenario_dump(char **out, const liq_scenario_t *scenario)
@@ -499,31 +432,9 @@ int liq_scenario_dump(char **out, const liq_scenario_t *scenario)
     if (f == NULL) {
         return liq_error_set(LIQ_ENOMEM, "out of memory while writing the scenario");
     }
-    const liq_scenario_t *sc = scenario;
     fprintf(f, "# liqnet scenario, resolved: every default explicit, durations in rounds.\n");
-    liq_put_name(f, "", "name", sc->name != NULL ? sc->name : "scenario");
-    liq_put_int(f, "", "rounds", sc->rounds);
-    liq_put_number(f, "", "round_seconds", sc->round_seconds);
-    fprintf(f, "seed: %" PRIu64 "\n", sc->seed);
-    fprintf(f, "output:\n");
-    liq_put_int(f, "  ", "flush_every", sc->flush_every);
-    liq_dump_assets(f, sc);
-    liq_dump_pools(f, sc);
-    liq_dump_oracles(f, sc);
-    liq_dump_protocols(f, sc);
-    liq_dump_accounts(f, sc);
-    liq_dump_shocks(f, sc);
-    if (sc->adversary.enabled) {
-        const liq_adversary_config_t *adv = &sc->adversary;
-        const liq_pool_config_t *pool = &sc->pools[adv->pool];
-        fprintf(f, "adversary:\n");
-        liq_put_int(f, "  ", "round", adv->round);
-        liq_put_name(f, "  ", "pool", pool->name);
-        liq_put_name(f, "  ", "sell",
-                     liq_asset_name(sc, adv->sell_token == 0 ? pool->token0 : pool->token1));
-        liq_put_number(f, "  ", "amount", adv->amount);
-        liq_put_number(f, "  ", "flash_fee", adv->flash_fee);
-    }
+    const liq_key_ctx_t ctx = {scenario, NULL, NULL, 0, 0};
+    liq_dump_block(f, 0, false, &liq_scenario_entity, &ctx, scenario);
     const bool failed = ferror(f) != 0;
     if (fclose(f) != 0 || failed) {
         free(text);

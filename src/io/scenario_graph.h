@@ -3,10 +3,12 @@
  * `network_format` and `defaults`, docs/scenario.md), private to src/io.
  *
  * The graph file is read with igraph (liq_network_read_scenario: defaults
- * first, then every attribute validated), turned into the scenario's
- * entities (liq_network_to_scenario), and those are written into the YAML
- * document as the lists `assets`, `pools`, `oracles` and `protocols`, as if
- * the file had spelled them out; a protocol vertex's scenario-key
+ * first, then every attribute validated), its shape found and checked
+ * (liq_network_entities: which vertices and edges make each entity), and its
+ * attributes are written into the YAML document as the lists `assets`,
+ * `pools`, `oracles` and `protocols`, as if the file had spelled them out,
+ * each attribute under the key whose table row names it
+ * (scenario_graph_emit.c); a protocol vertex's scenario-key
  * attributes (liq_network_is_protocol_key: `breaker.drop`, `chain`, ...)
  * become those keys of its protocol, and their nodes record the vertex and
  * attribute (liq_ydoc_set_origin) for the reader's messages. The scenario
@@ -22,7 +24,8 @@
 #ifndef LIQNET_IO_SCENARIO_GRAPH_H
 #define LIQNET_IO_SCENARIO_GRAPH_H
 
-#include "io/yaml_doc.h"
+#include "io/yaml_read.h"
+#include "liqnet/network.h"
 
 /*
  * When the document's root mapping has `network`: checks that it has none
@@ -32,15 +35,24 @@
  * base_dir, NULL: the working directory) and appends the four lists to the
  * root, and sets *from_graph. Without `network`, `network_format` and
  * `defaults` are errors and nothing changes (the reader checks the keys); an empty or non-mapping
- * root is left for the reader. Errors in the YAML keys are "FILE:LINE:COL: KEY: ..." (yaml_doc.h);
- * errors in the graph file are those of liq_network_read_scenario and liq_network_to_scenario
+ * root is left for the reader. Errors in the YAML keys are "FILE:LINE:COL: KEY: ..." (yaml_read.h);
+ * errors in the graph file are those of liq_network_read_scenario and liq_network_entities
  * (docs/network.md), naming the graph file.
  */
 int liq_scenario_graph_inject(liq_ydoc_t *d, const char *const *top_keys, const char *base_dir,
                               bool *from_graph);
 
-/* Joins a scenario-relative path onto base_dir and makes it absolute
- * (scenario_yaml.c); NULL when out of memory. */
-char *liq_scenario_resolve_path(const char *base_dir, const char *path);
+/*
+ * Appends the graph's assets, pools, oracles and protocols to the root
+ * mapping (document index `root`), their keys the attributes of the
+ * vertices and edges of `net` (read by liq_network_read_scenario from
+ * `path`) and its protocols' mechanism settings (scenario_graph_emit.c);
+ * every node at `mark`. Errors are those of liq_network_entities (the
+ * network's shape) and of the settings' key paths, naming `path`. Runs
+ * where igraph may be called (one thread at a time).
+ */
+int liq_scenario_graph_emit(liq_ydoc_t *d, int root, yaml_mark_t mark, const liq_network_t *net,
+                            const char *path, const liq_network_default_t *defaults,
+                            size_t n_defaults);
 
 #endif /* LIQNET_IO_SCENARIO_GRAPH_H */

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "io/yaml_doc.h"
+#include "io/yaml_read.h"
 #include "liqnet/scenario.h"
 
 /* Applies the n overrides in order. Errors: LIQ_EKEY for a path that leads

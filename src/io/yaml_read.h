@@ -1,5 +1,9 @@
 /*
- * A typed accessor layer over libyaml's document API, private to src/io.
+ * Reading YAML with liqnet's messages: a typed accessor layer over
+ * libyaml's document API. Interface of src/io for every area that reads a
+ * YAML file of its own (src/experiment's sweep files) as well as for io's
+ * own readers (the scenario, overrides, a graph's keys); it knows nothing
+ * of scenarios.
  *
  * The scenario reader asks questions such as "the key `price` of this mapping,
  * as a finite number > 0". Every accessor answers with LIQ_OK or an error code
@@ -18,8 +22,8 @@
  * true / false / yes / no are booleans: both are wrong-type errors where a
  * number is expected, because silently accepting them hides typos.
  */
-#ifndef LIQNET_IO_YAML_DOC_H
-#define LIQNET_IO_YAML_DOC_H
+#ifndef LIQNET_IO_YAML_READ_H
+#define LIQNET_IO_YAML_READ_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -155,4 +159,4 @@ const char *liq_yscalar(const yaml_node_t *node);
  */
 bool liq_yparse_double(const char *text, double *out, bool *is_nan);
 
-#endif /* LIQNET_IO_YAML_DOC_H */
+#endif /* LIQNET_IO_YAML_READ_H */
