@@ -63,7 +63,9 @@
  * Fault injection (builds with LIQNET_FAULT_INJECTION, the default where tests
  * are built): LIQNET_FAULT_WRITE_AFTER=N1,N2,... lets the k-th file of this
  * driver that writes to disk in the process write Nk bytes, then fail with
- * ENOSPC; an empty or missing Nk means no limit.
+ * ENOSPC; an empty or missing Nk means no limit (liq_h5_commit_fault_reset
+ * starts the count again). LIQNET_FAULT_NO_EXCHANGE and LIQNET_FAULT_NO_LINK
+ * (set to anything) make the driver take its fallbacks.
  */
 #define _GNU_SOURCE /* renameat2 and RENAME_EXCHANGE, copy_file_range */
 
@@ -134,6 +136,7 @@ typedef struct {
     ino_t inode;
     int64_t budget; /* fault injection: bytes left to write, -1: no limit */
     bool budget_set;
+    bool no_exchange, no_link; /* fault injection: act as if the file system lacked them */
 } liq_commit_file_t;
 
 /* What a failing system call was doing, for the message: the text, and
@@ -170,7 +173,7 @@ static const struct {
 };
 
 static hid_t liq_commit_driver = H5I_INVALID_HID;
-static int liq_commit_opens = 0; /* files opened, for fault injection */
+static int liq_fault_files = 0; /* files that wrote to disk, for fault injection */
 
 #define LIQ_COMMIT_ERROR(minor, ...)                                                               \
     H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, minor, __VA_ARGS__)
@@ -441,7 +444,9 @@ static int liq_publish(liq_commit_file_t *f)
 {
 #ifdef RENAME_EXCHANGE
     if (f->swap == LIQ_SWAP_EXCHANGE) {
-        if (renameat2(AT_FDCWD, f->shadow_path, AT_FDCWD, f->path, RENAME_EXCHANGE) == 0) {
+        if (f->no_exchange) {
+            errno = EINVAL; /* injected: as on NFS */
+        } else if (renameat2(AT_FDCWD, f->shadow_path, AT_FDCWD, f->path, RENAME_EXCHANGE) == 0) {
             return 0;
         }
         if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
@@ -461,7 +466,9 @@ static int liq_publish(liq_commit_file_t *f)
         if (unlink(f->link_path) < 0 && errno != ENOENT) {
             return -1;
         }
-        if (link(f->path, f->link_path) == 0) {
+        if (f->no_link) {
+            errno = EPERM; /* injected: as on FAT */
+        } else if (link(f->path, f->link_path) == 0) {
             if (rename(f->shadow_path, f->path) < 0) {
                 return -1;
             }
@@ -653,7 +660,7 @@ static int64_t liq_fault_budget(void)
     int64_t budget = -1;
 #ifdef LIQNET_FAULT_INJECTION
     const char *spec = getenv("LIQNET_FAULT_WRITE_AFTER");
-    const int index = liq_commit_opens;
+    const int index = liq_fault_files;
     for (int k = 0; spec != NULL && k <= index; k++) {
         const char *comma = strchr(spec, ',');
         if (k == index && *spec != ',' && *spec != '\0') {
@@ -662,7 +669,7 @@ static int64_t liq_fault_budget(void)
         spec = comma != NULL ? comma + 1 : NULL;
     }
 #endif
-    liq_commit_opens++;
+    liq_fault_files++;
     return budget;
 }
 
@@ -732,6 +739,10 @@ static H5FD_t *liq_commit_open(const char *name, unsigned flags, hid_t fapl, had
     liq_journal_clear(&f->current);
     liq_journal_clear(&f->lag);
     f->budget = -1;
+#ifdef LIQNET_FAULT_INJECTION
+    f->no_exchange = getenv("LIQNET_FAULT_NO_EXCHANGE") != NULL;
+    f->no_link = getenv("LIQNET_FAULT_NO_LINK") != NULL;
+#endif
     f->path = liq_concat(name, "");
     f->shadow_path = liq_concat(name, ".shadow");
     f->link_path = liq_concat(name, ".shadow.old");
@@ -974,6 +985,20 @@ static const H5FD_class_t liq_commit_class = {
 };
 
 /* ---------------------------------------------------------------- public */
+
+bool liq_h5_commit_fault_injection(void)
+{
+#ifdef LIQNET_FAULT_INJECTION
+    return true;
+#else
+    return false;
+#endif
+}
+
+void liq_h5_commit_fault_reset(void)
+{
+    liq_fault_files = 0;
+}
 
 herr_t liq_h5_commit_fapl(hid_t fapl, bool in_place)
 {

@@ -130,6 +130,11 @@ herr_t liq_h5_commit_flush(hid_t file);
  * never created when nothing was flushed. For error paths; a file of another
  * driver is left alone. */
 void liq_h5_commit_abandon(hid_t file);
+/* Tests: whether this build honours the LIQNET_FAULT_* variables
+ * (h5_commit.c), and a fresh start of LIQNET_FAULT_WRITE_AFTER's count of
+ * files. */
+bool liq_h5_commit_fault_injection(void);
+void liq_h5_commit_fault_reset(void);
 
 /* Writes a run's contagion record as the group `contagion` of `loc` (a
  * file or group), with its own dimension scales `protocol`, `link` and
