@@ -92,16 +92,21 @@ done
 elapsed=$((SECONDS - start))
 echo "# $kills kills in ${elapsed}s ($early from the start, $finished runs had ended before their kill)"
 
+# KILL_VERBOSE=1 (benchmarks/kill-runs.sh): the verdict on every file too.
+verbose() { if [ -n "${KILL_VERBOSE:-}" ]; then cat "$1"; fi; }
 if "$py" "$src/tests/cli/check_killed.py" "$work/ref_long.h5" "${long_files[@]}" > "$work/long.txt" 2>&1; then
   ok "long runs killed: $(tail -1 "$work/long.txt")"
 else
   bad "long runs killed: $(grep -m5 FAIL "$work/long.txt"; tail -1 "$work/long.txt")"
 fi
+verbose "$work/long.txt"
 if "$py" "$src/tests/cli/check_killed.py" "$work/ref_short.h5" "${short_files[@]}" > "$work/short.txt" 2>&1; then
   ok "short runs killed: $(tail -1 "$work/short.txt")"
 else
   bad "short runs killed: $(grep -m5 FAIL "$work/short.txt"; tail -1 "$work/short.txt")"
 fi
+
+verbose "$work/short.txt"
 
 # A run over a killed one's file (--force) replaces it and its shadow copy.
 last="$work/kill1.h5"
