@@ -508,9 +508,10 @@ static void test_writer_full_disk(void **state)
         mini_init(&m);
         liq_h5_commit_fault_reset();
         /* Room for round 0 and a few batches, then none; in variant 1 none
-         * for the reopening that marks the file either. */
+         * for the reopenings that mark the file either (atomically, then in
+         * place). */
         snprintf(budget, sizeof(budget), "%lld%s", 2 * (long long)st.st_size + 20000,
-                 variant == 0 ? "" : ",0");
+                 variant == 0 ? "" : ",0,0");
         setenv("LIQNET_FAULT_WRITE_AFTER", budget, 1);
         liq_h5_writer_t *w = NULL;
         assert_int_equal(liq_h5_writer_create(&w, path, &m.sc, mini_round(&m, 0), &options),

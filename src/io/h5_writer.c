@@ -793,14 +793,14 @@ void liq_h5_writer_destroy(liq_h5_writer_t *writer)
     liq_h5_free(writer);
 }
 
-/* Reopens a published file in place and sets `error` and then `status` =
- * "failed". The space these need is reserved before anything is written
- * (h5_commit.c, in place), so on a full disk this fails without touching the
- * file. */
-static int liq_h5_mark_failed(const char *path, const char *message)
+/* Reopens a published file and sets `error` and then `status` = "failed",
+ * atomically (a commit of the driver) or in place (h5_commit.c: the space
+ * the change needs is reserved before anything is written, so on a full disk
+ * this fails without touching the file). */
+static int liq_h5_mark_failed_once(const char *path, const char *message, bool in_place)
 {
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || liq_h5_commit_fapl(fapl, true) < 0) {
+    if (fapl < 0 || liq_h5_commit_fapl(fapl, in_place) < 0) {
         if (fapl >= 0) {
             H5Pclose(fapl);
         }
@@ -828,13 +828,21 @@ static int liq_h5_mark_failed(const char *path, const char *message)
     return rc;
 }
 
+/* Atomically when the disk has room for a copy of the file (it usually has:
+ * the failed flush's shadow was just removed), else in place. */
+static int liq_h5_mark_failed(const char *path, const char *message)
+{
+    const int rc = liq_h5_mark_failed_once(path, message, false);
+    return rc == LIQ_OK ? rc : liq_h5_mark_failed_once(path, message, true);
+}
+
 /*
  * After a failed write (a full disk, an I/O error): the file on disk is the
  * one its last successful flush published, untouched (the driver never
  * writes a published copy). This handle is closed without writing anything
- * more, then that file is marked "failed" with the error, in place. On a disk
- * too full even for that, the file stays "incomplete": still readable, with
- * every round of its last flush. Returns `rc` with the first error's message
+ * more (its shadow removed), then that file is marked "failed" with the
+ * error. On a disk too full even for that, the file stays "incomplete":
+ * still readable, with every round of its last flush. Returns `rc` with the first error's message
  * and what the file holds; the writer then refuses further calls.
  */
 static int liq_h5_writer_failed(liq_h5_writer_t *w, int rc)
