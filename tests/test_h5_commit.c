@@ -350,6 +350,58 @@ static void test_failed_commit(void **state)
     unlink(path);
 }
 
+/* A commit that fails when the file is closed: the file stays as the last
+ * commit left it, the shadow is removed, and HDF5 releases the file (one it
+ * could not close was left open, and its exit handler crashed the process
+ * with SIGSEGV: this test did, when the driver's close reported the failure). */
+static void test_failed_close(void **state)
+{
+    (void)state;
+    if (!liq_h5_commit_fault_injection()) {
+        skip();
+    }
+    const char *path = "close.h5";
+    char shadow[64];
+    shadow_of(shadow, sizeof(shadow), path);
+    /* What the first commit writes: the size of the file it publishes. */
+    hid_t file = create_committed(path);
+    hid_t ds = create_x(file);
+    append_x(ds, 0, 100);
+    assert_true(liq_h5_commit_flush(file) >= 0);
+    H5Dclose(ds);
+    liq_h5_commit_abandon(file);
+    assert_true(H5Fclose(file) >= 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    unlink(path);
+
+    liq_h5_commit_fault_reset();
+    char budget[32];
+    snprintf(budget, sizeof(budget), "%lld", (long long)st.st_size + 100);
+    setenv("LIQNET_FAULT_WRITE_AFTER", budget, 1);
+    file = create_committed(path);
+    ds = create_x(file);
+    append_x(ds, 0, 100);
+    assert_true(liq_h5_commit_flush(file) >= 0);
+    size_t n_a = 0;
+    unsigned char *a = slurp(path, &n_a);
+    append_x(ds, 100, 100);
+    H5Dclose(ds);
+    assert_true(H5Fclose(file) >= 0); /* its closing commit ran out of room */
+    unsetenv("LIQNET_FAULT_WRITE_AFTER");
+    size_t n_b = 0;
+    unsigned char *b = slurp(path, &n_b);
+    assert_true(same_bytes(a, n_a, b, n_b));
+    assert_false(exists(shadow));
+    assert_int_equal(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_FILE), 0);
+    const hid_t reader = open_reader(path);
+    assert_x(reader, 100);
+    H5Fclose(reader);
+    free(a);
+    free(b);
+    unlink(path);
+}
+
 /* -------------------------------------------------------------- writer */
 
 typedef struct {
@@ -577,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_reader_copy_untouched),
         cmocka_unit_test(test_fallbacks),
         cmocka_unit_test(test_failed_commit),
+        cmocka_unit_test(test_failed_close),
         cmocka_unit_test(test_writer_full_disk),
         cmocka_unit_test(test_writer_destroy_drops_unflushed),
     };
