@@ -555,10 +555,14 @@ static int liq_commit_atomic(liq_commit_file_t *f, liq_step_t *step)
                 close(f->shadow_fd);
                 f->shadow_fd = -1;
             }
+            *step = LIQ_STEP_COPY_SHADOW;
             rc = liq_create_shadow(f);
             if (rc == 0) {
                 rc = liq_copy_file(f, f->published_fd, f->shadow_fd, f->published_size);
             }
+        }
+        if (rc == 0) {
+            *step = LIQ_STEP_WRITE_SHADOW;
         }
         if (rc < 0 || liq_journal_apply(f, &f->current, f->shadow_fd) < 0 ||
             ftruncate(f->shadow_fd, (off_t)f->eof) < 0 || liq_sync(f->shadow_fd) < 0) {
