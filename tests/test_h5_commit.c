@@ -402,6 +402,49 @@ static void test_failed_close(void **state)
     unlink(path);
 }
 
+/* Two writers of one file: the second is refused while the first writes
+ * (before and after its first commit); a shadow a killed writer left (no one
+ * has it open) is taken over. */
+static void test_two_writers(void **state)
+{
+    (void)state;
+    const char *path = "two.h5";
+    char shadow[64];
+    shadow_of(shadow, sizeof(shadow), path);
+    FILE *stale = fopen(shadow, "wb");
+    assert_non_null(stale);
+    fputs("left by a killed writer", stale);
+    fclose(stale);
+    const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    assert_true(liq_h5_commit_fapl(fapl, false) >= 0);
+    for (int committed = 0; committed < 2; committed++) {
+        const hid_t first = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+        assert_true(first >= 0);
+        const hid_t ds = create_x(first);
+        append_x(ds, 0, 10);
+        if (committed) {
+            assert_true(liq_h5_commit_flush(first) >= 0);
+        }
+        /* In one process, once the file is published HDF5 refuses first
+         * ("unable to truncate a file which is already open"); the driver's
+         * refusal is what another process meets (tests/cli/run_kill_tests.sh). */
+        assert_true(H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) < 0);
+        liq_h5_fail(path, "cannot create the file");
+        if (!committed) {
+            assert_non_null(strstr(liq_errmsg(), "another process has the shadow copy open "
+                                                 "(another liqnet writing the same file?): "
+                                                 "'two.h5.shadow'"));
+        }
+        H5Dclose(ds);
+        assert_true(H5Fclose(first) >= 0);
+        const hid_t reader = open_reader(path);
+        assert_x(reader, 10);
+        H5Fclose(reader);
+        unlink(path);
+    }
+    H5Pclose(fapl);
+}
+
 /* -------------------------------------------------------------- writer */
 
 typedef struct {
@@ -630,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_fallbacks),
         cmocka_unit_test(test_failed_commit),
         cmocka_unit_test(test_failed_close),
+        cmocka_unit_test(test_two_writers),
         cmocka_unit_test(test_writer_full_disk),
         cmocka_unit_test(test_writer_destroy_drops_unflushed),
     };

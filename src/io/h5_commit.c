@@ -152,7 +152,8 @@ typedef enum {
     LIQ_STEP_OPEN_DIR,
     LIQ_STEP_OPEN,
     LIQ_STEP_CREATE,
-    LIQ_STEP_EXISTS
+    LIQ_STEP_EXISTS,
+    LIQ_STEP_BUSY
 } liq_step_t;
 
 static const struct {
@@ -170,6 +171,9 @@ static const struct {
     [LIQ_STEP_OPEN] = {"cannot open", false},
     [LIQ_STEP_CREATE] = {"cannot create", false},
     [LIQ_STEP_EXISTS] = {"cannot create (it exists)", false},
+    [LIQ_STEP_BUSY] = {"another process has the shadow copy open (another liqnet writing the "
+                       "same file?):",
+                       true},
 };
 
 static hid_t liq_commit_driver = H5I_INVALID_HID;
@@ -177,6 +181,19 @@ static int liq_fault_files = 0; /* files that wrote to disk, for fault injection
 
 #define LIQ_COMMIT_ERROR(minor, ...)                                                               \
     H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, minor, __VA_ARGS__)
+
+/* Pushes "WHAT 'FILE': system message (errno N)" on HDF5's error stack; FILE
+ * is the shadow or `path`. */
+static void liq_step_error(const liq_commit_file_t *f, liq_step_t step, int err, const char *path)
+{
+    const char *file = liq_steps[step].shadow ? f->shadow_path : path;
+    if (step == LIQ_STEP_BUSY) {
+        LIQ_COMMIT_ERROR(H5E_CANTOPENFILE, "%s '%s'", liq_steps[step].text, file);
+    } else {
+        LIQ_COMMIT_ERROR(H5E_WRITEERROR, "%s '%s': %s (errno %d)", liq_steps[step].text, file,
+                         strerror(err), err);
+    }
+}
 
 /* ---------------------------------------------------------------- journal */
 
@@ -410,15 +427,32 @@ static int liq_copy_file(liq_commit_file_t *f, int from, int to, haddr_t size)
     return rc;
 }
 
-/* A new, empty shadow copy (an older one, left by a killed process, is
- * removed first). */
-static int liq_create_shadow(liq_commit_file_t *f)
+/* A new, empty shadow copy. A shadow found under the name (`adopt`: not this
+ * writer's) is removed first when a killed process left it; when another
+ * process has it open, which takes a lock (every writer holds a shared lock on
+ * its shadow, as readers do on what they read), it is an error: two processes
+ * writing one file would publish each other's copies. */
+static int liq_create_shadow(liq_commit_file_t *f, liq_step_t *step, bool adopt)
 {
+    const int old = adopt ? open(f->shadow_path, O_RDONLY | O_CLOEXEC) : -1;
+    if (old >= 0) {
+        const bool busy = flock(old, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+        close(old);
+        if (busy) {
+            *step = LIQ_STEP_BUSY;
+            errno = EBUSY;
+            return -1;
+        }
+    }
     if (unlink(f->shadow_path) < 0 && errno != ENOENT) {
         return -1;
     }
     f->shadow_fd = open(f->shadow_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    return f->shadow_fd < 0 ? -1 : 0;
+    if (f->shadow_fd < 0) {
+        return -1;
+    }
+    (void)flock(f->shadow_fd, LOCK_SH | LOCK_NB); /* no locks here: nothing to guard */
+    return 0;
 }
 
 static int liq_sync(int fd)
@@ -540,7 +574,7 @@ static int liq_commit_atomic(liq_commit_file_t *f, liq_step_t *step)
             return -1;
         }
         *step = LIQ_STEP_CREATE_SHADOW;
-        if (liq_create_shadow(f) < 0) {
+        if (liq_create_shadow(f, step, false) < 0) {
             return -1;
         }
     } else {
@@ -548,15 +582,17 @@ static int liq_commit_atomic(liq_commit_file_t *f, liq_step_t *step)
         if (f->shadow_fd >= 0 && !liq_shadow_in_use(f->shadow_fd)) {
             rc = liq_journal_apply(f, &f->lag, f->shadow_fd);
         } else {
-            /* No shadow yet (an existing file opened for writing), or a
-             * reader holds the old copy: leave that to the reader and start
-             * a new shadow from the published file, which has the lag. */
-            if (f->shadow_fd >= 0) {
+            /* No shadow yet (an existing file opened for writing: one found
+             * under the name is not ours), or a reader holds ours: leave it
+             * to the reader and start a new shadow from the published file,
+             * which has the lag. */
+            const bool adopt = f->shadow_fd < 0;
+            if (!adopt) {
                 close(f->shadow_fd);
                 f->shadow_fd = -1;
             }
             *step = LIQ_STEP_COPY_SHADOW;
-            rc = liq_create_shadow(f);
+            rc = liq_create_shadow(f, step, adopt);
             if (rc == 0) {
                 rc = liq_copy_file(f, f->published_fd, f->shadow_fd, f->published_size);
             }
@@ -568,7 +604,7 @@ static int liq_commit_atomic(liq_commit_file_t *f, liq_step_t *step)
             ftruncate(f->shadow_fd, (off_t)f->eof) < 0 || liq_sync(f->shadow_fd) < 0) {
             return -1;
         }
-        (void)flock(f->shadow_fd, LOCK_UN);
+        (void)flock(f->shadow_fd, LOCK_SH | LOCK_NB); /* back to the writer's shared lock */
         *step = LIQ_STEP_PUBLISH;
         if (liq_publish(f) < 0) {
             return -1;
@@ -611,8 +647,7 @@ static herr_t liq_commit(liq_commit_file_t *f)
     if (rc < 0) {
         const int err = errno;
         f->failed = true;
-        LIQ_COMMIT_ERROR(H5E_WRITEERROR, "%s '%s': %s (errno %d)", liq_steps[step].text,
-                         liq_steps[step].shadow ? f->shadow_path : f->path, strerror(err), err);
+        liq_step_error(f, step, err, f->path);
         return -1;
     }
     return 0;
@@ -711,7 +746,7 @@ static int liq_commit_open_files(liq_commit_file_t *f, unsigned flags, liq_step_
         }
         /* Nothing under the file's name until the first flush. */
         *step = LIQ_STEP_CREATE_SHADOW;
-        return liq_create_shadow(f);
+        return liq_create_shadow(f, step, true);
     }
     *step = LIQ_STEP_OPEN;
     f->published_fd = open(f->path, O_RDWR | O_CLOEXEC);
@@ -780,8 +815,7 @@ static H5FD_t *liq_commit_open(const char *name, unsigned flags, hid_t fapl, had
         if (f->published_fd >= 0) {
             close(f->published_fd);
         }
-        LIQ_COMMIT_ERROR(H5E_CANTOPENFILE, "%s '%s': %s (errno %d)", liq_steps[step].text,
-                         liq_steps[step].shadow ? f->shadow_path : name, strerror(err), err);
+        liq_step_error(f, step, err, name);
         liq_commit_free(f);
         return NULL;
     }

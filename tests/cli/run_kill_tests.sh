@@ -117,6 +117,22 @@ fi
 
 verbose "$work/short.txt"
 
+# A second run writing a file another run writes (--force) is refused, and
+# the first one's file is not harmed.
+"$liqnet" run "$work/long1.yaml" -o "$work/busy.h5" --quiet > /dev/null 2>&1 &
+pid=$!
+until [ -e "$work/busy.h5" ] || ! kill -0 "$pid" 2> /dev/null; do sleep 0.005; done
+"$liqnet" run "$work/short1.yaml" -o "$work/busy.h5" --quiet --force > /dev/null 2> "$work/busy.err"
+rc=$?
+kill -KILL "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+if [ $rc -eq 1 ] && grep -q "another liqnet writing the same file" "$work/busy.err" &&
+  "$py" "$src/tests/cli/check_killed.py" "$work/ref_long.h5" "$work/busy.h5" > /dev/null; then
+  ok "a second run writing the same file is refused; the first one's file is whole"
+else
+  bad "second writer: exit $rc; $(head -c 600 "$work/busy.err")"
+fi
+
 # A run over a killed one's file (--force) replaces it and its shadow copy.
 last="$work/kill1.h5"
 if "$liqnet" run "$work/short1.yaml" -o "$last" --quiet --force && [ ! -e "$last.shadow" ] &&
