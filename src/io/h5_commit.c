@@ -756,8 +756,11 @@ static int liq_commit_open_files(liq_commit_file_t *f, unsigned flags, liq_step_
     }
     f->published_size = (haddr_t)st.st_size;
     f->eof = f->published_size;
-    /* The shadow is made at the first commit: HDF5 also opens a file this
-     * way only to look at it (before it creates or truncates one). */
+    /* The writer's shared lock (liq_create_shadow): this copy becomes the
+     * shadow after the first commit. The shadow itself is made at that
+     * commit: HDF5 also opens a file this way only to look at it (before it
+     * creates or truncates one). */
+    (void)flock(f->published_fd, LOCK_SH | LOCK_NB);
     return 0;
 }
 
