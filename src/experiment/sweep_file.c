@@ -16,6 +16,12 @@
  * Workload: one record per run, O(oracles + protocols + kept rounds x
  * entities), from one thread. The file is flushed at most once a second so
  * that sweeps of thousands of millisecond runs are not bound by flushes.
+ *
+ * Crash safety: the file is written through the committing file driver
+ * (io/h5_commit.c), so that a flush publishes the whole file atomically and
+ * a process killed at any moment, or a disk that fills up, leaves the file of
+ * the last flush, which a resume finishes. After a failed flush this handle
+ * writes nothing more; closing it returns that error.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -75,6 +81,9 @@ struct liq_sweep_file {
     int64_t *pending; /* runs with status 0, increasing */
     size_t n_pending;
     double last_flush;
+    size_t flushed_done; /* runs recorded as of the last successful flush */
+    bool failed;         /* a flush failed: the file is closed */
+    char failure[1024];  /* its error */
 };
 
 static const char *const liq_group_names[3] = {"summary", "summary_oracle", "summary_protocol"};
@@ -390,14 +399,15 @@ static int liq_sf_create(liq_sweep_file_t *f, const liq_sweep_t *sw, bool force)
     const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     int rc = LIQ_OK;
     /* As the run file (h5_writer.c): creation order for netCDF-4, freed
-     * space never reused and 1 MiB blocks, so that a process killed between
-     * flushes leaves what the last flush wrote. */
+     * space never reused and 1 MiB blocks, and the committing driver, under
+     * which each flush is published atomically. */
     if (fcpl < 0 || fapl < 0 ||
         H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
         H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
         H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1) < 0 ||
         H5Pset_meta_block_size(fapl, LIQ_SF_BLOCK_BYTES) < 0 ||
-        H5Pset_small_data_block_size(fapl, LIQ_SF_BLOCK_BYTES) < 0) {
+        H5Pset_small_data_block_size(fapl, LIQ_SF_BLOCK_BYTES) < 0 ||
+        liq_h5_commit_fapl(fapl, false) < 0) {
         rc = liq_h5_fail(f->path, "cannot set the properties of the file");
     }
     if (rc == LIQ_OK) {
@@ -481,7 +491,7 @@ static int liq_sf_create(liq_sweep_file_t *f, const liq_sweep_t *sw, bool force)
         rc = liq_sf_close(f->path, &run_ds[g], "run", rc);
         rc = liq_sf_close(f->path, &entity_ds[g], "entity", rc);
     }
-    if (rc == LIQ_OK && H5Fflush(f->file, H5F_SCOPE_LOCAL) < 0) {
+    if (rc == LIQ_OK && liq_h5_commit_flush(f->file) < 0) {
         rc = liq_h5_fail(f->path, "cannot flush the file");
     }
     return rc;
@@ -504,9 +514,21 @@ int liq_sweep_file_create(liq_sweep_file_t **out, const char *path, const liq_sw
 static int liq_sf_read_string_attr(liq_sweep_file_t *f, const char *name, char **out)
 {
     *out = NULL;
+    /* Tell a damaged file (a reading error: HDF5 1.10.8 then also leaks
+     * memory, which its exit handler reports as "infinite loop closing
+     * library") from a file that is not a sweep file. Files written through
+     * the committing driver are never damaged by a kill or a full disk. */
+    const htri_t exists = H5Aexists(f->file, name);
+    if (exists < 0) {
+        return liq_h5_fail(f->path, "cannot read attribute '%s' (a damaged file?)", name);
+    }
+    if (exists == 0) {
+        return liq_error_set(LIQ_EINVAL, "%s: no attribute '%s': not a liqnet sweep file", f->path,
+                             name);
+    }
     const hid_t attr = H5Aopen(f->file, name, H5P_DEFAULT);
     if (attr < 0) {
-        return liq_h5_fail(f->path, "cannot open attribute '%s' (not a liqnet sweep file?)", name);
+        return liq_h5_fail(f->path, "cannot open attribute '%s'", name);
     }
     const hid_t str = liq_h5_string_type();
     char *value = NULL;
@@ -541,7 +563,17 @@ static int liq_sf_open_ds(liq_sweep_file_t *f, hid_t group, const char *name, hi
 
 static int liq_sf_open(liq_sweep_file_t *f, const liq_sweep_t *sw)
 {
-    f->file = H5Fopen(f->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    /* The driver copies the file to its shadow here (one read and write of
+     * the file per resume). */
+    const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || liq_h5_commit_fapl(fapl, false) < 0) {
+        if (fapl >= 0) {
+            H5Pclose(fapl);
+        }
+        return liq_h5_fail(f->path, "cannot set the access properties of the file");
+    }
+    f->file = H5Fopen(f->path, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
     if (f->file < 0) {
         return liq_h5_fail(f->path, "cannot open the file to resume");
     }
@@ -618,6 +650,8 @@ static int liq_sf_start(liq_sweep_file_t **out, const char *path, const liq_swee
     liq_h5_quiet_begin(&quiet);
     rc = create ? liq_sf_create(f, sw, force) : liq_sf_open(f, sw);
     if (rc != LIQ_OK) {
+        /* A new file is not published; a resumed one is left as it was. */
+        liq_h5_commit_abandon(f->file);
         liq_sf_close_ids(f);
     }
     liq_h5_quiet_end(&quiet);
@@ -626,6 +660,7 @@ static int liq_sf_start(liq_sweep_file_t **out, const char *path, const liq_swee
         return rc;
     }
     liq_sf_update_pending(f);
+    f->flushed_done = (size_t)f->n_runs - f->n_pending;
     f->last_flush = liq_now();
     *out = f;
     return LIQ_OK;
@@ -645,6 +680,35 @@ size_t liq_sweep_file_pending(const liq_sweep_file_t *f, const int64_t **runs)
 }
 
 /* ------------------------------------------------------------- record */
+
+/*
+ * After a failed flush (a full disk, an I/O error): the file on disk is the
+ * one the last successful flush published, which a resume finishes. This
+ * handle is closed without writing anything more, and every later call
+ * returns the error, with what the file keeps.
+ */
+static int liq_sf_failed(liq_sweep_file_t *f, int rc)
+{
+    snprintf(f->failure, sizeof(f->failure),
+             "%s; %s keeps the %zu runs recorded by its last flush (of %lld) and is marked "
+             "incomplete: finish it with --resume once the cause is fixed",
+             liq_errmsg(), f->path, f->flushed_done, (long long)f->n_runs);
+    liq_h5_commit_abandon(f->file);
+    liq_sf_close_ids(f);
+    f->failed = true;
+    return liq_error_set(rc, "%s", f->failure);
+}
+
+/* Flushes and publishes the file (io/h5_commit.c). */
+static int liq_sf_commit(liq_sweep_file_t *f)
+{
+    if (liq_h5_commit_flush(f->file) < 0) {
+        return liq_sf_failed(f, liq_h5_fail(f->path, "cannot flush the file"));
+    }
+    f->flushed_done = (size_t)f->n_runs - f->n_pending;
+    f->last_flush = liq_now();
+    return LIQ_OK;
+}
 
 /* Writes row `run` (width values; rank 1 when width is 0 meaning a scalar
  * column) of a dataset. */
@@ -784,10 +848,7 @@ static int liq_sf_record(liq_sweep_file_t *f, const liq_sweep_result_t *result)
         f->n_pending = j;
     }
     if (rc == LIQ_OK && liq_now() - f->last_flush >= LIQ_SF_FLUSH_SECONDS) {
-        if (H5Fflush(f->file, H5F_SCOPE_LOCAL) < 0) {
-            rc = liq_h5_fail(f->path, "cannot flush the file");
-        }
-        f->last_flush = liq_now();
+        rc = liq_sf_commit(f);
     }
     return rc;
 }
@@ -795,6 +856,9 @@ static int liq_sf_record(liq_sweep_file_t *f, const liq_sweep_result_t *result)
 int liq_sweep_file_record(liq_sweep_file_t *f, const liq_sweep_result_t *result)
 {
     assert(f != NULL && result != NULL);
+    if (f->failed) {
+        return liq_error_set(LIQ_EHDF5, "%s", f->failure);
+    }
     liq_h5_quiet_t quiet;
     liq_h5_quiet_begin(&quiet);
     const int rc = liq_sf_record(f, result);
@@ -805,13 +869,12 @@ int liq_sweep_file_record(liq_sweep_file_t *f, const liq_sweep_result_t *result)
 int liq_sweep_file_flush(liq_sweep_file_t *f)
 {
     assert(f != NULL);
+    if (f->failed) {
+        return liq_error_set(LIQ_EHDF5, "%s", f->failure);
+    }
     liq_h5_quiet_t quiet;
     liq_h5_quiet_begin(&quiet);
-    int rc = LIQ_OK;
-    if (H5Fflush(f->file, H5F_SCOPE_LOCAL) < 0) {
-        rc = liq_h5_fail(f->path, "cannot flush the file");
-    }
-    f->last_flush = liq_now();
+    const int rc = liq_sf_commit(f);
     liq_h5_quiet_end(&quiet);
     return rc;
 }
@@ -819,14 +882,20 @@ int liq_sweep_file_flush(liq_sweep_file_t *f)
 int liq_sweep_file_close(liq_sweep_file_t *f)
 {
     assert(f != NULL);
+    if (f->failed) {
+        const int failed = liq_error_set(LIQ_EHDF5, "%s", f->failure);
+        liq_sf_free(f);
+        return failed;
+    }
     liq_h5_quiet_t quiet;
     liq_h5_quiet_begin(&quiet);
     int rc = LIQ_OK;
     if (f->n_pending == 0) {
         rc = liq_h5_attr_string(f->path, f->file, "status", "complete");
     }
-    if (rc == LIQ_OK && H5Fflush(f->file, H5F_SCOPE_LOCAL) < 0) {
-        rc = liq_h5_fail(f->path, "cannot flush the file");
+    const bool flush = rc == LIQ_OK;
+    if (flush) {
+        rc = liq_sf_commit(f); /* closes the file when it fails */
     }
     for (size_t k = 0; k < liq_summary_defs_count; k++) {
         rc = liq_sf_close(f->path, &f->def_ds[k], liq_summary_defs[k].name, rc);
@@ -846,7 +915,9 @@ int liq_sweep_file_close(liq_sweep_file_t *f)
         rc = liq_h5_fail(f->path, "cannot close group '%s'", "runs");
     }
     f->runs = -1;
-    if (H5Fclose(f->file) < 0 && rc == LIQ_OK) {
+    /* After a successful flush the file is published whole: closing only
+     * trims unused space, and a failure there leaves it as published. */
+    if (f->file >= 0 && H5Fclose(f->file) < 0 && rc == LIQ_OK && !flush) {
         rc = liq_h5_fail(f->path, "cannot close the file");
     }
     f->file = -1;
@@ -863,6 +934,8 @@ void liq_sweep_file_destroy(liq_sweep_file_t *f)
     }
     liq_h5_quiet_t quiet;
     liq_h5_quiet_begin(&quiet);
+    /* The file stays as its last flush left it, as after a kill. */
+    liq_h5_commit_abandon(f->file);
     liq_sf_close_ids(f);
     liq_h5_quiet_end(&quiet);
     liq_sf_free(f);

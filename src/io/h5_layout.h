@@ -113,4 +113,29 @@ void liq_h5_traj_pack(const liq_h5_traj_t *traj, unsigned char *dst);
 int liq_h5_traj_unpack(liq_h5_traj_t **out, const liq_scenario_t *scenario,
                        const unsigned char *src, size_t len, size_t *used);
 
+/*
+ * The committing file driver (h5_commit.c): under it every H5Fflush publishes
+ * the whole file atomically (a shadow copy written, synced and exchanged with
+ * the file by rename), so that a kill, a power loss or a full disk leaves the
+ * file as the last successful flush left it. Sets the driver on a file access
+ * property list; `in_place` writes into the file itself at each flush instead
+ * (no crash safety; used to mark a file failed after a write error). Returns
+ * a negative value with HDF5's error stack set on failure.
+ */
+herr_t liq_h5_commit_fapl(hid_t fapl, bool in_place);
+/* H5Fflush, then (for a file of this driver) the commit that publishes it.
+ * The one way to flush a file of this driver: HDF5's own flushes of the
+ * driver are not commits. Negative with HDF5's error stack set on failure. */
+herr_t liq_h5_commit_flush(hid_t file);
+/* Makes the file's close discard whatever was written since its last flush
+ * (and remove the shadow copy), so that it stays as that flush left it, or is
+ * never created when nothing was flushed. For error paths; a file of another
+ * driver is left alone. */
+void liq_h5_commit_abandon(hid_t file);
+/* Tests: whether this build honours the LIQNET_FAULT_* variables
+ * (h5_commit.c), and a fresh start of LIQNET_FAULT_WRITE_AFTER's count of
+ * files. */
+bool liq_h5_commit_fault_injection(void);
+void liq_h5_commit_fault_reset(void);
+
 #endif /* LIQNET_IO_H5_LAYOUT_H */

@@ -6,10 +6,15 @@
  * rounds. An append only copies the round's state view into a buffer that was
  * allocated when the writer was created; HDF5 is called once per
  * `capacity` rounds (at most flush_every), when every time series is extended
- * and written in one hyperslab and the file is flushed. Between two flushes
- * no HDF5 call is made, so a process killed there leaves the file exactly as
- * the last flush left it: readable, status "incomplete", every round up to
- * rounds_completed.
+ * and written in one hyperslab and the file is flushed.
+ *
+ * Crash safety: the file is written through the committing file driver
+ * (h5_commit.c), under which a flush publishes the whole file in one atomic
+ * rename and nothing reaches the file's name in between. A process killed at
+ * any moment, during a flush included, leaves the file of the last flush:
+ * readable, status "incomplete", every series rounds_completed + 1 rows long.
+ * A write that fails (a full disk) leaves that same file, which the writer
+ * then marks "failed" with the error (liq_h5_writer_failed).
  *
  * Layout: coordinate variables are HDF5 dimension scales (`round`, `asset`,
  * `pool`, `oracle`, `protocol`) and every other dataset has its dimensions
@@ -292,6 +297,8 @@ struct liq_h5_writer {
     int64_t *round_buf;                      /* [capacity] */
     unsigned char *series_buf[LIQ_N_SERIES]; /* [capacity x n_entities] x 8 bytes */
     bool on[LIQ_N_SERIES];                   /* series written in this file */
+    int64_t flushed_round;                   /* last round of the last successful flush; -1 */
+    bool failed;                             /* a write failed: the file is closed */
 };
 
 /* Whether series s is written: every series, except an optional one whose
@@ -723,9 +730,10 @@ static int liq_h5_write_buffered(liq_h5_writer_t *w)
             return rc;
         }
     }
-    if (H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0) {
+    if (liq_h5_commit_flush(w->file) < 0) {
         return liq_h5_fail(w->path, "cannot flush the file");
     }
+    w->flushed_round = (int64_t)w->rows - 1;
     return LIQ_OK;
 }
 
@@ -734,7 +742,8 @@ static int liq_h5_write_buffered(liq_h5_writer_t *w)
 static void liq_h5_close_all(liq_h5_writer_t *w)
 {
     /* Errors on close are ignored here: this is the cleanup path, and the
-     * first error has already been reported. */
+     * first error has already been reported (or, after finish's last flush,
+     * the file is published whole and closing only trims unused space). */
     for (size_t s = 0; s < LIQ_N_SERIES; s++) {
         if (w->series_ds[s] >= 0) {
             H5Dclose(w->series_ds[s]);
@@ -774,11 +783,89 @@ void liq_h5_writer_destroy(liq_h5_writer_t *writer)
     }
     liq_h5_quiet_t quiet;
     liq_h5_quiet_begin(&quiet);
-    /* Rounds still in the buffer are dropped on purpose: the file keeps the
-     * state of its last flush, which rounds_completed describes. */
+    /* Rounds still in the buffer, and whatever HDF5 holds that was not
+     * flushed (a contagion group half written), are dropped on purpose: the
+     * file keeps the state of its last flush, which rounds_completed
+     * describes. */
+    liq_h5_commit_abandon(writer->file);
     liq_h5_close_all(writer);
     liq_h5_quiet_end(&quiet);
     liq_h5_free(writer);
+}
+
+/* Reopens a published file and sets `error` and then `status` = "failed",
+ * atomically (a commit of the driver) or in place (h5_commit.c: the space
+ * the change needs is reserved before anything is written, so on a full disk
+ * this fails without touching the file). */
+static int liq_h5_mark_failed_once(const char *path, const char *message, bool in_place)
+{
+    const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || liq_h5_commit_fapl(fapl, in_place) < 0) {
+        if (fapl >= 0) {
+            H5Pclose(fapl);
+        }
+        return liq_h5_fail(path, "cannot set the access properties of the file");
+    }
+    const hid_t file = H5Fopen(path, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
+    if (file < 0) {
+        return liq_h5_fail(path, "cannot reopen the file to mark it failed");
+    }
+    int rc = liq_h5_attr_string(path, file, "error", message);
+    if (rc == LIQ_OK) {
+        rc = liq_h5_attr_string(path, file, "status", "failed");
+    }
+    if (rc == LIQ_OK && liq_h5_commit_flush(file) < 0) {
+        rc = liq_h5_fail(path, "cannot flush the file");
+    }
+    if (rc != LIQ_OK) {
+        liq_h5_commit_abandon(file);
+    }
+    /* After a successful flush, closing only trims unused space. */
+    if (H5Fclose(file) < 0 && rc == LIQ_OK) {
+        rc = liq_h5_fail(path, "cannot close the file");
+    }
+    return rc;
+}
+
+/* Atomically when the disk has room for a copy of the file (it usually has:
+ * the failed flush's shadow was just removed), else in place. */
+static int liq_h5_mark_failed(const char *path, const char *message)
+{
+    const int rc = liq_h5_mark_failed_once(path, message, false);
+    return rc == LIQ_OK ? rc : liq_h5_mark_failed_once(path, message, true);
+}
+
+/*
+ * After a failed write (a full disk, an I/O error): the file on disk is the
+ * one its last successful flush published, untouched (the driver never
+ * writes a published copy). This handle is closed without writing anything
+ * more (its shadow removed), then that file is marked "failed" with the
+ * error. On a disk too full even for that, the file stays "incomplete":
+ * still readable, with every round of its last flush. Returns `rc` with the first error's message
+ * and what the file holds; the writer then refuses further calls.
+ */
+static int liq_h5_writer_failed(liq_h5_writer_t *w, int rc)
+{
+    char message[1024];
+    snprintf(message, sizeof(message), "%s", liq_errmsg());
+    liq_h5_commit_abandon(w->file);
+    liq_h5_close_all(w);
+    w->failed = true;
+    if (w->flushed_round < 0) {
+        return liq_error_set(rc, "%s", message); /* nothing was published */
+    }
+    const bool marked = liq_h5_mark_failed(w->path, message) == LIQ_OK;
+    return liq_error_set(rc, "%s; %s keeps rounds 0 to %lld (its last flush) and %s", message,
+                         w->path, (long long)w->flushed_round,
+                         marked ? "is marked failed"
+                                : "could not be marked failed: its status stays incomplete");
+}
+
+static int liq_h5_writer_closed(const liq_h5_writer_t *w)
+{
+    return liq_error_set(LIQ_EHDF5, "%s: the file was closed after an earlier write error",
+                         w->path);
 }
 
 /* Rounds the buffers hold: flush_every, or fewer when that many rounds of
@@ -815,22 +902,19 @@ static int liq_h5_open_file(liq_h5_writer_t *w, const liq_scenario_t *sc,
         H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
         rc = liq_h5_fail(w->path, "cannot set the creation order of the file");
     }
-    /* Never reuse freed file space. A rewritten chunk (compressed, so of a
-     * new size) moves and frees its old space; reused at once, that space
-     * would be overwritten while the index on disk still points there, and
-     * a process killed before the next flush would leave chunks that no
-     * longer inflate. Left alone, the old chunk stays valid until the index
-     * is flushed. The cost is the few chunks rewritten (see append). */
+    /* Never reuse freed file space, and allocate it in 1 MiB blocks for
+     * metadata and small raw data. These narrowed what a kill during a flush
+     * could tear before the committing driver (h5_commit.c) made flushes
+     * atomic; they are kept so that files keep their layout (a rewritten
+     * chunk's old space stays allocated: the first batch's, once). */
     if (rc == LIQ_OK && H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1) < 0) {
         rc = liq_h5_fail(w->path, "cannot set the file space strategy of the file");
     }
-    /* Allocate file space in 1 MiB blocks for metadata and for small raw
-     * data (compressed chunks): the end of allocated space recorded in the
-     * superblock then moves once a MiB, not at every flush, so a process
-     * killed while a flush is writing rarely leaves objects beyond it. */
+    /* The committing driver: every flush is published whole, atomically. */
     const hid_t fapl = rc == LIQ_OK ? H5Pcreate(H5P_FILE_ACCESS) : -1;
     if (rc == LIQ_OK && (fapl < 0 || H5Pset_meta_block_size(fapl, LIQ_H5_BLOCK_BYTES) < 0 ||
-                         H5Pset_small_data_block_size(fapl, LIQ_H5_BLOCK_BYTES) < 0)) {
+                         H5Pset_small_data_block_size(fapl, LIQ_H5_BLOCK_BYTES) < 0 ||
+                         liq_h5_commit_fapl(fapl, false) < 0)) {
         rc = liq_h5_fail(w->path, "cannot set the access properties of the file");
     }
     if (rc == LIQ_OK) {
@@ -929,6 +1013,7 @@ int liq_h5_writer_create(liq_h5_writer_t **out, const char *path, const liq_scen
     w->n_entities[LIQ_DIM_POOL] = scenario->n_pools;
     w->n_entities[LIQ_DIM_ORACLE] = scenario->n_oracles;
     w->n_entities[LIQ_DIM_PROTOCOL] = scenario->n_protocols;
+    w->flushed_round = -1;
     w->path = malloc(strlen(path) + 1);
     if (w->path == NULL) {
         free(w);
@@ -940,6 +1025,9 @@ int liq_h5_writer_create(liq_h5_writer_t **out, const char *path, const liq_scen
     liq_h5_quiet_begin(&quiet);
     const int rc = liq_h5_create(w, scenario, initial, options);
     if (rc != LIQ_OK) {
+        /* Nothing was published (round 0's flush is the first): no file,
+         * and an older file of that name is left as it was. */
+        liq_h5_commit_abandon(w->file);
         liq_h5_close_all(w);
     }
     liq_h5_quiet_end(&quiet);
@@ -954,6 +1042,9 @@ int liq_h5_writer_create(liq_h5_writer_t **out, const char *path, const liq_scen
 int liq_h5_writer_append(liq_h5_writer_t *writer, const liq_state_view_t *view)
 {
     assert(writer != NULL && view != NULL);
+    if (writer->failed) {
+        return liq_h5_writer_closed(writer);
+    }
     int rc = liq_h5_check_view(writer, view);
     if (rc != LIQ_OK) {
         return rc;
@@ -967,12 +1058,15 @@ int liq_h5_writer_append(liq_h5_writer_t *writer, const liq_state_view_t *view)
     /* Batches end where the file holds a multiple of `capacity` rounds. The
      * chunk height divides `capacity`, so each batch fills whole chunks that
      * were never written before, except the first (which completes the
-     * chunk round 0 started): a chunk already on disk is then almost never
-     * rewritten, which matters for what a killed process leaves behind. */
+     * chunk round 0 started): a chunk already written is then almost never
+     * rewritten. */
     if ((writer->rows + writer->buffered) % writer->capacity == 0) {
         liq_h5_quiet_t quiet;
         liq_h5_quiet_begin(&quiet);
         rc = liq_h5_write_buffered(writer);
+        if (rc != LIQ_OK) {
+            rc = liq_h5_writer_failed(writer, rc);
+        }
         liq_h5_quiet_end(&quiet);
     }
     return rc;
@@ -981,9 +1075,15 @@ int liq_h5_writer_append(liq_h5_writer_t *writer, const liq_state_view_t *view)
 int liq_h5_writer_flush(liq_h5_writer_t *writer)
 {
     assert(writer != NULL);
+    if (writer->failed) {
+        return liq_h5_writer_closed(writer);
+    }
     liq_h5_quiet_t quiet;
     liq_h5_quiet_begin(&quiet);
-    const int rc = liq_h5_write_buffered(writer);
+    int rc = liq_h5_write_buffered(writer);
+    if (rc != LIQ_OK) {
+        rc = liq_h5_writer_failed(writer, rc);
+    }
     liq_h5_quiet_end(&quiet);
     return rc;
 }
@@ -1041,26 +1141,17 @@ static int liq_h5_finish(liq_h5_writer_t *w, const liq_summary_t *summary, const
     if (rc == LIQ_OK) {
         rc = liq_h5_attr_string(w->path, w->file, "status", status);
     }
-    if (rc == LIQ_OK && H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0) {
+    if (rc == LIQ_OK && liq_h5_commit_flush(w->file) < 0) {
         rc = liq_h5_fail(w->path, "cannot flush the file");
     }
-    /* Close explicitly here (rather than in liq_h5_close_all) so that a
-     * failure to close, which can lose data, is reported. */
-    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
-        const int close_rc = liq_h5_close_ds(w->path, &w->series_ds[s], liq_series_defs[s].name);
-        rc = rc != LIQ_OK ? rc : close_rc;
+    if (rc != LIQ_OK) {
+        return liq_h5_writer_failed(w, rc);
     }
-    for (int d = 0; d < LIQ_N_DIMS; d++) {
-        const int close_rc = liq_h5_close_ds(w->path, &w->dim_ds[d], liq_dim_names[d]);
-        rc = rc != LIQ_OK ? rc : close_rc;
-    }
-    const int close_rc = liq_h5_close_ds(w->path, &w->round_ds, "round");
-    rc = rc != LIQ_OK ? rc : close_rc;
-    if (H5Fclose(w->file) < 0 && rc == LIQ_OK) {
-        rc = liq_h5_fail(w->path, "cannot close the file");
-    }
-    w->file = -1;
-    return rc;
+    /* Published whole with its status: closing only trims the space HDF5
+     * set aside and did not use, and a failure there leaves the file as the
+     * flush published it (liq_h5_close_all ignores it). */
+    liq_h5_close_all(w);
+    return LIQ_OK;
 }
 
 int liq_h5_writer_contagion(liq_h5_writer_t *writer, const liq_contagion_record_t *record)
@@ -1072,6 +1163,9 @@ int liq_h5_writer_contagion(liq_h5_writer_t *writer, const liq_contagion_record_
                              "for %zu",
                              writer->path, record->n_protocols,
                              writer->n_entities[LIQ_DIM_PROTOCOL]);
+    }
+    if (writer->failed) {
+        return liq_h5_writer_closed(writer);
     }
     liq_h5_quiet_t quiet;
     liq_h5_quiet_begin(&quiet);
@@ -1093,6 +1187,9 @@ int liq_h5_writer_contagion(liq_h5_writer_t *writer, const liq_contagion_record_
 int liq_h5_writer_note_error(liq_h5_writer_t *writer, const char *message)
 {
     assert(writer != NULL);
+    if (writer->failed) {
+        return liq_h5_writer_closed(writer);
+    }
     liq_h5_quiet_t quiet;
     liq_h5_quiet_begin(&quiet);
     const int rc = liq_h5_attr_string(writer->path, writer->file, "error", message);
@@ -1105,8 +1202,11 @@ int liq_h5_writer_finish(liq_h5_writer_t *writer, const liq_summary_t *summary, 
     assert(writer != NULL);
     liq_h5_quiet_t quiet;
     liq_h5_quiet_begin(&quiet);
-    const int rc = liq_h5_finish(writer, summary, status);
-    liq_h5_close_all(writer); /* whatever an error left open */
+    const int rc =
+        writer->failed ? liq_h5_writer_closed(writer) : liq_h5_finish(writer, summary, status);
+    /* Whatever an early error left open, closed as destroy does. */
+    liq_h5_commit_abandon(writer->file);
+    liq_h5_close_all(writer);
     liq_h5_quiet_end(&quiet);
     liq_h5_free(writer);
     return rc;
