@@ -90,9 +90,18 @@ def main():
                 fail("the run did not create its file")
                 return
             time.sleep(0.01)
+        # At least `seconds` of reading, and on until enough was seen (three
+        # lengths, one handle kept across three flushes): a slow build (the
+        # sanitizers) on a loaded machine flushes far less often. The hard
+        # limit only bounds a run that stopped flushing.
         end = time.time() + seconds
+        hard_end = time.time() + 240
+
+        def enough():
+            return len({n for n, _ in snapshots}) >= 3 and held_checks >= 1
+
         held = None
-        while time.time() < end:
+        while time.time() < end or (not enough() and time.time() < hard_end):
             with h5py.File(path, "r") as f:
                 data, completed, status = read_h5py(f)
             n = consistent(data, completed, status, "h5py")
