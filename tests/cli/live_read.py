@@ -79,6 +79,8 @@ def main():
     with open(live_yaml, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
 
+    if os.path.exists(path):  # a file left by an earlier run of this test
+        os.remove(path)
     run = subprocess.Popen([liqnet, "run", live_yaml, "-o", path, "--quiet", "--force"])
     snapshots = []  # (n, data)
     reads = {"h5py": 0, "xarray": 0}
