@@ -1,5 +1,13 @@
 /*
- * Helpers shared by the cmocka tests. Include after <cmocka.h>.
+ * Fixtures shared by the cmocka tests: a tolerance, scenarios parsed from
+ * text, and scenario errors asserted by code and message. Include after
+ * <cmocka.h>. A fixture fails the test with liqnet's own message when the
+ * library refuses, so that a test reads as the model's steps.
+ *
+ * Scenario texts are parsed under the name LIQ_TEST_FILE, which stands for
+ * the file in messages and names a scenario that has no `name:`, and their
+ * relative paths resolve against LIQ_TEST_BASE_DIR (NULL: the working
+ * directory). A test file may define either before including this header.
  */
 #ifndef LIQ_TEST_H
 #define LIQ_TEST_H
@@ -10,6 +18,13 @@
 #include "liqnet/error.h"
 #include "liqnet/scenario.h"
 
+#ifndef LIQ_TEST_FILE
+#define LIQ_TEST_FILE "test.yaml"
+#endif
+#ifndef LIQ_TEST_BASE_DIR
+#define LIQ_TEST_BASE_DIR NULL
+#endif
+
 /* Fails the test unless a and b agree to the relative tolerance `rel` (of
  * b); equal values, infinities included, always agree. */
 static inline void assert_close(double a, double b, double rel)
@@ -17,6 +32,19 @@ static inline void assert_close(double a, double b, double rel)
     if (!(fabs(a - b) <= rel * fabs(b) || (a == b))) {
         fail_msg("%.17g != %.17g (relative tolerance %g)", a, b, rel);
     }
+}
+
+/* The scenario `yaml` describes (the caller destroys it); fails the test,
+ * printing the message and the text, if liqnet rejects it. */
+static inline liq_scenario_t *parse_scenario(const char *yaml)
+{
+    liq_scenario_t *sc = NULL;
+    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), LIQ_TEST_FILE, LIQ_TEST_BASE_DIR);
+    if (rc != LIQ_OK) {
+        fail_msg("scenario rejected (%d): %s\n%s", rc, liq_errmsg(), yaml);
+    }
+    assert_non_null(sc);
+    return sc;
 }
 
 /* Fails the test unless parsing `yaml` (named bad.yaml) fails with `code`

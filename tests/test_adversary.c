@@ -49,11 +49,7 @@ static liq_scenario_t *scenario(const char *attack)
     char yaml[4096];
     const char *at = strstr(base_yaml, "ATTACK");
     snprintf(yaml, sizeof(yaml), "%.*s%s", (int)(at - base_yaml), base_yaml, attack);
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "t.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
+    return parse_scenario(yaml);
 }
 
 /* 10 WETH owing 14000 USDC: HF 0.8 x 20000 / 14000 = 1.14 at 2000. */

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#define LIQ_TEST_FILE "auction.yaml"
 #include "liq_test.h"
 #include <hdf5.h>
 
@@ -30,15 +31,6 @@
 #include "liqnet/metrics.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "auction.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
 
 static void expect_error(const char *yaml, int code, const char *message)
 {
@@ -193,7 +185,7 @@ static void vault_open(vault_t *v, const char *gas, const char *liquidation, con
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), VAULT_YAML, gas, liquidation, ret);
     memset(v, 0, sizeof(*v));
-    v->sc = parse(yaml);
+    v->sc = parse_scenario(yaml);
     for (size_t k = 0; k < n_vaults; k++) {
         v->collateral[k] = 10.0;
         v->debt[k] = 600.0;
@@ -464,7 +456,7 @@ static liq_scenario_t *cascade(const char *liquidation)
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), CASCADE_YAML, liquidation);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 /* Collateral is conserved: every unit seized is sold, returned, or still
@@ -641,7 +633,7 @@ static void test_defaults_and_dump(void **state)
     (void)state;
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), VAULT_YAML, "10", "hole: 5.0e7", "-0.2");
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     const liq_auction_config_t *a = &sc->protocols[0].liquidation;
     assert_int_equal(a->mode, LIQ_LIQUIDATION_DUTCH_AUCTION);
     assert_close(a->chop, 1.1, 0);
@@ -655,7 +647,7 @@ static void test_defaults_and_dump(void **state)
     assert_true(isinf(a->keeper_capital));
     char *text = NULL;
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
-    liq_scenario_t *back = parse(text);
+    liq_scenario_t *back = parse_scenario(text);
     assert_memory_equal(&back->protocols[0].liquidation, a, sizeof(*a));
     free(text);
     liq_scenario_destroy(back);

@@ -24,15 +24,6 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "test.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
-
 static liq_sim_t *create(const liq_scenario_t *sc, int threads)
 {
     liq_sim_t *sim = NULL;
@@ -84,7 +75,7 @@ static liq_scenario_t *chain(const char *recovery)
     const char *at = strstr(chain_yaml, "RECOVERY");
     snprintf(yaml, sizeof(yaml), "%.*s%s%s", (int)(at - chain_yaml), chain_yaml, recovery,
              at + strlen("RECOVERY"));
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 static void test_pro_rata_chain(void **state)
@@ -179,7 +170,7 @@ static void test_fund_absorbs_loss(void **state)
                        "shocks:\n"
                        "  - {type: schedule, asset: X, steps: [{round: 1, return: -0.5},\n"
                        "                                       {round: 2, return: 1.0}]}\n";
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     liq_sim_t *sim = create(sc, 1);
     liq_state_view_t v;
     step(sim);
@@ -229,7 +220,7 @@ static void test_issued_token_as_collateral(void **state)
         "         liquidation_bonus: 0.05}\n"
         "shocks:\n"
         "  - {type: schedule, asset: X, steps: [{round: 1, return: -0.5}]}\n";
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     int32_t protocol[1] = {1}, market[1] = {0};
     double collateral[1] = {1000.0}, debt[1] = {700.0};
     const liq_positions_t pos = {1, protocol, market, collateral, debt, NULL};

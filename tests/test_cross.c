@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#define LIQ_TEST_FILE "cross.yaml"
 #include "liq_test.h"
 #include <hdf5.h>
 
@@ -28,16 +29,6 @@
 #include "liqnet/lending.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "cross.yaml", NULL);
-    if (rc != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
 
 static void expect_error(const char *yaml, int code, const char *message)
 {
@@ -101,7 +92,7 @@ static liq_scenario_t *two_markets(const char *max_liquidations)
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), TWO_MARKETS_YAML, max_liquidations);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 /* Positions rows, with account ids (-1: isolated). */
@@ -327,7 +318,7 @@ static void test_keeper_gas(void **state)
         char edited[4200];
         snprintf(edited, sizeof(edited), "%.*sgas_cost: %s%s", (int)(gas - yaml), yaml,
                  k == 0 ? "4699" : "4701", gas + strlen("gas_cost: 0"));
-        liq_scenario_t *sc = parse(edited);
+        liq_scenario_t *sc = parse_scenario(edited);
         rows_t r;
         rows_init(&r);
         row(&r, 0, 10.0, 0.0, 0);
@@ -404,7 +395,7 @@ static liq_scenario_t *cascade(long long isolated, long long cross, const char *
              " {round: 4, return: -0.05}]}\n"
              "  - {type: schedule, asset: WBTC, steps: [{round: 10, return: -0.06}]}\n",
              max_liq, isolated, cross, cross, isolated);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 static void test_generated_health(void **state)
@@ -604,8 +595,8 @@ static void test_r0_without_cross(void **state)
 static void test_scenario_cross_generator(void **state)
 {
     (void)state;
-    liq_scenario_t *sc = parse(HEAD "    margin: cross\n"
-                                    "    collateral: {WBTC: 1}\n");
+    liq_scenario_t *sc = parse_scenario(HEAD "    margin: cross\n"
+                                             "    collateral: {WBTC: 1}\n");
     const liq_account_generator_t *g = &sc->generators[0];
     assert_int_equal(g->margin, LIQ_MARGIN_CROSS);
     assert_int_equal(g->market, -1);
@@ -615,7 +606,7 @@ static void test_scenario_cross_generator(void **state)
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
     assert_non_null(strstr(text, "    margin: cross\n    collateral:\n      \"WETH\": 0\n"
                                  "      \"WBTC\": 1\n"));
-    liq_scenario_t *again = parse(text);
+    liq_scenario_t *again = parse_scenario(text);
     free(text);
     assert_int_equal(again->generators[0].margin, LIQ_MARGIN_CROSS);
     assert_true(again->generators[0].collateral_weight[1] == 1.0);
@@ -632,7 +623,7 @@ static void test_scenario_cross_generator(void **state)
     liq_scenario_destroy(sc);
 
     /* The isolated form still dumps without `margin`. */
-    sc = parse(HEAD "    market: WETH\n");
+    sc = parse_scenario(HEAD "    market: WETH\n");
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
     assert_null(strstr(text, "margin"));
     free(text);
@@ -717,7 +708,7 @@ static void test_positions_account_column(void **state)
                      "L,3,WBTC,0.5,0\n"
                      "L,7,WBTC,0.5,29000\n"
                      "L,3,WETH,2,100\n");
-    liq_scenario_t *sc = parse(HEAD "    market: WETH\n");
+    liq_scenario_t *sc = parse_scenario(HEAD "    market: WETH\n");
     liq_positions_source_t src = {path, LIQ_POSITIONS_CSV};
     sc->positions = &src;
     sc->n_positions = 1;
@@ -821,7 +812,7 @@ static void test_positions_h5_account(void **state)
     const char *asset[4] = {"WBTC", "WETH", "WETH", "WBTC"};
     write_h5_positions(path, 4, asset, (double[]){0.5, 10.0, 3.0, 1.0},
                        (double[]){30000.0, 0.0, 1000.0, 500.0}, (int32_t[]){5, 5, -1, 6});
-    liq_scenario_t *sc = parse(HEAD "    market: WETH\n");
+    liq_scenario_t *sc = parse_scenario(HEAD "    market: WETH\n");
     liq_positions_source_t src = {path, LIQ_POSITIONS_HDF5};
     sc->positions = &src;
     sc->n_positions = 1;

@@ -24,16 +24,6 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "test.yaml", NULL);
-    if (rc != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
-
 static liq_sim_t *create_with(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
                               int full_scan)
 {
@@ -84,7 +74,7 @@ static liq_scenario_t *lender(const char *depth, const char *gas, const char *mi
 {
     char yaml[2048];
     snprintf(yaml, sizeof(yaml), LENDER_YAML, depth, gas, min_profit, max_liq);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 /* A positions table of accounts in market 0 of protocol 0. */
@@ -293,7 +283,7 @@ static const char *oracle_yaml =
 static void test_oracle_rules_in_the_round(void **state)
 {
     (void)state;
-    liq_scenario_t *sc = parse(oracle_yaml);
+    liq_scenario_t *sc = parse_scenario(oracle_yaml);
     liq_sim_t *sim = create(sc, NULL, 2);
     double exo[13], pool[13], push[13], late[13], twap[13], spot[13];
     liq_state_view_t v;
@@ -451,7 +441,7 @@ static liq_scenario_t *ecosystem(int rounds, int accounts)
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), ECOSYSTEM_YAML, rounds, accounts, accounts / 2, accounts,
              accounts / 3);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 static void test_conservation(void **state)
@@ -640,7 +630,7 @@ static void test_index_equals_full_scan(void **state)
                       " health: {distribution: uniform, min: 1.01, max: 3}}]\n"
                       "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.1},"
                       " {round: 6, return: -0.002}]}]\n";
-    sc = parse(big);
+    sc = parse_scenario(big);
     assert_true(run_hash_with(sc, NULL, 2, 0) == run_hash_with(sc, NULL, 1, 1));
     liq_scenario_destroy(sc);
 }
@@ -711,7 +701,7 @@ static int cut_compare(const void *pa, const void *pb)
 static void test_parallel_cut_and_liquidation(void **state)
 {
     (void)state;
-    liq_scenario_t *sc = parse(PARALLEL_CUT_YAML);
+    liq_scenario_t *sc = parse_scenario(PARALLEL_CUT_YAML);
 
     /* Round 1 against a selection and sums computed here independently: the
      * 3000 liquidated accounts of Cut are its 3000 liquidatable ones of
@@ -888,7 +878,7 @@ static void test_parallel_liquidation_notes_the_index(void **state)
         " lognormal, median: 5000, sigma: 1}, health: {distribution: uniform,"
         " min: 1.3, max: 2}}\n"
         "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: 0.2}]}]\n";
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     liq_sim_t *sim = create(sc, NULL, 2);
     step(sim);
     liq_state_view_t v;
@@ -927,7 +917,7 @@ static void test_parallel_index_gather(void **state)
         " size: {distribution: pareto, alpha: 1.5, min: 100},"
         " health: {distribution: uniform, min: 0.9, max: 1.5}}]\n"
         "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.02}]}]\n";
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     liq_sim_t *sim = create(sc, NULL, 2);
     step(sim);
     liq_state_view_t v;
@@ -980,7 +970,7 @@ static void test_divergence_is_an_error(void **state)
         "assets: [{name: WETH, price: 2000, market_depth: 500}, {name: USDC, price: 1}]\n"
         "pools: [{name: P, token0: WETH, token1: USDC, reserve0: 10000, reserve1: 2.0e7}]\n"
         "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.01}]}]\n";
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     liq_sim_t *sim = create(sc, NULL, 1);
     int rc = LIQ_OK;
     while (rc == LIQ_OK && liq_sim_round(sim) < 200) {
@@ -1004,7 +994,7 @@ static void test_gbm_log_returns(void **state)
                        "shocks:\n"
                        "  - {type: gbm, asset: X, drift: 0.1, volatility: 0.9,"
                        " jump_intensity: 100000, jump_mean: -0.002, jump_stdev: 0.001}\n";
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     liq_sim_t *sim = create(sc, NULL, 1);
     const double dt = 12.0 / (365.25 * 86400.0);
     const double lam = 100000.0 * dt;

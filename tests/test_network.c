@@ -44,15 +44,6 @@ static void assert_contains(const char *text, const char *part)
     }
 }
 
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "test.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s\n%s", liq_errmsg(), yaml);
-    }
-    return sc;
-}
-
 static liq_network_t *build(const liq_scenario_t *sc)
 {
     liq_network_t *net = NULL;
@@ -165,7 +156,7 @@ static liq_protocol_graph_t *ecosystem_graph(const char *const *markets, size_t 
                                              liq_scenario_t **sc_out)
 {
     char *y = ecosystem(markets, n, "X0");
-    liq_scenario_t *sc = parse(y);
+    liq_scenario_t *sc = parse_scenario(y);
     free(y);
     liq_network_t *net = build(sc);
     liq_protocol_graph_t *pg = project(net);
@@ -575,7 +566,7 @@ static void test_round_trip(void **state)
 {
     (void)state;
     liq_scenario_t *demo = load_demo();
-    liq_scenario_t *awkward = parse(liq_awkward_yaml);
+    liq_scenario_t *awkward = parse_scenario(liq_awkward_yaml);
     round_trip(demo, "test_network_demo.graphml", LIQ_GRAPH_AUTO);
     round_trip(demo, "test_network_demo.gml", LIQ_GRAPH_AUTO);
     round_trip(awkward, "test_network_awkward.graphml", LIQ_GRAPH_GRAPHML);
@@ -996,7 +987,7 @@ static char *generate(const liq_ecosystem_options_t *o)
 /* Parses, checks the counts, and runs a few rounds. */
 static liq_scenario_t *check_generated(const char *yaml, const liq_ecosystem_options_t *o)
 {
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     assert_int_equal(sc->n_assets, o->n_assets + 1);
     assert_int_equal(sc->n_pools, o->n_assets);
     assert_int_equal(sc->n_oracles, o->n_assets + 1);
@@ -1071,7 +1062,7 @@ static void test_generate_models(void **state)
     for (int k = 0; k < 2; k++) {
         o.accounts_alpha = alphas[k];
         char *y = generate(&o);
-        liq_scenario_t *sc = parse(y);
+        liq_scenario_t *sc = parse_scenario(y);
         int64_t per[200] = {0}, largest = 0, total = 0;
         for (size_t g = 0; g < sc->n_generators; g++) {
             per[sc->generators[g].protocol] += sc->generators[g].count;
@@ -1104,7 +1095,7 @@ static void test_generate_models(void **state)
     o.p_within = 1.0;
     o.p_between = 0.0;
     y = generate(&o);
-    sc = parse(y);
+    sc = parse_scenario(y);
     for (size_t p = 0; p < 12; p++) {
         for (size_t m = 0; m < sc->protocols[p].n_markets; m++) {
             assert_int_equal(sc->protocols[p].markets[m].asset / 3, (int32_t)(p / 6));
@@ -1400,7 +1391,7 @@ static void test_generate_depth_ratio(void **state)
     char *plain = generate(&o);
     o.min_depth_ratio = 2;
     char *raised = generate(&o);
-    liq_scenario_t *a = parse(plain), *b = parse(raised);
+    liq_scenario_t *a = parse_scenario(plain), *b = parse_scenario(raised);
     assert_int_equal(a->n_assets, b->n_assets);
     int n_raised = 0;
     for (size_t i = 0; i < o.n_assets; i++) {
@@ -1524,7 +1515,7 @@ static void test_generate_pools_oracles(void **state)
     o.pools_per_asset = 3;
     o.oracles_per_asset = 2;
     char *y = generate(&o);
-    liq_scenario_t *sc = parse(y);
+    liq_scenario_t *sc = parse_scenario(y);
     assert_int_equal(sc->n_pools, 15);
     assert_int_equal(sc->n_oracles, 11);
     assert_string_equal(sc->pools[0].name, "TKN1-USDS");

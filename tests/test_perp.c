@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 
+#define LIQ_TEST_FILE "perp.yaml"
 #include "liq_test.h"
 #include <hdf5.h>
 #include <unistd.h>
@@ -38,16 +39,6 @@
 #include "liqnet/perp.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "perp.yaml", NULL);
-    if (rc != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
 
 static void expect_error(const char *yaml, int code, const char *message)
 {
@@ -114,7 +105,7 @@ static liq_scenario_t *perp_scenario(const char *fund, const char *fee, const ch
 {
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), PERP_HEAD "accounts:\n%sshocks:\n%s", fund, fee, accounts, shocks);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 static const liq_perp_t *store(const liq_sim_t *sim)
@@ -381,7 +372,7 @@ static void test_cross_margin_account(void **state)
              "  - {protocol: Perps, margin: cross, markets: {BTC: 1, ETH: 1}, count: 1,"
              " long_share: 1, size: {distribution: lognormal, median: 20000, sigma: 0},"
              " leverage: {distribution: uniform, min: 10, max: 10}}\n");
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     liq_sim_t *sim = create(sc, 1);
     const liq_perp_t *pp = store(sim);
     assert_int_equal(pp->n_accounts, 1);
@@ -410,7 +401,7 @@ static void test_cross_margin_account(void **state)
              "  - {protocol: Perps, market: ETH, count: 1, long_share: 1,"
              " size: {distribution: lognormal, median: 10000, sigma: 0},"
              " leverage: {distribution: uniform, min: 10, max: 10}}\n");
-    sc = parse(yaml);
+    sc = parse_scenario(yaml);
     sim = create(sc, 1);
     pp = store(sim);
     step(sim);
@@ -475,7 +466,7 @@ static trace_t run_random(const char *fund, int threads)
 {
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), RANDOM_YAML, fund, "30");
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     liq_sim_t *sim = create(sc, threads);
     const liq_perp_t *pp = store(sim);
     liq_state_view_t v;
@@ -563,7 +554,7 @@ static double lowest_price(const char *max_leverage, int64_t *liquidations_out)
 {
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), RANDOM_YAML, "1.0e9", max_leverage);
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     liq_sim_t *sim = create(sc, 2);
     double low = INFINITY;
     int64_t liquidations = 0;
@@ -602,7 +593,7 @@ static void test_output_series(void **state)
     snprintf(path, sizeof(path), "/tmp/liq_test_perp_out_%d.h5", (int)getpid());
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), RANDOM_YAML, "20000", "30");
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     liq_sim_t *sim = create(sc, 1);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
@@ -718,7 +709,7 @@ static void test_positions_file(void **state)
                      "c,BTC,long,2,,\n");
     snprintf(mapping, sizeof(mapping), "{file: %s, leverage: 5}", path);
     snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     assert_int_equal(sc->protocols[0].n_perp_positions, 2);
     liq_sim_t *sim = create(sc, 1);
     const liq_perp_t *pp = store(sim);
@@ -734,7 +725,7 @@ static void test_positions_file(void **state)
     /* The dump names the file and reads back to the same positions. */
     char *text = NULL;
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
-    liq_scenario_t *back = parse(text);
+    liq_scenario_t *back = parse_scenario(text);
     assert_int_equal(back->protocols[0].n_perp_positions, 2);
     assert_true(back->protocols[0].perp_positions_leverage == 5.0);
     free(text);
@@ -780,7 +771,7 @@ static void test_positions_file(void **state)
              "leverage: 10}",
              LIQ_SHARED_DIR);
     snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
-    sc = parse(yaml);
+    sc = parse_scenario(yaml);
     const liq_protocol_config_t *p = &sc->protocols[0];
     assert_int_equal(p->n_perp_positions, 3953);
     double sums[2][2] = {{0.0, 0.0}, {0.0, 0.0}}; /* [market][long] */
@@ -804,10 +795,10 @@ static void test_positions_file(void **state)
  * same run, bit for bit. */
 static void dump_roundtrip(const char *yaml)
 {
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     char *text = NULL;
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
-    liq_scenario_t *back = parse(text);
+    liq_scenario_t *back = parse_scenario(text);
     char *again = NULL;
     assert_int_equal(liq_scenario_dump(&again, back), LIQ_OK);
     assert_string_equal(text, again);

@@ -58,11 +58,7 @@ static liq_scenario_t *scenario(const char *pool, const char *protocol)
     const char *b = strstr(base_yaml, "PROTOCOL");
     snprintf(yaml, sizeof(yaml), "%.*s%s%.*s%s%s", (int)(a - base_yaml), base_yaml, pool,
              (int)(b - (a + 4)), a + 4, protocol, b + strlen("PROTOCOL"));
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "t.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
+    return parse_scenario(yaml);
 }
 
 /* n accounts of 10 WETH owing debt[k] USDC each. */

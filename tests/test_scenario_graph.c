@@ -55,15 +55,6 @@ static void write_text(const char *path, const char *text)
     fclose(f);
 }
 
-static liq_scenario_t *parse_ok(const char *text)
-{
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, text, strlen(text), "test.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s\n%s", liq_errmsg(), text);
-    }
-    return sc;
-}
-
 static void expect_error(const char *text, int code, const char *message)
 {
     liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
@@ -186,7 +177,7 @@ static void test_demo_from_graph(void **state)
     for (size_t k = 0; k < 3; k++) {
         char *text = demo_with_network(yaml, files[k]);
         assert_null(strstr(text, "liquidation_threshold")); /* the lists are gone */
-        liq_scenario_t *sc = parse_ok(text);
+        liq_scenario_t *sc = parse_scenario(text);
         char *dump = NULL;
         assert_int_equal(liq_scenario_dump(&dump, sc), LIQ_OK);
         if (strcmp(dump, demo_dump) != 0) {
@@ -259,7 +250,7 @@ static void test_features_from_graph(void **state)
     for (size_t k = 0; k < 2; k++) {
         char *text = demo_with_network(yaml, files[k]);
         assert_null(strstr(text, "amplification")); /* the lists are gone */
-        liq_scenario_t *sc = parse_ok(text);
+        liq_scenario_t *sc = parse_scenario(text);
         char *dump = NULL;
         assert_int_equal(liq_scenario_dump(&dump, sc), LIQ_OK);
         if (strcmp(dump, expected) != 0) {
@@ -307,7 +298,7 @@ static void test_features_from_graph(void **state)
                                          "  reads: {window: 4}\n"
                                          "  issues: {supply: 4.0e6}\n"
                                          "  holds: {amount: 200}");
-    liq_scenario_t *sc = parse_ok(text);
+    liq_scenario_t *sc = parse_scenario(text);
     char *dump = NULL;
     assert_int_equal(liq_scenario_dump(&dump, sc), LIQ_OK);
     if (strcmp(dump, expected) != 0) {
@@ -418,7 +409,7 @@ static void network_position(const char *text, char *out, size_t size)
 static void expect_same(const char *what, const char *text, const char *expected,
                         uint64_t expected_hash)
 {
-    liq_scenario_t *sc = parse_ok(text);
+    liq_scenario_t *sc = parse_scenario(text);
     char *dump = NULL;
     assert_int_equal(liq_scenario_dump(&dump, sc), LIQ_OK);
     if (strcmp(dump, expected) != 0) {
@@ -511,7 +502,7 @@ static void test_mechanisms_from_graph(void **state)
     /* A number default, filling only where the file has none. */
     text = demo_with_network(yaml, "test_sg_mech.graphml\n"
                                    "defaults: {protocol: {keepers.congestion: 0.01}}");
-    liq_scenario_t *sc = parse_ok(text);
+    liq_scenario_t *sc = parse_scenario(text);
     assert_true(sc->protocols[0].gas_congestion == 0.01); /* Lender's own */
     assert_true(sc->protocols[1].gas_congestion == 0.01); /* Maker: the default */
     assert_true(sc->protocols[3].gas_congestion == 0.02); /* AaveV3's own */
@@ -717,7 +708,7 @@ static void test_defaults_fill(void **state)
     (void)state;
     write_text("test_sg_partial.graphml", liq_partial);
     char *text = partial_scenario("");
-    liq_scenario_t *sc = parse_ok(text);
+    liq_scenario_t *sc = parse_scenario(text);
     /* The graph's vertex order per kind; values from the file or, where it
      * has none, from defaults; an explicit value is never replaced. */
     assert_int_equal(sc->n_assets, 2);

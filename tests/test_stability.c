@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#define LIQ_TEST_FILE "sp.yaml"
 #include "liq_test.h"
 #include <hdf5.h>
 
@@ -27,16 +28,6 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 #include "liqnet/stability.h"
-
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "sp.yaml", NULL);
-    if (rc != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
 
 static void expect_error(const char *yaml, int code, const char *message)
 {
@@ -116,7 +107,7 @@ static liq_scenario_t *liquity(int rounds, const char *keepers, const char *pool
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, rounds, keepers, pool);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 /* ------------------------------------------------------------- the README */
@@ -413,7 +404,7 @@ static liq_scenario_t *cascade(const char *pool, int count)
 {
     static char yaml[8192];
     snprintf(yaml, sizeof(yaml), CASCADE_YAML, pool, count);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 #define WITH_POOL                                                                                  \
@@ -728,7 +719,7 @@ static void test_dump_round_trip(void **state)
                 "sell_share: 0.25, recovery_mode: {ccr: 1.5}}");
     char *text = NULL;
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
-    liq_scenario_t *back = parse(text);
+    liq_scenario_t *back = parse_scenario(text);
     const liq_stability_pool_config_t *a = &sc->protocols[0].stability_pool;
     const liq_stability_pool_config_t *b = &back->protocols[0].stability_pool;
     assert_true(back->protocols[0].has_stability_pool);
