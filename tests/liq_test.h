@@ -1,6 +1,7 @@
 /*
  * Fixtures shared by the cmocka tests: a tolerance, scenarios parsed from
- * text, and scenario errors asserted by code and message. Include after
+ * text, scenario errors asserted by code and message, and simulations
+ * created and stepped. Include after
  * <cmocka.h>. A fixture fails the test with liqnet's own message when the
  * library refuses, so that a test reads as the model's steps.
  *
@@ -17,6 +18,7 @@
 
 #include "liqnet/error.h"
 #include "liqnet/scenario.h"
+#include "liqnet/sim.h"
 
 #ifndef LIQ_TEST_FILE
 #define LIQ_TEST_FILE "test.yaml"
@@ -56,6 +58,40 @@ static inline void expect_scenario_error(const char *yaml, int code, const char 
     assert_null(sc);
     if (rc != code || strcmp(liq_errmsg(), message) != 0) {
         fail_msg("got %d '%s'\nexpected %d '%s'", rc, liq_errmsg(), code, message);
+    }
+}
+
+/* A simulation of sc (the caller destroys it) with the positions pos (NULL:
+ * the scenario's own accounts) and `options`; fails the test if liqnet
+ * refuses. */
+static inline liq_sim_t *create_sim_with(const liq_scenario_t *sc, const liq_positions_t *pos,
+                                         const liq_sim_options_t *options)
+{
+    liq_sim_t *sim = NULL;
+    if (liq_sim_create(&sim, sc, pos, options) != LIQ_OK) {
+        fail_msg("liq_sim_create: %s", liq_errmsg());
+    }
+    return sim;
+}
+
+/* create_sim_with on `threads` threads, every other option its default
+ * (the liquidation-price index, run 0). */
+static inline liq_sim_t *create_sim(const liq_scenario_t *sc, const liq_positions_t *pos,
+                                    int threads)
+{
+    const liq_sim_options_t options = {.threads = threads};
+    return create_sim_with(sc, pos, &options);
+}
+
+/* Advances sim one round, failing the test if the round fails, and fills
+ * `view` (unless NULL) with the state after it. */
+static inline void step_sim(liq_sim_t *sim, liq_state_view_t *view)
+{
+    if (liq_sim_step(sim) != LIQ_OK) {
+        fail_msg("liq_sim_step: %s", liq_errmsg());
+    }
+    if (view != NULL) {
+        liq_sim_view(sim, view);
     }
 }
 

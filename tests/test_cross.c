@@ -40,24 +40,6 @@ static void expect_error(const char *yaml, int code, const char *message)
     }
 }
 
-static liq_sim_t *create(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
-                         int full_scan)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = full_scan};
-    if (liq_sim_create(&sim, sc, pos, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    return sim;
-}
-
-static void step(liq_sim_t *sim)
-{
-    if (liq_sim_step(sim) != LIQ_OK) {
-        fail_msg("liq_sim_step: %s", liq_errmsg());
-    }
-}
-
 /* One lender with two markets, WETH (LT 0.8, bonus 5%) and WBTC (LT 0.75,
  * bonus 25%, so that a WBTC slice repays value / 1.25 exactly), against
  * USDC. No market impact and deep pools. WETH falls 20% in round 1. */
@@ -210,7 +192,7 @@ static void test_round_seizure_order_and_containment(void **state)
     /* Cross account 9: 1 WETH, 0.1 WBTC against 8000: bad debt after. */
     row(&r, 1, 0.1, 8000.0, 9);
     row(&r, 0, 1.0, 0.0, 9);
-    liq_sim_t *sim = create(sc, &r.table, 1, 0);
+    liq_sim_t *sim = create_sim(sc, &r.table, 1);
     liq_accounts_view_t a;
     liq_sim_accounts(sim, &a);
     assert_int_equal(a.n_accounts, 1);
@@ -223,7 +205,7 @@ static void test_round_seizure_order_and_containment(void **state)
     assert_close(v.debt_value[0], 58000.0, 1e-15);
     assert_close(v.cross_debt_value[0], 38000.0, 1e-15);
 
-    step(sim); /* WETH to 1600 */
+    step_sim(sim, NULL); /* WETH to 1600 */
     liq_sim_view(sim, &v);
     liq_sim_accounts(sim, &a);
     const double weth = v.oracle_price[0];
@@ -256,7 +238,7 @@ static void test_round_seizure_order_and_containment(void **state)
     assert_close(v.debt_value[0], 20000.0, 1e-15);
     assert_true(v.cross_debt_value[0] == 0.0);
 
-    step(sim); /* calm: nothing left to liquidate */
+    step_sim(sim, NULL); /* calm: nothing left to liquidate */
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 0);
     assert_int_equal(v.cross_liquidations[0], 0);
@@ -276,14 +258,14 @@ static void test_throughput_cut_shared(void **state)
     row(&r, 0, 10.0, 13000.0, -1);
     row(&r, 0, 10.0, 0.0, 2);
     row(&r, 1, 0.5, 30000.0, 2);
-    liq_sim_t *sim = create(sc, &r.table, 1, 0);
-    step(sim);
+    liq_sim_t *sim = create_sim(sc, &r.table, 1);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 1);
     assert_int_equal(v.cross_liquidations[0], 1);
     assert_int_equal(v.stalled[0], 1);
-    step(sim); /* then the isolated one */
+    step_sim(sim, NULL); /* then the isolated one */
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 1);
     assert_int_equal(v.cross_liquidations[0], 0);
@@ -295,9 +277,8 @@ static void test_throughput_cut_shared(void **state)
     row(&r, 0, 10.0, 15000.0, -1);
     row(&r, 0, 10.0, 0.0, 2);
     row(&r, 1, 0.5, 30000.0, 2);
-    sim = create(sc, &r.table, 1, 0);
-    step(sim);
-    liq_sim_view(sim, &v);
+    sim = create_sim(sc, &r.table, 1);
+    step_sim(sim, &v);
     assert_int_equal(v.liquidations[0], 1);
     assert_int_equal(v.cross_liquidations[0], 0);
     assert_int_equal(v.stalled[0], 1);
@@ -323,8 +304,8 @@ static void test_keeper_gas(void **state)
         rows_init(&r);
         row(&r, 0, 10.0, 0.0, 0);
         row(&r, 1, 0.5, 30000.0, 0);
-        liq_sim_t *sim = create(sc, &r.table, 1, 0);
-        step(sim);
+        liq_sim_t *sim = create_sim(sc, &r.table, 1);
+        step_sim(sim, NULL);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         assert_int_equal(v.cross_liquidations[0], k == 0 ? 1 : 0);
@@ -404,7 +385,7 @@ static void test_generated_health(void **state)
     /* Every generated cross account starts at its drawn health: within
      * [1.0, 1.6] for A; its WETH value is 3 times its WBTC value. */
     liq_scenario_t *sc = cascade(10, 500, "unlimited");
-    liq_sim_t *sim = create(sc, NULL, 1, 0);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     liq_accounts_view_t a;
     liq_sim_accounts(sim, &a);
     assert_int_equal(a.n_cross, 1000);
@@ -424,7 +405,7 @@ static void test_conservation_cascade(void **state)
 {
     (void)state;
     liq_scenario_t *sc = cascade(3000, 3000, "200");
-    liq_sim_t *sim = create(sc, NULL, 2, 0);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const size_t nm = v.n_markets;
@@ -433,8 +414,7 @@ static void test_conservation_cascade(void **state)
     const double fund0[2] = {v.insurance_fund[0], v.insurance_fund[1]};
     int64_t cross_liquidated = 0;
     for (int64_t t = 1; t <= sc->rounds; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         /* Sold = seized, per pool and token. */
         for (size_t p = 0; p < v.n_pools; p++) {
             double in[2] = {0.0, 0.0};
@@ -500,12 +480,13 @@ static uint64_t fnv(uint64_t h, const void *data, size_t size)
 
 static uint64_t run_hash(const liq_scenario_t *sc, int threads, int full_scan)
 {
-    liq_sim_t *sim = create(sc, NULL, threads, full_scan);
+    liq_sim_t *sim =
+        create_sim_with(sc, NULL, &(liq_sim_options_t){.threads = threads, .full_scan = full_scan});
     uint64_t h = 1469598103934665603ULL;
     liq_state_view_t v;
     for (int64_t t = 0; t <= sc->rounds; t++) {
         if (t > 0) {
-            step(sim);
+            step_sim(sim, NULL);
         }
         liq_sim_view(sim, &v);
         h = fnv(h, v.reference_price, v.n_assets * sizeof(double));
@@ -553,7 +534,7 @@ static void test_r0_without_cross(void **state)
     (void)state;
     /* No cross account: no cross series in the view, as before. */
     liq_scenario_t *sc = cascade(100, 0, "unlimited");
-    liq_sim_t *sim = create(sc, NULL, 1, 0);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_null(v.cross_liquidations);
@@ -611,7 +592,7 @@ static void test_scenario_cross_generator(void **state)
     assert_int_equal(again->generators[0].margin, LIQ_MARGIN_CROSS);
     assert_true(again->generators[0].collateral_weight[1] == 1.0);
     /* All value in WBTC: c = 1000 / 40000, d = 1000 * 0.7 / 1.2. */
-    liq_sim_t *sim = create(again, NULL, 1, 0);
+    liq_sim_t *sim = create_sim(again, NULL, 1);
     liq_accounts_view_t a;
     liq_sim_accounts(sim, &a);
     assert_int_equal(a.n_cross, 5);
@@ -719,7 +700,7 @@ static void test_positions_account_column(void **state)
     assert_int_equal(t->count, 5);
     assert_non_null(t->account);
     assert_true(t->account[0] == 7 && t->account[1] == -1 && t->account[2] == 3);
-    liq_sim_t *sim = create(sc, t, 1, 0);
+    liq_sim_t *sim = create_sim(sc, t, 1);
     liq_accounts_view_t a;
     liq_sim_accounts(sim, &a);
     /* 5 generated isolated WETH accounts and the isolated WBTC row; cross
@@ -821,7 +802,7 @@ static void test_positions_h5_account(void **state)
         fail_msg("%s", liq_errmsg());
     }
     assert_true(t->account[0] == 5 && t->account[2] == -1 && t->account[3] == 6);
-    liq_sim_t *sim = create(sc, t, 1, 0);
+    liq_sim_t *sim = create_sim(sc, t, 1);
     liq_accounts_view_t a;
     liq_sim_accounts(sim, &a);
     assert_int_equal(a.n_accounts, 6);
@@ -865,7 +846,7 @@ static void test_output_series(void **state)
     snprintf(path, sizeof(path), "/tmp/liq_test_cross_out_%d.h5", (int)getpid());
     for (int with_cross = 0; with_cross < 2; with_cross++) {
         liq_scenario_t *sc = cascade(200, with_cross ? 300 : 0, "unlimited");
-        liq_sim_t *sim = create(sc, NULL, 1, 0);
+        liq_sim_t *sim = create_sim(sc, NULL, 1);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         const liq_h5_options_t opt = {
@@ -874,8 +855,7 @@ static void test_output_series(void **state)
         assert_int_equal(liq_h5_writer_create(&w, path, sc, &v, &opt), LIQ_OK);
         int64_t cross_sum = 0;
         for (int64_t t = 1; t <= sc->rounds; t++) {
-            step(sim);
-            liq_sim_view(sim, &v);
+            step_sim(sim, &v);
             assert_int_equal(liq_h5_writer_append(w, &v), LIQ_OK);
             cross_sum += with_cross ? v.cross_liquidations[0] + v.cross_liquidations[1] : 0;
         }

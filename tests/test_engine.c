@@ -24,29 +24,6 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
-static liq_sim_t *create_with(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
-                              int full_scan)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = full_scan};
-    if (liq_sim_create(&sim, sc, pos, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    return sim;
-}
-
-static liq_sim_t *create(const liq_scenario_t *sc, const liq_positions_t *pos, int threads)
-{
-    return create_with(sc, pos, threads, 0);
-}
-
-static void step(liq_sim_t *sim)
-{
-    if (liq_sim_step(sim) != LIQ_OK) {
-        fail_msg("liq_sim_step: %s", liq_errmsg());
-    }
-}
-
 /* One lending protocol on WETH against USDC, Aave v3 WETH terms. */
 #define LENDER_YAML                                                                                \
     "rounds: 10\n"                                                                                 \
@@ -106,7 +83,7 @@ static void test_aave_vector_round(void **state)
     liq_scenario_t *sc = lender("inf", "0", "0", "unlimited");
     positions_t pos;
     positions(&pos, 1, (double[]){10.0}, (double[]){17000.0});
-    liq_sim_t *sim = create(sc, &pos.table, 1);
+    liq_sim_t *sim = create_sim(sc, &pos.table, 1);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_close(v.collateral_value[0], 20000.0, 1e-15);
@@ -114,8 +91,7 @@ static void test_aave_vector_round(void **state)
 
     /* Round 1: HF 0.9765 >= 0.95, so half the debt is repaid and
      * 8500 * 1.05 / 2000 = 4.4625 WETH seized and sold into the pool. */
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_int_equal(v.liquidations[0], 1);
     assert_int_equal(v.stalled[0], 0);
     assert_close(v.repaid_value[0], 8500.0, 1e-15);
@@ -134,8 +110,7 @@ static void test_aave_vector_round(void **state)
 
     /* Round 2: arbitrage (kappa 1) takes the pool back to 2000 on the same
      * k; HF is now 5.5375 * 2000 * 0.83 / 8500 = 1.0815: no liquidation. */
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_int_equal(v.liquidations[0], 0);
     assert_close(v.pool_price[0], 2000.0, 1e-15);
     assert_close(v.pool_reserve0[0], sqrt(x1 * y1 / 2000.0), 1e-15);
@@ -150,8 +125,8 @@ static void test_bad_debt_and_insurance(void **state)
     liq_scenario_t *sc = lender("inf", "0", "0", "unlimited");
     positions_t pos;
     positions(&pos, 1, (double[]){10.0}, (double[]){19800.0});
-    liq_sim_t *sim = create(sc, &pos.table, 1);
-    step(sim);
+    liq_sim_t *sim = create_sim(sc, &pos.table, 1);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     /* Full close wanted 10.395 WETH; the cap seizes all 10 and repays
@@ -171,8 +146,7 @@ static void test_bad_debt_and_insurance(void **state)
     liq_sim_accounts(sim, &acc);
     assert_true(acc.collateral[0] == 0.0 && acc.debt[0] == 0.0);
     /* Nothing more happens: the account is closed. */
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_int_equal(v.liquidations[0], 0);
     assert_int_equal(v.stalled[0], 0);
     assert_close(v.bad_debt[0], bad, 1e-12);
@@ -198,9 +172,9 @@ static void test_keeper_gas_and_min_profit(void **state)
         liq_scenario_t *sc = lender("inf", cases[k].gas, cases[k].min_profit, "unlimited");
         positions_t pos;
         positions(&pos, 1, (double[]){10.0}, (double[]){17000.0});
-        liq_sim_t *sim = create(sc, &pos.table, 1);
+        liq_sim_t *sim = create_sim(sc, &pos.table, 1);
         for (int round = 1; round <= 3; round++) {
-            step(sim);
+            step_sim(sim, NULL);
             liq_state_view_t v;
             liq_sim_view(sim, &v);
             if (cases[k].liquidated) {
@@ -226,8 +200,8 @@ static void test_throughput_lowest_health_first(void **state)
     positions_t pos;
     positions(&pos, 4, (double[]){10.0, 10.0, 10.0, 10.0},
               (double[]){17000.0, 17500.0, 17200.0, 16000.0});
-    liq_sim_t *sim = create(sc, &pos.table, 2);
-    step(sim);
+    liq_sim_t *sim = create_sim(sc, &pos.table, 2);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 2);
@@ -246,8 +220,8 @@ static void test_throughput_lowest_health_first(void **state)
     /* Equal health: ties go to the lower account index. */
     sc = lender("inf", "0", "0", "1");
     positions(&pos, 3, (double[]){10.0, 10.0, 10.0}, (double[]){17000.0, 17000.0, 17000.0});
-    sim = create(sc, &pos.table, 3);
-    step(sim);
+    sim = create_sim(sc, &pos.table, 3);
+    step_sim(sim, NULL);
     liq_sim_accounts(sim, &acc);
     assert_close(acc.debt[0], 8500.0, 1e-15);
     assert_true(acc.debt[1] == 17000.0 && acc.debt[2] == 17000.0);
@@ -284,14 +258,13 @@ static void test_oracle_rules_in_the_round(void **state)
 {
     (void)state;
     liq_scenario_t *sc = parse_scenario(oracle_yaml);
-    liq_sim_t *sim = create(sc, NULL, 2);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     double exo[13], pool[13], push[13], late[13], twap[13], spot[13];
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     for (int t = 0; t <= 12; t++) {
         if (t > 0) {
-            step(sim);
-            liq_sim_view(sim, &v);
+            step_sim(sim, &v);
         }
         exo[t] = v.reference_price[0];
         pool[t] = v.pool_price[0];
@@ -348,12 +321,11 @@ static void test_market_impact_and_resilience(void **state)
     liq_scenario_t *sc = lender("500", "0", "0", "unlimited");
     positions_t pos;
     positions(&pos, 1, (double[]){10.0}, (double[]){17000.0});
-    liq_sim_t *sim = create(sc, &pos.table, 1);
+    liq_sim_t *sim = create_sim(sc, &pos.table, 1);
     double x[5], s[5];
     liq_state_view_t v;
     for (int t = 1; t <= 4; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         x[t] = v.pool_reserve0[0];
         s[t] = v.reference_price[0];
         if (t >= 2) {
@@ -448,7 +420,7 @@ static void test_conservation(void **state)
 {
     (void)state;
     liq_scenario_t *sc = ecosystem(60, 30000);
-    liq_sim_t *sim = create(sc, NULL, 2);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     liq_accounts_view_t acc;
     liq_sim_accounts(sim, &acc);
     const size_t n = acc.n_accounts;
@@ -464,8 +436,7 @@ static void test_conservation(void **state)
     double total_bad = 0.0;
     for (int t = 1; t <= 60; t++) {
         memcpy(before, acc.collateral, n * sizeof(*before));
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         liq_sim_accounts(sim, &acc);
         /* Collateral taken from accounts = seized = sold into the pools. */
         double seized_weth = 0.0, seized_wbtc = 0.0;
@@ -524,12 +495,13 @@ static uint64_t fnv(uint64_t h, const void *data, size_t size)
 static uint64_t run_hash_with(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
                               int full_scan)
 {
-    liq_sim_t *sim = create_with(sc, pos, threads, full_scan);
+    liq_sim_t *sim =
+        create_sim_with(sc, pos, &(liq_sim_options_t){.threads = threads, .full_scan = full_scan});
     uint64_t h = 1469598103934665603ULL;
     liq_state_view_t v;
     for (int64_t t = 0; t <= sc->rounds; t++) {
         if (t > 0) {
-            step(sim);
+            step_sim(sim, NULL);
         }
         liq_sim_view(sim, &v);
         h = fnv(h, v.exogenous_price, v.n_assets * sizeof(double));
@@ -602,8 +574,8 @@ static void test_index_equals_full_scan(void **state)
     positions(&pos, 6, (double[]){10.0, 0.0, 10.0, 10.0, 10.0, 10.0},
               (double[]){0.0, 100.0, 16600.0, 17000.0, 17500.0, 17200.0});
     assert_true(run_hash_with(sc, &pos.table, 1, 0) == run_hash_with(sc, &pos.table, 1, 1));
-    liq_sim_t *sim = create(sc, &pos.table, 1);
-    step(sim);
+    liq_sim_t *sim = create_sim(sc, &pos.table, 1);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     /* Liquidatable: accounts 1 (HF 0), 3, 4, 5; the two of lowest health (1
@@ -710,7 +682,7 @@ static void test_parallel_cut_and_liquidation(void **state)
     const double lt[3] = {0.83, 0.78, 0.895};
     const int threads[] = {1, 2, 3};
     for (size_t run = 0; run < 3; run++) {
-        liq_sim_t *sim = create(sc, NULL, threads[run]);
+        liq_sim_t *sim = create_sim(sc, NULL, threads[run]);
         liq_accounts_view_t a;
         liq_sim_accounts(sim, &a);
         const size_t n = a.n_accounts;
@@ -723,7 +695,7 @@ static void test_parallel_cut_and_liquidation(void **state)
         assert_true(c0 && d0 && health && order);
         memcpy(c0, a.collateral, n * sizeof(*c0));
         memcpy(d0, a.debt, n * sizeof(*d0));
-        step(sim);
+        step_sim(sim, NULL);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         liq_sim_accounts(sim, &a);
@@ -825,8 +797,8 @@ static void test_parallel_cut_ties(void **state)
         .count = N, .protocol = zero, .market = zero, .collateral = collateral, .debt = debt};
     const int threads[] = {1, 2, 3};
     for (size_t run = 0; run < 3; run++) {
-        liq_sim_t *sim = create(sc, &table, threads[run]);
-        step(sim);
+        liq_sim_t *sim = create_sim(sc, &table, threads[run]);
+        step_sim(sim, NULL);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         assert_int_equal(v.liquidations[0], 4000);
@@ -879,13 +851,12 @@ static void test_parallel_liquidation_notes_the_index(void **state)
         " min: 1.3, max: 2}}\n"
         "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: 0.2}]}]\n";
     liq_scenario_t *sc = parse_scenario(yaml);
-    liq_sim_t *sim = create(sc, NULL, 2);
-    step(sim);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 6000);
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     /* About half of them: HF' < 1/1.2 for HF < 0.852. */
     assert_true(v.liquidations[0] > 1500 && v.liquidations[0] < 4500);
     liq_sim_destroy(sim);
@@ -918,8 +889,8 @@ static void test_parallel_index_gather(void **state)
         " health: {distribution: uniform, min: 0.9, max: 1.5}}]\n"
         "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.02}]}]\n";
     liq_scenario_t *sc = parse_scenario(yaml);
-    liq_sim_t *sim = create(sc, NULL, 2);
-    step(sim);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 50000);
@@ -935,7 +906,7 @@ static void test_generated_accounts_follow_their_distributions(void **state)
 {
     (void)state;
     liq_scenario_t *sc = ecosystem(20, 20000);
-    liq_sim_t *sim = create(sc, NULL, 2);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     liq_accounts_view_t acc;
     liq_sim_accounts(sim, &acc);
     /* Market 0: A/WETH, pareto(1.3, 500) capped at 5e7 USD, health uniform
@@ -971,7 +942,7 @@ static void test_divergence_is_an_error(void **state)
         "pools: [{name: P, token0: WETH, token1: USDC, reserve0: 10000, reserve1: 2.0e7}]\n"
         "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.01}]}]\n";
     liq_scenario_t *sc = parse_scenario(yaml);
-    liq_sim_t *sim = create(sc, NULL, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     int rc = LIQ_OK;
     while (rc == LIQ_OK && liq_sim_round(sim) < 200) {
         rc = liq_sim_step(sim);
@@ -995,7 +966,7 @@ static void test_gbm_log_returns(void **state)
                        "  - {type: gbm, asset: X, drift: 0.1, volatility: 0.9,"
                        " jump_intensity: 100000, jump_mean: -0.002, jump_stdev: 0.001}\n";
     liq_scenario_t *sc = parse_scenario(yaml);
-    liq_sim_t *sim = create(sc, NULL, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const double dt = 12.0 / (365.25 * 86400.0);
     const double lam = 100000.0 * dt;
     /* Central moments from the sample; the variance's standard error is
@@ -1006,8 +977,7 @@ static void test_gbm_log_returns(void **state)
     liq_state_view_t v;
     double sum = 0.0;
     for (int t = 0; t < n; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         r[t] = v.log_return[0];
         sum += r[t];
     }

@@ -1002,15 +1002,9 @@ static liq_scenario_t *check_generated(const char *yaml, const liq_ecosystem_opt
         assert_true(sc->protocols[p].n_markets >= 1);
         assert_int_equal(sc->protocols[p].debt_asset, (int32_t)o->n_assets);
     }
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = 1, .run = 0, .full_scan = 0};
-    if (liq_sim_create(&sim, sc, NULL, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     for (int r = 0; r < 8; r++) {
-        if (liq_sim_step(sim) != LIQ_OK) {
-            fail_msg("liq_sim_step: %s", liq_errmsg());
-        }
+        step_sim(sim, NULL);
     }
     assert_int_equal(liq_sim_round(sim), 8);
     liq_sim_destroy(sim);
@@ -1168,23 +1162,18 @@ static void contagion_run(liq_contagion_record_t *record, int64_t rounds, int th
 {
     liq_scenario_t *sc = NULL;
     liq_positions_t *pos = NULL;
-    liq_sim_t *sim = NULL;
     liq_metrics_t *metrics = NULL;
     if (liq_scenario_load(&sc, LIQ_TEST_DATA_DIR "/contagion_small.yaml") != LIQ_OK ||
         liq_positions_load(&pos, sc) != LIQ_OK) {
         fail_msg("contagion_small.yaml: %s", liq_errmsg());
     }
-    const liq_sim_options_t opt = {.threads = threads, .run = 0};
-    if (liq_sim_create(&sim, sc, pos, &opt) != LIQ_OK ||
-        liq_metrics_create(&metrics, sim) != LIQ_OK) {
-        fail_msg("simulation: %s", liq_errmsg());
+    liq_sim_t *sim = create_sim(sc, pos, threads);
+    if (liq_metrics_create(&metrics, sim) != LIQ_OK) {
+        fail_msg("liq_metrics_create: %s", liq_errmsg());
     }
     liq_state_view_t view;
     for (int64_t t = 0; t < rounds; t++) {
-        if (liq_sim_step(sim) != LIQ_OK) {
-            fail_msg("liq_sim_step: %s", liq_errmsg());
-        }
-        liq_sim_view(sim, &view);
+        step_sim(sim, &view);
         assert_int_equal(liq_metrics_add(metrics, &view), LIQ_OK);
     }
     if (liq_contagion_record_build(record, sc, liq_metrics_summary(metrics), options) != LIQ_OK) {

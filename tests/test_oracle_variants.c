@@ -39,10 +39,7 @@ static liq_sim_t *run_oracles(const char *oracles, liq_scenario_t **sc)
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), "%s%s", head, oracles);
     *sc = parse_scenario(yaml);
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = 1};
-    assert_int_equal(liq_sim_create(&sim, *sc, NULL, &opt), LIQ_OK);
-    return sim;
+    return create_sim(*sc, NULL, 1);
 }
 
 static void test_median(void **state)

@@ -50,23 +50,6 @@ static void expect_error(const char *yaml, int code, const char *message)
     }
 }
 
-static liq_sim_t *create(const liq_scenario_t *sc, int threads)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = 0};
-    if (liq_sim_create(&sim, sc, NULL, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    return sim;
-}
-
-static void step(liq_sim_t *sim)
-{
-    if (liq_sim_step(sim) != LIQ_OK) {
-        fail_msg("liq_sim_step: %s", liq_errmsg());
-    }
-}
-
 /* BTC at 100 against USDC at 1, no market impact, a constant-product pool
  * of 10^4 BTC and 10^6 USDC (fee 0.3%, full arbitrage), oracles reading the
  * reference prices every round. One perp exchange: insurance fund, BTC
@@ -160,7 +143,7 @@ static void test_long_and_short_liquidation_flows(void **state)
         perp_scenario("1000", "0.01", ACCOUNT(10000, 10, 1) ACCOUNT(10000, 10, 0),
                       "  - {type: schedule, asset: BTC, steps: [{round: 1, return: -0.06},"
                       " {round: 2, return: 0.12}]}\n");
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const liq_perp_t *pp = store(sim);
     assert_int_equal(pp->n_accounts, 2);
     assert_true(pp->position[0] == 100.0 && pp->position[1] == -100.0);
@@ -171,8 +154,7 @@ static void test_long_and_short_liquidation_flows(void **state)
 
     /* Round 1: the long is liquidated, its 100 BTC sold into the pool. */
     double x = 1.0e4, y = 1.0e6;
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     double mark = v.oracle_price[0];
     assert_close(mark, 94.0, 1e-14);
     liq_arbitrage_t arb = liq_cp_arbitrage(x, y, mark, 1.0);
@@ -197,8 +179,7 @@ static void test_long_and_short_liquidation_flows(void **state)
      * USDC in = y 100 / ((x - 100)(1 - fee)). */
     x = v.pool_reserve0[0];
     y = v.pool_reserve1[0];
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     mark = v.oracle_price[0];
     assert_close(mark, 105.28, 1e-14);
     arb = liq_cp_arbitrage(x, y, mark, 1.0);
@@ -224,8 +205,8 @@ static void test_bankrupt_paid_by_fund(void **state)
     liq_scenario_t *sc =
         perp_scenario("1000", "0.01", ACCOUNT(10000, 50, 1),
                       "  - {type: schedule, asset: BTC, steps: [{round: 1, return: -0.1}]}\n");
-    liq_sim_t *sim = create(sc, 1);
-    step(sim);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const double mark = v.oracle_price[0];
@@ -257,9 +238,9 @@ static void test_adl_ranked_by_pnl_times_leverage(void **state)
                       ACCOUNT(10000, 50, 1) ACCOUNT(2000, 2, 0) ACCOUNT(4000, 5, 0)
                           ACCOUNT(3000, 10, 0) ACCOUNT(1000, 1, 1),
                       "  - {type: schedule, asset: BTC, steps: [{round: 1, return: -0.1}]}\n");
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const liq_perp_t *pp = store(sim);
-    step(sim);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const double mark = v.oracle_price[0];
@@ -307,9 +288,9 @@ static void test_adl_runs_out(void **state)
     liq_scenario_t *sc =
         perp_scenario("0", "0", ACCOUNT(10000, 50, 1) ACCOUNT(1000, 2, 0),
                       "  - {type: schedule, asset: BTC, steps: [{round: 1, return: -0.1}]}\n");
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const liq_perp_t *pp = store(sim);
-    step(sim);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const double mark = v.oracle_price[0];
@@ -373,12 +354,12 @@ static void test_cross_margin_account(void **state)
              " long_share: 1, size: {distribution: lognormal, median: 20000, sigma: 0},"
              " leverage: {distribution: uniform, min: 10, max: 10}}\n");
     liq_scenario_t *sc = parse_scenario(yaml);
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const liq_perp_t *pp = store(sim);
     assert_int_equal(pp->n_accounts, 1);
     assert_int_equal(pp->n_positions, 2);
     assert_true(pp->position[0] == 100.0 && pp->position[1] == 1000.0 && pp->margin[0] == 2000.0);
-    step(sim);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const double mark = v.oracle_price[0];
@@ -402,10 +383,9 @@ static void test_cross_margin_account(void **state)
              " size: {distribution: lognormal, median: 10000, sigma: 0},"
              " leverage: {distribution: uniform, min: 10, max: 10}}\n");
     sc = parse_scenario(yaml);
-    sim = create(sc, 1);
+    sim = create_sim(sc, NULL, 1);
     pp = store(sim);
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_int_equal(v.perp_liquidations[0], 1);
     assert_close(v.bad_debt[0], 100.0 * (100.0 - mark) - 1000.0, 1e-13);
     assert_true(v.pool_liquidation_in1[1] == 0.0);
@@ -467,7 +447,7 @@ static trace_t run_random(const char *fund, int threads)
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), RANDOM_YAML, fund, "30");
     liq_scenario_t *sc = parse_scenario(yaml);
-    liq_sim_t *sim = create(sc, threads);
+    liq_sim_t *sim = create_sim(sc, NULL, threads);
     const liq_perp_t *pp = store(sim);
     liq_state_view_t v;
     double units = 0.0; /* sum of |q| */
@@ -480,8 +460,7 @@ static trace_t run_random(const char *fund, int threads)
     liq_metrics_t *mt = NULL;
     assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     for (int64_t t = 1; t <= sc->rounds; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
         adl_volume += v.adl_volume[0];
         fees += pp->fee[0];
@@ -555,13 +534,12 @@ static double lowest_price(const char *max_leverage, int64_t *liquidations_out)
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), RANDOM_YAML, "1.0e9", max_leverage);
     liq_scenario_t *sc = parse_scenario(yaml);
-    liq_sim_t *sim = create(sc, 2);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     double low = INFINITY;
     int64_t liquidations = 0;
     liq_state_view_t v;
     for (int64_t t = 1; t <= sc->rounds; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         low = v.reference_price[0] < low ? v.reference_price[0] : low;
         liquidations += v.perp_liquidations[0];
     }
@@ -594,7 +572,7 @@ static void test_output_series(void **state)
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), RANDOM_YAML, "20000", "30");
     liq_scenario_t *sc = parse_scenario(yaml);
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const liq_h5_options_t opt = {
@@ -609,8 +587,7 @@ static void test_output_series(void **state)
     count[0] = v.adl_count[0];
     open_short[0] = v.open_interest_short[0];
     for (int64_t t = 1; t <= 12; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         assert_int_equal(liq_h5_writer_append(w, &v), LIQ_OK);
         assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
         adl[t] = v.adl_volume[0];
@@ -711,7 +688,7 @@ static void test_positions_file(void **state)
     snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
     liq_scenario_t *sc = parse_scenario(yaml);
     assert_int_equal(sc->protocols[0].n_perp_positions, 2);
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const liq_perp_t *pp = store(sim);
     assert_int_equal(pp->n_accounts, 2);
     assert_true(pp->position[0] == -30.0 && pp->entry[0] == 12.0 && pp->margin[0] == 90.0);
@@ -783,8 +760,8 @@ static void test_positions_file(void **state)
     assert_close(sums[0][0], 5205.98786, 1e-9);
     assert_close(sums[1][1], 469529.76, 1e-9);
     assert_close(sums[1][0], 304442.82, 1e-9);
-    sim = create(sc, 2);
-    step(sim);
+    sim = create_sim(sc, NULL, 2);
+    step_sim(sim, NULL);
     liq_sim_destroy(sim);
     liq_scenario_destroy(sc);
 }
@@ -802,11 +779,11 @@ static void dump_roundtrip(const char *yaml)
     char *again = NULL;
     assert_int_equal(liq_scenario_dump(&again, back), LIQ_OK);
     assert_string_equal(text, again);
-    liq_sim_t *a = create(sc, 1);
-    liq_sim_t *b = create(back, 2);
+    liq_sim_t *a = create_sim(sc, NULL, 1);
+    liq_sim_t *b = create_sim(back, NULL, 2);
     for (int64_t t = 1; t <= sc->rounds; t++) {
-        step(a);
-        step(b);
+        step_sim(a, NULL);
+        step_sim(b, NULL);
     }
     liq_state_view_t va, vb;
     liq_sim_view(a, &va);

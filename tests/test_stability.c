@@ -39,24 +39,6 @@ static void expect_error(const char *yaml, int code, const char *message)
     }
 }
 
-static liq_sim_t *create(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
-                         int full_scan)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = full_scan};
-    if (liq_sim_create(&sim, sc, pos, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    return sim;
-}
-
-static void step(liq_sim_t *sim)
-{
-    if (liq_sim_step(sim) != LIQ_OK) {
-        fail_msg("liq_sim_step: %s", liq_errmsg());
-    }
-}
-
 /* Positions rows of protocol 0, market 0. */
 typedef struct {
     int32_t protocol[16], market[16];
@@ -127,7 +109,7 @@ static void test_readme_example(void **state)
     row(&r, 2.45, 225.0);
     row(&r, 100.0, 1000.0);
     row(&r, 1.6, 150.0);
-    liq_sim_t *sim = create(sc, &r.table, 1, 0);
+    liq_sim_t *sim = create_sim(sc, &r.table, 1);
     liq_metrics_t *mt = NULL;
     assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     const double share[3] = {100.0 / 600.0, 200.0 / 600.0, 300.0 / 600.0};
@@ -136,8 +118,7 @@ static void test_readme_example(void **state)
     liq_state_view_t v;
     liq_accounts_view_t acc;
     for (int t = 0; t < 2; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
         assert_int_equal(v.liquidations[0], 1);
         assert_int_equal(v.stalled[0], t == 0 ? 1 : 0); /* the second trove waits a round */
@@ -193,8 +174,8 @@ static void test_redistribution_by_hand(void **state)
         row(&r, 1.0, 100.0);
         row(&r, 2.0, 50.0);
         row(&r, 6.0, 100.0);
-        liq_sim_t *sim = create(sc, &r.table, 1, 0);
-        step(sim);
+        liq_sim_t *sim = create_sim(sc, &r.table, 1);
+        step_sim(sim, NULL);
         liq_state_view_t v;
         liq_accounts_view_t acc;
         liq_sim_view(sim, &v);
@@ -245,8 +226,8 @@ static void test_keeper_compensation_decides(void **state)
         rows_init(&r);
         row(&r, 1.0, 100.0);
         row(&r, 6.0, 100.0);
-        liq_sim_t *sim = create(sc, &r.table, 1, 0);
-        step(sim);
+        liq_sim_t *sim = create_sim(sc, &r.table, 1);
+        step_sim(sim, NULL);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         assert_int_equal(v.liquidations[0], k);
@@ -323,14 +304,13 @@ static void test_recovery_mode_round(void **state)
         row(&r, 1.05, 100.0);
         row(&r, 1.2, 100.0);
         row(&r, 13.0, 1000.0);
-        liq_sim_t *sim = create(sc, &r.table, 1, 0);
+        liq_sim_t *sim = create_sim(sc, &r.table, 1);
         liq_state_view_t v;
         liq_accounts_view_t acc;
         liq_sim_view(sim, &v);
         assert_int_equal(v.recovery_mode[0], recovery);
         assert_close(v.tcr[0], 1615.0 / 1300.0, 1e-15);
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         liq_sim_accounts(sim, &acc);
         assert_int_equal(v.recovery_mode[0], recovery);
         if (recovery) {
@@ -431,12 +411,13 @@ typedef struct {
 
 static run_t run(const liq_scenario_t *sc, int threads, int full_scan)
 {
-    liq_sim_t *sim = create(sc, NULL, threads, full_scan);
+    liq_sim_t *sim =
+        create_sim_with(sc, NULL, &(liq_sim_options_t){.threads = threads, .full_scan = full_scan});
     run_t out = {1469598103934665603ULL, INFINITY, 0, 0, 0.0, 0.0};
     liq_state_view_t v;
     for (int64_t t = 0; t <= sc->rounds; t++) {
         if (t > 0) {
-            step(sim);
+            step_sim(sim, NULL);
         }
         liq_sim_view(sim, &v);
         const size_t np = v.n_protocols;
@@ -532,7 +513,7 @@ static void test_conservation_cascade(void **state)
     char pool[512];
     snprintf(pool, sizeof(pool), WITH_POOL, "0.3");
     liq_scenario_t *sc = cascade(pool, 3000);
-    liq_sim_t *sim = create(sc, NULL, 2, 0);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     liq_metrics_t *mt = NULL;
     assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     liq_state_view_t v;
@@ -544,8 +525,7 @@ static void test_conservation_cascade(void **state)
     double deposits = v.stability_deposits[0];
     double surplus = 0.0;
     for (int64_t t = 1; t <= sc->rounds; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
         offset += v.stability_offset[0];
         redistributed += v.stability_redistributed_debt[0];
@@ -588,7 +568,7 @@ static void test_output_series(void **state)
     snprintf(pool, sizeof(pool), WITH_POOL, "0");
     for (int with_pool = 0; with_pool < 2; with_pool++) {
         liq_scenario_t *sc = cascade(with_pool ? pool : "", 1000);
-        liq_sim_t *sim = create(sc, NULL, 1, 0);
+        liq_sim_t *sim = create_sim(sc, NULL, 1);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         const liq_h5_options_t opt = {
@@ -597,8 +577,7 @@ static void test_output_series(void **state)
         assert_int_equal(liq_h5_writer_create(&w, path, sc, &v, &opt), LIQ_OK);
         double offset = 0.0;
         for (int64_t t = 1; t <= sc->rounds; t++) {
-            step(sim);
-            liq_sim_view(sim, &v);
+            step_sim(sim, &v);
             assert_int_equal(liq_h5_writer_append(w, &v), LIQ_OK);
             offset += with_pool ? v.stability_offset[0] : 0.0;
         }
