@@ -469,48 +469,26 @@ static void test_conservation_cascade(void **state)
     liq_scenario_destroy(sc);
 }
 
-static uint64_t fnv(uint64_t h, const void *data, size_t size)
+/* The series of a cross-margin run: hash_r0_round's without the exogenous
+ * prices and the deficits, with the cross accounts' liquidations and debt
+ * value and the markets' seized collateral. */
+static uint64_t hash_cross_round(uint64_t h, const liq_state_view_t *v, void *context)
 {
-    const unsigned char *b = data;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ b[i]) * 1099511628211ULL;
-    }
-    return h;
-}
-
-static uint64_t run_hash(const liq_scenario_t *sc, int threads, int full_scan)
-{
-    liq_sim_t *sim =
-        create_sim_with(sc, NULL, &(liq_sim_options_t){.threads = threads, .full_scan = full_scan});
-    uint64_t h = 1469598103934665603ULL;
-    liq_state_view_t v;
-    for (int64_t t = 0; t <= sc->rounds; t++) {
-        if (t > 0) {
-            step_sim(sim, NULL);
-        }
-        liq_sim_view(sim, &v);
-        h = fnv(h, v.reference_price, v.n_assets * sizeof(double));
-        h = fnv(h, v.pool_reserve0, v.n_pools * sizeof(double));
-        h = fnv(h, v.pool_reserve1, v.n_pools * sizeof(double));
-        h = fnv(h, v.oracle_price, v.n_oracles * sizeof(double));
-        h = fnv(h, v.liquidations, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.cross_liquidations, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.stalled, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.repaid_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.seized_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.bad_debt, v.n_protocols * sizeof(double));
-        h = fnv(h, v.collateral_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.debt_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.cross_debt_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.market_seized, v.n_markets * sizeof(double));
-    }
-    liq_accounts_view_t a;
-    liq_sim_accounts(sim, &a);
-    h = fnv(h, a.collateral, a.n_accounts * sizeof(double));
-    h = fnv(h, a.debt, a.n_accounts * sizeof(double));
-    h = fnv(h, a.cross_debt, a.n_cross * sizeof(double));
-    h = fnv(h, a.cross_collateral, a.n_cross * 2 * sizeof(double));
-    liq_sim_destroy(sim);
+    (void)context;
+    h = fnv1a(h, v->reference_price, v->n_assets * sizeof(double));
+    h = fnv1a(h, v->pool_reserve0, v->n_pools * sizeof(double));
+    h = fnv1a(h, v->pool_reserve1, v->n_pools * sizeof(double));
+    h = fnv1a(h, v->oracle_price, v->n_oracles * sizeof(double));
+    h = fnv1a(h, v->liquidations, v->n_protocols * sizeof(int64_t));
+    h = fnv1a(h, v->cross_liquidations, v->n_protocols * sizeof(int64_t));
+    h = fnv1a(h, v->stalled, v->n_protocols * sizeof(int64_t));
+    h = fnv1a(h, v->repaid_value, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->seized_value, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->bad_debt, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->collateral_value, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->debt_value, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->cross_debt_value, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->market_seized, v->n_markets * sizeof(double));
     return h;
 }
 
@@ -519,13 +497,14 @@ static void test_determinism_and_scan(void **state)
     (void)state;
     /* 2 x 20000 cross accounts: ten scan chunks, a parallel scan. */
     liq_scenario_t *sc = cascade(20000, 20000, "2000");
-    const uint64_t one = run_hash(sc, 1, 0);
-    assert_true(run_hash(sc, 2, 0) == one);
-    assert_true(run_hash(sc, 3, 0) == one);
-    assert_true(run_hash(sc, 1, 1) == one); /* full scan of the isolated accounts */
-    assert_true(run_hash(sc, 2, 1) == one);
+    const uint64_t one = run_hash_with(sc, NULL, 1, 0, hash_cross_round, NULL);
+    assert_true(run_hash_with(sc, NULL, 2, 0, hash_cross_round, NULL) == one);
+    assert_true(run_hash_with(sc, NULL, 3, 0, hash_cross_round, NULL) == one);
+    /* The full scan of the isolated accounts: */
+    assert_true(run_hash_with(sc, NULL, 1, 1, hash_cross_round, NULL) == one);
+    assert_true(run_hash_with(sc, NULL, 2, 1, hash_cross_round, NULL) == one);
     sc->seed = 12;
-    assert_true(run_hash(sc, 2, 0) != one);
+    assert_true(run_hash_with(sc, NULL, 2, 0, hash_cross_round, NULL) != one);
     liq_scenario_destroy(sc);
 }
 

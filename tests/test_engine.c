@@ -482,65 +482,16 @@ static void test_conservation(void **state)
     liq_scenario_destroy(sc);
 }
 
-/* FNV-1a over the bytes of every recorded quantity and the account store. */
-static uint64_t fnv(uint64_t h, const void *data, size_t size)
-{
-    const unsigned char *b = data;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ b[i]) * 1099511628211ULL;
-    }
-    return h;
-}
-
-static uint64_t run_hash_with(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
-                              int full_scan)
-{
-    liq_sim_t *sim =
-        create_sim_with(sc, pos, &(liq_sim_options_t){.threads = threads, .full_scan = full_scan});
-    uint64_t h = 1469598103934665603ULL;
-    liq_state_view_t v;
-    for (int64_t t = 0; t <= sc->rounds; t++) {
-        if (t > 0) {
-            step_sim(sim, NULL);
-        }
-        liq_sim_view(sim, &v);
-        h = fnv(h, v.exogenous_price, v.n_assets * sizeof(double));
-        h = fnv(h, v.reference_price, v.n_assets * sizeof(double));
-        h = fnv(h, v.pool_reserve0, v.n_pools * sizeof(double));
-        h = fnv(h, v.pool_reserve1, v.n_pools * sizeof(double));
-        h = fnv(h, v.oracle_price, v.n_oracles * sizeof(double));
-        h = fnv(h, v.liquidations, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.stalled, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.repaid_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.seized_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.bad_debt, v.n_protocols * sizeof(double));
-        h = fnv(h, v.deficit, v.n_protocols * sizeof(double));
-        h = fnv(h, v.collateral_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.debt_value, v.n_protocols * sizeof(double));
-    }
-    liq_accounts_view_t acc;
-    liq_sim_accounts(sim, &acc);
-    h = fnv(h, acc.collateral, acc.n_accounts * sizeof(double));
-    h = fnv(h, acc.debt, acc.n_accounts * sizeof(double));
-    liq_sim_destroy(sim);
-    return h;
-}
-
-static uint64_t run_hash(const liq_scenario_t *sc, int threads)
-{
-    return run_hash_with(sc, NULL, threads, 0);
-}
-
 static void test_determinism_across_threads(void **state)
 {
     (void)state;
     /* Enough accounts for many scan chunks per market, so that threads
      * really split the work. */
     liq_scenario_t *sc = ecosystem(40, 60000);
-    const uint64_t one = run_hash(sc, 1);
+    const uint64_t one = run_hash(sc, NULL, 1, 0);
     const int counts[] = {2, 3, 8};
     for (size_t k = 0; k < 3; k++) {
-        const uint64_t h = run_hash(sc, counts[k]);
+        const uint64_t h = run_hash(sc, NULL, counts[k], 0);
         if (h != one) {
             fail_msg("trajectory hash with %d threads %016llx != %016llx with 1", counts[k],
                      (unsigned long long)h, (unsigned long long)one);
@@ -548,7 +499,7 @@ static void test_determinism_across_threads(void **state)
     }
     /* And the hash sees the seed: another seed, another trajectory. */
     sc->seed = 8;
-    assert_true(run_hash(sc, 2) != one);
+    assert_true(run_hash(sc, NULL, 2, 0) != one);
     liq_scenario_destroy(sc);
 }
 
@@ -561,9 +512,9 @@ static void test_index_equals_full_scan(void **state)
      * updates), with stalled accounts that stay liquidatable, at 1 and 2
      * threads. */
     liq_scenario_t *sc = ecosystem(60, 30000);
-    const uint64_t scan = run_hash_with(sc, NULL, 1, 1);
-    assert_true(run_hash_with(sc, NULL, 1, 0) == scan);
-    assert_true(run_hash_with(sc, NULL, 2, 0) == scan);
+    const uint64_t scan = run_hash(sc, NULL, 1, 1);
+    assert_true(run_hash(sc, NULL, 1, 0) == scan);
+    assert_true(run_hash(sc, NULL, 2, 0) == scan);
     liq_scenario_destroy(sc);
 
     /* Edge keys: no debt (never liquidatable), debt without collateral
@@ -573,7 +524,7 @@ static void test_index_equals_full_scan(void **state)
     positions_t pos;
     positions(&pos, 6, (double[]){10.0, 0.0, 10.0, 10.0, 10.0, 10.0},
               (double[]){0.0, 100.0, 16600.0, 17000.0, 17500.0, 17200.0});
-    assert_true(run_hash_with(sc, &pos.table, 1, 0) == run_hash_with(sc, &pos.table, 1, 1));
+    assert_true(run_hash(sc, &pos.table, 1, 0) == run_hash(sc, &pos.table, 1, 1));
     liq_sim_t *sim = create_sim(sc, &pos.table, 1);
     step_sim(sim, NULL);
     liq_state_view_t v;
@@ -603,7 +554,7 @@ static void test_index_equals_full_scan(void **state)
                       "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.1},"
                       " {round: 6, return: -0.002}]}]\n";
     sc = parse_scenario(big);
-    assert_true(run_hash_with(sc, NULL, 2, 0) == run_hash_with(sc, NULL, 1, 1));
+    assert_true(run_hash(sc, NULL, 2, 0) == run_hash(sc, NULL, 1, 1));
     liq_scenario_destroy(sc);
 }
 
@@ -769,10 +720,10 @@ static void test_parallel_cut_and_liquidation(void **state)
 
     /* Every round bit-identical whatever the thread count, and with the
      * full scan. */
-    const uint64_t one = run_hash(sc, 1);
-    assert_true(run_hash(sc, 2) == one);
-    assert_true(run_hash(sc, 3) == one);
-    assert_true(run_hash_with(sc, NULL, 2, 1) == one);
+    const uint64_t one = run_hash(sc, NULL, 1, 0);
+    assert_true(run_hash(sc, NULL, 2, 0) == one);
+    assert_true(run_hash(sc, NULL, 3, 0) == one);
+    assert_true(run_hash(sc, NULL, 2, 1) == one);
     liq_scenario_destroy(sc);
 }
 
@@ -813,7 +764,7 @@ static void test_parallel_cut_ties(void **state)
         }
         liq_sim_destroy(sim);
     }
-    assert_true(run_hash_with(sc, &table, 2, 0) == run_hash_with(sc, &table, 1, 1));
+    assert_true(run_hash(sc, &table, 2, 0) == run_hash(sc, &table, 1, 1));
     free(zero);
     free(collateral);
     free(debt);
@@ -860,10 +811,10 @@ static void test_parallel_liquidation_notes_the_index(void **state)
     /* About half of them: HF' < 1/1.2 for HF < 0.852. */
     assert_true(v.liquidations[0] > 1500 && v.liquidations[0] < 4500);
     liq_sim_destroy(sim);
-    const uint64_t scan = run_hash_with(sc, NULL, 1, 1);
-    assert_true(run_hash_with(sc, NULL, 1, 0) == scan);
-    assert_true(run_hash_with(sc, NULL, 2, 0) == scan);
-    assert_true(run_hash_with(sc, NULL, 3, 0) == scan);
+    const uint64_t scan = run_hash(sc, NULL, 1, 1);
+    assert_true(run_hash(sc, NULL, 1, 0) == scan);
+    assert_true(run_hash(sc, NULL, 2, 0) == scan);
+    assert_true(run_hash(sc, NULL, 3, 0) == scan);
     liq_scenario_destroy(sc);
 }
 
@@ -896,9 +847,9 @@ static void test_parallel_index_gather(void **state)
     assert_int_equal(v.liquidations[0], 50000);
     assert_true(v.stalled[0] > 100000);
     liq_sim_destroy(sim);
-    const uint64_t scan = run_hash_with(sc, NULL, 1, 1);
-    assert_true(run_hash_with(sc, NULL, 2, 0) == scan);
-    assert_true(run_hash_with(sc, NULL, 3, 0) == scan);
+    const uint64_t scan = run_hash(sc, NULL, 1, 1);
+    assert_true(run_hash(sc, NULL, 2, 0) == scan);
+    assert_true(run_hash(sc, NULL, 3, 0) == scan);
     liq_scenario_destroy(sc);
 }
 

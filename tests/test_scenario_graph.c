@@ -77,52 +77,6 @@ static const char *in_cwd(const char *name)
 
 /* ------------------------------------------------- the demo, both ways */
 
-static uint64_t fnv(uint64_t h, const void *data, size_t size)
-{
-    const unsigned char *b = data;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ b[i]) * 1099511628211ULL;
-    }
-    return h;
-}
-
-/* Every recorded variable of every round, and the accounts at the end. */
-static uint64_t run_hash(const liq_scenario_t *sc, int threads)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = 0};
-    if (liq_sim_create(&sim, sc, NULL, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    uint64_t h = 1469598103934665603ULL;
-    liq_state_view_t v;
-    for (int64_t t = 0; t <= sc->rounds; t++) {
-        if (t > 0 && liq_sim_step(sim) != LIQ_OK) {
-            fail_msg("liq_sim_step: %s", liq_errmsg());
-        }
-        liq_sim_view(sim, &v);
-        h = fnv(h, v.exogenous_price, v.n_assets * sizeof(double));
-        h = fnv(h, v.reference_price, v.n_assets * sizeof(double));
-        h = fnv(h, v.pool_reserve0, v.n_pools * sizeof(double));
-        h = fnv(h, v.pool_reserve1, v.n_pools * sizeof(double));
-        h = fnv(h, v.oracle_price, v.n_oracles * sizeof(double));
-        h = fnv(h, v.liquidations, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.stalled, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.repaid_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.seized_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.bad_debt, v.n_protocols * sizeof(double));
-        h = fnv(h, v.deficit, v.n_protocols * sizeof(double));
-        h = fnv(h, v.collateral_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.debt_value, v.n_protocols * sizeof(double));
-    }
-    liq_accounts_view_t acc;
-    liq_sim_accounts(sim, &acc);
-    h = fnv(h, acc.collateral, acc.n_accounts * sizeof(double));
-    h = fnv(h, acc.debt, acc.n_accounts * sizeof(double));
-    liq_sim_destroy(sim);
-    return h;
-}
-
 /* The demo's text without its assets, pools, oracles and protocols
  * sections (top-level keys at column 0, their contents indented), plus
  * `network: FILE`. */
@@ -166,7 +120,7 @@ static void test_demo_from_graph(void **state)
 
     char *demo_dump = NULL;
     assert_int_equal(liq_scenario_dump(&demo_dump, demo), LIQ_OK);
-    const uint64_t demo_hash = run_hash(demo, 1);
+    const uint64_t demo_hash = run_hash(demo, NULL, 1, 0);
     char *yaml = read_text(LIQ_SOURCE_DIR "/graphs/demo.yaml");
     /* The format from the extension, or from network_format. */
     char *gml = read_text("test_sg_demo.gml");
@@ -185,7 +139,7 @@ static void test_demo_from_graph(void **state)
                      demo_dump);
         }
         for (int threads = 1; threads <= 3; threads += 2) {
-            const uint64_t h = run_hash(sc, threads);
+            const uint64_t h = run_hash(sc, NULL, threads, 0);
             if (h != demo_hash) {
                 fail_msg("%s, %d threads: hash %016llx != %016llx of the YAML demo", files[k],
                          threads, (unsigned long long)h, (unsigned long long)demo_hash);
@@ -244,7 +198,7 @@ static void test_features_from_graph(void **state)
     liq_network_destroy(net);
     char *expected = NULL;
     assert_int_equal(liq_scenario_dump(&expected, features), LIQ_OK);
-    const uint64_t expected_hash = run_hash(features, 1);
+    const uint64_t expected_hash = run_hash(features, NULL, 1, 0);
     char *yaml = read_text(LIQ_FEATURES);
     const char *const files[] = {"test_sg_features.graphml", "test_sg_features.gml"};
     for (size_t k = 0; k < 2; k++) {
@@ -257,7 +211,7 @@ static void test_features_from_graph(void **state)
             fail_msg("%s: resolved scenario differs:\n%s\n--- YAML:\n%s", files[k], dump, expected);
         }
         for (int threads = 1; threads <= 3; threads++) {
-            const uint64_t h = run_hash(sc, threads);
+            const uint64_t h = run_hash(sc, NULL, threads, 0);
             if (h != expected_hash) {
                 fail_msg("%s, %d threads: hash %016llx != %016llx of the YAML scenario", files[k],
                          threads, (unsigned long long)h, (unsigned long long)expected_hash);
@@ -416,7 +370,7 @@ static void expect_same(const char *what, const char *text, const char *expected
         fail_msg("%s: resolved scenario differs:\n%s\n--- YAML:\n%s", what, dump, expected);
     }
     for (int threads = 1; threads <= 3; threads++) {
-        const uint64_t h = run_hash(sc, threads);
+        const uint64_t h = run_hash(sc, NULL, threads, 0);
         if (h != expected_hash) {
             fail_msg("%s, %d threads: hash %016llx != %016llx of the YAML scenario", what, threads,
                      (unsigned long long)h, (unsigned long long)expected_hash);
@@ -443,7 +397,7 @@ static void test_mechanisms_from_graph(void **state)
     liq_network_destroy(net);
     char *expected = NULL;
     assert_int_equal(liq_scenario_dump(&expected, mech), LIQ_OK);
-    const uint64_t expected_hash = run_hash(mech, 1);
+    const uint64_t expected_hash = run_hash(mech, NULL, 1, 0);
     char *yaml = read_text(LIQ_MECHANISMS);
     const char *const files[] = {"test_sg_mech.graphml", "test_sg_mech.gml"};
     for (size_t k = 0; k < 2; k++) {
@@ -490,7 +444,7 @@ static void test_mechanisms_from_graph(void **state)
                      LIQ_OK);
     char *chained_dump = NULL;
     assert_int_equal(liq_scenario_dump(&chained_dump, chained), LIQ_OK);
-    const uint64_t chained_hash = run_hash(chained, 1);
+    const uint64_t chained_hash = run_hash(chained, NULL, 1, 0);
     assert_string_not_equal(chained_dump, expected);
     graphml = read_text("test_sg_mech.graphml");
     char *no_chain = replace_all(graphml, "<data key=\"v_chain\">arbitrum</data>", "");

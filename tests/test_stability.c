@@ -391,15 +391,6 @@ static liq_scenario_t *cascade(const char *pool, int count)
     "    stability_pool: {deposits: 2.0e7, gas_compensation: 200, gas_compensation_share: 0.005,"  \
     " sell_share: %s, recovery_mode: {ccr: 1.5}}\n"
 
-static uint64_t fnv(uint64_t h, const void *data, size_t size)
-{
-    const unsigned char *b = data;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ b[i]) * 1099511628211ULL;
-    }
-    return h;
-}
-
 /* Hash of every round's view (stability series included) and the final
  * accounts; also the lowest ETH reference price and the run's totals. */
 typedef struct {
@@ -409,48 +400,48 @@ typedef struct {
     double offset, redistributed;
 } run_t;
 
+/* The series of a run with stability pools: reference prices, the first
+ * reserve of each pool, and each protocol's liquidations, stalled
+ * accounts, repaid and seized value, bad debt, collateral and debt value,
+ * with the stability series when there are any; adds the round to the
+ * totals of the run_t `context`. */
+static uint64_t hash_stability_round(uint64_t h, const liq_state_view_t *v, void *context)
+{
+    run_t *out = context;
+    const int64_t t = v->round;
+    const size_t np = v->n_protocols;
+    h = fnv1a(h, v->reference_price, v->n_assets * sizeof(double));
+    h = fnv1a(h, v->pool_reserve0, v->n_pools * sizeof(double));
+    h = fnv1a(h, v->liquidations, np * sizeof(int64_t));
+    h = fnv1a(h, v->stalled, np * sizeof(int64_t));
+    h = fnv1a(h, v->repaid_value, np * sizeof(double));
+    h = fnv1a(h, v->seized_value, np * sizeof(double));
+    h = fnv1a(h, v->bad_debt, np * sizeof(double));
+    h = fnv1a(h, v->collateral_value, np * sizeof(double));
+    h = fnv1a(h, v->debt_value, np * sizeof(double));
+    out->low_price = fmin(out->low_price, v->reference_price[0]);
+    out->liquidations += t > 0 ? v->liquidations[0] : 0;
+    if (v->stability_deposits != NULL) {
+        h = fnv1a(h, v->stability_deposits, np * sizeof(double));
+        h = fnv1a(h, v->stability_collateral, np * sizeof(double));
+        h = fnv1a(h, v->stability_redistributed_debt, np * sizeof(double));
+        h = fnv1a(h, v->stability_surplus, np * sizeof(double));
+        h = fnv1a(h, v->tcr, np * sizeof(double));
+        h = fnv1a(h, v->recovery_mode, np * sizeof(int64_t));
+        out->recovery_rounds += t > 0 ? v->recovery_mode[0] : 0;
+        out->offset += t > 0 ? v->stability_offset[0] : 0.0;
+        out->redistributed += t > 0 ? v->stability_redistributed_debt[0] : 0.0;
+        /* The Lender has no pool: zeros, and a NaN TCR. */
+        assert_true(v->stability_deposits[1] == 0.0 && isnan(v->tcr[1]));
+    }
+    return h;
+}
+
+/* A run of sc: its hash (of hash_stability_round) and its totals. */
 static run_t run(const liq_scenario_t *sc, int threads, int full_scan)
 {
-    liq_sim_t *sim =
-        create_sim_with(sc, NULL, &(liq_sim_options_t){.threads = threads, .full_scan = full_scan});
-    run_t out = {1469598103934665603ULL, INFINITY, 0, 0, 0.0, 0.0};
-    liq_state_view_t v;
-    for (int64_t t = 0; t <= sc->rounds; t++) {
-        if (t > 0) {
-            step_sim(sim, NULL);
-        }
-        liq_sim_view(sim, &v);
-        const size_t np = v.n_protocols;
-        out.hash = fnv(out.hash, v.reference_price, v.n_assets * sizeof(double));
-        out.hash = fnv(out.hash, v.pool_reserve0, v.n_pools * sizeof(double));
-        out.hash = fnv(out.hash, v.liquidations, np * sizeof(int64_t));
-        out.hash = fnv(out.hash, v.stalled, np * sizeof(int64_t));
-        out.hash = fnv(out.hash, v.repaid_value, np * sizeof(double));
-        out.hash = fnv(out.hash, v.seized_value, np * sizeof(double));
-        out.hash = fnv(out.hash, v.bad_debt, np * sizeof(double));
-        out.hash = fnv(out.hash, v.collateral_value, np * sizeof(double));
-        out.hash = fnv(out.hash, v.debt_value, np * sizeof(double));
-        out.low_price = fmin(out.low_price, v.reference_price[0]);
-        out.liquidations += t > 0 ? v.liquidations[0] : 0;
-        if (v.stability_deposits != NULL) {
-            out.hash = fnv(out.hash, v.stability_deposits, np * sizeof(double));
-            out.hash = fnv(out.hash, v.stability_collateral, np * sizeof(double));
-            out.hash = fnv(out.hash, v.stability_redistributed_debt, np * sizeof(double));
-            out.hash = fnv(out.hash, v.stability_surplus, np * sizeof(double));
-            out.hash = fnv(out.hash, v.tcr, np * sizeof(double));
-            out.hash = fnv(out.hash, v.recovery_mode, np * sizeof(int64_t));
-            out.recovery_rounds += t > 0 ? v.recovery_mode[0] : 0;
-            out.offset += t > 0 ? v.stability_offset[0] : 0.0;
-            out.redistributed += t > 0 ? v.stability_redistributed_debt[0] : 0.0;
-            /* The Lender has no pool: zeros, and a NaN TCR. */
-            assert_true(v.stability_deposits[1] == 0.0 && isnan(v.tcr[1]));
-        }
-    }
-    liq_accounts_view_t acc;
-    liq_sim_accounts(sim, &acc);
-    out.hash = fnv(out.hash, acc.collateral, acc.n_accounts * sizeof(double));
-    out.hash = fnv(out.hash, acc.debt, acc.n_accounts * sizeof(double));
-    liq_sim_destroy(sim);
+    run_t out = {0, INFINITY, 0, 0, 0.0, 0.0};
+    out.hash = run_hash_with(sc, NULL, threads, full_scan, hash_stability_round, &out);
     return out;
 }
 
