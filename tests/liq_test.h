@@ -9,7 +9,10 @@
  * Scenario texts are parsed under the name LIQ_TEST_FILE, which stands for
  * the file in messages and names a scenario that has no `name:`, and their
  * relative paths resolve against LIQ_TEST_BASE_DIR (NULL: the working
- * directory). A test file may define either before including this header.
+ * directory). A test file may define either before including this header;
+ * one that does not define LIQ_TEST_FILE has its valid texts parsed as
+ * test.yaml and its invalid ones as bad.yaml, the file its expected
+ * messages name.
  */
 #ifndef LIQ_TEST_H
 #define LIQ_TEST_H
@@ -22,8 +25,11 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
-#ifndef LIQ_TEST_FILE
+#ifdef LIQ_TEST_FILE
+#define LIQ_TEST_BAD_FILE LIQ_TEST_FILE
+#else
 #define LIQ_TEST_FILE "test.yaml"
+#define LIQ_TEST_BAD_FILE "bad.yaml"
 #endif
 #ifndef LIQ_TEST_BASE_DIR
 #define LIQ_TEST_BASE_DIR NULL
@@ -51,12 +57,13 @@ static inline liq_scenario_t *parse_scenario(const char *yaml)
     return sc;
 }
 
-/* Fails the test unless parsing `yaml` (named bad.yaml) fails with `code`
- * and exactly `message`, and leaves no scenario. */
+/* Fails the test unless parsing `yaml` fails with `code` and exactly
+ * `message`, and sets the scenario to NULL. */
 static inline void expect_scenario_error(const char *yaml, int code, const char *message)
 {
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "bad.yaml", NULL);
+    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
+    const int rc =
+        liq_scenario_parse(&sc, yaml, strlen(yaml), LIQ_TEST_BAD_FILE, LIQ_TEST_BASE_DIR);
     assert_null(sc);
     if (rc != code || strcmp(liq_errmsg(), message) != 0) {
         fail_msg("got %d '%s'\nexpected %d '%s'", rc, liq_errmsg(), code, message);

@@ -32,16 +32,6 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
-static void expect_error(const char *yaml, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "auction.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
-    }
-}
-
 /* ------------------------------------------------------------- the maths */
 
 static void test_linear_reference(void **state)
@@ -548,7 +538,7 @@ static void vault_error(const char *liquidation, int code, const char *message)
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), VAULT_YAML, "10", liquidation, "-0.2");
-    expect_error(yaml, code, message);
+    expect_scenario_error(yaml, code, message);
 }
 
 static void test_scenario_errors(void **state)
@@ -587,15 +577,17 @@ static void test_scenario_errors(void **state)
     snprintf(yaml, sizeof(yaml), VAULT_YAML, "10", "tip: 5", "-0.2");
     char *at = strstr(yaml, "mode: dutch_auction");
     memcpy(at, "mode: dutch_auctio ", strlen("mode: dutch_auction"));
-    expect_error(yaml, LIQ_EINVAL,
-                 "auction.yaml:19:25: protocols[0].liquidation.mode: unknown liquidation mode "
-                 "'dutch_auctio'; expected one of instant, dutch_auction");
+    expect_scenario_error(
+        yaml, LIQ_EINVAL,
+        "auction.yaml:19:25: protocols[0].liquidation.mode: unknown liquidation mode "
+        "'dutch_auctio'; expected one of instant, dutch_auction");
     snprintf(yaml, sizeof(yaml), VAULT_YAML, "10", "tip: 5", "-0.2");
     at = strstr(yaml, "{mode: dutch_auction, chop: 1.1,");
     memcpy(at, "{mode: instant,       chop: 1.1,", strlen("{mode: dutch_auction, chop: 1.1,"));
-    expect_error(yaml, LIQ_EKEY,
-                 "auction.yaml:19:40: protocols[0].liquidation: unknown key 'chop'; expected one "
-                 "of mode");
+    expect_scenario_error(
+        yaml, LIQ_EKEY,
+        "auction.yaml:19:40: protocols[0].liquidation: unknown key 'chop'; expected one "
+        "of mode");
 }
 
 /* Defaults are ETH-A's; the resolved scenario dumps and reads back the

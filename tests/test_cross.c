@@ -30,16 +30,6 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
-static void expect_error(const char *yaml, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "cross.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
-    }
-}
-
 /* One lender with two markets, WETH (LT 0.8, bonus 5%) and WBTC (LT 0.75,
  * bonus 25%, so that a WBTC slice repays value / 1.25 exactly), against
  * USDC. No market impact and deep pools. WETH falls 20% in round 1. */
@@ -613,36 +603,42 @@ static void test_scenario_override_weight(void **state)
 static void test_scenario_errors(void **state)
 {
     (void)state;
-    expect_error(HEAD "    margin: cross\n"
-                      "    market: WETH\n",
-                 LIQ_EKEY,
-                 "cross.yaml:26:13: accounts[0].market: not allowed with margin: cross; expected "
-                 "'collateral'");
-    expect_error(HEAD "    margin: cross\n", LIQ_EKEY,
-                 "cross.yaml:21:5: accounts[0]: missing key 'collateral'");
-    expect_error(HEAD "    market: WETH\n"
-                      "    collateral: {WETH: 1}\n",
-                 LIQ_EKEY,
-                 "cross.yaml:26:17: accounts[0].collateral: not allowed with margin: isolated; "
-                 "expected 'market'");
-    expect_error(HEAD "    margin: both\n", LIQ_EINVAL,
-                 "cross.yaml:25:13: accounts[0].margin: unknown margin mode 'both'; expected one "
-                 "of isolated, cross");
-    expect_error(HEAD "    margin: cross\n"
-                      "    collateral: {WETH: 1, DAI: 2}\n",
-                 LIQ_EKEY,
-                 "cross.yaml:26:27: accounts[0].collateral: unknown key 'DAI'; expected one of "
-                 "WETH, WBTC");
-    expect_error(HEAD "    margin: cross\n"
-                      "    collateral: {WETH: -1}\n",
-                 LIQ_EINVAL,
-                 "cross.yaml:26:24: accounts[0].collateral.WETH: value -1 is negative; expected a "
-                 "finite number >= 0");
-    expect_error(HEAD "    margin: cross\n"
-                      "    collateral: {WETH: 0, WBTC: 0}\n",
-                 LIQ_EINVAL,
-                 "cross.yaml:26:17: accounts[0].collateral: the weights sum to 0; expected at "
-                 "least one weight > 0 (and a finite sum) for the markets of protocol 'L'");
+    expect_scenario_error(
+        HEAD "    margin: cross\n"
+             "    market: WETH\n",
+        LIQ_EKEY,
+        "cross.yaml:26:13: accounts[0].market: not allowed with margin: cross; expected "
+        "'collateral'");
+    expect_scenario_error(HEAD "    margin: cross\n", LIQ_EKEY,
+                          "cross.yaml:21:5: accounts[0]: missing key 'collateral'");
+    expect_scenario_error(
+        HEAD "    market: WETH\n"
+             "    collateral: {WETH: 1}\n",
+        LIQ_EKEY,
+        "cross.yaml:26:17: accounts[0].collateral: not allowed with margin: isolated; "
+        "expected 'market'");
+    expect_scenario_error(
+        HEAD "    margin: both\n", LIQ_EINVAL,
+        "cross.yaml:25:13: accounts[0].margin: unknown margin mode 'both'; expected one "
+        "of isolated, cross");
+    expect_scenario_error(
+        HEAD "    margin: cross\n"
+             "    collateral: {WETH: 1, DAI: 2}\n",
+        LIQ_EKEY,
+        "cross.yaml:26:27: accounts[0].collateral: unknown key 'DAI'; expected one of "
+        "WETH, WBTC");
+    expect_scenario_error(
+        HEAD "    margin: cross\n"
+             "    collateral: {WETH: -1}\n",
+        LIQ_EINVAL,
+        "cross.yaml:26:24: accounts[0].collateral.WETH: value -1 is negative; expected a "
+        "finite number >= 0");
+    expect_scenario_error(
+        HEAD "    margin: cross\n"
+             "    collateral: {WETH: 0, WBTC: 0}\n",
+        LIQ_EINVAL,
+        "cross.yaml:26:17: accounts[0].collateral: the weights sum to 0; expected at "
+        "least one weight > 0 (and a finite sum) for the markets of protocol 'L'");
 }
 
 /* ------------------------------------------------------- positions files */

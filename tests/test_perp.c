@@ -40,16 +40,6 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
-static void expect_error(const char *yaml, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "perp.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
-    }
-}
-
 /* BTC at 100 against USDC at 1, no market impact, a constant-product pool
  * of 10^4 BTC and 10^6 USDC (fee 0.3%, full arbitrage), oracles reading the
  * reference prices every round. One perp exchange: insurance fund, BTC
@@ -715,17 +705,17 @@ static void test_positions_file(void **state)
     snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
     char expected[512];
     snprintf(expected, sizeof(expected), "%s:2: side: value 'FLAT'; expected LONG or SHORT", path);
-    expect_error(yaml, LIQ_EINVAL, expected);
+    expect_scenario_error(yaml, LIQ_EINVAL, expected);
     write_file(path, "asset,side,position_size\nETH,LONG,1\n");
     snprintf(expected, sizeof(expected),
              "%s:2: asset: 'ETH' is not a market of protocol 'Perps'; expected one of its perp "
              "markets' assets",
              path);
-    expect_error(yaml, LIQ_EREF, expected);
+    expect_scenario_error(yaml, LIQ_EREF, expected);
     write_file(path, "asset,side,position_size\nBTC,LONG,-1\n");
     snprintf(expected, sizeof(expected),
              "%s:2: position_size: value '-1'; expected a finite number >= 0", path);
-    expect_error(yaml, LIQ_EINVAL, expected);
+    expect_scenario_error(yaml, LIQ_EINVAL, expected);
     write_file(path, "asset,side,position_size,leverage_ratio\nBTC,LONG,1,\n");
     snprintf(mapping, sizeof(mapping), "{file: %s}", path);
     snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
@@ -733,13 +723,13 @@ static void test_positions_file(void **state)
              "%s:2: leverage_ratio: empty or absent; expected a number > 0, or the scenario key "
              "positions.leverage for such rows",
              path);
-    expect_error(yaml, LIQ_EINVAL, expected);
+    expect_scenario_error(yaml, LIQ_EINVAL, expected);
     write_file(path, "asset,size\nBTC,1\n");
     snprintf(expected, sizeof(expected),
              "%s:1: header: no column 'side'; expected columns asset, side, position_size "
              "(entry_price and leverage_ratio optional)",
              path);
-    expect_error(yaml, LIQ_EINVAL, expected);
+    expect_scenario_error(yaml, LIQ_EINVAL, expected);
     unlink(path);
 
     /* The real export, in place (never copied). */
@@ -838,7 +828,7 @@ static void expect_market_error(const char *market, const char *message)
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), ERR_HEAD "    markets:\n      - %s\n", market);
-    expect_error(yaml, LIQ_EINVAL, message);
+    expect_scenario_error(yaml, LIQ_EINVAL, message);
 }
 
 static void test_errors(void **state)
@@ -881,9 +871,10 @@ static void test_errors(void **state)
              ERR_HEAD "    keepers: {gas_cost: 5}\n"
                       "    markets: [{asset: BTC, oracle: BTC/USD, route: BTC-USDC,"
                       " tiers: [{notional_up_to: unlimited, mmr: 0.05}]}]\n");
-    expect_error(yaml, LIQ_EKEY,
-                 "perp.yaml:15:15: protocols[0].keepers: unknown key 'gas_cost'; expected one of "
-                 "max_liquidations");
+    expect_scenario_error(
+        yaml, LIQ_EKEY,
+        "perp.yaml:15:15: protocols[0].keepers: unknown key 'gas_cost'; expected one of "
+        "max_liquidations");
     /* A perp generator draws leverage and sides, not health. */
     snprintf(yaml, sizeof(yaml),
              ERR_HEAD "    markets: [{asset: BTC, oracle: BTC/USD, route: BTC-USDC,"
@@ -892,9 +883,10 @@ static void test_errors(void **state)
                       "  - {protocol: Perps, market: BTC, count: 1, long_share: 2,"
                       " size: {distribution: lognormal, median: 1, sigma: 0},"
                       " leverage: {distribution: uniform, min: 1, max: 1}}\n");
-    expect_error(yaml, LIQ_EINVAL,
-                 "perp.yaml:17:58: accounts[0].long_share: value 2 is out of range; expected a "
-                 "number in [0, 1]");
+    expect_scenario_error(
+        yaml, LIQ_EINVAL,
+        "perp.yaml:17:58: accounts[0].long_share: value 2 is out of range; expected a "
+        "number in [0, 1]");
     snprintf(yaml, sizeof(yaml),
              ERR_HEAD "    markets: [{asset: BTC, oracle: BTC/USD, route: BTC-USDC,"
                       " tiers: [{notional_up_to: unlimited, mmr: 0.05}]}]\n"
@@ -902,9 +894,10 @@ static void test_errors(void **state)
                       "  - {protocol: Perps, market: ETH, count: 1,"
                       " size: {distribution: lognormal, median: 1, sigma: 0},"
                       " health: {distribution: uniform, min: 1, max: 1}}\n");
-    expect_error(yaml, LIQ_EKEY,
-                 "perp.yaml:17:100: accounts[0]: unknown key 'health'; expected one of protocol, "
-                 "market, margin, markets, count, size, leverage, long_share");
+    expect_scenario_error(
+        yaml, LIQ_EKEY,
+        "perp.yaml:17:100: accounts[0]: unknown key 'health'; expected one of protocol, "
+        "market, margin, markets, count, size, leverage, long_share");
     snprintf(yaml, sizeof(yaml),
              ERR_HEAD "    markets: [{asset: BTC, oracle: BTC/USD, route: BTC-USDC,"
                       " tiers: [{notional_up_to: unlimited, mmr: 0.05}]}]\n"
@@ -912,9 +905,10 @@ static void test_errors(void **state)
                       "  - {protocol: Perps, market: USDC, count: 1,"
                       " size: {distribution: lognormal, median: 1, sigma: 0},"
                       " leverage: {distribution: uniform, min: 1, max: 1}}\n");
-    expect_error(yaml, LIQ_EREF,
-                 "perp.yaml:17:31: accounts[0].market: protocol 'Perps' has no market for asset "
-                 "'USDC'; its markets: BTC");
+    expect_scenario_error(
+        yaml, LIQ_EREF,
+        "perp.yaml:17:31: accounts[0].market: protocol 'Perps' has no market for asset "
+        "'USDC'; its markets: BTC");
 }
 
 int main(void)

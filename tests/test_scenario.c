@@ -46,16 +46,6 @@ static void assert_log_close(double expected, double actual)
     }
 }
 
-static void expect_error(const char *text, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, text, strlen(text), "demo.yaml", DATA);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
-    }
-}
-
 /* --------------------------------------------------------- valid input */
 
 static const char full_yaml[] =
@@ -630,7 +620,7 @@ static void expect_edit_error(int line, const char *text, const char *append, in
                               const char *message)
 {
     char *yaml = edited(line, text, append);
-    expect_error(yaml, code, message);
+    expect_scenario_error(yaml, code, message);
     free(yaml);
 }
 
@@ -651,12 +641,14 @@ static void test_yaml_syntax(void **state)
     expect_edit_error(4, "\tprice: 2000\n", "", LIQ_EPARSE,
                       "demo.yaml:4:1: YAML syntax error: found a tab character that violates "
                       "indentation (while scanning a plain scalar)");
-    expect_error("", LIQ_EINVAL,
-                 "demo.yaml:1:1: (top level): the document is empty; expected a mapping with at "
-                 "least the keys rounds and assets");
-    expect_error("rounds: 1\n---\nrounds: 2\n", LIQ_EPARSE,
-                 "demo.yaml:3:1: YAML syntax error: a second document starts here; expected "
-                 "exactly one document");
+    expect_scenario_error(
+        "", LIQ_EINVAL,
+        "demo.yaml:1:1: (top level): the document is empty; expected a mapping with at "
+        "least the keys rounds and assets");
+    expect_scenario_error(
+        "rounds: 1\n---\nrounds: 2\n", LIQ_EPARSE,
+        "demo.yaml:3:1: YAML syntax error: a second document starts here; expected "
+        "exactly one document");
 }
 
 static void test_unknown_key(void **state)
@@ -699,15 +691,16 @@ static void test_protocol_check_order(void **state)
     char *text = malloc(strlen(base_yaml) + 64 + sizeof(perp));
     assert_non_null(text);
     snprintf(text, strlen(base_yaml) + 64 + sizeof(perp), "%s  - nam: Perps\n%s", base_yaml, perp);
-    expect_error(text, LIQ_EKEY, "demo.yaml:33:5: protocols[1]: missing key 'name'");
+    expect_scenario_error(text, LIQ_EKEY, "demo.yaml:33:5: protocols[1]: missing key 'name'");
     snprintf(text, strlen(base_yaml) + 64 + sizeof(perp), "%s  - name: Perps\n%s", base_yaml, perp);
     char *kind = strstr(text, "kind: perp");
     memcpy(kind, "kind: prep", 10);
-    expect_error(text, LIQ_EKEY,
-                 "demo.yaml:35:5: protocols[1]: unknown key 'margin_asset'; expected one of "
-                 "name, kind, debt_asset, debt_oracle, insurance_fund, keepers, markets, issues, "
-                 "recovery, holdings, chain, breaker, dynamic_penalty, stability_pool, "
-                 "liquidation, preset");
+    expect_scenario_error(
+        text, LIQ_EKEY,
+        "demo.yaml:35:5: protocols[1]: unknown key 'margin_asset'; expected one of "
+        "name, kind, debt_asset, debt_oracle, insurance_fund, keepers, markets, issues, "
+        "recovery, holdings, chain, breaker, dynamic_penalty, stability_pool, "
+        "liquidation, preset");
     free(text);
 }
 

@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#define LIQ_TEST_FILE "test.yaml"
 #include "liq_test.h"
 #include "liq_test_dir.h"
 
@@ -53,16 +54,6 @@ static void write_text(const char *path, const char *text)
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
-}
-
-static void expect_error(const char *text, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, text, strlen(text), "test.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
-    }
 }
 
 /* The absolute path a scenario read with base_dir NULL gives `name`. */
@@ -268,7 +259,7 @@ static void test_features_from_graph(void **state)
              "%s: edge 20 (issues 'CDP' -> 'DAI'): missing attribute 'supply'; expected a finite "
              "number > 0",
              in_cwd("test_sg_features_partial.graphml"));
-    expect_error(text, LIQ_EKEY, message);
+    expect_scenario_error(text, LIQ_EKEY, message);
     free(text);
     free(yaml);
     free(expected);
@@ -286,7 +277,7 @@ static void expect_features_error(const char *from, const char *to, int code, co
     char *text = demo_with_network(yaml, "test_sg_features_edit.graphml");
     char message[8192];
     snprintf(message, sizeof(message), "%s: %s", in_cwd("test_sg_features_edit.graphml"), what);
-    expect_error(text, code, message);
+    expect_scenario_error(text, code, message);
     free(text);
     free(yaml);
     free(edited);
@@ -331,15 +322,17 @@ static void test_features_errors(void **state)
                           "or none (a window belongs to source pool_twap only)");
 
     /* Defaults of the new kinds, checked like the others. */
-    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {reads: {role: anchor}}\n", LIQ_EKEY,
-                 "test.yaml:3:20: defaults.reads.role: reads has no attribute 'role' to default; "
-                 "expected one of window");
-    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {issues: {supply: -1}}\n", LIQ_EINVAL,
-                 "test.yaml:3:29: defaults.issues.supply: value -1; expected a finite number > 0");
-    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {protocol: {recovery: half}}\n",
-                 LIQ_EINVAL,
-                 "test.yaml:3:33: defaults.protocol.recovery: value 'half'; expected one of "
-                 "pro_rata, zero");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: x.graphml\ndefaults: {reads: {role: anchor}}\n", LIQ_EKEY,
+        "test.yaml:3:20: defaults.reads.role: reads has no attribute 'role' to default; "
+        "expected one of window");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: x.graphml\ndefaults: {issues: {supply: -1}}\n", LIQ_EINVAL,
+        "test.yaml:3:29: defaults.issues.supply: value -1; expected a finite number > 0");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: x.graphml\ndefaults: {protocol: {recovery: half}}\n", LIQ_EINVAL,
+        "test.yaml:3:33: defaults.protocol.recovery: value 'half'; expected one of "
+        "pro_rata, zero");
 }
 
 /* ------------------------------------------------ mechanism settings */
@@ -494,7 +487,7 @@ static void expect_mech_error(const char *from, const char *to, const char *extr
     char *full = strstr(step, "@GRAPH") != NULL
                      ? replace_all(step, "@GRAPH", in_cwd("test_sg_mech_edit.graphml"))
                      : strdup(step);
-    expect_error(text, code, full);
+    expect_scenario_error(text, code, full);
     free(full);
     free(step);
     free(text);
@@ -567,11 +560,11 @@ static void test_mechanisms_errors(void **state)
         "@AT: protocols[0].breaker.cap: value -1 is negative; expected an integer >= 0 (0: "
         "pause) (from defaults.protocol.breaker.cap, for @GRAPH: vertex 11 "
         "(protocol 'Lender'))");
-    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {protocol: {breaker: {drop: 0.5}}}\n",
-                 LIQ_EINVAL,
-                 "test.yaml:3:32: defaults.protocol.breaker: found a mapping; expected a number or "
-                 "a name (a protocol's nested key is given by its dotted path: breaker.KEY: "
-                 "VALUE)");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: x.graphml\ndefaults: {protocol: {breaker: {drop: 0.5}}}\n", LIQ_EINVAL,
+        "test.yaml:3:32: defaults.protocol.breaker: found a mapping; expected a number or "
+        "a name (a protocol's nested key is given by its dotted path: breaker.KEY: "
+        "VALUE)");
 }
 
 /* ------------------------------------------- a partial, hand-written network */
@@ -766,7 +759,7 @@ static void test_errors(void **state)
              "%s: vertex 3 (pool 'WETH-USDC'): missing attribute 'fee'; expected a number in "
              "[0, 1)",
              graph);
-    expect_error(text, LIQ_EKEY, message);
+    expect_scenario_error(text, LIQ_EKEY, message);
     free(text);
 
     /* A bad value in the graph file. */
@@ -776,7 +769,7 @@ static void test_errors(void **state)
              "%s: vertex 3 (pool 'WETH-USDC'): attribute 'reserve0': value -5; expected a finite "
              "number > 0",
              graph);
-    expect_error(text, LIQ_EINVAL, message);
+    expect_scenario_error(text, LIQ_EINVAL, message);
 
     /* The shape: an oracle reads one source; edges agree with attributes; a
      * market has one oracle and one route; issues and holds edges are
@@ -788,28 +781,28 @@ static void test_errors(void **state)
              "%s: vertex 4 (oracle 'ETH'): 2 reads edges; expected one, to the asset it reads "
              "(source market)",
              graph);
-    expect_error(text, LIQ_EREF, message);
+    expect_scenario_error(text, LIQ_EREF, message);
     write_partial_with("<data key=\"ek\">uses_oracle</data><data key=\"role\">collateral</data>",
                        "<data key=\"ek\">uses_oracle</data><data key=\"role\">debt</data>");
     snprintf(message, sizeof(message),
              "%s: edge 2 (uses_oracle 'Lender' -> 'ETH'): role debt, but the protocol's "
              "debt_oracle is 'USD'; expected an edge to 'USD'",
              graph);
-    expect_error(text, LIQ_EREF, message);
+    expect_scenario_error(text, LIQ_EREF, message);
     write_partial_with("<edge source=\"p\" target=\"pool\"><data key=\"ek\">routes</data>",
                        "<edge source=\"p\" target=\"pool\"><data key=\"ek\">holds</data>");
     snprintf(message, sizeof(message),
              "%s: edge 0 (holds 'Lender' -> 'WETH-USDC'): target vertex 3 is pool 'WETH-USDC'; "
              "expected a target of kind asset",
              graph);
-    expect_error(text, LIQ_EREF, message);
+    expect_scenario_error(text, LIQ_EREF, message);
     write_partial_with("<edge source=\"p\" target=\"pool\"><data key=\"ek\">routes</data></edge>",
                        "");
     snprintf(message, sizeof(message),
              "%s: edge 3 (market 'Lender' -> 'WETH'): 0 routes edges to a pool trading WETH and "
              "USDC; expected one (where seized WETH is sold)",
              graph);
-    expect_error(text, LIQ_EREF, message);
+    expect_scenario_error(text, LIQ_EREF, message);
     free(text);
     write_text("test_sg_partial.graphml", liq_partial);
 
@@ -817,13 +810,14 @@ static void test_errors(void **state)
     text = partial_scenario("");
     char *fee = strstr(text, "fee: 0.0005");
     memcpy(fee, "fee: 1.5   ", strlen("fee: 1.5   "));
-    expect_error(text, LIQ_EINVAL,
-                 "test.yaml:5:44: defaults.pool.fee: value 1.5; expected a number in [0, 1)");
+    expect_scenario_error(
+        text, LIQ_EINVAL,
+        "test.yaml:5:44: defaults.pool.fee: value 1.5; expected a number in [0, 1)");
     free(text);
     text = partial_scenario("");
     char *kind = strstr(text, "pool_kind: constant_product");
     memcpy(kind, "token0: USDC, fee: 0.1    ", strlen("token0: USDC, fee: 0.1    "));
-    expect_error(
+    expect_scenario_error(
         text, LIQ_EKEY,
         "test.yaml:5:10: defaults.pool.token0: pool has no attribute 'token0' to "
         "default; expected one of pool_kind, reserve0, reserve1, fee, arbitrage, amplification");
@@ -833,38 +827,44 @@ static void test_errors(void **state)
     text = partial_scenario("");
     char *lender = strstr(text, "protocol: Lender");
     memcpy(lender, "protocol: Lendr ", strlen("protocol: Lendr "));
-    expect_error(text, LIQ_EREF,
-                 "test.yaml:11:16: accounts[0].protocol: no protocol named 'Lendr'; defined "
-                 "protocols: Lender");
+    expect_scenario_error(
+        text, LIQ_EREF,
+        "test.yaml:11:16: accounts[0].protocol: no protocol named 'Lendr'; defined "
+        "protocols: Lender");
     free(text);
 
     /* Entities from the graph and the YAML at once. */
     text = partial_scenario("assets: [{name: DAI, price: 1}]\n");
-    expect_error(text, LIQ_EKEY,
-                 "test.yaml:10:1: assets: not allowed with network (the graph file "
-                 "'test_sg_partial.graphml' defines the assets, pools, oracles and protocols); "
-                 "expected either network or the lists assets, pools, oracles and protocols");
+    expect_scenario_error(
+        text, LIQ_EKEY,
+        "test.yaml:10:1: assets: not allowed with network (the graph file "
+        "'test_sg_partial.graphml' defines the assets, pools, oracles and protocols); "
+        "expected either network or the lists assets, pools, oracles and protocols");
     free(text);
 
     /* Defaults without a network; a file that is not there; no format. */
-    expect_error("rounds: 1\nassets: [{name: A, price: 1}]\ndefaults: {pool: {fee: 0}}\n", LIQ_EKEY,
-                 "test.yaml:3:1: defaults: only allowed with network; expected network: "
-                 "GRAPH_FILE beside it, or no defaults");
+    expect_scenario_error("rounds: 1\nassets: [{name: A, price: 1}]\ndefaults: {pool: {fee: 0}}\n",
+                          LIQ_EKEY,
+                          "test.yaml:3:1: defaults: only allowed with network; expected network: "
+                          "GRAPH_FILE beside it, or no defaults");
     snprintf(message, sizeof(message),
              "test.yaml:2:10: network: cannot read '%s': No such file or directory",
              in_cwd("test_sg_missing.graphml"));
-    expect_error("rounds: 1\nnetwork: test_sg_missing.graphml\n", LIQ_EIO, message);
-    expect_error("rounds: 1\nnetwork: net.txt\n", LIQ_EINVAL,
-                 "test.yaml:2:10: network: cannot tell the graph format of 'net.txt'; expected a "
-                 "file name ending .graphml, .xml or .gml, or the key network_format (graphml or "
-                 "gml)");
-    expect_error("rounds: 1\nnetwork: net.graphml\nnetwork_format: xml\n", LIQ_EINVAL,
-                 "test.yaml:3:17: network_format: unknown graph format 'xml'; expected one of "
-                 "graphml, gml");
-    expect_error("rounds: 1\nnetwork: net.graphml\nasset: []\n", LIQ_EKEY,
-                 "test.yaml:3:1: (top level): unknown key 'asset'; expected one of name, rounds, "
-                 "round_seconds, seed, output, network, network_format, defaults, accounts, "
-                 "shocks, adversary");
+    expect_scenario_error("rounds: 1\nnetwork: test_sg_missing.graphml\n", LIQ_EIO, message);
+    expect_scenario_error(
+        "rounds: 1\nnetwork: net.txt\n", LIQ_EINVAL,
+        "test.yaml:2:10: network: cannot tell the graph format of 'net.txt'; expected a "
+        "file name ending .graphml, .xml or .gml, or the key network_format (graphml or "
+        "gml)");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: net.graphml\nnetwork_format: xml\n", LIQ_EINVAL,
+        "test.yaml:3:17: network_format: unknown graph format 'xml'; expected one of "
+        "graphml, gml");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: net.graphml\nasset: []\n", LIQ_EKEY,
+        "test.yaml:3:1: (top level): unknown key 'asset'; expected one of name, rounds, "
+        "round_seconds, seed, output, network, network_format, defaults, accounts, "
+        "shocks, adversary");
 }
 
 int main(void)

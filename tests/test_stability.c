@@ -29,16 +29,6 @@
 #include "liqnet/sim.h"
 #include "liqnet/stability.h"
 
-static void expect_error(const char *yaml, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "sp.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
-    }
-}
-
 /* Positions rows of protocol 0, market 0. */
 typedef struct {
     int32_t protocol[16], market[16];
@@ -614,28 +604,32 @@ static void test_scenario_errors(void **state)
     (void)state;
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, 1, "{}", "{gas_compensation: 200}");
-    expect_error(yaml, LIQ_EKEY,
-                 "sp.yaml:17:21: protocols[0].stability_pool: missing key 'deposits'");
+    expect_scenario_error(yaml, LIQ_EKEY,
+                          "sp.yaml:17:21: protocols[0].stability_pool: missing key 'deposits'");
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, 1, "{}", "{deposits: -1}");
-    expect_error(yaml, LIQ_EINVAL,
-                 "sp.yaml:17:32: protocols[0].stability_pool.deposits: value -1 is negative; "
-                 "expected a finite number >= 0");
+    expect_scenario_error(
+        yaml, LIQ_EINVAL,
+        "sp.yaml:17:32: protocols[0].stability_pool.deposits: value -1 is negative; "
+        "expected a finite number >= 0");
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, 1, "{}", "{deposits: 1, gas_compensation_share: 1}");
-    expect_error(yaml, LIQ_EINVAL,
-                 "sp.yaml:17:59: protocols[0].stability_pool.gas_compensation_share: value 1 is "
-                 "out of range; expected a number in [0, 1)");
+    expect_scenario_error(
+        yaml, LIQ_EINVAL,
+        "sp.yaml:17:59: protocols[0].stability_pool.gas_compensation_share: value 1 is "
+        "out of range; expected a number in [0, 1)");
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, 1, "{}",
              "{deposits: 1, recovery_mode: {ccr: 1.05}}");
-    expect_error(yaml, LIQ_EINVAL,
-                 "sp.yaml:17:56: protocols[0].stability_pool.recovery_mode.ccr: value 1.05 is not "
-                 "above the MCR 1.1000000000000001 (1 / liquidation_threshold); expected ccr > "
-                 "MCR");
+    expect_scenario_error(
+        yaml, LIQ_EINVAL,
+        "sp.yaml:17:56: protocols[0].stability_pool.recovery_mode.ccr: value 1.05 is not "
+        "above the MCR 1.1000000000000001 (1 / liquidation_threshold); expected ccr > "
+        "MCR");
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, 1, "{}", "{deposits: 1, ccr: 1.5}");
-    expect_error(yaml, LIQ_EKEY,
-                 "sp.yaml:17:35: protocols[0].stability_pool: unknown key 'ccr'; expected one of "
-                 "deposits, gas_compensation, gas_compensation_share, sell_share, recovery_mode");
+    expect_scenario_error(
+        yaml, LIQ_EKEY,
+        "sp.yaml:17:35: protocols[0].stability_pool: unknown key 'ccr'; expected one of "
+        "deposits, gas_compensation, gas_compensation_share, sell_share, recovery_mode");
     /* Liquity has one collateral: a pool needs exactly one market. */
-    expect_error(
+    expect_scenario_error(
         "rounds: 1\n"
         "assets: [{name: ETH, price: 100}, {name: BTC, price: 1000},"
         " {name: LUSD, price: 1}]\n"
