@@ -2,9 +2,9 @@
  * Fixtures shared by the cmocka tests: a tolerance, scenarios parsed from
  * text, scenario errors asserted by code and message, simulations created
  * and stepped, and the hash of a whole run that determinism tests compare.
- * Include after
- * <cmocka.h>. A fixture fails the test with liqnet's own message when the
- * library refuses, so that a test reads as the model's steps.
+ * Include after <cmocka.h>. A fixture fails the test with liqnet's own
+ * message when the library refuses, so that a test reads as the model's
+ * steps.
  *
  * Scenario texts are parsed under the name LIQ_TEST_FILE, which stands for
  * the file in messages and names a scenario that has no `name:`, and their
