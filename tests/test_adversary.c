@@ -49,23 +49,16 @@ static liq_scenario_t *scenario(const char *attack)
     char yaml[4096];
     const char *at = strstr(base_yaml, "ATTACK");
     snprintf(yaml, sizeof(yaml), "%.*s%s", (int)(at - base_yaml), base_yaml, attack);
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "t.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
+    return parse_scenario(yaml);
 }
 
 /* 10 WETH owing 14000 USDC: HF 0.8 x 20000 / 14000 = 1.14 at 2000. */
-static liq_sim_t *create(const liq_scenario_t *sc)
+static liq_sim_t *create_one_account(const liq_scenario_t *sc)
 {
     int32_t protocol[1] = {0}, market[1] = {0};
     double collateral[1] = {10.0}, debt[1] = {14000.0};
     const liq_positions_t pos = {1, protocol, market, collateral, debt, NULL};
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = 1};
-    assert_int_equal(liq_sim_create(&sim, sc, &pos, &opt), LIQ_OK);
-    return sim;
+    return create_sim(sc, &pos, 1);
 }
 
 static void test_attack_round(void **state)
@@ -73,7 +66,7 @@ static void test_attack_round(void **state)
     (void)state;
     /* Without the attacker nothing happens. */
     liq_scenario_t *calm = scenario("");
-    liq_sim_t *sim = create(calm);
+    liq_sim_t *sim = create_one_account(calm);
     liq_state_view_t v;
     for (int t = 0; t < 3; t++) {
         assert_int_equal(liq_sim_step(sim), LIQ_OK);
@@ -86,7 +79,7 @@ static void test_attack_round(void **state)
 
     liq_scenario_t *sc = scenario("adversary: {round: 2, pool: P, sell: WETH, amount: 100, "
                                   "flash_fee: 0.0005}\n");
-    sim = create(sc);
+    sim = create_one_account(sc);
     liq_metrics_t *mt = NULL;
     assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     assert_int_equal(liq_sim_step(sim), LIQ_OK);
@@ -141,7 +134,7 @@ static void test_median_oracle_resists(void **state)
     (void)state;
     const char *attack = "adversary: {round: 2, pool: P, sell: WETH, amount: 100}\n";
     liq_scenario_t *sc = scenario(attack);
-    liq_sim_t *sim = create(sc);
+    liq_sim_t *sim = create_one_account(sc);
     liq_metrics_t *mt = NULL;
     assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     for (int t = 0; t < 3; t++) {
@@ -171,7 +164,7 @@ static void test_median_oracle_resists(void **state)
              "             {source: pool_twap, pool: P, window: 10}]\n%s",
              tail);
     assert_int_equal(liq_scenario_parse(&sc, yaml, strlen(yaml), "t.yaml", NULL), LIQ_OK);
-    sim = create(sc);
+    sim = create_one_account(sc);
     assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     for (int t = 0; t < 3; t++) {
         liq_state_view_t v;

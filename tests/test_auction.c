@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#define LIQ_TEST_FILE "auction.yaml"
 #include "liq_test.h"
 #include <hdf5.h>
 
@@ -30,42 +31,6 @@
 #include "liqnet/metrics.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "auction.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
-
-static void expect_error(const char *yaml, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "auction.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
-    }
-}
-
-static liq_sim_t *create(const liq_scenario_t *sc, const liq_positions_t *pos, int threads)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads};
-    if (liq_sim_create(&sim, sc, pos, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    return sim;
-}
-
-static void step(liq_sim_t *sim)
-{
-    if (liq_sim_step(sim) != LIQ_OK) {
-        fail_msg("liq_sim_step: %s", liq_errmsg());
-    }
-}
 
 /* ------------------------------------------------------------- the maths */
 
@@ -193,13 +158,13 @@ static void vault_open(vault_t *v, const char *gas, const char *liquidation, con
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), VAULT_YAML, gas, liquidation, ret);
     memset(v, 0, sizeof(*v));
-    v->sc = parse(yaml);
+    v->sc = parse_scenario(yaml);
     for (size_t k = 0; k < n_vaults; k++) {
         v->collateral[k] = 10.0;
         v->debt[k] = 600.0;
     }
     v->pos = (liq_positions_t){n_vaults, v->protocol, v->market, v->collateral, v->debt, NULL};
-    v->sim = create(v->sc, &v->pos, 1);
+    v->sim = create_sim(v->sc, &v->pos, 1);
 }
 
 static void vault_close(vault_t *v)
@@ -220,8 +185,7 @@ static void test_lifecycle(void **state)
     vault_open(&v, "10", LIFECYCLE, "-0.2", 1);
     liq_state_view_t s;
     liq_accounts_view_t acc;
-    step(v.sim);
-    liq_sim_view(v.sim, &s);
+    step_sim(v.sim, &s);
     liq_sim_accounts(v.sim, &acc);
     /* HF 10 x 80 x 0.7 / 600 = 0.933: seized whole, tab 660, reward 5 +
      * 0.01 x 660 = 11.6 >= gas 10, paid from the fund. */
@@ -240,7 +204,7 @@ static void test_lifecycle(void **state)
     assert_true(s.market_seized[0] == 0.0);
     assert_close(s.auction_units[3], 10.0, 0); /* in auctions */
 
-    step(v.sim); /* 86.4 > 80 */
+    step_sim(v.sim, NULL); /* 86.4 > 80 */
     liq_sim_view(v.sim, &s);
     assert_true(s.auction_raised[0] == 0.0);
     assert_int_equal(s.auction_active[0], 1);
@@ -250,8 +214,7 @@ static void test_lifecycle(void **state)
     /* 76.8 < 80: the pool pays more at the margin than the auction asks up
      * to sqrt(1e8 / 76.8) - sqrt(1e8 / 80) = 23.05 X; the tab caps it at
      * 660 / 76.8 = 8.59375 X. Profit out - 660 - gas > 0. */
-    step(v.sim);
-    liq_sim_view(v.sim, &s);
+    step_sim(v.sim, &s);
     liq_sim_accounts(v.sim, &acc);
     const double bought = 660.0 / 76.8;
     assert_close(s.auction_raised[0], 660.0, 1e-15);
@@ -270,8 +233,7 @@ static void test_lifecycle(void **state)
     assert_close(s.auction_units[2], 10.0 - bought, 1e-12);
     assert_close(s.auction_units[3], 0.0, 0);
     /* The returned vault owes nothing: never liquidated again. */
-    step(v.sim);
-    liq_sim_view(v.sim, &s);
+    step_sim(v.sim, &s);
     assert_int_equal(s.liquidations[0], 0);
     assert_int_equal(s.stalled[0], 0);
     vault_close(&v);
@@ -290,13 +252,12 @@ static void test_gas_delays_purchase(void **state)
     const double q3 = 660.0 / 76.8;
     assert_true(y * q3 / (x + q3) - 660.0 < 30.0);
     for (int t = 1; t <= 3; t++) {
-        step(v.sim);
+        step_sim(v.sim, NULL);
     }
     liq_sim_view(v.sim, &s);
     assert_true(s.auction_raised[0] == 0.0);
     assert_int_equal(s.auction_active[0], 1);
-    step(v.sim);
-    liq_sim_view(v.sim, &s);
+    step_sim(v.sim, &s);
     assert_close(s.auction_raised[0], 660.0, 1e-15);
     assert_close(s.market_seized[0], 660.0 / 67.2, 1e-12);
     assert_int_equal(s.auction_active[0], 0);
@@ -314,8 +275,7 @@ static void test_reset_on_tail(void **state)
     liq_state_view_t s;
     double rewards[7] = {0};
     for (int t = 1; t <= 6; t++) {
-        step(v.sim);
-        liq_sim_view(v.sim, &s);
+        step_sim(v.sim, &s);
         rewards[t] = s.keeper_rewards[0];
         assert_int_equal(s.auction_active[0], 1);
         assert_true(s.auction_raised[0] == 0.0);
@@ -340,8 +300,7 @@ static void test_reset_on_cusp(void **state)
     vault_open(&v, "10", "tip: 5, tail: 10, cusp: 0.85, curve: linear, tau: 3600", "-0.2", 1);
     liq_state_view_t s;
     for (int t = 1; t <= 5; t++) {
-        step(v.sim);
-        liq_sim_view(v.sim, &s);
+        step_sim(v.sim, &s);
         assert_true(s.auction_raised[0] == 0.0);
         const bool reward = t == 1 || t == 3 || t == 5;
         assert_close(s.keeper_rewards[0], reward ? 11.6 : 0.0, 1e-15);
@@ -359,7 +318,7 @@ static void test_lot_runs_out(void **state)
     liq_state_view_t s;
     liq_accounts_view_t acc;
     for (int t = 1; t <= 3; t++) {
-        step(v.sim);
+        step_sim(v.sim, NULL);
     }
     liq_sim_view(v.sim, &s);
     liq_sim_accounts(v.sim, &acc);
@@ -387,8 +346,7 @@ static void test_keeper_capital(void **state)
     const double q[3] = {300.0 / 76.8, 300.0 / 67.2, 60.0 / 57.6};
     const double raised[3] = {300.0, 300.0, 60.0};
     for (int t = 1; t <= 5; t++) {
-        step(v.sim);
-        liq_sim_view(v.sim, &s);
+        step_sim(v.sim, &s);
         if (t >= 3) {
             assert_close(s.auction_raised[0], raised[t - 3], 1e-14);
             assert_close(s.market_seized[0], q[t - 3], 1e-12);
@@ -411,8 +369,7 @@ static void test_hole(void **state)
     liq_state_view_t s;
     const int64_t started[5] = {0, 1, 0, 0, 1};
     for (int t = 1; t <= 4; t++) {
-        step(v.sim);
-        liq_sim_view(v.sim, &s);
+        step_sim(v.sim, &s);
         assert_int_equal(s.auction_started[0], started[t]);
         assert_int_equal(s.stalled[0], t <= 3 ? 1 : 0);
         assert_true(s.auction_tab[0] <= 700.0);
@@ -464,7 +421,7 @@ static liq_scenario_t *cascade(const char *liquidation)
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), CASCADE_YAML, liquidation);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 /* Collateral is conserved: every unit seized is sold, returned, or still
@@ -474,15 +431,14 @@ static void test_conservation(void **state)
 {
     (void)state;
     liq_scenario_t *sc = cascade(DUTCH);
-    liq_sim_t *sim = create(sc, NULL, 2);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     liq_state_view_t s;
     liq_sim_view(sim, &s);
     const double initial = s.market_collateral[0];
     double sold = 0.0, pool_in = 0.0;
     int64_t started = 0, resets_or_kicks = 0;
     for (int t = 1; t <= 60; t++) {
-        step(sim);
-        liq_sim_view(sim, &s);
+        step_sim(sim, &s);
         sold += s.market_seized[0];
         pool_in += s.pool_liquidation_in0[0];
         started += s.auction_started[0];
@@ -508,15 +464,14 @@ static void test_threads(void **state)
     liq_scenario_t *sc = cascade(DUTCH);
     liq_sim_t *sims[4];
     for (int k = 0; k < 3; k++) {
-        sims[k] = create(sc, NULL, k + 1);
+        sims[k] = create_sim(sc, NULL, k + 1);
     }
     const liq_sim_options_t full = {.threads = 2, .full_scan = 1};
-    assert_int_equal(liq_sim_create(&sims[3], sc, NULL, &full), LIQ_OK);
+    sims[3] = create_sim_with(sc, NULL, &full);
     for (int t = 1; t <= 60; t++) {
         liq_state_view_t s[4];
         for (int k = 0; k < 4; k++) {
-            step(sims[k]);
-            liq_sim_view(sims[k], &s[k]);
+            step_sim(sims[k], &s[k]);
         }
         for (int k = 1; k < 4; k++) {
             assert_memory_equal(s[k].pool_reserve0, s[0].pool_reserve0, sizeof(double));
@@ -539,12 +494,11 @@ static void test_threads(void **state)
 /* Lowest pool price of a run and the round it is reached. */
 static double lowest_pool_price(liq_scenario_t *sc, double *sold_round1)
 {
-    liq_sim_t *sim = create(sc, NULL, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     liq_state_view_t s;
     double low = INFINITY;
     for (int t = 1; t <= 60; t++) {
-        step(sim);
-        liq_sim_view(sim, &s);
+        step_sim(sim, &s);
         low = s.pool_price[0] < low ? s.pool_price[0] : low;
         if (t == 1) {
             *sold_round1 = s.market_seized[0];
@@ -584,7 +538,7 @@ static void vault_error(const char *liquidation, int code, const char *message)
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), VAULT_YAML, "10", liquidation, "-0.2");
-    expect_error(yaml, code, message);
+    expect_scenario_error(yaml, code, message);
 }
 
 static void test_scenario_errors(void **state)
@@ -623,15 +577,17 @@ static void test_scenario_errors(void **state)
     snprintf(yaml, sizeof(yaml), VAULT_YAML, "10", "tip: 5", "-0.2");
     char *at = strstr(yaml, "mode: dutch_auction");
     memcpy(at, "mode: dutch_auctio ", strlen("mode: dutch_auction"));
-    expect_error(yaml, LIQ_EINVAL,
-                 "auction.yaml:19:25: protocols[0].liquidation.mode: unknown liquidation mode "
-                 "'dutch_auctio'; expected one of instant, dutch_auction");
+    expect_scenario_error(
+        yaml, LIQ_EINVAL,
+        "auction.yaml:19:25: protocols[0].liquidation.mode: unknown liquidation mode "
+        "'dutch_auctio'; expected one of instant, dutch_auction");
     snprintf(yaml, sizeof(yaml), VAULT_YAML, "10", "tip: 5", "-0.2");
     at = strstr(yaml, "{mode: dutch_auction, chop: 1.1,");
     memcpy(at, "{mode: instant,       chop: 1.1,", strlen("{mode: dutch_auction, chop: 1.1,"));
-    expect_error(yaml, LIQ_EKEY,
-                 "auction.yaml:19:40: protocols[0].liquidation: unknown key 'chop'; expected one "
-                 "of mode");
+    expect_scenario_error(
+        yaml, LIQ_EKEY,
+        "auction.yaml:19:40: protocols[0].liquidation: unknown key 'chop'; expected one "
+        "of mode");
 }
 
 /* Defaults are ETH-A's; the resolved scenario dumps and reads back the
@@ -641,7 +597,7 @@ static void test_defaults_and_dump(void **state)
     (void)state;
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), VAULT_YAML, "10", "hole: 5.0e7", "-0.2");
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     const liq_auction_config_t *a = &sc->protocols[0].liquidation;
     assert_int_equal(a->mode, LIQ_LIQUIDATION_DUTCH_AUCTION);
     assert_close(a->chop, 1.1, 0);
@@ -655,7 +611,7 @@ static void test_defaults_and_dump(void **state)
     assert_true(isinf(a->keeper_capital));
     char *text = NULL;
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
-    liq_scenario_t *back = parse(text);
+    liq_scenario_t *back = parse_scenario(text);
     assert_memory_equal(&back->protocols[0].liquidation, a, sizeof(*a));
     free(text);
     liq_scenario_destroy(back);
@@ -705,8 +661,7 @@ static void test_summary(void **state)
         assert_int_equal(liq_metrics_create(&mt, v.sim), LIQ_OK);
         liq_state_view_t s;
         for (int t = 1; t <= 8; t++) {
-            step(v.sim);
-            liq_sim_view(v.sim, &s);
+            step_sim(v.sim, &s);
             assert_int_equal(liq_metrics_add(mt, &s), LIQ_OK);
         }
         const liq_summary_t *sum = liq_metrics_summary(mt);
@@ -735,15 +690,14 @@ static void test_summary(void **state)
 static void write_run(const liq_scenario_t *sc, const liq_positions_t *pos, const char *path,
                       int rounds)
 {
-    liq_sim_t *sim = create(sc, pos, 1);
+    liq_sim_t *sim = create_sim(sc, pos, 1);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     liq_h5_writer_t *w = NULL;
     const liq_h5_options_t opt = {.force = true, .flush_every = 4, .seed = sc->seed};
     assert_int_equal(liq_h5_writer_create(&w, path, sc, &v, &opt), LIQ_OK);
     for (int t = 1; t <= rounds; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         assert_int_equal(liq_h5_writer_append(w, &v), LIQ_OK);
     }
     assert_int_equal(liq_h5_writer_finish(w, NULL, "complete"), LIQ_OK);

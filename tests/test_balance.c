@@ -24,32 +24,6 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "test.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
-
-static liq_sim_t *create(const liq_scenario_t *sc, int threads)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads};
-    if (liq_sim_create(&sim, sc, NULL, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    return sim;
-}
-
-static void step(liq_sim_t *sim)
-{
-    if (liq_sim_step(sim) != LIQ_OK) {
-        fail_msg("liq_sim_step: %s", liq_errmsg());
-    }
-}
-
 /* P issues 1000 sUSD (price 1) and holds 10 X at 100, fund 100. Q holds 500
  * sUSD, fund 50. X falls 50% in round 1. */
 static const char *chain_yaml = "name: chain\n"
@@ -84,14 +58,14 @@ static liq_scenario_t *chain(const char *recovery)
     const char *at = strstr(chain_yaml, "RECOVERY");
     snprintf(yaml, sizeof(yaml), "%.*s%s%s", (int)(at - chain_yaml), chain_yaml, recovery,
              at + strlen("RECOVERY"));
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 static void test_pro_rata_chain(void **state)
 {
     (void)state;
     liq_scenario_t *sc = chain("pro_rata");
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_true(v.redemption[0] == 1.0);
@@ -102,8 +76,7 @@ static void test_pro_rata_chain(void **state)
     /* Round 1: X at 50. P writes down 10 x 50 = 500: the fund covers 100,
      * the deficit is 400, so sUSD redeems at 1 - 400/1000 = 0.6. Q has not
      * seen it yet: sUSD is priced from the ratio of the round before. */
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_close(v.impairment[0], 500.0, 1e-15);
     assert_close(v.insurance_fund[0], 0.0, 0);
     assert_close(v.deficit[0], 400.0, 1e-15);
@@ -113,8 +86,7 @@ static void test_pro_rata_chain(void **state)
     assert_close(v.impairment[1], 0.0, 0);
 
     /* Round 2: sUSD at 0.6. Q writes down 500 x 0.4 = 200: fund 50, deficit 150. */
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_close(v.exogenous_price[2], 0.6, 1e-15);
     assert_close(v.reference_price[2], 0.6, 1e-15);
     assert_close(v.log_return[2], 0.0, 0);
@@ -125,9 +97,8 @@ static void test_pro_rata_chain(void **state)
     assert_close(v.deficit[0], 400.0, 1e-15); /* nothing new for P */
 
     /* Rounds 3, 4: nothing moves; write-downs never reverse. */
-    step(sim);
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, NULL);
+    step_sim(sim, &v);
     assert_close(v.deficit[1], 150.0, 1e-14);
     assert_close(v.redemption[0], 0.6, 1e-15);
     liq_sim_destroy(sim);
@@ -138,13 +109,12 @@ static void test_zero_recovery_chain(void **state)
 {
     (void)state;
     liq_scenario_t *sc = chain("zero");
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     liq_metrics_t *mt = NULL;
     assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     liq_state_view_t v;
     for (int t = 1; t <= 4; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
         if (t == 1) {
             assert_true(v.redemption[0] == 0.0); /* any deficit: worthless */
@@ -179,16 +149,14 @@ static void test_fund_absorbs_loss(void **state)
                        "shocks:\n"
                        "  - {type: schedule, asset: X, steps: [{round: 1, return: -0.5},\n"
                        "                                       {round: 2, return: 1.0}]}\n";
-    liq_scenario_t *sc = parse(yaml);
-    liq_sim_t *sim = create(sc, 1);
+    liq_scenario_t *sc = parse_scenario(yaml);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     liq_state_view_t v;
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_close(v.insurance_fund[0], 100.0, 1e-15);
     assert_close(v.deficit[0], 0.0, 0);
     /* X back at 100: the holding is worth 1000 again, the write-down stays. */
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_close(v.holdings_value[0], 1000.0, 1e-15);
     assert_close(v.impairment[0], 500.0, 1e-15);
     assert_close(v.insurance_fund[0], 100.0, 1e-15);
@@ -229,7 +197,7 @@ static void test_issued_token_as_collateral(void **state)
         "         liquidation_bonus: 0.05}\n"
         "shocks:\n"
         "  - {type: schedule, asset: X, steps: [{round: 1, return: -0.5}]}\n";
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     int32_t protocol[1] = {1}, market[1] = {0};
     double collateral[1] = {1000.0}, debt[1] = {700.0};
     const liq_positions_t pos = {1, protocol, market, collateral, debt, NULL};
@@ -237,11 +205,9 @@ static void test_issued_token_as_collateral(void **state)
     const liq_sim_options_t opt = {.threads = 1};
     assert_int_equal(liq_sim_create(&sim, sc, &pos, &opt), LIQ_OK);
     liq_state_view_t v;
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_int_equal(v.liquidations[1], 0);
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_close(v.oracle_price[1], 0.6, 1e-15);
     assert_int_equal(v.liquidations[1], 1);
     assert_true(v.pool_liquidation_in0[0] > 0.0); /* seized sUSD sold on its own pool */

@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#define LIQ_TEST_FILE "cross.yaml"
 #include "liq_test.h"
 #include <hdf5.h>
 
@@ -28,44 +29,6 @@
 #include "liqnet/lending.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "cross.yaml", NULL);
-    if (rc != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
-
-static void expect_error(const char *yaml, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "cross.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
-    }
-}
-
-static liq_sim_t *create(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
-                         int full_scan)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = full_scan};
-    if (liq_sim_create(&sim, sc, pos, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    return sim;
-}
-
-static void step(liq_sim_t *sim)
-{
-    if (liq_sim_step(sim) != LIQ_OK) {
-        fail_msg("liq_sim_step: %s", liq_errmsg());
-    }
-}
 
 /* One lender with two markets, WETH (LT 0.8, bonus 5%) and WBTC (LT 0.75,
  * bonus 25%, so that a WBTC slice repays value / 1.25 exactly), against
@@ -101,7 +64,7 @@ static liq_scenario_t *two_markets(const char *max_liquidations)
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), TWO_MARKETS_YAML, max_liquidations);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 /* Positions rows, with account ids (-1: isolated). */
@@ -219,7 +182,7 @@ static void test_round_seizure_order_and_containment(void **state)
     /* Cross account 9: 1 WETH, 0.1 WBTC against 8000: bad debt after. */
     row(&r, 1, 0.1, 8000.0, 9);
     row(&r, 0, 1.0, 0.0, 9);
-    liq_sim_t *sim = create(sc, &r.table, 1, 0);
+    liq_sim_t *sim = create_sim(sc, &r.table, 1);
     liq_accounts_view_t a;
     liq_sim_accounts(sim, &a);
     assert_int_equal(a.n_accounts, 1);
@@ -232,7 +195,7 @@ static void test_round_seizure_order_and_containment(void **state)
     assert_close(v.debt_value[0], 58000.0, 1e-15);
     assert_close(v.cross_debt_value[0], 38000.0, 1e-15);
 
-    step(sim); /* WETH to 1600 */
+    step_sim(sim, NULL); /* WETH to 1600 */
     liq_sim_view(sim, &v);
     liq_sim_accounts(sim, &a);
     const double weth = v.oracle_price[0];
@@ -265,7 +228,7 @@ static void test_round_seizure_order_and_containment(void **state)
     assert_close(v.debt_value[0], 20000.0, 1e-15);
     assert_true(v.cross_debt_value[0] == 0.0);
 
-    step(sim); /* calm: nothing left to liquidate */
+    step_sim(sim, NULL); /* calm: nothing left to liquidate */
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 0);
     assert_int_equal(v.cross_liquidations[0], 0);
@@ -285,14 +248,14 @@ static void test_throughput_cut_shared(void **state)
     row(&r, 0, 10.0, 13000.0, -1);
     row(&r, 0, 10.0, 0.0, 2);
     row(&r, 1, 0.5, 30000.0, 2);
-    liq_sim_t *sim = create(sc, &r.table, 1, 0);
-    step(sim);
+    liq_sim_t *sim = create_sim(sc, &r.table, 1);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 1);
     assert_int_equal(v.cross_liquidations[0], 1);
     assert_int_equal(v.stalled[0], 1);
-    step(sim); /* then the isolated one */
+    step_sim(sim, NULL); /* then the isolated one */
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 1);
     assert_int_equal(v.cross_liquidations[0], 0);
@@ -304,9 +267,8 @@ static void test_throughput_cut_shared(void **state)
     row(&r, 0, 10.0, 15000.0, -1);
     row(&r, 0, 10.0, 0.0, 2);
     row(&r, 1, 0.5, 30000.0, 2);
-    sim = create(sc, &r.table, 1, 0);
-    step(sim);
-    liq_sim_view(sim, &v);
+    sim = create_sim(sc, &r.table, 1);
+    step_sim(sim, &v);
     assert_int_equal(v.liquidations[0], 1);
     assert_int_equal(v.cross_liquidations[0], 0);
     assert_int_equal(v.stalled[0], 1);
@@ -327,13 +289,13 @@ static void test_keeper_gas(void **state)
         char edited[4200];
         snprintf(edited, sizeof(edited), "%.*sgas_cost: %s%s", (int)(gas - yaml), yaml,
                  k == 0 ? "4699" : "4701", gas + strlen("gas_cost: 0"));
-        liq_scenario_t *sc = parse(edited);
+        liq_scenario_t *sc = parse_scenario(edited);
         rows_t r;
         rows_init(&r);
         row(&r, 0, 10.0, 0.0, 0);
         row(&r, 1, 0.5, 30000.0, 0);
-        liq_sim_t *sim = create(sc, &r.table, 1, 0);
-        step(sim);
+        liq_sim_t *sim = create_sim(sc, &r.table, 1);
+        step_sim(sim, NULL);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         assert_int_equal(v.cross_liquidations[0], k == 0 ? 1 : 0);
@@ -404,7 +366,7 @@ static liq_scenario_t *cascade(long long isolated, long long cross, const char *
              " {round: 4, return: -0.05}]}\n"
              "  - {type: schedule, asset: WBTC, steps: [{round: 10, return: -0.06}]}\n",
              max_liq, isolated, cross, cross, isolated);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 static void test_generated_health(void **state)
@@ -413,7 +375,7 @@ static void test_generated_health(void **state)
     /* Every generated cross account starts at its drawn health: within
      * [1.0, 1.6] for A; its WETH value is 3 times its WBTC value. */
     liq_scenario_t *sc = cascade(10, 500, "unlimited");
-    liq_sim_t *sim = create(sc, NULL, 1, 0);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     liq_accounts_view_t a;
     liq_sim_accounts(sim, &a);
     assert_int_equal(a.n_cross, 1000);
@@ -433,7 +395,7 @@ static void test_conservation_cascade(void **state)
 {
     (void)state;
     liq_scenario_t *sc = cascade(3000, 3000, "200");
-    liq_sim_t *sim = create(sc, NULL, 2, 0);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const size_t nm = v.n_markets;
@@ -442,8 +404,7 @@ static void test_conservation_cascade(void **state)
     const double fund0[2] = {v.insurance_fund[0], v.insurance_fund[1]};
     int64_t cross_liquidated = 0;
     for (int64_t t = 1; t <= sc->rounds; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         /* Sold = seized, per pool and token. */
         for (size_t p = 0; p < v.n_pools; p++) {
             double in[2] = {0.0, 0.0};
@@ -498,47 +459,26 @@ static void test_conservation_cascade(void **state)
     liq_scenario_destroy(sc);
 }
 
-static uint64_t fnv(uint64_t h, const void *data, size_t size)
+/* The series of a cross-margin run: hash_r0_round's without the exogenous
+ * prices and the deficits, with the cross accounts' liquidations and debt
+ * value and the markets' seized collateral. */
+static uint64_t hash_cross_round(uint64_t h, const liq_state_view_t *v, void *context)
 {
-    const unsigned char *b = data;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ b[i]) * 1099511628211ULL;
-    }
-    return h;
-}
-
-static uint64_t run_hash(const liq_scenario_t *sc, int threads, int full_scan)
-{
-    liq_sim_t *sim = create(sc, NULL, threads, full_scan);
-    uint64_t h = 1469598103934665603ULL;
-    liq_state_view_t v;
-    for (int64_t t = 0; t <= sc->rounds; t++) {
-        if (t > 0) {
-            step(sim);
-        }
-        liq_sim_view(sim, &v);
-        h = fnv(h, v.reference_price, v.n_assets * sizeof(double));
-        h = fnv(h, v.pool_reserve0, v.n_pools * sizeof(double));
-        h = fnv(h, v.pool_reserve1, v.n_pools * sizeof(double));
-        h = fnv(h, v.oracle_price, v.n_oracles * sizeof(double));
-        h = fnv(h, v.liquidations, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.cross_liquidations, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.stalled, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.repaid_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.seized_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.bad_debt, v.n_protocols * sizeof(double));
-        h = fnv(h, v.collateral_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.debt_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.cross_debt_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.market_seized, v.n_markets * sizeof(double));
-    }
-    liq_accounts_view_t a;
-    liq_sim_accounts(sim, &a);
-    h = fnv(h, a.collateral, a.n_accounts * sizeof(double));
-    h = fnv(h, a.debt, a.n_accounts * sizeof(double));
-    h = fnv(h, a.cross_debt, a.n_cross * sizeof(double));
-    h = fnv(h, a.cross_collateral, a.n_cross * 2 * sizeof(double));
-    liq_sim_destroy(sim);
+    (void)context;
+    h = fnv1a(h, v->reference_price, v->n_assets * sizeof(double));
+    h = fnv1a(h, v->pool_reserve0, v->n_pools * sizeof(double));
+    h = fnv1a(h, v->pool_reserve1, v->n_pools * sizeof(double));
+    h = fnv1a(h, v->oracle_price, v->n_oracles * sizeof(double));
+    h = fnv1a(h, v->liquidations, v->n_protocols * sizeof(int64_t));
+    h = fnv1a(h, v->cross_liquidations, v->n_protocols * sizeof(int64_t));
+    h = fnv1a(h, v->stalled, v->n_protocols * sizeof(int64_t));
+    h = fnv1a(h, v->repaid_value, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->seized_value, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->bad_debt, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->collateral_value, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->debt_value, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->cross_debt_value, v->n_protocols * sizeof(double));
+    h = fnv1a(h, v->market_seized, v->n_markets * sizeof(double));
     return h;
 }
 
@@ -547,13 +487,14 @@ static void test_determinism_and_scan(void **state)
     (void)state;
     /* 2 x 20000 cross accounts: ten scan chunks, a parallel scan. */
     liq_scenario_t *sc = cascade(20000, 20000, "2000");
-    const uint64_t one = run_hash(sc, 1, 0);
-    assert_true(run_hash(sc, 2, 0) == one);
-    assert_true(run_hash(sc, 3, 0) == one);
-    assert_true(run_hash(sc, 1, 1) == one); /* full scan of the isolated accounts */
-    assert_true(run_hash(sc, 2, 1) == one);
+    const uint64_t one = run_hash_with(sc, NULL, 1, 0, hash_cross_round, NULL);
+    assert_true(run_hash_with(sc, NULL, 2, 0, hash_cross_round, NULL) == one);
+    assert_true(run_hash_with(sc, NULL, 3, 0, hash_cross_round, NULL) == one);
+    /* The full scan of the isolated accounts: */
+    assert_true(run_hash_with(sc, NULL, 1, 1, hash_cross_round, NULL) == one);
+    assert_true(run_hash_with(sc, NULL, 2, 1, hash_cross_round, NULL) == one);
     sc->seed = 12;
-    assert_true(run_hash(sc, 2, 0) != one);
+    assert_true(run_hash_with(sc, NULL, 2, 0, hash_cross_round, NULL) != one);
     liq_scenario_destroy(sc);
 }
 
@@ -562,7 +503,7 @@ static void test_r0_without_cross(void **state)
     (void)state;
     /* No cross account: no cross series in the view, as before. */
     liq_scenario_t *sc = cascade(100, 0, "unlimited");
-    liq_sim_t *sim = create(sc, NULL, 1, 0);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_null(v.cross_liquidations);
@@ -604,8 +545,8 @@ static void test_r0_without_cross(void **state)
 static void test_scenario_cross_generator(void **state)
 {
     (void)state;
-    liq_scenario_t *sc = parse(HEAD "    margin: cross\n"
-                                    "    collateral: {WBTC: 1}\n");
+    liq_scenario_t *sc = parse_scenario(HEAD "    margin: cross\n"
+                                             "    collateral: {WBTC: 1}\n");
     const liq_account_generator_t *g = &sc->generators[0];
     assert_int_equal(g->margin, LIQ_MARGIN_CROSS);
     assert_int_equal(g->market, -1);
@@ -615,12 +556,12 @@ static void test_scenario_cross_generator(void **state)
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
     assert_non_null(strstr(text, "    margin: cross\n    collateral:\n      \"WETH\": 0\n"
                                  "      \"WBTC\": 1\n"));
-    liq_scenario_t *again = parse(text);
+    liq_scenario_t *again = parse_scenario(text);
     free(text);
     assert_int_equal(again->generators[0].margin, LIQ_MARGIN_CROSS);
     assert_true(again->generators[0].collateral_weight[1] == 1.0);
     /* All value in WBTC: c = 1000 / 40000, d = 1000 * 0.7 / 1.2. */
-    liq_sim_t *sim = create(again, NULL, 1, 0);
+    liq_sim_t *sim = create_sim(again, NULL, 1);
     liq_accounts_view_t a;
     liq_sim_accounts(sim, &a);
     assert_int_equal(a.n_cross, 5);
@@ -632,7 +573,7 @@ static void test_scenario_cross_generator(void **state)
     liq_scenario_destroy(sc);
 
     /* The isolated form still dumps without `margin`. */
-    sc = parse(HEAD "    market: WETH\n");
+    sc = parse_scenario(HEAD "    market: WETH\n");
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
     assert_null(strstr(text, "margin"));
     free(text);
@@ -662,36 +603,42 @@ static void test_scenario_override_weight(void **state)
 static void test_scenario_errors(void **state)
 {
     (void)state;
-    expect_error(HEAD "    margin: cross\n"
-                      "    market: WETH\n",
-                 LIQ_EKEY,
-                 "cross.yaml:26:13: accounts[0].market: not allowed with margin: cross; expected "
-                 "'collateral'");
-    expect_error(HEAD "    margin: cross\n", LIQ_EKEY,
-                 "cross.yaml:21:5: accounts[0]: missing key 'collateral'");
-    expect_error(HEAD "    market: WETH\n"
-                      "    collateral: {WETH: 1}\n",
-                 LIQ_EKEY,
-                 "cross.yaml:26:17: accounts[0].collateral: not allowed with margin: isolated; "
-                 "expected 'market'");
-    expect_error(HEAD "    margin: both\n", LIQ_EINVAL,
-                 "cross.yaml:25:13: accounts[0].margin: unknown margin mode 'both'; expected one "
-                 "of isolated, cross");
-    expect_error(HEAD "    margin: cross\n"
-                      "    collateral: {WETH: 1, DAI: 2}\n",
-                 LIQ_EKEY,
-                 "cross.yaml:26:27: accounts[0].collateral: unknown key 'DAI'; expected one of "
-                 "WETH, WBTC");
-    expect_error(HEAD "    margin: cross\n"
-                      "    collateral: {WETH: -1}\n",
-                 LIQ_EINVAL,
-                 "cross.yaml:26:24: accounts[0].collateral.WETH: value -1 is negative; expected a "
-                 "finite number >= 0");
-    expect_error(HEAD "    margin: cross\n"
-                      "    collateral: {WETH: 0, WBTC: 0}\n",
-                 LIQ_EINVAL,
-                 "cross.yaml:26:17: accounts[0].collateral: the weights sum to 0; expected at "
-                 "least one weight > 0 (and a finite sum) for the markets of protocol 'L'");
+    expect_scenario_error(
+        HEAD "    margin: cross\n"
+             "    market: WETH\n",
+        LIQ_EKEY,
+        "cross.yaml:26:13: accounts[0].market: not allowed with margin: cross; expected "
+        "'collateral'");
+    expect_scenario_error(HEAD "    margin: cross\n", LIQ_EKEY,
+                          "cross.yaml:21:5: accounts[0]: missing key 'collateral'");
+    expect_scenario_error(
+        HEAD "    market: WETH\n"
+             "    collateral: {WETH: 1}\n",
+        LIQ_EKEY,
+        "cross.yaml:26:17: accounts[0].collateral: not allowed with margin: isolated; "
+        "expected 'market'");
+    expect_scenario_error(
+        HEAD "    margin: both\n", LIQ_EINVAL,
+        "cross.yaml:25:13: accounts[0].margin: unknown margin mode 'both'; expected one "
+        "of isolated, cross");
+    expect_scenario_error(
+        HEAD "    margin: cross\n"
+             "    collateral: {WETH: 1, DAI: 2}\n",
+        LIQ_EKEY,
+        "cross.yaml:26:27: accounts[0].collateral: unknown key 'DAI'; expected one of "
+        "WETH, WBTC");
+    expect_scenario_error(
+        HEAD "    margin: cross\n"
+             "    collateral: {WETH: -1}\n",
+        LIQ_EINVAL,
+        "cross.yaml:26:24: accounts[0].collateral.WETH: value -1 is negative; expected a "
+        "finite number >= 0");
+    expect_scenario_error(
+        HEAD "    margin: cross\n"
+             "    collateral: {WETH: 0, WBTC: 0}\n",
+        LIQ_EINVAL,
+        "cross.yaml:26:17: accounts[0].collateral: the weights sum to 0; expected at "
+        "least one weight > 0 (and a finite sum) for the markets of protocol 'L'");
 }
 
 /* ------------------------------------------------------- positions files */
@@ -717,7 +664,7 @@ static void test_positions_account_column(void **state)
                      "L,3,WBTC,0.5,0\n"
                      "L,7,WBTC,0.5,29000\n"
                      "L,3,WETH,2,100\n");
-    liq_scenario_t *sc = parse(HEAD "    market: WETH\n");
+    liq_scenario_t *sc = parse_scenario(HEAD "    market: WETH\n");
     liq_positions_source_t src = {path, LIQ_POSITIONS_CSV};
     sc->positions = &src;
     sc->n_positions = 1;
@@ -728,7 +675,7 @@ static void test_positions_account_column(void **state)
     assert_int_equal(t->count, 5);
     assert_non_null(t->account);
     assert_true(t->account[0] == 7 && t->account[1] == -1 && t->account[2] == 3);
-    liq_sim_t *sim = create(sc, t, 1, 0);
+    liq_sim_t *sim = create_sim(sc, t, 1);
     liq_accounts_view_t a;
     liq_sim_accounts(sim, &a);
     /* 5 generated isolated WETH accounts and the isolated WBTC row; cross
@@ -821,7 +768,7 @@ static void test_positions_h5_account(void **state)
     const char *asset[4] = {"WBTC", "WETH", "WETH", "WBTC"};
     write_h5_positions(path, 4, asset, (double[]){0.5, 10.0, 3.0, 1.0},
                        (double[]){30000.0, 0.0, 1000.0, 500.0}, (int32_t[]){5, 5, -1, 6});
-    liq_scenario_t *sc = parse(HEAD "    market: WETH\n");
+    liq_scenario_t *sc = parse_scenario(HEAD "    market: WETH\n");
     liq_positions_source_t src = {path, LIQ_POSITIONS_HDF5};
     sc->positions = &src;
     sc->n_positions = 1;
@@ -830,7 +777,7 @@ static void test_positions_h5_account(void **state)
         fail_msg("%s", liq_errmsg());
     }
     assert_true(t->account[0] == 5 && t->account[2] == -1 && t->account[3] == 6);
-    liq_sim_t *sim = create(sc, t, 1, 0);
+    liq_sim_t *sim = create_sim(sc, t, 1);
     liq_accounts_view_t a;
     liq_sim_accounts(sim, &a);
     assert_int_equal(a.n_accounts, 6);
@@ -874,7 +821,7 @@ static void test_output_series(void **state)
     snprintf(path, sizeof(path), "/tmp/liq_test_cross_out_%d.h5", (int)getpid());
     for (int with_cross = 0; with_cross < 2; with_cross++) {
         liq_scenario_t *sc = cascade(200, with_cross ? 300 : 0, "unlimited");
-        liq_sim_t *sim = create(sc, NULL, 1, 0);
+        liq_sim_t *sim = create_sim(sc, NULL, 1);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         const liq_h5_options_t opt = {
@@ -883,8 +830,7 @@ static void test_output_series(void **state)
         assert_int_equal(liq_h5_writer_create(&w, path, sc, &v, &opt), LIQ_OK);
         int64_t cross_sum = 0;
         for (int64_t t = 1; t <= sc->rounds; t++) {
-            step(sim);
-            liq_sim_view(sim, &v);
+            step_sim(sim, &v);
             assert_int_equal(liq_h5_writer_append(w, &v), LIQ_OK);
             cross_sum += with_cross ? v.cross_liquidations[0] + v.cross_liquidations[1] : 0;
         }

@@ -24,39 +24,6 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "test.yaml", NULL);
-    if (rc != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
-
-static liq_sim_t *create_with(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
-                              int full_scan)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = full_scan};
-    if (liq_sim_create(&sim, sc, pos, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    return sim;
-}
-
-static liq_sim_t *create(const liq_scenario_t *sc, const liq_positions_t *pos, int threads)
-{
-    return create_with(sc, pos, threads, 0);
-}
-
-static void step(liq_sim_t *sim)
-{
-    if (liq_sim_step(sim) != LIQ_OK) {
-        fail_msg("liq_sim_step: %s", liq_errmsg());
-    }
-}
-
 /* One lending protocol on WETH against USDC, Aave v3 WETH terms. */
 #define LENDER_YAML                                                                                \
     "rounds: 10\n"                                                                                 \
@@ -84,7 +51,7 @@ static liq_scenario_t *lender(const char *depth, const char *gas, const char *mi
 {
     char yaml[2048];
     snprintf(yaml, sizeof(yaml), LENDER_YAML, depth, gas, min_profit, max_liq);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 /* A positions table of accounts in market 0 of protocol 0. */
@@ -116,7 +83,7 @@ static void test_aave_vector_round(void **state)
     liq_scenario_t *sc = lender("inf", "0", "0", "unlimited");
     positions_t pos;
     positions(&pos, 1, (double[]){10.0}, (double[]){17000.0});
-    liq_sim_t *sim = create(sc, &pos.table, 1);
+    liq_sim_t *sim = create_sim(sc, &pos.table, 1);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_close(v.collateral_value[0], 20000.0, 1e-15);
@@ -124,8 +91,7 @@ static void test_aave_vector_round(void **state)
 
     /* Round 1: HF 0.9765 >= 0.95, so half the debt is repaid and
      * 8500 * 1.05 / 2000 = 4.4625 WETH seized and sold into the pool. */
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_int_equal(v.liquidations[0], 1);
     assert_int_equal(v.stalled[0], 0);
     assert_close(v.repaid_value[0], 8500.0, 1e-15);
@@ -144,8 +110,7 @@ static void test_aave_vector_round(void **state)
 
     /* Round 2: arbitrage (kappa 1) takes the pool back to 2000 on the same
      * k; HF is now 5.5375 * 2000 * 0.83 / 8500 = 1.0815: no liquidation. */
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_int_equal(v.liquidations[0], 0);
     assert_close(v.pool_price[0], 2000.0, 1e-15);
     assert_close(v.pool_reserve0[0], sqrt(x1 * y1 / 2000.0), 1e-15);
@@ -160,8 +125,8 @@ static void test_bad_debt_and_insurance(void **state)
     liq_scenario_t *sc = lender("inf", "0", "0", "unlimited");
     positions_t pos;
     positions(&pos, 1, (double[]){10.0}, (double[]){19800.0});
-    liq_sim_t *sim = create(sc, &pos.table, 1);
-    step(sim);
+    liq_sim_t *sim = create_sim(sc, &pos.table, 1);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     /* Full close wanted 10.395 WETH; the cap seizes all 10 and repays
@@ -181,8 +146,7 @@ static void test_bad_debt_and_insurance(void **state)
     liq_sim_accounts(sim, &acc);
     assert_true(acc.collateral[0] == 0.0 && acc.debt[0] == 0.0);
     /* Nothing more happens: the account is closed. */
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_int_equal(v.liquidations[0], 0);
     assert_int_equal(v.stalled[0], 0);
     assert_close(v.bad_debt[0], bad, 1e-12);
@@ -208,9 +172,9 @@ static void test_keeper_gas_and_min_profit(void **state)
         liq_scenario_t *sc = lender("inf", cases[k].gas, cases[k].min_profit, "unlimited");
         positions_t pos;
         positions(&pos, 1, (double[]){10.0}, (double[]){17000.0});
-        liq_sim_t *sim = create(sc, &pos.table, 1);
+        liq_sim_t *sim = create_sim(sc, &pos.table, 1);
         for (int round = 1; round <= 3; round++) {
-            step(sim);
+            step_sim(sim, NULL);
             liq_state_view_t v;
             liq_sim_view(sim, &v);
             if (cases[k].liquidated) {
@@ -236,8 +200,8 @@ static void test_throughput_lowest_health_first(void **state)
     positions_t pos;
     positions(&pos, 4, (double[]){10.0, 10.0, 10.0, 10.0},
               (double[]){17000.0, 17500.0, 17200.0, 16000.0});
-    liq_sim_t *sim = create(sc, &pos.table, 2);
-    step(sim);
+    liq_sim_t *sim = create_sim(sc, &pos.table, 2);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 2);
@@ -256,8 +220,8 @@ static void test_throughput_lowest_health_first(void **state)
     /* Equal health: ties go to the lower account index. */
     sc = lender("inf", "0", "0", "1");
     positions(&pos, 3, (double[]){10.0, 10.0, 10.0}, (double[]){17000.0, 17000.0, 17000.0});
-    sim = create(sc, &pos.table, 3);
-    step(sim);
+    sim = create_sim(sc, &pos.table, 3);
+    step_sim(sim, NULL);
     liq_sim_accounts(sim, &acc);
     assert_close(acc.debt[0], 8500.0, 1e-15);
     assert_true(acc.debt[1] == 17000.0 && acc.debt[2] == 17000.0);
@@ -293,15 +257,14 @@ static const char *oracle_yaml =
 static void test_oracle_rules_in_the_round(void **state)
 {
     (void)state;
-    liq_scenario_t *sc = parse(oracle_yaml);
-    liq_sim_t *sim = create(sc, NULL, 2);
+    liq_scenario_t *sc = parse_scenario(oracle_yaml);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     double exo[13], pool[13], push[13], late[13], twap[13], spot[13];
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     for (int t = 0; t <= 12; t++) {
         if (t > 0) {
-            step(sim);
-            liq_sim_view(sim, &v);
+            step_sim(sim, &v);
         }
         exo[t] = v.reference_price[0];
         pool[t] = v.pool_price[0];
@@ -358,12 +321,11 @@ static void test_market_impact_and_resilience(void **state)
     liq_scenario_t *sc = lender("500", "0", "0", "unlimited");
     positions_t pos;
     positions(&pos, 1, (double[]){10.0}, (double[]){17000.0});
-    liq_sim_t *sim = create(sc, &pos.table, 1);
+    liq_sim_t *sim = create_sim(sc, &pos.table, 1);
     double x[5], s[5];
     liq_state_view_t v;
     for (int t = 1; t <= 4; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         x[t] = v.pool_reserve0[0];
         s[t] = v.reference_price[0];
         if (t >= 2) {
@@ -451,14 +413,14 @@ static liq_scenario_t *ecosystem(int rounds, int accounts)
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), ECOSYSTEM_YAML, rounds, accounts, accounts / 2, accounts,
              accounts / 3);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 static void test_conservation(void **state)
 {
     (void)state;
     liq_scenario_t *sc = ecosystem(60, 30000);
-    liq_sim_t *sim = create(sc, NULL, 2);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     liq_accounts_view_t acc;
     liq_sim_accounts(sim, &acc);
     const size_t n = acc.n_accounts;
@@ -474,8 +436,7 @@ static void test_conservation(void **state)
     double total_bad = 0.0;
     for (int t = 1; t <= 60; t++) {
         memcpy(before, acc.collateral, n * sizeof(*before));
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         liq_sim_accounts(sim, &acc);
         /* Collateral taken from accounts = seized = sold into the pools. */
         double seized_weth = 0.0, seized_wbtc = 0.0;
@@ -521,64 +482,16 @@ static void test_conservation(void **state)
     liq_scenario_destroy(sc);
 }
 
-/* FNV-1a over the bytes of every recorded quantity and the account store. */
-static uint64_t fnv(uint64_t h, const void *data, size_t size)
-{
-    const unsigned char *b = data;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ b[i]) * 1099511628211ULL;
-    }
-    return h;
-}
-
-static uint64_t run_hash_with(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
-                              int full_scan)
-{
-    liq_sim_t *sim = create_with(sc, pos, threads, full_scan);
-    uint64_t h = 1469598103934665603ULL;
-    liq_state_view_t v;
-    for (int64_t t = 0; t <= sc->rounds; t++) {
-        if (t > 0) {
-            step(sim);
-        }
-        liq_sim_view(sim, &v);
-        h = fnv(h, v.exogenous_price, v.n_assets * sizeof(double));
-        h = fnv(h, v.reference_price, v.n_assets * sizeof(double));
-        h = fnv(h, v.pool_reserve0, v.n_pools * sizeof(double));
-        h = fnv(h, v.pool_reserve1, v.n_pools * sizeof(double));
-        h = fnv(h, v.oracle_price, v.n_oracles * sizeof(double));
-        h = fnv(h, v.liquidations, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.stalled, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.repaid_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.seized_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.bad_debt, v.n_protocols * sizeof(double));
-        h = fnv(h, v.deficit, v.n_protocols * sizeof(double));
-        h = fnv(h, v.collateral_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.debt_value, v.n_protocols * sizeof(double));
-    }
-    liq_accounts_view_t acc;
-    liq_sim_accounts(sim, &acc);
-    h = fnv(h, acc.collateral, acc.n_accounts * sizeof(double));
-    h = fnv(h, acc.debt, acc.n_accounts * sizeof(double));
-    liq_sim_destroy(sim);
-    return h;
-}
-
-static uint64_t run_hash(const liq_scenario_t *sc, int threads)
-{
-    return run_hash_with(sc, NULL, threads, 0);
-}
-
 static void test_determinism_across_threads(void **state)
 {
     (void)state;
     /* Enough accounts for many scan chunks per market, so that threads
      * really split the work. */
     liq_scenario_t *sc = ecosystem(40, 60000);
-    const uint64_t one = run_hash(sc, 1);
+    const uint64_t one = run_hash(sc, NULL, 1, 0);
     const int counts[] = {2, 3, 8};
     for (size_t k = 0; k < 3; k++) {
-        const uint64_t h = run_hash(sc, counts[k]);
+        const uint64_t h = run_hash(sc, NULL, counts[k], 0);
         if (h != one) {
             fail_msg("trajectory hash with %d threads %016llx != %016llx with 1", counts[k],
                      (unsigned long long)h, (unsigned long long)one);
@@ -586,7 +499,7 @@ static void test_determinism_across_threads(void **state)
     }
     /* And the hash sees the seed: another seed, another trajectory. */
     sc->seed = 8;
-    assert_true(run_hash(sc, 2) != one);
+    assert_true(run_hash(sc, NULL, 2, 0) != one);
     liq_scenario_destroy(sc);
 }
 
@@ -599,9 +512,9 @@ static void test_index_equals_full_scan(void **state)
      * updates), with stalled accounts that stay liquidatable, at 1 and 2
      * threads. */
     liq_scenario_t *sc = ecosystem(60, 30000);
-    const uint64_t scan = run_hash_with(sc, NULL, 1, 1);
-    assert_true(run_hash_with(sc, NULL, 1, 0) == scan);
-    assert_true(run_hash_with(sc, NULL, 2, 0) == scan);
+    const uint64_t scan = run_hash(sc, NULL, 1, 1);
+    assert_true(run_hash(sc, NULL, 1, 0) == scan);
+    assert_true(run_hash(sc, NULL, 2, 0) == scan);
     liq_scenario_destroy(sc);
 
     /* Edge keys: no debt (never liquidatable), debt without collateral
@@ -611,9 +524,9 @@ static void test_index_equals_full_scan(void **state)
     positions_t pos;
     positions(&pos, 6, (double[]){10.0, 0.0, 10.0, 10.0, 10.0, 10.0},
               (double[]){0.0, 100.0, 16600.0, 17000.0, 17500.0, 17200.0});
-    assert_true(run_hash_with(sc, &pos.table, 1, 0) == run_hash_with(sc, &pos.table, 1, 1));
-    liq_sim_t *sim = create(sc, &pos.table, 1);
-    step(sim);
+    assert_true(run_hash(sc, &pos.table, 1, 0) == run_hash(sc, &pos.table, 1, 1));
+    liq_sim_t *sim = create_sim(sc, &pos.table, 1);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     /* Liquidatable: accounts 1 (HF 0), 3, 4, 5; the two of lowest health (1
@@ -640,8 +553,8 @@ static void test_index_equals_full_scan(void **state)
                       " health: {distribution: uniform, min: 1.01, max: 3}}]\n"
                       "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.1},"
                       " {round: 6, return: -0.002}]}]\n";
-    sc = parse(big);
-    assert_true(run_hash_with(sc, NULL, 2, 0) == run_hash_with(sc, NULL, 1, 1));
+    sc = parse_scenario(big);
+    assert_true(run_hash(sc, NULL, 2, 0) == run_hash(sc, NULL, 1, 1));
     liq_scenario_destroy(sc);
 }
 
@@ -711,7 +624,7 @@ static int cut_compare(const void *pa, const void *pb)
 static void test_parallel_cut_and_liquidation(void **state)
 {
     (void)state;
-    liq_scenario_t *sc = parse(PARALLEL_CUT_YAML);
+    liq_scenario_t *sc = parse_scenario(PARALLEL_CUT_YAML);
 
     /* Round 1 against a selection and sums computed here independently: the
      * 3000 liquidated accounts of Cut are its 3000 liquidatable ones of
@@ -720,7 +633,7 @@ static void test_parallel_cut_and_liquidation(void **state)
     const double lt[3] = {0.83, 0.78, 0.895};
     const int threads[] = {1, 2, 3};
     for (size_t run = 0; run < 3; run++) {
-        liq_sim_t *sim = create(sc, NULL, threads[run]);
+        liq_sim_t *sim = create_sim(sc, NULL, threads[run]);
         liq_accounts_view_t a;
         liq_sim_accounts(sim, &a);
         const size_t n = a.n_accounts;
@@ -733,7 +646,7 @@ static void test_parallel_cut_and_liquidation(void **state)
         assert_true(c0 && d0 && health && order);
         memcpy(c0, a.collateral, n * sizeof(*c0));
         memcpy(d0, a.debt, n * sizeof(*d0));
-        step(sim);
+        step_sim(sim, NULL);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         liq_sim_accounts(sim, &a);
@@ -807,10 +720,10 @@ static void test_parallel_cut_and_liquidation(void **state)
 
     /* Every round bit-identical whatever the thread count, and with the
      * full scan. */
-    const uint64_t one = run_hash(sc, 1);
-    assert_true(run_hash(sc, 2) == one);
-    assert_true(run_hash(sc, 3) == one);
-    assert_true(run_hash_with(sc, NULL, 2, 1) == one);
+    const uint64_t one = run_hash(sc, NULL, 1, 0);
+    assert_true(run_hash(sc, NULL, 2, 0) == one);
+    assert_true(run_hash(sc, NULL, 3, 0) == one);
+    assert_true(run_hash(sc, NULL, 2, 1) == one);
     liq_scenario_destroy(sc);
 }
 
@@ -835,8 +748,8 @@ static void test_parallel_cut_ties(void **state)
         .count = N, .protocol = zero, .market = zero, .collateral = collateral, .debt = debt};
     const int threads[] = {1, 2, 3};
     for (size_t run = 0; run < 3; run++) {
-        liq_sim_t *sim = create(sc, &table, threads[run]);
-        step(sim);
+        liq_sim_t *sim = create_sim(sc, &table, threads[run]);
+        step_sim(sim, NULL);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         assert_int_equal(v.liquidations[0], 4000);
@@ -851,7 +764,7 @@ static void test_parallel_cut_ties(void **state)
         }
         liq_sim_destroy(sim);
     }
-    assert_true(run_hash_with(sc, &table, 2, 0) == run_hash_with(sc, &table, 1, 1));
+    assert_true(run_hash(sc, &table, 2, 0) == run_hash(sc, &table, 1, 1));
     free(zero);
     free(collateral);
     free(debt);
@@ -888,21 +801,20 @@ static void test_parallel_liquidation_notes_the_index(void **state)
         " lognormal, median: 5000, sigma: 1}, health: {distribution: uniform,"
         " min: 1.3, max: 2}}\n"
         "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: 0.2}]}]\n";
-    liq_scenario_t *sc = parse(yaml);
-    liq_sim_t *sim = create(sc, NULL, 2);
-    step(sim);
+    liq_scenario_t *sc = parse_scenario(yaml);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 6000);
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     /* About half of them: HF' < 1/1.2 for HF < 0.852. */
     assert_true(v.liquidations[0] > 1500 && v.liquidations[0] < 4500);
     liq_sim_destroy(sim);
-    const uint64_t scan = run_hash_with(sc, NULL, 1, 1);
-    assert_true(run_hash_with(sc, NULL, 1, 0) == scan);
-    assert_true(run_hash_with(sc, NULL, 2, 0) == scan);
-    assert_true(run_hash_with(sc, NULL, 3, 0) == scan);
+    const uint64_t scan = run_hash(sc, NULL, 1, 1);
+    assert_true(run_hash(sc, NULL, 1, 0) == scan);
+    assert_true(run_hash(sc, NULL, 2, 0) == scan);
+    assert_true(run_hash(sc, NULL, 3, 0) == scan);
     liq_scenario_destroy(sc);
 }
 
@@ -927,17 +839,17 @@ static void test_parallel_index_gather(void **state)
         " size: {distribution: pareto, alpha: 1.5, min: 100},"
         " health: {distribution: uniform, min: 0.9, max: 1.5}}]\n"
         "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.02}]}]\n";
-    liq_scenario_t *sc = parse(yaml);
-    liq_sim_t *sim = create(sc, NULL, 2);
-    step(sim);
+    liq_scenario_t *sc = parse_scenario(yaml);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     assert_int_equal(v.liquidations[0], 50000);
     assert_true(v.stalled[0] > 100000);
     liq_sim_destroy(sim);
-    const uint64_t scan = run_hash_with(sc, NULL, 1, 1);
-    assert_true(run_hash_with(sc, NULL, 2, 0) == scan);
-    assert_true(run_hash_with(sc, NULL, 3, 0) == scan);
+    const uint64_t scan = run_hash(sc, NULL, 1, 1);
+    assert_true(run_hash(sc, NULL, 2, 0) == scan);
+    assert_true(run_hash(sc, NULL, 3, 0) == scan);
     liq_scenario_destroy(sc);
 }
 
@@ -945,7 +857,7 @@ static void test_generated_accounts_follow_their_distributions(void **state)
 {
     (void)state;
     liq_scenario_t *sc = ecosystem(20, 20000);
-    liq_sim_t *sim = create(sc, NULL, 2);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     liq_accounts_view_t acc;
     liq_sim_accounts(sim, &acc);
     /* Market 0: A/WETH, pareto(1.3, 500) capped at 5e7 USD, health uniform
@@ -980,8 +892,8 @@ static void test_divergence_is_an_error(void **state)
         "assets: [{name: WETH, price: 2000, market_depth: 500}, {name: USDC, price: 1}]\n"
         "pools: [{name: P, token0: WETH, token1: USDC, reserve0: 10000, reserve1: 2.0e7}]\n"
         "shocks: [{type: schedule, asset: WETH, steps: [{round: 2, return: -0.01}]}]\n";
-    liq_scenario_t *sc = parse(yaml);
-    liq_sim_t *sim = create(sc, NULL, 1);
+    liq_scenario_t *sc = parse_scenario(yaml);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     int rc = LIQ_OK;
     while (rc == LIQ_OK && liq_sim_round(sim) < 200) {
         rc = liq_sim_step(sim);
@@ -1004,8 +916,8 @@ static void test_gbm_log_returns(void **state)
                        "shocks:\n"
                        "  - {type: gbm, asset: X, drift: 0.1, volatility: 0.9,"
                        " jump_intensity: 100000, jump_mean: -0.002, jump_stdev: 0.001}\n";
-    liq_scenario_t *sc = parse(yaml);
-    liq_sim_t *sim = create(sc, NULL, 1);
+    liq_scenario_t *sc = parse_scenario(yaml);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const double dt = 12.0 / (365.25 * 86400.0);
     const double lam = 100000.0 * dt;
     /* Central moments from the sample; the variance's standard error is
@@ -1016,8 +928,7 @@ static void test_gbm_log_returns(void **state)
     liq_state_view_t v;
     double sum = 0.0;
     for (int t = 0; t < n; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         r[t] = v.log_return[0];
         sum += r[t];
     }

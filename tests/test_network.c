@@ -44,15 +44,6 @@ static void assert_contains(const char *text, const char *part)
     }
 }
 
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "test.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s\n%s", liq_errmsg(), yaml);
-    }
-    return sc;
-}
-
 static liq_network_t *build(const liq_scenario_t *sc)
 {
     liq_network_t *net = NULL;
@@ -165,7 +156,7 @@ static liq_protocol_graph_t *ecosystem_graph(const char *const *markets, size_t 
                                              liq_scenario_t **sc_out)
 {
     char *y = ecosystem(markets, n, "X0");
-    liq_scenario_t *sc = parse(y);
+    liq_scenario_t *sc = parse_scenario(y);
     free(y);
     liq_network_t *net = build(sc);
     liq_protocol_graph_t *pg = project(net);
@@ -575,7 +566,7 @@ static void test_round_trip(void **state)
 {
     (void)state;
     liq_scenario_t *demo = load_demo();
-    liq_scenario_t *awkward = parse(liq_awkward_yaml);
+    liq_scenario_t *awkward = parse_scenario(liq_awkward_yaml);
     round_trip(demo, "test_network_demo.graphml", LIQ_GRAPH_AUTO);
     round_trip(demo, "test_network_demo.gml", LIQ_GRAPH_AUTO);
     round_trip(awkward, "test_network_awkward.graphml", LIQ_GRAPH_GRAPHML);
@@ -996,7 +987,7 @@ static char *generate(const liq_ecosystem_options_t *o)
 /* Parses, checks the counts, and runs a few rounds. */
 static liq_scenario_t *check_generated(const char *yaml, const liq_ecosystem_options_t *o)
 {
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     assert_int_equal(sc->n_assets, o->n_assets + 1);
     assert_int_equal(sc->n_pools, o->n_assets);
     assert_int_equal(sc->n_oracles, o->n_assets + 1);
@@ -1011,15 +1002,9 @@ static liq_scenario_t *check_generated(const char *yaml, const liq_ecosystem_opt
         assert_true(sc->protocols[p].n_markets >= 1);
         assert_int_equal(sc->protocols[p].debt_asset, (int32_t)o->n_assets);
     }
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = 1, .run = 0, .full_scan = 0};
-    if (liq_sim_create(&sim, sc, NULL, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     for (int r = 0; r < 8; r++) {
-        if (liq_sim_step(sim) != LIQ_OK) {
-            fail_msg("liq_sim_step: %s", liq_errmsg());
-        }
+        step_sim(sim, NULL);
     }
     assert_int_equal(liq_sim_round(sim), 8);
     liq_sim_destroy(sim);
@@ -1071,7 +1056,7 @@ static void test_generate_models(void **state)
     for (int k = 0; k < 2; k++) {
         o.accounts_alpha = alphas[k];
         char *y = generate(&o);
-        liq_scenario_t *sc = parse(y);
+        liq_scenario_t *sc = parse_scenario(y);
         int64_t per[200] = {0}, largest = 0, total = 0;
         for (size_t g = 0; g < sc->n_generators; g++) {
             per[sc->generators[g].protocol] += sc->generators[g].count;
@@ -1104,7 +1089,7 @@ static void test_generate_models(void **state)
     o.p_within = 1.0;
     o.p_between = 0.0;
     y = generate(&o);
-    sc = parse(y);
+    sc = parse_scenario(y);
     for (size_t p = 0; p < 12; p++) {
         for (size_t m = 0; m < sc->protocols[p].n_markets; m++) {
             assert_int_equal(sc->protocols[p].markets[m].asset / 3, (int32_t)(p / 6));
@@ -1177,23 +1162,18 @@ static void contagion_run(liq_contagion_record_t *record, int64_t rounds, int th
 {
     liq_scenario_t *sc = NULL;
     liq_positions_t *pos = NULL;
-    liq_sim_t *sim = NULL;
     liq_metrics_t *metrics = NULL;
     if (liq_scenario_load(&sc, LIQ_TEST_DATA_DIR "/contagion_small.yaml") != LIQ_OK ||
         liq_positions_load(&pos, sc) != LIQ_OK) {
         fail_msg("contagion_small.yaml: %s", liq_errmsg());
     }
-    const liq_sim_options_t opt = {.threads = threads, .run = 0};
-    if (liq_sim_create(&sim, sc, pos, &opt) != LIQ_OK ||
-        liq_metrics_create(&metrics, sim) != LIQ_OK) {
-        fail_msg("simulation: %s", liq_errmsg());
+    liq_sim_t *sim = create_sim(sc, pos, threads);
+    if (liq_metrics_create(&metrics, sim) != LIQ_OK) {
+        fail_msg("liq_metrics_create: %s", liq_errmsg());
     }
     liq_state_view_t view;
     for (int64_t t = 0; t < rounds; t++) {
-        if (liq_sim_step(sim) != LIQ_OK) {
-            fail_msg("liq_sim_step: %s", liq_errmsg());
-        }
-        liq_sim_view(sim, &view);
+        step_sim(sim, &view);
         assert_int_equal(liq_metrics_add(metrics, &view), LIQ_OK);
     }
     if (liq_contagion_record_build(record, sc, liq_metrics_summary(metrics), options) != LIQ_OK) {
@@ -1400,7 +1380,7 @@ static void test_generate_depth_ratio(void **state)
     char *plain = generate(&o);
     o.min_depth_ratio = 2;
     char *raised = generate(&o);
-    liq_scenario_t *a = parse(plain), *b = parse(raised);
+    liq_scenario_t *a = parse_scenario(plain), *b = parse_scenario(raised);
     assert_int_equal(a->n_assets, b->n_assets);
     int n_raised = 0;
     for (size_t i = 0; i < o.n_assets; i++) {
@@ -1524,7 +1504,7 @@ static void test_generate_pools_oracles(void **state)
     o.pools_per_asset = 3;
     o.oracles_per_asset = 2;
     char *y = generate(&o);
-    liq_scenario_t *sc = parse(y);
+    liq_scenario_t *sc = parse_scenario(y);
     assert_int_equal(sc->n_pools, 15);
     assert_int_equal(sc->n_oracles, 11);
     assert_string_equal(sc->pools[0].name, "TKN1-USDS");

@@ -38,13 +38,8 @@ static liq_sim_t *run_oracles(const char *oracles, liq_scenario_t **sc)
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), "%s%s", head, oracles);
-    if (liq_scenario_parse(sc, yaml, strlen(yaml), "t.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = 1};
-    assert_int_equal(liq_sim_create(&sim, *sc, NULL, &opt), LIQ_OK);
-    return sim;
+    *sc = parse_scenario(yaml);
+    return create_sim(*sc, NULL, 1);
 }
 
 static void test_median(void **state)

@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 
+#define LIQ_TEST_FILE "perp.yaml"
 #include "liq_test.h"
 #include <hdf5.h>
 #include <unistd.h>
@@ -38,43 +39,6 @@
 #include "liqnet/perp.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
-
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "perp.yaml", NULL);
-    if (rc != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
-
-static void expect_error(const char *yaml, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "perp.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
-    }
-}
-
-static liq_sim_t *create(const liq_scenario_t *sc, int threads)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = 0};
-    if (liq_sim_create(&sim, sc, NULL, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    return sim;
-}
-
-static void step(liq_sim_t *sim)
-{
-    if (liq_sim_step(sim) != LIQ_OK) {
-        fail_msg("liq_sim_step: %s", liq_errmsg());
-    }
-}
 
 /* BTC at 100 against USDC at 1, no market impact, a constant-product pool
  * of 10^4 BTC and 10^6 USDC (fee 0.3%, full arbitrage), oracles reading the
@@ -114,7 +78,7 @@ static liq_scenario_t *perp_scenario(const char *fund, const char *fee, const ch
 {
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), PERP_HEAD "accounts:\n%sshocks:\n%s", fund, fee, accounts, shocks);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 static const liq_perp_t *store(const liq_sim_t *sim)
@@ -169,7 +133,7 @@ static void test_long_and_short_liquidation_flows(void **state)
         perp_scenario("1000", "0.01", ACCOUNT(10000, 10, 1) ACCOUNT(10000, 10, 0),
                       "  - {type: schedule, asset: BTC, steps: [{round: 1, return: -0.06},"
                       " {round: 2, return: 0.12}]}\n");
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const liq_perp_t *pp = store(sim);
     assert_int_equal(pp->n_accounts, 2);
     assert_true(pp->position[0] == 100.0 && pp->position[1] == -100.0);
@@ -180,8 +144,7 @@ static void test_long_and_short_liquidation_flows(void **state)
 
     /* Round 1: the long is liquidated, its 100 BTC sold into the pool. */
     double x = 1.0e4, y = 1.0e6;
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     double mark = v.oracle_price[0];
     assert_close(mark, 94.0, 1e-14);
     liq_arbitrage_t arb = liq_cp_arbitrage(x, y, mark, 1.0);
@@ -206,8 +169,7 @@ static void test_long_and_short_liquidation_flows(void **state)
      * USDC in = y 100 / ((x - 100)(1 - fee)). */
     x = v.pool_reserve0[0];
     y = v.pool_reserve1[0];
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     mark = v.oracle_price[0];
     assert_close(mark, 105.28, 1e-14);
     arb = liq_cp_arbitrage(x, y, mark, 1.0);
@@ -233,8 +195,8 @@ static void test_bankrupt_paid_by_fund(void **state)
     liq_scenario_t *sc =
         perp_scenario("1000", "0.01", ACCOUNT(10000, 50, 1),
                       "  - {type: schedule, asset: BTC, steps: [{round: 1, return: -0.1}]}\n");
-    liq_sim_t *sim = create(sc, 1);
-    step(sim);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const double mark = v.oracle_price[0];
@@ -266,9 +228,9 @@ static void test_adl_ranked_by_pnl_times_leverage(void **state)
                       ACCOUNT(10000, 50, 1) ACCOUNT(2000, 2, 0) ACCOUNT(4000, 5, 0)
                           ACCOUNT(3000, 10, 0) ACCOUNT(1000, 1, 1),
                       "  - {type: schedule, asset: BTC, steps: [{round: 1, return: -0.1}]}\n");
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const liq_perp_t *pp = store(sim);
-    step(sim);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const double mark = v.oracle_price[0];
@@ -316,9 +278,9 @@ static void test_adl_runs_out(void **state)
     liq_scenario_t *sc =
         perp_scenario("0", "0", ACCOUNT(10000, 50, 1) ACCOUNT(1000, 2, 0),
                       "  - {type: schedule, asset: BTC, steps: [{round: 1, return: -0.1}]}\n");
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const liq_perp_t *pp = store(sim);
-    step(sim);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const double mark = v.oracle_price[0];
@@ -381,13 +343,13 @@ static void test_cross_margin_account(void **state)
              "  - {protocol: Perps, margin: cross, markets: {BTC: 1, ETH: 1}, count: 1,"
              " long_share: 1, size: {distribution: lognormal, median: 20000, sigma: 0},"
              " leverage: {distribution: uniform, min: 10, max: 10}}\n");
-    liq_scenario_t *sc = parse(yaml);
-    liq_sim_t *sim = create(sc, 1);
+    liq_scenario_t *sc = parse_scenario(yaml);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const liq_perp_t *pp = store(sim);
     assert_int_equal(pp->n_accounts, 1);
     assert_int_equal(pp->n_positions, 2);
     assert_true(pp->position[0] == 100.0 && pp->position[1] == 1000.0 && pp->margin[0] == 2000.0);
-    step(sim);
+    step_sim(sim, NULL);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const double mark = v.oracle_price[0];
@@ -410,11 +372,10 @@ static void test_cross_margin_account(void **state)
              "  - {protocol: Perps, market: ETH, count: 1, long_share: 1,"
              " size: {distribution: lognormal, median: 10000, sigma: 0},"
              " leverage: {distribution: uniform, min: 10, max: 10}}\n");
-    sc = parse(yaml);
-    sim = create(sc, 1);
+    sc = parse_scenario(yaml);
+    sim = create_sim(sc, NULL, 1);
     pp = store(sim);
-    step(sim);
-    liq_sim_view(sim, &v);
+    step_sim(sim, &v);
     assert_int_equal(v.perp_liquidations[0], 1);
     assert_close(v.bad_debt[0], 100.0 * (100.0 - mark) - 1000.0, 1e-13);
     assert_true(v.pool_liquidation_in1[1] == 0.0);
@@ -475,8 +436,8 @@ static trace_t run_random(const char *fund, int threads)
 {
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), RANDOM_YAML, fund, "30");
-    liq_scenario_t *sc = parse(yaml);
-    liq_sim_t *sim = create(sc, threads);
+    liq_scenario_t *sc = parse_scenario(yaml);
+    liq_sim_t *sim = create_sim(sc, NULL, threads);
     const liq_perp_t *pp = store(sim);
     liq_state_view_t v;
     double units = 0.0; /* sum of |q| */
@@ -489,8 +450,7 @@ static trace_t run_random(const char *fund, int threads)
     liq_metrics_t *mt = NULL;
     assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     for (int64_t t = 1; t <= sc->rounds; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
         adl_volume += v.adl_volume[0];
         fees += pp->fee[0];
@@ -563,14 +523,13 @@ static double lowest_price(const char *max_leverage, int64_t *liquidations_out)
 {
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), RANDOM_YAML, "1.0e9", max_leverage);
-    liq_scenario_t *sc = parse(yaml);
-    liq_sim_t *sim = create(sc, 2);
+    liq_scenario_t *sc = parse_scenario(yaml);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     double low = INFINITY;
     int64_t liquidations = 0;
     liq_state_view_t v;
     for (int64_t t = 1; t <= sc->rounds; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         low = v.reference_price[0] < low ? v.reference_price[0] : low;
         liquidations += v.perp_liquidations[0];
     }
@@ -602,8 +561,8 @@ static void test_output_series(void **state)
     snprintf(path, sizeof(path), "/tmp/liq_test_perp_out_%d.h5", (int)getpid());
     char yaml[8192];
     snprintf(yaml, sizeof(yaml), RANDOM_YAML, "20000", "30");
-    liq_scenario_t *sc = parse(yaml);
-    liq_sim_t *sim = create(sc, 1);
+    liq_scenario_t *sc = parse_scenario(yaml);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     liq_state_view_t v;
     liq_sim_view(sim, &v);
     const liq_h5_options_t opt = {
@@ -618,8 +577,7 @@ static void test_output_series(void **state)
     count[0] = v.adl_count[0];
     open_short[0] = v.open_interest_short[0];
     for (int64_t t = 1; t <= 12; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         assert_int_equal(liq_h5_writer_append(w, &v), LIQ_OK);
         assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
         adl[t] = v.adl_volume[0];
@@ -718,9 +676,9 @@ static void test_positions_file(void **state)
                      "c,BTC,long,2,,\n");
     snprintf(mapping, sizeof(mapping), "{file: %s, leverage: 5}", path);
     snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     assert_int_equal(sc->protocols[0].n_perp_positions, 2);
-    liq_sim_t *sim = create(sc, 1);
+    liq_sim_t *sim = create_sim(sc, NULL, 1);
     const liq_perp_t *pp = store(sim);
     assert_int_equal(pp->n_accounts, 2);
     assert_true(pp->position[0] == -30.0 && pp->entry[0] == 12.0 && pp->margin[0] == 90.0);
@@ -734,7 +692,7 @@ static void test_positions_file(void **state)
     /* The dump names the file and reads back to the same positions. */
     char *text = NULL;
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
-    liq_scenario_t *back = parse(text);
+    liq_scenario_t *back = parse_scenario(text);
     assert_int_equal(back->protocols[0].n_perp_positions, 2);
     assert_true(back->protocols[0].perp_positions_leverage == 5.0);
     free(text);
@@ -747,17 +705,17 @@ static void test_positions_file(void **state)
     snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
     char expected[512];
     snprintf(expected, sizeof(expected), "%s:2: side: value 'FLAT'; expected LONG or SHORT", path);
-    expect_error(yaml, LIQ_EINVAL, expected);
+    expect_scenario_error(yaml, LIQ_EINVAL, expected);
     write_file(path, "asset,side,position_size\nETH,LONG,1\n");
     snprintf(expected, sizeof(expected),
              "%s:2: asset: 'ETH' is not a market of protocol 'Perps'; expected one of its perp "
              "markets' assets",
              path);
-    expect_error(yaml, LIQ_EREF, expected);
+    expect_scenario_error(yaml, LIQ_EREF, expected);
     write_file(path, "asset,side,position_size\nBTC,LONG,-1\n");
     snprintf(expected, sizeof(expected),
              "%s:2: position_size: value '-1'; expected a finite number >= 0", path);
-    expect_error(yaml, LIQ_EINVAL, expected);
+    expect_scenario_error(yaml, LIQ_EINVAL, expected);
     write_file(path, "asset,side,position_size,leverage_ratio\nBTC,LONG,1,\n");
     snprintf(mapping, sizeof(mapping), "{file: %s}", path);
     snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
@@ -765,13 +723,13 @@ static void test_positions_file(void **state)
              "%s:2: leverage_ratio: empty or absent; expected a number > 0, or the scenario key "
              "positions.leverage for such rows",
              path);
-    expect_error(yaml, LIQ_EINVAL, expected);
+    expect_scenario_error(yaml, LIQ_EINVAL, expected);
     write_file(path, "asset,size\nBTC,1\n");
     snprintf(expected, sizeof(expected),
              "%s:1: header: no column 'side'; expected columns asset, side, position_size "
              "(entry_price and leverage_ratio optional)",
              path);
-    expect_error(yaml, LIQ_EINVAL, expected);
+    expect_scenario_error(yaml, LIQ_EINVAL, expected);
     unlink(path);
 
     /* The real export, in place (never copied). */
@@ -780,7 +738,7 @@ static void test_positions_file(void **state)
              "leverage: 10}",
              LIQ_SHARED_DIR);
     snprintf(yaml, sizeof(yaml), FILE_YAML, mapping);
-    sc = parse(yaml);
+    sc = parse_scenario(yaml);
     const liq_protocol_config_t *p = &sc->protocols[0];
     assert_int_equal(p->n_perp_positions, 3953);
     double sums[2][2] = {{0.0, 0.0}, {0.0, 0.0}}; /* [market][long] */
@@ -792,8 +750,8 @@ static void test_positions_file(void **state)
     assert_close(sums[0][0], 5205.98786, 1e-9);
     assert_close(sums[1][1], 469529.76, 1e-9);
     assert_close(sums[1][0], 304442.82, 1e-9);
-    sim = create(sc, 2);
-    step(sim);
+    sim = create_sim(sc, NULL, 2);
+    step_sim(sim, NULL);
     liq_sim_destroy(sim);
     liq_scenario_destroy(sc);
 }
@@ -804,18 +762,18 @@ static void test_positions_file(void **state)
  * same run, bit for bit. */
 static void dump_roundtrip(const char *yaml)
 {
-    liq_scenario_t *sc = parse(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     char *text = NULL;
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
-    liq_scenario_t *back = parse(text);
+    liq_scenario_t *back = parse_scenario(text);
     char *again = NULL;
     assert_int_equal(liq_scenario_dump(&again, back), LIQ_OK);
     assert_string_equal(text, again);
-    liq_sim_t *a = create(sc, 1);
-    liq_sim_t *b = create(back, 2);
+    liq_sim_t *a = create_sim(sc, NULL, 1);
+    liq_sim_t *b = create_sim(back, NULL, 2);
     for (int64_t t = 1; t <= sc->rounds; t++) {
-        step(a);
-        step(b);
+        step_sim(a, NULL);
+        step_sim(b, NULL);
     }
     liq_state_view_t va, vb;
     liq_sim_view(a, &va);
@@ -870,7 +828,7 @@ static void expect_market_error(const char *market, const char *message)
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), ERR_HEAD "    markets:\n      - %s\n", market);
-    expect_error(yaml, LIQ_EINVAL, message);
+    expect_scenario_error(yaml, LIQ_EINVAL, message);
 }
 
 static void test_errors(void **state)
@@ -913,9 +871,10 @@ static void test_errors(void **state)
              ERR_HEAD "    keepers: {gas_cost: 5}\n"
                       "    markets: [{asset: BTC, oracle: BTC/USD, route: BTC-USDC,"
                       " tiers: [{notional_up_to: unlimited, mmr: 0.05}]}]\n");
-    expect_error(yaml, LIQ_EKEY,
-                 "perp.yaml:15:15: protocols[0].keepers: unknown key 'gas_cost'; expected one of "
-                 "max_liquidations");
+    expect_scenario_error(
+        yaml, LIQ_EKEY,
+        "perp.yaml:15:15: protocols[0].keepers: unknown key 'gas_cost'; expected one of "
+        "max_liquidations");
     /* A perp generator draws leverage and sides, not health. */
     snprintf(yaml, sizeof(yaml),
              ERR_HEAD "    markets: [{asset: BTC, oracle: BTC/USD, route: BTC-USDC,"
@@ -924,9 +883,10 @@ static void test_errors(void **state)
                       "  - {protocol: Perps, market: BTC, count: 1, long_share: 2,"
                       " size: {distribution: lognormal, median: 1, sigma: 0},"
                       " leverage: {distribution: uniform, min: 1, max: 1}}\n");
-    expect_error(yaml, LIQ_EINVAL,
-                 "perp.yaml:17:58: accounts[0].long_share: value 2 is out of range; expected a "
-                 "number in [0, 1]");
+    expect_scenario_error(
+        yaml, LIQ_EINVAL,
+        "perp.yaml:17:58: accounts[0].long_share: value 2 is out of range; expected a "
+        "number in [0, 1]");
     snprintf(yaml, sizeof(yaml),
              ERR_HEAD "    markets: [{asset: BTC, oracle: BTC/USD, route: BTC-USDC,"
                       " tiers: [{notional_up_to: unlimited, mmr: 0.05}]}]\n"
@@ -934,9 +894,10 @@ static void test_errors(void **state)
                       "  - {protocol: Perps, market: ETH, count: 1,"
                       " size: {distribution: lognormal, median: 1, sigma: 0},"
                       " health: {distribution: uniform, min: 1, max: 1}}\n");
-    expect_error(yaml, LIQ_EKEY,
-                 "perp.yaml:17:100: accounts[0]: unknown key 'health'; expected one of protocol, "
-                 "market, margin, markets, count, size, leverage, long_share");
+    expect_scenario_error(
+        yaml, LIQ_EKEY,
+        "perp.yaml:17:100: accounts[0]: unknown key 'health'; expected one of protocol, "
+        "market, margin, markets, count, size, leverage, long_share");
     snprintf(yaml, sizeof(yaml),
              ERR_HEAD "    markets: [{asset: BTC, oracle: BTC/USD, route: BTC-USDC,"
                       " tiers: [{notional_up_to: unlimited, mmr: 0.05}]}]\n"
@@ -944,9 +905,10 @@ static void test_errors(void **state)
                       "  - {protocol: Perps, market: USDC, count: 1,"
                       " size: {distribution: lognormal, median: 1, sigma: 0},"
                       " leverage: {distribution: uniform, min: 1, max: 1}}\n");
-    expect_error(yaml, LIQ_EREF,
-                 "perp.yaml:17:31: accounts[0].market: protocol 'Perps' has no market for asset "
-                 "'USDC'; its markets: BTC");
+    expect_scenario_error(
+        yaml, LIQ_EREF,
+        "perp.yaml:17:31: accounts[0].market: protocol 'Perps' has no market for asset "
+        "'USDC'; its markets: BTC");
 }
 
 int main(void)

@@ -58,15 +58,12 @@ static liq_scenario_t *scenario(const char *pool, const char *protocol)
     const char *b = strstr(base_yaml, "PROTOCOL");
     snprintf(yaml, sizeof(yaml), "%.*s%s%.*s%s%s", (int)(a - base_yaml), base_yaml, pool,
              (int)(b - (a + 4)), a + 4, protocol, b + strlen("PROTOCOL"));
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "t.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
+    return parse_scenario(yaml);
 }
 
 /* n accounts of 10 WETH owing debt[k] USDC each. */
-static liq_sim_t *create(const liq_scenario_t *sc, size_t n, const double *debts, int threads)
+static liq_sim_t *create_accounts(const liq_scenario_t *sc, size_t n, const double *debts,
+                                  int threads)
 {
     int32_t protocol[8] = {0}, market[8] = {0};
     double collateral[8], debt[8];
@@ -75,20 +72,7 @@ static liq_sim_t *create(const liq_scenario_t *sc, size_t n, const double *debts
         debt[k] = debts[k];
     }
     const liq_positions_t pos = {n, protocol, market, collateral, debt, NULL};
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads};
-    if (liq_sim_create(&sim, sc, &pos, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    return sim;
-}
-
-static void step(liq_sim_t *sim, liq_state_view_t *v)
-{
-    if (liq_sim_step(sim) != LIQ_OK) {
-        fail_msg("liq_sim_step: %s", liq_errmsg());
-    }
-    liq_sim_view(sim, v);
+    return create_sim(sc, &pos, threads);
 }
 
 /* At 1800, 10 WETH owing 14800 has HF 0.8 x 18000 / 14800 = 0.973: close
@@ -100,9 +84,9 @@ static void test_dynamic_penalty(void **state)
     (void)state;
     liq_scenario_t *sc = scenario(
         deep_pool, "    dynamic_penalty: {reference_volatility: 0.02, window: 2, max_scale: 3}\n");
-    liq_sim_t *sim = create(sc, 1, one_account, 1);
+    liq_sim_t *sim = create_accounts(sc, 1, one_account, 1);
     liq_state_view_t v;
-    step(sim, &v);
+    step_sim(sim, &v);
     /* Log changes over the window of 2: 0 (before the run) and ln 0.9:
      * sigma = sqrt(ln(0.9)^2 / 2) = 0.0745, / 0.02 = 3.72, capped at 3. */
     assert_non_null(v.penalty_scale);
@@ -112,7 +96,7 @@ static void test_dynamic_penalty(void **state)
     assert_close(v.market_seized[0], 7400.0 * 1.15 / 1800.0, 1e-14);
     /* Round 2: changes ln 0.9 and 0: sigma is the same 0.0745: still 3.
      * Round 3 on: WETH halves; nothing left to check but the bound. */
-    step(sim, &v);
+    step_sim(sim, &v);
     assert_close(v.penalty_scale[0], 3.0, 0);
     liq_sim_destroy(sim);
     liq_scenario_destroy(sc);
@@ -120,8 +104,8 @@ static void test_dynamic_penalty(void **state)
     /* A reference volatility of 0.05: scale 0.0745 / 0.05 = 1.49. */
     sc = scenario(deep_pool,
                   "    dynamic_penalty: {reference_volatility: 0.05, window: 2, max_scale: 3}\n");
-    sim = create(sc, 1, one_account, 1);
-    step(sim, &v);
+    sim = create_accounts(sc, 1, one_account, 1);
+    step_sim(sim, &v);
     const double sigma = sqrt(log(0.9) * log(0.9) / 2.0);
     assert_close(v.penalty_scale[0], sigma / 0.05, 1e-14);
     assert_close(v.market_seized[0], 7400.0 * (1.0 + 0.05 * sigma / 0.05) / 1800.0, 1e-14);
@@ -136,23 +120,23 @@ static void test_breaker_pause_and_cap(void **state)
      * HF 0.8 x 18000 / debt = 1.92..1.87 at 1800, 0.96..0.935 at 900. */
     const double debts[3] = {7500.0, 7600.0, 7700.0};
     liq_scenario_t *sc = scenario(deep_pool, "    breaker: {drop: 0.4, window: 2, pause: 2}\n");
-    liq_sim_t *sim = create(sc, 3, debts, 1);
+    liq_sim_t *sim = create_accounts(sc, 3, debts, 1);
     liq_state_view_t v;
-    step(sim, &v); /* 1800: 10% is below the 40% drop */
+    step_sim(sim, &v); /* 1800: 10% is below the 40% drop */
     assert_int_equal(v.breaker_active[0], 0);
-    step(sim, &v);
-    step(sim, &v); /* 900: 50% below the peak 2000 of rounds 1..3 */
+    step_sim(sim, &v);
+    step_sim(sim, &v); /* 900: 50% below the peak 2000 of rounds 1..3 */
     assert_int_equal(v.breaker_active[0], 1);
     assert_int_equal(v.liquidations[0], 0);
     assert_int_equal(v.stalled[0], 3);
-    step(sim, &v); /* round 4: 900 is still 50% below the peak 1800 of rounds 2..4: it
+    step_sim(sim, &v); /* round 4: 900 is still 50% below the peak 1800 of rounds 2..4: it
                       trips again, which pauses rounds 4 and 5 */
     assert_int_equal(v.breaker_active[0], 1);
     assert_int_equal(v.liquidations[0], 0);
-    step(sim, &v); /* round 5: flat at 900 since round 3, no trip, still paused */
+    step_sim(sim, &v); /* round 5: flat at 900 since round 3, no trip, still paused */
     assert_int_equal(v.breaker_active[0], 1);
     assert_int_equal(v.liquidations[0], 0);
-    step(sim, &v); /* round 6: the pause is over */
+    step_sim(sim, &v); /* round 6: the pause is over */
     assert_int_equal(v.breaker_active[0], 0);
     assert_int_equal(v.liquidations[0], 3);
     liq_sim_destroy(sim);
@@ -161,12 +145,12 @@ static void test_breaker_pause_and_cap(void **state)
     /* Cap mode: one liquidation a round while tripped, the lowest health
      * (the largest debt) first. */
     sc = scenario(deep_pool, "    breaker: {drop: 0.4, window: 2, pause: 2, cap: 1}\n");
-    sim = create(sc, 3, debts, 1);
+    sim = create_accounts(sc, 3, debts, 1);
     liq_metrics_t *mt = NULL;
     assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     int64_t per_round[6];
     for (int t = 0; t < 6; t++) {
-        step(sim, &v);
+        step_sim(sim, &v);
         assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
         per_round[t] = v.liquidations[0];
     }
@@ -186,15 +170,15 @@ static void test_gas_congestion(void **state)
     const double debts[3] = {7500.0, 7600.0, 7700.0};
     liq_scenario_t *sc =
         scenario(deep_pool, "    keepers: {gas_cost: 10, congestion: 0.5, max_liquidations: 1}\n");
-    liq_sim_t *sim = create(sc, 3, debts, 1);
+    liq_sim_t *sim = create_accounts(sc, 3, debts, 1);
     liq_state_view_t v;
-    step(sim, &v);
+    step_sim(sim, &v);
     assert_close(v.gas_cost[0], 10.0, 0); /* nothing found in round 0 */
-    step(sim, &v);
-    step(sim, &v); /* round 3: three found, one liquidated */
+    step_sim(sim, &v);
+    step_sim(sim, &v); /* round 3: three found, one liquidated */
     assert_close(v.gas_cost[0], 10.0, 0);
     assert_int_equal(v.liquidations[0] + v.stalled[0], 3);
-    step(sim, &v); /* round 4: gas 10 x (1 + 0.5 x 3) */
+    step_sim(sim, &v); /* round 4: gas 10 x (1 + 0.5 x 3) */
     assert_close(v.gas_cost[0], 25.0, 0);
     liq_sim_destroy(sim);
     liq_scenario_destroy(sc);
@@ -208,16 +192,16 @@ static void test_anticipated_slippage(void **state)
      * 4.3167 WETH fetch less than the 7400 USDC it repays. */
     const char *thin = "reserve0: 20, reserve1: 40000";
     liq_scenario_t *plain = scenario(thin, "");
-    liq_sim_t *sim = create(plain, 1, one_account, 1);
+    liq_sim_t *sim = create_accounts(plain, 1, one_account, 1);
     liq_state_view_t v;
-    step(sim, &v);
+    step_sim(sim, &v);
     assert_int_equal(v.liquidations[0], 1); /* the bonus rule: 7400 x 5% > 0 */
     liq_sim_destroy(sim);
     liq_scenario_destroy(plain);
 
     liq_scenario_t *sc = scenario(thin, "    keepers: {anticipate_slippage: true}\n");
-    sim = create(sc, 1, one_account, 1);
-    step(sim, &v);
+    sim = create_accounts(sc, 1, one_account, 1);
+    step_sim(sim, &v);
     const double x = sqrt(8e5 / 1800.0), y = sqrt(8e5 * 1800.0);
     const double seize = 7400.0 * 1.05 / 1800.0;
     assert_true(liq_cp_amount_out(seize, x, y, 0.003) < 7400.0);
@@ -236,11 +220,11 @@ static void test_keeper_capital(void **state)
      * health, 7700 + 7600; the 3750 of the third is more than the 0 left. */
     const double debts[3] = {7500.0, 7600.0, 7700.0};
     liq_scenario_t *sc = scenario(deep_pool, "    keepers: {capital: 15300}\n");
-    liq_sim_t *sim = create(sc, 3, debts, 1);
+    liq_sim_t *sim = create_accounts(sc, 3, debts, 1);
     liq_state_view_t v;
-    step(sim, &v);
-    step(sim, &v);
-    step(sim, &v);
+    step_sim(sim, &v);
+    step_sim(sim, &v);
+    step_sim(sim, &v);
     assert_int_equal(v.liquidations[0], 2);
     assert_int_equal(v.stalled[0], 1);
     assert_close(v.repaid_value[0], 7700.0 + 7600.0, 1e-15);

@@ -20,43 +20,29 @@
 
 #include <cmocka.h>
 
-#include "liqnet/error.h"
-#include "liqnet/scenario.h"
-
 #ifndef LIQ_TEST_DATA_DIR
 #error "LIQ_TEST_DATA_DIR must name tests/data"
 #endif
 #define DATA LIQ_TEST_DATA_DIR
 
+/* Scenario texts stand for demo.yaml in tests/data. */
+#define LIQ_TEST_FILE "demo.yaml"
+#define LIQ_TEST_BASE_DIR DATA
+#include "liq_test.h"
+
+#include "liqnet/error.h"
+#include "liqnet/scenario.h"
+
 /* Relative tolerance for values computed through log/log1p: a few ulps. */
 #define LOG_TOL 1e-15
 
-static void assert_close(double expected, double actual)
+/* Fails the test unless `actual` is within LOG_TOL of `expected`, relative
+ * to |expected| when that is over 1. */
+static void assert_log_close(double expected, double actual)
 {
     const double scale = fabs(expected) > 1.0 ? fabs(expected) : 1.0;
     if (!(fabs(expected - actual) <= LOG_TOL * scale)) {
         fail_msg("expected %.17g, got %.17g", expected, actual);
-    }
-}
-
-static liq_scenario_t *parse_ok(const char *text)
-{
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, text, strlen(text), "demo.yaml", DATA);
-    if (rc != LIQ_OK) {
-        fail_msg("parse failed (%d): %s", rc, liq_errmsg());
-    }
-    assert_non_null(sc);
-    return sc;
-}
-
-static void expect_error(const char *text, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, text, strlen(text), "demo.yaml", DATA);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
     }
 }
 
@@ -178,7 +164,7 @@ static const char full_yaml[] =
 static void test_full_scenario(void **state)
 {
     (void)state;
-    liq_scenario_t *sc = parse_ok(full_yaml);
+    liq_scenario_t *sc = parse_scenario(full_yaml);
 
     assert_string_equal(sc->name, "demo");
     assert_string_equal(sc->source_path, "demo.yaml");
@@ -304,7 +290,7 @@ static void test_full_scenario(void **state)
     assert_int_equal(s->n_steps, 2);
     assert_int_equal(s->round[0], 5);
     assert_int_equal(s->round[1], 6);
-    assert_close(-0.2231435513142097557662950903098345, s->log_return[0]); /* ln 0.8 */
+    assert_log_close(-0.2231435513142097557662950903098345, s->log_return[0]); /* ln 0.8 */
     assert_true(s->log_return[1] == -0.05);
     assert_null(s->path);
     s = &sc->shocks[3];
@@ -329,7 +315,7 @@ static void test_full_scenario(void **state)
 static void test_path_shocks(void **state)
 {
     (void)state;
-    liq_scenario_t *sc = parse_ok(full_yaml);
+    liq_scenario_t *sc = parse_scenario(full_yaml);
     const liq_shock_t *weth = &sc->shocks[1];
     const liq_shock_t *usdc = &sc->shocks[2];
     assert_int_equal(weth->kind, LIQ_SHOCK_PATH);
@@ -346,12 +332,12 @@ static void test_path_shocks(void **state)
         assert_int_equal(usdc->round[k], k + 1);
     }
     /* ln(1900/2000), ln(1805/1900), ln(2100/1805), to 40 digits by Decimal */
-    assert_close(-0.05129329438755053342619614425468723843922, weth->log_return[0]);
-    assert_close(-0.05129329438755053342619614425468723843922, weth->log_return[1]);
-    assert_close(0.1513767529445330699177666927325391354861, weth->log_return[2]);
+    assert_log_close(-0.05129329438755053342619614425468723843922, weth->log_return[0]);
+    assert_log_close(-0.05129329438755053342619614425468723843922, weth->log_return[1]);
+    assert_log_close(0.1513767529445330699177666927325391354861, weth->log_return[2]);
     assert_true(usdc->log_return[0] == 0.0);
-    assert_close(0.009950330853168082848215357544260741688680, usdc->log_return[1]);
-    assert_close(-0.009950330853168082848215357544260741688679, usdc->log_return[2]);
+    assert_log_close(0.009950330853168082848215357544260741688680, usdc->log_return[1]);
+    assert_log_close(-0.009950330853168082848215357544260741688679, usdc->log_return[2]);
     liq_scenario_destroy(sc);
 }
 
@@ -512,7 +498,7 @@ static void assert_same_scenario(const liq_scenario_t *a, const liq_scenario_t *
 static void test_dump_round_trip(void **state)
 {
     (void)state;
-    liq_scenario_t *first = parse_ok(full_yaml);
+    liq_scenario_t *first = parse_scenario(full_yaml);
     char *text1 = NULL;
     assert_int_equal(liq_scenario_dump(&text1, first), LIQ_OK);
 
@@ -553,7 +539,7 @@ static void test_dump_quoting(void **state)
                                "    price: 0.30000000000000004\n"
                                "  - name: '1.5'\n"
                                "    price: 1e-300\n";
-    liq_scenario_t *first = parse_ok(yaml);
+    liq_scenario_t *first = parse_scenario(yaml);
     char *text1 = NULL;
     assert_int_equal(liq_scenario_dump(&text1, first), LIQ_OK);
     assert_non_null(strstr(text1, "name: \"yes\"\n"));
@@ -634,14 +620,14 @@ static void expect_edit_error(int line, const char *text, const char *append, in
                               const char *message)
 {
     char *yaml = edited(line, text, append);
-    expect_error(yaml, code, message);
+    expect_scenario_error(yaml, code, message);
     free(yaml);
 }
 
 static void test_base_is_valid(void **state)
 {
     (void)state;
-    liq_scenario_t *sc = parse_ok(base_yaml);
+    liq_scenario_t *sc = parse_scenario(base_yaml);
     assert_string_equal(sc->name, "demo");
     liq_scenario_destroy(sc);
 }
@@ -655,12 +641,14 @@ static void test_yaml_syntax(void **state)
     expect_edit_error(4, "\tprice: 2000\n", "", LIQ_EPARSE,
                       "demo.yaml:4:1: YAML syntax error: found a tab character that violates "
                       "indentation (while scanning a plain scalar)");
-    expect_error("", LIQ_EINVAL,
-                 "demo.yaml:1:1: (top level): the document is empty; expected a mapping with at "
-                 "least the keys rounds and assets");
-    expect_error("rounds: 1\n---\nrounds: 2\n", LIQ_EPARSE,
-                 "demo.yaml:3:1: YAML syntax error: a second document starts here; expected "
-                 "exactly one document");
+    expect_scenario_error(
+        "", LIQ_EINVAL,
+        "demo.yaml:1:1: (top level): the document is empty; expected a mapping with at "
+        "least the keys rounds and assets");
+    expect_scenario_error(
+        "rounds: 1\n---\nrounds: 2\n", LIQ_EPARSE,
+        "demo.yaml:3:1: YAML syntax error: a second document starts here; expected "
+        "exactly one document");
 }
 
 static void test_unknown_key(void **state)
@@ -703,15 +691,16 @@ static void test_protocol_check_order(void **state)
     char *text = malloc(strlen(base_yaml) + 64 + sizeof(perp));
     assert_non_null(text);
     snprintf(text, strlen(base_yaml) + 64 + sizeof(perp), "%s  - nam: Perps\n%s", base_yaml, perp);
-    expect_error(text, LIQ_EKEY, "demo.yaml:33:5: protocols[1]: missing key 'name'");
+    expect_scenario_error(text, LIQ_EKEY, "demo.yaml:33:5: protocols[1]: missing key 'name'");
     snprintf(text, strlen(base_yaml) + 64 + sizeof(perp), "%s  - name: Perps\n%s", base_yaml, perp);
     char *kind = strstr(text, "kind: perp");
     memcpy(kind, "kind: prep", 10);
-    expect_error(text, LIQ_EKEY,
-                 "demo.yaml:35:5: protocols[1]: unknown key 'margin_asset'; expected one of "
-                 "name, kind, debt_asset, debt_oracle, insurance_fund, keepers, markets, issues, "
-                 "recovery, holdings, chain, breaker, dynamic_penalty, stability_pool, "
-                 "liquidation, preset");
+    expect_scenario_error(
+        text, LIQ_EKEY,
+        "demo.yaml:35:5: protocols[1]: unknown key 'margin_asset'; expected one of "
+        "name, kind, debt_asset, debt_oracle, insurance_fund, keepers, markets, issues, "
+        "recovery, holdings, chain, breaker, dynamic_penalty, stability_pool, "
+        "liquidation, preset");
     free(text);
 }
 
@@ -894,7 +883,7 @@ static void test_duration_errors(void **state)
                       "whole number of rounds >= 1, or <number><unit> with unit s, min, h or d");
     /* 0.3 h is 1080 s, exactly 90 rounds of 12 s despite binary rounding. */
     char *yaml = edited(19, "    heartbeat: 0.3h\n", "");
-    liq_scenario_t *sc = parse_ok(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     assert_int_equal(sc->oracles[0].heartbeat, 90);
     liq_scenario_destroy(sc);
     free(yaml);
@@ -923,11 +912,11 @@ static void test_path_csv_bom_crlf(void **state)
 {
     (void)state;
     char *yaml = edited(0, "", "shocks:\n  - type: path\n    file: path_bom_crlf.csv\n");
-    liq_scenario_t *sc = parse_ok(yaml);
+    liq_scenario_t *sc = parse_scenario(yaml);
     assert_int_equal(sc->n_shocks, 1);
     assert_int_equal(sc->shocks[0].asset, 0);
     assert_int_equal(sc->shocks[0].n_steps, 1);
-    assert_close(-0.6931471805599453094172321214581765680755, sc->shocks[0].log_return[0]);
+    assert_log_close(-0.6931471805599453094172321214581765680755, sc->shocks[0].log_return[0]);
     liq_scenario_destroy(sc);
     free(yaml);
 }

@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#define LIQ_TEST_FILE "test.yaml"
 #include "liq_test.h"
 #include "liq_test_dir.h"
 
@@ -55,25 +56,6 @@ static void write_text(const char *path, const char *text)
     fclose(f);
 }
 
-static liq_scenario_t *parse_ok(const char *text)
-{
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, text, strlen(text), "test.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s\n%s", liq_errmsg(), text);
-    }
-    return sc;
-}
-
-static void expect_error(const char *text, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, text, strlen(text), "test.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
-    }
-}
-
 /* The absolute path a scenario read with base_dir NULL gives `name`. */
 static const char *in_cwd(const char *name)
 {
@@ -85,52 +67,6 @@ static const char *in_cwd(const char *name)
 }
 
 /* ------------------------------------------------- the demo, both ways */
-
-static uint64_t fnv(uint64_t h, const void *data, size_t size)
-{
-    const unsigned char *b = data;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ b[i]) * 1099511628211ULL;
-    }
-    return h;
-}
-
-/* Every recorded variable of every round, and the accounts at the end. */
-static uint64_t run_hash(const liq_scenario_t *sc, int threads)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = 0};
-    if (liq_sim_create(&sim, sc, NULL, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    uint64_t h = 1469598103934665603ULL;
-    liq_state_view_t v;
-    for (int64_t t = 0; t <= sc->rounds; t++) {
-        if (t > 0 && liq_sim_step(sim) != LIQ_OK) {
-            fail_msg("liq_sim_step: %s", liq_errmsg());
-        }
-        liq_sim_view(sim, &v);
-        h = fnv(h, v.exogenous_price, v.n_assets * sizeof(double));
-        h = fnv(h, v.reference_price, v.n_assets * sizeof(double));
-        h = fnv(h, v.pool_reserve0, v.n_pools * sizeof(double));
-        h = fnv(h, v.pool_reserve1, v.n_pools * sizeof(double));
-        h = fnv(h, v.oracle_price, v.n_oracles * sizeof(double));
-        h = fnv(h, v.liquidations, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.stalled, v.n_protocols * sizeof(int64_t));
-        h = fnv(h, v.repaid_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.seized_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.bad_debt, v.n_protocols * sizeof(double));
-        h = fnv(h, v.deficit, v.n_protocols * sizeof(double));
-        h = fnv(h, v.collateral_value, v.n_protocols * sizeof(double));
-        h = fnv(h, v.debt_value, v.n_protocols * sizeof(double));
-    }
-    liq_accounts_view_t acc;
-    liq_sim_accounts(sim, &acc);
-    h = fnv(h, acc.collateral, acc.n_accounts * sizeof(double));
-    h = fnv(h, acc.debt, acc.n_accounts * sizeof(double));
-    liq_sim_destroy(sim);
-    return h;
-}
 
 /* The demo's text without its assets, pools, oracles and protocols
  * sections (top-level keys at column 0, their contents indented), plus
@@ -175,7 +111,7 @@ static void test_demo_from_graph(void **state)
 
     char *demo_dump = NULL;
     assert_int_equal(liq_scenario_dump(&demo_dump, demo), LIQ_OK);
-    const uint64_t demo_hash = run_hash(demo, 1);
+    const uint64_t demo_hash = run_hash(demo, NULL, 1, 0);
     char *yaml = read_text(LIQ_SOURCE_DIR "/graphs/demo.yaml");
     /* The format from the extension, or from network_format. */
     char *gml = read_text("test_sg_demo.gml");
@@ -186,7 +122,7 @@ static void test_demo_from_graph(void **state)
     for (size_t k = 0; k < 3; k++) {
         char *text = demo_with_network(yaml, files[k]);
         assert_null(strstr(text, "liquidation_threshold")); /* the lists are gone */
-        liq_scenario_t *sc = parse_ok(text);
+        liq_scenario_t *sc = parse_scenario(text);
         char *dump = NULL;
         assert_int_equal(liq_scenario_dump(&dump, sc), LIQ_OK);
         if (strcmp(dump, demo_dump) != 0) {
@@ -194,7 +130,7 @@ static void test_demo_from_graph(void **state)
                      demo_dump);
         }
         for (int threads = 1; threads <= 3; threads += 2) {
-            const uint64_t h = run_hash(sc, threads);
+            const uint64_t h = run_hash(sc, NULL, threads, 0);
             if (h != demo_hash) {
                 fail_msg("%s, %d threads: hash %016llx != %016llx of the YAML demo", files[k],
                          threads, (unsigned long long)h, (unsigned long long)demo_hash);
@@ -253,20 +189,20 @@ static void test_features_from_graph(void **state)
     liq_network_destroy(net);
     char *expected = NULL;
     assert_int_equal(liq_scenario_dump(&expected, features), LIQ_OK);
-    const uint64_t expected_hash = run_hash(features, 1);
+    const uint64_t expected_hash = run_hash(features, NULL, 1, 0);
     char *yaml = read_text(LIQ_FEATURES);
     const char *const files[] = {"test_sg_features.graphml", "test_sg_features.gml"};
     for (size_t k = 0; k < 2; k++) {
         char *text = demo_with_network(yaml, files[k]);
         assert_null(strstr(text, "amplification")); /* the lists are gone */
-        liq_scenario_t *sc = parse_ok(text);
+        liq_scenario_t *sc = parse_scenario(text);
         char *dump = NULL;
         assert_int_equal(liq_scenario_dump(&dump, sc), LIQ_OK);
         if (strcmp(dump, expected) != 0) {
             fail_msg("%s: resolved scenario differs:\n%s\n--- YAML:\n%s", files[k], dump, expected);
         }
         for (int threads = 1; threads <= 3; threads++) {
-            const uint64_t h = run_hash(sc, threads);
+            const uint64_t h = run_hash(sc, NULL, threads, 0);
             if (h != expected_hash) {
                 fail_msg("%s, %d threads: hash %016llx != %016llx of the YAML scenario", files[k],
                          threads, (unsigned long long)h, (unsigned long long)expected_hash);
@@ -307,7 +243,7 @@ static void test_features_from_graph(void **state)
                                          "  reads: {window: 4}\n"
                                          "  issues: {supply: 4.0e6}\n"
                                          "  holds: {amount: 200}");
-    liq_scenario_t *sc = parse_ok(text);
+    liq_scenario_t *sc = parse_scenario(text);
     char *dump = NULL;
     assert_int_equal(liq_scenario_dump(&dump, sc), LIQ_OK);
     if (strcmp(dump, expected) != 0) {
@@ -323,7 +259,7 @@ static void test_features_from_graph(void **state)
              "%s: edge 20 (issues 'CDP' -> 'DAI'): missing attribute 'supply'; expected a finite "
              "number > 0",
              in_cwd("test_sg_features_partial.graphml"));
-    expect_error(text, LIQ_EKEY, message);
+    expect_scenario_error(text, LIQ_EKEY, message);
     free(text);
     free(yaml);
     free(expected);
@@ -341,7 +277,7 @@ static void expect_features_error(const char *from, const char *to, int code, co
     char *text = demo_with_network(yaml, "test_sg_features_edit.graphml");
     char message[8192];
     snprintf(message, sizeof(message), "%s: %s", in_cwd("test_sg_features_edit.graphml"), what);
-    expect_error(text, code, message);
+    expect_scenario_error(text, code, message);
     free(text);
     free(yaml);
     free(edited);
@@ -386,15 +322,17 @@ static void test_features_errors(void **state)
                           "or none (a window belongs to source pool_twap only)");
 
     /* Defaults of the new kinds, checked like the others. */
-    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {reads: {role: anchor}}\n", LIQ_EKEY,
-                 "test.yaml:3:20: defaults.reads.role: reads has no attribute 'role' to default; "
-                 "expected one of window");
-    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {issues: {supply: -1}}\n", LIQ_EINVAL,
-                 "test.yaml:3:29: defaults.issues.supply: value -1; expected a finite number > 0");
-    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {protocol: {recovery: half}}\n",
-                 LIQ_EINVAL,
-                 "test.yaml:3:33: defaults.protocol.recovery: value 'half'; expected one of "
-                 "pro_rata, zero");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: x.graphml\ndefaults: {reads: {role: anchor}}\n", LIQ_EKEY,
+        "test.yaml:3:20: defaults.reads.role: reads has no attribute 'role' to default; "
+        "expected one of window");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: x.graphml\ndefaults: {issues: {supply: -1}}\n", LIQ_EINVAL,
+        "test.yaml:3:29: defaults.issues.supply: value -1; expected a finite number > 0");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: x.graphml\ndefaults: {protocol: {recovery: half}}\n", LIQ_EINVAL,
+        "test.yaml:3:33: defaults.protocol.recovery: value 'half'; expected one of "
+        "pro_rata, zero");
 }
 
 /* ------------------------------------------------ mechanism settings */
@@ -418,14 +356,14 @@ static void network_position(const char *text, char *out, size_t size)
 static void expect_same(const char *what, const char *text, const char *expected,
                         uint64_t expected_hash)
 {
-    liq_scenario_t *sc = parse_ok(text);
+    liq_scenario_t *sc = parse_scenario(text);
     char *dump = NULL;
     assert_int_equal(liq_scenario_dump(&dump, sc), LIQ_OK);
     if (strcmp(dump, expected) != 0) {
         fail_msg("%s: resolved scenario differs:\n%s\n--- YAML:\n%s", what, dump, expected);
     }
     for (int threads = 1; threads <= 3; threads++) {
-        const uint64_t h = run_hash(sc, threads);
+        const uint64_t h = run_hash(sc, NULL, threads, 0);
         if (h != expected_hash) {
             fail_msg("%s, %d threads: hash %016llx != %016llx of the YAML scenario", what, threads,
                      (unsigned long long)h, (unsigned long long)expected_hash);
@@ -452,7 +390,7 @@ static void test_mechanisms_from_graph(void **state)
     liq_network_destroy(net);
     char *expected = NULL;
     assert_int_equal(liq_scenario_dump(&expected, mech), LIQ_OK);
-    const uint64_t expected_hash = run_hash(mech, 1);
+    const uint64_t expected_hash = run_hash(mech, NULL, 1, 0);
     char *yaml = read_text(LIQ_MECHANISMS);
     const char *const files[] = {"test_sg_mech.graphml", "test_sg_mech.gml"};
     for (size_t k = 0; k < 2; k++) {
@@ -499,7 +437,7 @@ static void test_mechanisms_from_graph(void **state)
                      LIQ_OK);
     char *chained_dump = NULL;
     assert_int_equal(liq_scenario_dump(&chained_dump, chained), LIQ_OK);
-    const uint64_t chained_hash = run_hash(chained, 1);
+    const uint64_t chained_hash = run_hash(chained, NULL, 1, 0);
     assert_string_not_equal(chained_dump, expected);
     graphml = read_text("test_sg_mech.graphml");
     char *no_chain = replace_all(graphml, "<data key=\"v_chain\">arbitrum</data>", "");
@@ -511,7 +449,7 @@ static void test_mechanisms_from_graph(void **state)
     /* A number default, filling only where the file has none. */
     text = demo_with_network(yaml, "test_sg_mech.graphml\n"
                                    "defaults: {protocol: {keepers.congestion: 0.01}}");
-    liq_scenario_t *sc = parse_ok(text);
+    liq_scenario_t *sc = parse_scenario(text);
     assert_true(sc->protocols[0].gas_congestion == 0.01); /* Lender's own */
     assert_true(sc->protocols[1].gas_congestion == 0.01); /* Maker: the default */
     assert_true(sc->protocols[3].gas_congestion == 0.02); /* AaveV3's own */
@@ -549,7 +487,7 @@ static void expect_mech_error(const char *from, const char *to, const char *extr
     char *full = strstr(step, "@GRAPH") != NULL
                      ? replace_all(step, "@GRAPH", in_cwd("test_sg_mech_edit.graphml"))
                      : strdup(step);
-    expect_error(text, code, full);
+    expect_scenario_error(text, code, full);
     free(full);
     free(step);
     free(text);
@@ -622,11 +560,11 @@ static void test_mechanisms_errors(void **state)
         "@AT: protocols[0].breaker.cap: value -1 is negative; expected an integer >= 0 (0: "
         "pause) (from defaults.protocol.breaker.cap, for @GRAPH: vertex 11 "
         "(protocol 'Lender'))");
-    expect_error("rounds: 1\nnetwork: x.graphml\ndefaults: {protocol: {breaker: {drop: 0.5}}}\n",
-                 LIQ_EINVAL,
-                 "test.yaml:3:32: defaults.protocol.breaker: found a mapping; expected a number or "
-                 "a name (a protocol's nested key is given by its dotted path: breaker.KEY: "
-                 "VALUE)");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: x.graphml\ndefaults: {protocol: {breaker: {drop: 0.5}}}\n", LIQ_EINVAL,
+        "test.yaml:3:32: defaults.protocol.breaker: found a mapping; expected a number or "
+        "a name (a protocol's nested key is given by its dotted path: breaker.KEY: "
+        "VALUE)");
 }
 
 /* ------------------------------------------- a partial, hand-written network */
@@ -717,7 +655,7 @@ static void test_defaults_fill(void **state)
     (void)state;
     write_text("test_sg_partial.graphml", liq_partial);
     char *text = partial_scenario("");
-    liq_scenario_t *sc = parse_ok(text);
+    liq_scenario_t *sc = parse_scenario(text);
     /* The graph's vertex order per kind; values from the file or, where it
      * has none, from defaults; an explicit value is never replaced. */
     assert_int_equal(sc->n_assets, 2);
@@ -821,7 +759,7 @@ static void test_errors(void **state)
              "%s: vertex 3 (pool 'WETH-USDC'): missing attribute 'fee'; expected a number in "
              "[0, 1)",
              graph);
-    expect_error(text, LIQ_EKEY, message);
+    expect_scenario_error(text, LIQ_EKEY, message);
     free(text);
 
     /* A bad value in the graph file. */
@@ -831,7 +769,7 @@ static void test_errors(void **state)
              "%s: vertex 3 (pool 'WETH-USDC'): attribute 'reserve0': value -5; expected a finite "
              "number > 0",
              graph);
-    expect_error(text, LIQ_EINVAL, message);
+    expect_scenario_error(text, LIQ_EINVAL, message);
 
     /* The shape: an oracle reads one source; edges agree with attributes; a
      * market has one oracle and one route; issues and holds edges are
@@ -843,28 +781,28 @@ static void test_errors(void **state)
              "%s: vertex 4 (oracle 'ETH'): 2 reads edges; expected one, to the asset it reads "
              "(source market)",
              graph);
-    expect_error(text, LIQ_EREF, message);
+    expect_scenario_error(text, LIQ_EREF, message);
     write_partial_with("<data key=\"ek\">uses_oracle</data><data key=\"role\">collateral</data>",
                        "<data key=\"ek\">uses_oracle</data><data key=\"role\">debt</data>");
     snprintf(message, sizeof(message),
              "%s: edge 2 (uses_oracle 'Lender' -> 'ETH'): role debt, but the protocol's "
              "debt_oracle is 'USD'; expected an edge to 'USD'",
              graph);
-    expect_error(text, LIQ_EREF, message);
+    expect_scenario_error(text, LIQ_EREF, message);
     write_partial_with("<edge source=\"p\" target=\"pool\"><data key=\"ek\">routes</data>",
                        "<edge source=\"p\" target=\"pool\"><data key=\"ek\">holds</data>");
     snprintf(message, sizeof(message),
              "%s: edge 0 (holds 'Lender' -> 'WETH-USDC'): target vertex 3 is pool 'WETH-USDC'; "
              "expected a target of kind asset",
              graph);
-    expect_error(text, LIQ_EREF, message);
+    expect_scenario_error(text, LIQ_EREF, message);
     write_partial_with("<edge source=\"p\" target=\"pool\"><data key=\"ek\">routes</data></edge>",
                        "");
     snprintf(message, sizeof(message),
              "%s: edge 3 (market 'Lender' -> 'WETH'): 0 routes edges to a pool trading WETH and "
              "USDC; expected one (where seized WETH is sold)",
              graph);
-    expect_error(text, LIQ_EREF, message);
+    expect_scenario_error(text, LIQ_EREF, message);
     free(text);
     write_text("test_sg_partial.graphml", liq_partial);
 
@@ -872,13 +810,14 @@ static void test_errors(void **state)
     text = partial_scenario("");
     char *fee = strstr(text, "fee: 0.0005");
     memcpy(fee, "fee: 1.5   ", strlen("fee: 1.5   "));
-    expect_error(text, LIQ_EINVAL,
-                 "test.yaml:5:44: defaults.pool.fee: value 1.5; expected a number in [0, 1)");
+    expect_scenario_error(
+        text, LIQ_EINVAL,
+        "test.yaml:5:44: defaults.pool.fee: value 1.5; expected a number in [0, 1)");
     free(text);
     text = partial_scenario("");
     char *kind = strstr(text, "pool_kind: constant_product");
     memcpy(kind, "token0: USDC, fee: 0.1    ", strlen("token0: USDC, fee: 0.1    "));
-    expect_error(
+    expect_scenario_error(
         text, LIQ_EKEY,
         "test.yaml:5:10: defaults.pool.token0: pool has no attribute 'token0' to "
         "default; expected one of pool_kind, reserve0, reserve1, fee, arbitrage, amplification");
@@ -888,38 +827,44 @@ static void test_errors(void **state)
     text = partial_scenario("");
     char *lender = strstr(text, "protocol: Lender");
     memcpy(lender, "protocol: Lendr ", strlen("protocol: Lendr "));
-    expect_error(text, LIQ_EREF,
-                 "test.yaml:11:16: accounts[0].protocol: no protocol named 'Lendr'; defined "
-                 "protocols: Lender");
+    expect_scenario_error(
+        text, LIQ_EREF,
+        "test.yaml:11:16: accounts[0].protocol: no protocol named 'Lendr'; defined "
+        "protocols: Lender");
     free(text);
 
     /* Entities from the graph and the YAML at once. */
     text = partial_scenario("assets: [{name: DAI, price: 1}]\n");
-    expect_error(text, LIQ_EKEY,
-                 "test.yaml:10:1: assets: not allowed with network (the graph file "
-                 "'test_sg_partial.graphml' defines the assets, pools, oracles and protocols); "
-                 "expected either network or the lists assets, pools, oracles and protocols");
+    expect_scenario_error(
+        text, LIQ_EKEY,
+        "test.yaml:10:1: assets: not allowed with network (the graph file "
+        "'test_sg_partial.graphml' defines the assets, pools, oracles and protocols); "
+        "expected either network or the lists assets, pools, oracles and protocols");
     free(text);
 
     /* Defaults without a network; a file that is not there; no format. */
-    expect_error("rounds: 1\nassets: [{name: A, price: 1}]\ndefaults: {pool: {fee: 0}}\n", LIQ_EKEY,
-                 "test.yaml:3:1: defaults: only allowed with network; expected network: "
-                 "GRAPH_FILE beside it, or no defaults");
+    expect_scenario_error("rounds: 1\nassets: [{name: A, price: 1}]\ndefaults: {pool: {fee: 0}}\n",
+                          LIQ_EKEY,
+                          "test.yaml:3:1: defaults: only allowed with network; expected network: "
+                          "GRAPH_FILE beside it, or no defaults");
     snprintf(message, sizeof(message),
              "test.yaml:2:10: network: cannot read '%s': No such file or directory",
              in_cwd("test_sg_missing.graphml"));
-    expect_error("rounds: 1\nnetwork: test_sg_missing.graphml\n", LIQ_EIO, message);
-    expect_error("rounds: 1\nnetwork: net.txt\n", LIQ_EINVAL,
-                 "test.yaml:2:10: network: cannot tell the graph format of 'net.txt'; expected a "
-                 "file name ending .graphml, .xml or .gml, or the key network_format (graphml or "
-                 "gml)");
-    expect_error("rounds: 1\nnetwork: net.graphml\nnetwork_format: xml\n", LIQ_EINVAL,
-                 "test.yaml:3:17: network_format: unknown graph format 'xml'; expected one of "
-                 "graphml, gml");
-    expect_error("rounds: 1\nnetwork: net.graphml\nasset: []\n", LIQ_EKEY,
-                 "test.yaml:3:1: (top level): unknown key 'asset'; expected one of name, rounds, "
-                 "round_seconds, seed, output, network, network_format, defaults, accounts, "
-                 "shocks, adversary");
+    expect_scenario_error("rounds: 1\nnetwork: test_sg_missing.graphml\n", LIQ_EIO, message);
+    expect_scenario_error(
+        "rounds: 1\nnetwork: net.txt\n", LIQ_EINVAL,
+        "test.yaml:2:10: network: cannot tell the graph format of 'net.txt'; expected a "
+        "file name ending .graphml, .xml or .gml, or the key network_format (graphml or "
+        "gml)");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: net.graphml\nnetwork_format: xml\n", LIQ_EINVAL,
+        "test.yaml:3:17: network_format: unknown graph format 'xml'; expected one of "
+        "graphml, gml");
+    expect_scenario_error(
+        "rounds: 1\nnetwork: net.graphml\nasset: []\n", LIQ_EKEY,
+        "test.yaml:3:1: (top level): unknown key 'asset'; expected one of name, rounds, "
+        "round_seconds, seed, output, network, network_format, defaults, accounts, "
+        "shocks, adversary");
 }
 
 int main(void)

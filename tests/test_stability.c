@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#define LIQ_TEST_FILE "sp.yaml"
 #include "liq_test.h"
 #include <hdf5.h>
 
@@ -27,44 +28,6 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 #include "liqnet/stability.h"
-
-static liq_scenario_t *parse(const char *yaml)
-{
-    liq_scenario_t *sc = NULL;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "sp.yaml", NULL);
-    if (rc != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
-}
-
-static void expect_error(const char *yaml, int code, const char *message)
-{
-    liq_scenario_t *sc = (liq_scenario_t *)(uintptr_t)1;
-    const int rc = liq_scenario_parse(&sc, yaml, strlen(yaml), "sp.yaml", NULL);
-    assert_null(sc);
-    if (rc != code || strcmp(liq_errmsg(), message) != 0) {
-        fail_msg("expected %d \"%s\"\n       got %d \"%s\"", code, message, rc, liq_errmsg());
-    }
-}
-
-static liq_sim_t *create(const liq_scenario_t *sc, const liq_positions_t *pos, int threads,
-                         int full_scan)
-{
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads, .run = 0, .full_scan = full_scan};
-    if (liq_sim_create(&sim, sc, pos, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
-    return sim;
-}
-
-static void step(liq_sim_t *sim)
-{
-    if (liq_sim_step(sim) != LIQ_OK) {
-        fail_msg("liq_sim_step: %s", liq_errmsg());
-    }
-}
 
 /* Positions rows of protocol 0, market 0. */
 typedef struct {
@@ -116,7 +79,7 @@ static liq_scenario_t *liquity(int rounds, const char *keepers, const char *pool
 {
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, rounds, keepers, pool);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 /* ------------------------------------------------------------- the README */
@@ -136,7 +99,7 @@ static void test_readme_example(void **state)
     row(&r, 2.45, 225.0);
     row(&r, 100.0, 1000.0);
     row(&r, 1.6, 150.0);
-    liq_sim_t *sim = create(sc, &r.table, 1, 0);
+    liq_sim_t *sim = create_sim(sc, &r.table, 1);
     liq_metrics_t *mt = NULL;
     assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     const double share[3] = {100.0 / 600.0, 200.0 / 600.0, 300.0 / 600.0};
@@ -145,8 +108,7 @@ static void test_readme_example(void **state)
     liq_state_view_t v;
     liq_accounts_view_t acc;
     for (int t = 0; t < 2; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
         assert_int_equal(v.liquidations[0], 1);
         assert_int_equal(v.stalled[0], t == 0 ? 1 : 0); /* the second trove waits a round */
@@ -202,8 +164,8 @@ static void test_redistribution_by_hand(void **state)
         row(&r, 1.0, 100.0);
         row(&r, 2.0, 50.0);
         row(&r, 6.0, 100.0);
-        liq_sim_t *sim = create(sc, &r.table, 1, 0);
-        step(sim);
+        liq_sim_t *sim = create_sim(sc, &r.table, 1);
+        step_sim(sim, NULL);
         liq_state_view_t v;
         liq_accounts_view_t acc;
         liq_sim_view(sim, &v);
@@ -254,8 +216,8 @@ static void test_keeper_compensation_decides(void **state)
         rows_init(&r);
         row(&r, 1.0, 100.0);
         row(&r, 6.0, 100.0);
-        liq_sim_t *sim = create(sc, &r.table, 1, 0);
-        step(sim);
+        liq_sim_t *sim = create_sim(sc, &r.table, 1);
+        step_sim(sim, NULL);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         assert_int_equal(v.liquidations[0], k);
@@ -332,14 +294,13 @@ static void test_recovery_mode_round(void **state)
         row(&r, 1.05, 100.0);
         row(&r, 1.2, 100.0);
         row(&r, 13.0, 1000.0);
-        liq_sim_t *sim = create(sc, &r.table, 1, 0);
+        liq_sim_t *sim = create_sim(sc, &r.table, 1);
         liq_state_view_t v;
         liq_accounts_view_t acc;
         liq_sim_view(sim, &v);
         assert_int_equal(v.recovery_mode[0], recovery);
         assert_close(v.tcr[0], 1615.0 / 1300.0, 1e-15);
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         liq_sim_accounts(sim, &acc);
         assert_int_equal(v.recovery_mode[0], recovery);
         if (recovery) {
@@ -413,21 +374,12 @@ static liq_scenario_t *cascade(const char *pool, int count)
 {
     static char yaml[8192];
     snprintf(yaml, sizeof(yaml), CASCADE_YAML, pool, count);
-    return parse(yaml);
+    return parse_scenario(yaml);
 }
 
 #define WITH_POOL                                                                                  \
     "    stability_pool: {deposits: 2.0e7, gas_compensation: 200, gas_compensation_share: 0.005,"  \
     " sell_share: %s, recovery_mode: {ccr: 1.5}}\n"
-
-static uint64_t fnv(uint64_t h, const void *data, size_t size)
-{
-    const unsigned char *b = data;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ b[i]) * 1099511628211ULL;
-    }
-    return h;
-}
 
 /* Hash of every round's view (stability series included) and the final
  * accounts; also the lowest ETH reference price and the run's totals. */
@@ -438,47 +390,48 @@ typedef struct {
     double offset, redistributed;
 } run_t;
 
+/* The series of a run with stability pools: reference prices, the first
+ * reserve of each pool, and each protocol's liquidations, stalled
+ * accounts, repaid and seized value, bad debt, collateral and debt value,
+ * with the stability series when there are any; adds the round to the
+ * totals of the run_t `context`. */
+static uint64_t hash_stability_round(uint64_t h, const liq_state_view_t *v, void *context)
+{
+    run_t *out = context;
+    const int64_t t = v->round;
+    const size_t np = v->n_protocols;
+    h = fnv1a(h, v->reference_price, v->n_assets * sizeof(double));
+    h = fnv1a(h, v->pool_reserve0, v->n_pools * sizeof(double));
+    h = fnv1a(h, v->liquidations, np * sizeof(int64_t));
+    h = fnv1a(h, v->stalled, np * sizeof(int64_t));
+    h = fnv1a(h, v->repaid_value, np * sizeof(double));
+    h = fnv1a(h, v->seized_value, np * sizeof(double));
+    h = fnv1a(h, v->bad_debt, np * sizeof(double));
+    h = fnv1a(h, v->collateral_value, np * sizeof(double));
+    h = fnv1a(h, v->debt_value, np * sizeof(double));
+    out->low_price = fmin(out->low_price, v->reference_price[0]);
+    out->liquidations += t > 0 ? v->liquidations[0] : 0;
+    if (v->stability_deposits != NULL) {
+        h = fnv1a(h, v->stability_deposits, np * sizeof(double));
+        h = fnv1a(h, v->stability_collateral, np * sizeof(double));
+        h = fnv1a(h, v->stability_redistributed_debt, np * sizeof(double));
+        h = fnv1a(h, v->stability_surplus, np * sizeof(double));
+        h = fnv1a(h, v->tcr, np * sizeof(double));
+        h = fnv1a(h, v->recovery_mode, np * sizeof(int64_t));
+        out->recovery_rounds += t > 0 ? v->recovery_mode[0] : 0;
+        out->offset += t > 0 ? v->stability_offset[0] : 0.0;
+        out->redistributed += t > 0 ? v->stability_redistributed_debt[0] : 0.0;
+        /* The Lender has no pool: zeros, and a NaN TCR. */
+        assert_true(v->stability_deposits[1] == 0.0 && isnan(v->tcr[1]));
+    }
+    return h;
+}
+
+/* A run of sc: its hash (of hash_stability_round) and its totals. */
 static run_t run(const liq_scenario_t *sc, int threads, int full_scan)
 {
-    liq_sim_t *sim = create(sc, NULL, threads, full_scan);
-    run_t out = {1469598103934665603ULL, INFINITY, 0, 0, 0.0, 0.0};
-    liq_state_view_t v;
-    for (int64_t t = 0; t <= sc->rounds; t++) {
-        if (t > 0) {
-            step(sim);
-        }
-        liq_sim_view(sim, &v);
-        const size_t np = v.n_protocols;
-        out.hash = fnv(out.hash, v.reference_price, v.n_assets * sizeof(double));
-        out.hash = fnv(out.hash, v.pool_reserve0, v.n_pools * sizeof(double));
-        out.hash = fnv(out.hash, v.liquidations, np * sizeof(int64_t));
-        out.hash = fnv(out.hash, v.stalled, np * sizeof(int64_t));
-        out.hash = fnv(out.hash, v.repaid_value, np * sizeof(double));
-        out.hash = fnv(out.hash, v.seized_value, np * sizeof(double));
-        out.hash = fnv(out.hash, v.bad_debt, np * sizeof(double));
-        out.hash = fnv(out.hash, v.collateral_value, np * sizeof(double));
-        out.hash = fnv(out.hash, v.debt_value, np * sizeof(double));
-        out.low_price = fmin(out.low_price, v.reference_price[0]);
-        out.liquidations += t > 0 ? v.liquidations[0] : 0;
-        if (v.stability_deposits != NULL) {
-            out.hash = fnv(out.hash, v.stability_deposits, np * sizeof(double));
-            out.hash = fnv(out.hash, v.stability_collateral, np * sizeof(double));
-            out.hash = fnv(out.hash, v.stability_redistributed_debt, np * sizeof(double));
-            out.hash = fnv(out.hash, v.stability_surplus, np * sizeof(double));
-            out.hash = fnv(out.hash, v.tcr, np * sizeof(double));
-            out.hash = fnv(out.hash, v.recovery_mode, np * sizeof(int64_t));
-            out.recovery_rounds += t > 0 ? v.recovery_mode[0] : 0;
-            out.offset += t > 0 ? v.stability_offset[0] : 0.0;
-            out.redistributed += t > 0 ? v.stability_redistributed_debt[0] : 0.0;
-            /* The Lender has no pool: zeros, and a NaN TCR. */
-            assert_true(v.stability_deposits[1] == 0.0 && isnan(v.tcr[1]));
-        }
-    }
-    liq_accounts_view_t acc;
-    liq_sim_accounts(sim, &acc);
-    out.hash = fnv(out.hash, acc.collateral, acc.n_accounts * sizeof(double));
-    out.hash = fnv(out.hash, acc.debt, acc.n_accounts * sizeof(double));
-    liq_sim_destroy(sim);
+    run_t out = {0, INFINITY, 0, 0, 0.0, 0.0};
+    out.hash = run_hash_with(sc, NULL, threads, full_scan, hash_stability_round, &out);
     return out;
 }
 
@@ -541,7 +494,7 @@ static void test_conservation_cascade(void **state)
     char pool[512];
     snprintf(pool, sizeof(pool), WITH_POOL, "0.3");
     liq_scenario_t *sc = cascade(pool, 3000);
-    liq_sim_t *sim = create(sc, NULL, 2, 0);
+    liq_sim_t *sim = create_sim(sc, NULL, 2);
     liq_metrics_t *mt = NULL;
     assert_int_equal(liq_metrics_create(&mt, sim), LIQ_OK);
     liq_state_view_t v;
@@ -553,8 +506,7 @@ static void test_conservation_cascade(void **state)
     double deposits = v.stability_deposits[0];
     double surplus = 0.0;
     for (int64_t t = 1; t <= sc->rounds; t++) {
-        step(sim);
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         assert_int_equal(liq_metrics_add(mt, &v), LIQ_OK);
         offset += v.stability_offset[0];
         redistributed += v.stability_redistributed_debt[0];
@@ -597,7 +549,7 @@ static void test_output_series(void **state)
     snprintf(pool, sizeof(pool), WITH_POOL, "0");
     for (int with_pool = 0; with_pool < 2; with_pool++) {
         liq_scenario_t *sc = cascade(with_pool ? pool : "", 1000);
-        liq_sim_t *sim = create(sc, NULL, 1, 0);
+        liq_sim_t *sim = create_sim(sc, NULL, 1);
         liq_state_view_t v;
         liq_sim_view(sim, &v);
         const liq_h5_options_t opt = {
@@ -606,8 +558,7 @@ static void test_output_series(void **state)
         assert_int_equal(liq_h5_writer_create(&w, path, sc, &v, &opt), LIQ_OK);
         double offset = 0.0;
         for (int64_t t = 1; t <= sc->rounds; t++) {
-            step(sim);
-            liq_sim_view(sim, &v);
+            step_sim(sim, &v);
             assert_int_equal(liq_h5_writer_append(w, &v), LIQ_OK);
             offset += with_pool ? v.stability_offset[0] : 0.0;
         }
@@ -653,28 +604,32 @@ static void test_scenario_errors(void **state)
     (void)state;
     char yaml[4096];
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, 1, "{}", "{gas_compensation: 200}");
-    expect_error(yaml, LIQ_EKEY,
-                 "sp.yaml:17:21: protocols[0].stability_pool: missing key 'deposits'");
+    expect_scenario_error(yaml, LIQ_EKEY,
+                          "sp.yaml:17:21: protocols[0].stability_pool: missing key 'deposits'");
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, 1, "{}", "{deposits: -1}");
-    expect_error(yaml, LIQ_EINVAL,
-                 "sp.yaml:17:32: protocols[0].stability_pool.deposits: value -1 is negative; "
-                 "expected a finite number >= 0");
+    expect_scenario_error(
+        yaml, LIQ_EINVAL,
+        "sp.yaml:17:32: protocols[0].stability_pool.deposits: value -1 is negative; "
+        "expected a finite number >= 0");
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, 1, "{}", "{deposits: 1, gas_compensation_share: 1}");
-    expect_error(yaml, LIQ_EINVAL,
-                 "sp.yaml:17:59: protocols[0].stability_pool.gas_compensation_share: value 1 is "
-                 "out of range; expected a number in [0, 1)");
+    expect_scenario_error(
+        yaml, LIQ_EINVAL,
+        "sp.yaml:17:59: protocols[0].stability_pool.gas_compensation_share: value 1 is "
+        "out of range; expected a number in [0, 1)");
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, 1, "{}",
              "{deposits: 1, recovery_mode: {ccr: 1.05}}");
-    expect_error(yaml, LIQ_EINVAL,
-                 "sp.yaml:17:56: protocols[0].stability_pool.recovery_mode.ccr: value 1.05 is not "
-                 "above the MCR 1.1000000000000001 (1 / liquidation_threshold); expected ccr > "
-                 "MCR");
+    expect_scenario_error(
+        yaml, LIQ_EINVAL,
+        "sp.yaml:17:56: protocols[0].stability_pool.recovery_mode.ccr: value 1.05 is not "
+        "above the MCR 1.1000000000000001 (1 / liquidation_threshold); expected ccr > "
+        "MCR");
     snprintf(yaml, sizeof(yaml), LIQUITY_YAML, 1, "{}", "{deposits: 1, ccr: 1.5}");
-    expect_error(yaml, LIQ_EKEY,
-                 "sp.yaml:17:35: protocols[0].stability_pool: unknown key 'ccr'; expected one of "
-                 "deposits, gas_compensation, gas_compensation_share, sell_share, recovery_mode");
+    expect_scenario_error(
+        yaml, LIQ_EKEY,
+        "sp.yaml:17:35: protocols[0].stability_pool: unknown key 'ccr'; expected one of "
+        "deposits, gas_compensation, gas_compensation_share, sell_share, recovery_mode");
     /* Liquity has one collateral: a pool needs exactly one market. */
-    expect_error(
+    expect_scenario_error(
         "rounds: 1\n"
         "assets: [{name: ETH, price: 100}, {name: BTC, price: 1000},"
         " {name: LUSD, price: 1}]\n"
@@ -728,7 +683,7 @@ static void test_dump_round_trip(void **state)
                 "sell_share: 0.25, recovery_mode: {ccr: 1.5}}");
     char *text = NULL;
     assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
-    liq_scenario_t *back = parse(text);
+    liq_scenario_t *back = parse_scenario(text);
     const liq_stability_pool_config_t *a = &sc->protocols[0].stability_pool;
     const liq_stability_pool_config_t *b = &back->protocols[0].stability_pool;
     assert_true(back->protocols[0].has_stability_pool);
