@@ -753,6 +753,10 @@ static int liq_cmd_help(int argc, char **argv)
         liq_cli_print_overview(stdout, liq_commands, LIQ_N_COMMANDS);
         return LIQ_EXIT_OK;
     }
+    if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
+        liq_cli_print_help(stdout, &liq_help_command);
+        return LIQ_EXIT_OK;
+    }
     for (size_t i = 0; i < LIQ_N_COMMANDS && argc == 3; i++) {
         if (strcmp(argv[2], liq_commands[i]->name) == 0) {
             liq_cli_print_help(stdout, liq_commands[i]);

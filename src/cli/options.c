@@ -287,6 +287,9 @@ void liq_cli_print_man(FILE *out, const liq_cli_command_t *const *commands, size
     fputs(".\\\" Written by `liqnet __docs man` from the option tables of src/cli; do not edit.\n"
           ".\\\" A test (test_cli_docs) checks that this file is what it writes.\n"
           ".TH LIQNET 1 \"\" \"liqnet\" \"User Commands\"\n"
+          ".\\\" Options are not hyphenated, nor lines stretched to the margin.\n"
+          ".nh\n"
+          ".ad l\n"
           ".SH NAME\n"
           "liqnet \\- simulate liquidation cascades across DeFi protocols\n"
           ".SH SYNOPSIS\n",
