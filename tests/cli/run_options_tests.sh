@@ -292,4 +292,21 @@ PY
 "$liqnet" show "$work/eco.h5" --top 5 > "$work/out"
 cmp -s <(tail -n +2 "$work/top5.txt") <(tail -n +2 "$work/out") && ok "show --top 5 = run --top 5" || bad "show --top 5 differs"
 
+# --- README's command-line examples run as written ------------------------------
+# The ./build/liqnet lines of README's "Running" section (a trailing
+# backslash continues a line), run in a scratch directory.
+sed -n '/^## Running$/,/^## /p' "$src/README.md" | sed -n '/^```sh$/,/^```$/p' | grep -v '^```' |
+  sed -e ':a' -e '/\\$/N; s/\\\n//; ta' > "$work/readme.sh"
+n_examples=$(grep -c '^\./build/liqnet ' "$work/readme.sh")
+[ "$n_examples" -ge 3 ] && ok "README: $n_examples command-line examples found" || bad "README: $n_examples examples"
+sed -i -e "s|^\./build/liqnet |\"\$liqnet\" |" -e "s| graphs/| $src/graphs/|g" "$work/readme.sh"
+(cd "$work" && liqnet=$liqnet bash -e "$work/readme.sh" > "$work/readme.out" 2> "$work/readme.err")
+rc=$?
+[ $rc -eq 0 ] && ok "README's examples run" || bad "README's examples: exit $rc: $(tail -3 "$work/readme.err")"
+"$py" -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["status"] == "complete"' \
+  "$work/demo-deeper.json" && ok "README: the --json example parses" || bad "README: --json example"
+grep -q "^(the 2 of 3 protocols with the largest liquidated value; 1 more not shown" "$work/readme.out" &&
+  grep -q "^rounds: 50$" "$work/readme.out" && ok "README: --set and --top examples do what the text says" ||
+  bad "README examples' output: $(head -c 300 "$work/readme.out")"
+
 finish
