@@ -2,22 +2,10 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "liqnet/error.h"
-
-int liq_cli_usage_error(const char *usage, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "liqnet: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n\n%s", usage);
-    va_end(ap);
-    return LIQ_EXIT_USAGE;
-}
 
 int liq_cli_fail(int code)
 {

@@ -1,6 +1,6 @@
 /*
- * What the liqnet subcommands share: exit statuses, usage errors and the
- * report of a library error, and whole-number option values.
+ * What the liqnet subcommands share: exit statuses, the report of a library
+ * error, and number option values (usage errors: cli/options.h).
  */
 #ifndef LIQ_CLI_ARGS_H
 #define LIQ_CLI_ARGS_H
@@ -9,13 +9,10 @@
 
 enum { LIQ_EXIT_OK = 0, LIQ_EXIT_FAIL = 1, LIQ_EXIT_USAGE = 2, LIQ_EXIT_INTERRUPTED = 130 };
 
-/* Prints "liqnet: MESSAGE" (printf format), a blank line and `usage` on
- * stderr; returns LIQ_EXIT_USAGE. */
-int liq_cli_usage_error(const char *usage, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+/* What a command's parser returns when the command line asked for its
+ * help, which is printed: the command exits with LIQ_EXIT_OK. Never an exit
+ * status itself. */
+enum { LIQ_EXIT_HELP = -1 };
 
 /* Prints the library's detailed message for error `code` on stderr; returns
  * LIQ_EXIT_FAIL. */

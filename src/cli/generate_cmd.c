@@ -34,59 +34,7 @@
 #include "liqnet/error.h"
 #include "liqnet/network.h"
 
-const char liq_generate_usage[] =
-    "usage: liqnet generate [-o SCENARIO.yaml [--force]] [--model MODEL] [--protocols N]\n"
-    "                       [--assets N] [--accounts N] [--alpha X] [--seed N] [--rounds N]\n"
-    "                       [--name NAME] [--shock-return R] [--shock-round N]\n"
-    "                       [--pools-per-asset N] [--oracles-per-asset N]\n"
-    "                       [--min-depth-ratio R] [--holdings-probability H]\n"
-    "                       [--holdings-exposure E] [MODEL OPTIONS]\n"
-    "\n"
-    "Writes the scenario YAML of a synthetic ecosystem (docs/network.md): N lending\n"
-    "protocols borrowing the stablecoin USDS against collateral assets TKNi, each asset\n"
-    "with a pool against USDS and an oracle. The same options give the same bytes.\n"
-    "\n"
-    "  -o, --output FILE     write to FILE (default: standard output)\n"
-    "  --force               overwrite an existing FILE\n"
-    "  --model MODEL         how protocols pick their collateral: erdos_renyi (default),\n"
-    "                        barabasi_albert, blocks or degrees\n"
-    "  --protocols N         lending protocols, >= 1 (default 10)\n"
-    "  --assets N            collateral assets, >= 1 (default 5)\n"
-    "  --accounts N          accounts in all, >= 0 (default 10000)\n"
-    "  --alpha X             Pareto tail index of accounts per protocol, > 0 (default 1.2)\n"
-    "  --seed N              generator and scenario seed, >= 0 (default 1)\n"
-    "  --rounds N            scenario rounds, >= 1 (default 100)\n"
-    "  --name NAME           scenario name (default generated)\n"
-    "  --shock-return R      simple return of the shock on the most shared asset, > -1\n"
-    "                        (default -0.2)\n"
-    "  --shock-round N       round of the shock, in [1, rounds] (default 5)\n"
-    "  --pools-per-asset N   pools against USDS per collateral asset, 1 to 1000 (default 1)\n"
-    "  --oracles-per-asset N oracles per collateral asset, 1 to 1000 (default 1); a market\n"
-    "                        sells on one of its asset's pools and reads one of its\n"
-    "                        oracles, drawn uniformly\n"
-    "  --min-depth-ratio R   raise each asset's market_depth to at least R times its\n"
-    "                        pools' reserves, >= 0 (default 0: as drawn); R >= 1 keeps\n"
-    "                        the arbitrage-impact loop stable (docs/network.md)\n"
-    "  --holdings-probability H  each protocol issues a receipt token RPj (zero recovery)\n"
-    "                        and holds each other's with probability H, in [0, 1]\n"
-    "                        (default 0: no receipt tokens)\n"
-    "  --holdings-exposure E its receipt tokens are worth E times its insurance fund,\n"
-    "                        split evenly, > 0 (default 1)\n"
-    "\n"
-    "model options:\n"
-    "  --probability P       erdos_renyi: probability of each protocol-asset link, in [0, 1]\n"
-    "                        (default 0.3)\n"
-    "  --attachments M       barabasi_albert: links per new protocol, >= 1 (default 2)\n"
-    "  --blocks C            blocks: clusters, in [1, min(protocols, assets)] (default 2)\n"
-    "  --p-within P          blocks: link probability inside a cluster, in [0, 1] (default 0.6)\n"
-    "  --p-between P         blocks: link probability across clusters, in [0, 1] (default 0.05)\n"
-    "  --protocol-degrees D  degrees: collateral assets of each protocol, as a list \"3,2,1\"\n"
-    "                        or @FILE (numbers separated by commas or blanks, # comments);\n"
-    "                        sets --protocols to its length\n"
-    "  --asset-degrees D     degrees: protocols sharing each asset, the same way; sets\n"
-    "                        --assets; both sequences must have the same sum\n";
-
-#define liq_generate_error(...) liq_cli_usage_error(liq_generate_usage, __VA_ARGS__)
+#define liq_generate_error(...) liq_cli_usage_error("generate", __VA_ARGS__)
 
 static const char *const liq_model_names[] = {"erdos_renyi", "barabasi_albert", "blocks",
                                               "degrees"};
@@ -264,6 +212,92 @@ typedef enum {
     LIQ_GO_COUNT
 } liq_gen_option_id_t;
 
+/* The options of `liqnet generate`, in the order of --help: name, value and
+ * help; liq_gen_options below says how each value is read. */
+static const liq_cli_option_t liq_generate_options[LIQ_GO_COUNT] = {
+    [LIQ_GO_OUTPUT] = {"--output", "-o", "FILE", "write to FILE (default: standard output)",
+                       "@file"},
+    [LIQ_GO_FORCE] = {"--force", NULL, NULL, "overwrite an existing FILE", NULL},
+    [LIQ_GO_MODEL] = {"--model", NULL, "MODEL",
+                      "how protocols pick their collateral: erdos_renyi (default), "
+                      "barabasi_albert, blocks or degrees",
+                      "erdos_renyi barabasi_albert blocks degrees"},
+    [LIQ_GO_PROTOCOLS] = {"--protocols", NULL, "N", "lending protocols, >= 1 (default 10)", NULL},
+    [LIQ_GO_ASSETS] = {"--assets", NULL, "N", "collateral assets, >= 1 (default 5)", NULL},
+    [LIQ_GO_ACCOUNTS] = {"--accounts", NULL, "N", "accounts in all, >= 0 (default 10000)", NULL},
+    [LIQ_GO_ALPHA] = {"--alpha", NULL, "X",
+                      "Pareto tail index of accounts per protocol, > 0 (default 1.2)", NULL},
+    [LIQ_GO_SEED] = {"--seed", NULL, "N", "generator and scenario seed, >= 0 (default 1)", NULL},
+    [LIQ_GO_ROUNDS] = {"--rounds", NULL, "N", "scenario rounds, >= 1 (default 100)", NULL},
+    [LIQ_GO_NAME] = {"--name", NULL, "NAME", "scenario name (default generated)", NULL},
+    [LIQ_GO_SHOCK_RETURN] = {"--shock-return", NULL, "R",
+                             "simple return of the shock on the most shared asset, > -1 "
+                             "(default -0.2)",
+                             NULL},
+    [LIQ_GO_SHOCK_ROUND] = {"--shock-round", NULL, "N",
+                            "round of the shock, in [1, rounds] (default 5)", NULL},
+    [LIQ_GO_POOLS_PER_ASSET] = {"--pools-per-asset", NULL, "N",
+                                "pools against USDS per collateral asset, 1 to 1000 (default 1)",
+                                NULL},
+    [LIQ_GO_ORACLES_PER_ASSET] = {"--oracles-per-asset", NULL, "N",
+                                  "oracles per collateral asset, 1 to 1000 (default 1); a market "
+                                  "sells on one of its asset's pools and reads one of its "
+                                  "oracles, drawn uniformly",
+                                  NULL},
+    [LIQ_GO_MIN_DEPTH_RATIO] = {"--min-depth-ratio", NULL, "R",
+                                "raise each asset's market_depth to at least R times its pools' "
+                                "reserves, >= 0 (default 0: as drawn); R >= 1 keeps the "
+                                "arbitrage-impact loop stable (docs/network.md)",
+                                NULL},
+    [LIQ_GO_HOLDINGS_PROBABILITY] = {"--holdings-probability", NULL, "H",
+                                     "each protocol issues a receipt token RPj (zero recovery) "
+                                     "and holds each other's with probability H, in [0, 1] "
+                                     "(default 0: no receipt tokens)",
+                                     NULL},
+    [LIQ_GO_HOLDINGS_EXPOSURE] = {"--holdings-exposure", NULL, "E",
+                                  "its receipt tokens are worth E times its insurance fund, "
+                                  "split evenly, > 0 (default 1)",
+                                  NULL},
+    [LIQ_GO_PROBABILITY] = {"--probability", NULL, "P",
+                            "erdos_renyi: probability of each protocol-asset link, in [0, 1] "
+                            "(default 0.3)",
+                            NULL},
+    [LIQ_GO_ATTACHMENTS] = {"--attachments", NULL, "M",
+                            "barabasi_albert: links per new protocol, >= 1 (default 2)", NULL},
+    [LIQ_GO_BLOCKS] = {"--blocks", NULL, "C",
+                       "blocks: clusters, in [1, min(protocols, assets)] (default 2)", NULL},
+    [LIQ_GO_P_WITHIN] = {"--p-within", NULL, "P",
+                         "blocks: link probability inside a cluster, in [0, 1] (default 0.6)",
+                         NULL},
+    [LIQ_GO_P_BETWEEN] = {"--p-between", NULL, "P",
+                          "blocks: link probability across clusters, in [0, 1] (default 0.05)",
+                          NULL},
+    [LIQ_GO_PROTOCOL_DEGREES] = {"--protocol-degrees", NULL, "D",
+                                 "degrees: collateral assets of each protocol, as a list "
+                                 "\"3,2,1\" or @FILE (numbers separated by commas or blanks, # "
+                                 "comments); sets --protocols to its length",
+                                 NULL},
+    [LIQ_GO_ASSET_DEGREES] = {"--asset-degrees", NULL, "D",
+                              "degrees: protocols sharing each asset, the same way; sets "
+                              "--assets; both sequences must have the same sum",
+                              NULL},
+};
+
+const liq_cli_command_t liq_generate_command = {
+    .name = "generate",
+    .usage = {"[-o SCENARIO.yaml [--force]] [--model MODEL] [--protocols N] [--assets N] "
+              "[--accounts N] [OPTIONS]"},
+    .summary = "write the scenario of a synthetic ecosystem (igraph's random graph models)",
+    .description = "Writes the scenario YAML of a synthetic ecosystem (docs/network.md): N "
+                   "lending protocols borrowing the stablecoin USDS against collateral assets "
+                   "TKNi, each asset with a pool against USDS and an oracle. The same options "
+                   "give the same bytes. The options from --probability on belong to one "
+                   "model each (the word before the colon).",
+    .options = liq_generate_options,
+    .n_options = LIQ_GO_COUNT,
+    .files = false,
+};
+
 /* What the command line says: the generator's options and the command's. */
 typedef struct {
     liq_ecosystem_options_t o;
@@ -276,8 +310,9 @@ typedef struct {
     bool seen[LIQ_GO_COUNT]; /* the options given */
 } liq_generate_t;
 
+/* How an option's value is read, checked and stored; its name, value and
+ * help are the row of the same index in liq_generate_options. */
 typedef struct {
-    const char *name, *alias;
     liq_opt_kind_t kind;
     size_t offset;    /* of the field in liq_generate_t */
     long long lo, hi; /* SIZE, INT64, UINT64 */
@@ -295,58 +330,54 @@ typedef struct {
 #define LIQ_MODEL(m) .of_model = true, .model = (m)
 
 static const liq_gen_option_t liq_gen_options[LIQ_GO_COUNT] = {
-    [LIQ_GO_OUTPUT] = {"--output", "-o", LIQ_OPT_OUTPUT, LIQ_AT(output)},
-    [LIQ_GO_FORCE] = {"--force", NULL, LIQ_OPT_FORCE, LIQ_AT(force)},
-    [LIQ_GO_MODEL] = {"--model", NULL, LIQ_OPT_MODEL, LIQ_AT(o.model)},
-    [LIQ_GO_PROTOCOLS] = {"--protocols", NULL, LIQ_OPT_SIZE, LIQ_AT(o.n_protocols),
+    [LIQ_GO_OUTPUT] = {LIQ_OPT_OUTPUT, LIQ_AT(output)},
+    [LIQ_GO_FORCE] = {LIQ_OPT_FORCE, LIQ_AT(force)},
+    [LIQ_GO_MODEL] = {LIQ_OPT_MODEL, LIQ_AT(o.model)},
+    [LIQ_GO_PROTOCOLS] = {LIQ_OPT_SIZE, LIQ_AT(o.n_protocols),
                           LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1")},
-    [LIQ_GO_ASSETS] = {"--assets", NULL, LIQ_OPT_SIZE, LIQ_AT(o.n_assets),
+    [LIQ_GO_ASSETS] = {LIQ_OPT_SIZE, LIQ_AT(o.n_assets),
                        LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1")},
     /* 2147483647: INT32_MAX, as the message has always printed it. */
-    [LIQ_GO_ACCOUNTS] = {"--accounts", NULL, LIQ_OPT_INT64, LIQ_AT(o.n_accounts),
+    [LIQ_GO_ACCOUNTS] = {LIQ_OPT_INT64, LIQ_AT(o.n_accounts),
                          LIQ_WHOLE(0, INT32_MAX, "a whole number from 0 to 2147483647")},
-    [LIQ_GO_ALPHA] = {"--alpha", NULL, LIQ_OPT_NUMBER, LIQ_AT(o.accounts_alpha), .xlo = 0.0,
-                      .xhi = INFINITY, .lo_open = true, .expected = "a number > 0"},
-    [LIQ_GO_SEED] = {"--seed", NULL, LIQ_OPT_UINT64, LIQ_AT(o.seed),
+    [LIQ_GO_ALPHA] = {LIQ_OPT_NUMBER, LIQ_AT(o.accounts_alpha), .xlo = 0.0, .xhi = INFINITY,
+                      .lo_open = true, .expected = "a number > 0"},
+    [LIQ_GO_SEED] = {LIQ_OPT_UINT64, LIQ_AT(o.seed),
                      LIQ_WHOLE(0, INT64_MAX, "a whole number >= 0")},
-    [LIQ_GO_ROUNDS] = {"--rounds", NULL, LIQ_OPT_INT64, LIQ_AT(o.rounds),
+    [LIQ_GO_ROUNDS] = {LIQ_OPT_INT64, LIQ_AT(o.rounds),
                        LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1")},
-    [LIQ_GO_NAME] = {"--name", NULL, LIQ_OPT_NAME, LIQ_AT(o.name),
+    [LIQ_GO_NAME] = {LIQ_OPT_NAME, LIQ_AT(o.name),
                      .expected = "a non-empty name without quotes, backslashes or newlines"},
-    [LIQ_GO_SHOCK_RETURN] = {"--shock-return", NULL, LIQ_OPT_NUMBER, LIQ_AT(o.shock_return),
-                             .xlo = -1.0, .xhi = INFINITY, .lo_open = true,
-                             .expected = "a number > -1"},
-    [LIQ_GO_SHOCK_ROUND] = {"--shock-round", NULL, LIQ_OPT_INT64, LIQ_AT(o.shock_round),
+    [LIQ_GO_SHOCK_RETURN] = {LIQ_OPT_NUMBER, LIQ_AT(o.shock_return), .xlo = -1.0, .xhi = INFINITY,
+                             .lo_open = true, .expected = "a number > -1"},
+    [LIQ_GO_SHOCK_ROUND] = {LIQ_OPT_INT64, LIQ_AT(o.shock_round),
                             LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1")},
-    [LIQ_GO_POOLS_PER_ASSET] = {"--pools-per-asset", NULL, LIQ_OPT_SIZE, LIQ_AT(o.pools_per_asset),
+    [LIQ_GO_POOLS_PER_ASSET] = {LIQ_OPT_SIZE, LIQ_AT(o.pools_per_asset),
                                 LIQ_WHOLE(1, 1000, "a whole number from 1 to 1000")},
-    [LIQ_GO_ORACLES_PER_ASSET] = {"--oracles-per-asset", NULL, LIQ_OPT_SIZE,
-                                  LIQ_AT(o.oracles_per_asset),
+    [LIQ_GO_ORACLES_PER_ASSET] = {LIQ_OPT_SIZE, LIQ_AT(o.oracles_per_asset),
                                   LIQ_WHOLE(1, 1000, "a whole number from 1 to 1000")},
-    [LIQ_GO_MIN_DEPTH_RATIO] = {"--min-depth-ratio", NULL, LIQ_OPT_NUMBER,
-                                LIQ_AT(o.min_depth_ratio), .xlo = 0.0, .xhi = INFINITY,
-                                .expected = "a number >= 0"},
-    [LIQ_GO_HOLDINGS_PROBABILITY] = {"--holdings-probability", NULL, LIQ_OPT_NUMBER,
-                                     LIQ_AT(o.holdings_probability), LIQ_UNIT_RANGE},
-    [LIQ_GO_HOLDINGS_EXPOSURE] = {"--holdings-exposure", NULL, LIQ_OPT_NUMBER,
-                                  LIQ_AT(o.holdings_exposure), .xlo = 0.0, .xhi = INFINITY,
-                                  .lo_open = true, .finite = true,
+    [LIQ_GO_MIN_DEPTH_RATIO] = {LIQ_OPT_NUMBER, LIQ_AT(o.min_depth_ratio), .xlo = 0.0,
+                                .xhi = INFINITY, .expected = "a number >= 0"},
+    [LIQ_GO_HOLDINGS_PROBABILITY] = {LIQ_OPT_NUMBER, LIQ_AT(o.holdings_probability),
+                                     LIQ_UNIT_RANGE},
+    [LIQ_GO_HOLDINGS_EXPOSURE] = {LIQ_OPT_NUMBER, LIQ_AT(o.holdings_exposure), .xlo = 0.0,
+                                  .xhi = INFINITY, .lo_open = true, .finite = true,
                                   .expected = "a finite number > 0"},
-    [LIQ_GO_PROBABILITY] = {"--probability", NULL, LIQ_OPT_NUMBER, LIQ_AT(o.probability),
-                            LIQ_UNIT_RANGE, LIQ_MODEL(LIQ_ECOSYSTEM_ERDOS_RENYI)},
-    [LIQ_GO_ATTACHMENTS] = {"--attachments", NULL, LIQ_OPT_INT64, LIQ_AT(o.attachments),
+    [LIQ_GO_PROBABILITY] = {LIQ_OPT_NUMBER, LIQ_AT(o.probability), LIQ_UNIT_RANGE,
+                            LIQ_MODEL(LIQ_ECOSYSTEM_ERDOS_RENYI)},
+    [LIQ_GO_ATTACHMENTS] = {LIQ_OPT_INT64, LIQ_AT(o.attachments),
                             LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1"),
                             LIQ_MODEL(LIQ_ECOSYSTEM_BARABASI_ALBERT)},
-    [LIQ_GO_BLOCKS] = {"--blocks", NULL, LIQ_OPT_SIZE, LIQ_AT(o.n_blocks),
+    [LIQ_GO_BLOCKS] = {LIQ_OPT_SIZE, LIQ_AT(o.n_blocks),
                        LIQ_WHOLE(1, INT32_MAX, "a whole number >= 1"),
                        LIQ_MODEL(LIQ_ECOSYSTEM_BLOCKS)},
-    [LIQ_GO_P_WITHIN] = {"--p-within", NULL, LIQ_OPT_NUMBER, LIQ_AT(o.p_within), LIQ_UNIT_RANGE,
+    [LIQ_GO_P_WITHIN] = {LIQ_OPT_NUMBER, LIQ_AT(o.p_within), LIQ_UNIT_RANGE,
                          LIQ_MODEL(LIQ_ECOSYSTEM_BLOCKS)},
-    [LIQ_GO_P_BETWEEN] = {"--p-between", NULL, LIQ_OPT_NUMBER, LIQ_AT(o.p_between), LIQ_UNIT_RANGE,
+    [LIQ_GO_P_BETWEEN] = {LIQ_OPT_NUMBER, LIQ_AT(o.p_between), LIQ_UNIT_RANGE,
                           LIQ_MODEL(LIQ_ECOSYSTEM_BLOCKS)},
-    [LIQ_GO_PROTOCOL_DEGREES] = {"--protocol-degrees", NULL, LIQ_OPT_DEGREES,
-                                 LIQ_AT(protocol_degrees), LIQ_MODEL(LIQ_ECOSYSTEM_DEGREES)},
-    [LIQ_GO_ASSET_DEGREES] = {"--asset-degrees", NULL, LIQ_OPT_DEGREES, LIQ_AT(asset_degrees),
+    [LIQ_GO_PROTOCOL_DEGREES] = {LIQ_OPT_DEGREES, LIQ_AT(protocol_degrees),
+                                 LIQ_MODEL(LIQ_ECOSYSTEM_DEGREES)},
+    [LIQ_GO_ASSET_DEGREES] = {LIQ_OPT_DEGREES, LIQ_AT(asset_degrees),
                               LIQ_MODEL(LIQ_ECOSYSTEM_DEGREES)},
 };
 
@@ -354,18 +385,6 @@ static const liq_gen_option_t liq_gen_options[LIQ_GO_COUNT] = {
 #undef LIQ_WHOLE
 #undef LIQ_UNIT_RANGE
 #undef LIQ_MODEL
-
-/* The row of option `arg`, or NULL. */
-static const liq_gen_option_t *liq_gen_option(const char *arg)
-{
-    for (size_t k = 0; k < LIQ_GO_COUNT; k++) {
-        const liq_gen_option_t *opt = &liq_gen_options[k];
-        if (strcmp(arg, opt->name) == 0 || (opt->alias != NULL && strcmp(arg, opt->alias) == 0)) {
-            return opt;
-        }
-    }
-    return NULL;
-}
 
 /* Reads `value` (non-NULL unless the option is --force) into the field of
  * option `opt`, written `arg`. Returns an exit status. */
@@ -425,27 +444,27 @@ static int liq_gen_read(liq_generate_t *g, const liq_gen_option_t *opt, const ch
     return LIQ_EXIT_OK;
 }
 
-/* Reads the command line into *g. Returns an exit status. */
+/* Reads the command line into *g. Returns an exit status, or LIQ_EXIT_HELP. */
 static int liq_gen_parse(liq_generate_t *g, int argc, char **argv)
 {
-    for (int i = 2; i < argc; i++) {
-        const char *arg = argv[i];
-        const liq_gen_option_t *opt = liq_gen_option(arg);
-        if (opt == NULL) {
-            return arg[0] == '-' ? liq_generate_error("unknown option '%s'", arg)
-                                 : liq_generate_error("unexpected argument '%s'", arg);
+    liq_cli_parser_t p;
+    liq_cli_parser_init(&p, &liq_generate_command, argc, argv, 2);
+    for (int k = liq_cli_next(&p); k != LIQ_CLI_DONE; k = liq_cli_next(&p)) {
+        if (k == LIQ_CLI_HELP) {
+            return LIQ_EXIT_HELP;
         }
-        const char *value = NULL;
-        if (opt->kind != LIQ_OPT_FORCE) {
-            if (i + 1 == argc) {
-                return liq_generate_error("%s needs a value", arg);
-            }
-            value = argv[++i];
+        if (k == LIQ_CLI_BAD) {
+            return LIQ_EXIT_USAGE;
         }
-        const int rc = liq_gen_read(g, opt, arg, value);
-        g->seen[opt - liq_gen_options] = true;
+        if (k == LIQ_CLI_OPERAND) {
+            return liq_generate_error("unexpected argument '%s'", p.value);
+        }
+        const liq_gen_option_t *opt = &liq_gen_options[k];
+        const char *name = liq_generate_options[k].name;
+        const int rc = liq_gen_read(g, opt, name, p.value);
+        g->seen[k] = true;
         if (opt->of_model) {
-            g->model_option = arg;
+            g->model_option = name;
             g->model_of_option = opt->model;
         }
         if (rc != LIQ_EXIT_OK) {
@@ -534,11 +553,13 @@ int liq_cmd_generate(int argc, char **argv)
     memset(&g, 0, sizeof(g));
     liq_ecosystem_options_init(&g.o);
     int exit_code = liq_gen_parse(&g, argc, argv);
-    if (exit_code == LIQ_EXIT_OK) {
+    if (exit_code == LIQ_EXIT_HELP) {
+        exit_code = LIQ_EXIT_OK;
+    } else if (exit_code == LIQ_EXIT_OK) {
         exit_code = liq_gen_check(&g);
-    }
-    if (exit_code == LIQ_EXIT_OK) {
-        exit_code = liq_gen_write(&g);
+        if (exit_code == LIQ_EXIT_OK) {
+            exit_code = liq_gen_write(&g);
+        }
     }
     free(g.protocol_degrees.degree);
     free(g.asset_degrees.degree);

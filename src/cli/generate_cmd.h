@@ -2,9 +2,12 @@
 #ifndef LIQ_CLI_GENERATE_CMD_H
 #define LIQ_CLI_GENERATE_CMD_H
 
+#include "cli/options.h"
+
 /* Runs `liqnet generate ...` (argv[1] is "generate"); returns the exit status. */
 int liq_cmd_generate(int argc, char **argv);
 
-extern const char liq_generate_usage[];
+/* Its options and help (cli/options.h). */
+extern const liq_cli_command_t liq_generate_command;
 
 #endif /* LIQ_CLI_GENERATE_CMD_H */

@@ -43,20 +43,41 @@ typedef enum {
     LIQ_GRAPH_BETWEENNESS_NONE = 2
 } liq_graph_betweenness_t;
 
-const char liq_graph_usage[] =
-    "usage: liqnet graph SCENARIO -o NET.graphml [--format graphml|gml]\n"
-    "                    [--centrality auto|exact|skip] [--quiet]\n"
-    "\n"
-    "  --centrality auto   exact betweenness when protocols x links <= 1e9 (default;\n"
-    "                       otherwise left out, with a note)\n"
-    "  --centrality exact  always: O(protocols x links), hours at 10^5 x 10^6\n"
-    "  --centrality skip   never\n";
+enum { LIQ_GR_OUTPUT, LIQ_GR_FORMAT, LIQ_GR_CENTRALITY, LIQ_GR_QUIET, LIQ_GR_COUNT };
+
+static const liq_cli_option_t liq_graph_options[LIQ_GR_COUNT] = {
+    [LIQ_GR_OUTPUT] = {"--output", "-o", "FILE", "the network file to write (required)", "@file"},
+    [LIQ_GR_FORMAT] = {"--format", NULL, "graphml|gml",
+                       "file format (default: from the file name's extension: .graphml or .xml "
+                       "for GraphML, .gml for GML)",
+                       "graphml gml"},
+    [LIQ_GR_CENTRALITY] = {"--centrality", NULL, "auto|exact|skip",
+                           "betweenness of the protocol graph: auto computes it exactly when "
+                           "protocols x links <= 1e9 and otherwise leaves it out with a note "
+                           "(default); exact always, O(protocols x links), hours at 10^5 x "
+                           "10^6; skip never",
+                           "auto exact skip"},
+    [LIQ_GR_QUIET] = {"--quiet", NULL, NULL, "write the file, print nothing", NULL},
+};
+
+const liq_cli_command_t liq_graph_command = {
+    .name = "graph",
+    .usage = {"SCENARIO -o NET.graphml [--format graphml|gml] [--centrality auto|exact|skip] "
+              "[--quiet]"},
+    .summary = "write the scenario's network as GraphML or GML and print its protocol graph",
+    .description = "Writes the network of SCENARIO (assets, pools, oracles and protocols; "
+                   "docs/network.md) as GraphML or GML for Gephi, NetworkX or igraph, and prints "
+                   "the protocol graph: per protocol its links, hop distance from where the "
+                   "shocks enter, PageRank and betweenness.",
+    .options = liq_graph_options,
+    .n_options = LIQ_GR_COUNT,
+    .files = true,
+};
 
 static int liq_graph_usage_error(const char *message, const char *arg)
 {
-    fprintf(stderr, "liqnet: %s%s%s\n\n%s", message, arg != NULL ? " " : "", arg != NULL ? arg : "",
-            liq_graph_usage);
-    return LIQ_EXIT_USAGE;
+    return liq_cli_usage_error("graph", "%s%s%s", message, arg != NULL ? " " : "",
+                               arg != NULL ? arg : "");
 }
 
 /* The most links `liqnet graph` lists one by one. */
@@ -160,46 +181,49 @@ int liq_cmd_graph(int argc, char **argv)
     liq_graph_format_t format = LIQ_GRAPH_AUTO;
     liq_graph_betweenness_t betweenness = LIQ_GRAPH_BETWEENNESS_AUTO;
     int quiet = 0;
-    for (int i = 2; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
-            if (++i >= argc) {
-                return liq_graph_usage_error("needs a file name:", arg);
+    liq_cli_parser_t p;
+    liq_cli_parser_init(&p, &liq_graph_command, argc, argv, 2);
+    for (int k = liq_cli_next(&p); k != LIQ_CLI_DONE; k = liq_cli_next(&p)) {
+        switch (k) {
+        case LIQ_CLI_HELP:
+            return LIQ_EXIT_OK;
+        case LIQ_CLI_BAD:
+            return LIQ_EXIT_USAGE;
+        case LIQ_CLI_OPERAND:
+            if (scenario != NULL) {
+                return liq_graph_usage_error("unexpected argument", p.value);
             }
-            output = argv[i];
-        } else if (strcmp(arg, "--format") == 0) {
-            if (++i >= argc) {
-                return liq_graph_usage_error("--format takes graphml or gml", NULL);
-            }
-            if (strcmp(argv[i], "graphml") == 0) {
+            scenario = p.value;
+            break;
+        case LIQ_GR_OUTPUT:
+            output = p.value;
+            break;
+        case LIQ_GR_FORMAT:
+            if (strcmp(p.value, "graphml") == 0) {
                 format = LIQ_GRAPH_GRAPHML;
-            } else if (strcmp(argv[i], "gml") == 0) {
+            } else if (strcmp(p.value, "gml") == 0) {
                 format = LIQ_GRAPH_GML;
             } else {
-                return liq_graph_usage_error("--format takes graphml or gml, not", argv[i]);
+                return liq_graph_usage_error("--format takes graphml or gml, not", p.value);
             }
-        } else if (strcmp(arg, "--centrality") == 0) {
-            if (++i >= argc) {
-                return liq_graph_usage_error("--centrality takes auto, exact or skip", NULL);
-            }
-            if (strcmp(argv[i], "auto") == 0) {
+            break;
+        case LIQ_GR_CENTRALITY:
+            if (strcmp(p.value, "auto") == 0) {
                 betweenness = LIQ_GRAPH_BETWEENNESS_AUTO;
-            } else if (strcmp(argv[i], "exact") == 0) {
+            } else if (strcmp(p.value, "exact") == 0) {
                 betweenness = LIQ_GRAPH_BETWEENNESS_EXACT;
-            } else if (strcmp(argv[i], "skip") == 0) {
+            } else if (strcmp(p.value, "skip") == 0) {
                 betweenness = LIQ_GRAPH_BETWEENNESS_NONE;
             } else {
                 return liq_graph_usage_error("--centrality takes auto, exact or skip, not",
-                                             argv[i]);
+                                             p.value);
             }
-        } else if (strcmp(arg, "--quiet") == 0) {
+            break;
+        case LIQ_GR_QUIET:
             quiet = 1;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            return liq_graph_usage_error("unknown option", arg);
-        } else if (scenario == NULL) {
-            scenario = arg;
-        } else {
-            return liq_graph_usage_error("unexpected argument", arg);
+            break;
+        default:
+            break;
         }
     }
     if (scenario == NULL) {

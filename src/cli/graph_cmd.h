@@ -2,9 +2,12 @@
 #ifndef LIQ_CLI_GRAPH_CMD_H
 #define LIQ_CLI_GRAPH_CMD_H
 
+#include "cli/options.h"
+
 /* Runs `liqnet graph ...` (argv[1] is "graph"); returns the exit status. */
 int liq_cmd_graph(int argc, char **argv);
 
-extern const char liq_graph_usage[];
+/* Its options and help (cli/options.h). */
+extern const liq_cli_command_t liq_graph_command;
 
 #endif /* LIQ_CLI_GRAPH_CMD_H */

@@ -1,13 +1,16 @@
 /*
- * The liqnet command line.
+ * The liqnet command line: run and check here, the other commands in
+ * cli/<command>_cmd.c; every command's options are a table (cli/options.h) that
+ * drives its parsing, its --help, `liqnet help`, the man page and bash
+ * completion (`liqnet __docs man|bash`, hidden).
  *
- *   liqnet run SCENARIO -o OUT.h5 [--threads N] [--seed N] [--rounds N] [--force] [--quiet]
- *              [--centrality auto|exact|skip]
- *   liqnet check SCENARIO        validate a scenario and print it fully resolved
- *   liqnet sweep SWEEP -o OUT.h5 many runs into one results file (cli/sweep_cmd.c)
- *   liqnet graph SCENARIO -o NET.graphml  the scenario's network (cli/graph_cmd.c)
- *   liqnet generate [-o SCENARIO.yaml]    a synthetic ecosystem (cli/generate_cmd.c)
- *   liqnet version
+ *   liqnet run SCENARIO -o OUT.h5 [OPTIONS]   simulate, write every round, print the summary
+ *   liqnet check SCENARIO [--set PATH=VALUE]  validate a scenario and print it fully resolved
+ *   liqnet sweep SWEEP -o OUT.h5            many runs into one results file (cli/sweep_cmd.c)
+ *   liqnet graph SCENARIO -o NET.graphml    the scenario's network (cli/graph_cmd.c)
+ *   liqnet generate [-o SCENARIO.yaml]      a synthetic ecosystem (cli/generate_cmd.c)
+ *   liqnet show FILE.h5                     a finished run's summary again (cli/show_cmd.c)
+ *   liqnet help [COMMAND], liqnet version
  *
  * Exit status: 0 on success, 1 on bad input or a failed run (the output is
  * then marked "failed" and keeps the rounds before the failure), 2 on bad
@@ -32,6 +35,9 @@
 #include "cli/args.h"
 #include "cli/generate_cmd.h"
 #include "cli/graph_cmd.h"
+#include "cli/options.h"
+#include "cli/show_cmd.h"
+#include "cli/summary.h"
 #include "cli/sweep_cmd.h"
 #include "liqnet/error.h"
 #include "liqnet/io.h"
@@ -49,41 +55,203 @@ static void liq_on_signal(int signo)
     liq_stop_requested = 1;
 }
 
-static const char liq_usage[] =
-    "usage: liqnet run SCENARIO -o OUT.h5 [--threads N] [--seed N] [--rounds N] [--force] "
-    "[--quiet]\n"
-    "                  [--centrality auto|exact|skip]\n"
-    "       liqnet check SCENARIO\n"
-    "       liqnet sweep SWEEP.yaml -o OUT.h5 [--force] [--resume] [--threads N] [--quiet]\n"
-    "       liqnet sweep SWEEP.yaml --print-run R\n"
-    "       liqnet graph SCENARIO -o NET.graphml [--format graphml|gml] [--centrality "
-    "auto|exact|skip]\n"
-    "                    [--quiet]\n"
-    "       liqnet generate [-o SCENARIO.yaml] [--model MODEL] [--protocols N] [--assets N] ...\n"
-    "       liqnet version\n"
-    "\n"
-    "  run     simulate SCENARIO (YAML, see docs/scenario.md) and write every round to\n"
-    "          OUT.h5 (see docs/hdf5-schema.md); prints the run's summary\n"
-    "  check   validate SCENARIO and print it fully resolved\n"
-    "  sweep   run a base scenario over a grid, Latin hypercube or list of parameter\n"
-    "          settings, several seeds each, into one results file (docs/sweeps.md);\n"
-    "          `liqnet sweep --help` for its options\n"
-    "  graph   write the scenario's network of assets, pools, oracles and protocols as\n"
-    "          GraphML or GML (docs/network.md) and print the protocol graph's links,\n"
-    "          distances from the shock and centralities\n"
-    "  generate  write the scenario of a synthetic ecosystem (igraph's random graph\n"
-    "          models, docs/network.md); `liqnet generate --help` for its options\n"
-    "\n"
-    "options of run:\n"
-    "  -o, --output FILE   output file (required)\n"
-    "  --threads N         OpenMP threads (default: all cores); results do not depend on it\n"
-    "  --seed N            override the scenario's seed\n"
-    "  --rounds N          override the scenario's number of rounds\n"
-    "  --force             overwrite an existing output file\n"
-    "  --quiet             no progress line and no summary\n"
-    "  --centrality MODE   betweenness of the contagion record (/contagion): auto (exact\n"
-    "                      when V (V + E) <= 5e8 on the protocol graph, else skipped),\n"
-    "                      exact (always) or skip (never); default auto\n";
+/* The options of `liqnet run`, in the order of --help. */
+enum {
+    LIQ_RUN_OUTPUT,
+    LIQ_RUN_THREADS,
+    LIQ_RUN_SEED,
+    LIQ_RUN_ROUNDS,
+    LIQ_RUN_SET,
+    LIQ_RUN_FORCE,
+    LIQ_RUN_QUIET,
+    LIQ_RUN_JSON,
+    LIQ_RUN_TOP,
+    LIQ_RUN_CENTRALITY,
+    LIQ_RUN_COUNT
+};
+
+#define LIQ_SET_HELP                                                                               \
+    "set the scenario's key at PATH to VALUE before it is read, as a sweep's parameter does "      \
+    "(docs/sweeps.md): dotted keys with list items by name or index, "                             \
+    "protocols[AaveLike].markets[WETH].liquidation_bonus=0.08, accounts[0].count=500, "            \
+    "rounds=50; VALUE is a YAML scalar (0.05, 1h, unlimited). Repeatable, applied in order"
+
+/* --top's words, shared by run and show. */
+#define LIQ_TOP_HELP                                                                               \
+    "rows of the oracle, protocol and auction tables: when there are more, the N largest (by "     \
+    "oracle fall, liquidated value, value sold) and a line saying how many were left out; the "    \
+    "total row always covers all. 0 shows all; default 20"
+
+static const liq_cli_option_t liq_run_options[LIQ_RUN_COUNT] = {
+    [LIQ_RUN_OUTPUT] = {"--output", "-o", "FILE", "output file (required)", "@file"},
+    [LIQ_RUN_THREADS] = {"--threads", NULL, "N",
+                         "OpenMP threads (default: all cores); results do not depend on it", NULL},
+    [LIQ_RUN_SEED] = {"--seed", NULL, "N", "override the scenario's seed", NULL},
+    [LIQ_RUN_ROUNDS] = {"--rounds", NULL, "N", "override the scenario's number of rounds", NULL},
+    [LIQ_RUN_SET] = {"--set", NULL, "PATH=VALUE", LIQ_SET_HELP, NULL},
+    [LIQ_RUN_FORCE] = {"--force", NULL, NULL, "overwrite an existing output file", NULL},
+    [LIQ_RUN_QUIET] = {"--quiet", NULL, NULL, "no progress line and no summary table", NULL},
+    [LIQ_RUN_JSON] = {"--json", NULL, NULL,
+                      "print the summary as one JSON object (every summary variable of the "
+                      "file under its name, per oracle and per protocol, all rows) instead of "
+                      "the table; also with --quiet",
+                      NULL},
+    [LIQ_RUN_TOP] = {"--top", NULL, "N", LIQ_TOP_HELP, NULL},
+    [LIQ_RUN_CENTRALITY] = {"--centrality", NULL, "auto|exact|skip",
+                            "betweenness of the contagion record (/contagion): auto (exact when "
+                            "V (V + E) <= 5e8 on the protocol graph, else skipped), exact "
+                            "(always) or skip (never); default auto",
+                            "auto exact skip"},
+};
+
+static const liq_cli_command_t liq_run_command = {
+    .name = "run",
+    .usage = {"SCENARIO -o OUT.h5 [--threads N] [--seed N] [--rounds N] [--set PATH=VALUE]... "
+              "[--force] [--quiet] [--json] [--top N] [--centrality auto|exact|skip]"},
+    .summary = "simulate a scenario, write every round to an HDF5 file and print the summary",
+    .description = "Simulates SCENARIO (YAML, docs/scenario.md) and writes every round to OUT.h5 "
+                   "(docs/hdf5-schema.md), then prints the run's summary. The same scenario and "
+                   "seed give the same bits for any --threads. Ctrl-C stops after the round in "
+                   "progress and marks the file interrupted (exit status 130); a run whose "
+                   "feedback diverges stops with the error and marks it failed (exit status 1).",
+    .options = liq_run_options,
+    .n_options = LIQ_RUN_COUNT,
+    .files = true,
+};
+
+enum { LIQ_CHECK_SET, LIQ_CHECK_COUNT };
+
+static const liq_cli_option_t liq_check_options[LIQ_CHECK_COUNT] = {
+    [LIQ_CHECK_SET] = {"--set", NULL, "PATH=VALUE", LIQ_SET_HELP, NULL},
+};
+
+static const liq_cli_command_t liq_check_command = {
+    .name = "check",
+    .usage = {"SCENARIO [--set PATH=VALUE]..."},
+    .summary = "validate a scenario and print it fully resolved",
+    .description = "Reads SCENARIO as `liqnet run` would and prints it fully resolved: every "
+                   "default explicit, every duration in rounds, a network file's entities as "
+                   "lists. Bad input is one message naming the file, line, column, key and value "
+                   "(exit status 1).",
+    .options = liq_check_options,
+    .n_options = LIQ_CHECK_COUNT,
+    .files = true,
+};
+
+static const liq_cli_command_t liq_help_command = {
+    .name = "help",
+    .usage = {"[COMMAND]"},
+    .summary = "print the commands, or a command's options",
+    .description = "Without COMMAND, prints every command's usage; with one, its options, as "
+                   "`liqnet COMMAND --help` does.",
+};
+
+static const liq_cli_command_t liq_version_command = {
+    .name = "version",
+    .usage = {""},
+    .summary = "print liqnet's version",
+    .description = "Prints \"liqnet\" and the version.",
+};
+
+/* Every command, in the order of `liqnet help` and the man page. */
+static const liq_cli_command_t *const liq_commands[] = {
+    &liq_run_command,      &liq_check_command, &liq_sweep_command, &liq_graph_command,
+    &liq_generate_command, &liq_show_command,  &liq_help_command,  &liq_version_command,
+};
+#define LIQ_N_COMMANDS (sizeof(liq_commands) / sizeof(liq_commands[0]))
+
+/* The --set options of a command line: overrides whose paths are copies of
+ * the text before '=' (the values point into argv). */
+typedef struct {
+    liq_override_t *overrides;
+    size_t n;
+} liq_sets_t;
+
+static void liq_sets_destroy(liq_sets_t *sets)
+{
+    for (size_t i = 0; i < sets->n; i++) {
+        free((char *)sets->overrides[i].path);
+    }
+    free(sets->overrides);
+    sets->overrides = NULL;
+    sets->n = 0;
+}
+
+/* Adds `--set PATH=VALUE` (`text` is PATH=VALUE); an exit status. */
+static int liq_sets_add(liq_sets_t *sets, const char *command, const char *text, int argc)
+{
+    const char *eq = strchr(text, '=');
+    if (eq == NULL || eq == text) {
+        return liq_cli_usage_error(command, "--set takes PATH=VALUE, not '%s'", text);
+    }
+    if (sets->overrides == NULL) {
+        /* At most one --set an argument. */
+        sets->overrides = calloc((size_t)argc, sizeof(*sets->overrides));
+    }
+    char *path = strndup(text, (size_t)(eq - text));
+    if (sets->overrides == NULL || path == NULL) {
+        free(path);
+        fprintf(stderr, "liqnet: error: out of memory\n");
+        return LIQ_EXIT_FAIL;
+    }
+    /* Errors name the option: "--set: PATH: no item named ...". */
+    sets->overrides[sets->n++] =
+        (liq_override_t){.path = path, .value = eq + 1, .quoted = 0, .scale = 0, .origin = "--set"};
+    return LIQ_EXIT_OK;
+}
+
+/* Loads a scenario file as liq_scenario_load does, with the overrides of
+ * --set applied (liq_scenario_parse_with), relative paths in it resolved
+ * against its directory. */
+static int liq_load_scenario(liq_scenario_t **sc, const char *path, const liq_sets_t *sets)
+{
+    if (sets->n == 0) {
+        return liq_scenario_load(sc, path);
+    }
+    *sc = NULL;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return liq_error_set(LIQ_EIO, "%s: cannot read: %s", path, strerror(errno));
+    }
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    int rc = LIQ_OK;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = 2 * cap + 4096 + 1;
+            char *grown = realloc(text, cap);
+            if (grown == NULL) {
+                rc = liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the file", path);
+                break;
+            }
+            text = grown;
+        }
+        const size_t got = fread(text + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                rc = liq_error_set(LIQ_EIO, "%s: cannot read: %s", path, strerror(errno));
+            }
+            break;
+        }
+    }
+    fclose(f);
+    char *base_dir = NULL;
+    const char *slash = strrchr(path, '/');
+    if (rc == LIQ_OK && slash != NULL) {
+        base_dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+        if (base_dir == NULL) {
+            rc = liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the file", path);
+        }
+    }
+    if (rc == LIQ_OK) {
+        text[len] = '\0';
+        rc = liq_scenario_parse_with(sc, text, len, path, base_dir, sets->overrides, sets->n);
+    }
+    free(base_dir);
+    free(text);
+    return rc;
+}
 
 typedef struct {
     const char *scenario;
@@ -94,68 +262,91 @@ typedef struct {
     int64_t rounds;
     bool force;
     bool quiet;
+    bool json;
+    size_t top;
+    liq_sets_t sets;
     liq_centrality_mode_t centrality;
 } liq_run_args_t;
 
-#define liq_usage_error(...) liq_cli_usage_error(liq_usage, __VA_ARGS__)
+#define liq_usage_error(...) liq_cli_usage_error("run", __VA_ARGS__)
 
+/* Reads the command line of `liqnet run`; an exit status, or LIQ_EXIT_HELP.
+ * a->sets is to be destroyed whatever it returns. */
 static int liq_parse_run_args(int argc, char **argv, liq_run_args_t *a)
 {
     memset(a, 0, sizeof(*a));
-    for (int i = 2; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        long long v;
-        if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
-            if (value == NULL) {
-                return liq_usage_error("%s needs a file name", arg);
+    a->top = LIQ_SUMMARY_TOP_DEFAULT;
+    liq_cli_parser_t p;
+    liq_cli_parser_init(&p, &liq_run_command, argc, argv, 2);
+    long long v = 0;
+    for (int k = liq_cli_next(&p); k != LIQ_CLI_DONE; k = liq_cli_next(&p)) {
+        switch (k) {
+        case LIQ_CLI_HELP:
+            return LIQ_EXIT_HELP;
+        case LIQ_CLI_BAD:
+            return LIQ_EXIT_USAGE;
+        case LIQ_CLI_OPERAND:
+            if (a->scenario != NULL) {
+                return liq_usage_error("unexpected argument '%s'", p.value);
             }
-            a->output = value;
-            i++;
-        } else if (strcmp(arg, "--threads") == 0) {
-            if (!liq_cli_parse_int(value, 1, 4096, &v)) {
-                return liq_usage_error("--threads takes a whole number from 1 to 4096, not '%s'",
-                                       value != NULL ? value : "");
+            a->scenario = p.value;
+            break;
+        case LIQ_RUN_OUTPUT:
+            a->output = p.value;
+            break;
+        case LIQ_RUN_THREADS:
+            if (!liq_cli_whole(&p, 1, 4096, "a whole number from 1 to 4096", &v)) {
+                return LIQ_EXIT_USAGE;
             }
             a->threads = (int)v;
-            i++;
-        } else if (strcmp(arg, "--seed") == 0) {
-            if (!liq_cli_parse_int(value, 0, INT64_MAX, &v)) {
-                return liq_usage_error("--seed takes a whole number >= 0, not '%s'",
-                                       value != NULL ? value : "");
+            break;
+        case LIQ_RUN_SEED:
+            if (!liq_cli_whole(&p, 0, INT64_MAX, "a whole number >= 0", &v)) {
+                return LIQ_EXIT_USAGE;
             }
             a->has_seed = true;
             a->seed = (uint64_t)v;
-            i++;
-        } else if (strcmp(arg, "--rounds") == 0) {
-            if (!liq_cli_parse_int(value, 1, INT32_MAX, &v)) {
-                return liq_usage_error("--rounds takes a whole number >= 1, not '%s'",
-                                       value != NULL ? value : "");
+            break;
+        case LIQ_RUN_ROUNDS:
+            if (!liq_cli_whole(&p, 1, INT32_MAX, "a whole number >= 1", &v)) {
+                return LIQ_EXIT_USAGE;
             }
             a->rounds = (int64_t)v;
-            i++;
-        } else if (strcmp(arg, "--centrality") == 0) {
-            if (value != NULL && strcmp(value, "auto") == 0) {
+            break;
+        case LIQ_RUN_TOP:
+            if (!liq_cli_whole(&p, 0, INT32_MAX, "a whole number >= 0", &v)) {
+                return LIQ_EXIT_USAGE;
+            }
+            a->top = (size_t)v;
+            break;
+        case LIQ_RUN_SET: {
+            const int rc = liq_sets_add(&a->sets, "run", p.value, argc);
+            if (rc != LIQ_EXIT_OK) {
+                return rc;
+            }
+        } break;
+        case LIQ_RUN_CENTRALITY:
+            if (strcmp(p.value, "auto") == 0) {
                 a->centrality = LIQ_CENTRALITY_AUTO;
-            } else if (value != NULL && strcmp(value, "exact") == 0) {
+            } else if (strcmp(p.value, "exact") == 0) {
                 a->centrality = LIQ_CENTRALITY_EXACT;
-            } else if (value != NULL && strcmp(value, "skip") == 0) {
+            } else if (strcmp(p.value, "skip") == 0) {
                 a->centrality = LIQ_CENTRALITY_SKIP;
             } else {
-                return liq_usage_error("--centrality takes auto, exact or skip, not '%s'",
-                                       value != NULL ? value : "");
+                return liq_usage_error("--centrality takes auto, exact or skip, not '%s'", p.value);
             }
-            i++;
-        } else if (strcmp(arg, "--force") == 0) {
+            break;
+        case LIQ_RUN_FORCE:
             a->force = true;
-        } else if (strcmp(arg, "--quiet") == 0) {
+            break;
+        case LIQ_RUN_QUIET:
             a->quiet = true;
-        } else if (arg[0] == '-') {
-            return liq_usage_error("unknown option '%s'", arg);
-        } else if (a->scenario == NULL) {
-            a->scenario = arg;
-        } else {
-            return liq_usage_error("unexpected argument '%s'", arg);
+            break;
+        case LIQ_RUN_JSON:
+            a->json = true;
+            break;
+        default:
+            break;
         }
     }
     if (a->scenario == NULL) {
@@ -165,122 +356,6 @@ static int liq_parse_run_args(int argc, char **argv, liq_run_args_t *a)
         return liq_usage_error("%s", "run needs an output file: -o OUT.h5");
     }
     return LIQ_EXIT_OK;
-}
-
-/* Money in a short human form: 1234567 -> "1.23M". */
-static void liq_format_usd(char *buf, size_t size, double value)
-{
-    const double a = fabs(value);
-    if (a >= 1e9) {
-        snprintf(buf, size, "%.3gB", value / 1e9);
-    } else if (a >= 1e6) {
-        snprintf(buf, size, "%.3gM", value / 1e6);
-    } else if (a >= 1e3) {
-        snprintf(buf, size, "%.3gk", value / 1e3);
-    } else {
-        snprintf(buf, size, "%.3g", value);
-    }
-}
-
-/* The cross-margin line of the summary: accounts and, per protocol, the
- * liquidations among the table's that were of cross accounts. */
-static void liq_print_cross(const liq_scenario_t *sc, size_t n_cross, const int64_t *cross)
-{
-    printf("cross margin: %zu accounts; liquidations of cross accounts (included above):", n_cross);
-    for (size_t p = 0; p < sc->n_protocols; p++) {
-        printf("%s %s %lld", p > 0 ? "," : "", sc->protocols[p].name, (long long)cross[p]);
-    }
-    printf("\n");
-}
-
-/* The Dutch-auction totals of the protocols that auction (none: nothing). */
-static void liq_print_auctions(const liq_scenario_t *sc, const liq_summary_t *s)
-{
-    bool header = false;
-    for (size_t p = 0; p < s->n_protocols; p++) {
-        if (sc->protocols[p].liquidation.mode != LIQ_LIQUIDATION_DUTCH_AUCTION) {
-            continue;
-        }
-        if (!header) {
-            printf("\n%-20s %10s %14s %14s %12s %12s %14s\n", "auctions", "started", "sold USD",
-                   "raised", "rewards USD", "bad debt", "tab left");
-            header = true;
-        }
-        char sold[32], raised[32], rewards[32], bad[32], tab[32];
-        liq_format_usd(sold, sizeof(sold), s->auction_sold_value[p]);
-        liq_format_usd(raised, sizeof(raised), s->auction_raised[p]);
-        liq_format_usd(rewards, sizeof(rewards), s->keeper_rewards[p]);
-        liq_format_usd(bad, sizeof(bad), s->auction_bad_debt[p]);
-        liq_format_usd(tab, sizeof(tab), s->auction_tab[p]);
-        printf("%-20s %10lld %14s %14s %12s %12s %14s\n", sc->protocols[p].name,
-               (long long)s->auctions[p], sold, raised, rewards, bad, tab);
-    }
-    if (header) {
-        printf("(raised and tab left in units of the debt asset; tab left: auctions still "
-               "running at the end, not bad debt)\n");
-    }
-}
-
-static void liq_print_summary(const liq_scenario_t *sc, const liq_summary_t *s, size_t accounts,
-                              int threads, double seconds, const char *output, const char *status)
-{
-    printf("liqnet %s: scenario '%s', seed %" PRIu64 ", %lld rounds, %zu accounts, %d threads, "
-           "%.2f s\n",
-           LIQNET_VERSION, sc->name, sc->seed, (long long)s->rounds, accounts, threads, seconds);
-    if (s->first_liquidation >= 0) {
-        char peak[32];
-        liq_format_usd(peak, sizeof(peak), s->peak_value);
-        printf("cascade: %lld rounds, liquidations from round %lld to round %lld (last "
-               "exogenous move: round %lld); peak at round %lld with USD %s seized\n",
-               (long long)s->cascade_length, (long long)s->first_liquidation,
-               (long long)s->last_liquidation, (long long)s->last_exogenous_move,
-               (long long)s->peak_round, peak);
-    } else {
-        printf("cascade: none (no liquidation after the last exogenous move at round %lld)\n",
-               (long long)s->last_exogenous_move);
-    }
-    printf("\n%-20s %-10s %12s %12s %14s\n", "oracle", "asset", "oracle fall", "market fall",
-           "amplification");
-    for (size_t o = 0; o < s->n_oracles; o++) {
-        const liq_oracle_config_t *oc = &sc->oracles[o];
-        const int32_t asset = liq_oracle_priced_asset(sc, oc);
-        char amp[32];
-        if (isnan(s->amplification[o])) {
-            snprintf(amp, sizeof(amp), "n/a");
-        } else {
-            snprintf(amp, sizeof(amp), "%.3f", s->amplification[o]);
-        }
-        printf("%-20s %-10s %11.2f%% %11.2f%% %14s\n", oc->name, sc->assets[asset].name,
-               100.0 * s->oracle_drawdown[o], 100.0 * s->exogenous_drawdown[o], amp);
-    }
-    printf("\n%-20s %12s %14s %12s %12s %12s %10s %8s\n", "protocol", "liquidations",
-           "liquidated USD", "bad debt", "deficit", "fund drawn", "stalled", "failed");
-    for (size_t p = 0; p < s->n_protocols; p++) {
-        char liq[32], bad[32], def[32], drawn[32], failed[32];
-        liq_format_usd(liq, sizeof(liq), s->liquidated_value[p]);
-        liq_format_usd(bad, sizeof(bad), s->bad_debt[p]);
-        liq_format_usd(def, sizeof(def), s->deficit[p]);
-        liq_format_usd(drawn, sizeof(drawn), s->insurance_drawdown[p]);
-        if (s->first_failure[p] >= 0) {
-            snprintf(failed, sizeof(failed), "r%lld", (long long)s->first_failure[p]);
-        } else {
-            snprintf(failed, sizeof(failed), "-");
-        }
-        printf("%-20s %12lld %14s %12s %12s %12s %10lld %8s\n", sc->protocols[p].name,
-               (long long)s->liquidations[p], liq, bad, def, drawn, (long long)s->stalled[p],
-               failed);
-    }
-    char liq[32], bad[32], def[32];
-    liq_format_usd(liq, sizeof(liq), s->total_liquidated_value);
-    liq_format_usd(bad, sizeof(bad), s->total_bad_debt);
-    liq_format_usd(def, sizeof(def), s->total_deficit);
-    printf("%-20s %12lld %14s %12s %12s\n", "total", (long long)s->total_liquidations, liq, bad,
-           def);
-    printf("(stalled: liquidatable accounts left untouched, summed over rounds; failed: round of "
-           "the first bad debt or deficit)\n");
-    liq_print_auctions(sc, s);
-    printf("\n%zu of %zu protocols failed (bad debt or a deficit). Output: %s (%s)\n",
-           (size_t)s->failed_protocols, s->n_protocols, output, status);
 }
 
 /* What every rank of a run reads alike: refuses an existing output (rank
@@ -296,7 +371,7 @@ static int liq_run_prepare(liq_run_group_t *group, const liq_run_args_t *args, l
         return liq_error_set(LIQ_EINVAL, "%s: file exists; pass --force to overwrite",
                              args->output);
     }
-    int rc = liq_scenario_load(sc, args->scenario);
+    int rc = liq_load_scenario(sc, args->scenario, &args->sets);
     if (rc != LIQ_OK) {
         return rc;
     }
@@ -512,8 +587,9 @@ static int liq_cmd_run(int argc, char **argv)
     liq_run_args_t args;
     int exit_code = liq_parse_run_args(argc, argv, &args);
     if (exit_code != LIQ_EXIT_OK) {
+        liq_sets_destroy(&args.sets);
         liq_run_group_close(st.group);
-        return exit_code;
+        return exit_code == LIQ_EXIT_HELP ? LIQ_EXIT_OK : exit_code;
     }
     liq_scenario_t *sc = NULL;
     liq_positions_t *positions = NULL;
@@ -578,12 +654,19 @@ static int liq_cmd_run(int argc, char **argv)
     }
     /* The last round the file holds (a failed round is not in it). */
     const int64_t done = liq_sim_round(sim) - (failed ? 1 : 0);
-    if (!args.quiet) {
-        liq_print_summary(sc, liq_metrics_summary(st.metrics), (size_t)(n_accounts + n_cross),
-                          liq_sim_threads(sim), liq_wall_seconds() - t0, args.output, status);
-        if (n_cross > 0) {
-            liq_print_cross(sc, (size_t)n_cross, st.cross_liquidations);
-        }
+    const liq_summary_print_t how = {.output = args.output,
+                                     .status = status,
+                                     .accounts = (size_t)(n_accounts + n_cross),
+                                     .threads = liq_sim_threads(sim),
+                                     .seconds = liq_wall_seconds() - t0,
+                                     .n_cross = (size_t)n_cross,
+                                     .cross_liquidations = st.cross_liquidations,
+                                     .top = args.top};
+    if (args.json) {
+        liq_summary_print_json(sc, liq_metrics_summary(st.metrics), &how);
+    } else if (!args.quiet) {
+        liq_summary_print_header(sc, liq_metrics_summary(st.metrics), &how);
+        liq_summary_print(sc, liq_metrics_summary(st.metrics), &how);
         if (liq_run_group_mpi(st.group)) {
             liq_print_mpi(st.group, sim, min_load, max_load, round_seconds, rss);
         }
@@ -603,18 +686,54 @@ cleanup:
     free(owned);
     free(resolved);
     liq_scenario_destroy(sc);
+    liq_sets_destroy(&args.sets);
     liq_run_group_close(st.group);
     return exit_code;
 }
 
+/* Reads the command line of `liqnet check`; an exit status, or
+ * LIQ_EXIT_HELP. sets is to be destroyed whatever it returns. */
+static int liq_parse_check_args(int argc, char **argv, const char **path, liq_sets_t *sets)
+{
+    liq_cli_parser_t p;
+    liq_cli_parser_init(&p, &liq_check_command, argc, argv, 2);
+    for (int k = liq_cli_next(&p); k != LIQ_CLI_DONE; k = liq_cli_next(&p)) {
+        if (k == LIQ_CLI_HELP) {
+            return LIQ_EXIT_HELP;
+        }
+        if (k == LIQ_CLI_BAD) {
+            return LIQ_EXIT_USAGE;
+        }
+        if (k == LIQ_CLI_OPERAND && *path != NULL) {
+            return liq_cli_usage_error("check", "%s", "check takes exactly one scenario file");
+        }
+        if (k == LIQ_CLI_OPERAND) {
+            *path = p.value;
+        } else if (k == LIQ_CHECK_SET) {
+            const int rc = liq_sets_add(sets, "check", p.value, argc);
+            if (rc != LIQ_EXIT_OK) {
+                return rc;
+            }
+        }
+    }
+    if (*path == NULL) {
+        return liq_cli_usage_error("check", "%s", "check takes exactly one scenario file");
+    }
+    return LIQ_EXIT_OK;
+}
+
 static int liq_cmd_check(int argc, char **argv)
 {
-    if (argc != 3) {
-        return liq_usage_error("%s", "check takes exactly one scenario file");
+    const char *path = NULL;
+    liq_sets_t sets = {0};
+    const int exit_code = liq_parse_check_args(argc, argv, &path, &sets);
+    if (exit_code != LIQ_EXIT_OK) {
+        liq_sets_destroy(&sets);
+        return exit_code == LIQ_EXIT_HELP ? LIQ_EXIT_OK : exit_code;
     }
     liq_scenario_t *sc = NULL;
     char *resolved = NULL;
-    int rc = liq_scenario_load(&sc, argv[2]);
+    int rc = liq_load_scenario(&sc, path, &sets);
     if (rc == LIQ_OK) {
         rc = liq_scenario_dump(&resolved, sc);
     }
@@ -623,50 +742,93 @@ static int liq_cmd_check(int argc, char **argv)
     }
     free(resolved);
     liq_scenario_destroy(sc);
+    liq_sets_destroy(&sets);
     return rc == LIQ_OK ? LIQ_EXIT_OK : liq_cli_fail(rc);
+}
+
+/* `liqnet help [COMMAND]`. */
+static int liq_cmd_help(int argc, char **argv)
+{
+    if (argc == 2) {
+        liq_cli_print_overview(stdout, liq_commands, LIQ_N_COMMANDS);
+        return LIQ_EXIT_OK;
+    }
+    if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
+        liq_cli_print_help(stdout, &liq_help_command);
+        return LIQ_EXIT_OK;
+    }
+    for (size_t i = 0; i < LIQ_N_COMMANDS && argc == 3; i++) {
+        if (strcmp(argv[2], liq_commands[i]->name) == 0) {
+            liq_cli_print_help(stdout, liq_commands[i]);
+            return LIQ_EXIT_OK;
+        }
+    }
+    if (argc > 3) {
+        return liq_cli_usage_error("help", "unexpected argument '%s'", argv[3]);
+    }
+    return liq_cli_usage_error("help", "unknown command '%s'", argv[2]);
+}
+
+/* `liqnet version`. */
+static int liq_cmd_version(int argc, char **argv)
+{
+    liq_cli_parser_t p;
+    liq_cli_parser_init(&p, &liq_version_command, argc, argv, 2);
+    const int k = liq_cli_next(&p);
+    if (k == LIQ_CLI_HELP) {
+        return LIQ_EXIT_OK;
+    }
+    if (k == LIQ_CLI_BAD) {
+        return LIQ_EXIT_USAGE;
+    }
+    if (k == LIQ_CLI_OPERAND) {
+        return liq_cli_usage_error("version", "unexpected argument '%s'", p.value);
+    }
+    printf("liqnet %s\n", LIQNET_VERSION);
+    return LIQ_EXIT_OK;
+}
+
+/* `liqnet __docs man|bash` (hidden): the man page or the bash completion
+ * script from the option tables; docs/liqnet.1 and completions/liqnet.bash
+ * are its output, checked by the test test_cli_docs. */
+static int liq_cmd_docs(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[2], "man") == 0) {
+        liq_cli_print_man(stdout, liq_commands, LIQ_N_COMMANDS);
+    } else if (argc == 3 && strcmp(argv[2], "bash") == 0) {
+        liq_cli_print_bash(stdout, liq_commands, LIQ_N_COMMANDS);
+    } else {
+        fprintf(stderr, "usage: liqnet __docs man|bash\n");
+        return LIQ_EXIT_USAGE;
+    }
+    return fflush(stdout) == 0 ? LIQ_EXIT_OK : LIQ_EXIT_FAIL;
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(liq_usage, stderr);
+        liq_cli_print_overview(stderr, liq_commands, LIQ_N_COMMANDS);
         return LIQ_EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "run") == 0) {
-        return liq_cmd_run(argc, argv);
-    }
-    if (strcmp(cmd, "check") == 0) {
-        return liq_cmd_check(argc, argv);
-    }
-    if (strcmp(cmd, "sweep") == 0) {
-        if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-            fputs(liq_sweep_usage, stdout);
-            return LIQ_EXIT_OK;
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } table[] = {
+        {"run", liq_cmd_run},     {"check", liq_cmd_check},       {"sweep", liq_cmd_sweep},
+        {"graph", liq_cmd_graph}, {"generate", liq_cmd_generate}, {"show", liq_cmd_show},
+        {"help", liq_cmd_help},   {"version", liq_cmd_version},   {"__docs", liq_cmd_docs},
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        if (strcmp(cmd, table[i].name) == 0) {
+            return table[i].run(argc, argv);
         }
-        return liq_cmd_sweep(argc, argv);
     }
-    if (strcmp(cmd, "graph") == 0) {
-        if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-            fputs(liq_graph_usage, stdout);
-            return LIQ_EXIT_OK;
-        }
-        return liq_cmd_graph(argc, argv);
+    if (strcmp(cmd, "--version") == 0) {
+        return liq_cmd_version(2, argv);
     }
-    if (strcmp(cmd, "generate") == 0) {
-        if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-            fputs(liq_generate_usage, stdout);
-            return LIQ_EXIT_OK;
-        }
-        return liq_cmd_generate(argc, argv);
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        return liq_cmd_help(2, argv);
     }
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("liqnet %s\n", LIQNET_VERSION);
-        return LIQ_EXIT_OK;
-    }
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        fputs(liq_usage, stdout);
-        return LIQ_EXIT_OK;
-    }
-    return liq_usage_error("unknown command '%s'", cmd);
+    return liq_cli_usage_error(NULL, "unknown command '%s'", cmd);
 }

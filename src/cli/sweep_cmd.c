@@ -1,6 +1,6 @@
 /*
- * liqnet sweep SWEEP.yaml -o OUT.h5 [--force] [--resume] [--threads N] [--quiet]
- * liqnet sweep SWEEP.yaml --print-run R
+ * liqnet sweep SWEEP.yaml -o OUT.h5 [--force | --resume] [--threads N] [--quiet]
+ * liqnet sweep SWEEP.yaml --print-run R       (every option: liq_sweep_options)
  *
  * Runs every run of a sweep (docs/sweeps.md) into one results file, or
  * prints the resolved scenario of one run so that `liqnet run` can make it
@@ -26,24 +26,57 @@
 #include <omp.h>
 
 #include "cli/args.h"
+#include "cli/options.h"
 #include "cli/progress.h"
 #include "liqnet/error.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sweep.h"
 #include "liqnet/version.h"
 
-const char liq_sweep_usage[] =
-    "usage: liqnet sweep SWEEP.yaml -o OUT.h5 [--force] [--resume] [--threads N] [--quiet]\n"
-    "       liqnet sweep SWEEP.yaml --print-run R\n"
-    "\n"
-    "  Runs every run of SWEEP.yaml (see docs/sweeps.md) into one results file.\n"
-    "\n"
-    "  -o, --output FILE   results file (required unless --print-run)\n"
-    "  --force             overwrite an existing results file\n"
-    "  --resume            finish a stopped sweep in FILE (starts it if FILE is absent)\n"
-    "  --threads N         OpenMP threads in all (default: all cores)\n"
-    "  --print-run R       print the resolved scenario of run R and exit\n"
-    "  --quiet             no progress line and no summary\n";
+/* The options of `liqnet sweep`, in the order of --help. */
+enum {
+    LIQ_SW_OUTPUT,
+    LIQ_SW_FORCE,
+    LIQ_SW_RESUME,
+    LIQ_SW_THREADS,
+    LIQ_SW_PRINT_RUN,
+    LIQ_SW_QUIET,
+    LIQ_SW_STOP_AFTER,
+    LIQ_SW_COUNT
+};
+
+static const liq_cli_option_t liq_sweep_options[LIQ_SW_COUNT] = {
+    [LIQ_SW_OUTPUT] = {"--output", "-o", "FILE", "results file (required unless --print-run)",
+                       "@file"},
+    [LIQ_SW_FORCE] = {"--force", NULL, NULL, "overwrite an existing results file", NULL},
+    [LIQ_SW_RESUME] = {"--resume", NULL, NULL,
+                       "finish a stopped sweep in FILE (starts it if FILE is absent)", NULL},
+    [LIQ_SW_THREADS] = {"--threads", NULL, "N", "OpenMP threads in all (default: all cores)", NULL},
+    [LIQ_SW_PRINT_RUN] = {"--print-run", NULL, "R", "print the resolved scenario of run R and exit",
+                          NULL},
+    [LIQ_SW_QUIET] = {"--quiet", NULL, NULL, "no progress line and no summary", NULL},
+    [LIQ_SW_STOP_AFTER] = {"--stop-after", NULL, "N",
+                           "stop once N runs are recorded, as Ctrl-C would (exit status 130; "
+                           "--resume finishes the file); for tests and for splitting a sweep "
+                           "over time limits",
+                           NULL},
+};
+
+const liq_cli_command_t liq_sweep_command = {
+    .name = "sweep",
+    .usage = {"SWEEP.yaml -o OUT.h5 [--force | --resume] [--threads N] [--quiet]",
+              "SWEEP.yaml --print-run R"},
+    .summary = "run a base scenario over a grid, Latin hypercube or list of parameter "
+               "settings, several seeds each, into one results file",
+    .description = "Runs every run of SWEEP.yaml (docs/sweeps.md) into one results file. Exit "
+                   "status 0 when every run is recorded (failed runs are results, counted on "
+                   "stderr), 1 on bad input or an I/O error, 2 on bad usage, 130 when stopped: "
+                   "the file then keeps every recorded run, says incomplete, and --resume "
+                   "finishes it.",
+    .options = liq_sweep_options,
+    .n_options = LIQ_SW_COUNT,
+    .files = true,
+};
 
 static volatile sig_atomic_t liq_sweep_stop = 0;
 
@@ -63,57 +96,59 @@ static void liq_sweep_catch_signals(void)
     sigaction(SIGTERM, &action, NULL);
 }
 
-#define liq_sweep_usage_error(...) liq_cli_usage_error(liq_sweep_usage, __VA_ARGS__)
+#define liq_sweep_usage_error(...) liq_cli_usage_error("sweep", __VA_ARGS__)
 
 static int liq_sweep_parse_args(int argc, char **argv, liq_sweep_args_t *a)
 {
     memset(a, 0, sizeof(*a));
     a->print_run = -1;
-    for (int i = 2; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        long long v = 0;
-        if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
-            if (value == NULL) {
-                return liq_sweep_usage_error("%s needs a file name", arg);
+    liq_cli_parser_t p;
+    liq_cli_parser_init(&p, &liq_sweep_command, argc, argv, 2);
+    long long v = 0;
+    for (int k = liq_cli_next(&p); k != LIQ_CLI_DONE; k = liq_cli_next(&p)) {
+        switch (k) {
+        case LIQ_CLI_HELP:
+            return LIQ_EXIT_HELP;
+        case LIQ_CLI_BAD:
+            return LIQ_EXIT_USAGE;
+        case LIQ_CLI_OPERAND:
+            if (a->sweep != NULL) {
+                return liq_sweep_usage_error("unexpected argument '%s'", p.value);
             }
-            a->output = value;
-            i++;
-        } else if (strcmp(arg, "--threads") == 0) {
-            if (!liq_cli_parse_int(value, 1, 4096, &v)) {
-                return liq_sweep_usage_error(
-                    "--threads takes a whole number from 1 to 4096, not '%s'",
-                    value != NULL ? value : "");
+            a->sweep = p.value;
+            break;
+        case LIQ_SW_OUTPUT:
+            a->output = p.value;
+            break;
+        case LIQ_SW_THREADS:
+            if (!liq_cli_whole(&p, 1, 4096, "a whole number from 1 to 4096", &v)) {
+                return LIQ_EXIT_USAGE;
             }
             a->threads = (int)v;
-            i++;
-        } else if (strcmp(arg, "--print-run") == 0) {
-            if (!liq_cli_parse_int(value, 0, INT64_MAX, &v)) {
-                return liq_sweep_usage_error("--print-run takes a run number >= 0, not '%s'",
-                                             value != NULL ? value : "");
+            break;
+        case LIQ_SW_PRINT_RUN:
+            if (!liq_cli_whole(&p, 0, INT64_MAX, "a run number >= 0", &v)) {
+                return LIQ_EXIT_USAGE;
             }
             a->print_run = v;
-            i++;
-        } else if (strcmp(arg, "--stop-after") == 0) {
-            /* Hidden, for tests: stop once N runs are recorded. */
-            if (!liq_cli_parse_int(value, 1, INT64_MAX, &v)) {
-                return liq_sweep_usage_error("--stop-after takes a whole number >= 1, not '%s'",
-                                             value != NULL ? value : "");
+            break;
+        case LIQ_SW_STOP_AFTER:
+            if (!liq_cli_whole(&p, 1, INT64_MAX, "a whole number >= 1", &v)) {
+                return LIQ_EXIT_USAGE;
             }
             a->stop_after = v;
-            i++;
-        } else if (strcmp(arg, "--force") == 0) {
+            break;
+        case LIQ_SW_FORCE:
             a->force = true;
-        } else if (strcmp(arg, "--resume") == 0) {
+            break;
+        case LIQ_SW_RESUME:
             a->resume = true;
-        } else if (strcmp(arg, "--quiet") == 0) {
+            break;
+        case LIQ_SW_QUIET:
             a->quiet = true;
-        } else if (arg[0] == '-') {
-            return liq_sweep_usage_error("unknown option '%s'", arg);
-        } else if (a->sweep == NULL) {
-            a->sweep = arg;
-        } else {
-            return liq_sweep_usage_error("unexpected argument '%s'", arg);
+            break;
+        default:
+            break;
         }
     }
     if (a->sweep == NULL) {
@@ -165,7 +200,7 @@ int liq_cmd_sweep(int argc, char **argv)
     liq_sweep_args_t args;
     int exit_code = liq_sweep_parse_args(argc, argv, &args);
     if (exit_code != LIQ_EXIT_OK) {
-        return exit_code;
+        return exit_code == LIQ_EXIT_HELP ? LIQ_EXIT_OK : exit_code;
     }
 #ifdef LIQNET_HAVE_MPI
     if (args.print_run < 0 && liq_sweep_mpi_launched()) {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cli/options.h"
 #include "liqnet/sweep.h"
 
 /* The options of `liqnet sweep`. */
@@ -21,7 +22,8 @@ typedef struct {
 /* Runs `liqnet sweep ...` (argv[1] is "sweep"); returns the exit status. */
 int liq_cmd_sweep(int argc, char **argv);
 
-extern const char liq_sweep_usage[];
+/* Its options and help (cli/options.h). */
+extern const liq_cli_command_t liq_sweep_command;
 
 /* The sweep in this process alone (OpenMP): loads the sweep, creates or
  * resumes the results file, makes every pending run; the exit status.
