@@ -221,6 +221,16 @@ typedef struct {
                                 round before) */
     int anticipate_slippage; /* 1: keepers count what the seizure fetches on the route pools */
     double keeper_capital;   /* USD of debt repaid per round at most; INFINITY = unlimited */
+    /* On a declared chain (chain_index >= 0) every liquidation is a
+     * transaction of keeper_gas gas, bid by the strategy below, waiting at
+     * most keeper_deadline rounds; gas_cost is then what it pays. */
+    int32_t chain_index;     /* index into the scenario's chains, or -1 */
+    int64_t keeper_gas;      /* gas a liquidation uses, >= 21000 */
+    int keeper_bid;          /* a liq_bid_kind_t: fixed, capped or adaptive */
+    double keeper_gas_price; /* fixed: gwei per gas */
+    double keeper_tip;       /* capped, adaptive: gwei over the last block's clearing tip */
+    double keeper_fee_cap;   /* capped, adaptive: gwei per gas at most; INFINITY: none */
+    int64_t keeper_deadline; /* rounds a transaction waits before its sender drops it, >= 0 */
 
     /* Circuit breaker (MODEL.md s5): trips when a collateral oracle's price is
      * more than breaker_drop below its highest of the last breaker_window
@@ -351,6 +361,51 @@ typedef struct {
     double flash_fee; /* share of the loan paid as the flash-loan fee, in [0, 1) */
 } liq_adversary_config_t;
 
+/* ---------------------------------------------------------------- chains */
+
+/* How a declared chain prices its block space (issue 13, docs/scenario.md
+ * "chains"). */
+typedef enum {
+    LIQ_GAS_FIXED = 0,  /* one price for every block */
+    LIQ_GAS_GIVEN = 1,  /* a series over time: the price a transaction must bid to get in */
+    LIQ_GAS_EIP1559 = 2 /* EIP-1559's base fee, moved by how full the blocks are */
+} liq_gas_model_t;
+
+/* A gas price series read from a file: n points, seconds[k] after the
+ * chain's start time (strictly increasing, seconds[0] <= 0 so the series
+ * covers round 0), each price holding until the next point; the last holds
+ * for the spacing of the last two points (or forever when n == 1). */
+typedef struct {
+    size_t n;
+    double *seconds;
+    int64_t *wei; /* wei per gas, >= 0 */
+} liq_gas_series_t;
+
+/*
+ * A chain (issue 13): blocks every block_seconds of market time, each with
+ * room for gas_limit gas, filled by priority fee; transactions sent in a
+ * round can be included from the next block on. Gas is paid in gas_asset,
+ * so its USD cost moves with that asset's reference price.
+ */
+typedef struct {
+    char *name;
+    double block_seconds; /* > 0 */
+    int64_t gas_limit;    /* gas per block, >= 2 */
+    int32_t gas_asset;    /* asset index */
+    liq_gas_model_t gas_model;
+    double gas_price;        /* FIXED: gwei per gas >= 0 */
+    double initial_base_fee; /* EIP1559: gwei per gas >= 0 */
+    double background_gas;   /* EIP1559: share of each block's limit others fill, [0, 1] */
+    double background_tip;   /* EIP1559: gwei per gas the others offer the builder, >= 0 */
+    /* GIVEN: the file, its columns and the time of round 0. */
+    char *gas_file;     /* resolved path */
+    char *time_column;  /* ISO 8601 times or seconds */
+    char *price_column; /* price per gas in `gas_unit` */
+    int gas_unit;       /* 0: wei, 1: gwei */
+    char *start;        /* the time of round 0 as written; NULL: the first row's */
+    liq_gas_series_t gas_series;
+} liq_chain_config_t;
+
 /* -------------------------------------------------------------- scenario */
 
 typedef struct {
@@ -367,6 +422,8 @@ typedef struct {
     liq_pool_config_t *pools;
     size_t n_oracles;
     liq_oracle_config_t *oracles;
+    size_t n_chains; /* 0: one implicit chain where every transaction lands at once */
+    liq_chain_config_t *chains;
     size_t n_protocols;
     liq_protocol_config_t *protocols;
 

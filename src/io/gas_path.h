@@ -1,0 +1,32 @@
+/*
+ * The gas price series of a chain whose gas_price model is `given`
+ * (docs/scenario.md, "chains"): a CSV file with a header row, or a JSON
+ * table (pandas' to_json(orient="table"): {"schema": ..., "data": [{...},
+ * ...]}), with a time column and a price column.
+ *
+ * Times are ISO 8601 date-times (2020-03-12T00:01:00.000Z, an offset or Z;
+ * a date-time without one is UTC) or plain numbers of seconds. They must
+ * increase strictly from row to row. The time of round 0 is chain->start
+ * (same two forms) or, when NULL, the first row's time; the series must
+ * begin at or before it. Prices are finite and >= 0, in wei or gwei per
+ * gas (chain->gas_unit), stored as whole wei per gas (rounded to nearest).
+ */
+#ifndef LIQNET_IO_GAS_PATH_H
+#define LIQNET_IO_GAS_PATH_H
+
+#include "liqnet/scenario.h"
+
+/*
+ * Reads chain->gas_file into chain->gas_series (seconds after round 0's
+ * time, wei per gas), replacing what it held. `where` ("s.yaml:12:5:
+ * chains[0].gas_price") begins the messages about the settings (a column
+ * the file does not have, a start time that does not parse or falls before
+ * the first row); problems inside the file name the file, its line and its
+ * column ("gas.csv:14:2: price: value -5 is negative; expected a finite
+ * price >= 0"). Returns LIQ_OK, LIQ_EIO (unreadable), LIQ_EPARSE,
+ * LIQ_EINVAL, LIQ_EKEY (a missing column) or LIQ_ENOMEM with liq_errmsg() set; on failure the
+ * series is empty.
+ */
+int liq_gas_path_read(liq_chain_config_t *chain, const char *where);
+
+#endif /* LIQNET_IO_GAS_PATH_H */
