@@ -225,6 +225,7 @@ typedef struct {
      * transaction of keeper_gas gas, bid by the strategy below, waiting at
      * most keeper_deadline rounds; gas_cost is then what it pays. */
     int32_t chain_index;     /* index into the scenario's chains, or -1 */
+    int has_keeper_transaction; /* keepers.transaction was given */
     int64_t keeper_gas;      /* gas a liquidation uses, >= 21000 */
     int keeper_bid;          /* a liq_bid_kind_t: fixed, capped or adaptive */
     double keeper_gas_price; /* fixed: gwei per gas */

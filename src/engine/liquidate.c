@@ -172,11 +172,12 @@ void liq_protocol_book(struct liq_sim *sim, size_t p, size_t candidates, size_t 
     }
 }
 
-/* Applies the margin engine of protocol p to its candidates [begin, end),
- * which are in account order, on the calling thread: the path of
- * protocols with few candidates (liq_protocol_liquidate_large gives the
- * same results for the others, with all threads). */
-void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end)
+/* The keepers' selection of protocol p among its candidates [begin, end)
+ * (in account order): the eligible ones (liq_mark_eligible), at most the
+ * throughput limit of them, lowest health first, and as many as the
+ * keepers' capital pays for; listed in account order in
+ * sim->margin.rank[begin ..], their number returned. */
+size_t liq_protocol_select(struct liq_sim *sim, size_t p, size_t begin, size_t end)
 {
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
     const liq_candidate_t *cand = sim->margin.candidates;
@@ -200,6 +201,19 @@ void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t 
     if (!isinf(proto->keeper_capital)) {
         n_selected = liq_capital_cut(sim, p, rank, n_selected);
     }
+    return n_selected;
+}
+
+/* Applies the margin engine of protocol p to its candidates [begin, end),
+ * which are in account order, on the calling thread: the path of
+ * protocols with few candidates (liq_protocol_liquidate_large gives the
+ * same results for the others, with all threads). */
+void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end)
+{
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    const liq_candidate_t *cand = sim->margin.candidates;
+    const size_t *rank = sim->margin.rank + begin;
+    const size_t n_selected = liq_protocol_select(sim, p, begin, end);
 
     /* Apply in account order; every sum below runs in that fixed order. */
     double repaid_value = 0.0, seized_value = 0.0, bad_value = 0.0;

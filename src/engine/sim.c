@@ -127,6 +127,9 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
     if (rc == LIQ_OK) {
         rc = liq_auction_init(sim);
     }
+    if (rc == LIQ_OK) {
+        rc = liq_chains_init(sim);
+    }
     if (rc != LIQ_OK) {
         goto fail;
     }
@@ -255,6 +258,7 @@ void liq_sim_destroy(liq_sim_t *sim)
     liq_perp_destroy(sim->perp);
     liq_stability_destroy(sim->stability);
     liq_auctions_destroy(&sim->auction);
+    liq_chains_destroy(&sim->chains);
     liq_margin_work_destroy(&sim->margin);
     liq_price_index_destroy(&sim->index);
     liq_cross_margin_destroy(&sim->cross);

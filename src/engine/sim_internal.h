@@ -330,6 +330,43 @@ struct liq_adversary {
     double fee;                /* USD: flash_fee x amount x S of the sold token */
 };
 
+/* A liquidation a block included, to run in this round's margin phase. */
+typedef struct {
+    size_t account;  /* global isolated account index */
+    int64_t fee_wei; /* paid per gas: the block's base fee + the effective tip */
+    int32_t protocol;
+} liq_included_tx_t;
+
+/* Chains and their transactions (issue 13; src/engine/chains.c): the
+ * declared chains' fee markets and pending pools, what their blocks of the
+ * round included, and per protocol the liquidations its keepers send. 72
+ * bytes a chain, 1 an account of a protocol on a chain, 40 a protocol;
+ * nothing without declared chains (n == 0). */
+struct liq_chains {
+    size_t n;
+    struct liq_chain **chain; /* [n] */
+    int64_t *blocks_built;    /* [n] the next block is at (blocks_built + 1) block_seconds */
+    int64_t *clearing_tip;    /* [n] the last block's, wei per gas */
+    int64_t *base_fee;        /* [n] of the next block, wei per gas */
+    /* the round's record, [n] each */
+    double *gas_price_gwei; /* base fee + clearing tip of the round's last block */
+    double *base_fee_gwei;  /* base fee of the round's last block */
+    double *gas_used;       /* share of the gas limit, mean over the round's blocks; NaN: none */
+    int64_t *included;      /* liquidations the round's blocks included */
+    int64_t *pending;       /* liquidations waiting after them */
+    int64_t *dropped;       /* liquidations their senders gave up on in them */
+    /* per account and protocol */
+    unsigned char *waiting; /* [n_accounts] 1 while the account's liquidation is pending */
+    liq_included_tx_t *inc; /* [n_inc] the round's included liquidations, by protocol, then
+                               in block order */
+    size_t n_inc, cap_inc;
+    size_t *inc_offset;  /* [n_protocols + 1] */
+    size_t *send_begin;  /* [n_protocols] this round's sends: candidates */
+    size_t *send_count;  /* [n_protocols]   rank[send_begin .. + send_count] */
+    double *gas_paid;    /* [n_protocols] USD the round's included liquidations paid */
+    int64_t *reverted;   /* [n_protocols] included liquidations that found the account safe */
+};
+
 struct liq_sim {
     const liq_scenario_t *scenario;
     int threads;
@@ -372,6 +409,7 @@ struct liq_sim {
     struct liq_stability *stability;   /* phase 4; NULL unless a protocol has a pool */
     struct liq_perp *perp;             /* phase 4; NULL without perp protocols */
     struct liq_balance_sheets balance; /* phase 6 */
+    struct liq_chains chains;          /* phases 1 (blocks) and 4 (liquidations) */
     struct liq_adversary adversary;    /* phases 2 and 5 */
 };
 
@@ -396,6 +434,19 @@ void liq_account_store_destroy(struct liq_account_store *store);
 void liq_risk_destroy(struct liq_risk_controls *risk);
 void liq_auctions_destroy(struct liq_auctions *auctions);
 void liq_balance_destroy(struct liq_balance_sheets *balance);
+
+/* Chains (src/engine/chains.c). init: once the accounts exist (LIQ_EINVAL
+ * for cross-margin accounts of a protocol on a chain, a gas series that
+ * ends before the run does, or a partitioned run); blocks: the market
+ * phase's last step, building the round's blocks and listing what they
+ * included, and the keepers' gas this round; transact: the margin engine
+ * of protocol p on a chain (its included liquidations, then its sends);
+ * send: after the margin engines, the round's sends in protocol order. */
+int liq_chains_init(struct liq_sim *sim);
+void liq_chains_destroy(struct liq_chains *chains);
+int liq_chains_blocks(struct liq_sim *sim);
+void liq_protocol_transact(struct liq_sim *sim, size_t p, size_t begin, size_t end);
+int liq_chains_send(struct liq_sim *sim);
 
 /* Builds the account store: counts accounts per market, allocates, fills
  * generated accounts (parallel, counter-based RNG) and file positions. */

@@ -150,6 +150,10 @@ static const void *liq_names_base(const liq_scenario_t *sc, liq_ref_kind_t kind,
         *stride = sizeof(*sc->oracles);
         *n = sc->n_oracles;
         return sc->oracles;
+    case LIQ_REF_CHAIN:
+        *stride = sizeof(*sc->chains);
+        *n = sc->n_chains;
+        return sc->chains;
     default:
         *stride = sizeof(*sc->protocols);
         *n = sc->n_protocols;

@@ -502,6 +502,17 @@ int liq_chain_build_block(liq_chain_t *chain, int64_t round, liq_block_t *block)
     return LIQ_OK;
 }
 
+int liq_chain_set_base_fee(liq_chain_t *chain, int64_t base_fee)
+{
+    if (!chain->london || base_fee < 0) {
+        return liq_error_set(LIQ_EINVAL,
+                             "chain: base fee %lld wei set on %s; expected >= 0 on a London chain",
+                             (long long)base_fee, chain->london ? "a London chain" : "a legacy chain");
+    }
+    chain->base_fee = base_fee;
+    return LIQ_OK;
+}
+
 int64_t liq_chain_base_fee(const liq_chain_t *chain)
 {
     return chain->base_fee;

@@ -172,6 +172,15 @@ void liq_scenario_destroy(liq_scenario_t *scenario)
         free(scenario->oracles[i].inputs);
     }
     free(scenario->oracles);
+    for (size_t i = 0; i < scenario->n_chains; i++) {
+        liq_chain_config_t *c = &scenario->chains[i];
+        void *owned[] = {c->name,  c->gas_file, c->time_column, c->price_column,
+                         c->start, c->gas_series.seconds, c->gas_series.wei};
+        for (size_t k = 0; k < sizeof(owned) / sizeof(owned[0]); k++) {
+            free(owned[k]);
+        }
+    }
+    free(scenario->chains);
     for (size_t i = 0; i < scenario->n_protocols; i++) {
         liq_protocol_release(&scenario->protocols[i]);
     }

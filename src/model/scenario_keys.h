@@ -54,7 +54,8 @@ typedef enum {
     LIQ_REF_POOL = 1,
     LIQ_REF_ORACLE = 2,
     LIQ_REF_PROTOCOL = 3,
-    LIQ_REF_MARKET = 4
+    LIQ_REF_MARKET = 4,
+    LIQ_REF_CHAIN = 5
 } liq_ref_kind_t;
 
 /* The keys read by code (LIQ_KEY_CUSTOM), each with its reader and writer
@@ -218,6 +219,9 @@ extern const liq_entity_t liq_asset_entity;
 extern const liq_entity_t liq_pool_entity;
 extern const liq_entity_t liq_oracle_entity;
 extern const liq_entity_t liq_source_entity; /* a median's input, an anchor */
+extern const liq_entity_t liq_chain_entity;
+extern const liq_entity_t liq_gas_price_entity;
+extern const liq_entity_t liq_transaction_entity; /* a protocol's keepers.transaction */
 extern const liq_entity_t liq_protocol_entity;
 extern const liq_entity_t liq_keepers_entity;
 extern const liq_entity_t liq_breaker_entity;
@@ -333,5 +337,11 @@ typedef struct {
 
 extern const liq_preset_t liq_presets[];
 extern const size_t liq_presets_count;
+
+/* A protocol's chain (scenario_keys_chain.c): the defaults of its keepers'
+ * transactions, and the rule that resolves `chain` against the declared
+ * chains and refuses what their transactions do not model yet. */
+void liq_init_protocol_transaction(liq_protocol_config_t *p);
+int liq_check_protocol_chain(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem);
 
 #endif /* LIQNET_MODEL_SCENARIO_KEYS_H */

@@ -58,6 +58,14 @@ static liq_key_need_t liq_need_perp_required(const liq_key_ctx_t *ctx, const voi
 
 /* ------------------------------------------------------------ keepers */
 
+/* The resolved form writes a protocol's transactions when it is on a
+ * declared chain (with every default), never otherwise. */
+static bool liq_dump_transaction(const liq_key_ctx_t *ctx, const void *obj)
+{
+    (void)ctx;
+    return ((const liq_protocol_config_t *)obj)->chain_index >= 0;
+}
+
 static const liq_key_t liq_keepers_keys[] = {
     {.name = "gas_cost",
      .type = LIQ_KEY_NUMBER,
@@ -115,6 +123,16 @@ static const liq_key_t liq_keepers_keys[] = {
      .need = liq_need_lending,
      .unit = "USD per round",
      .doc = "the debt the keepers repay per round at most"},
+    {.name = "transaction",
+     .graph_as = LIQ_GRAPH_NONE,
+     .type = LIQ_KEY_MAP,
+     .present_offset = offsetof(liq_protocol_config_t, has_keeper_transaction),
+     .entity = &liq_transaction_entity,
+     .need = liq_need_lending,
+     .dump_if = liq_dump_transaction,
+     .doc = "on a declared chain: how a liquidation is sent ([below](#keeperstransaction))",
+     .doc_default = "`{bid: capped, tip: 2, gas: 300000, deadline: 10}` on a declared chain",
+     .doc_valid = "only with `chain` naming a declared chain"},
 };
 
 const liq_entity_t liq_keepers_entity = {
@@ -972,6 +990,7 @@ static void liq_init_protocol(const liq_key_ctx_t *ctx, void *obj)
     liq_protocol_config_t *p = obj;
     p->max_liquidations = INT64_MAX;
     p->keeper_capital = INFINITY;
+    liq_init_protocol_transaction(p);
 }
 
 static const liq_key_t liq_protocol_keys[] = {
@@ -1174,4 +1193,5 @@ const liq_entity_t liq_protocol_entity = {.name = "protocol",
                                           LIQ_KEYS(liq_protocol_keys),
                                           .size = sizeof(liq_protocol_config_t),
                                           .check_default_first = true,
-                                          .init = liq_init_protocol};
+                                          .init = liq_init_protocol,
+                                          .check = liq_check_protocol_chain};
