@@ -43,7 +43,8 @@ static const liq_entity_t *const liq_doc_entities[] = {
     &liq_tier_entity,          &liq_perp_positions_entity, &liq_generator_entity,
     &liq_size_entity,          &liq_health_entity,         &liq_positions_entity,
     &liq_schedule_entity,      &liq_step_entity,           &liq_path_entity,
-    &liq_gbm_entity,           &liq_adversary_entity,
+    &liq_gbm_entity,           &liq_adversary_entity,      &liq_chain_entity,
+    &liq_gas_price_entity,     &liq_transaction_entity,
 };
 
 /* A growing text. */

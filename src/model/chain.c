@@ -432,7 +432,9 @@ int liq_chain_build_block(liq_chain_t *chain, int64_t round, liq_block_t *block)
         }
         chain->rank[n_ranked++] = (liq_rank_t){tip, tx->id, i};
     }
-    qsort(chain->rank, n_ranked, sizeof(*chain->rank), rank_compare);
+    if (n_ranked > 1) { /* an empty pool may have no buffers yet: qsort must not see NULL */
+        qsort(chain->rank, n_ranked, sizeof(*chain->rank), rank_compare);
+    }
 
     /* Fill in rank order; a transaction that does not fit is skipped and the
      * next is tried (go-ethereum miner/worker.go commitTransactions). */

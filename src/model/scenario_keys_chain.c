@@ -83,7 +83,6 @@ static const liq_key_t liq_gas_price_keys[] = {
      .type = LIQ_KEY_FILE,
      .offset = offsetof(liq_chain_config_t, gas_file),
      .need = liq_need_given_required,
-     .unit = "file",
      .doc = "given: a CSV file with a header row, or a JSON table (pandas' `to_json(orient="
             "\"table\")`), read when the scenario is read",
      .doc_default = "**required** for `given`",
@@ -231,6 +230,7 @@ static const liq_key_t liq_transaction_keys[] = {
      .type = LIQ_KEY_ENUM,
      .flags = LIQ_KEY_SELECTS,
      .offset = offsetof(liq_protocol_config_t, keeper_bid),
+     .idflt = LIQ_BID_CAPPED,
      .choices = liq_bid_strategies,
      .what = "bid strategy",
      .doc = "`fixed` (one gas price, as MakerDAO's 2020 keepers bid), `capped` (the last "

@@ -1117,7 +1117,9 @@ static const liq_key_t liq_protocol_keys[] = {
      .offset = offsetof(liq_protocol_config_t, chain),
      .need = liq_need_lending,
      .dump_rank = 1,
-     .doc = "the chain the protocol runs on (gas congestion is per chain)",
+     .doc = "the chain the protocol runs on: one of `chains` (its liquidations are "
+            "transactions), or without declared chains a name that groups protocols for "
+            "`keepers.congestion`",
      .doc_default = "the default chain"},
     {.name = "breaker",
      .graph_as = LIQ_GRAPH_KEY,
