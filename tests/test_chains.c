@@ -10,6 +10,8 @@
  * collateral: each account is liquidated exactly once, and then holds
  * nothing. A chain builds one block a round (12 s blocks, 12 s rounds).
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -218,6 +221,57 @@ static void test_eip1559_priority(void **state)
     liq_scenario_destroy(sc);
 }
 
+/* A given series: 100 gwei until 60 s, then 30. Keepers bidding 50 gwei
+ * send in round 2 (24 s) and wait through the blocks at 36 and 48 s; the
+ * blocks at 60, 72 and 84 s (rounds 5 to 7) take two, two and one. A
+ * series that ends before the run is refused when the simulation is made. */
+static void test_given_series(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/liqnet-gas-XXXXXX";
+    const int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("seconds,gwei\n0,100\n60,30\n120,30\n180,30\n", f);
+    fclose(f);
+    char chains[512];
+    snprintf(chains, sizeof(chains),
+             "chains:\n"
+             "  - {name: eth, gas_asset: WETH, gas_limit: 600000, gas_price: {model: given,"
+             " file: %s, time_column: seconds, price_column: gwei, unit: gwei}}\n",
+             path);
+    liq_scenario_t *sc = parse_book(
+        chains, "    chain: eth\n"
+                "    keepers: {transaction: {bid: fixed, gas_price: 50, gas: 300000}}\n");
+    const trace_t t = run_book(sc, 1);
+    const int64_t liq[ROUNDS + 1] = {0, 0, 0, 0, 0, 2, 2, 1};
+    const int64_t stalled[ROUNDS + 1] = {0, 0, 5, 5, 5, 3, 1, 0};
+    expect_trace(&t, liq, stalled);
+    liq_scenario_destroy(sc);
+
+    /* 0 .. 60 s: covered up to 120 s (the last point plus the spacing
+     * before it), short of the run's 144 s. */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("seconds,gwei\n0,100\n60,30\n", f);
+    fclose(f);
+    sc = parse_book(chains, "    chain: eth\n"
+                            "    keepers: {transaction: {bid: fixed, gas_price: 50}}\n");
+    liq_sim_t *sim = NULL;
+    const liq_sim_options_t opt = {.threads = 1};
+    assert_int_equal(liq_sim_create(&sim, sc, NULL, &opt), LIQ_EINVAL);
+    assert_null(sim);
+    char expected[1024];
+    snprintf(expected, sizeof(expected),
+             "chains: chains[0] (eth): the gas price series from %s ends 120 s after round 0, "
+             "before the run's last round at 144 s; expected a series that covers the run",
+             path);
+    assert_string_equal(liq_errmsg(), expected);
+    liq_scenario_destroy(sc);
+    remove(path);
+}
+
 /* The same trajectories for 1, 2, 3 and 8 threads. */
 static void test_threads(void **state)
 {
@@ -330,7 +384,8 @@ int main(void)
         cmocka_unit_test(test_r0_lands_at_once), cmocka_unit_test(test_block_room),
         cmocka_unit_test(test_priced_out),       cmocka_unit_test(test_deadline),
         cmocka_unit_test(test_capped_bid),       cmocka_unit_test(test_eip1559_priority),
-        cmocka_unit_test(test_threads),          cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_given_series),     cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

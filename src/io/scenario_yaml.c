@@ -77,6 +77,13 @@ static int liq_read_gas_paths(liq_reader_t *r, yaml_node_t *root)
         char where[512];
         snprintf(where, sizeof(where), "%s:%zu:%zu: chains[%zu].gas_price", r->doc.file,
                  (size_t)at->start_mark.line + 1, (size_t)at->start_mark.column + 1, i);
+        if (chain->time_column == NULL) { /* the row's default */
+            chain->time_column =
+                strdup(liq_entity_key(&liq_gas_price_entity, "time_column")->sdflt);
+            if (chain->time_column == NULL) {
+                return liq_error_set(LIQ_ENOMEM, "%s: out of memory", where);
+            }
+        }
         const int rc = liq_gas_path_read(chain, where);
         if (rc != LIQ_OK) {
             return rc;
