@@ -916,10 +916,11 @@ static void test_errors(void **state)
     expect_error("rounds: 1\nnetwork: net.graphml\nnetwork_format: xml\n", LIQ_EINVAL,
                  "test.yaml:3:17: network_format: unknown graph format 'xml'; expected one of "
                  "graphml, gml");
-    expect_error("rounds: 1\nnetwork: net.graphml\nasset: []\n", LIQ_EKEY,
-                 "test.yaml:3:1: (top level): unknown key 'asset'; expected one of name, rounds, "
-                 "round_seconds, seed, output, network, network_format, defaults, accounts, "
-                 "shocks, adversary");
+    expect_error(
+        "rounds: 1\nnetwork: net.graphml\nasset: []\n", LIQ_EKEY,
+        "test.yaml:3:1: (top level): unknown key 'asset'; expected one of name, rounds, "
+        "round_seconds, seed, output, chains, network, network_format, defaults, accounts, "
+        "shocks, adversary");
 }
 
 int main(void)
