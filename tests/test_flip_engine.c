@@ -335,7 +335,7 @@ static uint64_t run_cascade(const liq_scenario_t *sc, int threads, int64_t *deal
                                 v.flip_sold_units, v.flip_sold_value, v.flip_bad_debt,
                                 v.pool_reserve0,   v.pool_reserve1,   v.bad_debt,
                                 v.insurance_fund,  v.collateral_value};
-        const size_t n[] = {3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
+        const size_t n[] = {3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3}; /* protocols, pools */
         for (size_t k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++) {
             const unsigned char *bytes = arrays[k];
             for (size_t b = 0; b < 8 * n[k]; b++) {
