@@ -176,15 +176,19 @@ typedef struct {
     double ccr;            /* with has_recovery_mode: critical collateral ratio, > MCR */
 } liq_stability_pool_config_t;
 
-/* How a protocol liquidates (MODEL.md s5): R0's instant liquidation, or
- * MakerDAO Liquidations 2.0 Dutch auctions (src/engine/auction.c). */
+/* How a protocol liquidates (MODEL.md s5): R0's instant liquidation,
+ * MakerDAO Liquidations 2.0 Dutch auctions (src/engine/auction.c), or
+ * Liquidations 1.2 English auctions (src/engine/flip.c, liqnet/flip.h). */
 typedef enum {
-    LIQ_LIQUIDATION_INSTANT = 0,      /* R0: repay, seize with a bonus, sell at once */
-    LIQ_LIQUIDATION_DUTCH_AUCTION = 1 /* seize the whole vault, auction it (clip.sol) */
+    LIQ_LIQUIDATION_INSTANT = 0,       /* R0: repay, seize with a bonus, sell at once */
+    LIQ_LIQUIDATION_DUTCH_AUCTION = 1, /* seize the whole vault, auction it (clip.sol) */
+    LIQ_LIQUIDATION_ENGLISH = 2        /* bite up to lump, tend then dent (cat.sol, flip.sol) */
 } liq_liquidation_mode_t;
 
 /* The clipper's parameters (dog.sol, clip.sol, abaci.sol); used only with
- * mode DUTCH_AUCTION. Prices and tabs are in units of the debt asset. */
+ * mode DUTCH_AUCTION, but chop, which ENGLISH shares, and the Flipper's
+ * (beg, ttl, flip_tau, lump), used only with ENGLISH. Prices and tabs are in
+ * units of the debt asset. */
 typedef struct {
     liq_liquidation_mode_t mode;
     double chop;               /* tab = debt x chop, finite >= 1 */
@@ -196,7 +200,21 @@ typedef struct {
     liq_auction_curve_t curve; /* the price curve (liqnet/auction.h) */
     double hole;               /* most tab in auctions at once, > 0; INFINITY = no limit */
     double keeper_capital;     /* USD keepers spend on purchases per round, > 0; INFINITY */
+    /* ENGLISH (flip.sol's file()able parameters, cat.sol's lump): */
+    double beg;       /* minimum bid increase factor, finite >= 1 */
+    int64_t ttl;      /* seconds a bid lives, >= 1 */
+    int64_t flip_tau; /* seconds an auction lasts from its kick or tick, >= 1 */
+    double lump;      /* collateral units per bite, > 0; INFINITY: the whole vault */
 } liq_auction_config_t;
+
+/* A bidder in a protocol's English auctions (keepers.bidders). */
+typedef struct {
+    char *name;
+    double capital;   /* debt units it can have in bids at once, > 0; INFINITY */
+    double margin;    /* it bids up to value x (1 - margin), value at reference prices, [0, 1) */
+    double gas_price; /* gwei per gas of a fixed bid; NaN: the keepers' transaction strategy */
+    int zero;         /* 1: bids LIQ_FLIP_MIN_BID on every auction without a bid, nothing else */
+} liq_flip_bidder_config_t;
 
 typedef struct {
     char *name;
@@ -224,14 +242,14 @@ typedef struct {
     /* On a declared chain (chain_index >= 0) every liquidation is a
      * transaction of keeper_gas gas, bid by the strategy below, waiting at
      * most keeper_deadline rounds; gas_cost is then what it pays. */
-    int32_t chain_index;     /* index into the scenario's chains, or -1 */
+    int32_t chain_index;        /* index into the scenario's chains, or -1 */
     int has_keeper_transaction; /* keepers.transaction was given */
-    int64_t keeper_gas;      /* gas a liquidation uses, >= 21000 */
-    int keeper_bid;          /* a liq_bid_kind_t: fixed, capped or adaptive */
-    double keeper_gas_price; /* fixed: gwei per gas */
-    double keeper_tip;       /* capped, adaptive: gwei over the last block's clearing tip */
-    double keeper_fee_cap;   /* capped, adaptive: gwei per gas at most; INFINITY: none */
-    int64_t keeper_deadline; /* rounds a transaction waits before its sender drops it, >= 0 */
+    int64_t keeper_gas;         /* gas a liquidation uses, >= 21000 */
+    int keeper_bid;             /* a liq_bid_kind_t: fixed, capped or adaptive */
+    double keeper_gas_price;    /* fixed: gwei per gas */
+    double keeper_tip;          /* capped, adaptive: gwei over the last block's clearing tip */
+    double keeper_fee_cap;      /* capped, adaptive: gwei per gas at most; INFINITY: none */
+    int64_t keeper_deadline;    /* rounds a transaction waits before its sender drops it, >= 0 */
 
     /* Circuit breaker (MODEL.md s5): trips when a collateral oracle's price is
      * more than breaker_drop below its highest of the last breaker_window
@@ -255,6 +273,8 @@ typedef struct {
     int has_stability_pool; /* 0 (default): R0 liquidations */
     liq_stability_pool_config_t stability_pool;
     liq_auction_config_t liquidation; /* mode INSTANT (R0) unless the scenario says otherwise */
+    size_t n_flip_bidders;            /* liquidation mode ENGLISH: >= 1 (a default one) */
+    liq_flip_bidder_config_t *flip_bidders;
 
     /* LIQ_PROTOCOL_PERP: n_markets is 0, debt_asset / debt_oracle are the
      * margin asset and its oracle, and these are its perp markets. */

@@ -294,6 +294,13 @@ static int liq_build(struct liq_sim *sim, size_t c, double seconds, int64_t t, d
     }
     for (size_t k = 0; k < block.n_included; k++) {
         const liq_tx_t *tx = &block.included[k];
+        if (tx->kind == LIQ_TX_AUCTION_BID) {
+            rc = liq_flip_block_call(sim, tx->payload, block.base_fee + block.effective_tip[k], 0);
+            if (rc != LIQ_OK) {
+                return rc;
+            }
+            continue;
+        }
         if (tx->kind != LIQ_TX_LIQUIDATION) {
             continue;
         }
@@ -311,6 +318,11 @@ static int liq_build(struct liq_sim *sim, size_t c, double seconds, int64_t t, d
         if (tx->kind == LIQ_TX_LIQUIDATION) {
             sim->chains.waiting[tx->payload] = 0;
             ch->dropped[c]++;
+        } else if (tx->kind == LIQ_TX_AUCTION_BID) {
+            rc = liq_flip_block_call(sim, tx->payload, 0, 1);
+            if (rc != LIQ_OK) {
+                return rc;
+            }
         }
     }
     ch->base_fee[c] = liq_chain_base_fee(chain);
@@ -360,6 +372,7 @@ int liq_chains_blocks(struct liq_sim *sim)
     const int64_t t = sim->round;
     const double round_end = (double)t * sc->round_seconds;
     ch->n_inc = 0;
+    sim->flip.n_inc = 0;
     for (size_t c = 0; c < ch->n; c++) {
         const liq_chain_config_t *cfg = &sc->chains[c];
         ch->included[c] = 0;
@@ -386,6 +399,9 @@ int liq_chains_blocks(struct liq_sim *sim)
         }
     }
     int rc = liq_group_included(sim);
+    if (rc == LIQ_OK && sim->flip.enabled) {
+        rc = liq_flip_group(sim);
+    }
     if (rc != LIQ_OK) {
         return rc;
     }
@@ -437,6 +453,15 @@ static size_t liq_execute_included(struct liq_sim *sim, size_t p, double *repaid
             ch->reverted[p]++;
             continue;
         }
+        if (proto->liquidation.mode == LIQ_LIQUIDATION_ENGLISH) {
+            /* Cat.bite: an auction of up to lump (src/engine/flip.c). */
+            if (!liq_flip_bite(sim, p, m, i, repaid_value, seized_value)) {
+                continue;
+            }
+            ch->waiting[i] = 2;
+            done++;
+            continue;
+        }
         const liq_candidate_t q = {i, liq_health(c, d, pc, pd, terms->liquidation_threshold)};
         liq_apply_one(sim, m, &q, pc, pd, &sim->books.market_seized[m],
                       &sim->books.market_collateral[m], &sim->books.market_debt[m], repaid_value,
@@ -453,6 +478,10 @@ void liq_protocol_transact(struct liq_sim *sim, size_t p, size_t begin, size_t e
     struct liq_chains *ch = &sim->chains;
     for (size_t m = sim->books.market_offset[p]; m < sim->books.market_offset[p + 1]; m++) {
         sim->books.market_seized[m] = 0.0;
+    }
+    const bool english = sim->scenario->protocols[p].liquidation.mode == LIQ_LIQUIDATION_ENGLISH;
+    if (english) {
+        liq_flip_begin(sim, p);
     }
     double repaid_value = 0.0, seized_value = 0.0, bad_value = 0.0;
     const size_t done = liq_execute_included(sim, p, &repaid_value, &seized_value, &bad_value);
@@ -471,6 +500,10 @@ void liq_protocol_transact(struct liq_sim *sim, size_t p, size_t begin, size_t e
     }
     ch->send_begin[p] = begin;
     ch->send_count[p] = n_send;
+    if (english) {
+        /* The included bids, then the bidders' new calls (src/engine/flip.c). */
+        bad_value += liq_flip_step(sim, p);
+    }
     /* Stalled: the candidates found, less those a block liquidated now. */
     const size_t found = end - begin;
     liq_protocol_book(sim, p, found > done ? found : done, done, repaid_value, seized_value,
@@ -512,6 +545,12 @@ int liq_chains_send(struct liq_sim *sim)
             ch->waiting[i] = 1;
         }
         ch->send_count[p] = 0;
+        if (proto->liquidation.mode == LIQ_LIQUIDATION_ENGLISH) {
+            const int rc = liq_flip_send(sim, p, ch->chain[c], &bid);
+            if (rc != LIQ_OK) {
+                return rc;
+            }
+        }
     }
     for (size_t k = 0; k < ch->n_inc; k++) {
         if (ch->waiting[ch->inc[k].account] == 2) {

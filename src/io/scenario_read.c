@@ -551,8 +551,13 @@ int liq_read_row(liq_reader_t *r, const yaml_node_t *map, const liq_entity_t *en
         rc = liq_read_integer(r, map, key, required, obj);
         break;
     case LIQ_KEY_DURATION:
-        rc = liq_yget_duration(&r->doc, map, key->name, r->sc->round_seconds, key->ilo, required,
-                               key->idflt, liq_key_field(key, obj));
+        if ((key->flags & LIQ_KEY_SECONDS) != 0) {
+            rc = liq_yget_seconds(&r->doc, map, key->name, key->ilo, required, key->idflt,
+                                  liq_key_field(key, obj));
+        } else {
+            rc = liq_yget_duration(&r->doc, map, key->name, r->sc->round_seconds, key->ilo,
+                                   required, key->idflt, liq_key_field(key, obj));
+        }
         break;
     case LIQ_KEY_ENUM:
     case LIQ_KEY_FLAG:

@@ -325,13 +325,14 @@ int liq_check_protocol_chain(const liq_key_ctx_t *ctx, void *obj, liq_key_proble
                                "gas_price give it)",
                                p->gas_cost, p->chain);
     }
-    if (p->chain_index >= 0 && (p->liquidation.mode != LIQ_LIQUIDATION_INSTANT ||
+    if (p->chain_index >= 0 && (p->liquidation.mode == LIQ_LIQUIDATION_DUTCH_AUCTION ||
                                 p->has_stability_pool || p->gas_congestion != 0.0)) {
         return liq_key_problem(
             problem, LIQ_EINVAL, "chain",
-            "protocol '%s' on chain '%s': only instant liquidations without keepers.congestion "
-            "are transactions so far; expected liquidation.mode instant, no stability_pool and "
-            "no keepers.congestion (the chain's blocks give congestion)",
+            "protocol '%s' on chain '%s': only instant liquidations and English auctions without "
+            "keepers.congestion are transactions so far; expected liquidation.mode instant or "
+            "english, no stability_pool and no keepers.congestion (the chain's blocks give "
+            "congestion)",
             p->name, p->chain);
     }
     return LIQ_OK;
