@@ -580,7 +580,7 @@ static void test_scenario_errors(void **state)
     expect_scenario_error(
         yaml, LIQ_EINVAL,
         "auction.yaml:19:25: protocols[0].liquidation.mode: unknown liquidation mode "
-        "'dutch_auctio'; expected one of instant, dutch_auction");
+        "'dutch_auctio'; expected one of instant, dutch_auction, english");
     snprintf(yaml, sizeof(yaml), VAULT_YAML, "10", "tip: 5", "-0.2");
     at = strstr(yaml, "{mode: dutch_auction, chop: 1.1,");
     memcpy(at, "{mode: instant,       chop: 1.1,", strlen("{mode: dutch_auction, chop: 1.1,"));

@@ -663,6 +663,36 @@ typedef struct {
     bool gone;
 } ref_tx_t;
 
+/* A chain with nothing ever sent builds empty blocks (its buffers do not
+ * exist yet: this once handed qsort a NULL array, which UBSan reports), and
+ * a base fee set from outside is the next block's. */
+static void test_empty_and_set_base_fee(void **state)
+{
+    (void)state;
+    liq_chain_t *chain = chain_new(10000000, true, 1000000000);
+    liq_block_t block;
+    assert_int_equal(liq_chain_build_block(chain, 1, &block), LIQ_OK);
+    assert_int_equal(block.n_included, 0);
+    assert_int_equal(block.gas_used, 0);
+    assert_int_equal(block.min_tip, -1);
+    /* Empty: down by 1/8, 1e9 -> 875,000,000. */
+    assert_int_equal(liq_chain_base_fee(chain), 875000000);
+    assert_int_equal(liq_chain_set_base_fee(chain, 50000000000), LIQ_OK);
+    submit(chain, 21000, 49000000000, 49000000000, 1, 5, 0); /* under the fee: waits */
+    submit(chain, 21000, 60000000000, 60000000000, 1, 5, 1);
+    assert_int_equal(liq_chain_build_block(chain, 2, &block), LIQ_OK);
+    assert_int_equal(block.base_fee, 50000000000);
+    assert_int_equal(block.n_included, 1);
+    assert_int_equal(block.included[0].sender, 1);
+    assert_int_equal(block.effective_tip[0], 10000000000);
+    assert_int_equal(block.n_underpriced, 1);
+    expect_error(liq_chain_set_base_fee(chain, -1), LIQ_EINVAL, "chain: base fee -1 wei");
+    liq_chain_destroy(chain);
+    liq_chain_t *legacy = chain_new(10000000, false, 0);
+    expect_error(liq_chain_set_base_fee(legacy, 5), LIQ_EINVAL, "on a legacy chain");
+    liq_chain_destroy(legacy);
+}
+
 static void test_against_reference(void **state)
 {
     (void)state;
@@ -761,6 +791,7 @@ int main(void)
         cmocka_unit_test(test_adaptive_on_chain),
         cmocka_unit_test(test_steady_state),
         cmocka_unit_test(test_against_reference),
+        cmocka_unit_test(test_empty_and_set_base_fee),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

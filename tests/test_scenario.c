@@ -657,10 +657,11 @@ static void test_unknown_key(void **state)
     expect_edit_error(4, "    prise: 2000\n", "", LIQ_EKEY,
                       "demo.yaml:4:5: assets[0]: unknown key 'prise'; expected one of name, "
                       "price, market_depth, market_resilience");
-    expect_edit_error(1, "round: 10\n", "", LIQ_EKEY,
-                      "demo.yaml:1:1: (top level): unknown key 'round'; expected one of name, "
-                      "rounds, round_seconds, seed, output, assets, pools, oracles, protocols, "
-                      "accounts, shocks, adversary");
+    expect_edit_error(
+        1, "round: 10\n", "", LIQ_EKEY,
+        "demo.yaml:1:1: (top level): unknown key 'round'; expected one of name, "
+        "rounds, round_seconds, seed, output, assets, pools, oracles, chains, protocols, "
+        "accounts, shocks, adversary");
 }
 
 static void test_missing_key(void **state)

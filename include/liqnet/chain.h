@@ -232,6 +232,15 @@ LIQ_API int liq_chain_replace(liq_chain_t *chain, int64_t id, const liq_bid_t *b
  */
 LIQ_API int liq_chain_build_block(liq_chain_t *chain, int64_t round, liq_block_t *block);
 
+/*
+ * Sets the base fee of the next block, wei per gas (>= 0), on a London
+ * chain whose price of block space is set from outside (a fixed price, a
+ * series of observed prices) rather than by its own blocks: the next
+ * liq_chain_build_block includes what bids at least that. LIQ_EINVAL for a
+ * negative fee or a chain before London. O(1).
+ */
+LIQ_API int liq_chain_set_base_fee(liq_chain_t *chain, int64_t base_fee);
+
 /* Base fee of the next block to be built, wei per gas (0 before London). O(1). */
 LIQ_API int64_t liq_chain_base_fee(const liq_chain_t *chain);
 

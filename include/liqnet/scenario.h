@@ -176,15 +176,19 @@ typedef struct {
     double ccr;            /* with has_recovery_mode: critical collateral ratio, > MCR */
 } liq_stability_pool_config_t;
 
-/* How a protocol liquidates (MODEL.md s5): R0's instant liquidation, or
- * MakerDAO Liquidations 2.0 Dutch auctions (src/engine/auction.c). */
+/* How a protocol liquidates (MODEL.md s5): R0's instant liquidation,
+ * MakerDAO Liquidations 2.0 Dutch auctions (src/engine/auction.c), or
+ * Liquidations 1.2 English auctions (src/engine/flip.c, liqnet/flip.h). */
 typedef enum {
-    LIQ_LIQUIDATION_INSTANT = 0,      /* R0: repay, seize with a bonus, sell at once */
-    LIQ_LIQUIDATION_DUTCH_AUCTION = 1 /* seize the whole vault, auction it (clip.sol) */
+    LIQ_LIQUIDATION_INSTANT = 0,       /* R0: repay, seize with a bonus, sell at once */
+    LIQ_LIQUIDATION_DUTCH_AUCTION = 1, /* seize the whole vault, auction it (clip.sol) */
+    LIQ_LIQUIDATION_ENGLISH = 2        /* bite up to lump, tend then dent (cat.sol, flip.sol) */
 } liq_liquidation_mode_t;
 
 /* The clipper's parameters (dog.sol, clip.sol, abaci.sol); used only with
- * mode DUTCH_AUCTION. Prices and tabs are in units of the debt asset. */
+ * mode DUTCH_AUCTION, but chop, which ENGLISH shares, and the Flipper's
+ * (beg, ttl, flip_tau, lump), used only with ENGLISH. Prices and tabs are in
+ * units of the debt asset. */
 typedef struct {
     liq_liquidation_mode_t mode;
     double chop;               /* tab = debt x chop, finite >= 1 */
@@ -196,7 +200,21 @@ typedef struct {
     liq_auction_curve_t curve; /* the price curve (liqnet/auction.h) */
     double hole;               /* most tab in auctions at once, > 0; INFINITY = no limit */
     double keeper_capital;     /* USD keepers spend on purchases per round, > 0; INFINITY */
+    /* ENGLISH (flip.sol's file()able parameters, cat.sol's lump): */
+    double beg;       /* minimum bid increase factor, finite >= 1 */
+    int64_t ttl;      /* seconds a bid lives, >= 1 */
+    int64_t flip_tau; /* seconds an auction lasts from its kick or tick, >= 1 */
+    double lump;      /* collateral units per bite, > 0; INFINITY: the whole vault */
 } liq_auction_config_t;
+
+/* A bidder in a protocol's English auctions (keepers.bidders). */
+typedef struct {
+    char *name;
+    double capital;   /* debt units it can have in bids at once, > 0; INFINITY */
+    double margin;    /* it bids up to value x (1 - margin), value at reference prices, [0, 1) */
+    double gas_price; /* gwei per gas of a fixed bid; NaN: the keepers' transaction strategy */
+    int zero;         /* 1: bids LIQ_FLIP_MIN_BID on every auction without a bid, nothing else */
+} liq_flip_bidder_config_t;
 
 typedef struct {
     char *name;
@@ -221,6 +239,17 @@ typedef struct {
                                 round before) */
     int anticipate_slippage; /* 1: keepers count what the seizure fetches on the route pools */
     double keeper_capital;   /* USD of debt repaid per round at most; INFINITY = unlimited */
+    /* On a declared chain (chain_index >= 0) every liquidation is a
+     * transaction of keeper_gas gas, bid by the strategy below, waiting at
+     * most keeper_deadline rounds; gas_cost is then what it pays. */
+    int32_t chain_index;        /* index into the scenario's chains, or -1 */
+    int has_keeper_transaction; /* keepers.transaction was given */
+    int64_t keeper_gas;         /* gas a liquidation uses, >= 21000 */
+    int keeper_bid;             /* a liq_bid_kind_t: fixed, capped or adaptive */
+    double keeper_gas_price;    /* fixed: gwei per gas */
+    double keeper_tip;          /* capped, adaptive: gwei over the last block's clearing tip */
+    double keeper_fee_cap;      /* capped, adaptive: gwei per gas at most; INFINITY: none */
+    int64_t keeper_deadline;    /* rounds a transaction waits before its sender drops it, >= 0 */
 
     /* Circuit breaker (MODEL.md s5): trips when a collateral oracle's price is
      * more than breaker_drop below its highest of the last breaker_window
@@ -244,6 +273,8 @@ typedef struct {
     int has_stability_pool; /* 0 (default): R0 liquidations */
     liq_stability_pool_config_t stability_pool;
     liq_auction_config_t liquidation; /* mode INSTANT (R0) unless the scenario says otherwise */
+    size_t n_flip_bidders;            /* liquidation mode ENGLISH: >= 1 (a default one) */
+    liq_flip_bidder_config_t *flip_bidders;
 
     /* LIQ_PROTOCOL_PERP: n_markets is 0, debt_asset / debt_oracle are the
      * margin asset and its oracle, and these are its perp markets. */
@@ -351,6 +382,51 @@ typedef struct {
     double flash_fee; /* share of the loan paid as the flash-loan fee, in [0, 1) */
 } liq_adversary_config_t;
 
+/* ---------------------------------------------------------------- chains */
+
+/* How a declared chain prices its block space (issue 13, docs/scenario.md
+ * "chains"). */
+typedef enum {
+    LIQ_GAS_FIXED = 0,  /* one price for every block */
+    LIQ_GAS_GIVEN = 1,  /* a series over time: the price a transaction must bid to get in */
+    LIQ_GAS_EIP1559 = 2 /* EIP-1559's base fee, moved by how full the blocks are */
+} liq_gas_model_t;
+
+/* A gas price series read from a file: n points, seconds[k] after the
+ * chain's start time (strictly increasing, seconds[0] <= 0 so the series
+ * covers round 0), each price holding until the next point; the last holds
+ * for the spacing of the last two points (or forever when n == 1). */
+typedef struct {
+    size_t n;
+    double *seconds;
+    int64_t *wei; /* wei per gas, >= 0 */
+} liq_gas_series_t;
+
+/*
+ * A chain (issue 13): blocks every block_seconds of market time, each with
+ * room for gas_limit gas, filled by priority fee; transactions sent in a
+ * round can be included from the next block on. Gas is paid in gas_asset,
+ * so its USD cost moves with that asset's reference price.
+ */
+typedef struct {
+    char *name;
+    double block_seconds; /* > 0 */
+    int64_t gas_limit;    /* gas per block, >= 2 */
+    int32_t gas_asset;    /* asset index */
+    liq_gas_model_t gas_model;
+    double gas_price;        /* FIXED: gwei per gas >= 0 */
+    double initial_base_fee; /* EIP1559: gwei per gas >= 0 */
+    double background_gas;   /* EIP1559: share of each block's limit others fill, [0, 1] */
+    double background_tip;   /* EIP1559: gwei per gas the others offer the builder, >= 0 */
+    /* GIVEN: the file, its columns and the time of round 0. */
+    char *gas_file;     /* resolved path */
+    char *time_column;  /* ISO 8601 times or seconds */
+    char *price_column; /* price per gas in `gas_unit` */
+    int gas_unit;       /* 0: wei, 1: gwei */
+    char *start;        /* the time of round 0 as written; NULL: the first row's */
+    liq_gas_series_t gas_series;
+} liq_chain_config_t;
+
 /* -------------------------------------------------------------- scenario */
 
 typedef struct {
@@ -367,6 +443,8 @@ typedef struct {
     liq_pool_config_t *pools;
     size_t n_oracles;
     liq_oracle_config_t *oracles;
+    size_t n_chains; /* 0: one implicit chain where every transaction lands at once */
+    liq_chain_config_t *chains;
     size_t n_protocols;
     liq_protocol_config_t *protocols;
 

@@ -265,6 +265,23 @@ typedef struct {
     double adversary_liquidation_profit; /* USD: seized at S_a - repaid - gas */
     double adversary_round_trip;         /* USD: (sold back - borrowed) x S of the token */
     double adversary_flash_fee;          /* USD */
+    /* English auctions (MakerDAO Liquidations 1.2, flip.sol; issue 13): NULL
+     * unless some protocol liquidates in mode english, and 0 for the
+     * protocols that do not. "In the round" counts what ran in the round's
+     * margin phase (on a declared chain: what its blocks included). */
+    const int64_t *flip_kicked;    /* [protocol] auctions bitten into being in the round (also
+                                      counted in liquidations) */
+    const int64_t *flip_active;    /* [protocol] auctions running after the round */
+    const int64_t *flip_bids;      /* [protocol] tends and dents that ran in the round */
+    const int64_t *flip_deals;     /* [protocol] auctions dealt in the round */
+    const int64_t *flip_zero_wins; /* [protocol] deals whose winning bid was at most
+                                      10 x LIQ_FLIP_MIN_BID (1e-44 DAI) */
+    const double *flip_raised;     /* [protocol] debt units tends paid to the protocol */
+    const double *flip_sold_units; /* [protocol] collateral units dealt to winners in the round,
+                                      summed over the protocol's markets */
+    const double *flip_sold_value; /* [protocol] the same at O_a, USD */
+    const double *flip_bad_debt;   /* [protocol] cumulative debt deals did not raise, USD at
+                                      O_b of the deal (also in bad_debt) */
 } liq_state_view_t;
 
 LIQ_API void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view);

@@ -43,7 +43,8 @@ static const liq_entity_t *const liq_doc_entities[] = {
     &liq_tier_entity,          &liq_perp_positions_entity, &liq_generator_entity,
     &liq_size_entity,          &liq_health_entity,         &liq_positions_entity,
     &liq_schedule_entity,      &liq_step_entity,           &liq_path_entity,
-    &liq_gbm_entity,           &liq_adversary_entity,
+    &liq_gbm_entity,           &liq_adversary_entity,      &liq_chain_entity,
+    &liq_gas_price_entity,     &liq_transaction_entity,    &liq_bidder_entity,
 };
 
 /* A growing text. */
@@ -301,7 +302,8 @@ static void liq_doc_valid(liq_doc_t *d, const liq_key_t *key, bool required)
         break;
     }
     case LIQ_KEY_DURATION:
-        liq_doc_printf(d, "a duration of at least %" PRId64 " round%s", key->ilo,
+        liq_doc_printf(d, "a duration of at least %" PRId64 " %s%s", key->ilo,
+                       (key->flags & LIQ_KEY_SECONDS) != 0 ? "second" : "round",
                        key->ilo == 1 ? "" : "s");
         break;
     case LIQ_KEY_ENUM:

@@ -64,6 +64,11 @@ liq_liquidation_t liq_candidate_quote(const struct liq_sim *sim, size_t m, const
             liq_keeper_profit(quote.repay, pd, terms.liquidation_bonus, gas) >= proto->min_profit;
     }
     const liq_auction_config_t *auction = &proto->liquidation;
+    if (auction->mode == LIQ_LIQUIDATION_ENGLISH) {
+        /* Cat.bite pays no reward: a bidder bites to get the auction
+         * (docs/model-notes.md "English auctions"). */
+        *eligible = true;
+    }
     if (auction->mode == LIQ_LIQUIDATION_DUTCH_AUCTION) {
         /* A keeper kicks an auction for its reward, tip + chip tab, net of gas. */
         const double tab = sim->accounts.debt[q->account] * auction->chop;
@@ -172,11 +177,12 @@ void liq_protocol_book(struct liq_sim *sim, size_t p, size_t candidates, size_t 
     }
 }
 
-/* Applies the margin engine of protocol p to its candidates [begin, end),
- * which are in account order, on the calling thread: the path of
- * protocols with few candidates (liq_protocol_liquidate_large gives the
- * same results for the others, with all threads). */
-void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end)
+/* The keepers' selection of protocol p among its candidates [begin, end)
+ * (in account order): the eligible ones (liq_mark_eligible), at most the
+ * throughput limit of them, lowest health first, and as many as the
+ * keepers' capital pays for; listed in account order in
+ * sim->margin.rank[begin ..], their number returned. */
+size_t liq_protocol_select(struct liq_sim *sim, size_t p, size_t begin, size_t end)
 {
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
     const liq_candidate_t *cand = sim->margin.candidates;
@@ -200,11 +206,29 @@ void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t 
     if (!isinf(proto->keeper_capital)) {
         n_selected = liq_capital_cut(sim, p, rank, n_selected);
     }
+    return n_selected;
+}
+
+/* Applies the margin engine of protocol p to its candidates [begin, end),
+ * which are in account order, on the calling thread: the path of
+ * protocols with few candidates (liq_protocol_liquidate_large gives the
+ * same results for the others, with all threads). */
+void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end)
+{
+    const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
+    const liq_candidate_t *cand = sim->margin.candidates;
+    const size_t *rank = sim->margin.rank + begin;
+    const size_t n_selected = liq_protocol_select(sim, p, begin, end);
 
     /* Apply in account order; every sum below runs in that fixed order. */
     double repaid_value = 0.0, seized_value = 0.0, bad_value = 0.0;
     const bool auction = proto->liquidation.mode == LIQ_LIQUIDATION_DUTCH_AUCTION;
+    const bool english = proto->liquidation.mode == LIQ_LIQUIDATION_ENGLISH;
     size_t done = n_selected; /* accounts liquidated, or auctions started */
+    if (english) {
+        done = 0;
+        liq_flip_begin(sim, p);
+    }
     if (auction) {
         done = 0;
         sim->auction.started[p] = 0;
@@ -227,6 +251,10 @@ void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t 
             done += (size_t)liq_auction_kick(sim, p, m, q->account, &repaid_value, &seized_value);
             continue;
         }
+        if (english) {
+            done += (size_t)liq_flip_bite(sim, p, m, q->account, &repaid_value, &seized_value);
+            continue;
+        }
         double pc, pd;
         liq_market_prices(sim, m, &pc, &pd);
         liq_apply_one(sim, m, q, pc, pd, &sim->books.market_seized[m],
@@ -236,6 +264,9 @@ void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t 
     }
     if (auction) {
         bad_value += liq_auction_step(sim, p);
+    }
+    if (english) {
+        bad_value += liq_flip_step(sim, p);
     }
     liq_protocol_book(sim, p, end - begin, done, repaid_value, seized_value, bad_value);
 }

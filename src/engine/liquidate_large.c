@@ -25,7 +25,7 @@ bool liq_protocol_is_large(const struct liq_sim *sim, size_t p, size_t begin, si
 {
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
     return end - begin >= LIQ_PARALLEL_MIN_CANDIDATES &&
-           proto->liquidation.mode != LIQ_LIQUIDATION_DUTCH_AUCTION &&
+           proto->liquidation.mode == LIQ_LIQUIDATION_INSTANT &&
            !(sim->stability != NULL && proto->has_stability_pool);
 }
 

@@ -144,6 +144,9 @@ void liq_apply_one(struct liq_sim *sim, size_t m, const liq_candidate_t *q, doub
 /* Books protocol p's round against its insurance fund. */
 void liq_protocol_book(struct liq_sim *sim, size_t p, size_t candidates, size_t done,
                        double repaid_value, double seized_value, double bad_value);
+/* The keepers' selection of protocol p among its candidates [begin, end):
+ * into sim->margin.rank[begin ..] in account order; returns how many. */
+size_t liq_protocol_select(struct liq_sim *sim, size_t p, size_t begin, size_t end);
 /* The margin engine of protocol p on its candidates [begin, end), on the
  * calling thread. */
 void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t end);

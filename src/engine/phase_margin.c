@@ -101,7 +101,8 @@ int liq_phase_margin(struct liq_sim *sim)
     for (size_t p = 0; p < n; p++) {
         const size_t begin = sim->margin.market_candidates[sim->books.market_offset[p]];
         const size_t end = sim->margin.market_candidates[sim->books.market_offset[p + 1]];
-        if (liq_owns(sim, p) && liq_protocol_is_large(sim, p, begin, end)) {
+        if (liq_owns(sim, p) && sim->scenario->protocols[p].chain_index < 0 &&
+            liq_protocol_is_large(sim, p, begin, end)) {
             liq_protocol_liquidate_large(sim, p, begin, end);
             liq_protocol_values(sim, p);
             small_found -= end - begin;
@@ -113,15 +114,22 @@ int liq_phase_margin(struct liq_sim *sim)
     for (size_t p = 0; p < n; p++) {
         const size_t begin = sim->margin.market_candidates[sim->books.market_offset[p]];
         const size_t end = sim->margin.market_candidates[sim->books.market_offset[p + 1]];
-        if (!liq_owns(sim, p) || liq_protocol_is_large(sim, p, begin, end)) {
+        const int on_chain = sim->scenario->protocols[p].chain_index >= 0;
+        if (!liq_owns(sim, p) || (!on_chain && liq_protocol_is_large(sim, p, begin, end))) {
             continue; /* held by another process, or done above */
         }
-        if (sim->stability != NULL && sim->scenario->protocols[p].has_stability_pool) {
+        if (on_chain) {
+            liq_protocol_transact(sim, p, begin, end); /* src/engine/chains.c */
+        } else if (sim->stability != NULL && sim->scenario->protocols[p].has_stability_pool) {
             liq_stability_liquidate(sim, p);
         } else {
             liq_protocol_liquidate(sim, p, begin, end);
         }
         liq_protocol_values(sim, p);
+    }
+    const int sent = liq_chains_send(sim); /* the keepers' transactions, in protocol order */
+    if (sent != LIQ_OK) {
+        return sent;
     }
     if (!sim->full_scan) {
         liq_index_update(sim);

@@ -13,7 +13,10 @@
  *   writes: log_return, exogenous_price, impact, reference_price, the
  *           asset history ring, price_low (balance sheets' write-downs).
  *
- * Assets step in parallel; each writes only its own slots.
+ * Assets step in parallel; each writes only its own slots. Then, with
+ * declared chains, the blocks of the round's span of time are built
+ * (src/engine/chains.c): what they include runs in the margin phase, and
+ * the gas a keeper will pay is priced at the new reference prices.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -106,7 +109,7 @@ int liq_phase_market(struct liq_sim *sim)
             sim->balance.price_low[a] = sim->market.reference_price[a];
         }
     }
-    return LIQ_OK;
+    return liq_chains_blocks(sim);
 }
 
 /* Allocates the market's arrays, the history rings (reaching back over the

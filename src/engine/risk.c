@@ -134,10 +134,12 @@ void liq_risk_round(struct liq_sim *sim)
     }
     for (size_t p = 0; p < sim->n_protocols; p++) {
         const liq_protocol_config_t *pr = &sc->protocols[p];
-        sim->risk.gas_now[p] =
-            pr->gas_cost *
-            (1.0 +
-             pr->gas_congestion * (double)sim->risk.chain_attempts[sim->risk.protocol_chain[p]]);
+        if (pr->chain_index < 0) { /* on a declared chain, its blocks price gas (chains.c) */
+            sim->risk.gas_now[p] =
+                pr->gas_cost *
+                (1.0 + pr->gas_congestion *
+                           (double)sim->risk.chain_attempts[sim->risk.protocol_chain[p]]);
+        }
         double sigma = 0.0;
         int tripped = 0;
         for (size_t m = sim->books.market_offset[p]; m < sim->books.market_offset[p + 1]; m++) {

@@ -7,7 +7,7 @@
  * combined in a fixed order. The trajectories are therefore bit-identical
  * for any thread count.
  *
- *   1. market     src/engine/phase_market.c     reference prices
+ *   1. market     src/engine/phase_market.c     reference prices; blocks (chains.c)
  *   2. arbitrage  src/engine/phase_arbitrage.c  pools toward them
  *   3. oracles    src/engine/phase_oracles.c    feeds publish; risk controls
  *   4. margin     src/engine/phase_margin.c     margin engines, auctions, perps

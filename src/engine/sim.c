@@ -127,6 +127,12 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
     if (rc == LIQ_OK) {
         rc = liq_auction_init(sim);
     }
+    if (rc == LIQ_OK) {
+        rc = liq_flip_init(sim);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_chains_init(sim);
+    }
     if (rc != LIQ_OK) {
         goto fail;
     }
@@ -230,6 +236,17 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->auction_tab = sim->auction.tab;
     view->auction_units = sim->auction.units;
     liq_perp_view(sim->perp, view);
+    /* NULL unless a protocol liquidates by English auction. */
+    const struct liq_flips *f = &sim->flip;
+    view->flip_kicked = f->kicked;
+    view->flip_active = f->active;
+    view->flip_bids = f->bids;
+    view->flip_deals = f->deals;
+    view->flip_zero_wins = f->zero_wins;
+    view->flip_raised = f->raised;
+    view->flip_sold_units = f->sold_units;
+    view->flip_sold_value = f->sold_value;
+    view->flip_bad_debt = f->bad_debt;
 }
 
 void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
@@ -255,6 +272,8 @@ void liq_sim_destroy(liq_sim_t *sim)
     liq_perp_destroy(sim->perp);
     liq_stability_destroy(sim->stability);
     liq_auctions_destroy(&sim->auction);
+    liq_chains_destroy(&sim->chains);
+    liq_flips_destroy(&sim->flip, sim->n_protocols);
     liq_margin_work_destroy(&sim->margin);
     liq_price_index_destroy(&sim->index);
     liq_cross_margin_destroy(&sim->cross);

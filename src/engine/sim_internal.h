@@ -22,6 +22,8 @@
 
 #include "engine/arena.h"
 #include "liqnet/amm.h"
+#include "liqnet/chain.h"
+#include "liqnet/flip.h"
 #include "liqnet/lending.h"
 #include "liqnet/rng.h"
 #include "liqnet/scenario.h"
@@ -288,6 +290,65 @@ struct liq_auctions {
                                units in auctions now, per market (liq_auction_view_t) */
 };
 
+/* English auctions (issue 13; src/engine/flip.c): one auction of a
+ * protocol, flip.sol's record and what the engine keeps beside it (104
+ * bytes; a cascade runs a few to a few thousand at once). */
+typedef struct {
+    liq_flip_t auction; /* bid, lot, tab, guy (a bidder, or LIQ_FLIP_CAT), tic, end, usr, gal */
+    int64_t id;         /* the protocol's auction number, in kick order */
+    size_t account;     /* the bitten vault's global account index (also auction.usr) */
+    size_t market;
+    double debt;      /* debt units the bite took off the vault: what the protocol must raise */
+    uint64_t pending; /* bit b: bidder b has a call on this auction waiting for a block */
+} liq_flip_slot_t;
+
+/* A call on an English auction: what a bidder decided, run at once without
+ * a chain, or a transaction's payload on one (40 bytes + 8 of fee). */
+typedef struct {
+    int64_t id; /* the auction */
+    double lot; /* tend, dent: the lot bid for */
+    double bid; /* tend, dent: DAI */
+    int32_t bidder;
+    int32_t kind;     /* LIQ_FLIP_CALL_* (src/engine/flip.c) */
+    int32_t protocol; /* whose auction */
+    int32_t dropped;  /* included list: 1 when a block dropped it (it only frees its reserve) */
+    int64_t fee_wei;  /* included list: paid per gas */
+} liq_flip_call_t;
+
+/* A protocol's English auctions and bidders. Only its margin-engine step
+ * touches it (in parallel with the other protocols'), but for the chains'
+ * serial send, which reads `out`. */
+typedef struct {
+    liq_flip_slot_t *slot; /* [n] running auctions, in kick order (ids increase) */
+    size_t n, cap;
+    int64_t next_id;
+    double *free_capital; /* [bidders] DAI not in bids, debt units; INFINITY: unlimited */
+    double *reserved;     /* [bidders] DAI of its tends and dents waiting for a block */
+    liq_flip_call_t *out; /* [n_out] this round's calls to send, in decision order */
+    size_t n_out, cap_out;
+} liq_flip_book_t;
+
+/* English auctions (issue 13; src/engine/flip.c): per protocol its book
+ * and what it did this round; on a declared chain, the calls waiting in
+ * pending pools (payload = index into `tx`, freed when a block includes or
+ * drops it) and those the round's blocks included, grouped by protocol.
+ * Nothing unless some protocol liquidates by English auction. */
+struct liq_flips {
+    int enabled;
+    liq_flip_book_t *book; /* [n_protocols]; empty for the others */
+    liq_flip_call_t *tx;   /* [n_tx] calls in pending pools; a free one has kind -1 */
+    size_t n_tx, cap_tx;
+    size_t *free_tx; /* [n_free] indices of free entries of tx */
+    size_t n_free, cap_free;
+    liq_flip_call_t *inc; /* [n_inc] the round's included (and dropped) calls, by protocol */
+    size_t n_inc, cap_inc;
+    size_t *inc_offset; /* [n_protocols + 1] */
+    /* the round's record, [n_protocols] each */
+    int64_t *kicked, *active, *bids, *deals, *zero_wins;
+    double *raised, *sold_units, *sold_value;
+    double *bad_debt; /* cumulative, USD (also in the books' bad_debt) */
+};
+
 /* Risk controls and keeper economics (MODEL.md s5; src/engine/risk.c): 48
  * bytes a protocol, 8 a chain, and a ring of the published oracle prices,
  * 8 ring_len bytes an oracle. Allocated for every scenario (the margin
@@ -328,6 +389,43 @@ struct liq_adversary {
     double liquidation_profit; /* USD: seized at S_a - repaid - gas */
     double round_trip;         /* USD: (back - amount) x S of the sold token */
     double fee;                /* USD: flash_fee x amount x S of the sold token */
+};
+
+/* A liquidation a block included, to run in this round's margin phase. */
+typedef struct {
+    size_t account;  /* global isolated account index */
+    int64_t fee_wei; /* paid per gas: the block's base fee + the effective tip */
+    int32_t protocol;
+} liq_included_tx_t;
+
+/* Chains and their transactions (issue 13; src/engine/chains.c): the
+ * declared chains' fee markets and pending pools, what their blocks of the
+ * round included, and per protocol the liquidations its keepers send. 72
+ * bytes a chain, 1 an account of a protocol on a chain, 40 a protocol;
+ * nothing without declared chains (n == 0). */
+struct liq_chains {
+    size_t n;
+    struct liq_chain **chain; /* [n] */
+    int64_t *blocks_built;    /* [n] the next block is at (blocks_built + 1) block_seconds */
+    int64_t *clearing_tip;    /* [n] the last block's, wei per gas */
+    int64_t *base_fee;        /* [n] of the next block, wei per gas */
+    /* the round's record, [n] each */
+    double *gas_price_gwei; /* base fee + clearing tip of the round's last block */
+    double *base_fee_gwei;  /* base fee of the round's last block */
+    double *gas_used;       /* share of the gas limit, mean over the round's blocks; NaN: none */
+    int64_t *included;      /* liquidations the round's blocks included */
+    int64_t *pending;       /* liquidations waiting after them */
+    int64_t *dropped;       /* liquidations their senders gave up on in them */
+    /* per account and protocol */
+    unsigned char *waiting; /* [n_accounts] 1 while the account's liquidation is pending */
+    liq_included_tx_t *inc; /* [n_inc] the round's included liquidations, by protocol, then
+                               in block order */
+    size_t n_inc, cap_inc;
+    size_t *inc_offset; /* [n_protocols + 1] */
+    size_t *send_begin; /* [n_protocols] this round's sends: candidates */
+    size_t *send_count; /* [n_protocols]   rank[send_begin .. + send_count] */
+    double *gas_paid;   /* [n_protocols] USD the round's included liquidations paid */
+    int64_t *reverted;  /* [n_protocols] included liquidations that found the account safe */
 };
 
 struct liq_sim {
@@ -372,6 +470,8 @@ struct liq_sim {
     struct liq_stability *stability;   /* phase 4; NULL unless a protocol has a pool */
     struct liq_perp *perp;             /* phase 4; NULL without perp protocols */
     struct liq_balance_sheets balance; /* phase 6 */
+    struct liq_chains chains;          /* phases 1 (blocks) and 4 (liquidations) */
+    struct liq_flips flip;             /* phase 4 (and its calls in phase 1's blocks) */
     struct liq_adversary adversary;    /* phases 2 and 5 */
 };
 
@@ -396,6 +496,19 @@ void liq_account_store_destroy(struct liq_account_store *store);
 void liq_risk_destroy(struct liq_risk_controls *risk);
 void liq_auctions_destroy(struct liq_auctions *auctions);
 void liq_balance_destroy(struct liq_balance_sheets *balance);
+
+/* Chains (src/engine/chains.c). init: once the accounts exist (LIQ_EINVAL
+ * for cross-margin accounts of a protocol on a chain, a gas series that
+ * ends before the run does, or a partitioned run); blocks: the market
+ * phase's last step, building the round's blocks and listing what they
+ * included, and the keepers' gas this round; transact: the margin engine
+ * of protocol p on a chain (its included liquidations, then its sends);
+ * send: after the margin engines, the round's sends in protocol order. */
+int liq_chains_init(struct liq_sim *sim);
+void liq_chains_destroy(struct liq_chains *chains);
+int liq_chains_blocks(struct liq_sim *sim);
+void liq_protocol_transact(struct liq_sim *sim, size_t p, size_t begin, size_t end);
+int liq_chains_send(struct liq_sim *sim);
 
 /* Builds the account store: counts accounts per market, allocates, fills
  * generated accounts (parallel, counter-based RNG) and file positions. */
@@ -456,6 +569,27 @@ double liq_auction_step(struct liq_sim *sim, size_t p);
 void liq_protocol_charge(struct liq_sim *sim, size_t p, double cost);
 /* liq_index_note for other engine files (src/engine/price_index.c). */
 void liq_margin_note(struct liq_sim *sim, size_t m, size_t offset);
+
+/* English auctions (src/engine/flip.c). init: once the accounts exist
+ * (LIQ_EINVAL for cross-margin accounts of a protocol that flips, or a
+ * partitioned run); begin: the start of protocol p's margin step (its
+ * round's record to 0); bite: Cat.bite of account i of market m (1, or 0
+ * when out of memory); step: on a chain, the included calls, then the bidders' choices,
+ * which run at once without a chain or wait in `out` for liq_flip_send;
+ * returns the bad debt (USD) of the auctions dealt. block_call: a block's
+ * included or dropped call (chains.c, serial); group: after the round's
+ * blocks; send: protocol p's calls to its chain, in liq_chains_send's
+ * protocol order. */
+int liq_flip_init(struct liq_sim *sim);
+void liq_flips_destroy(struct liq_flips *flips, size_t n_protocols);
+void liq_flip_begin(struct liq_sim *sim, size_t p);
+int liq_flip_bite(struct liq_sim *sim, size_t p, size_t m, size_t i, double *repaid_value,
+                  double *seized_value);
+double liq_flip_step(struct liq_sim *sim, size_t p);
+int liq_flip_block_call(struct liq_sim *sim, int64_t payload, int64_t fee_wei, int dropped);
+int liq_flip_group(struct liq_sim *sim);
+int liq_flip_send(struct liq_sim *sim, size_t p, struct liq_chain *chain,
+                  const liq_bid_t *keeper_bid);
 
 /* Issued tokens and holdings (src/engine/balance.c). balance_init allocates
  * the balance sheets and sets the issuers, liabilities and round-0 values;

@@ -150,6 +150,10 @@ static const void *liq_names_base(const liq_scenario_t *sc, liq_ref_kind_t kind,
         *stride = sizeof(*sc->oracles);
         *n = sc->n_oracles;
         return sc->oracles;
+    case LIQ_REF_CHAIN:
+        *stride = sizeof(*sc->chains);
+        *n = sc->n_chains;
+        return sc->chains;
     default:
         *stride = sizeof(*sc->protocols);
         *n = sc->n_protocols;
@@ -547,8 +551,13 @@ int liq_read_row(liq_reader_t *r, const yaml_node_t *map, const liq_entity_t *en
         rc = liq_read_integer(r, map, key, required, obj);
         break;
     case LIQ_KEY_DURATION:
-        rc = liq_yget_duration(&r->doc, map, key->name, r->sc->round_seconds, key->ilo, required,
-                               key->idflt, liq_key_field(key, obj));
+        if ((key->flags & LIQ_KEY_SECONDS) != 0) {
+            rc = liq_yget_seconds(&r->doc, map, key->name, key->ilo, required, key->idflt,
+                                  liq_key_field(key, obj));
+        } else {
+            rc = liq_yget_duration(&r->doc, map, key->name, r->sc->round_seconds, key->ilo,
+                                   required, key->idflt, liq_key_field(key, obj));
+        }
         break;
     case LIQ_KEY_ENUM:
     case LIQ_KEY_FLAG:

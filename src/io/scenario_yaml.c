@@ -27,6 +27,7 @@
 #include "io/scenario_graph.h"
 #include "io/scenario_override.h"
 #include "io/scenario_read.h"
+#include "io/gas_path.h"
 #include "io/text_file.h"
 #include "io/yaml_read.h"
 #include "liqnet/error.h"
@@ -60,6 +61,37 @@ static char *liq_stem(const char *name)
     return len > 0 ? strndup(base, len) : strdup("scenario");
 }
 
+/* The gas price series of the chains whose model is `given`, read once the
+ * chains are: messages about the settings begin at the chain's gas_price
+ * mapping. */
+static int liq_read_gas_paths(liq_reader_t *r, yaml_node_t *root)
+{
+    const yaml_node_t *list = liq_ymap_get(&r->doc, root, "chains");
+    for (size_t i = 0; i < r->sc->n_chains; i++) {
+        liq_chain_config_t *chain = &r->sc->chains[i];
+        if (chain->gas_model != LIQ_GAS_GIVEN) {
+            continue;
+        }
+        const yaml_node_t *item = liq_ydoc_node(&r->doc, list->data.sequence.items.start[i]);
+        const yaml_node_t *at = liq_ymap_get(&r->doc, item, "gas_price");
+        char where[512];
+        snprintf(where, sizeof(where), "%s:%zu:%zu: chains[%zu].gas_price", r->doc.file,
+                 (size_t)at->start_mark.line + 1, (size_t)at->start_mark.column + 1, i);
+        if (chain->time_column == NULL) { /* the row's default */
+            chain->time_column =
+                strdup(liq_entity_key(&liq_gas_price_entity, "time_column")->sdflt);
+            if (chain->time_column == NULL) {
+                return liq_error_set(LIQ_ENOMEM, "%s: out of memory", where);
+            }
+        }
+        const int rc = liq_gas_path_read(chain, where);
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+    }
+    return LIQ_OK;
+}
+
 /* Reads the top level, its sections in table order. */
 static int liq_read_scenario(liq_reader_t *r)
 {
@@ -81,6 +113,10 @@ static int liq_read_scenario(liq_reader_t *r)
         const liq_key_t *key = &liq_scenario_entity.keys[k];
         if ((key->flags & LIQ_KEY_WITH_NETWORK) == 0) {
             rc = liq_read_row(r, root, &liq_scenario_entity, key, &ctx, r->sc);
+        }
+        if (rc == LIQ_OK && key->offset == offsetof(liq_scenario_t, chains) &&
+            key->type == LIQ_KEY_LIST) {
+            rc = liq_read_gas_paths(r, root);
         }
     }
     return rc;

@@ -655,12 +655,13 @@ int liq_yget_enum(liq_ydoc_t *d, const yaml_node_t *map, const char *key, const 
 
 /* ------------------------------------------------------------ durations */
 
+/* A duration in whole `word` (rounds, or seconds with round_seconds 1). */
 static int liq_ynode_duration(liq_ydoc_t *d, const yaml_node_t *node, double round_seconds,
-                              int64_t min_rounds, int64_t *out)
+                              int64_t min_rounds, const char *word, int64_t *out)
 {
     char expected[160];
     snprintf(expected, sizeof(expected),
-             "a whole number of rounds >= %lld, or <number><unit> with unit s, min, h or d",
+             "a whole number of %s >= %lld, or <number><unit> with unit s, min, h or d", word,
              (long long)min_rounds);
     if (node->type != YAML_SCALAR_NODE || liq_ynode_is_null(node) || liq_yscalar_is_bool(node)) {
         /* Reuse the number reader's wording for wrong kinds and empties. */
@@ -675,9 +676,11 @@ static int liq_ynode_duration(liq_ydoc_t *d, const yaml_node_t *node, double rou
     double v = 0.0;
     const bool is_number = liq_yparse_double(text, &v, &is_nan);
     if (!liq_yscalar_is_quoted(node) && (is_number || is_nan)) {
-        /* A bare number is a count of rounds and must be whole. */
+        /* A bare number is a count of rounds (seconds) and must be whole. */
         int64_t rounds = 0;
-        const int rc = liq_ynode_int(d, node, expected, "a whole number of rounds", &rounds);
+        char whole[48];
+        snprintf(whole, sizeof(whole), "a whole number of %s", word);
+        const int rc = liq_ynode_int(d, node, expected, whole, &rounds);
         if (rc != LIQ_OK) {
             return rc;
         }
@@ -732,8 +735,8 @@ static int liq_ynode_duration(liq_ydoc_t *d, const yaml_node_t *node, double rou
     const double nearest = round(q);
     const double rounds = fabs(q - nearest) <= LIQ_DURATION_REL_TOL * nearest ? nearest : ceil(q);
     if (rounds < (double)min_rounds) {
-        return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is %.0f rounds; expected %s", excerpt,
-                              rounds, expected);
+        return liq_ydoc_error(d, LIQ_EINVAL, node, "value %s is %.0f %s; expected %s", excerpt,
+                              rounds, word, expected);
     }
     *out = (int64_t)rounds;
     return LIQ_OK;
@@ -751,7 +754,24 @@ int liq_yget_duration(liq_ydoc_t *d, const yaml_node_t *map, const char *key, do
         return LIQ_OK;
     }
     const size_t saved = liq_ypath_push_key(d, key);
-    const int rc = liq_ynode_duration(d, node, round_seconds, min_rounds, out);
+    const int rc = liq_ynode_duration(d, node, round_seconds, min_rounds, "rounds", out);
+    liq_ypath_pop(d, saved);
+    return rc;
+}
+
+int liq_yget_seconds(liq_ydoc_t *d, const yaml_node_t *map, const char *key, int64_t min_seconds,
+                     bool required, int64_t dflt, int64_t *out)
+{
+    yaml_node_t *node = liq_ymap_get(d, map, key);
+    if (node == NULL) {
+        if (required) {
+            return liq_ydoc_error(d, LIQ_EKEY, map, "missing key '%s'", key);
+        }
+        *out = dflt;
+        return LIQ_OK;
+    }
+    const size_t saved = liq_ypath_push_key(d, key);
+    const int rc = liq_ynode_duration(d, node, 1.0, min_seconds, "seconds", out);
     liq_ypath_pop(d, saved);
     return rc;
 }

@@ -141,6 +141,10 @@ int liq_yget_enum(liq_ydoc_t *d, const yaml_node_t *map, const char *key, const 
  */
 int liq_yget_duration(liq_ydoc_t *d, const yaml_node_t *map, const char *key, double round_seconds,
                       int64_t min_rounds, bool required, int64_t dflt, int64_t *out);
+/* A duration in whole seconds, as liq_yget_duration with 1 s rounds: a YAML
+ * integer is seconds, "<number><unit>" is rounded up to whole seconds. */
+int liq_yget_seconds(liq_ydoc_t *d, const yaml_node_t *map, const char *key, int64_t min_seconds,
+                     bool required, int64_t dflt, int64_t *out);
 /*
  * A list: *items points at its document indices (count *n). Absent or null
  * gives an empty list unless `required`; `nonempty` rejects []. `what` names

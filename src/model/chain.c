@@ -432,7 +432,9 @@ int liq_chain_build_block(liq_chain_t *chain, int64_t round, liq_block_t *block)
         }
         chain->rank[n_ranked++] = (liq_rank_t){tip, tx->id, i};
     }
-    qsort(chain->rank, n_ranked, sizeof(*chain->rank), rank_compare);
+    if (n_ranked > 1) { /* an empty pool may have no buffers yet: qsort must not see NULL */
+        qsort(chain->rank, n_ranked, sizeof(*chain->rank), rank_compare);
+    }
 
     /* Fill in rank order; a transaction that does not fit is skipped and the
      * next is tried (go-ethereum miner/worker.go commitTransactions). */
@@ -499,6 +501,17 @@ int liq_chain_build_block(liq_chain_t *chain, int64_t round, liq_block_t *block)
         .builder_fees_gwei = builder_fees,
         .burned_gwei = (double)gas_used * (double)base_fee * 1e-9,
     };
+    return LIQ_OK;
+}
+
+int liq_chain_set_base_fee(liq_chain_t *chain, int64_t base_fee)
+{
+    if (!chain->london || base_fee < 0) {
+        return liq_error_set(LIQ_EINVAL,
+                             "chain: base fee %lld wei set on %s; expected >= 0 on a London chain",
+                             (long long)base_fee, chain->london ? "a London chain" : "a legacy chain");
+    }
+    chain->base_fee = base_fee;
     return LIQ_OK;
 }
 

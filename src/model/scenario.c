@@ -150,6 +150,10 @@ static void liq_protocol_release(liq_protocol_config_t *protocol)
     free(protocol->issues);
     free(protocol->chain);
     free(protocol->holdings);
+    for (size_t b = 0; b < protocol->n_flip_bidders; b++) {
+        free(protocol->flip_bidders[b].name);
+    }
+    free(protocol->flip_bidders);
 }
 
 void liq_scenario_destroy(liq_scenario_t *scenario)
@@ -172,6 +176,15 @@ void liq_scenario_destroy(liq_scenario_t *scenario)
         free(scenario->oracles[i].inputs);
     }
     free(scenario->oracles);
+    for (size_t i = 0; i < scenario->n_chains; i++) {
+        liq_chain_config_t *c = &scenario->chains[i];
+        void *owned[] = {c->name,  c->gas_file,           c->time_column,   c->price_column,
+                         c->start, c->gas_series.seconds, c->gas_series.wei};
+        for (size_t k = 0; k < sizeof(owned) / sizeof(owned[0]); k++) {
+            free(owned[k]);
+        }
+    }
+    free(scenario->chains);
     for (size_t i = 0; i < scenario->n_protocols; i++) {
         liq_protocol_release(&scenario->protocols[i]);
     }

@@ -137,13 +137,13 @@ bool liq_key_written(const liq_key_t *key, const liq_key_ctx_t *ctx, const void 
 
 const char *liq_ref_singular(liq_ref_kind_t kind)
 {
-    static const char *const names[] = {"asset", "pool", "oracle", "protocol", "market"};
+    static const char *const names[] = {"asset", "pool", "oracle", "protocol", "market", "chain"};
     return names[kind];
 }
 
 const char *liq_ref_plural(liq_ref_kind_t kind)
 {
-    static const char *const names[] = {"assets", "pools", "oracles", "protocols", "markets"};
+    static const char *const names[] = {"assets", "pools", "oracles", "protocols", "markets", "chains"};
     return names[kind];
 }
 
@@ -272,6 +272,15 @@ static const liq_key_t liq_scenario_keys[] = {
      .entity = &liq_oracle_entity,
      .doc = "the price feeds ([oracles](#oracles))",
      .doc_valid = "not with `network`"},
+    {.name = "chains",
+     .type = LIQ_KEY_LIST,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_scenario_t, chains),
+     .count_offset = offsetof(liq_scenario_t, n_chains),
+     .entity = &liq_chain_entity,
+     .doc = "the chains whose blocks carry the transactions of the protocols on them "
+            "([chains](#chains))",
+     .doc_default = "none: every transaction lands at once"},
     {.name = "protocols",
      .type = LIQ_KEY_LIST,
      .flags = LIQ_KEY_SECTION,

@@ -54,7 +54,8 @@ typedef enum {
     LIQ_REF_POOL = 1,
     LIQ_REF_ORACLE = 2,
     LIQ_REF_PROTOCOL = 3,
-    LIQ_REF_MARKET = 4
+    LIQ_REF_MARKET = 4,
+    LIQ_REF_CHAIN = 5
 } liq_ref_kind_t;
 
 /* The keys read by code (LIQ_KEY_CUSTOM), each with its reader and writer
@@ -74,18 +75,20 @@ typedef enum {
 
 /* Row flags. */
 enum {
-    LIQ_KEY_REQUIRED = 1u << 0,     /* absent: "missing key"; a list: also not empty */
-    LIQ_KEY_UNLIMITED = 1u << 1,    /* also the word `unlimited`: INFINITY or INT64_MAX */
-    LIQ_KEY_SELECTS = 1u << 2,      /* read first: which other keys apply depends on it */
-    LIQ_KEY_LATE = 1u << 3,         /* read last: it needs what the other keys gave */
-    LIQ_KEY_KEEP = 1u << 4,         /* absent: the value the struct holds stays */
-    LIQ_KEY_DUMP_SET = 1u << 5,     /* written only when not the default (a list: not empty) */
-    LIQ_KEY_NO_DUMP = 1u << 6,      /* never written by the resolved form */
-    LIQ_KEY_NO_FIELD = 1u << 7,     /* checked, but stored by nothing here (`preset`) */
-    LIQ_KEY_ROUND = 1u << 8,        /* INTEGER: at most the scenario's rounds ("%lld" in
-                                       `expected` says how many) */
-    LIQ_KEY_SECTION = 1u << 9,      /* top level: a list that `network` gives instead */
-    LIQ_KEY_WITH_NETWORK = 1u << 10 /* top level: only beside `network` */
+    LIQ_KEY_REQUIRED = 1u << 0,      /* absent: "missing key"; a list: also not empty */
+    LIQ_KEY_UNLIMITED = 1u << 1,     /* also the word `unlimited`: INFINITY or INT64_MAX */
+    LIQ_KEY_SELECTS = 1u << 2,       /* read first: which other keys apply depends on it */
+    LIQ_KEY_LATE = 1u << 3,          /* read last: it needs what the other keys gave */
+    LIQ_KEY_KEEP = 1u << 4,          /* absent: the value the struct holds stays */
+    LIQ_KEY_DUMP_SET = 1u << 5,      /* written only when not the default (a list: not empty) */
+    LIQ_KEY_NO_DUMP = 1u << 6,       /* never written by the resolved form */
+    LIQ_KEY_NO_FIELD = 1u << 7,      /* checked, but stored by nothing here (`preset`) */
+    LIQ_KEY_ROUND = 1u << 8,         /* INTEGER: at most the scenario's rounds ("%lld" in
+                                        `expected` says how many) */
+    LIQ_KEY_SECTION = 1u << 9,       /* top level: a list that `network` gives instead */
+    LIQ_KEY_WITH_NETWORK = 1u << 10, /* top level: only beside `network` */
+    LIQ_KEY_SECONDS = 1u << 11       /* DURATION: stored in whole seconds, not rounds (a bare
+                                        integer is seconds) */
 };
 
 /* How a key of an entity a network carries (an asset, pool, oracle or
@@ -218,11 +221,15 @@ extern const liq_entity_t liq_asset_entity;
 extern const liq_entity_t liq_pool_entity;
 extern const liq_entity_t liq_oracle_entity;
 extern const liq_entity_t liq_source_entity; /* a median's input, an anchor */
+extern const liq_entity_t liq_chain_entity;
+extern const liq_entity_t liq_gas_price_entity;
+extern const liq_entity_t liq_transaction_entity; /* a protocol's keepers.transaction */
 extern const liq_entity_t liq_protocol_entity;
 extern const liq_entity_t liq_keepers_entity;
 extern const liq_entity_t liq_breaker_entity;
 extern const liq_entity_t liq_penalty_entity;
 extern const liq_entity_t liq_liquidation_entity;
+extern const liq_entity_t liq_bidder_entity; /* a protocol's keepers.bidders (English auctions) */
 extern const liq_entity_t liq_stability_entity;
 extern const liq_entity_t liq_recovery_mode_entity;
 extern const liq_entity_t liq_issue_entity;
@@ -333,5 +340,16 @@ typedef struct {
 
 extern const liq_preset_t liq_presets[];
 extern const size_t liq_presets_count;
+
+/* A protocol's chain (scenario_keys_chain.c): the defaults of its keepers'
+ * transactions, and the rule that resolves `chain` against the declared
+ * chains and refuses what their transactions do not model yet. */
+void liq_init_protocol_transaction(liq_protocol_config_t *p);
+int liq_check_protocol_chain(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem);
+
+/* A protocol's rule once its keys are read (scenario_keys_liquidation.c):
+ * its chain (liq_check_protocol_chain), then its English auctions' bidders
+ * (the default bidder when none is given). */
+int liq_check_protocol(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem);
 
 #endif /* LIQNET_MODEL_SCENARIO_KEYS_H */

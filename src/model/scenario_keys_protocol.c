@@ -1,7 +1,8 @@
 /*
  * The keys of protocols (scenario_keys.h): lending and perp protocols,
- * their keepers, breakers, dynamic penalties, Dutch auctions, stability
- * pools, balance sheets and markets, and the rules that tie them together.
+ * their keepers, breakers, dynamic penalties, stability pools, balance
+ * sheets and markets, and the rules that tie them together (auctions:
+ * scenario_keys_liquidation.c).
  *
  * One table serves both kinds of protocol: the rows of one kind are hidden
  * from the other (liq_need_lending, liq_need_perp), so each kind's keys are
@@ -18,8 +19,6 @@
 static const char *const liq_protocol_kinds[] = {"lending", "perp", NULL};
 static const char *const liq_recoveries[] = {"pro_rata", "zero", NULL};
 static const char *const liq_routings[] = {"weight", "best_price", NULL};
-static const char *const liq_modes[] = {"instant", "dutch_auction", NULL};
-static const char *const liq_curves[] = {"linear", "stairstep", "exponential", NULL};
 
 /* --------------------------------------------------------- the kinds */
 
@@ -57,6 +56,14 @@ static liq_key_need_t liq_need_perp_required(const liq_key_ctx_t *ctx, const voi
 }
 
 /* ------------------------------------------------------------ keepers */
+
+/* The resolved form writes a protocol's transactions when it is on a
+ * declared chain (with every default), never otherwise. */
+static bool liq_dump_transaction(const liq_key_ctx_t *ctx, const void *obj)
+{
+    (void)ctx;
+    return ((const liq_protocol_config_t *)obj)->chain_index >= 0;
+}
 
 static const liq_key_t liq_keepers_keys[] = {
     {.name = "gas_cost",
@@ -115,6 +122,28 @@ static const liq_key_t liq_keepers_keys[] = {
      .need = liq_need_lending,
      .unit = "USD per round",
      .doc = "the debt the keepers repay per round at most"},
+    {.name = "transaction",
+     .graph_as = LIQ_GRAPH_NONE,
+     .type = LIQ_KEY_MAP,
+     .present_offset = offsetof(liq_protocol_config_t, has_keeper_transaction),
+     .entity = &liq_transaction_entity,
+     .need = liq_need_lending,
+     .dump_if = liq_dump_transaction,
+     .doc = "on a declared chain: how a liquidation is sent ([below](#keeperstransaction))",
+     .doc_default = "`{bid: capped, tip: 2, gas: 300000, deadline: 10}` on a declared chain",
+     .doc_valid = "only with `chain` naming a declared chain"},
+    {.name = "bidders",
+     .graph_as = LIQ_GRAPH_NONE,
+     .type = LIQ_KEY_LIST,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_protocol_config_t, flip_bidders),
+     .count_offset = offsetof(liq_protocol_config_t, n_flip_bidders),
+     .entity = &liq_bidder_entity,
+     .what = "bidder",
+     .need = liq_need_lending,
+     .doc = "the bidders in English auctions ([below](#keepersbidders))",
+     .doc_default = "one: `{name: keeper, capital: unlimited, margin: 0.05}`",
+     .doc_valid = "only with `liquidation.mode` english; at most 64"},
 };
 
 const liq_entity_t liq_keepers_entity = {
@@ -184,190 +213,6 @@ const liq_entity_t liq_penalty_entity = {.name = "dynamic_penalty",
                                          .title = "dynamic_penalty",
                                          LIQ_KEYS(liq_penalty_keys),
                                          .check_all = true};
-
-/* -------------------------------------------------- Dutch auctions */
-
-static bool liq_dutch(const void *obj)
-{
-    return ((const liq_auction_config_t *)obj)->mode == LIQ_LIQUIDATION_DUTCH_AUCTION;
-}
-
-static liq_key_need_t liq_need_dutch(const liq_key_ctx_t *ctx, const void *obj,
-                                     liq_key_forbid_t *why)
-{
-    (void)ctx;
-    (void)why;
-    return liq_dutch(obj) ? LIQ_NEED_OPTIONAL : LIQ_NEED_HIDDEN;
-}
-
-static liq_key_need_t liq_need_tau(const liq_key_ctx_t *ctx, const void *obj, liq_key_forbid_t *why)
-{
-    (void)ctx;
-    (void)why;
-    const liq_auction_config_t *a = obj;
-    return liq_dutch(obj) && a->curve.kind == LIQ_CURVE_LINEAR ? LIQ_NEED_REQUIRED
-                                                               : LIQ_NEED_HIDDEN;
-}
-
-static liq_key_need_t liq_need_step(const liq_key_ctx_t *ctx, const void *obj,
-                                    liq_key_forbid_t *why)
-{
-    (void)ctx;
-    (void)why;
-    const liq_auction_config_t *a = obj;
-    return liq_dutch(obj) && a->curve.kind == LIQ_CURVE_STAIRSTEP ? LIQ_NEED_OPTIONAL
-                                                                  : LIQ_NEED_HIDDEN;
-}
-
-static liq_key_need_t liq_need_cut(const liq_key_ctx_t *ctx, const void *obj, liq_key_forbid_t *why)
-{
-    (void)ctx;
-    (void)why;
-    const liq_auction_config_t *a = obj;
-    if (!liq_dutch(obj) || a->curve.kind == LIQ_CURVE_LINEAR) {
-        return LIQ_NEED_HIDDEN;
-    }
-    return a->curve.kind == LIQ_CURVE_EXPONENTIAL ? LIQ_NEED_REQUIRED : LIQ_NEED_OPTIONAL;
-}
-
-/* The tail defaults to two hours (ETH-A's 7200 s) in rounds, and the
- * parameters of the other curves are NaN. */
-static void liq_finish_liquidation(const liq_key_ctx_t *ctx, void *obj)
-{
-    liq_auction_config_t *a = obj;
-    if (!liq_dutch(obj)) {
-        return;
-    }
-    if (a->tail < 0) {
-        const int64_t rounds = (int64_t)ceil(7200.0 / ctx->sc->round_seconds);
-        a->tail = rounds > 1 ? rounds : 1;
-    }
-    if (a->curve.kind != LIQ_CURVE_LINEAR) {
-        a->curve.tau = NAN;
-    }
-    if (a->curve.kind != LIQ_CURVE_STAIRSTEP) {
-        a->curve.step = NAN;
-    }
-    if (a->curve.kind == LIQ_CURVE_LINEAR) {
-        a->curve.cut = NAN;
-    }
-}
-
-static const liq_key_t liq_liquidation_keys[] = {
-    {.name = "mode",
-     .type = LIQ_KEY_ENUM,
-     .flags = LIQ_KEY_REQUIRED | LIQ_KEY_SELECTS,
-     .offset = offsetof(liq_auction_config_t, mode),
-     .choices = liq_modes,
-     .what = "liquidation mode",
-     .doc = "`instant` (R0: repay, seize with a bonus, sell at once) or `dutch_auction` (seize "
-            "the whole vault and auction it); with `instant` no other key is allowed"},
-    {.name = "chop",
-     .type = LIQ_KEY_NUMBER,
-     .offset = offsetof(liq_auction_config_t, chop),
-     .dflt = 1.13,
-     LIQ_AT_LEAST_1,
-     .need = liq_need_dutch,
-     .doc = "the penalty factor: tab = debt x chop"},
-    {.name = "buf",
-     .type = LIQ_KEY_NUMBER,
-     .offset = offsetof(liq_auction_config_t, buf),
-     .dflt = 1.10,
-     LIQ_POSITIVE,
-     .need = liq_need_dutch,
-     .doc = "the start price factor: top = O_a / O_b x buf"},
-    {.name = "tail",
-     .type = LIQ_KEY_DURATION,
-     .offset = offsetof(liq_auction_config_t, tail),
-     .idflt = -1,
-     .ilo = 1,
-     .need = liq_need_dutch,
-     .unit = "duration",
-     .doc = "an auction resets when more than this has passed since it started",
-     .doc_default = "7200 s (`ceil(7200 / round_seconds)` rounds)"},
-    {.name = "cusp",
-     .type = LIQ_KEY_NUMBER,
-     .offset = offsetof(liq_auction_config_t, cusp),
-     .dflt = 0.45,
-     LIQ_UNIT_HALF_OPEN,
-     .need = liq_need_dutch,
-     .doc = "an auction resets when price / top < cusp"},
-    {.name = "tip",
-     .type = LIQ_KEY_NUMBER,
-     .offset = offsetof(liq_auction_config_t, tip),
-     .dflt = 250.0,
-     LIQ_NONNEGATIVE,
-     .need = liq_need_dutch,
-     .unit = "USD",
-     .doc = "the keeper's reward per kick and per reset"},
-    {.name = "chip",
-     .type = LIQ_KEY_NUMBER,
-     .offset = offsetof(liq_auction_config_t, chip),
-     .dflt = 0.001,
-     LIQ_UNIT_HALF_OPEN,
-     .need = liq_need_dutch,
-     .doc = "the keeper's reward share of the tab"},
-    {.name = "curve",
-     .type = LIQ_KEY_ENUM,
-     .flags = LIQ_KEY_SELECTS,
-     .offset = offsetof(liq_auction_config_t, curve.kind),
-     .idflt = LIQ_CURVE_STAIRSTEP,
-     .choices = liq_curves,
-     .what = "price curve",
-     .need = liq_need_dutch,
-     .doc = "how the price falls: `linear`, `stairstep` or `exponential` (abaci.sol)"},
-    {.name = "tau",
-     .type = LIQ_KEY_NUMBER,
-     .offset = offsetof(liq_auction_config_t, curve.tau),
-     LIQ_POSITIVE,
-     .need = liq_need_tau,
-     .unit = "seconds",
-     .doc = "`linear`: the time from top to 0 (a number of seconds, not a duration)",
-     .doc_default = "**required** for `linear`; only for `linear`"},
-    {.name = "step",
-     .type = LIQ_KEY_NUMBER,
-     .offset = offsetof(liq_auction_config_t, curve.step),
-     .dflt = 90.0,
-     LIQ_POSITIVE,
-     .need = liq_need_step,
-     .unit = "seconds",
-     .doc = "`stairstep`: the time between cuts",
-     .doc_default = "90; only for `stairstep`"},
-    {.name = "cut",
-     .type = LIQ_KEY_NUMBER,
-     .offset = offsetof(liq_auction_config_t, curve.cut),
-     .dflt = 0.99,
-     LIQ_UNIT_POSITIVE,
-     .need = liq_need_cut,
-     .doc = "`stairstep`: the factor per step; `exponential`: the factor per second",
-     .doc_default = "0.99 for `stairstep`; **required** for `exponential`; not for `linear`"},
-    {.name = "hole",
-     .type = LIQ_KEY_NUMBER,
-     .flags = LIQ_KEY_UNLIMITED,
-     .offset = offsetof(liq_auction_config_t, hole),
-     .dflt = INFINITY,
-     LIQ_POSITIVE_OR_UNLIMITED,
-     .need = liq_need_dutch,
-     .unit = "debt units",
-     .doc = "the most tab in this protocol's running auctions at once",
-     .doc_default = "`unlimited`"},
-    {.name = "keeper_capital",
-     .type = LIQ_KEY_NUMBER,
-     .flags = LIQ_KEY_UNLIMITED,
-     .offset = offsetof(liq_auction_config_t, keeper_capital),
-     .dflt = INFINITY,
-     LIQ_POSITIVE_OR_UNLIMITED,
-     .need = liq_need_dutch,
-     .unit = "USD per round",
-     .doc = "what keepers spend buying from this protocol's auctions per round",
-     .doc_default = "`unlimited`"},
-};
-
-const liq_entity_t liq_liquidation_entity = {.name = "liquidation",
-                                             .title = "liquidation",
-                                             LIQ_KEYS(liq_liquidation_keys),
-                                             .check_all = true,
-                                             .finish = liq_finish_liquidation};
 
 /* -------------------------------------------------- stability pools */
 
@@ -962,7 +807,7 @@ static liq_key_need_t liq_need_recovery(const liq_key_ctx_t *ctx, const void *ob
 static bool liq_dump_liquidation(const liq_key_ctx_t *ctx, const void *obj)
 {
     (void)ctx;
-    return ((const liq_protocol_config_t *)obj)->liquidation.mode == LIQ_LIQUIDATION_DUTCH_AUCTION;
+    return ((const liq_protocol_config_t *)obj)->liquidation.mode != LIQ_LIQUIDATION_INSTANT;
 }
 
 /* Without keepers, liquidations are unlimited and keepers' capital too. */
@@ -972,6 +817,7 @@ static void liq_init_protocol(const liq_key_ctx_t *ctx, void *obj)
     liq_protocol_config_t *p = obj;
     p->max_liquidations = INT64_MAX;
     p->keeper_capital = INFINITY;
+    liq_init_protocol_transaction(p);
 }
 
 static const liq_key_t liq_protocol_keys[] = {
@@ -1098,7 +944,9 @@ static const liq_key_t liq_protocol_keys[] = {
      .offset = offsetof(liq_protocol_config_t, chain),
      .need = liq_need_lending,
      .dump_rank = 1,
-     .doc = "the chain the protocol runs on (gas congestion is per chain)",
+     .doc = "the chain the protocol runs on: one of `chains` (its liquidations are "
+            "transactions), or without declared chains a name that groups protocols for "
+            "`keepers.congestion`",
      .doc_default = "the default chain"},
     {.name = "breaker",
      .graph_as = LIQ_GRAPH_KEY,
@@ -1143,7 +991,7 @@ static const liq_key_t liq_protocol_keys[] = {
      .need = liq_need_lending,
      .dump_if = liq_dump_liquidation,
      .dump_rank = 1,
-     .doc = "how the protocol liquidates ([below](#protocolsiliquidation-dutch-auctions))",
+     .doc = "how the protocol liquidates ([below](#protocolsiliquidation-auctions))",
      .doc_default = "`{mode: instant}` (R0)"},
     {.name = "preset",
      .graph_as = LIQ_GRAPH_KEY,
@@ -1174,4 +1022,5 @@ const liq_entity_t liq_protocol_entity = {.name = "protocol",
                                           LIQ_KEYS(liq_protocol_keys),
                                           .size = sizeof(liq_protocol_config_t),
                                           .check_default_first = true,
-                                          .init = liq_init_protocol};
+                                          .init = liq_init_protocol,
+                                          .check = liq_check_protocol};
