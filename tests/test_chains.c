@@ -61,11 +61,7 @@ static liq_scenario_t *parse_book(const char *chains, const char *protocol_keys)
              "shocks:\n"
              "  - {type: schedule, asset: WETH, steps: [{round: 2, return: -0.3}]}\n",
              ROUNDS, chains, protocol_keys);
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "chains.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
+    return parse_scenario(yaml);
 }
 
 /* Liquidations and stalled accounts per round (round 0 .. ROUNDS). */
@@ -83,19 +79,12 @@ static trace_t run_book(const liq_scenario_t *sc, int threads)
         debt[i] = 1500.0;
     }
     const liq_positions_t pos = {N_ACCOUNTS, protocol, market, collateral, debt, NULL};
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads};
-    if (liq_sim_create(&sim, sc, &pos, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
+    liq_sim_t *sim = create_sim(sc, &pos, threads);
     trace_t t;
     memset(&t, 0, sizeof(t));
     for (int r = 1; r <= ROUNDS; r++) {
-        if (liq_sim_step(sim) != LIQ_OK) {
-            fail_msg("liq_sim_step: %s", liq_errmsg());
-        }
         liq_state_view_t v;
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         t.liquidations[r] = v.liquidations[0];
         t.stalled[r] = v.stalled[0];
     }
@@ -264,7 +253,7 @@ static void test_given_series(void **state)
     assert_null(sim);
     char expected[1024];
     snprintf(expected, sizeof(expected),
-             "chains: chains[0] (eth): the gas price series from %s ends 120 s after round 0, "
+             "test: chains[0] (eth): the gas price series from %s ends 120 s after round 0, "
              "before the run's last round at 144 s; expected a series that covers the run",
              path);
     assert_string_equal(liq_errmsg(), expected);

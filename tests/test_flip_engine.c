@@ -66,11 +66,7 @@ static liq_scenario_t *parse_book(const char *chain, const char *liquidation, co
              "  - {type: schedule, asset: WETH, steps: [{round: 2, return: -0.3}]}\n",
              ROUNDS, chain[0] != '\0' ? chain : "", chain[0] != '\0' ? "    chain: eth\n" : "",
              liquidation, bidders);
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "flip.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
-    return sc;
+    return parse_scenario(yaml);
 }
 
 /* What the test reads back, per round 0 .. ROUNDS. */
@@ -89,18 +85,11 @@ static void run_book(trace_t *t, const liq_scenario_t *sc, int threads, double c
 {
     int32_t protocol[1] = {0}, market[1] = {0};
     const liq_positions_t pos = {1, protocol, market, &collateral, &debt, NULL};
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads};
-    if (liq_sim_create(&sim, sc, &pos, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
+    liq_sim_t *sim = create_sim(sc, &pos, threads);
     memset(t, 0, sizeof(*t));
     for (int r = 1; r <= ROUNDS; r++) {
-        if (liq_sim_step(sim) != LIQ_OK) {
-            fail_msg("liq_sim_step: %s", liq_errmsg());
-        }
         liq_state_view_t v;
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         assert_non_null(v.flip_kicked);
         t->kicked[r] = v.flip_kicked[0];
         t->active[r] = v.flip_active[0];
@@ -315,18 +304,11 @@ static void test_zero_bid_outbid(void **state)
  * bit for bit on 1, 2, 3 and 8 threads. */
 static uint64_t run_cascade(const liq_scenario_t *sc, int threads, int64_t *deals)
 {
-    liq_sim_t *sim = NULL;
-    const liq_sim_options_t opt = {.threads = threads};
-    if (liq_sim_create(&sim, sc, NULL, &opt) != LIQ_OK) {
-        fail_msg("liq_sim_create: %s", liq_errmsg());
-    }
+    liq_sim_t *sim = create_sim(sc, NULL, threads);
     uint64_t hash = 1469598103934665603ULL;
     for (int r = 1; r <= 40; r++) {
-        if (liq_sim_step(sim) != LIQ_OK) {
-            fail_msg("liq_sim_step: %s", liq_errmsg());
-        }
         liq_state_view_t v;
-        liq_sim_view(sim, &v);
+        step_sim(sim, &v);
         deals[0] += v.flip_deals[0];
         deals[1] += v.flip_deals[1];
         deals[2] += v.flip_zero_wins[0] + v.flip_zero_wins[1];
@@ -400,10 +382,7 @@ static void test_threads(void **state)
              "  - {type: schedule, asset: WETH, steps: [{round: 2, return: -0.15},"
              " {round: 6, return: -0.1}, {round: 20, return: 0.05}]}\n",
              p1, p2);
-    liq_scenario_t *sc = NULL;
-    if (liq_scenario_parse(&sc, yaml, strlen(yaml), "threads.yaml", NULL) != LIQ_OK) {
-        fail_msg("scenario rejected: %s", liq_errmsg());
-    }
+    liq_scenario_t *sc = parse_scenario(yaml);
     int64_t deals[3] = {0};
     const uint64_t one = run_cascade(sc, 1, deals);
     /* Both protocols deal auctions, and some fall to the zero bidder (on
