@@ -221,7 +221,7 @@ def _open_group_h5py(path, group=None, max_rounds=None):
     with h5py.File(path, "r") as f:
         g = f[group] if group else f
         dims = {}
-        for name in ("round", "asset", "pool", "oracle", "protocol"):
+        for name in ("round", "asset", "pool", "oracle", "protocol", "chain"):
             if name in g:
                 dims[name] = g[name]
         coords = {}
@@ -230,7 +230,8 @@ def _open_group_h5py(path, group=None, max_rounds=None):
             if d.dtype.kind in "SO":
                 values = np.array([_text(v) for v in values], dtype=object).astype(str)
             coords[name] = (name, values, _clean_attrs(d.attrs))
-        entity = {len(dims[n]): n for n in ("asset", "pool", "oracle", "protocol") if n in dims}
+        entity = {len(dims[n]): n for n in ("asset", "pool", "oracle", "protocol", "chain")
+                  if n in dims}
         data = {}
         nrounds = [len(dims["round"])] if "round" in dims else []
         for name, d in g.items():
@@ -305,9 +306,9 @@ def _finish_run_dataset(ds, path, group, attrs_override=None, warn=True):
 def open_run(path, group=None, *, warn=True):
     """Open a liqnet run file as an xarray Dataset (loaded into memory).
 
-    Dimensions ``round``, ``asset``, ``pool``, ``oracle``, ``protocol``; the
-    per-round series and (when the run finished) the summary variables of
-    docs/hdf5-schema.md; root attributes with str values (``status``,
+    Dimensions ``round``, ``asset``, ``pool``, ``oracle``, ``protocol`` (and ``chain``
+    when the scenario declares chains); the per-round series and (when the run finished)
+    the summary variables of docs/hdf5-schema.md; root attributes with str values (``status``,
     ``scenario`` YAML, ``seed``, ``rounds_completed``, ...).
 
     A file whose ``status`` is not "complete" is read as far as it goes with

@@ -48,6 +48,20 @@ AUCTION_SERIES = {
     "auction_tab": (("round", "protocol"), "float64", "debt units"),
 }
 
+# The dimension and series of runs whose scenario declares chains (docs/hdf5-schema.md,
+# "Chains"); block_gas_used is NaN in a round without a block.
+CHAIN_SERIES = {
+    "gas_cost": (("round", "protocol"), "float64", "USD"),
+    "gas_paid": (("round", "protocol"), "float64", "USD"),
+    "tx_reverted": (("round", "protocol"), "int64", "count"),
+    "gas_price": (("round", "chain"), "float64", "gwei per gas"),
+    "base_fee": (("round", "chain"), "float64", "gwei per gas"),
+    "block_gas_used": (("round", "chain"), "float64", "1"),
+    "tx_included": (("round", "chain"), "int64", "count"),
+    "tx_pending": (("round", "chain"), "int64", "count"),
+    "tx_dropped": (("round", "chain"), "int64", "count"),
+}
+
 SUMMARY = {
     "amplification": (("oracle",), "float64", "1"),
     "oracle_drawdown": (("oracle",), "float64", "1"),
@@ -120,8 +134,10 @@ def check(path, expected_status):
         expect(np.issubdtype(np.asarray(ds.attrs["seed"]).dtype, np.unsignedinteger),
                "seed is not an unsigned integer")
 
-        expect(set(ds.dims) == {"round", *ENTITY_DIMS}, f"dims {sorted(ds.dims)}")
-        for dim in ("round", *ENTITY_DIMS):
+        has_chains = "chain" in ds.dims
+        entity_dims = (*ENTITY_DIMS, "chain") if has_chains else ENTITY_DIMS
+        expect(set(ds.dims) == {"round", *entity_dims}, f"dims {sorted(ds.dims)}")
+        for dim in ("round", *entity_dims):
             expect(dim in ds.coords, f"coordinate {dim!r} missing")
         if errors:
             return errors, None
@@ -132,7 +148,7 @@ def check(path, expected_status):
                "round is not 0, 1, 2, ...")
         expect(int(ds.attrs["rounds_completed"]) == n_rounds - 1,
                f"rounds_completed {ds.attrs['rounds_completed']} with {n_rounds} rounds")
-        for dim in ENTITY_DIMS:
+        for dim in entity_dims:
             names = ds[dim].values
             expect(all(isinstance(n, str) and n for n in names), f"{dim} names {names!r}")
             expect(len(set(names)) == len(names), f"{dim} names repeat: {names!r}")
@@ -159,6 +175,12 @@ def check(path, expected_status):
         for name, spec in AUCTION_SERIES.items():
             if has_auctions:
                 check_var(name, *spec)
+        for name, spec in CHAIN_SERIES.items():
+            if has_chains:
+                check_var(name, *spec)
+                if name in ds and name != "block_gas_used" and ds[name].dtype.kind == "f":
+                    expect(bool(np.all(np.isfinite(ds[name].values))),
+                           f"{name}: non-finite values")
         has_summary = "cascade_length" in ds.variables
         if status != "incomplete":
             expect(has_summary, f"status {status!r} but no summary variables")
@@ -168,11 +190,13 @@ def check(path, expected_status):
         known = set(SERIES) | set(SUMMARY) | {"round", *ENTITY_DIMS}
         if has_auctions:
             known |= set(AUCTION_SERIES)
+        if has_chains:
+            known |= set(CHAIN_SERIES) | {"chain"}
         extra = sorted(set(ds.variables) - known)
         expect(not extra, f"unexpected variables {extra}")
 
         summary = (f"{path}: status {status}, {n_rounds} rounds, "
-                   + ", ".join(f"{ds.sizes[d]} {d}s" for d in ENTITY_DIMS)
+                   + ", ".join(f"{ds.sizes[d]} {d}s" for d in entity_dims)
                    + (f", {len(ds.data_vars)} variables"))
         if has_summary:
             summary += (f"; cascade_length {int(ds['cascade_length'])}, "

@@ -54,3 +54,12 @@ add_test(NAME test_contagion_record
 set_tests_properties(test_contagion_record PROPERTIES
   ENVIRONMENT "LIQNET_BIN=$<TARGET_FILE:liqnet_cli>"
   TIMEOUT 300)
+
+# The chain variables of the run file (docs/hdf5-schema.md, "Chains") against values derived
+# by hand from tests/data/chains/chain_output.yaml; a sweep over it keeps them in its run
+# groups; files of runs without chains have none of them.
+add_test(NAME test_chain_output
+         COMMAND ${LIQ_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/python/test_chain_output.py)
+set_tests_properties(test_chain_output PROPERTIES
+  ENVIRONMENT "LIQNET_BIN=$<TARGET_FILE:liqnet_cli>"
+  TIMEOUT 300)

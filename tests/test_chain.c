@@ -311,6 +311,27 @@ static void test_chained_blocks(void **state)
     liq_chain_destroy(chain);
 }
 
+/* A block of a chain whose pool never held a transaction (the engine builds
+ * one every block time from the first round): empty, nothing left out, and
+ * the base fee falls by an eighth. */
+static void test_empty_blocks(void **state)
+{
+    (void)state;
+    liq_chain_t *chain = chain_new(100000, true, 800);
+    liq_block_t b;
+    build(chain, 1, &b);
+    assert_int_equal(b.n_included, 0);
+    assert_int_equal(b.n_dropped, 0);
+    assert_int_equal(b.n_pending, 0);
+    assert_int_equal(b.gas_used, 0);
+    assert_int_equal(b.min_tip, -1);
+    assert_int_equal(b.clearing_tip, 0);
+    assert_int_equal(b.next_base_fee, 700);
+    build(chain, 2, &b);
+    assert_int_equal(b.base_fee, 700);
+    liq_chain_destroy(chain);
+}
+
 /* Equal tips go by submission order, whatever makes the tips equal; the
  * last that does not fit waits. Limit 100,000, base fee 100. */
 static void test_ties(void **state)
@@ -782,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_effective_tip),
         cmocka_unit_test(test_block_by_hand),
         cmocka_unit_test(test_chained_blocks),
+        cmocka_unit_test(test_empty_blocks),
         cmocka_unit_test(test_ties),
         cmocka_unit_test(test_deadline),
         cmocka_unit_test(test_legacy_blocks),

@@ -5,7 +5,8 @@
  * against splitmix64's published first output, and a sweep run equal to the
  * same run made one by one from its dumped scenario, at 1 and 2 threads.
  * A result packed into bytes (for the MPI sweep) and unpacked is the same
- * result, byte for byte when packed again; damaged bytes are refused.
+ * result, byte for byte when packed again; damaged bytes are refused. The
+ * trajectory of a scenario with chains keeps its chain series through it.
  * The results file, resume and the command line are tested end to end by
  * tests/sweep/run_sweep_tests.sh (and over MPI by tests/mpi/).
  */
@@ -421,13 +422,112 @@ static void test_pack_roundtrip(void **state)
     liq_sweep_destroy(sw);
 }
 
+/* Reads dataset `name` of group `group` (int64 or float64, n values) as bytes. */
+static void read_ds(hid_t file, const char *group, const char *name, hid_t type, void *out,
+                    size_t n)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s/%s", group, name);
+    const hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
+    assert_true(ds >= 0);
+    const hid_t space = H5Dget_space(ds);
+    assert_int_equal(H5Sget_simple_extent_npoints(space), (hssize_t)n);
+    assert_true(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0);
+    H5Sclose(space);
+    H5Dclose(ds);
+}
+
+/* A run of a scenario with declared chains (tests/data/chains): packed and
+ * unpacked, its trajectory writes the chain coordinate and series as the
+ * run's own does; its packed trajectory is refused for a scenario without
+ * chains, and a chain series flagged in a trajectory without chains too. */
+static void test_pack_roundtrip_chains(void **state)
+{
+    (void)state;
+    liq_sweep_t *sw = NULL;
+    assert_int_equal(liq_sweep_load(&sw, LIQ_SOURCE_DIR "/tests/data/chains/chain_sweep.yaml"),
+                     LIQ_OK);
+    liq_sweep_result_t *r = NULL, *back = NULL;
+    assert_int_equal(liq_sweep_run(&r, sw, 1, 1, NULL), LIQ_OK);
+    assert_int_equal(r->scenario->n_chains, 3);
+    void *bytes = NULL, *again = NULL;
+    size_t len = 0, len2 = 0;
+    assert_int_equal(liq_sweep_result_pack(r, &bytes, &len), LIQ_OK);
+    assert_int_equal(liq_sweep_result_unpack(&back, sw, bytes, len), LIQ_OK);
+    assert_int_equal(liq_h5_traj_rows(back->traj), 17); /* rounds 0 .. 16 */
+    assert_int_equal(liq_sweep_result_pack(back, &again, &len2), LIQ_OK);
+    assert_int_equal(len2, len);
+    assert_memory_equal(again, bytes, len);
+
+    /* Both trajectories into one file in memory, as groups a and b. */
+    const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    assert_true(fapl >= 0 && H5Pset_fapl_core(fapl, 1 << 20, 0) >= 0);
+    const hid_t file = H5Fcreate("chains-in-memory.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    assert_true(file >= 0);
+    H5Pclose(fapl);
+    const char *groups[2] = {"a", "b"};
+    liq_h5_traj_t *trajs[2] = {r->traj, back->traj};
+    for (size_t g = 0; g < 2; g++) {
+        const hid_t loc = H5Gcreate2(file, groups[g], H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        assert_true(loc >= 0);
+        assert_int_equal(liq_h5_traj_write(trajs[g], loc, "memory", r->scenario), LIQ_OK);
+        H5Gclose(loc);
+    }
+    int64_t included[2][17 * 3], reverted[2][17 * 4];
+    double price[2][17 * 3], used[2][17 * 3], paid[2][17 * 4];
+    for (size_t g = 0; g < 2; g++) {
+        read_ds(file, groups[g], "tx_included", H5T_NATIVE_INT64, included[g], 17 * 3);
+        read_ds(file, groups[g], "tx_reverted", H5T_NATIVE_INT64, reverted[g], 17 * 4);
+        read_ds(file, groups[g], "gas_price", H5T_NATIVE_DOUBLE, price[g], 17 * 3);
+        read_ds(file, groups[g], "block_gas_used", H5T_NATIVE_DOUBLE, used[g], 17 * 3);
+        read_ds(file, groups[g], "gas_paid", H5T_NATIVE_DOUBLE, paid[g], 17 * 4);
+        assert_true(H5Lexists(file, g == 0 ? "a/chain" : "b/chain", H5P_DEFAULT) > 0);
+    }
+    assert_memory_equal(included[0], included[1], sizeof(included[0]));
+    assert_memory_equal(reverted[0], reverted[1], sizeof(reverted[0]));
+    assert_memory_equal(price[0], price[1], sizeof(price[0]));
+    assert_memory_equal(used[0], used[1], sizeof(used[0]));
+    assert_memory_equal(paid[0], paid[1], sizeof(paid[0]));
+    /* Run 1 sets ethereum's price to 55 gwei: no bid above it while nothing
+     * waits (round 0), and round 0 has no block (NaN). */
+    assert_true(price[0][0] == 55.0);
+    assert_true(isnan(used[0][0]));
+    H5Fclose(file);
+
+    /* The packed trajectory alone, for a scenario without chains. */
+    const size_t traj_len = liq_h5_traj_packed_size(r->traj);
+    unsigned char *traj = malloc(traj_len);
+    assert_non_null(traj);
+    liq_h5_traj_pack(r->traj, traj);
+    liq_scenario_t no_chains = *r->scenario;
+    no_chains.n_chains = 0;
+    liq_h5_traj_t *bad = NULL;
+    size_t read = 0;
+    assert_int_equal(liq_h5_traj_unpack(&bad, &no_chains, traj, traj_len, &read), LIQ_EINVAL);
+    assert_non_null(strstr(liq_errmsg(), "packed trajectory: 3 chain; expected the scenario's 0"));
+    /* Its chain count zeroed (word 5: rows, then asset, pool, oracle,
+     * protocol), its chain series still flagged. */
+    const uint64_t zero = 0;
+    memcpy(traj + 5 * 8, &zero, sizeof(zero));
+    assert_int_equal(liq_h5_traj_unpack(&bad, &no_chains, traj, traj_len, &read), LIQ_EINVAL);
+    assert_non_null(strstr(liq_errmsg(), "of a scenario without chains"));
+    assert_null(bad);
+    free(traj);
+    free(again);
+    free(bytes);
+    liq_sweep_result_destroy(back);
+    liq_sweep_result_destroy(r);
+    liq_sweep_destroy(sw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_grid_expansion),   cmocka_unit_test(test_latin_hypercube),
-        cmocka_unit_test(test_list_design),      cmocka_unit_test(test_override_adds_keys),
-        cmocka_unit_test(test_path_errors),      cmocka_unit_test(test_run_seed),
-        cmocka_unit_test(test_run_equals_alone), cmocka_unit_test(test_pack_roundtrip),
+        cmocka_unit_test(test_grid_expansion),        cmocka_unit_test(test_latin_hypercube),
+        cmocka_unit_test(test_list_design),           cmocka_unit_test(test_override_adds_keys),
+        cmocka_unit_test(test_path_errors),           cmocka_unit_test(test_run_seed),
+        cmocka_unit_test(test_run_equals_alone),      cmocka_unit_test(test_pack_roundtrip),
+        cmocka_unit_test(test_pack_roundtrip_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -213,7 +213,11 @@ typedef struct {
     /* NULL when no protocol has a breaker, a dynamic penalty or gas congestion: */
     const double *penalty_scale;   /* [protocol] scale on its markets' bonus this round (>= 1) */
     const int64_t *breaker_active; /* [protocol] 1 while its circuit breaker holds */
-    const double *gas_cost;        /* [protocol] USD per liquidation this round, with congestion */
+    /* NULL when, besides, the scenario declares no chains: */
+    const double *gas_cost; /* [protocol] USD per liquidation this round: keepers.gas_cost with
+                               congestion; for a protocol on a chain, the gas of its keepers'
+                               next bid at the round's fees and gas asset price (round 0:
+                               keepers.gas_cost) */
     /* stability pools (MODEL.md s5, Liquity-style): NULL when no protocol
      * has one; protocols without a pool hold 0 (tcr NaN) */
     const double *stability_deposits;   /* [protocol] pool deposits after the round, debt units */
@@ -253,6 +257,31 @@ typedef struct {
     const double *adl_covered;         /* [protocol] cumulative losses covered by ADL, USD */
     const double *open_interest_long;  /* [protocol] open long notional at the mark, USD */
     const double *open_interest_short; /* [protocol] open short notional at the mark, USD */
+    /* declared chains (issue 13; scenario `chains`): n_chains 0 and every
+     * array NULL without them. A chain builds the blocks whose times fall in
+     * the round's span of market time (none, one or several); at round 0 no
+     * block has been built. */
+    size_t n_chains;
+    const double *chain_gas_price; /* [chain] gwei per gas of getting into the last block
+                                      built so far: its base fee plus its clearing tip (the
+                                      lowest priority fee it included when it left out
+                                      transactions that could pay, for room; else 0); at
+                                      round 0 the chain's initial price */
+    const double *chain_base_fee;  /* [chain] gwei per gas, base fee of that block */
+    const double *chain_gas_used;  /* [chain] gas used over the gas limit, mean over the
+                                      round's blocks, in [0, 1]; NaN in a round without one */
+    const int64_t *chain_included; /* [chain] liquidation transactions the round's blocks
+                                      included (reverted ones too) */
+    const int64_t *chain_pending;  /* [chain] liquidation transactions still waiting after
+                                      the round's blocks (this round's sends, made in the
+                                      margin phase after them, are not counted) */
+    const int64_t *chain_dropped;  /* [chain] liquidation transactions the round's blocks
+                                      dropped past their deadline */
+    const double *chain_gas_paid;  /* [protocol] USD the round's included liquidations paid
+                                      for gas (reverted ones too), at the gas asset's
+                                      reference price; 0 off a chain */
+    const int64_t *chain_reverted; /* [protocol] included liquidations that found their
+                                      account no longer liquidatable; 0 off a chain */
     /* balance sheets (MODEL.md s5, issued tokens and exposures) */
     const double *impairment;     /* [protocol] cumulative write-down of holdings, USD */
     const double *holdings_value; /* [protocol] sum of amount x S_a over holdings, USD */

@@ -214,7 +214,21 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->cross_debt_value = sim->accounts.has_cross ? sim->cross.debt_value : NULL;
     view->penalty_scale = sim->risk.enabled ? sim->risk.penalty_scale : NULL;
     view->breaker_active = sim->risk.enabled ? sim->risk.breaker_active : NULL;
-    view->gas_cost = sim->risk.enabled ? sim->risk.gas_now : NULL;
+    /* On a declared chain the keepers' gas follows the chain's fees, so the
+     * series is there whenever chains are. */
+    view->gas_cost = sim->risk.enabled || sim->chains.n > 0 ? sim->risk.gas_now : NULL;
+    /* NULL without declared chains, as for cross margin. */
+    const struct liq_chains *ch = &sim->chains;
+    const int chains = ch->n > 0;
+    view->n_chains = ch->n;
+    view->chain_gas_price = chains ? ch->gas_price_gwei : NULL;
+    view->chain_base_fee = chains ? ch->base_fee_gwei : NULL;
+    view->chain_gas_used = chains ? ch->gas_used : NULL;
+    view->chain_included = chains ? ch->included : NULL;
+    view->chain_pending = chains ? ch->pending : NULL;
+    view->chain_dropped = chains ? ch->dropped : NULL;
+    view->chain_gas_paid = chains ? ch->gas_paid : NULL;
+    view->chain_reverted = chains ? ch->reverted : NULL;
     /* NULL without stability pools, as for cross margin. */
     const struct liq_stability *st = sim->stability;
     view->stability_deposits = st != NULL ? st->deposits : NULL;

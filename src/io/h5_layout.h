@@ -23,13 +23,16 @@
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
-/* The entity dimensions of the output, in file order. */
+/* The entity dimensions of the output, in file order. `chain` is written
+ * only for scenarios that declare chains (a file without them has the four
+ * others, as before chains existed). */
 typedef enum {
     LIQ_DIM_ASSET = 0,
     LIQ_DIM_POOL = 1,
     LIQ_DIM_ORACLE = 2,
     LIQ_DIM_PROTOCOL = 3,
-    LIQ_N_DIMS = 4
+    LIQ_DIM_CHAIN = 4,
+    LIQ_N_DIMS = 5
 } liq_h5_dim_t;
 
 /* A summary variable: a per-entity array of liq_summary_t (dim >= 0, a

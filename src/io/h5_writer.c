@@ -17,7 +17,8 @@
  * then marks "failed" with the error (liq_h5_writer_failed).
  *
  * Layout: coordinate variables are HDF5 dimension scales (`round`, `asset`,
- * `pool`, `oracle`, `protocol`) and every other dataset has its dimensions
+ * `pool`, `oracle`, `protocol`, and `chain` in the files of scenarios that
+ * declare chains) and every other dataset has its dimensions
  * attached to them, which is what h5netcdf and netCDF-C read as named
  * dimensions. HDF5 is called from one thread only; the library's automatic
  * error printing is switched off for the duration of each call into this
@@ -58,9 +59,21 @@
 
 /* ------------------------------------------------------------ the schema */
 
-static const char *const liq_dim_names[LIQ_N_DIMS] = {"asset", "pool", "oracle", "protocol"};
+static const char *const liq_dim_names[LIQ_N_DIMS] = {"asset", "pool", "oracle", "protocol",
+                                                      "chain"};
 static const char *const liq_dim_long_names[LIQ_N_DIMS] = {"asset name", "pool name", "oracle name",
-                                                           "protocol name"};
+                                                           "protocol name", "chain name"};
+
+/* Which files hold a series. */
+typedef enum {
+    LIQ_SERIES_ALWAYS,  /* every run file */
+    LIQ_SERIES_IF_VIEW, /* those whose first view has the array (not NULL): the series of a
+                           feature the run uses (cross-margin accounts, risk controls), so the
+                           files of runs without it keep their exact layout */
+    LIQ_SERIES_CHAINS   /* likewise, for the runs of scenarios that declare chains; left out
+                           of the other files' buffer budget (liq_h5_capacity), so that their
+                           batches and chunks stay as they were before chains existed */
+} liq_series_when_t;
 
 /* A variable over (round, entity) copied from one array of the state view.
  * int64 and float64 are both 8 bytes, so buffers are byte arrays. */
@@ -71,138 +84,180 @@ typedef struct {
     size_t offset; /* offsetof(liq_state_view_t, <array>) */
     const char *units;
     const char *long_name;
-    bool optional; /* written only when the view's array is not NULL at create: the
-                      series of a feature the run uses (cross-margin accounts, risk
-                      controls), so the files of runs without it keep their exact layout */
+    liq_series_when_t when;
 } liq_series_def_t;
 
 #define LIQ_VIEW(field) offsetof(liq_state_view_t, field)
 
 static const liq_series_def_t liq_series_defs[] = {
     {"exogenous_price", LIQ_DIM_ASSET, false, LIQ_VIEW(exogenous_price), "USD per unit",
-     "exogenous price E_a(t)", false},
+     "exogenous price E_a(t)", LIQ_SERIES_ALWAYS},
     {"reference_price", LIQ_DIM_ASSET, false, LIQ_VIEW(reference_price), "USD per unit",
-     "reference price S_a(t) = E_a(t) exp(-I_a(t)), after market impact", false},
+     "reference price S_a(t) = E_a(t) exp(-I_a(t)), after market impact", LIQ_SERIES_ALWAYS},
     {"pool_reserve0", LIQ_DIM_POOL, false, LIQ_VIEW(pool_reserve0), "units of token0",
-     "pool reserve x of token0 after the venues phase", false},
+     "pool reserve x of token0 after the venues phase", LIQ_SERIES_ALWAYS},
     {"pool_reserve1", LIQ_DIM_POOL, false, LIQ_VIEW(pool_reserve1), "units of token1",
-     "pool reserve y of token1 after the venues phase", false},
+     "pool reserve y of token1 after the venues phase", LIQ_SERIES_ALWAYS},
     {"pool_price", LIQ_DIM_POOL, false, LIQ_VIEW(pool_price), "token1 per token0",
-     "pool spot price y/x after the venues phase", false},
+     "pool spot price y/x after the venues phase", LIQ_SERIES_ALWAYS},
     {"oracle_price", LIQ_DIM_ORACLE, false, LIQ_VIEW(oracle_price), "source price units",
      "published oracle price O(t): USD per unit for market sources, token1 per token0 for "
      "pool sources",
-     false},
+     LIQ_SERIES_ALWAYS},
     {"liquidations", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(liquidations), "count",
-     "accounts liquidated in the round", false},
+     "accounts liquidated in the round", LIQ_SERIES_ALWAYS},
     {"repaid_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(repaid_value), "USD",
-     "debt repaid by liquidations in the round, at oracle prices", false},
+     "debt repaid by liquidations in the round, at oracle prices", LIQ_SERIES_ALWAYS},
     {"seized_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(seized_value), "USD",
-     "collateral seized by liquidations in the round, at oracle prices", false},
+     "collateral seized by liquidations in the round, at oracle prices", LIQ_SERIES_ALWAYS},
     {"stalled", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(stalled), "count",
-     "liquidatable accounts left untouched in the round", false},
+     "liquidatable accounts left untouched in the round", LIQ_SERIES_ALWAYS},
     {"bad_debt", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(bad_debt), "USD",
-     "cumulative bad debt written off", false},
+     "cumulative bad debt written off", LIQ_SERIES_ALWAYS},
     {"insurance_fund", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(insurance_fund), "USD",
-     "insurance fund after the round", false},
+     "insurance fund after the round", LIQ_SERIES_ALWAYS},
     {"deficit", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(deficit), "USD",
-     "cumulative bad debt the insurance fund did not cover", false},
+     "cumulative bad debt the insurance fund did not cover", LIQ_SERIES_ALWAYS},
     {"collateral_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(collateral_value), "USD",
-     "collateral held by accounts, at oracle prices after the round", false},
+     "collateral held by accounts, at oracle prices after the round", LIQ_SERIES_ALWAYS},
     {"debt_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(debt_value), "USD",
-     "debt owed by accounts, at oracle prices after the round", false},
+     "debt owed by accounts, at oracle prices after the round", LIQ_SERIES_ALWAYS},
     {"impairment", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(impairment), "USD",
      "cumulative write-down of the protocol's holdings (amount x fall of the lowest reference "
      "price)",
-     false},
+     LIQ_SERIES_ALWAYS},
     {"holdings_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(holdings_value), "USD",
-     "holdings at reference prices after the round", false},
+     "holdings at reference prices after the round", LIQ_SERIES_ALWAYS},
     {"redemption", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(redemption), "1",
-     "redemption ratio of the tokens the protocol issues, in [0, 1]; NaN if it issues none", false},
+     "redemption ratio of the tokens the protocol issues, in [0, 1]; NaN if it issues none",
+     LIQ_SERIES_ALWAYS},
     {"penalty_scale", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(penalty_scale), "1",
      "dynamic penalty: scale on the protocol's liquidation bonuses this round (1 without one)",
-     true},
+     LIQ_SERIES_IF_VIEW},
     {"breaker_active", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(breaker_active), "1",
-     "1 while the protocol's circuit breaker holds (liquidations paused or capped), else 0", true},
+     "1 while the protocol's circuit breaker holds (liquidations paused or capped), else 0",
+     LIQ_SERIES_IF_VIEW},
     {"gas_cost", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(gas_cost), "USD",
-     "keepers' gas cost per liquidation this round, with the chain's congestion", true},
+     "keepers' gas cost per liquidation this round, with the chain's congestion",
+     LIQ_SERIES_IF_VIEW},
+    /* Declared chains (issue 13): per protocol, then per chain. */
+    {"gas_paid", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(chain_gas_paid), "USD",
+     "gas paid by the liquidation transactions the round's blocks included (reverted ones too), "
+     "at the gas asset's reference price; 0 for a protocol on no chain",
+     LIQ_SERIES_CHAINS},
+    {"tx_reverted", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(chain_reverted), "count",
+     "included liquidation transactions that reverted (the account was no longer "
+     "liquidatable); 0 for a protocol on no chain",
+     LIQ_SERIES_CHAINS},
+    {"gas_price", LIQ_DIM_CHAIN, false, LIQ_VIEW(chain_gas_price), "gwei per gas",
+     "price of getting into the chain's last block so far: its base fee plus its clearing tip "
+     "(the lowest priority fee it included when it left out, for room, transactions that could "
+     "pay; else 0)",
+     LIQ_SERIES_CHAINS},
+    {"base_fee", LIQ_DIM_CHAIN, false, LIQ_VIEW(chain_base_fee), "gwei per gas",
+     "base fee of the chain's last block so far", LIQ_SERIES_CHAINS},
+    {"block_gas_used", LIQ_DIM_CHAIN, false, LIQ_VIEW(chain_gas_used), "1",
+     "gas used over the block gas limit, mean over the round's blocks; NaN in a round without "
+     "a block",
+     LIQ_SERIES_CHAINS},
+    {"tx_included", LIQ_DIM_CHAIN, true, LIQ_VIEW(chain_included), "count",
+     "liquidation transactions the round's blocks included (reverted ones too)", LIQ_SERIES_CHAINS},
+    {"tx_pending", LIQ_DIM_CHAIN, true, LIQ_VIEW(chain_pending), "count",
+     "liquidation transactions waiting after the round's blocks (the round's own sends, made "
+     "after them, not counted)",
+     LIQ_SERIES_CHAINS},
+    {"tx_dropped", LIQ_DIM_CHAIN, true, LIQ_VIEW(chain_dropped), "count",
+     "liquidation transactions the round's blocks dropped past their deadline", LIQ_SERIES_CHAINS},
     {"cross_liquidations", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(cross_liquidations), "count",
-     "cross-margin accounts liquidated in the round (included in liquidations)", true},
+     "cross-margin accounts liquidated in the round (included in liquidations)",
+     LIQ_SERIES_IF_VIEW},
     {"cross_debt_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(cross_debt_value), "USD",
      "debt owed by cross-margin accounts, at oracle prices after the round (included in "
      "debt_value)",
-     true},
+     LIQ_SERIES_IF_VIEW},
     {"stability_deposits", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_deposits),
-     "debt-asset units", "stability pool deposits after the round; 0 without a pool", true},
+     "debt-asset units", "stability pool deposits after the round; 0 without a pool",
+     LIQ_SERIES_IF_VIEW},
     {"stability_collateral", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_collateral),
-     "collateral units", "collateral the stability pool's depositors hold after the round", true},
+     "collateral units", "collateral the stability pool's depositors hold after the round",
+     LIQ_SERIES_IF_VIEW},
     {"stability_offset", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_offset), "debt-asset units",
-     "debt offset against the stability pool in the round", true},
+     "debt offset against the stability pool in the round", LIQ_SERIES_IF_VIEW},
     {"redistributed_debt", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_redistributed_debt),
-     "debt-asset units", "debt redistributed to the open troves in the round", true},
+     "debt-asset units", "debt redistributed to the open troves in the round", LIQ_SERIES_IF_VIEW},
     {"redistributed_collateral", LIQ_DIM_PROTOCOL, false,
      LIQ_VIEW(stability_redistributed_collateral), "collateral units",
-     "collateral redistributed to the open troves in the round", true},
+     "collateral redistributed to the open troves in the round", LIQ_SERIES_IF_VIEW},
     {"stability_sold", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_sold), "collateral units",
-     "collateral the stability pool's depositors sold on the route in the round", true},
+     "collateral the stability pool's depositors sold on the route in the round",
+     LIQ_SERIES_IF_VIEW},
     {"stability_surplus", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(stability_surplus), "collateral units",
-     "cumulative collateral returned to owners by recovery-mode (capped) liquidations", true},
+     "cumulative collateral returned to owners by recovery-mode (capped) liquidations",
+     LIQ_SERIES_IF_VIEW},
     {"recovery_mode", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(recovery_mode), "flag",
-     "1 when the round's liquidations ran in recovery mode (TCR < CCR at the round's start)", true},
+     "1 when the round's liquidations ran in recovery mode (TCR < CCR at the round's start)",
+     LIQ_SERIES_IF_VIEW},
     {"tcr", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(tcr), "1",
      "total collateral ratio (collateral value / debt value) after the round; NaN without a "
      "pool",
-     true},
+     LIQ_SERIES_IF_VIEW},
     {"auctions_started", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(auction_started), "count",
-     "Dutch auctions started in the round (included in liquidations)", true},
+     "Dutch auctions started in the round (included in liquidations)", LIQ_SERIES_IF_VIEW},
     {"auctions_active", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(auction_active), "count",
-     "Dutch auctions running after the round", true},
+     "Dutch auctions running after the round", LIQ_SERIES_IF_VIEW},
     {"auction_sold_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(auction_sold_value), "USD",
-     "collateral keepers bought from auctions in the round, at oracle prices", true},
+     "collateral keepers bought from auctions in the round, at oracle prices", LIQ_SERIES_IF_VIEW},
     {"auction_raised", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(auction_raised), "debt units",
-     "debt asset raised by auctions in the round", true},
+     "debt asset raised by auctions in the round", LIQ_SERIES_IF_VIEW},
     {"keeper_rewards", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(keeper_rewards), "USD",
-     "keeper rewards tip + chip x tab paid for kicks and resets in the round", true},
+     "keeper rewards tip + chip x tab paid for kicks and resets in the round", LIQ_SERIES_IF_VIEW},
     {"auction_bad_debt", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(auction_bad_debt), "USD",
-     "cumulative bad debt of auctions that ran out of collateral (included in bad_debt)", true},
+     "cumulative bad debt of auctions that ran out of collateral (included in bad_debt)",
+     LIQ_SERIES_IF_VIEW},
     {"auction_tab", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(auction_tab), "debt units",
-     "tab still to be raised by running auctions after the round", true},
+     "tab still to be raised by running auctions after the round", LIQ_SERIES_IF_VIEW},
     /* English auctions (flip.sol): one block, after the Dutch auctions'. */
     {"flip_kicked", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(flip_kicked), "count",
-     "English auctions bitten into being in the round (included in liquidations)", true},
+     "English auctions bitten into being in the round (included in liquidations)",
+     LIQ_SERIES_IF_VIEW},
     {"flip_active", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(flip_active), "count",
-     "English auctions running after the round", true},
+     "English auctions running after the round", LIQ_SERIES_IF_VIEW},
     {"flip_bids", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(flip_bids), "count",
-     "tends and dents that ran in the round (on a chain: included and not reverted)", true},
+     "tends and dents that ran in the round (on a chain: included and not reverted)",
+     LIQ_SERIES_IF_VIEW},
     {"flip_deals", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(flip_deals), "count",
-     "English auctions dealt in the round", true},
+     "English auctions dealt in the round", LIQ_SERIES_IF_VIEW},
     {"flip_zero_wins", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(flip_zero_wins), "count",
      "deals in the round whose winning bid was at most 1e-44 DAI (10 x the 1e-45 minimum bid)",
-     true},
+     LIQ_SERIES_IF_VIEW},
     {"flip_raised", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(flip_raised), "debt units",
-     "debt asset the round's tends paid to the protocol", true},
+     "debt asset the round's tends paid to the protocol", LIQ_SERIES_IF_VIEW},
     {"flip_sold_units", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(flip_sold_units), "collateral units",
-     "collateral dealt to English auctions' winners in the round, summed over markets", true},
+     "collateral dealt to English auctions' winners in the round, summed over markets",
+     LIQ_SERIES_IF_VIEW},
     {"flip_sold_value", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(flip_sold_value), "USD",
-     "collateral dealt to English auctions' winners in the round, at oracle prices", true},
+     "collateral dealt to English auctions' winners in the round, at oracle prices",
+     LIQ_SERIES_IF_VIEW},
     {"flip_bad_debt", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(flip_bad_debt), "USD",
-     "cumulative debt English auctions' deals did not raise (included in bad_debt)", true},
+     "cumulative debt English auctions' deals did not raise (included in bad_debt)",
+     LIQ_SERIES_IF_VIEW},
     {"perp_liquidations", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(perp_liquidations), "count",
-     "perp accounts liquidated in the round (included in liquidations)", true},
+     "perp accounts liquidated in the round (included in liquidations)", LIQ_SERIES_IF_VIEW},
     {"liquidated_notional", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(liquidated_notional), "USD",
-     "perp notional closed by liquidations in the round, at the mark (also seized_value)", true},
+     "perp notional closed by liquidations in the round, at the mark (also seized_value)",
+     LIQ_SERIES_IF_VIEW},
     {"adl_volume", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(adl_volume), "USD",
-     "perp notional reduced by auto-deleveraging in the round, at the mark", true},
+     "perp notional reduced by auto-deleveraging in the round, at the mark", LIQ_SERIES_IF_VIEW},
     {"adl_count", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(adl_count), "count",
-     "perp positions reduced by auto-deleveraging in the round", true},
+     "perp positions reduced by auto-deleveraging in the round", LIQ_SERIES_IF_VIEW},
     {"adl_covered", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(adl_covered), "USD",
      "cumulative perp losses covered by auto-deleveraging (bad_debt = fund payments + "
      "adl_covered + deficit)",
-     true},
+     LIQ_SERIES_IF_VIEW},
     {"open_interest_long", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(open_interest_long), "USD",
-     "open long perp notional at the mark after the round", true},
+     "open long perp notional at the mark after the round", LIQ_SERIES_IF_VIEW},
     {"open_interest_short", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(open_interest_short), "USD",
-     "open short perp notional at the mark after the round", true},
+     "open short perp notional at the mark after the round", LIQ_SERIES_IF_VIEW},
 };
 
 #define LIQ_N_SERIES (sizeof(liq_series_defs) / sizeof(liq_series_defs[0]))
@@ -328,12 +383,26 @@ static bool liq_series_on(const liq_h5_writer_t *w, size_t s)
     return w->on[s];
 }
 
+/* Whether series s can be in a file of these entities: a chains series only
+ * with chains. Its buffer exists, and counts in the budget, only then. */
+static bool liq_series_possible(const size_t n[LIQ_N_DIMS], size_t s)
+{
+    return liq_series_defs[s].when != LIQ_SERIES_CHAINS || n[LIQ_DIM_CHAIN] > 0;
+}
+
+/* Whether dimension d is in the file: `chain` only with chains. */
+static bool liq_dim_on(const liq_h5_writer_t *w, int d)
+{
+    return d != LIQ_DIM_CHAIN || w->n_entities[d] > 0;
+}
+
 /* Decides from the first view which series the file holds. */
 static void liq_h5_series_on(liq_h5_writer_t *w, const liq_state_view_t *view)
 {
     for (size_t s = 0; s < LIQ_N_SERIES; s++) {
         const void *array = *(const void *const *)((const char *)view + liq_series_defs[s].offset);
-        w->on[s] = !liq_series_defs[s].optional || array != NULL;
+        w->on[s] = liq_series_defs[s].when == LIQ_SERIES_ALWAYS ||
+                   (array != NULL && liq_series_possible(w->n_entities, s));
     }
 }
 
@@ -395,8 +464,11 @@ static const char *liq_entity_name(const liq_scenario_t *sc, liq_h5_dim_t dim, s
     case LIQ_DIM_ORACLE:
         name = sc->oracles[i].name;
         break;
-    default:
+    case LIQ_DIM_PROTOCOL:
         name = sc->protocols[i].name;
+        break;
+    default:
+        name = sc->chains[i].name;
         break;
     }
     return name != NULL ? name : "";
@@ -571,6 +643,9 @@ static int liq_h5_create_coordinates(liq_h5_writer_t *w, const liq_scenario_t *s
         rc = liq_h5_fail(w->path, "cannot make the string type of '%s'", "asset");
     }
     for (int d = 0; d < LIQ_N_DIMS && rc == LIQ_OK; d++) {
+        if (!liq_dim_on(w, d)) {
+            continue;
+        }
         const char *name = liq_dim_names[d];
         const size_t n = w->n_entities[d];
         const hsize_t dims = n;
@@ -652,7 +727,7 @@ static int liq_h5_create_series(liq_h5_writer_t *w)
 static int liq_h5_check_view(const liq_h5_writer_t *w, const liq_state_view_t *view)
 {
     const size_t counts[LIQ_N_DIMS] = {view->n_assets, view->n_pools, view->n_oracles,
-                                       view->n_protocols};
+                                       view->n_protocols, view->n_chains};
     for (int d = 0; d < LIQ_N_DIMS; d++) {
         if (counts[d] != w->n_entities[d]) {
             return liq_error_set(LIQ_EINVAL,
@@ -896,7 +971,9 @@ static size_t liq_h5_capacity(const size_t n[LIQ_N_DIMS], int64_t flush_every)
 {
     size_t per_round = 8; /* the round number */
     for (size_t s = 0; s < LIQ_N_SERIES; s++) {
-        per_round += 8 * n[liq_series_defs[s].dim];
+        if (liq_series_possible(n, s)) {
+            per_round += 8 * n[liq_series_defs[s].dim];
+        }
     }
     size_t capacity = LIQ_H5_BUFFER_BYTES / per_round;
     if ((uint64_t)flush_every < (uint64_t)capacity) {
@@ -990,7 +1067,7 @@ static int liq_h5_create(liq_h5_writer_t *w, const liq_scenario_t *sc,
     }
     for (size_t s = 0; s < LIQ_N_SERIES; s++) {
         const size_t n = w->n_entities[liq_series_defs[s].dim];
-        if (n > 0) {
+        if (n > 0 && liq_series_possible(w->n_entities, s)) {
             w->series_buf[s] = malloc(w->capacity * n * 8);
             if (w->series_buf[s] == NULL) {
                 return liq_nomem(w->path);
@@ -1033,6 +1110,7 @@ int liq_h5_writer_create(liq_h5_writer_t **out, const char *path, const liq_scen
     w->n_entities[LIQ_DIM_POOL] = scenario->n_pools;
     w->n_entities[LIQ_DIM_ORACLE] = scenario->n_oracles;
     w->n_entities[LIQ_DIM_PROTOCOL] = scenario->n_protocols;
+    w->n_entities[LIQ_DIM_CHAIN] = scenario->n_chains;
     w->flushed_round = -1;
     w->path = malloc(strlen(path) + 1);
     if (w->path == NULL) {
@@ -1257,12 +1335,13 @@ int liq_h5_traj_create(liq_h5_traj_t **out, const liq_scenario_t *scenario, size
     w->n_entities[LIQ_DIM_POOL] = scenario->n_pools;
     w->n_entities[LIQ_DIM_ORACLE] = scenario->n_oracles;
     w->n_entities[LIQ_DIM_PROTOCOL] = scenario->n_protocols;
+    w->n_entities[LIQ_DIM_CHAIN] = scenario->n_chains;
     w->capacity = max_rows > 0 ? max_rows : 1;
     w->round_buf = malloc(w->capacity * sizeof(*w->round_buf));
     bool ok = w->round_buf != NULL;
     for (size_t s = 0; s < LIQ_N_SERIES && ok; s++) {
         const size_t n = w->n_entities[liq_series_defs[s].dim];
-        if (n > 0) {
+        if (n > 0 && liq_series_possible(w->n_entities, s)) {
             w->series_buf[s] = malloc(w->capacity * n * 8);
             ok = w->series_buf[s] != NULL;
         }
@@ -1389,7 +1468,7 @@ int liq_h5_traj_unpack(liq_h5_traj_t **out, const liq_scenario_t *scenario,
     uint64_t word[1 + LIQ_N_DIMS + LIQ_N_SERIES];
     memcpy(word, src, head);
     const size_t expected[LIQ_N_DIMS] = {scenario->n_assets, scenario->n_pools, scenario->n_oracles,
-                                         scenario->n_protocols};
+                                         scenario->n_protocols, scenario->n_chains};
     for (int d = 0; d < LIQ_N_DIMS; d++) {
         if (word[1 + d] != expected[d]) {
             return liq_error_set(LIQ_EINVAL,
@@ -1407,6 +1486,11 @@ int liq_h5_traj_unpack(liq_h5_traj_t **out, const liq_scenario_t *scenario,
         if (word[1 + LIQ_N_DIMS + s] > 1) {
             return liq_error_set(LIQ_EINVAL, "packed trajectory: series flag %llu; expected 0 or 1",
                                  (unsigned long long)word[1 + LIQ_N_DIMS + s]);
+        }
+        if (word[1 + LIQ_N_DIMS + s] == 1 && !liq_series_possible(expected, s)) {
+            return liq_error_set(LIQ_EINVAL,
+                                 "packed trajectory: series '%s' of a scenario without chains",
+                                 liq_series_defs[s].name);
         }
         if (word[1 + LIQ_N_DIMS + s] == 1) {
             need += rows * expected[liq_series_defs[s].dim] * 8;

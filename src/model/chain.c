@@ -432,7 +432,9 @@ int liq_chain_build_block(liq_chain_t *chain, int64_t round, liq_block_t *block)
         }
         chain->rank[n_ranked++] = (liq_rank_t){tip, tx->id, i};
     }
-    if (n_ranked > 1) { /* an empty pool may have no buffers yet: qsort must not see NULL */
+    /* Not with 0: the ranking is NULL until the pool first holds a
+     * transaction, and qsort's base must not be NULL (C11 7.22.5). */
+    if (n_ranked > 1) {
         qsort(chain->rank, n_ranked, sizeof(*chain->rank), rank_compare);
     }
 
@@ -507,9 +509,9 @@ int liq_chain_build_block(liq_chain_t *chain, int64_t round, liq_block_t *block)
 int liq_chain_set_base_fee(liq_chain_t *chain, int64_t base_fee)
 {
     if (!chain->london || base_fee < 0) {
-        return liq_error_set(LIQ_EINVAL,
-                             "chain: base fee %lld wei set on %s; expected >= 0 on a London chain",
-                             (long long)base_fee, chain->london ? "a London chain" : "a legacy chain");
+        return liq_error_set(
+            LIQ_EINVAL, "chain: base fee %lld wei set on %s; expected >= 0 on a London chain",
+            (long long)base_fee, chain->london ? "a London chain" : "a legacy chain");
     }
     chain->base_fee = base_fee;
     return LIQ_OK;
