@@ -7,6 +7,34 @@
 
 #include "io/h5_layout.h"
 
+/* Which files hold a series. */
+typedef enum {
+    LIQ_SERIES_ALWAYS,  /* every run file */
+    LIQ_SERIES_IF_VIEW, /* those whose first view has the array (not NULL): the series of a
+                           feature the run uses (cross-margin accounts, risk controls), so the
+                           files of runs without it keep their exact layout */
+    LIQ_SERIES_CHAINS   /* likewise, for the runs of scenarios that declare chains; left out
+                           of the other files' buffer budget (liq_h5_capacity), so that their
+                           batches and chunks stay as they were before chains existed */
+} liq_series_when_t;
+
+/* A variable over (round, entity) copied from one array of the state view.
+ * int64 and float64 are both 8 bytes, so buffers are byte arrays. */
+typedef struct {
+    const char *name;
+    liq_h5_dim_t dim;
+    bool integer;  /* int64 (else float64) */
+    size_t offset; /* offsetof(liq_state_view_t, <array>) */
+    const char *units;
+    const char *long_name;
+    liq_series_when_t when;
+} liq_series_def_t;
+
+/* The per-round variables of a run file (docs/hdf5-schema.md), in file
+ * order (h5_common.c); LIQ_N_SERIES counts them (checked at compile time). */
+#define LIQ_N_SERIES 63
+extern const liq_series_def_t liq_series_defs[LIQ_N_SERIES];
+
 /* Writes a run's contagion record as the group `contagion` of `loc` (a
  * file or group), with its own dimension scales `protocol`, `link` and
  * `cluster` (docs/hdf5-schema.md). `path` names the file in messages. */
