@@ -143,7 +143,8 @@ const char *liq_ref_singular(liq_ref_kind_t kind)
 
 const char *liq_ref_plural(liq_ref_kind_t kind)
 {
-    static const char *const names[] = {"assets", "pools", "oracles", "protocols", "markets", "chains"};
+    static const char *const names[] = {"assets",    "pools",   "oracles",
+                                        "protocols", "markets", "chains"};
     return names[kind];
 }
 
