@@ -30,6 +30,8 @@
  * entity phases are noise. With time_phases, each phase's wall time is
  * summed for liq_sim_timing (one clock read per phase boundary).
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+
 #include <time.h>
 
 #include "engine/sim_internal.h"
