@@ -62,8 +62,11 @@ liq_doc_printf(liq_doc_t *d, const char *fmt, ...)
 {
     va_list ap;
     for (int attempt = 0; attempt < 2 && !d->failed; attempt++) {
+        /* Before the first growth there is no buffer: vsnprintf measures
+         * with (NULL, 0), as NULL + 0 is undefined behaviour. */
+        char *at = d->text != NULL ? d->text + d->len : NULL;
         va_start(ap, fmt);
-        const int n = vsnprintf(d->text + d->len, d->cap - d->len, fmt, ap);
+        const int n = vsnprintf(at, d->cap - d->len, fmt, ap);
         va_end(ap);
         if (n < 0) {
             d->failed = true;
