@@ -492,7 +492,7 @@ int liq_chain_build_block(liq_chain_t *chain, int64_t round, liq_block_t *block)
         .gas_limit = chain->gas_limit,
         .included = chain->out,
         .effective_tip = chain->tips,
-        .dropped = chain->out + n_included,
+        .dropped = chain->out != NULL ? chain->out + n_included : NULL, /* no buffers yet */
         .n_included = n_included,
         .n_dropped = n_dropped,
         .n_pending = kept,
