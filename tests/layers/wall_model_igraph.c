@@ -1,0 +1,3 @@
+/* Must not compile with the model's include path: the maths knows no igraph
+ * (only graph USES it). */
+#include <igraph.h>
