@@ -5,4 +5,7 @@
 #include "model/scenario_keys.h"
 
 int liq_wall_engine_allowed(void);
-int liq_wall_engine_allowed(void) { return 0; }
+int liq_wall_engine_allowed(void)
+{
+    return 0;
+}
