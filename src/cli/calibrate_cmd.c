@@ -359,8 +359,7 @@ int liq_cmd_calibrate(int argc, char **argv)
                 fprintf(stderr, "liqnet: interrupted; %s is marked interrupted\n", a.run);
                 exit_code = LIQ_EXIT_INTERRUPTED;
             } else if (!a.quiet) {
-                printf("run at the fitted values (seed of the first evaluation run) in %s\n",
-                       a.run);
+                printf("run at the fitted values with the first seed in %s\n", a.run);
             }
         }
     }
