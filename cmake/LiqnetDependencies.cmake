@@ -60,3 +60,11 @@ endif()
 # igraph (Debian libigraph-dev 0.10): the network layer (src/graph). Linked
 # privately; the public headers never include igraph.h.
 pkg_check_modules(LIQNET_IGRAPH REQUIRED IMPORTED_TARGET GLOBAL igraph)
+
+# NLopt (Debian libnlopt-dev 2.7): the derivative-free optimisers of
+# `liqnet calibrate` (src/experiment/calibrate.c). Required, not optional:
+# calibration is how every replay's parameters are fitted and re-fitted, so
+# every build must be able to make it again; an optional dependency would
+# give builds whose command list, man page and completions differ. Linked
+# privately; the public headers never include nlopt.h.
+pkg_check_modules(LIQNET_NLOPT REQUIRED IMPORTED_TARGET GLOBAL nlopt)

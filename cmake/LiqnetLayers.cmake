@@ -32,9 +32,11 @@ set(LIQ_DEP_igraph_TARGET PkgConfig::LIQNET_IGRAPH)
 set(LIQ_DEP_igraph_HEADERS igraph.h)
 set(LIQ_DEP_random123_TARGET "")
 set(LIQ_DEP_random123_HEADERS Random123/philox.h)
+set(LIQ_DEP_nlopt_TARGET PkgConfig::LIQNET_NLOPT)
+set(LIQ_DEP_nlopt_HEADERS nlopt.h)
 set(LIQ_DEP_mpi_TARGET MPI::MPI_C)
 set(LIQ_DEP_mpi_HEADERS mpi.h)
-set(LIQ_DEPS hdf5 yaml csv igraph random123 mpi)
+set(LIQ_DEPS hdf5 yaml csv igraph random123 nlopt mpi)
 
 set_property(GLOBAL PROPERTY LIQ_AREAS "")
 

@@ -8,7 +8,7 @@ _liqnet()
     local prev=${COMP_WORDS[COMP_CWORD-1]}
     COMPREPLY=()
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "run check sweep graph generate show help version" -- "$cur"))
+        COMPREPLY=($(compgen -W "run check sweep calibrate graph generate show help version" -- "$cur"))
         return
     fi
     case ${COMP_WORDS[1]} in
@@ -62,6 +62,23 @@ _liqnet()
             esac
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "--output -o --force --resume --threads --print-run --quiet --stop-after --help -h" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -- "$cur"))
+            fi
+            ;;
+        calibrate)
+            case $prev in
+                --output|-o)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --threads)
+                    return ;;
+                --run)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+            esac
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "--output -o --force --threads --run --quiet --verbose --help -h" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -151,7 +168,7 @@ _liqnet()
             fi
             ;;
         help)
-            COMPREPLY=($(compgen -W "run check sweep graph generate show help version" -- "$cur"))
+            COMPREPLY=($(compgen -W "run check sweep calibrate graph generate show help version" -- "$cur"))
             ;;
         version)
             case $prev in

@@ -7,6 +7,7 @@
  *   liqnet run SCENARIO -o OUT.h5 [OPTIONS]   simulate, write every round, print the summary
  *   liqnet check SCENARIO [--set PATH=VALUE]  validate a scenario and print it fully resolved
  *   liqnet sweep SWEEP -o OUT.h5            many runs into one results file (cli/sweep_cmd.c)
+ *   liqnet calibrate CAL -o OUT.h5          fit parameters to targets (cli/calibrate_cmd.c)
  *   liqnet graph SCENARIO -o NET.graphml    the scenario's network (cli/graph_cmd.c)
  *   liqnet generate [-o SCENARIO.yaml]      a synthetic ecosystem (cli/generate_cmd.c)
  *   liqnet show FILE.h5                     a finished run's summary again (cli/show_cmd.c)
@@ -33,6 +34,7 @@
 #include "cli/progress.h"
 #include "cli/run_group.h"
 #include "cli/args.h"
+#include "cli/calibrate_cmd.h"
 #include "cli/generate_cmd.h"
 #include "cli/graph_cmd.h"
 #include "cli/options.h"
@@ -155,8 +157,9 @@ static const liq_cli_command_t liq_version_command = {
 
 /* Every command, in the order of `liqnet help` and the man page. */
 static const liq_cli_command_t *const liq_commands[] = {
-    &liq_run_command,      &liq_check_command, &liq_sweep_command, &liq_graph_command,
-    &liq_generate_command, &liq_show_command,  &liq_help_command,  &liq_version_command,
+    &liq_run_command,       &liq_check_command, &liq_sweep_command,
+    &liq_calibrate_command, &liq_graph_command, &liq_generate_command,
+    &liq_show_command,      &liq_help_command,  &liq_version_command,
 };
 #define LIQ_N_COMMANDS (sizeof(liq_commands) / sizeof(liq_commands[0]))
 
@@ -815,9 +818,11 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } table[] = {
-        {"run", liq_cmd_run},     {"check", liq_cmd_check},       {"sweep", liq_cmd_sweep},
-        {"graph", liq_cmd_graph}, {"generate", liq_cmd_generate}, {"show", liq_cmd_show},
-        {"help", liq_cmd_help},   {"version", liq_cmd_version},   {"__docs", liq_cmd_docs},
+        {"run", liq_cmd_run},         {"check", liq_cmd_check},
+        {"sweep", liq_cmd_sweep},     {"calibrate", liq_cmd_calibrate},
+        {"graph", liq_cmd_graph},     {"generate", liq_cmd_generate},
+        {"show", liq_cmd_show},       {"help", liq_cmd_help},
+        {"version", liq_cmd_version}, {"__docs", liq_cmd_docs},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
         if (strcmp(cmd, table[i].name) == 0) {

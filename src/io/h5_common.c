@@ -200,6 +200,34 @@ const liq_series_def_t liq_series_defs[LIQ_N_SERIES] = {
 _Static_assert(sizeof(liq_series_defs) / sizeof(liq_series_defs[0]) == LIQ_N_SERIES,
                "LIQ_N_SERIES must count the rows of liq_series_defs");
 
+bool liq_h5_series_find(const char *name, liq_h5_dim_t *dim, bool *integer, size_t *offset)
+{
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        if (strcmp(liq_series_defs[s].name, name) == 0) {
+            *dim = liq_series_defs[s].dim;
+            *integer = liq_series_defs[s].integer;
+            *offset = liq_series_defs[s].offset;
+            return true;
+        }
+    }
+    return false;
+}
+
+void liq_h5_series_names(char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t s = 0; s < LIQ_N_SERIES; s++) {
+        const char *name = liq_series_defs[s].name;
+        const size_t need = strlen(name) + (s > 0 ? 2 : 0);
+        if (used + need + 4 >= size) {
+            snprintf(buf + used, size - used, "%s...", s > 0 ? ", " : "");
+            return;
+        }
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", s > 0 ? ", " : "", name);
+    }
+}
+
 /* ------------------------------------------------------ summary variables */
 
 #define LIQ_SUM(field) offsetof(liq_summary_t, field)

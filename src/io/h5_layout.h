@@ -50,6 +50,16 @@ typedef struct {
 extern const liq_summary_def_t liq_summary_defs[];
 extern const size_t liq_summary_defs_count;
 
+/* A per-round variable of a run file (docs/hdf5-schema.md) by name, for the
+ * areas that read a run's state views themselves (the calibration's
+ * targets): its dimension, whether it is int64 (else float64) and the
+ * offset of its array in liq_state_view_t. False when no per-round variable
+ * has that name. No HDF5. */
+bool liq_h5_series_find(const char *name, liq_h5_dim_t *dim, bool *integer, size_t *offset);
+/* The per-round variables' names, "exogenous_price, reference_price, ...",
+ * cut with "..." to fit `size` bytes: for messages. No HDF5. */
+void liq_h5_series_names(char *buf, size_t size);
+
 /* HDF5's automatic error printing, saved while a call into liqnet runs and
  * restored on the way out, so that the process-wide setting of whoever else
  * uses HDF5 is left as it was. */
