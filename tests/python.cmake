@@ -63,3 +63,12 @@ add_test(NAME test_chain_output
 set_tests_properties(test_chain_output PROPERTIES
   ENVIRONMENT "LIQNET_BIN=$<TARGET_FILE:liqnet_cli>"
   TIMEOUT 300)
+
+# The run file's /events group (docs/hdf5-schema.md, "Group events"): opened by xarray, its
+# rows summing to the per-round series, the flip auctions' rows against their series, and
+# output.events: false changing nothing but the group.
+add_test(NAME test_events_output
+         COMMAND ${LIQ_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/python/test_events.py)
+set_tests_properties(test_events_output PROPERTIES
+  ENVIRONMENT "LIQNET_BIN=$<TARGET_FILE:liqnet_cli>"
+  TIMEOUT 300)

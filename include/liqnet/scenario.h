@@ -436,6 +436,8 @@ typedef struct {
     double round_seconds; /* market time per round, > 0 */
     uint64_t seed;
     int64_t flush_every; /* rounds between HDF5 flushes >= 1 */
+    int output_events;   /* event tables (/events): 1 on, 0 off, -1 (default) on under
+                            LIQ_EVENTS_DEFAULT_MAX_ACCOUNTS accounts (liqnet/events.h) */
 
     size_t n_assets;
     liq_asset_config_t *assets;

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "liqnet/events.h"
 #include "liqnet/export.h"
 #include "liqnet/scenario.h"
 
@@ -311,6 +312,9 @@ typedef struct {
     const double *flip_sold_value; /* [protocol] the same at O_a, USD */
     const double *flip_bad_debt;   /* [protocol] cumulative debt deals did not raise, USD at
                                       O_b of the deal (also in bad_debt) */
+    /* The round's event rows (liqnet/events.h; empty at round 0); NULL when
+     * the run writes no event tables (scenario `output.events`). */
+    const liq_events_view_t *events;
 } liq_state_view_t;
 
 LIQ_API void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view);

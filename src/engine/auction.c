@@ -134,6 +134,9 @@ int liq_auction_kick(struct liq_sim *sim, size_t p, size_t m, size_t i, double *
     sim->auction.units[3 * sim->n_markets + m] += lot;
     *repaid_value += debt * pd;
     *seized_value += lot * pc;
+    const liq_liquidation_event_t row =
+        liq_events_liquidation_row(sim, p, i, debt * pd, lot * pc, pc);
+    liq_events_liquidation(sim, p, &row);
     const double reward = liq_auction_keeper_reward(cfg->tip, cfg->chip, tab, pd);
     sim->auction.keeper_rewards[p] += reward;
     liq_protocol_charge(sim, p, reward);

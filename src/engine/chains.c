@@ -442,7 +442,8 @@ static size_t liq_execute_included(struct liq_sim *sim, size_t p, double *repaid
     ch->reverted[p] = 0;
     for (size_t k = ch->inc_offset[p]; k < ch->inc_offset[p + 1]; k++) {
         const liq_included_tx_t *tx = &ch->inc[k];
-        ch->gas_paid[p] += (double)proto->keeper_gas * (double)tx->fee_wei * 1e-18 * usd;
+        const double gas = (double)proto->keeper_gas * (double)tx->fee_wei * 1e-18 * usd;
+        ch->gas_paid[p] += gas;
         const size_t i = tx->account;
         const size_t m = liq_market_of(sim, p, i);
         double pc, pd;
@@ -458,14 +459,19 @@ static size_t liq_execute_included(struct liq_sim *sim, size_t p, double *repaid
             if (!liq_flip_bite(sim, p, m, i, repaid_value, seized_value)) {
                 continue;
             }
+            liq_events_last_gas(sim, p, gas); /* the bite's row: its transaction's gas */
             ch->waiting[i] = 2;
             done++;
             continue;
         }
         const liq_candidate_t q = {i, liq_health(c, d, pc, pd, terms->liquidation_threshold)};
+        liq_liquidation_event_t *event = liq_events_reserve_liquidations(sim, p, 1);
         liq_apply_one(sim, m, &q, pc, pd, &sim->books.market_seized[m],
                       &sim->books.market_collateral[m], &sim->books.market_debt[m], repaid_value,
-                      seized_value, bad_value);
+                      seized_value, bad_value, event);
+        if (event != NULL) {
+            event->gas_paid = gas; /* the transaction's, not the round's estimate */
+        }
         liq_index_note(sim, m, i - sim->accounts.market_begin[m]);
         ch->waiting[i] = 2; /* liquidated now: not sent again this round */
         done++;

@@ -219,6 +219,10 @@ int liq_flip_bite(struct liq_sim *sim, size_t p, size_t m, size_t i, double *rep
     s->market = m;
     s->debt = debt;
     s->pending = 0;
+    s->kick_round = sim->round;
+    s->bids = 0;
+    s->tab = s->auction.tab;
+    s->lot = s->auction.lot;
     book->n++;
     sim->accounts.collateral[i] = lot == ink ? 0.0 : ink - lot;
     sim->accounts.debt[i] = debt == art ? 0.0 : art - debt;
@@ -230,6 +234,9 @@ int liq_flip_bite(struct liq_sim *sim, size_t p, size_t m, size_t i, double *rep
     *repaid_value += debt * pd;
     *seized_value += lot * pc;
     sim->flip.kicked[p]++;
+    const liq_liquidation_event_t row =
+        liq_events_liquidation_row(sim, p, i, debt * pd, lot * pc, pc);
+    liq_events_liquidation(sim, p, &row);
     return 1;
 }
 
@@ -265,6 +272,16 @@ static double liq_flip_settle(struct liq_sim *sim, size_t p, const liq_flip_slot
     f->zero_wins[p] += bid <= LIQ_FLIP_ZERO_WIN;
     f->sold_units[p] += lot;
     f->sold_value[p] += lot * pc;
+    const liq_auction_event_t row = {.id = s->id,
+                                     .account = (int64_t)s->account,
+                                     .kick_round = s->kick_round,
+                                     .bids = s->bids,
+                                     .zero_bid = bid <= LIQ_FLIP_ZERO_WIN,
+                                     .tab = s->tab,
+                                     .lot = s->lot,
+                                     .winning_bid = bid,
+                                     .sold_lot = lot};
+    liq_events_auction(sim, p, &row);
     if (bid >= s->debt) {
         sim->books.insurance_fund[p] += (bid - s->debt) * pd; /* the penalty raised */
         return 0.0;
@@ -306,6 +323,7 @@ static int liq_flip_run(struct liq_sim *sim, size_t p, const liq_flip_call_t *c,
         }
         sim->flip.raised[p] += mv.to_gal;
         sim->flip.bids[p]++;
+        s->bids++;
         if (mv.to_usr > 0.0) {
             sim->accounts.collateral[s->account] += mv.to_usr;
             sim->books.market_collateral[s->market] += mv.to_usr;

@@ -110,12 +110,14 @@ void liq_cross_liquidate(struct liq_sim *sim, size_t p, const liq_candidate_t *q
     (void)liq_cross_candidate_quote(sim, p, q, seize, &quote);
     double *c = liq_cross_account(sim, p, j);
     bool empty = true;
+    double seized_here = 0.0;
     for (size_t k = 0; k < n_markets; k++) {
         if (seize[k] > 0.0) {
             c[k] -= seize[k];
             sim->books.market_seized[m0 + k] += seize[k];
             sim->books.market_collateral[m0 + k] -= seize[k];
             *seized_value += seize[k] * sim->cross.market_price[m0 + k];
+            seized_here += seize[k] * sim->cross.market_price[m0 + k];
         }
         empty = empty && !(c[k] > 0.0);
     }
@@ -128,6 +130,9 @@ void liq_cross_liquidate(struct liq_sim *sim, size_t p, const liq_candidate_t *q
         sim->accounts.cross_debt[j] = 0.0;
     }
     sim->cross.liquidations[p]++;
+    const liq_liquidation_event_t row =
+        liq_events_liquidation_row(sim, p, q->account, quote.repay * pd, seized_here, NAN);
+    liq_events_liquidation(sim, p, &row);
 }
 
 /* Liquidates isolated candidate q of market m (market prices pc, pd): the
@@ -136,7 +141,7 @@ void liq_cross_liquidate(struct liq_sim *sim, size_t p, const liq_candidate_t *q
  * every path below keeps. */
 void liq_apply_one(struct liq_sim *sim, size_t m, const liq_candidate_t *q, double pc, double pd,
                    double *seized, double *collateral, double *debt, double *repaid_value,
-                   double *seized_value, double *bad_value)
+                   double *seized_value, double *bad_value, liq_liquidation_event_t *event)
 {
     bool eligible;
     const liq_liquidation_t quote = liq_candidate_quote(sim, m, q, &eligible);
@@ -148,6 +153,10 @@ void liq_apply_one(struct liq_sim *sim, size_t m, const liq_candidate_t *q, doub
     *debt -= quote.repay;
     *repaid_value += quote.repay * pd;
     *seized_value += quote.seize * pc;
+    if (event != NULL) {
+        *event = liq_events_liquidation_row(sim, (size_t)sim->books.markets[m].protocol, i,
+                                            quote.repay * pd, quote.seize * pc, pc);
+    }
     /* An account left with no collateral and some debt is written off. */
     if (sim->accounts.collateral[i] <= 0.0 && sim->accounts.debt[i] > 0.0) {
         *bad_value += sim->accounts.debt[i] * pd;
@@ -259,7 +268,7 @@ void liq_protocol_liquidate(struct liq_sim *sim, size_t p, size_t begin, size_t 
         liq_market_prices(sim, m, &pc, &pd);
         liq_apply_one(sim, m, q, pc, pd, &sim->books.market_seized[m],
                       &sim->books.market_collateral[m], &sim->books.market_debt[m], &repaid_value,
-                      &seized_value, &bad_value);
+                      &seized_value, &bad_value, liq_events_reserve_liquidations(sim, p, 1));
         liq_index_note(sim, m, q->account - sim->accounts.market_begin[m]);
     }
     if (auction) {

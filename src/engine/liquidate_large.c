@@ -140,7 +140,9 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
      * there, as the serial loop's notes would have appended it. */
     size_t *first = sim->margin.market_selected;
     liq_apply_market_starts(sim, p, rank, n, first);
-#pragma omp parallel for default(none) shared(sim, chunk, slot, rank, first)                       \
+    /* The event rows, one slot per liquidation in rank order (events.h). */
+    liq_liquidation_event_t *events = liq_events_reserve_liquidations(sim, p, n);
+#pragma omp parallel for default(none) shared(sim, chunk, slot, rank, first, events)               \
     firstprivate(p, n, n_chunks, m0) schedule(dynamic, 1)                                          \
         num_threads(sim->threads) if (n_chunks > 1)
     for (size_t c = 0; c < n_chunks; c++) {
@@ -172,7 +174,7 @@ static void liq_apply_large(struct liq_sim *sim, size_t p, const size_t *rank, s
                 note = !sim->full_scan && !sim->index.stale[m];
             }
             liq_apply_one(sim, m, q, pc, pd, &s.seized, &s.collateral, &s.debt, &ch.repaid_value,
-                          &ch.seized_value, &ch.bad_value);
+                          &ch.seized_value, &ch.bad_value, events != NULL ? events + j : NULL);
             const size_t place = note ? sim->index.recent_count[m] + (j - first[m]) : SIZE_MAX;
             if (note &&
                 place < sim->index.recent_capacity[m]) { /* no index arrays with full_scan */

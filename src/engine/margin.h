@@ -137,10 +137,11 @@ bool liq_cross_candidate_quote(const struct liq_sim *sim, size_t p, const liq_ca
 /* Liquidates cross candidate q of protocol p. */
 void liq_cross_liquidate(struct liq_sim *sim, size_t p, const liq_candidate_t *q,
                          double *repaid_value, double *seized_value, double *bad_value);
-/* Liquidates isolated candidate q of market m, updating the running sums. */
+/* Liquidates isolated candidate q of market m, updating the running sums;
+ * `event` (NULL: none) receives its row of the event table. */
 void liq_apply_one(struct liq_sim *sim, size_t m, const liq_candidate_t *q, double pc, double pd,
                    double *seized, double *collateral, double *debt, double *repaid_value,
-                   double *seized_value, double *bad_value);
+                   double *seized_value, double *bad_value, liq_liquidation_event_t *event);
 /* Books protocol p's round against its insurance fund. */
 void liq_protocol_book(struct liq_sim *sim, size_t p, size_t candidates, size_t done,
                        double repaid_value, double seized_value, double bad_value);

@@ -527,6 +527,8 @@ static void liq_perp_liquidate(struct liq_sim *sim, size_t p, size_t a)
     pp->liquidations[p]++;
     sim->books.seized_value[p] += notional;
     pp->liquidated_notional[p] += notional;
+    const liq_liquidation_event_t row = liq_events_liquidation_row(sim, p, a, 0.0, notional, NAN);
+    liq_events_liquidation(sim, p, &row);
     double adl_share = 0.0, loss = 0.0;
     if (equity >= 0.0) {
         const double paid = fee < equity ? fee : equity;

@@ -13,7 +13,8 @@
  *   4. margin     src/engine/phase_margin.c     margin engines, auctions, perps
  *   5. venues     src/engine/phase_venues.c     pools execute the orders
  *   6. derived    src/engine/phase_derived.c    issued tokens, holdings, checks
- *   7. record     here                          recorders get the state
+ *   7. record     here                          the event log's rows merged
+ *                                               (events.c); recorders get the state
  *
  * A distributed run (one network over several processes, partition.c)
  * gives the simulation an exchange hook, called between the margin and the
@@ -76,6 +77,12 @@ static double liq_clock(const struct liq_sim *sim)
 /* Phase 7: every recorder of the run gets the round's state, in order. */
 static int liq_phase_record(struct liq_sim *sim)
 {
+    /* The round's event rows, merged in protocol order (events.c), so
+     * that the view after a step holds them with or without recorders. */
+    const int merged = liq_events_merge(sim);
+    if (merged != LIQ_OK) {
+        return merged;
+    }
     const liq_run_hooks_t *hooks = sim->run_hooks;
     if (hooks == NULL || hooks->n_recorders == 0) {
         return LIQ_OK;
@@ -128,6 +135,7 @@ static int liq_round_phases(struct liq_sim *sim, liq_phase_t *failed)
 static int liq_round(struct liq_sim *sim, liq_phase_t *failed)
 {
     sim->round++;
+    liq_events_begin_round(sim); /* the event log holds one round's rows */
     const int rc = liq_round_phases(sim, failed);
     liq_arena_reset(&sim->arena); /* the round's scratch, empty after it */
     return rc;

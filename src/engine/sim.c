@@ -142,6 +142,9 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
         }
     }
     rc = liq_perp_create(sim);
+    if (rc == LIQ_OK) {
+        rc = liq_events_init(sim); /* after the perps: its default counts their accounts */
+    }
     if (rc != LIQ_OK) {
         goto fail;
     }
@@ -261,6 +264,7 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->flip_sold_units = f->sold_units;
     view->flip_sold_value = f->sold_value;
     view->flip_bad_debt = f->bad_debt;
+    view->events = liq_events_view(sim);
 }
 
 void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
@@ -283,6 +287,7 @@ void liq_sim_destroy(liq_sim_t *sim)
     if (sim == NULL) {
         return;
     }
+    liq_events_destroy(&sim->events);
     liq_perp_destroy(sim->perp);
     liq_stability_destroy(sim->stability);
     liq_auctions_destroy(&sim->auction);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 
 #include "engine/arena.h"
+#include "engine/events.h"
 #include "liqnet/amm.h"
 #include "liqnet/chain.h"
 #include "liqnet/flip.h"
@@ -291,7 +292,7 @@ struct liq_auctions {
 };
 
 /* English auctions (issue 13; src/engine/flip.c): one auction of a
- * protocol, flip.sol's record and what the engine keeps beside it (104
+ * protocol, flip.sol's record and what the engine keeps beside it (136
  * bytes; a cascade runs a few to a few thousand at once). */
 typedef struct {
     liq_flip_t auction; /* bid, lot, tab, guy (a bidder, or LIQ_FLIP_CAT), tic, end, usr, gal */
@@ -300,6 +301,11 @@ typedef struct {
     size_t market;
     double debt;      /* debt units the bite took off the vault: what the protocol must raise */
     uint64_t pending; /* bit b: bidder b has a call on this auction waiting for a block */
+    /* for its row of the event table (events.h), when it is dealt */
+    int64_t kick_round;
+    int64_t bids; /* tends and dents that ran */
+    double tab;   /* auction.tab at the kick (the deal clears the record) */
+    double lot;   /* auction.lot at the kick */
 } liq_flip_slot_t;
 
 /* A call on an English auction: what a bidder decided, run at once without
@@ -473,6 +479,7 @@ struct liq_sim {
     struct liq_chains chains;          /* phases 1 (blocks) and 4 (liquidations) */
     struct liq_flips flip;             /* phase 4 (and its calls in phase 1's blocks) */
     struct liq_adversary adversary;    /* phases 2 and 5 */
+    struct liq_event_log events;       /* phase 4 appends, phase 7 merges (events.h) */
 };
 
 /* Each subsystem's init (allocating it once the sizes it needs exist; a

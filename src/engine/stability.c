@@ -148,6 +148,9 @@ void liq_stability_liquidate(struct liq_sim *sim, size_t p)
         surplus += q.surplus;
         repaid_value += q.offset * pd;
         seized_value += (c - q.surplus) * pc;
+        const liq_liquidation_event_t row =
+            liq_events_liquidation_row(sim, p, i, q.offset * pd, (c - q.surplus) * pc, pc);
+        liq_events_liquidation(sim, p, &row);
         sim->accounts.collateral[i] = 0.0;
         sim->accounts.debt[i] = 0.0;
         sim->books.market_collateral[m] -= c;

@@ -40,4 +40,20 @@ extern const liq_series_def_t liq_series_defs[LIQ_N_SERIES];
  * `cluster` (docs/hdf5-schema.md). `path` names the file in messages. */
 int liq_h5_write_contagion(hid_t loc, const char *path, const liq_contagion_record_t *record);
 
+/*
+ * The event tables of a run file (h5_events.c): the group /events with one
+ * dimension per table (docs/hdf5-schema.md "Group events"). create makes
+ * the group and its empty datasets in `file` (`path` is borrowed, for
+ * messages); add keeps a round's rows in memory; full says more than the
+ * memory budget is waiting; write extends the datasets by the rows kept
+ * (without flushing: the run file's flush commits them with its rounds);
+ * close closes the datasets and the group and frees (accepts NULL).
+ */
+typedef struct liq_h5_events liq_h5_events_t;
+int liq_h5_events_create(liq_h5_events_t **out, hid_t file, const char *path);
+int liq_h5_events_add(liq_h5_events_t *events, const liq_events_view_t *view);
+bool liq_h5_events_full(const liq_h5_events_t *events);
+int liq_h5_events_write(liq_h5_events_t *events);
+void liq_h5_events_close(liq_h5_events_t *events);
+
 #endif /* LIQNET_IO_H5_INTERNAL_H */

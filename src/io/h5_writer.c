@@ -81,6 +81,7 @@ struct liq_h5_writer {
     bool on[LIQ_N_SERIES];                   /* series written in this file */
     int64_t flushed_round;                   /* last round of the last successful flush; -1 */
     bool failed;                             /* a write failed: the file is closed */
+    liq_h5_events_t *events;                 /* the group /events; NULL without event tables */
 };
 
 /* Whether series s is written: every series, except an optional one whose
@@ -327,6 +328,13 @@ static int liq_h5_write_rows(const liq_h5_writer_t *w, hid_t ds, const char *nam
  * the variables do not have. */
 static int liq_h5_write_buffered(liq_h5_writer_t *w)
 {
+    if (w->events != NULL) {
+        /* The event rows of the buffered rounds, committed with them. */
+        const int rc = liq_h5_events_write(w->events);
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+    }
     if (w->buffered > 0) {
         const hsize_t count = w->buffered;
         for (size_t s = 0; s < LIQ_N_SERIES; s++) {
@@ -368,6 +376,8 @@ static void liq_h5_close_all(liq_h5_writer_t *w)
     /* Errors on close are ignored here: this is the cleanup path, and the
      * first error has already been reported (or, after finish's last flush,
      * the file is published whole and closing only trims unused space). */
+    liq_h5_events_close(w->events);
+    w->events = NULL;
     for (size_t s = 0; s < LIQ_N_SERIES; s++) {
         if (w->series_ds[s] >= 0) {
             H5Dclose(w->series_ds[s]);
@@ -611,6 +621,12 @@ static int liq_h5_create(liq_h5_writer_t *w, const liq_scenario_t *sc,
     if (rc == LIQ_OK) {
         rc = liq_h5_create_series(w);
     }
+    if (rc == LIQ_OK && initial->events != NULL) {
+        rc = liq_h5_events_create(&w->events, w->file, w->path);
+        if (rc == LIQ_OK) {
+            rc = liq_h5_events_add(w->events, initial->events);
+        }
+    }
     if (rc == LIQ_OK) {
         liq_h5_buffer_round(w, initial);
         rc = liq_h5_write_buffered(w);
@@ -681,6 +697,13 @@ int liq_h5_writer_append(liq_h5_writer_t *writer, const liq_state_view_t *view)
                              writer->path, (long long)view->round, (long long)writer->last_round,
                              (long long)writer->last_round + 1);
     }
+    if (writer->events != NULL && view->events != NULL) {
+        /* Before the round's series: a failure leaves the round out whole. */
+        rc = liq_h5_events_add(writer->events, view->events);
+        if (rc != LIQ_OK) {
+            return rc;
+        }
+    }
     liq_h5_buffer_round(writer, view);
     /* Batches end where the file holds a multiple of `capacity` rounds. The
      * chunk height divides `capacity`, so each batch fills whole chunks that
@@ -691,6 +714,15 @@ int liq_h5_writer_append(liq_h5_writer_t *writer, const liq_state_view_t *view)
         liq_h5_quiet_t quiet;
         liq_h5_quiet_begin(&quiet);
         rc = liq_h5_write_buffered(writer);
+        if (rc != LIQ_OK) {
+            rc = liq_h5_writer_failed(writer, rc);
+        }
+        liq_h5_quiet_end(&quiet);
+    } else if (writer->events != NULL && liq_h5_events_full(writer->events)) {
+        /* Many events between flushes: written now, committed at the flush. */
+        liq_h5_quiet_t quiet;
+        liq_h5_quiet_begin(&quiet);
+        rc = liq_h5_events_write(writer->events);
         if (rc != LIQ_OK) {
             rc = liq_h5_writer_failed(writer, rc);
         }

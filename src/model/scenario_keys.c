@@ -210,6 +210,15 @@ static const liq_key_t liq_output_keys[] = {
      LIQ_INTEGER_AT_LEAST_1,
      .unit = "rounds",
      .doc = "rounds between HDF5 flushes"},
+    {.name = "events",
+     .type = LIQ_KEY_FLAG,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_scenario_t, output_events),
+     .idflt = -1,
+     .doc = "write the event tables (group `/events`: a row per liquidation, per auction dealt, "
+            "per borrower action); off keeps the file of a huge run small",
+     .doc_default = "`true` for runs of fewer than 10^6 accounts (isolated, cross-margin and "
+                    "perp accounts together), else `false`"},
 };
 
 const liq_entity_t liq_output_entity = {

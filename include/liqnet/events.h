@@ -1,0 +1,97 @@
+/*
+ * Event tables of a run (issue 13 item 7): one row per liquidation, per
+ * auction that ended, and per borrower action, as the engine's event log
+ * (src/engine/events.c) collected them in a round. The record phase hands
+ * them to the recorders in the state view (liq_state_view_t.events); the
+ * HDF5 writer appends them to the group /events of the run file
+ * (docs/hdf5-schema.md "Group events").
+ *
+ * Order: the rows of a round are in protocol order, and within a protocol
+ * in the order the engine executed them; so the tables do not depend on the
+ * thread count. USD values are at the oracle prices of the round the row
+ * happened in.
+ */
+#ifndef LIQNET_EVENTS_H
+#define LIQNET_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The keeper of a liquidation when the model has no keeper entities: the
+ * protocol's keepers as a whole (every liquidation today). */
+#define LIQ_KEEPER_POOLED INT32_C(-1)
+
+/* A liquidation executed (64 bytes). For a Dutch or English auction
+ * protocol it is the kick (bark, bite): the vault's seizure into a new
+ * auction; the auction's own row follows in the auction table when it
+ * ends. */
+typedef struct {
+    int64_t round;
+    int64_t account; /* isolated: the global account index; cross-margin: n_accounts + j;
+                        perp: the perp account index */
+    int32_t protocol;
+    int32_t keeper;       /* LIQ_KEEPER_POOLED */
+    double repaid_value;  /* debt repaid (or taken into the auction), USD at O_b */
+    double seized_value;  /* collateral seized, USD at O_a; perps: notional closed at the mark */
+    double price;         /* O_a, USD per unit of collateral; NaN for cross-margin and perps */
+    double gas_paid;      /* USD the liquidation's transaction paid for gas (on a chain), else
+                             the protocol's gas cost of the round (keepers.gas_cost with
+                             congestion); 0 where the protocol has none */
+    double builder_share; /* USD of the bonus paid to block builders: 0 until MEV exists */
+} liq_liquidation_event_t;
+
+/* An auction that ended (80 bytes): an English auction dealt (flip.sol's
+ * deal). Running auctions get their row when they end. */
+typedef struct {
+    int64_t id;      /* the protocol's auction number, in kick order from 0 */
+    int64_t account; /* the vault whose collateral was sold */
+    int64_t kick_round;
+    int64_t end_round; /* the round of the deal */
+    int64_t bids;      /* tends and dents that ran on it */
+    int32_t protocol;
+    int32_t zero_bid;   /* 1 when the winning bid was at most 10 rad (1e-44 DAI) */
+    double tab;         /* debt units the auction had to raise (debt x chop) */
+    double lot;         /* collateral units auctioned at the kick */
+    double winning_bid; /* debt units the winner paid */
+    double sold_lot;    /* collateral units the winner received */
+} liq_auction_event_t;
+
+/* What a borrower did (48 bytes). */
+typedef enum {
+    LIQ_BORROWER_TOP_UP = 0, /* added collateral (amount: collateral units) */
+    LIQ_BORROWER_REPAY = 1   /* repaid debt (amount: debt units) */
+} liq_borrower_action_kind_t;
+
+typedef struct {
+    int64_t round;
+    int64_t account; /* global account index */
+    int32_t protocol;
+    int32_t kind;     /* liq_borrower_action_kind_t */
+    double amount;    /* units of the asset the action moves (see kind) */
+    double gas_paid;  /* USD */
+    int32_t included; /* 1: the action took effect; 0: it was sent and not included (dropped) */
+    int32_t reserved; /* 0 */
+} liq_borrower_action_event_t;
+
+/* One round's rows (the state view's `events`). */
+typedef struct {
+    size_t n_liquidations;
+    const liq_liquidation_event_t *liquidations;
+    size_t n_auctions;
+    const liq_auction_event_t *auctions;
+    size_t n_borrower_actions;
+    const liq_borrower_action_event_t *borrower_actions;
+} liq_events_view_t;
+
+/* The account count under which `output.events` defaults to true. */
+#define LIQ_EVENTS_DEFAULT_MAX_ACCOUNTS ((size_t)1000000)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIQNET_EVENTS_H */
