@@ -30,7 +30,9 @@
  * account in the liquidation-price index (price_index.c), before the
  * margin engines look for liquidatable accounts. On a chain the calls run
  * before the keepers' liquidations of the same round, as if they led the
- * block (docs/model-notes.md).
+ * block, except that one included after a liquidation of its account in
+ * the round's blocks (earlier in the block, or in an earlier block) fails:
+ * the keeper got there first.
  *
  * Sends go to the chain after the keepers' (liq_chains_send), in protocol
  * then account order; the earliest block that can include one is the next
@@ -58,6 +60,7 @@ static int liq_borrowers_alloc(struct liq_sim *sim, size_t n_ranges)
     b->debt_at = liq_calloc(n, sizeof(double));
     b->ready = liq_calloc(n, sizeof(int64_t));
     b->state = liq_calloc(n, 1);
+    b->liquidated = liq_calloc(n, sizeof(int64_t));
     b->range_begin = liq_calloc(n_ranges, sizeof(size_t));
     b->range_end = liq_calloc(n_ranges, sizeof(size_t));
     b->range_market = liq_calloc(n_ranges, sizeof(size_t));
@@ -67,8 +70,8 @@ static int liq_borrowers_alloc(struct liq_sim *sim, size_t n_ranges)
     b->failed_value = liq_calloc(np, sizeof(double));
     b->gas_paid = liq_calloc(np, sizeof(double));
     if (!b->generator || !b->scale || !b->capital || !b->amount || !b->debt_at || !b->ready ||
-        !b->state || !b->range_begin || !b->range_end || !b->range_market || !b->included ||
-        !b->failed || !b->included_value || !b->failed_value || !b->gas_paid) {
+        !b->state || !b->liquidated || !b->range_begin || !b->range_end || !b->range_market ||
+        !b->included || !b->failed || !b->included_value || !b->failed_value || !b->gas_paid) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the borrowers of %zu accounts", n);
     }
     return LIQ_OK;
@@ -116,6 +119,7 @@ int liq_borrowers_init(struct liq_sim *sim)
     struct liq_borrowers *b = &sim->borrowers;
     for (size_t i = 0; i < sim->accounts.n_accounts; i++) {
         b->generator[i] = -1;
+        b->liquidated[i] = -1;
     }
     /* Generated isolated accounts fill each market from its start, in
      * generator order (src/engine/accounts.c), before file positions. */
@@ -289,7 +293,7 @@ int liq_borrowers_step(struct liq_sim *sim)
     for (size_t k = 0; k < b->n_txs && rc == LIQ_OK; k++) {
         const liq_borrower_tx_t *tx = &b->txs[k];
         const double gas = tx->dropped ? 0.0 : liq_gas_usd(sim, tx->account, tx->fee_wei);
-        rc = liq_land(sim, tx->account, !tx->dropped, gas);
+        rc = liq_land(sim, tx->account, !tx->dropped && !tx->behind, gas);
     }
     b->n_txs = 0;
     /* 2. Decisions, then 3. landings without a chain, in account order. */
@@ -359,7 +363,8 @@ int liq_borrowers_block(struct liq_sim *sim, const liq_tx_t *tx, int64_t fee_wei
         b->txs = grown;
         b->cap_txs = cap;
     }
-    b->txs[b->n_txs++] = (liq_borrower_tx_t){(size_t)tx->payload, fee_wei, dropped};
+    const size_t i = (size_t)tx->payload;
+    b->txs[b->n_txs++] = (liq_borrower_tx_t){i, fee_wei, dropped, b->liquidated[i] == sim->round};
     return LIQ_OK;
 }
 

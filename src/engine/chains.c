@@ -333,6 +333,7 @@ static int liq_build(struct liq_sim *sim, size_t c, double seconds, int64_t t, d
         const liq_included_tx_t inc = {(size_t)tx->payload, block.base_fee + block.effective_tip[k],
                                        tx->sender};
         sim->chains.waiting[inc.account] = 0;
+        liq_borrowers_note_liquidation(sim, inc.account);
         ch->included[c]++;
         rc = liq_inc_push(ch, &inc);
         if (rc != LIQ_OK) {

@@ -461,9 +461,10 @@ typedef struct {
     size_t account;
     int64_t fee_wei; /* per gas paid; 0 when dropped */
     int dropped;
+    int behind; /* a liquidation of the account came earlier in this round's blocks */
 } liq_borrower_tx_t;
 
-/* Borrowers who act (src/engine/borrowers.c): 45 bytes an isolated account
+/* Borrowers who act (src/engine/borrowers.c): 53 bytes an isolated account
  * and 40 a protocol when some generator has `borrowers`, else nothing
  * (enabled 0, arrays NULL). */
 struct liq_borrowers {
@@ -475,6 +476,7 @@ struct liq_borrowers {
     double *debt_at;      /* [n_accounts] its debt when it decided */
     int64_t *ready;       /* [n_accounts] round it sends (chain) or lands (none) */
     unsigned char *state; /* [n_accounts] 0 idle, 1 decided, 2 sent */
+    int64_t *liquidated;  /* [n_accounts] last round a block included its liquidation; -1 */
     size_t n_ranges;      /* acting generators' account ranges */
     size_t *range_begin, *range_end, *range_market;
     /* the round's record per protocol */
@@ -604,6 +606,13 @@ int liq_borrowers_step(struct liq_sim *sim);
 int liq_borrowers_send(struct liq_sim *sim);
 int liq_borrowers_block(struct liq_sim *sim, const liq_tx_t *tx, int64_t fee_wei, int dropped);
 liq_bid_strategy_t liq_borrower_strategy(const struct liq_sim *sim, size_t i);
+/* A block included a liquidation of account i (chains.c, in block order). */
+static inline void liq_borrowers_note_liquidation(struct liq_sim *sim, size_t i)
+{
+    if (sim->borrowers.enabled) {
+        sim->borrowers.liquidated[i] = sim->round;
+    }
+}
 
 /* Builds the account store: counts accounts per market, allocates, fills
  * generated accounts (parallel, counter-based RNG) and file positions. */
