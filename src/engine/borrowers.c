@@ -154,7 +154,7 @@ void liq_borrowers_destroy(struct liq_borrowers *b)
     void *arrays[] = {b->generator, b->scale,  b->capital,        b->amount,       b->debt_at,
                       b->ready,     b->state,  b->range_begin,    b->range_end,    b->range_market,
                       b->included,  b->failed, b->included_value, b->failed_value, b->gas_paid,
-                      b->txs,       b->events};
+                      b->txs,       b->events, b->liquidated};
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         free(arrays[i]);
     }
