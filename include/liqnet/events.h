@@ -60,20 +60,18 @@ typedef struct {
     double sold_lot;    /* collateral units the winner received */
 } liq_auction_event_t;
 
-/* What a borrower did (48 bytes). */
-typedef enum {
-    LIQ_BORROWER_TOP_UP = 0, /* added collateral (amount: collateral units) */
-    LIQ_BORROWER_REPAY = 1   /* repaid debt (amount: debt units) */
-} liq_borrower_action_kind_t;
+/* What a borrower did (56 bytes): a top-up or a repayment that landed or
+ * failed (src/engine/borrowers.c). */
 
 typedef struct {
     int64_t round;
     int64_t account; /* global account index */
     int32_t protocol;
-    int32_t kind;     /* liq_borrower_action_kind_t */
-    double amount;    /* units of the asset the action moves (see kind) */
-    double gas_paid;  /* USD */
-    int32_t included; /* 1: the action took effect; 0: it was sent and not included (dropped) */
+    int32_t kind;     /* a liq_borrower_action_t (liqnet/scenario.h): 0 top-up, 1 repayment */
+    double amount;    /* collateral units added or debt units repaid (decided amount if failed) */
+    double value;     /* amount in USD at the round's oracle prices */
+    double gas_paid;  /* USD at the gas asset's reference price; 0 off a chain or if dropped */
+    int32_t included; /* 1: it landed; 0: it failed (liquidated first, or dropped) */
     int32_t reserved; /* 0 */
 } liq_borrower_action_event_t;
 

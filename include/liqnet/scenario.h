@@ -54,6 +54,22 @@ typedef struct {
     double amplification; /* STABLESWAP: the contract's A > 0; NaN for other kinds */
 } liq_pool_config_t;
 
+/* ---------------------------------------------------------- transactions */
+
+/* How an actor on a declared chain sends its calls (issue 13; liqnet/chain.h
+ * bidding): keepers' liquidations (keepers.transaction), an oracle's
+ * updates and pokes (an oracle's `transaction`), borrowers' top-ups and
+ * repayments (borrowers.transaction). One table of keys reads all three
+ * (docs/scenario.md "transaction"); gas and deadline default per use. */
+typedef struct {
+    int bid;          /* a liq_bid_kind_t: fixed, capped or adaptive */
+    double gas_price; /* fixed: gwei per gas */
+    double tip;       /* capped, adaptive: gwei over the last block's clearing tip */
+    double fee_cap;   /* capped, adaptive: gwei per gas at most; INFINITY: none */
+    int64_t gas;      /* gas the call uses, also when it reverts, >= 21000 */
+    int64_t deadline; /* rounds it waits for a block before its sender drops it, >= 1 */
+} liq_tx_config_t;
+
 /* --------------------------------------------------------------- oracles */
 
 typedef enum {
@@ -85,6 +101,17 @@ typedef struct {
     int has_anchor;            /* 1: a value outside the anchor band is not published */
     liq_price_source_t anchor; /* with has_anchor: the second source */
     double anchor_band;        /* with has_anchor: largest accepted |v / anchor - 1|, >= 0 */
+    /* On a declared chain (chain >= 0) each update is a transaction of the
+     * oracle's updater, sent as `tx` says, and takes effect once a block
+     * includes it (src/engine/oracle_tx.c). */
+    int32_t chain;       /* index into the scenario's chains, or -1: updates land at once */
+    int has_transaction; /* `transaction` was given */
+    liq_tx_config_t tx;  /* gas 100000, deadline 10 rounds by default */
+    /* MakerDAO's Oracle Security Module (makerdao/osm src/osm.sol): the
+     * published value is the source's value of the poke before last, and a
+     * poke is allowed once the time reaches zzz + hop. */
+    int has_osm;
+    int64_t osm_hop; /* seconds >= 1 (3600 on 12 March 2020) */
 } liq_oracle_config_t;
 
 /* ------------------------------------------------------------- protocols */
@@ -240,16 +267,10 @@ typedef struct {
     int anticipate_slippage; /* 1: keepers count what the seizure fetches on the route pools */
     double keeper_capital;   /* USD of debt repaid per round at most; INFINITY = unlimited */
     /* On a declared chain (chain_index >= 0) every liquidation is a
-     * transaction of keeper_gas gas, bid by the strategy below, waiting at
-     * most keeper_deadline rounds; gas_cost is then what it pays. */
+     * transaction sent as keeper_tx says; gas_cost is then what it pays. */
     int32_t chain_index;        /* index into the scenario's chains, or -1 */
     int has_keeper_transaction; /* keepers.transaction was given */
-    int64_t keeper_gas;         /* gas a liquidation uses, >= 21000 */
-    int keeper_bid;             /* a liq_bid_kind_t: fixed, capped or adaptive */
-    double keeper_gas_price;    /* fixed: gwei per gas */
-    double keeper_tip;          /* capped, adaptive: gwei over the last block's clearing tip */
-    double keeper_fee_cap;      /* capped, adaptive: gwei per gas at most; INFINITY: none */
-    int64_t keeper_deadline;    /* rounds a transaction waits before its sender drops it, >= 0 */
+    liq_tx_config_t keeper_tx;  /* gas 300000, deadline 10 rounds by default */
 
     /* Circuit breaker (MODEL.md s5): trips when a collateral oracle's price is
      * more than breaker_drop below its highest of the last breaker_window
@@ -301,6 +322,28 @@ typedef enum { LIQ_HEALTH_UNIFORM = 0, LIQ_HEALTH_LOGNORMAL = 1 } liq_health_dis
  * markets against one debt. */
 typedef enum { LIQ_MARGIN_ISOLATED = 0, LIQ_MARGIN_CROSS = 1 } liq_margin_t;
 
+/* What a borrower does when its health falls below its trigger. */
+typedef enum {
+    LIQ_BORROWER_TOP_UP = 0, /* adds collateral (Vat.frob with dink > 0) */
+    LIQ_BORROWER_REPAY = 1   /* repays debt (Vat.frob with dart < 0) */
+} liq_borrower_action_t;
+
+/* Borrowers who act (issue 13 item 3; src/engine/borrowers.c): a share of
+ * a generator's accounts watch their health and, below `trigger`, add
+ * collateral or repay debt back to health `target` with their own capital,
+ * after `latency` rounds; on a chain the call is a transaction. */
+typedef struct {
+    double share;      /* chance that an account acts, [0, 1] */
+    double trigger;    /* health below which it acts, > 0 */
+    double target;     /* health its action restores, > trigger */
+    int action;        /* a liq_borrower_action_t */
+    double capital;    /* USD it may spend over the run, as a multiple of its V, >= 0 */
+    int64_t latency;   /* rounds from seeing to sending (without a chain: to landing), >= 0 */
+    double gas_spread; /* sigma >= 0: a borrower's gas price (fixed) or tip is x exp(sigma Z) */
+    int has_transaction;
+    liq_tx_config_t tx; /* gas 150000, deadline 10 rounds by default */
+} liq_borrowers_config_t;
+
 /* Accounts drawn from distributions, with the run's seed. The collateral
  * value V (USD at the initial oracle price) is heavy-tailed; the initial
  * health factor h sets the debt: d = c * O_a(0) * LT / (h * O_b(0)).
@@ -326,7 +369,9 @@ typedef struct {
      * required) and long_share is the chance that a position is long, in
      * [0, 1]. NaN for lending protocols. */
     double long_share;
-    uint64_t stream; /* RNG stream id of this source (its position in the list) */
+    uint64_t stream;   /* RNG stream id of this source (its position in the list) */
+    int has_borrowers; /* `borrowers` was given: some accounts act */
+    liq_borrowers_config_t borrowers;
 } liq_account_generator_t;
 
 typedef enum { LIQ_POSITIONS_CSV = 0, LIQ_POSITIONS_HDF5 = 1 } liq_positions_format_t;

@@ -283,6 +283,16 @@ typedef struct {
                                       reference price; 0 off a chain */
     const int64_t *chain_reverted; /* [protocol] included liquidations that found their
                                       account no longer liquidatable; 0 off a chain */
+    /* borrowers who act (issue 13 item 3; an account generator's
+     * `borrowers`): NULL unless some generator has them, 0 for protocols
+     * without. "Failed": the account was liquidated before the action
+     * landed, or (on a chain) the call was dropped at its deadline. */
+    const int64_t *borrower_included;      /* [protocol] actions that landed in the round */
+    const int64_t *borrower_failed;        /* [protocol] actions that failed in the round */
+    const double *borrower_included_value; /* [protocol] USD they added (collateral) or repaid
+                                              (debt), at the round's oracle prices */
+    const double *borrower_failed_value;   /* [protocol] USD the failed ones would have */
+    const double *borrower_gas_paid;       /* [protocol] USD of gas their included calls paid */
     /* balance sheets (MODEL.md s5, issued tokens and exposures) */
     const double *impairment;     /* [protocol] cumulative write-down of holdings, USD */
     const double *holdings_value; /* [protocol] sum of amount x S_a over holdings, USD */

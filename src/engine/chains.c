@@ -43,22 +43,32 @@
 /* Other users' transactions each block, as this many of equal gas. */
 #define LIQ_BACKGROUND_TXS 16
 
-/* The keepers' bidding strategy of protocol p, in wei per gas. */
-static liq_bid_strategy_t liq_keeper_strategy(const liq_protocol_config_t *proto)
+liq_bid_strategy_t liq_tx_strategy(const liq_tx_config_t *tx, double scale)
 {
-    const double cap = proto->keeper_fee_cap * LIQ_WEI_PER_GWEI;
+    const double cap = tx->fee_cap * LIQ_WEI_PER_GWEI;
     return (liq_bid_strategy_t){
-        .kind = (liq_bid_kind_t)proto->keeper_bid,
-        .price = llround(proto->keeper_gas_price * LIQ_WEI_PER_GWEI),
-        .tip = llround(proto->keeper_tip * LIQ_WEI_PER_GWEI),
+        .kind = (liq_bid_kind_t)tx->bid,
+        .price = llround(tx->gas_price * scale * LIQ_WEI_PER_GWEI),
+        .tip = llround(tx->tip * scale * LIQ_WEI_PER_GWEI),
         .cap = isinf(cap) || cap >= 9.2e18 ? INT64_MAX : llround(cap),
         .price_bump = 0,
     };
 }
 
+/* The keepers' bidding strategy of protocol p, in wei per gas. */
+static liq_bid_strategy_t liq_keeper_strategy(const liq_protocol_config_t *proto)
+{
+    return liq_tx_strategy(&proto->keeper_tx, 1.0);
+}
+
 static liq_fee_view_t liq_fee_view(const struct liq_chains *ch, size_t c)
 {
     return (liq_fee_view_t){true, ch->base_fee[c], ch->clearing_tip[c]};
+}
+
+liq_fee_view_t liq_chain_fee_view(const struct liq_sim *sim, size_t c)
+{
+    return liq_fee_view(&sim->chains, c);
 }
 
 /* The price of a given series at `seconds` after round 0's time. */
@@ -251,14 +261,19 @@ static int liq_rebid(struct liq_sim *sim, size_t c)
     /* Replacing does not reorder the pool: walk a snapshot of ids and bids. */
     for (size_t i = 0; i < n; i++) {
         const liq_tx_t tx = pending[i];
-        if (tx.kind != LIQ_TX_LIQUIDATION) {
+        liq_bid_strategy_t s;
+        if (tx.kind == LIQ_TX_LIQUIDATION) {
+            s = liq_keeper_strategy(&sim->scenario->protocols[tx.sender]);
+        } else if (tx.kind == LIQ_TX_ORACLE_UPDATE) {
+            s = liq_tx_strategy(&sim->scenario->oracles[tx.sender].tx, 1.0);
+        } else if (tx.kind == LIQ_TX_TOP_UP || tx.kind == LIQ_TX_REPAY) {
+            s = liq_borrower_strategy(sim, (size_t)tx.payload);
+        } else {
             continue;
         }
-        const liq_protocol_config_t *proto = &sim->scenario->protocols[tx.sender];
-        if (proto->keeper_bid != LIQ_BID_ADAPTIVE) {
+        if (s.kind != LIQ_BID_ADAPTIVE) {
             continue;
         }
-        const liq_bid_strategy_t s = liq_keeper_strategy(proto);
         liq_bid_t next;
         if (liq_bid_next(&next, &s, &view, &tx.bid)) {
             const int rc = liq_chain_replace(ch->chain[c], tx.id, &next);
@@ -301,12 +316,24 @@ static int liq_build(struct liq_sim *sim, size_t c, double seconds, int64_t t, d
             }
             continue;
         }
+        if (tx->kind == LIQ_TX_ORACLE_UPDATE) {
+            liq_oracle_tx_block(sim, tx, (int64_t)floor(seconds), 0);
+            continue;
+        }
+        if (tx->kind == LIQ_TX_TOP_UP || tx->kind == LIQ_TX_REPAY) {
+            rc = liq_borrowers_block(sim, tx, block.base_fee + block.effective_tip[k], 0);
+            if (rc != LIQ_OK) {
+                return rc;
+            }
+            continue;
+        }
         if (tx->kind != LIQ_TX_LIQUIDATION) {
             continue;
         }
         const liq_included_tx_t inc = {(size_t)tx->payload, block.base_fee + block.effective_tip[k],
                                        tx->sender};
         sim->chains.waiting[inc.account] = 0;
+        liq_borrowers_note_liquidation(sim, inc.account);
         ch->included[c]++;
         rc = liq_inc_push(ch, &inc);
         if (rc != LIQ_OK) {
@@ -320,9 +347,13 @@ static int liq_build(struct liq_sim *sim, size_t c, double seconds, int64_t t, d
             ch->dropped[c]++;
         } else if (tx->kind == LIQ_TX_AUCTION_BID) {
             rc = liq_flip_block_call(sim, tx->payload, 0, 1);
-            if (rc != LIQ_OK) {
-                return rc;
-            }
+        } else if (tx->kind == LIQ_TX_ORACLE_UPDATE) {
+            liq_oracle_tx_block(sim, tx, (int64_t)floor(seconds), 1);
+        } else if (tx->kind == LIQ_TX_TOP_UP || tx->kind == LIQ_TX_REPAY) {
+            rc = liq_borrowers_block(sim, tx, 0, 1);
+        }
+        if (rc != LIQ_OK) {
+            return rc;
         }
     }
     ch->base_fee[c] = liq_chain_base_fee(chain);
@@ -420,7 +451,7 @@ int liq_chains_blocks(struct liq_sim *sim)
         const int64_t fee =
             bid.max_fee - view.base_fee < priority ? bid.max_fee : view.base_fee + priority;
         const double usd = sim->market.reference_price[sc->chains[c].gas_asset];
-        sim->risk.gas_now[p] = (double)proto->keeper_gas * (double)fee * 1e-18 * usd;
+        sim->risk.gas_now[p] = (double)proto->keeper_tx.gas * (double)fee * 1e-18 * usd;
     }
     return LIQ_OK;
 }
@@ -442,7 +473,7 @@ static size_t liq_execute_included(struct liq_sim *sim, size_t p, double *repaid
     ch->reverted[p] = 0;
     for (size_t k = ch->inc_offset[p]; k < ch->inc_offset[p + 1]; k++) {
         const liq_included_tx_t *tx = &ch->inc[k];
-        const double gas = (double)proto->keeper_gas * (double)tx->fee_wei * 1e-18 * usd;
+        const double gas = (double)proto->keeper_tx.gas * (double)tx->fee_wei * 1e-18 * usd;
         ch->gas_paid[p] += gas;
         const size_t i = tx->account;
         const size_t m = liq_market_of(sim, p, i);
@@ -538,9 +569,9 @@ int liq_chains_send(struct liq_sim *sim)
             /* A liquidation waits out its deadline, then is dropped from
              * the first block after it. */
             const liq_tx_t tx = {.bid = bid,
-                                 .gas = proto->keeper_gas,
+                                 .gas = proto->keeper_tx.gas,
                                  .submitted = sim->round,
-                                 .deadline = sim->round + proto->keeper_deadline,
+                                 .deadline = sim->round + proto->keeper_tx.deadline,
                                  .payload = (int64_t)i,
                                  .sender = (int32_t)p,
                                  .kind = LIQ_TX_LIQUIDATION};

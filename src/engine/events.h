@@ -12,7 +12,7 @@
  * protocols' rows in protocol order: the tables do not depend on the
  * thread count.
  *
- * Memory: 64 bytes a liquidation, 80 an auction row and 48 a borrower
+ * Memory: 64 bytes a liquidation, 80 an auction row and 56 a borrower
  * action, twice (the protocol's buffer and the merged round), for the rows
  * of one round only: the buffers are emptied when a round starts and keep
  * their capacity. Nothing when the log is off (`output.events`; its

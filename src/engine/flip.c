@@ -541,9 +541,9 @@ int liq_flip_send(struct liq_sim *sim, size_t p, struct liq_chain *chain,
         const liq_bid_t bid =
             isnan(gwei) ? *keeper_bid : liq_bid_legacy(llround(gwei * LIQ_WEI_PER_GWEI));
         const liq_tx_t tx = {.bid = bid,
-                             .gas = proto->keeper_gas,
+                             .gas = proto->keeper_tx.gas,
                              .submitted = sim->round,
-                             .deadline = sim->round + proto->keeper_deadline,
+                             .deadline = sim->round + proto->keeper_tx.deadline,
                              .payload = (int64_t)slot,
                              .sender = (int32_t)p,
                              .kind = LIQ_TX_AUCTION_BID};

@@ -83,7 +83,13 @@ int liq_phase_margin(struct liq_sim *sim)
     if (sim->accounts.n_cross > 0) {
         liq_market_prices_update(sim);
     }
-    const int rc = liq_find_candidates(sim);
+    /* Borrowers' top-ups and repayments land before anyone looks for
+     * liquidatable accounts (src/engine/borrowers.c). */
+    int rc = liq_borrowers_step(sim);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    rc = liq_find_candidates(sim);
     if (rc != LIQ_OK) {
         return rc;
     }
@@ -127,7 +133,10 @@ int liq_phase_margin(struct liq_sim *sim)
         }
         liq_protocol_values(sim, p);
     }
-    const int sent = liq_chains_send(sim); /* the keepers' transactions, in protocol order */
+    int sent = liq_chains_send(sim); /* the keepers' transactions, in protocol order */
+    if (sent == LIQ_OK) {
+        sent = liq_borrowers_send(sim); /* then the borrowers' */
+    }
     if (sent != LIQ_OK) {
         return sent;
     }

@@ -14,6 +14,10 @@
  *   writes: oracle_price, oracle_last_publish; then the risk controls'
  *           state (penalty scale and the markets' bonus, breaker, gas).
  *
+ * An OSM, or an oracle whose updates are transactions on a chain, steps
+ * in src/engine/oracle_tx.c; the updates it sends go to the chain after
+ * the parallel step, in oracle order.
+ *
  * Oracles step in parallel; each writes only its own slots (a median
  * oracle sorts its inputs in its own slice of scratch).
  */
@@ -78,6 +82,18 @@ double liq_oracle_source_value(const struct liq_sim *sim, size_t i, int64_t u)
     return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/* Compound's anchored view: a value too far from the anchor is rejected
+ * and the oracle keeps its last price. True without an anchor. */
+bool liq_oracle_anchor_accepts(const struct liq_sim *sim, size_t i, int64_t u, double value)
+{
+    const liq_oracle_config_t *o = &sim->scenario->oracles[i];
+    if (!o->has_anchor) {
+        return true;
+    }
+    const double anchor = liq_source_value(sim, &o->anchor, u);
+    return fabs(value / anchor - 1.0) <= o->anchor_band;
+}
+
 int liq_phase_oracles(struct liq_sim *sim)
 {
     const liq_scenario_t *sc = sim->scenario;
@@ -87,6 +103,10 @@ int liq_phase_oracles(struct liq_sim *sim)
     num_threads(sim->threads) if (n >= LIQ_PARALLEL_MIN_ENTITIES)
     for (size_t i = 0; i < n; i++) {
         const liq_oracle_config_t *o = &sc->oracles[i];
+        if (liq_oracle_is_tx(sim, i)) {
+            liq_oracle_tx_step(sim, i); /* an OSM, or updates sent to a chain (oracle_tx.c) */
+            continue;
+        }
         const int64_t u = liq_oracle_source_round(t, o->latency);
         const double value = liq_oracle_source_value(sim, i, u);
         if (!liq_oracle_should_publish(t, sim->oracles.last_publish[i], o->heartbeat, value,
@@ -104,9 +124,11 @@ int liq_phase_oracles(struct liq_sim *sim)
         sim->oracles.price[i] = value;
         sim->oracles.last_publish[i] = t;
     }
+    /* Updates and pokes to chains, in oracle order (src/engine/oracle_tx.c). */
+    const int rc = liq_oracle_tx_send(sim);
     /* The protocols' risk controls read what the oracles published. */
     liq_risk_round(sim);
-    return LIQ_OK;
+    return rc;
 }
 
 int liq_oracles_init(struct liq_sim *sim)

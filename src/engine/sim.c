@@ -133,6 +133,12 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
     if (rc == LIQ_OK) {
         rc = liq_chains_init(sim);
     }
+    if (rc == LIQ_OK) {
+        rc = liq_oracle_tx_init(sim);
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_borrowers_init(sim);
+    }
     if (rc != LIQ_OK) {
         goto fail;
     }
@@ -265,6 +271,13 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->flip_sold_value = f->sold_value;
     view->flip_bad_debt = f->bad_debt;
     view->events = liq_events_view(sim);
+    /* NULL unless some generator has borrowers who act. */
+    const struct liq_borrowers *b = &sim->borrowers;
+    view->borrower_included = b->enabled ? b->included : NULL;
+    view->borrower_failed = b->enabled ? b->failed : NULL;
+    view->borrower_included_value = b->enabled ? b->included_value : NULL;
+    view->borrower_failed_value = b->enabled ? b->failed_value : NULL;
+    view->borrower_gas_paid = b->enabled ? b->gas_paid : NULL;
 }
 
 void liq_sim_accounts(const liq_sim_t *sim, liq_accounts_view_t *view)
@@ -292,6 +305,8 @@ void liq_sim_destroy(liq_sim_t *sim)
     liq_stability_destroy(sim->stability);
     liq_auctions_destroy(&sim->auction);
     liq_chains_destroy(&sim->chains);
+    liq_oracle_tx_destroy(&sim->otx);
+    liq_borrowers_destroy(&sim->borrowers);
     liq_flips_destroy(&sim->flip, sim->n_protocols);
     liq_margin_work_destroy(&sim->margin);
     liq_price_index_destroy(&sim->index);

@@ -26,6 +26,7 @@
 #include "liqnet/chain.h"
 #include "liqnet/flip.h"
 #include "liqnet/lending.h"
+#include "liqnet/oracle.h"
 #include "liqnet/rng.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
@@ -48,6 +49,7 @@
  * low bits which item of the scenario list it belongs to. */
 #define LIQ_STREAM_SHOCK ((uint64_t)1 << 32)
 #define LIQ_STREAM_GENERATOR ((uint64_t)2 << 32)
+#define LIQ_STREAM_BORROWER ((uint64_t)3 << 32) /* | generator: who acts, their gas bid */
 
 /* A liquidatable account found by the scan or the index (16 bytes). The
  * quote is recomputed when it is applied: storing it would double the size
@@ -434,6 +436,49 @@ struct liq_chains {
     int64_t *reverted;  /* [n_protocols] included liquidations that found the account safe */
 };
 
+/* Oracles that are OSMs or send their updates to a chain (src/engine/
+ * oracle_tx.c): per oracle, 42 bytes; every array NULL (enabled 0) when no
+ * oracle is either. */
+struct liq_oracle_tx {
+    int enabled;
+    liq_osm_t *osm;          /* [n_oracles] an OSM's cur, nxt, zzz */
+    double *carried;         /* [n_oracles] a push update's value, read when sent */
+    unsigned char *pending;  /* [n_oracles] 1 while its update or poke waits */
+    unsigned char *send;     /* [n_oracles] 1: send one after this round's oracle step */
+    int64_t *included_round; /* [n_oracles] round whose block included its last one */
+    int64_t *included_time;  /* [n_oracles] that block's time, whole seconds */
+};
+
+/* A borrower's call a block included or dropped, for the margin phase. */
+typedef struct {
+    size_t account;
+    int64_t fee_wei; /* per gas paid; 0 when dropped */
+    int dropped;
+    int behind; /* a liquidation of the account came earlier in this round's blocks */
+} liq_borrower_tx_t;
+
+/* Borrowers who act (src/engine/borrowers.c): 53 bytes an isolated account
+ * and 40 a protocol when some generator has `borrowers`, else nothing
+ * (enabled 0, arrays NULL). */
+struct liq_borrowers {
+    int enabled;
+    int32_t *generator;   /* [n_accounts] the generator whose rules it follows; -1: passive */
+    double *scale;        /* [n_accounts] exp(gas_spread Z) on its bid */
+    double *capital;      /* [n_accounts] USD it can still spend */
+    double *amount;       /* [n_accounts] its decided action, units */
+    double *debt_at;      /* [n_accounts] its debt when it decided */
+    int64_t *ready;       /* [n_accounts] round it sends (chain) or lands (none) */
+    unsigned char *state; /* [n_accounts] 0 idle, 1 decided, 2 sent */
+    int64_t *liquidated;  /* [n_accounts] last round a block included its liquidation; -1 */
+    size_t n_ranges;      /* acting generators' account ranges */
+    size_t *range_begin, *range_end, *range_market;
+    /* the round's record per protocol */
+    int64_t *included, *failed;
+    double *included_value, *failed_value, *gas_paid;
+    liq_borrower_tx_t *txs; /* the round's blocks' borrower calls, in block order */
+    size_t n_txs, cap_txs;
+};
+
 struct liq_sim {
     const liq_scenario_t *scenario;
     int threads;
@@ -478,6 +523,8 @@ struct liq_sim {
     struct liq_balance_sheets balance; /* phase 6 */
     struct liq_chains chains;          /* phases 1 (blocks) and 4 (liquidations) */
     struct liq_flips flip;             /* phase 4 (and its calls in phase 1's blocks) */
+    struct liq_oracle_tx otx;          /* phase 3 (and its calls in phase 1's blocks) */
+    struct liq_borrowers borrowers;    /* phase 4 (and its calls in phase 1's blocks) */
     struct liq_adversary adversary;    /* phases 2 and 5 */
     struct liq_event_log events;       /* phase 4 appends, phase 7 merges (events.h) */
 };
@@ -517,6 +564,48 @@ int liq_chains_blocks(struct liq_sim *sim);
 void liq_protocol_transact(struct liq_sim *sim, size_t p, size_t begin, size_t end);
 int liq_chains_send(struct liq_sim *sim);
 
+/* What chains.c shares with the other senders: the bidding strategy of a
+ * transaction table, its bid prices times `scale` (1 for keepers), and
+ * what a sender sees of chain c's fee market. */
+liq_bid_strategy_t liq_tx_strategy(const liq_tx_config_t *tx, double scale);
+liq_fee_view_t liq_chain_fee_view(const struct liq_sim *sim, size_t c);
+
+/* Oracles as transactions and OSMs (src/engine/oracle_tx.c). init: once
+ * the oracles hold their round-0 prices; step: oracle i's round when it is
+ * an OSM or on a chain (parallel over oracles, writes its own slots);
+ * send: after the oracle step, its sends in oracle order; block: a block's
+ * included or dropped update (chains.c, serial). */
+int liq_oracle_tx_init(struct liq_sim *sim);
+void liq_oracle_tx_destroy(struct liq_oracle_tx *otx);
+void liq_oracle_tx_step(struct liq_sim *sim, size_t i);
+int liq_oracle_tx_send(struct liq_sim *sim);
+void liq_oracle_tx_block(struct liq_sim *sim, const liq_tx_t *tx, int64_t seconds, int dropped);
+/* Whether oracle i is stepped by liq_oracle_tx_step. */
+static inline int liq_oracle_is_tx(const struct liq_sim *sim, size_t i)
+{
+    return sim->otx.enabled &&
+           (sim->scenario->oracles[i].has_osm || sim->scenario->oracles[i].chain >= 0);
+}
+
+/* Borrowers who act (src/engine/borrowers.c). init: once the accounts and
+ * the index exist (LIQ_EINVAL in a partitioned run); step: the margin
+ * phase's first step (landings, then decisions), serial; send: after the
+ * keepers' sends, in protocol then account order; block: a block's
+ * included or dropped call (chains.c); strategy: account i's bid. */
+int liq_borrowers_init(struct liq_sim *sim);
+void liq_borrowers_destroy(struct liq_borrowers *b);
+int liq_borrowers_step(struct liq_sim *sim);
+int liq_borrowers_send(struct liq_sim *sim);
+int liq_borrowers_block(struct liq_sim *sim, const liq_tx_t *tx, int64_t fee_wei, int dropped);
+liq_bid_strategy_t liq_borrower_strategy(const struct liq_sim *sim, size_t i);
+/* A block included a liquidation of account i (chains.c, in block order). */
+static inline void liq_borrowers_note_liquidation(struct liq_sim *sim, size_t i)
+{
+    if (sim->borrowers.enabled) {
+        sim->borrowers.liquidated[i] = sim->round;
+    }
+}
+
 /* Builds the account store: counts accounts per market, allocates, fills
  * generated accounts (parallel, counter-based RNG) and file positions. */
 int liq_sim_build_accounts(struct liq_sim *sim, const liq_positions_t *positions);
@@ -538,8 +627,10 @@ int liq_phase_margin(struct liq_sim *sim);    /* src/engine/phase_margin.c */
 int liq_phase_venues(struct liq_sim *sim);    /* src/engine/phase_venues.c */
 int liq_phase_derived(struct liq_sim *sim);   /* src/engine/phase_derived.c */
 
-/* Value of oracle i's source(s) at round u (src/engine/phase_oracles.c). */
+/* Value of oracle i's source(s) at round u, and whether oracle i's anchor
+ * (if any) accepts `value` read at round u (src/engine/phase_oracles.c). */
 double liq_oracle_source_value(const struct liq_sim *sim, size_t i, int64_t u);
+bool liq_oracle_anchor_accepts(const struct liq_sim *sim, size_t i, int64_t u, double value);
 
 /* Pools (src/engine/pools.c): the spot price of a pool of any kind (token1
  * per token0), and a sale of `amount` of token `sell` into pool p that

@@ -93,8 +93,9 @@ static const liq_ecol_t liq_borrower_cols[] = {
     {"kind", LIQ_EC_I32, LIQ_BOR(kind), "1", "0: top-up of collateral, 1: repayment of debt"},
     {"amount", LIQ_EC_F64, LIQ_BOR(amount), "asset units",
      "collateral units (top-up) or debt units (repayment)"},
+    {"value", LIQ_EC_F64, LIQ_BOR(value), "USD", "amount at the round's oracle prices"},
     {"included", LIQ_EC_FLAG, LIQ_BOR(included), "1",
-     "1 when the action took effect, 0 when it was not included"},
+     "1 when the action took effect, 0 when it failed (liquidated first, or dropped)"},
     {"gas_paid", LIQ_EC_F64, LIQ_BOR(gas_paid), "USD", "gas the action paid"},
 };
 

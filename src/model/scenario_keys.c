@@ -274,14 +274,6 @@ static const liq_key_t liq_scenario_keys[] = {
      .entity = &liq_pool_entity,
      .doc = "the DEX pools that trade the assets ([pools](#pools))",
      .doc_valid = "not with `network`"},
-    {.name = "oracles",
-     .type = LIQ_KEY_LIST,
-     .flags = LIQ_KEY_SECTION,
-     .offset = offsetof(liq_scenario_t, oracles),
-     .count_offset = offsetof(liq_scenario_t, n_oracles),
-     .entity = &liq_oracle_entity,
-     .doc = "the price feeds ([oracles](#oracles))",
-     .doc_valid = "not with `network`"},
     {.name = "chains",
      .type = LIQ_KEY_LIST,
      .flags = LIQ_KEY_DUMP_SET,
@@ -291,6 +283,14 @@ static const liq_key_t liq_scenario_keys[] = {
      .doc = "the chains whose blocks carry the transactions of the protocols on them "
             "([chains](#chains))",
      .doc_default = "none: every transaction lands at once"},
+    {.name = "oracles",
+     .type = LIQ_KEY_LIST,
+     .flags = LIQ_KEY_SECTION,
+     .offset = offsetof(liq_scenario_t, oracles),
+     .count_offset = offsetof(liq_scenario_t, n_oracles),
+     .entity = &liq_oracle_entity,
+     .doc = "the price feeds ([oracles](#oracles))",
+     .doc_valid = "not with `network`"},
     {.name = "protocols",
      .type = LIQ_KEY_LIST,
      .flags = LIQ_KEY_SECTION,
@@ -664,6 +664,48 @@ static liq_key_need_t liq_need_anchor_band(const liq_key_ctx_t *ctx, const void 
     return LIQ_NEED_FORBIDDEN;
 }
 
+static void liq_init_oracle(const liq_key_ctx_t *ctx, void *obj)
+{
+    (void)ctx;
+    liq_oracle_config_t *o = obj;
+    o->chain = -1;
+    liq_init_tx_config(&o->tx, 100000);
+    o->osm_hop = 3600;
+}
+
+static liq_key_need_t liq_need_oracle_transaction(const liq_key_ctx_t *ctx, const void *obj,
+                                                  liq_key_forbid_t *why)
+{
+    (void)ctx;
+    if (((const liq_oracle_config_t *)obj)->chain >= 0) {
+        return LIQ_NEED_OPTIONAL;
+    }
+    why->message = "transaction needs a declared chain; expected `chain` naming one of the "
+                   "scenario's `chains`";
+    why->code = LIQ_EINVAL;
+    return LIQ_NEED_FORBIDDEN;
+}
+
+static bool liq_dump_oracle_transaction(const liq_key_ctx_t *ctx, const void *obj)
+{
+    (void)ctx;
+    return ((const liq_oracle_config_t *)obj)->chain >= 0;
+}
+
+/* An OSM pokes when its hop has passed: a heartbeat or deviation rule
+ * would say nothing it uses. */
+static int liq_check_oracle(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem)
+{
+    (void)ctx;
+    const liq_oracle_config_t *o = obj;
+    if (!o->has_osm || (o->heartbeat == 1 && o->deviation == 0.0)) {
+        return LIQ_OK;
+    }
+    return liq_key_problem(problem, LIQ_EINVAL, o->heartbeat != 1 ? "heartbeat" : "deviation",
+                           "an oracle with osm is poked once its hop has passed; expected no "
+                           "heartbeat and no deviation beside osm");
+}
+
 static const liq_key_t liq_oracle_keys[] = {
     {.name = "name",
      .type = LIQ_KEY_NAME,
@@ -739,13 +781,49 @@ static const liq_key_t liq_oracle_keys[] = {
      .dump_rank = 1,
      .doc = "the largest accepted |value / anchor - 1|",
      .doc_default = "**required** with `anchor`; not allowed without"},
+    {.name = "chain",
+     .type = LIQ_KEY_REF,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_oracle_config_t, chain),
+     .idflt = -1,
+     .ref = LIQ_REF_CHAIN,
+     .graph_as = LIQ_GRAPH_NONE,
+     .dump_rank = 1,
+     .unit = "chain name",
+     .doc = "the chain its updates are sent to: each becomes the oracle's value only once a "
+            "block includes it ([oracles on a chain](#oracles-on-a-chain-and-makerdaos-osm))",
+     .doc_default = "none: updates land in the round they are decided"},
+    {.name = "transaction",
+     .type = LIQ_KEY_MAP,
+     .offset = offsetof(liq_oracle_config_t, tx),
+     .present_offset = offsetof(liq_oracle_config_t, has_transaction),
+     .entity = &liq_transaction_entity,
+     .need = liq_need_oracle_transaction,
+     .dump_if = liq_dump_oracle_transaction,
+     .graph_as = LIQ_GRAPH_NONE,
+     .dump_rank = 1,
+     .doc = "how the updater sends an update, keys as `keepers.transaction`'s",
+     .doc_default = "`{bid: capped, tip: 2, gas: 100000, deadline: 10}` with `chain`",
+     .doc_valid = "only with `chain`"},
+    {.name = "osm",
+     .type = LIQ_KEY_MAP,
+     .present_offset = offsetof(liq_oracle_config_t, has_osm),
+     .entity = &liq_osm_entity,
+     .graph_as = LIQ_GRAPH_NONE,
+     .dump_rank = 1,
+     .doc = "a delayed feed, MakerDAO's Oracle Security Module: it publishes what the source "
+            "read at the poke before last, poked once `hop` has passed",
+     .doc_default = "none",
+     .doc_valid = "without `heartbeat` and `deviation` (a poke is due when hop has passed)"},
 };
 
 const liq_entity_t liq_oracle_entity = {.name = "oracle",
                                         .title = "oracles",
                                         LIQ_KEYS(liq_oracle_keys),
                                         .size = sizeof(liq_oracle_config_t),
-                                        .check_all = true};
+                                        .check_all = true,
+                                        .init = liq_init_oracle,
+                                        .check = liq_check_oracle};
 
 /* ---------------------------------------------------------- adversary */
 

@@ -223,7 +223,9 @@ extern const liq_entity_t liq_oracle_entity;
 extern const liq_entity_t liq_source_entity; /* a median's input, an anchor */
 extern const liq_entity_t liq_chain_entity;
 extern const liq_entity_t liq_gas_price_entity;
-extern const liq_entity_t liq_transaction_entity; /* a protocol's keepers.transaction */
+extern const liq_entity_t liq_transaction_entity; /* keepers', oracles', borrowers' transaction */
+extern const liq_entity_t liq_osm_entity;         /* an oracle's osm */
+extern const liq_entity_t liq_borrowers_entity;   /* an account generator's borrowers */
 extern const liq_entity_t liq_protocol_entity;
 extern const liq_entity_t liq_keepers_entity;
 extern const liq_entity_t liq_breaker_entity;
@@ -345,6 +347,10 @@ extern const size_t liq_presets_count;
  * transactions, and the rule that resolves `chain` against the declared
  * chains and refuses what their transactions do not model yet. */
 void liq_init_protocol_transaction(liq_protocol_config_t *p);
+/* The defaults of a generator's borrowers (scenario_keys_borrowers.c). */
+void liq_init_borrowers(liq_borrowers_config_t *b);
+/* The defaults of a transaction table, with the use's gas (scenario_keys_chain.c). */
+void liq_init_tx_config(liq_tx_config_t *tx, int64_t gas);
 int liq_check_protocol_chain(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem);
 
 /* A protocol's rule once its keys are read (scenario_keys_liquidation.c):

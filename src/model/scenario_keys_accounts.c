@@ -278,6 +278,13 @@ static liq_key_need_t liq_need_long_share(const liq_key_ctx_t *ctx, const void *
     return liq_generator_perp(ctx, obj) ? LIQ_NEED_OPTIONAL : LIQ_NEED_HIDDEN;
 }
 
+static liq_key_need_t liq_need_borrowers(const liq_key_ctx_t *ctx, const void *obj,
+                                         liq_key_forbid_t *why)
+{
+    (void)why;
+    return liq_generator_perp(ctx, obj) ? LIQ_NEED_HIDDEN : LIQ_NEED_OPTIONAL;
+}
+
 int liq_key_weights_total(const liq_key_ctx_t *ctx, const liq_account_generator_t *g,
                           liq_key_problem_t *problem)
 {
@@ -301,6 +308,7 @@ static void liq_init_generator(const liq_key_ctx_t *ctx, void *obj)
     g->stream = (uint64_t)ctx->index;
     g->market = -1;
     g->long_share = (double)NAN;
+    liq_init_borrowers(&g->borrowers);
 }
 
 static const liq_key_t liq_generator_keys[] = {
@@ -385,6 +393,16 @@ static const liq_key_t liq_generator_keys[] = {
      .need = liq_need_long_share,
      .dump_rank = 1,
      .doc = "a perp protocol: the chance that a position is long"},
+    {.name = "borrowers",
+     .type = LIQ_KEY_MAP,
+     .offset = offsetof(liq_account_generator_t, borrowers),
+     .present_offset = offsetof(liq_account_generator_t, has_borrowers),
+     .entity = &liq_borrowers_entity,
+     .need = liq_need_borrowers,
+     .dump_rank = 2,
+     .doc = "accounts that top up or repay when their health falls below a trigger "
+            "([below](#accountsiborrowers-borrowers-who-act))",
+     .doc_default = "none: borrowers never act"},
 };
 
 const liq_entity_t liq_generator_entity = {.name = "generator",

@@ -203,6 +203,40 @@ const liq_entity_t liq_chain_entity = {.name = "chain",
                                        .size = sizeof(liq_chain_config_t),
                                        .init = liq_init_chain};
 
+/* ------------------------------------------------------------- the OSM */
+
+static int liq_check_osm(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem)
+{
+    (void)ctx;
+    const liq_oracle_config_t *o = obj;
+    if (o->osm_hop <= 65535) {
+        return LIQ_OK;
+    }
+    return liq_key_problem(problem, LIQ_EINVAL, "hop",
+                           "%lld s is more than osm.sol's uint16 hop holds; expected at most "
+                           "65535 s",
+                           (long long)o->osm_hop);
+}
+
+/* makerdao/osm src/osm.sol (e36c874b): `uint16 public hop = ONE_HOUR`,
+ * set by `step(uint16 ts)`; so hop is whole seconds, at most 65535. */
+static const liq_key_t liq_osm_keys[] = {
+    {.name = "hop",
+     .type = LIQ_KEY_DURATION,
+     .flags = LIQ_KEY_SECONDS,
+     .offset = offsetof(liq_oracle_config_t, osm_hop),
+     .idflt = 3600,
+     .ilo = 1,
+     .unit = "duration",
+     .doc = "seconds between pokes: a poke is allowed once the time reaches zzz + hop, zzz "
+            "being the last poke's time rounded down to a multiple of hop",
+     .doc_default = "3600 s (osm.sol's ONE_HOUR, ETH-A's OSM on 12 March 2020)",
+     .doc_valid = "at most 65535 s (osm.sol's uint16)"},
+};
+
+const liq_entity_t liq_osm_entity = {
+    .name = "osm", .title = "oracles[i].osm", LIQ_KEYS(liq_osm_keys), .check = liq_check_osm};
+
 /* ------------------------------------------- a protocol's transactions */
 
 static const char *const liq_bid_strategies[] = {"fixed", "capped", "adaptive", NULL};
@@ -212,8 +246,8 @@ static liq_key_need_t liq_need_fixed_bid(const liq_key_ctx_t *ctx, const void *o
 {
     (void)ctx;
     (void)why;
-    return ((const liq_protocol_config_t *)obj)->keeper_bid == LIQ_BID_FIXED ? LIQ_NEED_REQUIRED
-                                                                             : LIQ_NEED_HIDDEN;
+    return ((const liq_tx_config_t *)obj)->bid == LIQ_BID_FIXED ? LIQ_NEED_REQUIRED
+                                                                : LIQ_NEED_HIDDEN;
 }
 
 static liq_key_need_t liq_need_market_bid(const liq_key_ctx_t *ctx, const void *obj,
@@ -221,15 +255,15 @@ static liq_key_need_t liq_need_market_bid(const liq_key_ctx_t *ctx, const void *
 {
     (void)ctx;
     (void)why;
-    return ((const liq_protocol_config_t *)obj)->keeper_bid == LIQ_BID_FIXED ? LIQ_NEED_HIDDEN
-                                                                             : LIQ_NEED_OPTIONAL;
+    return ((const liq_tx_config_t *)obj)->bid == LIQ_BID_FIXED ? LIQ_NEED_HIDDEN
+                                                                : LIQ_NEED_OPTIONAL;
 }
 
 static const liq_key_t liq_transaction_keys[] = {
     {.name = "bid",
      .type = LIQ_KEY_ENUM,
      .flags = LIQ_KEY_SELECTS,
-     .offset = offsetof(liq_protocol_config_t, keeper_bid),
+     .offset = offsetof(liq_tx_config_t, bid),
      .idflt = LIQ_BID_CAPPED,
      .choices = liq_bid_strategies,
      .what = "bid strategy",
@@ -238,7 +272,7 @@ static const liq_key_t liq_transaction_keys[] = {
             "after every block that left it out)"},
     {.name = "gas_price",
      .type = LIQ_KEY_NUMBER,
-     .offset = offsetof(liq_protocol_config_t, keeper_gas_price),
+     .offset = offsetof(liq_tx_config_t, gas_price),
      LIQ_NONNEGATIVE,
      .need = liq_need_fixed_bid,
      .unit = "gwei per gas",
@@ -246,7 +280,7 @@ static const liq_key_t liq_transaction_keys[] = {
      .doc_default = "**required** for `fixed`"},
     {.name = "tip",
      .type = LIQ_KEY_NUMBER,
-     .offset = offsetof(liq_protocol_config_t, keeper_tip),
+     .offset = offsetof(liq_tx_config_t, tip),
      .dflt = 2.0,
      LIQ_NONNEGATIVE,
      .need = liq_need_market_bid,
@@ -255,7 +289,7 @@ static const liq_key_t liq_transaction_keys[] = {
     {.name = "fee_cap",
      .type = LIQ_KEY_NUMBER,
      .flags = LIQ_KEY_UNLIMITED,
-     .offset = offsetof(liq_protocol_config_t, keeper_fee_cap),
+     .offset = offsetof(liq_tx_config_t, fee_cap),
      .dflt = INFINITY,
      LIQ_NONNEGATIVE_OR_INF,
      .need = liq_need_market_bid,
@@ -264,35 +298,44 @@ static const liq_key_t liq_transaction_keys[] = {
      .doc_default = "`unlimited`"},
     {.name = "gas",
      .type = LIQ_KEY_INTEGER,
-     .offset = offsetof(liq_protocol_config_t, keeper_gas),
+     .offset = offsetof(liq_tx_config_t, gas),
+     .flags = LIQ_KEY_KEEP,
      .idflt = 300000,
      .ilo = 21000,
      .ihi = LIQ_EIP1559_MAX_GAS_LIMIT,
      .expected = "an integer in [21000, 2147483648]",
      .unit = "gas",
-     .doc = "the gas one liquidation uses, also when it reverts",
-     .doc_default = "300000 (Aave's liquidationCall)"},
+     .doc = "the gas one call uses, also when it reverts",
+     .doc_default = "keepers: 300000 (Aave's liquidationCall); an oracle: 100000 and a borrower: "
+                    "150000 (assumed, the order of an OSM poke and of a vault's frob)"},
     {.name = "deadline",
      .type = LIQ_KEY_DURATION,
-     .offset = offsetof(liq_protocol_config_t, keeper_deadline),
+     .flags = LIQ_KEY_KEEP,
+     .offset = offsetof(liq_tx_config_t, deadline),
      .idflt = 10,
      .ilo = 1,
      .unit = "duration",
-     .doc = "how long a liquidation waits for a block before its keeper drops it",
+     .doc = "how long a call waits for a block before its sender drops it",
      .doc_default = "10 rounds"},
 };
 
 const liq_entity_t liq_transaction_entity = {
-    .name = "transaction", .title = "keepers.transaction", LIQ_KEYS(liq_transaction_keys)};
+    .name = "transaction", .title = "transaction", LIQ_KEYS(liq_transaction_keys)};
+
+void liq_init_tx_config(liq_tx_config_t *tx, int64_t gas)
+{
+    tx->bid = LIQ_BID_CAPPED;
+    tx->gas_price = 0.0;
+    tx->tip = 2.0;
+    tx->fee_cap = INFINITY;
+    tx->gas = gas;
+    tx->deadline = 10;
+}
 
 void liq_init_protocol_transaction(liq_protocol_config_t *p)
 {
     p->chain_index = -1;
-    p->keeper_bid = LIQ_BID_CAPPED;
-    p->keeper_tip = 2.0;
-    p->keeper_fee_cap = INFINITY;
-    p->keeper_gas = 300000;
-    p->keeper_deadline = 10;
+    liq_init_tx_config(&p->keeper_tx, 300000);
 }
 
 int liq_check_protocol_chain(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem)

@@ -125,6 +125,7 @@ static const liq_key_t liq_keepers_keys[] = {
     {.name = "transaction",
      .graph_as = LIQ_GRAPH_NONE,
      .type = LIQ_KEY_MAP,
+     .offset = offsetof(liq_protocol_config_t, keeper_tx),
      .present_offset = offsetof(liq_protocol_config_t, has_keeper_transaction),
      .entity = &liq_transaction_entity,
      .need = liq_need_lending,

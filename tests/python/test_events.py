@@ -70,6 +70,7 @@ VARIABLES = {
     "borrower_action_kind": ("i4", "1"),
     "borrower_action_amount": ("f8", "asset units"),
     "borrower_action_included": ("i1", "1"),
+    "borrower_action_value": ("f8", "USD"),
     "borrower_action_gas_paid": ("f8", "USD"),
 }
 
