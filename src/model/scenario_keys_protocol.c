@@ -1112,6 +1112,7 @@ static const liq_key_t liq_protocol_keys[] = {
      .doc_default = "none"},
     {.name = "adl_rank",
      .type = LIQ_KEY_ENUM,
+     .flags = LIQ_KEY_DUMP_SET,
      .offset = offsetof(liq_protocol_config_t, adl_rank),
      .choices = liq_adl_ranks,
      .what = "ADL ranking",
