@@ -310,7 +310,34 @@ typedef struct {
     double *perp_position_size;     /* signed units of the asset (> 0 long) */
     double *perp_position_entry;    /* USD per unit; NaN: the market's initial mark */
     double *perp_position_leverage; /* notional / margin at entry, > 0 */
+
+    /* LIQ_PROTOCOL_PERP, Hyperliquid's liquidation rules
+     * (src/engine/perp_backstop.c, docs/model-notes.md), all off by default.
+     * Partial liquidation: a book liquidation of an account whose notional
+     * exceeds partial_above closes only partial_share of each position, and
+     * its book liquidations in the partial_cooldown rounds after are whole. */
+    int has_partial_liquidation;
+    double partial_above;     /* USD notional, finite > 0 */
+    double partial_share;     /* (0, 1) */
+    int64_t partial_cooldown; /* rounds >= 1 */
+    /* Backstop: an account with equity < backstop_ratio x maintenance is
+     * taken over whole by the liquidator vault, at the mark, while the vault's
+     * loss stays within vault_max_drawdown x vault_capital; past that it is
+     * closed as before (insurance fund, then ADL). The vault closes
+     * vault_unwind of its inventory each round through the route. */
+    int has_backstop;
+    double backstop_ratio;     /* (0, 1) */
+    double vault_capital;      /* USD, finite > 0 */
+    double vault_max_drawdown; /* (0, 1] */
+    double vault_unwind;       /* [0, 1] */
+    int adl_rank;              /* a liq_adl_rank_t */
 } liq_protocol_config_t;
+
+/* The ADL ranking of a perp protocol's opposite positions (MODEL.md s5). */
+typedef enum {
+    LIQ_ADL_RANK_PNL_LEVERAGE = 0, /* unrealised PnL (USD) x notional / equity */
+    LIQ_ADL_RANK_HYPERLIQUID = 1   /* price ratio in the position's favour x notional / equity */
+} liq_adl_rank_t;
 
 /* -------------------------------------------------------------- accounts */
 

@@ -117,6 +117,7 @@ void liq_perp_destroy(liq_perp_t *perp)
     for (size_t k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++) {
         free(arrays[k]);
     }
+    liq_perp_rules_free(perp);
     free(perp);
 }
 
@@ -322,6 +323,9 @@ int liq_perp_create(struct liq_sim *sim)
     }
     pp->n_accounts = pp->account_begin[np];
     int rc = liq_perp_alloc(pp, np, sc->n_pools);
+    if (rc == LIQ_OK) {
+        rc = liq_perp_rules_alloc(pp, sc);
+    }
     if (rc != LIQ_OK) {
         liq_perp_destroy(pp);
         return rc;
@@ -413,7 +417,7 @@ static int liq_candidate_compare(const void *pa, const void *pb)
     return (a->account > b->account) - (a->account < b->account);
 }
 
-/* ADL order: unrealised PnL x leverage, largest first; ties by position. */
+/* ADL order: the score (liq_perp_adl_score), largest first; ties by position. */
 static int liq_adl_compare(const void *pa, const void *pb)
 {
     const liq_adl_entry_t *a = pa, *b = pb;
@@ -450,8 +454,9 @@ static size_t liq_perp_adl_queue(struct liq_sim *sim, size_t p, int32_t market, 
             liq_perp_account(pp, a, price_margin, &equity, &maintenance, &notional);
             /* Leverage is the account's notional over its equity; an account
              * with no equity left ranks last. */
-            const double pnl = liq_perp_pnl(pp->position[i], pp->entry[i], mark);
-            queue[n].score = equity > 0.0 ? pnl * (notional / equity) : -(double)INFINITY;
+            queue[n].score =
+                liq_perp_adl_score(sim->scenario->protocols[p].adl_rank, pp->position[i],
+                                   pp->entry[i], mark, notional, equity);
             queue[n].position = i;
             n++;
         }
@@ -517,6 +522,9 @@ static void liq_perp_liquidate(struct liq_sim *sim, size_t p, size_t a)
     liq_perp_account(pp, a, price_margin, &equity, &maintenance, &notional);
     if (notional == 0.0) {
         return; /* auto-deleveraged to nothing earlier in the round */
+    }
+    if (liq_perp_rules(sim, p, a, equity, maintenance, notional)) {
+        return; /* taken by the liquidator vault, or liquidated in part */
     }
     double fee = 0.0;
     for (size_t j = pp->position_begin[a]; j < pp->position_begin[a + 1]; j++) {
@@ -614,6 +622,7 @@ void liq_phase_perp(struct liq_sim *sim)
         pp->adl_volume[p] = 0.0;
         pp->liquidated_notional[p] = 0.0;
         pp->fee[p] = 0.0;
+        liq_perp_vault_unwind(sim, p);
         /* Liquidatable: equity < maintenance, i.e. ratio < 1. */
         size_t found = 0;
         for (size_t a = pp->account_begin[p]; a < pp->account_begin[p + 1]; a++) {

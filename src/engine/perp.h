@@ -14,6 +14,7 @@
 #ifndef LIQ_ENGINE_PERP_H
 #define LIQ_ENGINE_PERP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +74,14 @@ typedef struct liq_perp {
     double *fund_covered;        /* cumulative losses paid by the insurance fund, USD */
     double *open_long;           /* open long notional at the mark after the round, USD */
     double *open_short;          /* open short notional at the mark after the round, USD */
+
+    /* Hyperliquid's rules (src/engine/perp_backstop.c); NULL when no
+     * protocol declares them. */
+    int64_t *cooldown_until; /* [n_accounts] last round of the partial-liquidation cooldown */
+    double *vault_q;         /* [n_markets] the liquidator vault's inventory, signed units */
+    double *vault_entry;     /* [n_markets] its average entry, USD per unit */
+    double *vault_cash;      /* [n_protocols] equities taken over + PnL realised, USD */
+    int64_t *vault_taken;    /* [n_protocols] accounts taken over, cumulative */
 } liq_perp_t;
 
 /* Builds sim->perp for the scenario's perp protocols and generators (none:
@@ -94,5 +103,31 @@ void liq_phase_perp(struct liq_sim *sim);
  * their buys as one exact-output swap. LIQ_ENUMERIC when a pool cannot pay
  * the amount bought. O(pools + perp markets), serial. */
 int liq_perp_venues(struct liq_sim *sim);
+
+/* ---- Hyperliquid's liquidation rules (src/engine/perp_backstop.c) ---- */
+
+/* Allocates the cooldowns and vaults the scenario's protocols use. */
+int liq_perp_rules_alloc(liq_perp_t *pp, const liq_scenario_t *sc);
+void liq_perp_rules_free(liq_perp_t *pp);
+
+/* The ADL score of a position (larger is deleveraged first): rank
+ * LIQ_ADL_RANK_PNL_LEVERAGE is q (O - e) x N / E, LIQ_ADL_RANK_HYPERLIQUID
+ * (O / e for a long, e / O for a short) x N / E, N and E the account's
+ * notional and equity; -INFINITY when E <= 0. */
+double liq_perp_adl_score(int rank, double position, double entry, double mark, double notional,
+                          double equity);
+
+/* The loss of protocol p's liquidator vault at the round's marks, USD. */
+double liq_perp_vault_loss(const liq_perp_t *pp, size_t p);
+
+/* The vault closes its unwind share of each inventory at the marks through
+ * the routes (adds to sell / buy). Nothing without a backstop. */
+void liq_perp_vault_unwind(struct liq_sim *sim, size_t p);
+
+/* Applies the backstop and partial liquidation to liquidatable account a
+ * (equity, maintenance, notional at the marks). True when it handled the
+ * account; false when perp.c closes it whole as before. */
+bool liq_perp_rules(struct liq_sim *sim, size_t p, size_t a, double equity, double maintenance,
+                    double notional);
 
 #endif /* LIQ_ENGINE_PERP_H */

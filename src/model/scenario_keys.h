@@ -241,6 +241,8 @@ extern const liq_entity_t liq_route_entity;
 extern const liq_entity_t liq_perp_market_entity;
 extern const liq_entity_t liq_tier_entity;
 extern const liq_entity_t liq_perp_positions_entity;
+extern const liq_entity_t liq_partial_entity;
+extern const liq_entity_t liq_backstop_entity;
 extern const liq_entity_t liq_generator_entity;
 extern const liq_entity_t liq_size_entity;
 extern const liq_entity_t liq_health_entity;

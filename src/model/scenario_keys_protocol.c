@@ -19,6 +19,7 @@
 static const char *const liq_protocol_kinds[] = {"lending", "perp", NULL};
 static const char *const liq_recoveries[] = {"pro_rata", "zero", NULL};
 static const char *const liq_routings[] = {"weight", "best_price", NULL};
+static const char *const liq_adl_ranks[] = {"pnl_leverage", "hyperliquid", NULL};
 
 /* --------------------------------------------------------- the kinds */
 
@@ -770,6 +771,80 @@ const liq_entity_t liq_perp_positions_entity = {.name = "positions",
                                                 LIQ_KEYS(liq_perp_positions_keys),
                                                 .check_all = true};
 
+/* Hyperliquid's liquidation rules (src/engine/perp_backstop.c). Partial
+ * liquidation: https://hyperliquid.gitbook.io/hyperliquid-docs/trading/liquidations
+ * ("for liquidatable positions larger than 100k USDC ... only 20% of the
+ * position will be sent as a market liquidation order", a 30-second
+ * cooldown after a partial liquidation during which liquidation orders are
+ * for the entire position). */
+static const liq_key_t liq_partial_keys[] = {
+    {.name = "above",
+     .type = LIQ_KEY_NUMBER,
+     .flags = LIQ_KEY_REQUIRED,
+     .offset = offsetof(liq_protocol_config_t, partial_above),
+     LIQ_POSITIVE,
+     .unit = "USD",
+     .doc = "an account whose notional exceeds this is liquidated in part (Hyperliquid: 100000)"},
+    {.name = "share",
+     .type = LIQ_KEY_NUMBER,
+     .flags = LIQ_KEY_REQUIRED,
+     .offset = offsetof(liq_protocol_config_t, partial_share),
+     LIQ_UNIT_OPEN,
+     .doc = "the share of each position a partial liquidation closes (Hyperliquid: 0.2)"},
+    {.name = "cooldown",
+     .type = LIQ_KEY_DURATION,
+     .flags = LIQ_KEY_REQUIRED,
+     .offset = offsetof(liq_protocol_config_t, partial_cooldown),
+     .ilo = 1,
+     .unit = "duration",
+     .doc = "after a partial liquidation, the account's book liquidations are whole for this long "
+            "(Hyperliquid: 30 s)"},
+};
+
+const liq_entity_t liq_partial_entity = {.name = "partial_liquidation",
+                                         .title = "partial_liquidation",
+                                         LIQ_KEYS(liq_partial_keys),
+                                         .check_all = true};
+
+/* The backstop: same page ("if the account equity drops below 2/3 of the
+ * maintenance margin without successful liquidation through the book, a
+ * backstop liquidation happens through the liquidator vault"; the
+ * maintenance margin is not returned) and .../trading/auto-deleveraging
+ * ("the liquidator has one last option to avoid liquidations that would
+ * cause a sufficiently large drawdown, at which point auto-deleveraging is
+ * triggered"). */
+static const liq_key_t liq_backstop_keys[] = {
+    {.name = "ratio",
+     .type = LIQ_KEY_NUMBER,
+     .offset = offsetof(liq_protocol_config_t, backstop_ratio),
+     .dflt = 2.0 / 3.0,
+     LIQ_UNIT_OPEN,
+     .doc = "an account with equity below this share of its maintenance goes to the vault"},
+    {.name = "vault_capital",
+     .type = LIQ_KEY_NUMBER,
+     .flags = LIQ_KEY_REQUIRED,
+     .offset = offsetof(liq_protocol_config_t, vault_capital),
+     LIQ_POSITIVE,
+     .unit = "USD",
+     .doc = "the liquidator vault's capital"},
+    {.name = "max_drawdown",
+     .type = LIQ_KEY_NUMBER,
+     .offset = offsetof(liq_protocol_config_t, vault_max_drawdown),
+     .dflt = 1.0,
+     LIQ_UNIT_POSITIVE,
+     .doc = "the vault takes no account whose takeover would bring its loss past this share of "
+            "its capital"},
+    {.name = "unwind",
+     .type = LIQ_KEY_NUMBER,
+     .offset = offsetof(liq_protocol_config_t, vault_unwind),
+     LIQ_UNIT,
+     .unit = "per round",
+     .doc = "the share of its inventory the vault closes each round through the route"},
+};
+
+const liq_entity_t liq_backstop_entity = {
+    .name = "backstop", .title = "backstop", LIQ_KEYS(liq_backstop_keys), .check_all = true};
+
 /* ---------------------------------------------------------- protocols */
 
 static int liq_check_debt_oracle(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem)
@@ -1016,6 +1091,37 @@ static const liq_key_t liq_protocol_keys[] = {
      .dump_rank = 2,
      .doc = "open positions from a file, one isolated account each",
      .doc_default = "none"},
+    {.name = "partial_liquidation",
+     .type = LIQ_KEY_MAP,
+     .present_offset = offsetof(liq_protocol_config_t, has_partial_liquidation),
+     .entity = &liq_partial_entity,
+     .need = liq_need_perp,
+     .graph_as = LIQ_GRAPH_NONE,
+     .dump_rank = 1,
+     .doc = "book liquidations of large accounts close a share of each position "
+            "([below](#hyperliquids-liquidation-rules))",
+     .doc_default = "none: every liquidation is whole"},
+    {.name = "backstop",
+     .type = LIQ_KEY_MAP,
+     .present_offset = offsetof(liq_protocol_config_t, has_backstop),
+     .entity = &liq_backstop_entity,
+     .need = liq_need_perp,
+     .graph_as = LIQ_GRAPH_NONE,
+     .dump_rank = 1,
+     .doc = "a liquidator vault that takes over deeply underwater accounts "
+            "([below](#hyperliquids-liquidation-rules))",
+     .doc_default = "none"},
+    {.name = "adl_rank",
+     .type = LIQ_KEY_ENUM,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_protocol_config_t, adl_rank),
+     .choices = liq_adl_ranks,
+     .what = "ADL ranking",
+     .need = liq_need_perp,
+     .graph_as = LIQ_GRAPH_NONE,
+     .dump_rank = 1,
+     .doc = "the ADL order of opposite positions: `pnl_leverage` (unrealised PnL x leverage) or "
+            "`hyperliquid` (price ratio x leverage)"},
 };
 
 const liq_entity_t liq_protocol_entity = {.name = "protocol",
