@@ -72,3 +72,13 @@ add_test(NAME test_events_output
 set_tests_properties(test_events_output PROPERTIES
   ENVIRONMENT "LIQNET_BIN=$<TARGET_FILE:liqnet_cli>"
   TIMEOUT 300)
+
+# The Black Thursday replay (graphs/replays/black-thursday-2020.yaml, issue 14) at a tenth
+# of its vaults: its headline figures against those recorded in
+# tests/data/replays/black_thursday_2020.json. Skipped without ../shared's event data.
+add_test(NAME test_black_thursday_replay
+         COMMAND ${LIQ_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/python/test_black_thursday_replay.py)
+set_tests_properties(test_black_thursday_replay PROPERTIES
+  ENVIRONMENT "LIQNET_BIN=$<TARGET_FILE:liqnet_cli>"
+  SKIP_RETURN_CODE 77
+  TIMEOUT 300)
