@@ -378,6 +378,11 @@ typedef struct {
     int64_t start, end;    /* first and last round of the process, 1 <= start <= end */
     uint64_t stream;       /* RNG stream id (position in the shock list) */
     char *path;            /* PATH: the CSV file it came from, for the record */
+    /* PATH from a time series (price_column set): the file's columns and the
+     * time of round 0 (NULL: the first row's); NULL for a round-per-row CSV. */
+    char *price_column;
+    char *time_column;
+    char *series_start;
 } liq_shock_t;
 
 /* ------------------------------------------------------------- adversary */
