@@ -8,7 +8,7 @@ find_program(LIQ_SYSTEM_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
 
 add_executable(write_sample_h5 write_sample_h5.c)
 target_compile_options(write_sample_h5 PRIVATE ${LIQNET_WARNINGS})
-target_link_libraries(write_sample_h5 PRIVATE liqnet::liqnet m)
+target_link_libraries(write_sample_h5 PRIVATE liqnet_internal m)
 
 if(NOT LIQ_SYSTEM_PYTHON)
   message(WARNING "/usr/bin/python3 not found: test_h5_writer_xarray is not run")
