@@ -36,6 +36,8 @@ REAL = {
     "auctions": (None, "not found; 62,890 ETH in lots of <= 50 ETH is >= 1,258 zero-bid auctions, "
                        "so >= ~3,500 auctions if 36% is a share of auctions"),
     "peak_zero_hour": (None, "not found in the sources read"),
+    "osm_gap_usd": (30.0, "Glassnode via currencies.ru, 19 Mar 2020: Maker's medianizer 'showed a "
+                          "difference of $30, on the higher side' (the medianizer, before the OSM's hour)"),
 }
 
 
@@ -110,7 +112,9 @@ def analyse(path):
         peak = int(np.argmax(by_hour)) if by_hour.sum() > 0 else -1
         debt0 = float(f["debt_value"][0, p]) / par
         coll0 = float(f["collateral_value"][0, p])
-        eth0 = coll0 / float(f["oracle_price"][0, _names(f, "oracle").index("ETH-OSM")])
+        osm = np.asarray(f["oracle_price"][:, _names(f, "oracle").index("ETH-OSM")], dtype=float)
+        eth0 = coll0 / osm[0]
+        gap = osm - _market_price(f, "WETH")
         out = {
             "deficit_dai": float(f["deficit"][-1, p]) / par,
             "bad_debt_dai": float(f["bad_debt"][-1, p]) / par,
@@ -126,6 +130,7 @@ def analyse(path):
             "raised_dai": float(np.sum(f["flip_raised"][:, p])),
             "book_debt_dai": debt0,
             "book_eth": eth0,
+            "osm_gap_usd": float(gap.max()),
             "path": z["path"],
             "status": f.attrs.get("status", b"").decode() if isinstance(f.attrs.get("status"), bytes)
             else str(f.attrs.get("status")),
@@ -153,6 +158,8 @@ def fmt(x, kind):
         return f"{100 * x:.1f}%"
     if kind == "money":
         return f"{x / 1e6:.2f}M"
+    if kind == "usd":
+        return f"${x:,.1f}"
     if kind == "hour":
         return f"{START_HOUR_UTC + x:02d}:00-{START_HOUR_UTC + x + 1:02d}:00 UTC" if x >= 0 else "none"
     return f"{x:,.0f}"
@@ -166,6 +173,7 @@ def table(r):
         ("ETH sold for zero", "zero_eth", "count"),
         ("number of auctions (bites)", "auctions", "count"),
         ("hour with most zero-bid wins", "peak_zero_hour", "hour"),
+        ("largest oracle price above the market, USD", "osm_gap_usd", "usd"),
     ]
     lines = ["| metric | real (source) | liqnet | ratio |", "| --- | --- | --- | --- |"]
     for label, key, kind in rows:
