@@ -389,7 +389,7 @@ int liq_perp_create(struct liq_sim *sim)
 
 /* Equity, maintenance and notional of account a at the round's marks. */
 void liq_perp_account(const liq_perp_t *pp, size_t a, double price_margin, double *equity,
-                             double *maintenance, double *notional)
+                      double *maintenance, double *notional)
 {
     double e = pp->margin[a] * price_margin, mm = 0.0, n = 0.0;
     for (size_t j = pp->position_begin[a]; j < pp->position_begin[a + 1]; j++) {

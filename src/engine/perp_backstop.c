@@ -200,18 +200,23 @@ static void liq_vault_take(struct liq_sim *sim, size_t p, size_t a, double equit
     liq_events_liquidation(sim, p, &row);
 }
 
-/* Whether every partial close of account a can fill at the book (a buy
- * the route pool cannot pay cannot). */
-static bool liq_partial_fills(const struct liq_sim *sim, size_t a, double share)
+/* Whether account a's partial close can go to the book: every buy can be
+ * paid by its pool, and the fills leave the account's value (the closed
+ * part at the fills, the rest at the marks) at zero or more; otherwise the
+ * account is liquidated whole, where a shortfall is paid for (perp_book.c). */
+static bool liq_partial_fills(const struct liq_sim *sim, size_t a, double share, double equity)
 {
     const liq_perp_t *pp = sim->perp;
+    double value = equity;
     for (size_t j = pp->position_begin[a]; j < pp->position_begin[a + 1]; j++) {
         const double q = pp->position[j] * share;
-        if (q < 0.0 && !isfinite(liq_perp_book_fill(sim, (size_t)pp->position_market[j], q, 0.0))) {
-            return false;
+        if (q == 0.0) {
+            continue;
         }
+        const int32_t k = pp->position_market[j];
+        value -= q * (pp->mark[k] - liq_perp_book_fill(sim, (size_t)k, q, 0.0));
     }
-    return true;
+    return value >= 0.0; /* false for a buy the pool cannot pay (-INFINITY, NaN) */
 }
 
 /* Closes partial_share of each position of account a (equity > 0) at the
@@ -276,7 +281,8 @@ bool liq_perp_rules(struct liq_sim *sim, size_t p, size_t a, double equity, doub
     }
     if (proto->has_partial_liquidation && equity > 0.0 && notional > proto->partial_above &&
         sim->round > pp->cooldown_until[a] &&
-        (proto->perp_fill != LIQ_PERP_FILL_BOOK || liq_partial_fills(sim, a, proto->partial_share))) {
+        (proto->perp_fill != LIQ_PERP_FILL_BOOK ||
+         liq_partial_fills(sim, a, proto->partial_share, equity))) {
         liq_partial_close(sim, p, a, equity, notional);
         return true;
     }

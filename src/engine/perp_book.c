@@ -95,7 +95,8 @@ double liq_perp_book_fill(const struct liq_sim *sim, size_t k, double q, double 
     const liq_perp_market_config_t *cfg = pp->market_config[k];
     const liq_pool_config_t *pool = &sim->scenario->pools[cfg->pool];
     const bool asset0 = pool->token0 == cfg->asset;
-    const double r_asset = asset0 ? sim->venues.reserve0[cfg->pool] : sim->venues.reserve1[cfg->pool];
+    const double r_asset =
+        asset0 ? sim->venues.reserve0[cfg->pool] : sim->venues.reserve1[cfg->pool];
     const double r_margin =
         asset0 ? sim->venues.reserve1[cfg->pool] : sim->venues.reserve0[cfg->pool];
     /* The margin asset's oracle: the protocol's, found from the market. */
@@ -151,8 +152,8 @@ static double liq_book_value(const struct liq_sim *sim, size_t a, double price_m
 }
 
 /* The shortfall L(r) = max(0, -r E_book(r)) of routing r to the book. */
-static double liq_book_shortfall(const struct liq_sim *sim, size_t a, double price_margin,
-                                 double r, double *fill)
+static double liq_book_shortfall(const struct liq_sim *sim, size_t a, double price_margin, double r,
+                                 double *fill)
 {
     const double value = liq_book_value(sim, a, price_margin, r, fill);
     return value < 0.0 ? -r * value : 0.0;
