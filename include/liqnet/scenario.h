@@ -345,6 +345,9 @@ typedef struct {
     double vault_max_drawdown; /* (0, 1] */
     double vault_unwind;       /* [0, 1] */
     int adl_rank;              /* a liq_adl_rank_t */
+    /* The price a close through the route fills at (src/engine/perp_book.c):
+     * LIQ_PERP_FILL_MARK (default) or LIQ_PERP_FILL_BOOK. */
+    int perp_fill; /* a liq_perp_fill_t */
 } liq_protocol_config_t;
 
 /* The ADL ranking of a perp protocol's opposite positions (MODEL.md s5). */
@@ -352,6 +355,12 @@ typedef enum {
     LIQ_ADL_RANK_PNL_LEVERAGE = 0, /* unrealised PnL (USD) x notional / equity */
     LIQ_ADL_RANK_HYPERLIQUID = 1   /* price ratio in the position's favour x notional / equity */
 } liq_adl_rank_t;
+
+/* Where a perp protocol's closes through the route realise their PnL. */
+typedef enum {
+    LIQ_PERP_FILL_MARK = 0, /* at the mark O_a; the route pool trades them at the round's end */
+    LIQ_PERP_FILL_BOOK = 1  /* at the route pool's average execution price of the close */
+} liq_perp_fill_t;
 
 /* -------------------------------------------------------------- accounts */
 

@@ -258,6 +258,13 @@ typedef struct {
     const double *adl_covered;         /* [protocol] cumulative losses covered by ADL, USD */
     const double *open_interest_long;  /* [protocol] open long notional at the mark, USD */
     const double *open_interest_short; /* [protocol] open short notional at the mark, USD */
+    /* the liquidator vaults (protocol key `backstop`); NULL unless some
+     * protocol has one, and 0 for the others: */
+    const double *vault_loss;    /* [protocol] the vault's loss after the round at the marks,
+                                    USD */
+    const int64_t *vault_taken;  /* [protocol] accounts the vault took over, cumulative */
+    const double *vault_covered; /* [protocol] book-fill shortfalls the vault paid, cumulative,
+                                    USD (liquidation_fill: book) */
     /* declared chains (issue 13; scenario `chains`): n_chains 0 and every
      * array NULL without them. A chain builds the blocks whose times fall in
      * the round's span of market time (none, one or several); at round 0 no

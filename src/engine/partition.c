@@ -82,6 +82,11 @@ void liq_record_init(struct liq_sim *sim)
         LIQ_FIELD(pp->open_short, LIQ_FIELD_PROTOCOL, 1);
         LIQ_FIELD(pp->sell, LIQ_FIELD_PERP_MARKET, 1);
         LIQ_FIELD(pp->buy, LIQ_FIELD_PERP_MARKET, 1);
+        if (pp->vault_loss_now != NULL) { /* some protocol has a liquidator vault */
+            LIQ_FIELD(pp->vault_loss_now, LIQ_FIELD_PROTOCOL, 1);
+            LIQ_FIELD(pp->vault_taken, LIQ_FIELD_PROTOCOL, 1);
+            LIQ_FIELD(pp->vault_covered, LIQ_FIELD_PROTOCOL, 1);
+        }
     }
 #undef LIQ_FIELD
     sim->n_record_fields = n;

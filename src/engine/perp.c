@@ -388,8 +388,8 @@ int liq_perp_create(struct liq_sim *sim)
 /* ------------------------------------------------------------ the round */
 
 /* Equity, maintenance and notional of account a at the round's marks. */
-static void liq_perp_account(const liq_perp_t *pp, size_t a, double price_margin, double *equity,
-                             double *maintenance, double *notional)
+void liq_perp_account(const liq_perp_t *pp, size_t a, double price_margin, double *equity,
+                      double *maintenance, double *notional)
 {
     double e = pp->margin[a] * price_margin, mm = 0.0, n = 0.0;
     for (size_t j = pp->position_begin[a]; j < pp->position_begin[a + 1]; j++) {
@@ -475,7 +475,7 @@ static size_t liq_perp_adl_queue(struct liq_sim *sim, size_t p, int32_t market, 
  * market at `price` (the bankruptcy price), in ADL order. Each is reduced by
  * delta <= |q_i| and realises its PnL at that price into its margin, which
  * moves delta |price - O| of the loss to it. Returns the units placed. */
-static double liq_perp_adl(struct liq_sim *sim, size_t p, size_t j, double target, double price)
+double liq_perp_adl(struct liq_sim *sim, size_t p, size_t j, double target, double price)
 {
     liq_perp_t *pp = sim->perp;
     const double price_margin = sim->oracles.price[sim->scenario->protocols[p].debt_oracle];
@@ -525,6 +525,10 @@ static void liq_perp_liquidate(struct liq_sim *sim, size_t p, size_t a)
     }
     if (liq_perp_rules(sim, p, a, equity, maintenance, notional)) {
         return; /* taken by the liquidator vault, or liquidated in part */
+    }
+    if (sim->scenario->protocols[p].perp_fill == LIQ_PERP_FILL_BOOK) {
+        liq_perp_liquidate_book(sim, p, a, equity, notional);
+        return;
     }
     double fee = 0.0;
     for (size_t j = pp->position_begin[a]; j < pp->position_begin[a + 1]; j++) {
@@ -642,6 +646,9 @@ void liq_phase_perp(struct liq_sim *sim)
             liq_perp_liquidate(sim, p, cand[r].account);
         }
         liq_perp_totals(sim, p);
+        if (sc->protocols[p].has_backstop) {
+            pp->vault_loss_now[p] = liq_perp_vault_loss(pp, p);
+        }
     }
 }
 
@@ -654,6 +661,9 @@ void liq_perp_view(const liq_perp_t *pp, liq_state_view_t *view)
     view->adl_covered = pp != NULL ? pp->adl_covered : NULL;
     view->open_interest_long = pp != NULL ? pp->open_long : NULL;
     view->open_interest_short = pp != NULL ? pp->open_short : NULL;
+    view->vault_loss = pp != NULL ? pp->vault_loss_now : NULL;
+    view->vault_taken = pp != NULL ? pp->vault_taken : NULL;
+    view->vault_covered = pp != NULL ? pp->vault_covered : NULL;
 }
 
 /* ----------------------------------------------------------------- venues */

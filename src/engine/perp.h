@@ -80,7 +80,12 @@ typedef struct liq_perp {
     int64_t *cooldown_until; /* [n_accounts] last round of the partial-liquidation cooldown */
     double *vault_q;         /* [n_markets] the liquidator vault's inventory, signed units */
     double *vault_entry;     /* [n_markets] its average entry, USD per unit */
-    double *vault_cash;      /* [n_protocols] equities taken over + PnL realised, USD */
+    double *vault_cash;      /* [n_protocols] equities taken over + PnL realised - shortfalls
+                                paid, USD */
+    double *vault_covered;   /* [n_protocols] cumulative book-fill shortfalls the vault paid, USD */
+    double *vault_loss_now;  /* [n_protocols] the vault's loss after the round, USD (output) */
+    double *book_fill;       /* [n_markets] scratch of liq_perp_liquidate_book; NULL without
+                                book fills */
     int64_t *vault_taken;    /* [n_protocols] accounts taken over, cumulative */
 } liq_perp_t;
 
@@ -103,6 +108,34 @@ void liq_phase_perp(struct liq_sim *sim);
  * their buys as one exact-output swap. LIQ_ENUMERIC when a pool cannot pay
  * the amount bought. O(pools + perp markets), serial. */
 int liq_perp_venues(struct liq_sim *sim);
+
+/* Equity, maintenance margin and notional of account a at the round's
+ * marks (USD; the margin valued at price_margin). */
+void liq_perp_account(const liq_perp_t *pp, size_t a, double price_margin, double *equity,
+                      double *maintenance, double *notional);
+
+/* Auto-deleverages up to `target` units of position j of a bankrupt
+ * account of protocol p against the opposite positions of its market, in
+ * ADL order, at `price`; returns the units placed. */
+double liq_perp_adl(struct liq_sim *sim, size_t p, size_t j, double target, double price);
+
+/* ---- Book fills (src/engine/perp_book.c) ---- */
+
+/* The average price, USD per unit, at which closing q units of market k's
+ * asset through its route pool fills this round (q > 0 sells them: a long's
+ * close; q < 0 buys them: a short's): the pool's segment of the round's
+ * one swap per direction, after the closes already routed to it this round
+ * and `extra` more units of the same direction. INFINITY for a buy the pool
+ * cannot pay. */
+double liq_perp_book_fill(const struct liq_sim *sim, size_t k, double q, double extra);
+
+/* Liquidates account a of protocol p (liquidation_fill: book) through the
+ * book: its positions fill at the book; a shortfall below zero is paid by
+ * the insurance fund, then the liquidator vault, and what they cannot pay
+ * is auto-deleveraged at the bankruptcy price. `equity`, `notional` at the
+ * marks. */
+void liq_perp_liquidate_book(struct liq_sim *sim, size_t p, size_t a, double equity,
+                             double notional);
 
 /* ---- Hyperliquid's liquidation rules (src/engine/perp_backstop.c) ---- */
 

@@ -53,10 +53,17 @@
 
 int liq_perp_rules_alloc(liq_perp_t *pp, const liq_scenario_t *sc)
 {
-    bool partial = false, backstop = false;
+    bool partial = false, backstop = false, book = false;
     for (size_t p = 0; p < sc->n_protocols; p++) {
         partial = partial || sc->protocols[p].has_partial_liquidation;
         backstop = backstop || sc->protocols[p].has_backstop;
+        book = book || sc->protocols[p].perp_fill == LIQ_PERP_FILL_BOOK;
+    }
+    if (book) {
+        pp->book_fill = liq_calloc(pp->n_markets, sizeof(double));
+        if (pp->book_fill == NULL) {
+            return liq_error_set(LIQ_ENOMEM, "out of memory for the book fills");
+        }
     }
     if (partial) {
         pp->cooldown_until = liq_calloc(pp->n_accounts, sizeof(int64_t));
@@ -73,8 +80,10 @@ int liq_perp_rules_alloc(liq_perp_t *pp, const liq_scenario_t *sc)
         pp->vault_entry = liq_calloc(pp->n_markets, sizeof(double));
         pp->vault_cash = liq_calloc(sc->n_protocols, sizeof(double));
         pp->vault_taken = liq_calloc(sc->n_protocols, sizeof(int64_t));
+        pp->vault_covered = liq_calloc(sc->n_protocols, sizeof(double));
+        pp->vault_loss_now = liq_calloc(sc->n_protocols, sizeof(double));
         if (pp->vault_q == NULL || pp->vault_entry == NULL || pp->vault_cash == NULL ||
-            pp->vault_taken == NULL) {
+            pp->vault_taken == NULL || pp->vault_covered == NULL || pp->vault_loss_now == NULL) {
             return liq_error_set(LIQ_ENOMEM, "out of memory for the liquidator vaults");
         }
     }
@@ -88,6 +97,9 @@ void liq_perp_rules_free(liq_perp_t *pp)
     free(pp->vault_entry);
     free(pp->vault_cash);
     free(pp->vault_taken);
+    free(pp->vault_covered);
+    free(pp->vault_loss_now);
+    free(pp->book_fill);
 }
 
 double liq_perp_adl_score(int rank, double position, double entry, double mark, double notional,
@@ -143,12 +155,19 @@ void liq_perp_vault_unwind(struct liq_sim *sim, size_t p)
     if (!proto->has_backstop || !(proto->vault_unwind > 0.0)) {
         return;
     }
+    const bool book = proto->perp_fill == LIQ_PERP_FILL_BOOK;
     for (size_t k = pp->market_offset[p]; k < pp->market_offset[p + 1]; k++) {
         const double q = pp->vault_q[k] * proto->vault_unwind;
         if (q == 0.0) {
             continue;
         }
-        liq_vault_trade(pp, p, k, -q, pp->mark[k]);
+        /* With book fills the unwind realises what the book pays; a buy the
+         * pool cannot pay waits for a deeper pool. */
+        const double price = book ? liq_perp_book_fill(sim, k, q, 0.0) : pp->mark[k];
+        if (!isfinite(price)) {
+            continue;
+        }
+        liq_vault_trade(pp, p, k, -q, price);
         if (q > 0.0) {
             pp->sell[k] += q;
         } else {
@@ -181,9 +200,29 @@ static void liq_vault_take(struct liq_sim *sim, size_t p, size_t a, double equit
     liq_events_liquidation(sim, p, &row);
 }
 
+/* Whether account a's partial close can go to the book: every buy can be
+ * paid by its pool, and the fills leave the account's value (the closed
+ * part at the fills, the rest at the marks) at zero or more; otherwise the
+ * account is liquidated whole, where a shortfall is paid for (perp_book.c). */
+static bool liq_partial_fills(const struct liq_sim *sim, size_t a, double share, double equity)
+{
+    const liq_perp_t *pp = sim->perp;
+    double value = equity;
+    for (size_t j = pp->position_begin[a]; j < pp->position_begin[a + 1]; j++) {
+        const double q = pp->position[j] * share;
+        if (q == 0.0) {
+            continue;
+        }
+        const int32_t k = pp->position_market[j];
+        value -= q * (pp->mark[k] - liq_perp_book_fill(sim, (size_t)k, q, 0.0));
+    }
+    return value >= 0.0; /* false for a buy the pool cannot pay (-INFINITY, NaN) */
+}
+
 /* Closes partial_share of each position of account a (equity > 0) at the
- * marks through the routes; the fee on the closed notional, up to the
- * equity, goes to the insurance fund. */
+ * marks (with book fills: at the book, liq_perp_book_fill) through the
+ * routes; the fee on the closed notional, up to the equity, goes to the
+ * insurance fund. */
 static void liq_partial_close(struct liq_sim *sim, size_t p, size_t a, double equity,
                               double notional)
 {
@@ -191,7 +230,8 @@ static void liq_partial_close(struct liq_sim *sim, size_t p, size_t a, double eq
     const liq_protocol_config_t *proto = &sim->scenario->protocols[p];
     const double price_margin = sim->oracles.price[proto->debt_oracle];
     const double share = proto->partial_share;
-    double fee = 0.0;
+    const bool book = proto->perp_fill == LIQ_PERP_FILL_BOOK;
+    double fee = 0.0, slippage = 0.0;
     for (size_t j = pp->position_begin[a]; j < pp->position_begin[a + 1]; j++) {
         const double q = pp->position[j] * share;
         if (q == 0.0) {
@@ -199,7 +239,9 @@ static void liq_partial_close(struct liq_sim *sim, size_t p, size_t a, double eq
         }
         const size_t k = (size_t)pp->position_market[j];
         const double mark = pp->mark[k];
-        pp->margin[a] += liq_perp_pnl(q, pp->entry[j], mark) / price_margin;
+        const double price = book ? liq_perp_book_fill(sim, k, q, 0.0) : mark;
+        pp->margin[a] += liq_perp_pnl(q, pp->entry[j], price) / price_margin;
+        slippage += q * (mark - price); /* 0 at the mark */
         pp->position[j] -= q;
         fee += fabs(q) * mark * pp->market_config[k]->liquidation_fee;
         if (q > 0.0) {
@@ -208,7 +250,9 @@ static void liq_partial_close(struct liq_sim *sim, size_t p, size_t a, double eq
             pp->buy[k] -= q;
         }
     }
-    const double paid = fee < equity ? fee : equity;
+    /* The fee up to the equity the close left (the book's slippage is gone). */
+    const double left = equity - slippage > 0.0 ? equity - slippage : 0.0;
+    const double paid = fee < left ? fee : left;
     pp->margin[a] -= paid / price_margin;
     sim->books.insurance_fund[p] += paid;
     pp->fee[p] += paid;
@@ -236,7 +280,9 @@ bool liq_perp_rules(struct liq_sim *sim, size_t p, size_t a, double equity, doub
         return false; /* past the vault's drawdown: closed whole, fund then ADL */
     }
     if (proto->has_partial_liquidation && equity > 0.0 && notional > proto->partial_above &&
-        sim->round > pp->cooldown_until[a]) {
+        sim->round > pp->cooldown_until[a] &&
+        (proto->perp_fill != LIQ_PERP_FILL_BOOK ||
+         liq_partial_fills(sim, a, proto->partial_share, equity))) {
         liq_partial_close(sim, p, a, equity, notional);
         return true;
     }

@@ -211,6 +211,14 @@ const liq_series_def_t liq_series_defs[LIQ_N_SERIES] = {
      "open long perp notional at the mark after the round", LIQ_SERIES_IF_VIEW},
     {"open_interest_short", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(open_interest_short), "USD",
      "open short perp notional at the mark after the round", LIQ_SERIES_IF_VIEW},
+    {"vault_loss", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(vault_loss), "USD",
+     "the liquidator vault's loss after the round at the marks (cash paid and taken over, "
+     "inventory at the marks)",
+     LIQ_SERIES_IF_VIEW},
+    {"vault_taken", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(vault_taken), "count",
+     "accounts the liquidator vault took over, cumulative", LIQ_SERIES_IF_VIEW},
+    {"vault_covered", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(vault_covered), "USD",
+     "book-fill shortfalls the liquidator vault paid, cumulative", LIQ_SERIES_IF_VIEW},
 };
 
 _Static_assert(sizeof(liq_series_defs) / sizeof(liq_series_defs[0]) == LIQ_N_SERIES,

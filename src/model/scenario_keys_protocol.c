@@ -20,6 +20,7 @@ static const char *const liq_protocol_kinds[] = {"lending", "perp", NULL};
 static const char *const liq_recoveries[] = {"pro_rata", "zero", NULL};
 static const char *const liq_routings[] = {"weight", "best_price", NULL};
 static const char *const liq_adl_ranks[] = {"pnl_leverage", "hyperliquid", NULL};
+static const char *const liq_perp_fills[] = {"mark", "book", NULL};
 
 /* --------------------------------------------------------- the kinds */
 
@@ -1122,6 +1123,20 @@ static const liq_key_t liq_protocol_keys[] = {
      .dump_rank = 1,
      .doc = "the ADL order of opposite positions: `pnl_leverage` (unrealised PnL x leverage) or "
             "`hyperliquid` (price ratio x leverage)"},
+    {.name = "liquidation_fill",
+     .type = LIQ_KEY_ENUM,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_protocol_config_t, perp_fill),
+     .choices = liq_perp_fills,
+     .what = "liquidation fill",
+     .need = liq_need_perp,
+     .graph_as = LIQ_GRAPH_NONE,
+     .dump_rank = 1,
+     .doc = "the price liquidation closes through the route realise: `mark` (the mark O_a) or "
+            "`book` (the route pool's average execution price; a shortfall below zero is paid "
+            "by the insurance fund, then the liquidator vault, then ADL at the bankruptcy price; "
+            "[below](#hyperliquids-liquidation-rules))",
+     .doc_default = "`mark`"},
 };
 
 const liq_entity_t liq_protocol_entity = {.name = "protocol",

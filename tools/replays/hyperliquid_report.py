@@ -63,6 +63,14 @@ def figures(h5):
                 "first_adl_round": first_adl,
                 "delay_s": None if first_liq is None or first_adl is None else first_adl - first_liq,
             }
+            # The liquidator vault and the book's shortfalls (present when the scenario has a
+            # backstop; docs/hdf5-schema.md): accounts taken over, the vault's largest loss,
+            # what it paid for shortfalls, and the losses ADL moved to counterparties.
+            if "vault_taken" in f:
+                out[coin]["vault_takeovers"] = int(f["vault_taken"][-1, j])
+                out[coin]["vault_loss_max"] = float(f["vault_loss"][:, j].max())
+                out[coin]["vault_covered"] = float(f["vault_covered"][-1, j])
+            out[coin]["adl_covered"] = float(f["adl_covered"][-1, j])
             out[coin]["adl_to_liquidated"] = (out[coin]["adl_notional"] /
                                               out[coin]["liquidated_notional"]
                                               if out[coin]["liquidated_notional"] > 0 else None)
@@ -100,6 +108,14 @@ def table(sim):
                 mine_s = "-" if mine is None else (f"{mine:.3g}" if isinstance(mine, float) else str(mine))
             real_s = src if real is None else f"{real:.4g} ({src})"
             lines.append(f"| {name} | {real_s} | {mine_s} | {ratio(mine, real)} |")
+        for key, name in (("vault_takeovers", "liquidator vault takeovers"),
+                          ("vault_loss_max", "liquidator vault's largest loss (USD)"),
+                          ("vault_covered", "book shortfalls the vault paid (USD)"),
+                          ("adl_covered", "losses ADL moved to counterparties (USD)")):
+            if key in s:
+                v = s[key]
+                lines.append(f"| {name} | not known | {v:.3g} | - |" if isinstance(v, float)
+                             else f"| {name} | not known | {v} | - |")
     return "\n".join(lines)
 
 
