@@ -425,6 +425,41 @@ static void test_threads(void **state)
     liq_scenario_destroy(sc);
 }
 
+/* ------------------------------------------------ the resolved form */
+
+/* The resolved form (liq_scenario_dump) keeps bridges, the chains' capital
+ * and an oracle's source_chain: it runs to the same bits. */
+static void expect_round_trip(const liq_scenario_t *sc, const int32_t *books, const double *debts)
+{
+    char *text = NULL;
+    assert_int_equal(liq_scenario_dump(&text, sc), LIQ_OK);
+    assert_non_null(strstr(text, "bridges:"));
+    liq_scenario_t *again = parse_scenario(text);
+    const trace_t a = run(sc, 1, 8, books, debts);
+    const trace_t b = run(again, 1, 8, books, debts);
+    assert_memory_equal(&a, &b, sizeof(a));
+    liq_scenario_destroy(again);
+    free(text);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    liq_scenario_t *sc = parse_two_chains(two_bridges);
+    assert_int_equal(sc->n_bridges, 2);
+    assert_int_equal(sc->bridges[1].from, 1);
+    assert_int_equal(sc->bridges[1].to, 0);
+    assert_true(sc->chains[1].keeper_target == 1000.0);
+    expect_round_trip(sc, two_books, two_debts);
+    liq_scenario_destroy(sc);
+    sc = parse_shared_oracle("{name: OB, source: pool_spot, pool: PA, chain: B, source_chain: A}",
+                             4);
+    assert_int_equal(sc->oracles[2].source_chain, 0);
+    assert_int_equal(sc->oracles[2].message_latency, 4);
+    expect_round_trip(sc, two_books, oracle_debts);
+    liq_scenario_destroy(sc);
+}
+
 /* ------------------------------------------------------ bad input */
 
 static void expect_bad(const char *chains, const char *bridges, const char *oracle, int code,
@@ -513,7 +548,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_latency_capacity), cmocka_unit_test(test_capital_cascade),
         cmocka_unit_test(test_oracle_cascade),   cmocka_unit_test(test_threads),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

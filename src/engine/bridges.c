@@ -23,13 +23,16 @@
  * Rebalancing. After every send of the round, for each bridge in
  * declaration order (from chain a to chain b, both with a stock), the
  * liquidators send
- *     x = min(capital_a - target_a,
+ *     x = min(capital_a - target_a - unmet_a,
  *             (target_b + unmet_b - capital_b - inbound_b) / (1 - fee))
- * USD when x > 0 (grossed up for the bridge's fee), unmet_b being the repayments the cut of step 2
- * left unpaid on b this round and inbound_b what is in flight to b on every bridge into it (units
- * at this round's reference price of their asset): the excess of a chain above its target covers
- * the shortfall of another (below its target, or short of what its keepers wanted to repay),
- * counting what is already on its way. x leaves chain a at once as
+ * USD when x > 0 (grossed up for the bridge's fee), unmet_c being the
+ * repayments the cut of step 2 left unpaid on chain c this round and
+ * inbound_b what is in flight to b on every bridge into it (units at this
+ * round's reference price of their asset): the excess of a chain above
+ * its target and its own unpaid repayments covers the shortfall of another
+ * (below its target, or short of what its keepers wanted to repay),
+ * counting what is already on its way; a chain whose keepers are short
+ * sends nothing. x leaves chain a at once as
  * x / S units of the bridge's asset (S its reference price now); the fee
  * is kept by the bridge; what arrives joins chain b's capital at the
  * reference price of its round of arrival. Then every bridge delivers the
@@ -223,7 +226,7 @@ static int liq_rebalance(struct liq_sim *sim, size_t k)
     if (!isfinite(b->capital[from]) || !isfinite(b->capital[to])) {
         return LIQ_OK;
     }
-    const double excess = b->capital[from] - b->target[from];
+    const double excess = b->capital[from] - b->target[from] - b->unmet[from];
     const double shortfall = b->target[to] + b->unmet[to] - b->capital[to] - liq_inbound(sim, to);
     /* Grossed up for the fee, so that what arrives covers the shortfall. */
     const double gross = shortfall / (1.0 - cfg->fee);
