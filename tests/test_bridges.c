@@ -460,6 +460,23 @@ static void test_round_trip(void **state)
     liq_scenario_destroy(sc);
 }
 
+/* A run partitioned over processes refuses declared chains, bridges with
+ * them: their state is not in the exchanged records. */
+static void test_partitioned_refused(void **state)
+{
+    (void)state;
+    liq_scenario_t *sc = parse_two_chains(two_bridges);
+    const unsigned char owned[2] = {1, 0};
+    const liq_sim_options_t options = {.threads = 1, .owned = owned};
+    liq_sim_t *sim = NULL;
+    assert_int_equal(liq_sim_create(&sim, sc, NULL, &options), LIQ_EINVAL);
+    assert_null(sim);
+    assert_string_equal(liq_errmsg(),
+                        "test: declared chains in a run partitioned over processes: their "
+                        "pending transactions are not exchanged yet; run it on one process");
+    liq_scenario_destroy(sc);
+}
+
 /* ------------------------------------------------------ bad input */
 
 static void expect_bad(const char *chains, const char *bridges, const char *oracle, int code,
@@ -548,7 +565,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_latency_capacity), cmocka_unit_test(test_capital_cascade),
         cmocka_unit_test(test_oracle_cascade),   cmocka_unit_test(test_threads),
-        cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_partitioned_refused),
+        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
