@@ -660,7 +660,7 @@ static void test_unknown_key(void **state)
     expect_edit_error(
         1, "round: 10\n", "", LIQ_EKEY,
         "demo.yaml:1:1: (top level): unknown key 'round'; expected one of name, "
-        "rounds, round_seconds, seed, output, assets, pools, chains, oracles, protocols, "
+        "rounds, round_seconds, seed, output, assets, pools, chains, bridges, oracles, protocols, "
         "accounts, shocks, adversary");
 }
 

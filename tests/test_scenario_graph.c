@@ -863,8 +863,8 @@ static void test_errors(void **state)
     expect_scenario_error(
         "rounds: 1\nnetwork: net.graphml\nasset: []\n", LIQ_EKEY,
         "test.yaml:3:1: (top level): unknown key 'asset'; expected one of name, rounds, "
-        "round_seconds, seed, output, chains, network, network_format, defaults, accounts, "
-        "shocks, adversary");
+        "round_seconds, seed, output, chains, bridges, network, network_format, defaults, "
+        "accounts, shocks, adversary");
 }
 
 int main(void)

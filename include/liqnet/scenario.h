@@ -112,6 +112,13 @@ typedef struct {
      * poke is allowed once the time reaches zzz + hop. */
     int has_osm;
     int64_t osm_hop; /* seconds >= 1 (3600 on 12 March 2020) */
+    /* An oracle on chain `chain` reading a source that lives on another
+     * chain, `source_chain` (issue 13 item 6): it sees the source
+     * message_latency rounds late on top of `latency`, message_latency
+     * being the least latency of the bridges from source_chain to chain
+     * (filled when the scenario is read). -1 and 0 without. */
+    int32_t source_chain;
+    int64_t message_latency;
 } liq_oracle_config_t;
 
 /* ------------------------------------------------------------- protocols */
@@ -526,7 +533,29 @@ typedef struct {
     char *start;        /* the time of round 0 as written; NULL: the first row's */
     int gas_after_end;  /* past the series' end: 0 the run is refused, 1 the last price holds */
     liq_gas_series_t gas_series;
+    /* The liquidators' capital held on the chain (issue 13 item 6), USD:
+     * at round 0 (INFINITY: unlimited, no stock is kept), and the amount
+     * they rebalance toward through the bridges (NaN: keeper_capital). */
+    double keeper_capital;
+    double keeper_target;
 } liq_chain_config_t;
+
+/*
+ * A bridge (issue 13 item 6, liqnet/bridge.h): one direction between two
+ * declared chains, carrying `asset`. A transfer sent in round t arrives
+ * from round t + latency, at most `capacity` units a round, less the fee
+ * kept at sending. The liquidators move their capital through it
+ * (docs/scenario.md "bridges"); an oracle reading a source on `from` from
+ * chain `to` sees it `latency` rounds late.
+ */
+typedef struct {
+    char *name;
+    int32_t asset;    /* asset index */
+    int32_t from, to; /* chain indices, from != to */
+    int64_t latency;  /* rounds >= 0 */
+    double capacity;  /* units a round > 0; INFINITY: no limit */
+    double fee;       /* share of a transfer the bridge keeps, [0, 1) */
+} liq_bridge_config_t;
 
 /* -------------------------------------------------------------- scenario */
 
@@ -548,6 +577,8 @@ typedef struct {
     liq_oracle_config_t *oracles;
     size_t n_chains; /* 0: one implicit chain where every transaction lands at once */
     liq_chain_config_t *chains;
+    size_t n_bridges; /* 0: no bridges (they need declared chains) */
+    liq_bridge_config_t *bridges;
     size_t n_protocols;
     liq_protocol_config_t *protocols;
 

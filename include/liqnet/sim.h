@@ -290,6 +290,19 @@ typedef struct {
                                       reference price; 0 off a chain */
     const int64_t *chain_reverted; /* [protocol] included liquidations that found their
                                       account no longer liquidatable; 0 off a chain */
+    /* the liquidators' capital (issue 13 item 6; a chain's keeper_capital):
+     * NULL unless some chain keeps a finite stock. */
+    const double *chain_keeper_capital; /* [chain] free capital after the round, USD (less
+                                           what pending liquidations hold); inf: unlimited */
+    /* bridges (issue 13 item 6; scenario `bridges`): n_bridges 0 and every
+     * array NULL without them. Units of the bridge's asset; for every bridge
+     * and round, the sums of sent up to it = the sums of delivered and fees
+     * + in_flight. */
+    size_t n_bridges;
+    const double *bridge_sent;      /* [bridge] sent in the round, the fee included */
+    const double *bridge_delivered; /* [bridge] arrived in the round */
+    const double *bridge_in_flight; /* [bridge] still on the way after the round */
+    const double *bridge_fees;      /* [bridge] kept by the bridge of the round's sends */
     /* borrowers who act (issue 13 item 3; an account generator's
      * `borrowers`): NULL unless some generator has them, 0 for protocols
      * without. "Failed": the account was liquidated before the action

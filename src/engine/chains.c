@@ -351,6 +351,7 @@ static int liq_build(struct liq_sim *sim, size_t c, double seconds, int64_t t, d
         if (tx->kind == LIQ_TX_LIQUIDATION) {
             sim->chains.waiting[tx->payload] = 0;
             ch->dropped[c]++;
+            liq_bridges_release(sim, (size_t)tx->sender, (size_t)tx->payload);
         } else if (tx->kind == LIQ_TX_AUCTION_BID) {
             rc = liq_flip_block_call(sim, tx->payload, 0, 1);
         } else if (tx->kind == LIQ_TX_ORACLE_UPDATE) {
@@ -489,6 +490,7 @@ static size_t liq_execute_included(struct liq_sim *sim, size_t p, double *repaid
         const double c = sim->accounts.collateral[i], d = sim->accounts.debt[i];
         if (!liq_is_liquidatable(c, d, pc, pd, terms->liquidation_threshold)) {
             ch->reverted[p]++;
+            liq_bridges_settle(sim, p, i, 0.0, 0.0); /* the reserve comes back */
             continue;
         }
         if (proto->liquidation.mode == LIQ_LIQUIDATION_ENGLISH) {
@@ -503,9 +505,11 @@ static size_t liq_execute_included(struct liq_sim *sim, size_t p, double *repaid
         }
         const liq_candidate_t q = {i, liq_health(c, d, pc, pd, terms->liquidation_threshold)};
         liq_liquidation_event_t *event = liq_events_reserve_liquidations(sim, p, 1);
+        const double repaid_before = *repaid_value, seized_before = *seized_value;
         liq_apply_one(sim, m, &q, pc, pd, &sim->books.market_seized[m],
                       &sim->books.market_collateral[m], &sim->books.market_debt[m], repaid_value,
                       seized_value, bad_value, event);
+        liq_bridges_settle(sim, p, i, *repaid_value - repaid_before, *seized_value - seized_before);
         if (event != NULL) {
             event->gas_paid = gas; /* the transaction's, not the round's estimate */
         }
@@ -569,6 +573,9 @@ int liq_chains_send(struct liq_sim *sim)
         const liq_bid_strategy_t s = liq_keeper_strategy(proto);
         const liq_fee_view_t view = liq_fee_view(ch, c);
         const liq_bid_t bid = liq_bid_first(&s, &view);
+        /* What the liquidators' capital on the chain pays for (bridges.c). */
+        ch->send_count[p] =
+            liq_bridges_cut(sim, p, sim->margin.rank + ch->send_begin[p], ch->send_count[p]);
         const size_t *rank = sim->margin.rank + ch->send_begin[p];
         for (size_t j = 0; j < ch->send_count[p]; j++) {
             const size_t i = sim->margin.candidates[rank[j]].account;

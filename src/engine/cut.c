@@ -87,8 +87,7 @@ static int liq_health_compare(const void *pa, const void *pb)
 }
 
 /* Debt value (USD at the debt oracle) candidate q would repay. */
-static double liq_candidate_repay_value(const struct liq_sim *sim, size_t p,
-                                        const liq_candidate_t *q)
+double liq_candidate_repay_value(const struct liq_sim *sim, size_t p, const liq_candidate_t *q)
 {
     if (q->account >= sim->accounts.n_accounts) {
         liq_cross_liquidation_t quote;

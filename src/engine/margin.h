@@ -116,6 +116,9 @@ int liq_index_compare(const void *pa, const void *pb);
 /* Keeper capital: keeps the first of rank[0..n) (account order) that the
  * capital pays for, lowest health first; returns how many. */
 size_t liq_capital_cut(const struct liq_sim *sim, size_t p, size_t *rank, size_t n);
+/* The debt value (USD at the debt oracle) candidate q of protocol p would
+ * repay at this round's prices. */
+double liq_candidate_repay_value(const struct liq_sim *sim, size_t p, const liq_candidate_t *q);
 /* The throughput limit of protocol p this round. */
 size_t liq_protocol_max(const struct liq_sim *sim, size_t p);
 /* The parallel cut of a large protocol: listing, the max-th in rank order,

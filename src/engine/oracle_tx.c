@@ -104,7 +104,7 @@ void liq_oracle_tx_step(struct liq_sim *sim, size_t i)
     const liq_oracle_config_t *o = &sim->scenario->oracles[i];
     struct liq_oracle_tx *x = &sim->otx;
     const int64_t t = sim->round;
-    const int64_t u = liq_oracle_source_round(t, o->latency);
+    const int64_t u = liq_oracle_source_round(t, o->latency + o->message_latency);
     const double value = liq_oracle_source_value(sim, i, u);
     x->send[i] = 0;
     if (o->has_osm) {

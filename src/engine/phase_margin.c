@@ -137,6 +137,9 @@ int liq_phase_margin(struct liq_sim *sim)
     if (sent == LIQ_OK) {
         sent = liq_borrowers_send(sim); /* then the borrowers' */
     }
+    if (sent == LIQ_OK) {
+        sent = liq_bridges_step(sim); /* the liquidators' capital moves (bridges.c) */
+    }
     if (sent != LIQ_OK) {
         return sent;
     }

@@ -131,7 +131,7 @@ int liq_asset_market_init(struct liq_sim *sim)
         if (oc->has_anchor && oc->anchor.window > window) {
             window = oc->anchor.window;
         }
-        const int64_t need = oc->latency + window;
+        const int64_t need = oc->latency + oc->message_latency + window;
         hist_len = need > hist_len ? need : hist_len;
     }
     mk->hist_len = hist_len;

@@ -107,7 +107,7 @@ int liq_phase_oracles(struct liq_sim *sim)
             liq_oracle_tx_step(sim, i); /* an OSM, or updates sent to a chain (oracle_tx.c) */
             continue;
         }
-        const int64_t u = liq_oracle_source_round(t, o->latency);
+        const int64_t u = liq_oracle_source_round(t, o->latency + o->message_latency);
         const double value = liq_oracle_source_value(sim, i, u);
         if (!liq_oracle_should_publish(t, sim->oracles.last_publish[i], o->heartbeat, value,
                                        sim->oracles.price[i], o->deviation)) {

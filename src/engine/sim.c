@@ -134,6 +134,9 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
         rc = liq_chains_init(sim);
     }
     if (rc == LIQ_OK) {
+        rc = liq_bridges_init(sim);
+    }
+    if (rc == LIQ_OK) {
         rc = liq_oracle_tx_init(sim);
     }
     if (rc == LIQ_OK) {
@@ -238,6 +241,14 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->chain_dropped = chains ? ch->dropped : NULL;
     view->chain_gas_paid = chains ? ch->gas_paid : NULL;
     view->chain_reverted = chains ? ch->reverted : NULL;
+    /* NULL without bridges or a capital stock, as for chains. */
+    const struct liq_bridges *br = &sim->bridges;
+    view->chain_keeper_capital = br->stock ? br->capital : NULL;
+    view->n_bridges = br->n;
+    view->bridge_sent = br->n > 0 ? br->sent : NULL;
+    view->bridge_delivered = br->n > 0 ? br->delivered : NULL;
+    view->bridge_in_flight = br->n > 0 ? br->in_flight : NULL;
+    view->bridge_fees = br->n > 0 ? br->fees : NULL;
     /* NULL without stability pools, as for cross margin. */
     const struct liq_stability *st = sim->stability;
     view->stability_deposits = st != NULL ? st->deposits : NULL;
@@ -305,6 +316,7 @@ void liq_sim_destroy(liq_sim_t *sim)
     liq_stability_destroy(sim->stability);
     liq_auctions_destroy(&sim->auction);
     liq_chains_destroy(&sim->chains);
+    liq_bridges_destroy(&sim->bridges);
     liq_oracle_tx_destroy(&sim->otx);
     liq_borrowers_destroy(&sim->borrowers);
     liq_flips_destroy(&sim->flip, sim->n_protocols);

@@ -440,6 +440,26 @@ struct liq_chains {
     int64_t *reverted;  /* [n_protocols] included liquidations that found the account safe */
 };
 
+/* Bridges and the liquidators' capital per chain (src/engine/bridges.c,
+ * issue 13 item 6). Every array NULL (n 0, stock 0) without bridges and
+ * without a chain that keeps a capital stock. */
+struct liq_bridges {
+    size_t n;                   /* bridges */
+    struct liq_bridge **bridge; /* [n] liqnet/bridge.h */
+    /* the round's record, units of the bridge's asset, [n] each */
+    double *sent, *delivered, *fees;                   /* in the round */
+    double *in_flight;                                 /* after the round */
+    double *total_sent, *total_delivered, *total_fees; /* since round 0 */
+    /* the liquidators' capital, USD */
+    int stock;        /* some chain keeps a finite stock */
+    double *capital;  /* [n_chains] free capital after the round; INFINITY: unlimited */
+    double *target;   /* [n_chains] what rebalancing aims at */
+    double *unmet;    /* [n_chains] the round's repayments the capital could not pay for */
+    double *reserved; /* [n_accounts] held for the account's pending liquidation */
+    double *returned; /* [n_protocols] the round's settlements of protocol p, merged into its
+                         chain's capital serially in protocol order */
+};
+
 /* Oracles that are OSMs or send their updates to a chain (src/engine/
  * oracle_tx.c): per oracle, 42 bytes; every array NULL (enabled 0) when no
  * oracle is either. */
@@ -526,6 +546,7 @@ struct liq_sim {
     struct liq_perp *perp;             /* phase 4; NULL without perp protocols */
     struct liq_balance_sheets balance; /* phase 6 */
     struct liq_chains chains;          /* phases 1 (blocks) and 4 (liquidations) */
+    struct liq_bridges bridges;        /* phase 4 (capital, transfers) */
     struct liq_flips flip;             /* phase 4 (and its calls in phase 1's blocks) */
     struct liq_oracle_tx otx;          /* phase 3 (and its calls in phase 1's blocks) */
     struct liq_borrowers borrowers;    /* phase 4 (and its calls in phase 1's blocks) */
@@ -573,6 +594,23 @@ int liq_chains_send(struct liq_sim *sim);
  * what a sender sees of chain c's fee market. */
 liq_bid_strategy_t liq_tx_strategy(const liq_tx_config_t *tx, double scale);
 liq_fee_view_t liq_chain_fee_view(const struct liq_sim *sim, size_t c);
+
+/* Bridges and the liquidators' capital (src/engine/bridges.c). init: after
+ * the chains; release: a block dropped account i's liquidation (its
+ * reserve goes back, serial); settle: protocol p's included liquidation of
+ * account i ran (repaid and seized USD) or reverted (0, 0), from the
+ * protocol's margin engine (parallel over protocols: writes p's slot);
+ * cut: protocol p's sends rank[0..n) (account order), kept while the
+ * chain's free capital pays for them, lowest health first, each reserving
+ * its repayment; returns how many (serial, in protocol order); step: after
+ * every send, the round's settlements merged, the rebalancing transfers
+ * sent and the round's arrivals delivered (serial). */
+int liq_bridges_init(struct liq_sim *sim);
+void liq_bridges_destroy(struct liq_bridges *b);
+void liq_bridges_release(struct liq_sim *sim, size_t p, size_t i);
+void liq_bridges_settle(struct liq_sim *sim, size_t p, size_t i, double repaid, double seized);
+size_t liq_bridges_cut(struct liq_sim *sim, size_t p, size_t *rank, size_t n);
+int liq_bridges_step(struct liq_sim *sim);
 
 /* Oracles as transactions and OSMs (src/engine/oracle_tx.c). init: once
  * the oracles hold their round-0 prices; step: oracle i's round when it is

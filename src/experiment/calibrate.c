@@ -109,8 +109,10 @@ static size_t liq_view_count(const liq_state_view_t *v, int dim)
         return v->n_oracles;
     case LIQ_DIM_PROTOCOL:
         return v->n_protocols;
-    default:
+    case LIQ_DIM_CHAIN:
         return v->n_chains;
+    default:
+        return v->n_bridges;
     }
 }
 

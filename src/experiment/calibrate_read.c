@@ -281,8 +281,10 @@ static size_t liq_dim_count(const liq_scenario_t *sc, int dim)
         return sc->n_oracles;
     case LIQ_DIM_PROTOCOL:
         return sc->n_protocols;
-    default:
+    case LIQ_DIM_CHAIN:
         return sc->n_chains;
+    default:
+        return sc->n_bridges;
     }
 }
 
@@ -297,13 +299,15 @@ static const char *liq_dim_entity(const liq_scenario_t *sc, int dim, size_t i)
         return sc->oracles[i].name;
     case LIQ_DIM_PROTOCOL:
         return sc->protocols[i].name;
-    default:
+    case LIQ_DIM_CHAIN:
         return sc->chains[i].name;
+    default:
+        return sc->bridges[i].name;
     }
 }
 
-static const char *const liq_dim_words[LIQ_N_DIMS] = {"asset", "pool", "oracle", "protocol",
-                                                      "chain"};
+static const char *const liq_dim_words[LIQ_N_DIMS] = {"asset",    "pool",  "oracle",
+                                                      "protocol", "chain", "bridge"};
 
 /* `entity`: a name of the variable's dimension; absent: every entity. */
 static int liq_read_entity(liq_calib_t *cal, liq_ydoc_t *d, const yaml_node_t *map,

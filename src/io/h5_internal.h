@@ -13,9 +13,10 @@ typedef enum {
     LIQ_SERIES_IF_VIEW, /* those whose first view has the array (not NULL): the series of a
                            feature the run uses (cross-margin accounts, risk controls), so the
                            files of runs without it keep their exact layout */
-    LIQ_SERIES_CHAINS   /* likewise, for the runs of scenarios that declare chains; left out
+    LIQ_SERIES_CHAINS,  /* likewise, for the runs of scenarios that declare chains; left out
                            of the other files' buffer budget (liq_h5_capacity), so that their
                            batches and chunks stay as they were before chains existed */
+    LIQ_SERIES_BRIDGES  /* likewise, for the runs of scenarios that declare bridges */
 } liq_series_when_t;
 
 /* A variable over (round, entity) copied from one array of the state view.
@@ -32,7 +33,7 @@ typedef struct {
 
 /* The per-round variables of a run file (docs/hdf5-schema.md), in file
  * order (h5_common.c); LIQ_N_SERIES counts them (checked at compile time). */
-#define LIQ_N_SERIES 71
+#define LIQ_N_SERIES 76
 extern const liq_series_def_t liq_series_defs[LIQ_N_SERIES];
 
 /* Writes a run's contagion record as the group `contagion` of `loc` (a

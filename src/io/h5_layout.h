@@ -25,14 +25,16 @@
 
 /* The entity dimensions of the output, in file order. `chain` is written
  * only for scenarios that declare chains (a file without them has the four
- * others, as before chains existed). */
+ * others, as before chains existed), `bridge` only for those that declare
+ * bridges. */
 typedef enum {
     LIQ_DIM_ASSET = 0,
     LIQ_DIM_POOL = 1,
     LIQ_DIM_ORACLE = 2,
     LIQ_DIM_PROTOCOL = 3,
     LIQ_DIM_CHAIN = 4,
-    LIQ_N_DIMS = 5
+    LIQ_DIM_BRIDGE = 5,
+    LIQ_N_DIMS = 6
 } liq_h5_dim_t;
 
 /* A summary variable: a per-entity array of liq_summary_t (dim >= 0, a

@@ -58,10 +58,10 @@
 
 /* ------------------------------------------------------------ the schema */
 
-static const char *const liq_dim_names[LIQ_N_DIMS] = {"asset", "pool", "oracle", "protocol",
-                                                      "chain"};
-static const char *const liq_dim_long_names[LIQ_N_DIMS] = {"asset name", "pool name", "oracle name",
-                                                           "protocol name", "chain name"};
+static const char *const liq_dim_names[LIQ_N_DIMS] = {"asset",    "pool",  "oracle",
+                                                      "protocol", "chain", "bridge"};
+static const char *const liq_dim_long_names[LIQ_N_DIMS] = {
+    "asset name", "pool name", "oracle name", "protocol name", "chain name", "bridge name"};
 
 /* ---------------------------------------------------------------- writer */
 
@@ -95,13 +95,21 @@ static bool liq_series_on(const liq_h5_writer_t *w, size_t s)
  * with chains. Its buffer exists, and counts in the budget, only then. */
 static bool liq_series_possible(const size_t n[LIQ_N_DIMS], size_t s)
 {
-    return liq_series_defs[s].when != LIQ_SERIES_CHAINS || n[LIQ_DIM_CHAIN] > 0;
+    switch (liq_series_defs[s].when) {
+    case LIQ_SERIES_CHAINS:
+        return n[LIQ_DIM_CHAIN] > 0;
+    case LIQ_SERIES_BRIDGES:
+        return n[LIQ_DIM_BRIDGE] > 0;
+    default:
+        return true;
+    }
 }
 
-/* Whether dimension d is in the file: `chain` only with chains. */
+/* Whether dimension d is in the file: `chain` only with chains, `bridge`
+ * only with bridges. */
 static bool liq_dim_on(const liq_h5_writer_t *w, int d)
 {
-    return d != LIQ_DIM_CHAIN || w->n_entities[d] > 0;
+    return (d != LIQ_DIM_CHAIN && d != LIQ_DIM_BRIDGE) || w->n_entities[d] > 0;
 }
 
 /* Decides from the first view which series the file holds. */
@@ -136,8 +144,11 @@ static const char *liq_entity_name(const liq_scenario_t *sc, liq_h5_dim_t dim, s
     case LIQ_DIM_PROTOCOL:
         name = sc->protocols[i].name;
         break;
-    default:
+    case LIQ_DIM_CHAIN:
         name = sc->chains[i].name;
+        break;
+    default:
+        name = sc->bridges[i].name;
         break;
     }
     return name != NULL ? name : "";
@@ -256,8 +267,8 @@ static int liq_h5_create_series(liq_h5_writer_t *w)
 
 static int liq_h5_check_view(const liq_h5_writer_t *w, const liq_state_view_t *view)
 {
-    const size_t counts[LIQ_N_DIMS] = {view->n_assets, view->n_pools, view->n_oracles,
-                                       view->n_protocols, view->n_chains};
+    const size_t counts[LIQ_N_DIMS] = {view->n_assets,    view->n_pools,  view->n_oracles,
+                                       view->n_protocols, view->n_chains, view->n_bridges};
     for (int d = 0; d < LIQ_N_DIMS; d++) {
         if (counts[d] != w->n_entities[d]) {
             return liq_error_set(LIQ_EINVAL,
@@ -656,6 +667,7 @@ int liq_h5_writer_create(liq_h5_writer_t **out, const char *path, const liq_scen
     w->n_entities[LIQ_DIM_ORACLE] = scenario->n_oracles;
     w->n_entities[LIQ_DIM_PROTOCOL] = scenario->n_protocols;
     w->n_entities[LIQ_DIM_CHAIN] = scenario->n_chains;
+    w->n_entities[LIQ_DIM_BRIDGE] = scenario->n_bridges;
     w->flushed_round = -1;
     w->path = malloc(strlen(path) + 1);
     if (w->path == NULL) {
@@ -897,6 +909,7 @@ int liq_h5_traj_create(liq_h5_traj_t **out, const liq_scenario_t *scenario, size
     w->n_entities[LIQ_DIM_ORACLE] = scenario->n_oracles;
     w->n_entities[LIQ_DIM_PROTOCOL] = scenario->n_protocols;
     w->n_entities[LIQ_DIM_CHAIN] = scenario->n_chains;
+    w->n_entities[LIQ_DIM_BRIDGE] = scenario->n_bridges;
     w->capacity = max_rows > 0 ? max_rows : 1;
     w->round_buf = malloc(w->capacity * sizeof(*w->round_buf));
     bool ok = w->round_buf != NULL;
@@ -1028,8 +1041,9 @@ int liq_h5_traj_unpack(liq_h5_traj_t **out, const liq_scenario_t *scenario,
     }
     uint64_t word[1 + LIQ_N_DIMS + LIQ_N_SERIES];
     memcpy(word, src, head);
-    const size_t expected[LIQ_N_DIMS] = {scenario->n_assets, scenario->n_pools, scenario->n_oracles,
-                                         scenario->n_protocols, scenario->n_chains};
+    const size_t expected[LIQ_N_DIMS] = {scenario->n_assets,  scenario->n_pools,
+                                         scenario->n_oracles, scenario->n_protocols,
+                                         scenario->n_chains,  scenario->n_bridges};
     for (int d = 0; d < LIQ_N_DIMS; d++) {
         if (word[1 + d] != expected[d]) {
             return liq_error_set(LIQ_EINVAL,

@@ -128,6 +128,9 @@ static const char *liq_ref_name(const liq_scenario_t *sc, const liq_entity_t *en
     case LIQ_REF_CHAIN:
         assert(i >= 0 && (size_t)i < sc->n_chains);
         return sc->chains[i].name;
+    case LIQ_REF_BRIDGE:
+        assert(i >= 0 && (size_t)i < sc->n_bridges);
+        return sc->bridges[i].name;
     case LIQ_REF_MARKET:
         break;
     }

@@ -154,6 +154,10 @@ static const void *liq_names_base(const liq_scenario_t *sc, liq_ref_kind_t kind,
         *stride = sizeof(*sc->chains);
         *n = sc->n_chains;
         return sc->chains;
+    case LIQ_REF_BRIDGE:
+        *stride = sizeof(*sc->bridges);
+        *n = sc->n_bridges;
+        return sc->bridges;
     default:
         *stride = sizeof(*sc->protocols);
         *n = sc->n_protocols;

@@ -45,7 +45,7 @@ typedef struct {
     const char *base_dir; /* NULL: the working directory */
     bool from_graph;      /* the entity lists were written from a graph file */
     size_t shock_capacity;
-    liq_name_index_t names[6]; /* by liq_ref_kind_t (markets unused) */
+    liq_name_index_t names[7]; /* by liq_ref_kind_t (markets unused) */
 } liq_reader_t;
 
 /* "FILE: out of memory while reading the scenario" (LIQ_ENOMEM). */

@@ -185,6 +185,10 @@ void liq_scenario_destroy(liq_scenario_t *scenario)
         }
     }
     free(scenario->chains);
+    for (size_t i = 0; i < scenario->n_bridges; i++) {
+        free(scenario->bridges[i].name);
+    }
+    free(scenario->bridges);
     for (size_t i = 0; i < scenario->n_protocols; i++) {
         liq_protocol_release(&scenario->protocols[i]);
     }

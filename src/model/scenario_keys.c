@@ -137,14 +137,15 @@ bool liq_key_written(const liq_key_t *key, const liq_key_ctx_t *ctx, const void 
 
 const char *liq_ref_singular(liq_ref_kind_t kind)
 {
-    static const char *const names[] = {"asset", "pool", "oracle", "protocol", "market", "chain"};
+    static const char *const names[] = {"asset",  "pool",  "oracle", "protocol",
+                                        "market", "chain", "bridge"};
     return names[kind];
 }
 
 const char *liq_ref_plural(liq_ref_kind_t kind)
 {
-    static const char *const names[] = {"assets",    "pools",   "oracles",
-                                        "protocols", "markets", "chains"};
+    static const char *const names[] = {"assets",  "pools",  "oracles", "protocols",
+                                        "markets", "chains", "bridges"};
     return names[kind];
 }
 
@@ -283,6 +284,15 @@ static const liq_key_t liq_scenario_keys[] = {
      .doc = "the chains whose blocks carry the transactions of the protocols on them "
             "([chains](#chains))",
      .doc_default = "none: every transaction lands at once"},
+    {.name = "bridges",
+     .type = LIQ_KEY_LIST,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_scenario_t, bridges),
+     .count_offset = offsetof(liq_scenario_t, n_bridges),
+     .entity = &liq_bridge_entity,
+     .doc = "one-way bridges between declared chains: the liquidators move capital through them, "
+            "and an oracle reading another chain sees it late by them ([bridges](#bridges))",
+     .doc_default = "none"},
     {.name = "oracles",
      .type = LIQ_KEY_LIST,
      .flags = LIQ_KEY_SECTION,
@@ -669,6 +679,7 @@ static void liq_init_oracle(const liq_key_ctx_t *ctx, void *obj)
     (void)ctx;
     liq_oracle_config_t *o = obj;
     o->chain = -1;
+    o->source_chain = -1;
     liq_init_tx_config(&o->tx, 100000);
     o->osm_hop = 3600;
 }
@@ -696,10 +707,10 @@ static bool liq_dump_oracle_transaction(const liq_key_ctx_t *ctx, const void *ob
  * would say nothing it uses. */
 static int liq_check_oracle(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem)
 {
-    (void)ctx;
-    const liq_oracle_config_t *o = obj;
-    if (!o->has_osm || (o->heartbeat == 1 && o->deviation == 0.0)) {
-        return LIQ_OK;
+    liq_oracle_config_t *o = obj;
+    const int rc = liq_check_oracle_source_chain(ctx, o, problem);
+    if (rc != LIQ_OK || !o->has_osm || (o->heartbeat == 1 && o->deviation == 0.0)) {
+        return rc;
     }
     return liq_key_problem(problem, LIQ_EINVAL, o->heartbeat != 1 ? "heartbeat" : "deviation",
                            "an oracle with osm is poked once its hop has passed; expected no "
@@ -793,6 +804,20 @@ static const liq_key_t liq_oracle_keys[] = {
      .doc = "the chain its updates are sent to: each becomes the oracle's value only once a "
             "block includes it ([oracles on a chain](#oracles-on-a-chain-and-makerdaos-osm))",
      .doc_default = "none: updates land in the round they are decided"},
+    {.name = "source_chain",
+     .type = LIQ_KEY_REF,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_oracle_config_t, source_chain),
+     .idflt = -1,
+     .ref = LIQ_REF_CHAIN,
+     .graph_as = LIQ_GRAPH_NONE,
+     .dump_rank = 1,
+     .unit = "chain name",
+     .doc = "the chain its source lives on, when not its own: the source is read `latency` plus "
+            "the least latency of the bridges from that chain to `chain` rounds late "
+            "([bridges](#bridges))",
+     .doc_default = "none: the source is read where the oracle lives",
+     .doc_valid = "with `chain`, another chain, and a bridge from it to `chain`"},
     {.name = "transaction",
      .type = LIQ_KEY_MAP,
      .offset = offsetof(liq_oracle_config_t, tx),

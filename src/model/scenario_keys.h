@@ -55,7 +55,8 @@ typedef enum {
     LIQ_REF_ORACLE = 2,
     LIQ_REF_PROTOCOL = 3,
     LIQ_REF_MARKET = 4,
-    LIQ_REF_CHAIN = 5
+    LIQ_REF_CHAIN = 5,
+    LIQ_REF_BRIDGE = 6
 } liq_ref_kind_t;
 
 /* The keys read by code (LIQ_KEY_CUSTOM), each with its reader and writer
@@ -223,6 +224,7 @@ extern const liq_entity_t liq_oracle_entity;
 extern const liq_entity_t liq_source_entity; /* a median's input, an anchor */
 extern const liq_entity_t liq_chain_entity;
 extern const liq_entity_t liq_gas_price_entity;
+extern const liq_entity_t liq_bridge_entity;
 extern const liq_entity_t liq_transaction_entity; /* keepers', oracles', borrowers' transaction */
 extern const liq_entity_t liq_osm_entity;         /* an oracle's osm */
 extern const liq_entity_t liq_borrowers_entity;   /* an account generator's borrowers */
@@ -355,6 +357,13 @@ void liq_init_borrowers(liq_borrowers_config_t *b);
 /* The defaults of a transaction table, with the use's gas (scenario_keys_chain.c). */
 void liq_init_tx_config(liq_tx_config_t *tx, int64_t gas);
 int liq_check_protocol_chain(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem);
+/* Bridges (scenario_keys_bridge.c): an oracle's source_chain resolved to
+ * the least latency of the bridges from it to the oracle's chain (filling
+ * message_latency); a chain's keeper_target only beside a finite
+ * keeper_capital. */
+int liq_check_oracle_source_chain(const liq_key_ctx_t *ctx, liq_oracle_config_t *o,
+                                  liq_key_problem_t *problem);
+int liq_check_chain_capital(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem);
 
 /* A protocol's rule once its keys are read (scenario_keys_liquidation.c):
  * its chain (liq_check_protocol_chain), then its English auctions' bidders

@@ -164,6 +164,8 @@ static void liq_init_chain(const liq_key_ctx_t *ctx, void *obj)
     (void)ctx;
     liq_chain_config_t *c = obj;
     c->gas_asset = -1;
+    c->keeper_capital = INFINITY;
+    c->keeper_target = NAN;
 }
 
 static const liq_key_t liq_chain_keys[] = {
@@ -205,13 +207,38 @@ static const liq_key_t liq_chain_keys[] = {
      .flags = LIQ_KEY_REQUIRED,
      .entity = &liq_gas_price_entity,
      .doc = "how blocks price their space ([below](#chainsigas_price))"},
+    {.name = "keeper_capital",
+     .type = LIQ_KEY_NUMBER,
+     .flags = LIQ_KEY_UNLIMITED | LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_chain_config_t, keeper_capital),
+     .dflt = INFINITY,
+     .lo = 0.0,
+     .hi = INFINITY,
+     .allow_inf = true,
+     .expected = "a number >= 0 or unlimited",
+     .unit = "USD",
+     .doc = "the liquidators' capital on the chain at round 0: the debt its keepers repay comes "
+            "out of it and what they seize goes back into it ([bridges](#bridges))",
+     .doc_default = "`unlimited` (no stock is kept)"},
+    {.name = "keeper_target",
+     .type = LIQ_KEY_NUMBER,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_chain_config_t, keeper_target),
+     .dflt = NAN,
+     LIQ_NONNEGATIVE,
+     .unit = "USD",
+     .doc = "the capital the liquidators keep on the chain: they bridge a shortfall below it in "
+            "from chains above theirs ([bridges](#bridges))",
+     .doc_default = "`keeper_capital`",
+     .doc_valid = "only with a finite `keeper_capital`"},
 };
 
 const liq_entity_t liq_chain_entity = {.name = "chain",
                                        .title = "chains",
                                        LIQ_KEYS(liq_chain_keys),
                                        .size = sizeof(liq_chain_config_t),
-                                       .init = liq_init_chain};
+                                       .init = liq_init_chain,
+                                       .check = liq_check_chain_capital};
 
 /* ------------------------------------------------------------- the OSM */
 
