@@ -283,6 +283,13 @@ typedef struct {
                                       reference price; 0 off a chain */
     const int64_t *chain_reverted; /* [protocol] included liquidations that found their
                                       account no longer liquidatable; 0 off a chain */
+    /* MEV-aware liquidation (issue 13 item 4; keepers.liquidators): NULL
+     * unless some protocol has liquidators, 0 for protocols without. */
+    const double *liquidator_profit; /* [protocol] USD the round's liquidations made their
+                                        liquidators: gross value - gas paid - costs (a
+                                        reverted one: - its gas) */
+    const double *builder_revenue;   /* [protocol] USD they paid block builders: their gas
+                                        x priority fee */
     /* borrowers who act (issue 13 item 3; an account generator's
      * `borrowers`): NULL unless some generator has them, 0 for protocols
      * without. "Failed": the account was liquidated before the action

@@ -134,6 +134,9 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
         rc = liq_chains_init(sim);
     }
     if (rc == LIQ_OK) {
+        rc = liq_mev_init(sim);
+    }
+    if (rc == LIQ_OK) {
         rc = liq_oracle_tx_init(sim);
     }
     if (rc == LIQ_OK) {
@@ -238,6 +241,8 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->chain_dropped = chains ? ch->dropped : NULL;
     view->chain_gas_paid = chains ? ch->gas_paid : NULL;
     view->chain_reverted = chains ? ch->reverted : NULL;
+    view->liquidator_profit = sim->mev.enabled ? sim->mev.profit : NULL;
+    view->builder_revenue = sim->mev.enabled ? sim->mev.builder_revenue : NULL;
     /* NULL without stability pools, as for cross margin. */
     const struct liq_stability *st = sim->stability;
     view->stability_deposits = st != NULL ? st->deposits : NULL;
@@ -305,6 +310,7 @@ void liq_sim_destroy(liq_sim_t *sim)
     liq_stability_destroy(sim->stability);
     liq_auctions_destroy(&sim->auction);
     liq_chains_destroy(&sim->chains);
+    liq_mev_destroy(&sim->mev);
     liq_oracle_tx_destroy(&sim->otx);
     liq_borrowers_destroy(&sim->borrowers);
     liq_flips_destroy(&sim->flip, sim->n_protocols);
