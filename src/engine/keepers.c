@@ -94,7 +94,7 @@ static double liq_keepers_gas_usd(const struct liq_sim *sim, size_t p, size_t b)
     }
     /* A legacy bid of gas price g pays g per gas whatever the base fee. */
     const double usd = sim->market.reference_price[sc->chains[proto->chain_index].gas_asset];
-    return (double)proto->keeper_gas * gwei * 1e-9 * usd;
+    return (double)proto->keeper_tx.gas * gwei * 1e-9 * usd;
 }
 
 int liq_keepers_bid_pays(const struct liq_sim *sim, size_t p, size_t b, const liq_flip_slot_t *s,
