@@ -21,8 +21,8 @@
 extern "C" {
 #endif
 
-/* The keeper of a liquidation when the model has no keeper entities: the
- * protocol's keepers as a whole (every liquidation today). */
+/* The keeper of a liquidation when the protocol has no competing
+ * liquidators (keepers.liquidators): its keepers as a whole. */
 #define LIQ_KEEPER_POOLED INT32_C(-1)
 
 /* A liquidation executed (64 bytes). For a Dutch or English auction
@@ -34,14 +34,15 @@ typedef struct {
     int64_t account; /* isolated: the global account index; cross-margin: n_accounts + j;
                         perp: the perp account index */
     int32_t protocol;
-    int32_t keeper;       /* LIQ_KEEPER_POOLED */
+    int32_t keeper;       /* the winner's index in keepers.liquidators, or LIQ_KEEPER_POOLED */
     double repaid_value;  /* debt repaid (or taken into the auction), USD at O_b */
     double seized_value;  /* collateral seized, USD at O_a; perps: notional closed at the mark */
     double price;         /* O_a, USD per unit of collateral; NaN for cross-margin and perps */
     double gas_paid;      /* USD the liquidation's transaction paid for gas (on a chain), else
                              the protocol's gas cost of the round (keepers.gas_cost with
                              congestion); 0 where the protocol has none */
-    double builder_share; /* USD of the bonus paid to block builders: 0 until MEV exists */
+    double builder_share; /* USD paid to the block's builder: gas x priority fee of a
+                             liquidator's transaction; 0 without keepers.liquidators */
 } liq_liquidation_event_t;
 
 /* An auction that ended (80 bytes): an English auction dealt (flip.sol's

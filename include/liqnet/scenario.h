@@ -258,6 +258,16 @@ typedef struct {
     double resell_cost;   /* MARKET: share of the value lost to the sale, [0, 1) */
 } liq_flip_bidder_config_t;
 
+/* A competing liquidator of a protocol on a declared chain
+ * (keepers.liquidators; issue 13 item 4, src/engine/mev.c): each
+ * liquidatable account goes to the best bid in the chain's `auction`. */
+typedef struct {
+    char *name;
+    double capital;  /* debt units it repays per round at most, finite > 0 */
+    double cost;     /* USD per liquidation besides gas (infrastructure), finite >= 0 */
+    int64_t latency; /* rounds after an account becomes liquidatable before it sees it, >= 0 */
+    int64_t gas;     /* gas of its liquidation transaction, >= 21000 */
+} liq_liquidator_config_t;
 /* Where a bidder that resells sells its lots. */
 typedef enum {
     LIQ_RESELL_POOL = 0,  /* on its market's route pools, in the venues phase, as seizures */
@@ -317,6 +327,10 @@ typedef struct {
     liq_auction_config_t liquidation; /* mode INSTANT (R0) unless the scenario says otherwise */
     size_t n_flip_bidders;            /* liquidation mode ENGLISH: >= 1 (a default one) */
     liq_flip_bidder_config_t *flip_bidders;
+    /* On a declared chain, instant mode: competing liquidators (none: the
+     * protocol's keepers as a whole, as before). */
+    size_t n_liquidators;
+    liq_liquidator_config_t *liquidators;
 
     /* LIQ_PROTOCOL_PERP: n_markets is 0, debt_asset / debt_oracle are the
      * margin asset and its oracle, and these are its perp markets. */
@@ -515,6 +529,12 @@ typedef struct {
  * round can be included from the next block on. Gas is paid in gas_asset,
  * so its USD cost moves with that asset's reference price.
  */
+/* The auction for the right to a liquidation (docs/model-notes.md "MEV"). */
+typedef enum {
+    LIQ_MEV_PRIORITY_GAS = 0, /* public mempool: first price, in priority fee per gas */
+    LIQ_MEV_BUILDER = 1       /* sealed bids to the builder: second price, reserve s x bonus */
+} liq_mev_auction_t;
+
 typedef struct {
     char *name;
     double block_seconds; /* > 0 */
@@ -538,6 +558,11 @@ typedef struct {
      * they rebalance toward through the bridges (NaN: keeper_capital). */
     double keeper_capital;
     double keeper_target;
+    /* How its protocols' liquidators compete for a liquidation (`auction`;
+     * used only by protocols with keepers.liquidators). */
+    int has_auction;
+    int auction_kind;     /* a liq_mev_auction_t */
+    double builder_share; /* BUILDER: the builder's reserve, a share of the bonus, [0, 1] */
 } liq_chain_config_t;
 
 /*

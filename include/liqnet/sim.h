@@ -303,6 +303,13 @@ typedef struct {
     const double *bridge_delivered; /* [bridge] arrived in the round */
     const double *bridge_in_flight; /* [bridge] still on the way after the round */
     const double *bridge_fees;      /* [bridge] kept by the bridge of the round's sends */
+    /* MEV-aware liquidation (issue 13 item 4; keepers.liquidators): NULL
+     * unless some protocol has liquidators, 0 for protocols without. */
+    const double *liquidator_profit; /* [protocol] USD the round's liquidations made their
+                                        liquidators: gross value - gas paid - costs (a
+                                        reverted one: - its gas) */
+    const double *builder_revenue;   /* [protocol] USD they paid block builders: their gas
+                                        x priority fee */
     /* borrowers who act (issue 13 item 3; an account generator's
      * `borrowers`): NULL unless some generator has them, 0 for protocols
      * without. "Failed": the account was liquidated before the action

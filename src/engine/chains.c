@@ -72,6 +72,23 @@ liq_fee_view_t liq_chain_fee_view(const struct liq_sim *sim, size_t c)
     return liq_fee_view(&sim->chains, c);
 }
 
+static int64_t liq_series_price(const liq_gas_series_t *s, double seconds);
+
+int64_t liq_chain_next_base_fee(const struct liq_sim *sim, size_t c)
+{
+    const liq_chain_config_t *cfg = &sim->scenario->chains[c];
+    switch (cfg->gas_model) {
+    case LIQ_GAS_FIXED:
+        return llround(cfg->gas_price * LIQ_WEI_PER_GWEI);
+    case LIQ_GAS_GIVEN:
+        return liq_series_price(&cfg->gas_series,
+                                (double)(sim->chains.blocks_built[c] + 1) * cfg->block_seconds);
+    case LIQ_GAS_EIP1559:
+        break;
+    }
+    return sim->chains.base_fee[c];
+}
+
 /* The price of a given series at `seconds` after round 0's time. */
 static int64_t liq_series_price(const liq_gas_series_t *s, double seconds)
 {
@@ -265,6 +282,9 @@ static int liq_rebid(struct liq_sim *sim, size_t c)
         const liq_tx_t tx = pending[i];
         liq_bid_strategy_t s;
         if (tx.kind == LIQ_TX_LIQUIDATION) {
+            if (liq_mev_on(sim, (size_t)tx.sender)) {
+                continue; /* a liquidator's auction bid stands (src/engine/mev.c) */
+            }
             s = liq_keeper_strategy(&sim->scenario->protocols[tx.sender]);
         } else if (tx.kind == LIQ_TX_ORACLE_UPDATE) {
             s = liq_tx_strategy(&sim->scenario->oracles[tx.sender].tx, 1.0);
@@ -337,7 +357,7 @@ static int liq_build(struct liq_sim *sim, size_t c, double seconds, int64_t t, d
             continue;
         }
         const liq_included_tx_t inc = {(size_t)tx->payload, block.base_fee + block.effective_tip[k],
-                                       tx->sender};
+                                       tx->sender, block.effective_tip[k]};
         sim->chains.waiting[inc.account] = 0;
         liq_borrowers_note_liquidation(sim, inc.account);
         ch->included[c]++;
@@ -478,8 +498,13 @@ static size_t liq_execute_included(struct liq_sim *sim, size_t p, double *repaid
     size_t done = 0;
     ch->gas_paid[p] = 0.0;
     ch->reverted[p] = 0;
+    const int mev = liq_mev_on(sim, p);
     for (size_t k = ch->inc_offset[p]; k < ch->inc_offset[p + 1]; k++) {
         const liq_included_tx_t *tx = &ch->inc[k];
+        if (mev) { /* a liquidator's, who pays its own gas (src/engine/mev.c) */
+            done += (size_t)liq_mev_execute(sim, p, tx, repaid_value, seized_value, bad_value);
+            continue;
+        }
         const double gas = (double)proto->keeper_tx.gas * (double)tx->fee_wei * 1e-18 * usd;
         ch->gas_paid[p] += gas;
         const size_t i = tx->account;
@@ -530,8 +555,12 @@ void liq_protocol_transact(struct liq_sim *sim, size_t p, size_t begin, size_t e
     if (english) {
         liq_flip_begin(sim, p);
     }
+    const int mev = liq_mev_on(sim, p);
+    if (mev) {
+        liq_mev_begin(sim, p, begin, end);
+    }
     double repaid_value = 0.0, seized_value = 0.0, bad_value = 0.0;
-    const size_t done = liq_execute_included(sim, p, &repaid_value, &seized_value, &bad_value);
+    size_t done = liq_execute_included(sim, p, &repaid_value, &seized_value, &bad_value);
 
     /* The keepers choose among the candidates found at the start of the
      * phase, and send for those with nothing pending and untouched by this
@@ -544,6 +573,10 @@ void liq_protocol_transact(struct liq_sim *sim, size_t p, size_t begin, size_t e
         if (!ch->waiting[i]) {
             rank[n_send++] = rank[j];
         }
+    }
+    if (mev) {
+        /* The liquidators compete for each; back-runs land now. */
+        done += liq_mev_auctions(sim, p, rank, &n_send, &repaid_value, &seized_value, &bad_value);
     }
     ch->send_begin[p] = begin;
     ch->send_count[p] = n_send;
@@ -581,13 +614,16 @@ int liq_chains_send(struct liq_sim *sim)
             const size_t i = sim->margin.candidates[rank[j]].account;
             /* A liquidation waits out its deadline, then is dropped from
              * the first block after it. */
-            const liq_tx_t tx = {.bid = bid,
-                                 .gas = proto->keeper_tx.gas,
-                                 .submitted = sim->round,
-                                 .deadline = sim->round + proto->keeper_tx.deadline,
-                                 .payload = (int64_t)i,
-                                 .sender = (int32_t)p,
-                                 .kind = LIQ_TX_LIQUIDATION};
+            liq_tx_t tx = {.bid = bid,
+                           .gas = proto->keeper_tx.gas,
+                           .submitted = sim->round,
+                           .deadline = sim->round + proto->keeper_tx.deadline,
+                           .payload = (int64_t)i,
+                           .sender = (int32_t)p,
+                           .kind = LIQ_TX_LIQUIDATION};
+            if (liq_mev_on(sim, p)) {
+                liq_mev_tx(sim, p, i, &tx); /* the auction's winner's bid and gas */
+            }
             const int rc = liq_keepers_bite(sim, p, ch->chain[c], &tx);
             if (rc != LIQ_OK) {
                 return rc;

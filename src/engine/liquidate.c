@@ -20,7 +20,7 @@
  * its route pools as they stand (keepers anticipating their own slippage):
  * split by the route weights, or, for best-price routing, on the one route
  * that pays most for the whole amount (docs/model-notes.md). */
-static double liq_anticipated_proceeds(const struct liq_sim *sim, size_t m, double seize)
+double liq_anticipated_proceeds(const struct liq_sim *sim, size_t m, double seize)
 {
     const liq_market_config_t *cfg = &sim->books.markets[m].config;
     double total = 0.0;

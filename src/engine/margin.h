@@ -131,6 +131,9 @@ size_t liq_cut_count(const struct liq_sim *sim, size_t begin, size_t end, uint64
 
 /* --------------------------------------- liquidation (liquidate.c) */
 
+/* What `seize` units of market m's collateral fetch on its route pools as
+ * they stand, in debt units (keepers.anticipate_slippage). */
+double liq_anticipated_proceeds(const struct liq_sim *sim, size_t m, double seize);
 /* The keepers' decision and the quote of isolated candidate q, market m. */
 liq_liquidation_t liq_candidate_quote(const struct liq_sim *sim, size_t m, const liq_candidate_t *q,
                                       bool *eligible);

@@ -137,6 +137,9 @@ int liq_sim_create(liq_sim_t **out, const liq_scenario_t *scenario,
         rc = liq_bridges_init(sim);
     }
     if (rc == LIQ_OK) {
+        rc = liq_mev_init(sim);
+    }
+    if (rc == LIQ_OK) {
         rc = liq_oracle_tx_init(sim);
     }
     if (rc == LIQ_OK) {
@@ -249,6 +252,8 @@ void liq_sim_view(const liq_sim_t *sim, liq_state_view_t *view)
     view->bridge_delivered = br->n > 0 ? br->delivered : NULL;
     view->bridge_in_flight = br->n > 0 ? br->in_flight : NULL;
     view->bridge_fees = br->n > 0 ? br->fees : NULL;
+    view->liquidator_profit = sim->mev.enabled ? sim->mev.profit : NULL;
+    view->builder_revenue = sim->mev.enabled ? sim->mev.builder_revenue : NULL;
     /* NULL without stability pools, as for cross margin. */
     const struct liq_stability *st = sim->stability;
     view->stability_deposits = st != NULL ? st->deposits : NULL;
@@ -317,6 +322,7 @@ void liq_sim_destroy(liq_sim_t *sim)
     liq_auctions_destroy(&sim->auction);
     liq_chains_destroy(&sim->chains);
     liq_bridges_destroy(&sim->bridges);
+    liq_mev_destroy(&sim->mev);
     liq_oracle_tx_destroy(&sim->otx);
     liq_borrowers_destroy(&sim->borrowers);
     liq_flips_destroy(&sim->flip, sim->n_protocols);

@@ -408,6 +408,7 @@ typedef struct {
     size_t account;  /* global isolated account index */
     int64_t fee_wei; /* paid per gas: the block's base fee + the effective tip */
     int32_t protocol;
+    int64_t tip_wei; /* of which the effective tip, to the block's builder */
 } liq_included_tx_t;
 
 /* Chains and their transactions (issue 13; src/engine/chains.c): the
@@ -458,6 +459,22 @@ struct liq_bridges {
     double *reserved; /* [n_accounts] held for the account's pending liquidation */
     double *returned; /* [n_protocols] the round's settlements of protocol p, merged into its
                          chain's capital serially in protocol order */
+};
+
+/* MEV-aware liquidation (issue 13 item 4; src/engine/mev.c): protocols on
+ * a chain with keepers.liquidators. Per liquidator 8 bytes, per protocol
+ * 16, per account 28; every array NULL (enabled 0) when no protocol has
+ * liquidators. */
+struct liq_mev {
+    int enabled;
+    size_t *first;           /* [n_protocols + 1] protocol p's liquidators: first[p] .. */
+    double *capital_left;    /* [liquidators] debt units left this round */
+    double *profit;          /* [n_protocols] USD the round's liquidations made the winners */
+    double *builder_revenue; /* [n_protocols] USD they paid the builders */
+    int32_t *winner;         /* [n_accounts] the liquidator of its pending liquidation */
+    int64_t *tip;            /* [n_accounts] that transaction's priority fee, wei per gas */
+    int64_t *since;          /* [n_accounts] first round of its current liquidatable spell */
+    int64_t *last_seen;      /* [n_accounts] last round it was a candidate; -1: never */
 };
 
 /* Oracles that are OSMs or send their updates to a chain (src/engine/
@@ -548,6 +565,7 @@ struct liq_sim {
     struct liq_chains chains;          /* phases 1 (blocks) and 4 (liquidations) */
     struct liq_bridges bridges;        /* phase 4 (capital, transfers) */
     struct liq_flips flip;             /* phase 4 (and its calls in phase 1's blocks) */
+    struct liq_mev mev;                /* phase 4, with the chains' liquidations */
     struct liq_oracle_tx otx;          /* phase 3 (and its calls in phase 1's blocks) */
     struct liq_borrowers borrowers;    /* phase 4 (and its calls in phase 1's blocks) */
     struct liq_adversary adversary;    /* phases 2 and 5 */
@@ -594,6 +612,32 @@ int liq_chains_send(struct liq_sim *sim);
  * what a sender sees of chain c's fee market. */
 liq_bid_strategy_t liq_tx_strategy(const liq_tx_config_t *tx, double scale);
 liq_fee_view_t liq_chain_fee_view(const struct liq_sim *sim, size_t c);
+/* The base fee chain c's next block will ask, wei per gas: a fixed price,
+ * a given series' price at the block's time, or EIP-1559's from the last
+ * block. */
+int64_t liq_chain_next_base_fee(const struct liq_sim *sim, size_t c);
+
+/* MEV-aware liquidation (src/engine/mev.c), for protocols on a chain with
+ * keepers.liquidators (liq_mev_on). init: once the chains exist; begin:
+ * protocol p's margin step starts (its round's sums and capital); execute:
+ * an included liquidation of p's (its winner pays, the builder is paid),
+ * returns 1 if it liquidated, 0 if it reverted; auctions: the liquidators
+ * compete for p's sends rank[0 .. *n_send) (compacted to the winners to
+ * send), back-running what an oracle update of this round's blocks made
+ * liquidatable, and returns the number of back-runs; tx: the bid and gas
+ * of account i's liquidation to send. */
+int liq_mev_init(struct liq_sim *sim);
+void liq_mev_destroy(struct liq_mev *mev);
+static inline int liq_mev_on(const struct liq_sim *sim, size_t p)
+{
+    return sim->mev.enabled && sim->scenario->protocols[p].n_liquidators > 0;
+}
+void liq_mev_begin(struct liq_sim *sim, size_t p, size_t begin, size_t end);
+int liq_mev_execute(struct liq_sim *sim, size_t p, const liq_included_tx_t *tx,
+                    double *repaid_value, double *seized_value, double *bad_value);
+size_t liq_mev_auctions(struct liq_sim *sim, size_t p, size_t *rank, size_t *n_send,
+                        double *repaid_value, double *seized_value, double *bad_value);
+void liq_mev_tx(const struct liq_sim *sim, size_t p, size_t i, liq_tx_t *tx);
 
 /* Bridges and the liquidators' capital (src/engine/bridges.c). init: after
  * the chains; release: a block dropped account i's liquidation (its

@@ -86,6 +86,16 @@ const liq_series_def_t liq_series_defs[LIQ_N_SERIES] = {
      "included liquidation transactions that reverted (the account was no longer "
      "liquidatable); 0 for a protocol on no chain",
      LIQ_SERIES_CHAINS},
+    {"liquidator_profit", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(liquidator_profit), "USD",
+     "what the liquidations the round executed made their competing liquidators (keepers."
+     "liquidators): gross value (the bonus at oracle prices, or with anticipate_slippage what "
+     "the seizure fetches less the debt repaid) - gas paid - each liquidator's cost; a reverted "
+     "one loses its gas; 0 for a protocol without liquidators",
+     LIQ_SERIES_IF_VIEW},
+    {"builder_revenue", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(builder_revenue), "USD",
+     "what those liquidations paid block builders: gas x priority fee, the winning bids of the "
+     "chain's auction; 0 for a protocol without liquidators",
+     LIQ_SERIES_IF_VIEW},
     {"gas_price", LIQ_DIM_CHAIN, false, LIQ_VIEW(chain_gas_price), "gwei per gas",
      "price of getting into the chain's last block so far: its base fee plus its clearing tip "
      "(the lowest priority fee it included when it left out, for room, transactions that could "

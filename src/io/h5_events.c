@@ -57,7 +57,8 @@ static const liq_ecol_t liq_liquidation_cols[] = {
      "account index: isolated global index, n_accounts + j for cross-margin account j, perp "
      "account index for perp protocols"},
     {"keeper", LIQ_EC_I32, LIQ_LIQ(keeper), "1",
-     "keeper who liquidated; -1: the protocol's keepers as a whole"},
+     "keeper who liquidated: the winner's index in the protocol's keepers.liquidators; -1: the "
+     "protocol's keepers as a whole"},
     {"repaid_value", LIQ_EC_F64, LIQ_LIQ(repaid_value), "USD",
      "debt repaid or taken into the auction, at the debt oracle price O_b"},
     {"seized_value", LIQ_EC_F64, LIQ_LIQ(seized_value), "USD",
@@ -67,7 +68,8 @@ static const liq_ecol_t liq_liquidation_cols[] = {
     {"gas_paid", LIQ_EC_F64, LIQ_LIQ(gas_paid), "USD",
      "gas of the liquidation's transaction on a chain, else the protocol's gas cost of the round"},
     {"builder_share", LIQ_EC_F64, LIQ_LIQ(builder_share), "USD",
-     "bonus paid to block builders (0: no MEV model yet)"},
+     "paid to the block's builder: gas x priority fee of a liquidator's transaction (its winning "
+     "bid); 0 without keepers.liquidators"},
 };
 
 static const liq_ecol_t liq_auction_cols[] = {

@@ -154,6 +154,10 @@ static void liq_protocol_release(liq_protocol_config_t *protocol)
         free(protocol->flip_bidders[b].name);
     }
     free(protocol->flip_bidders);
+    for (size_t k = 0; k < protocol->n_liquidators; k++) {
+        free(protocol->liquidators[k].name);
+    }
+    free(protocol->liquidators);
 }
 
 void liq_scenario_destroy(liq_scenario_t *scenario)

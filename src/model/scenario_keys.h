@@ -234,7 +234,9 @@ extern const liq_entity_t liq_breaker_entity;
 extern const liq_entity_t liq_penalty_entity;
 extern const liq_entity_t liq_liquidation_entity;
 extern const liq_entity_t liq_bidder_entity; /* a protocol's keepers.bidders (English auctions) */
-extern const liq_entity_t liq_resell_entity; /* a bidder's resale of its lots */
+extern const liq_entity_t liq_liquidator_entity; /* a protocol's keepers.liquidators (MEV) */
+extern const liq_entity_t liq_auction_entity;    /* a chain's auction (MEV) */
+extern const liq_entity_t liq_resell_entity;     /* a bidder's resale of its lots */
 extern const liq_entity_t liq_stability_entity;
 extern const liq_entity_t liq_recovery_mode_entity;
 extern const liq_entity_t liq_issue_entity;
@@ -369,5 +371,14 @@ int liq_check_chain_capital(const liq_key_ctx_t *ctx, void *obj, liq_key_problem
  * its chain (liq_check_protocol_chain), then its English auctions' bidders
  * (the default bidder when none is given). */
 int liq_check_protocol(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *problem);
+
+/* The most liquidators a protocol takes (keepers.liquidators). */
+#define LIQ_MEV_MAX_LIQUIDATORS 64
+
+/* A protocol's competing liquidators once its chain is resolved
+ * (scenario_keys_mev.c): a declared chain, instant liquidations, each
+ * transaction within the chain's gas limit, unique names. */
+int liq_check_protocol_liquidators(const liq_key_ctx_t *ctx, const liq_protocol_config_t *p,
+                                   liq_key_problem_t *problem);
 
 #endif /* LIQNET_MODEL_SCENARIO_KEYS_H */

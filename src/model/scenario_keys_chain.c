@@ -231,6 +231,13 @@ static const liq_key_t liq_chain_keys[] = {
             "from chains above theirs ([bridges](#bridges))",
      .doc_default = "`keeper_capital`",
      .doc_valid = "only with a finite `keeper_capital`"},
+    {.name = "auction",
+     .type = LIQ_KEY_MAP,
+     .present_offset = offsetof(liq_chain_config_t, has_auction),
+     .entity = &liq_auction_entity,
+     .doc = "how its protocols' `keepers.liquidators` compete for a liquidation "
+            "([below](#chainsiauction))",
+     .doc_default = "`{kind: priority_gas}`"},
 };
 
 const liq_entity_t liq_chain_entity = {.name = "chain",

@@ -403,6 +403,10 @@ int liq_check_protocol(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *p
         return rc;
     }
     liq_protocol_config_t *p = obj;
+    rc = liq_check_protocol_liquidators(ctx, p, problem);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
     const bool english = p->liquidation.mode == LIQ_LIQUIDATION_ENGLISH;
     if (p->n_flip_bidders > 0 && !english) {
         return liq_key_problem(problem, LIQ_EINVAL, "keepers",

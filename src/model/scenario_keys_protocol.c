@@ -147,6 +147,20 @@ static const liq_key_t liq_keepers_keys[] = {
      .doc = "the bidders in English auctions ([below](#keepersbidders))",
      .doc_default = "one: `{name: keeper, capital: unlimited, margin: 0.05}`",
      .doc_valid = "only with `liquidation.mode` english; at most 64"},
+    {.name = "liquidators",
+     .graph_as = LIQ_GRAPH_NONE,
+     .type = LIQ_KEY_LIST,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_protocol_config_t, liquidators),
+     .count_offset = offsetof(liq_protocol_config_t, n_liquidators),
+     .entity = &liq_liquidator_entity,
+     .what = "liquidator",
+     .need = liq_need_lending,
+     .doc = "competing liquidators, each liquidation to the best bid in the chain's `auction` "
+            "([below](#keepersliquidators))",
+     .doc_default = "none: the keepers as a whole",
+     .doc_valid = "only with `chain` naming a declared chain and `liquidation.mode` instant; at "
+                  "most 64"},
 };
 
 const liq_entity_t liq_keepers_entity = {
