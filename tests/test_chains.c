@@ -254,9 +254,25 @@ static void test_given_series(void **state)
     char expected[1024];
     snprintf(expected, sizeof(expected),
              "test: chains[0] (eth): the gas price series from %s ends 120 s after round 0, "
-             "before the run's last round at 144 s; expected a series that covers the run",
+             "before the run's last round at 144 s; expected a series that covers the run, or "
+             "gas_price.after_end: hold",
              path);
     assert_string_equal(liq_errmsg(), expected);
+    liq_scenario_destroy(sc);
+
+    /* after_end: hold keeps the last price, 30 gwei, from 60 s to the run's
+     * end: the same trajectory as the file that wrote 30 out to 180 s. */
+    snprintf(chains, sizeof(chains),
+             "chains:\n"
+             "  - {name: eth, gas_asset: WETH, gas_limit: 600000, gas_price: {model: given,"
+             " file: %s, time_column: seconds, price_column: gwei, unit: gwei,"
+             " after_end: hold}}\n",
+             path);
+    sc = parse_book(chains,
+                    "    chain: eth\n"
+                    "    keepers: {transaction: {bid: fixed, gas_price: 50, gas: 300000}}\n");
+    const trace_t held = run_book(sc, 1);
+    expect_trace(&held, liq, stalled);
     liq_scenario_destroy(sc);
     remove(path);
 }

@@ -241,7 +241,21 @@ typedef struct {
     double margin;    /* it bids up to value x (1 - margin), value at reference prices, [0, 1) */
     double gas_price; /* gwei per gas of a fixed bid; NaN: the keepers' transaction strategy */
     int zero;         /* 1: bids LIQ_FLIP_MIN_BID on every auction without a bid, nothing else */
+    /* Off by default (src/engine/keepers.c): */
+    int bites;            /* 1: sends its own bite of every unsafe vault, at its gas price */
+    int count_gas;        /* 1: skips a tend or dent whose profit at reference prices does not
+                             cover the gas it pays */
+    int has_resell;       /* 1: sells each lot it wins, resell_delay rounds after the deal */
+    int64_t resell_delay; /* rounds from the deal to the sale, >= 0 */
+    int resell_via;       /* a liq_resell_via_t */
+    double resell_cost;   /* MARKET: share of the value lost to the sale, [0, 1) */
 } liq_flip_bidder_config_t;
+
+/* Where a bidder that resells sells its lots. */
+typedef enum {
+    LIQ_RESELL_POOL = 0,  /* on its market's route pools, in the venues phase, as seizures */
+    LIQ_RESELL_MARKET = 1 /* at the reference price less resell_cost, moving no pool */
+} liq_resell_via_t;
 
 typedef struct {
     char *name;
@@ -455,6 +469,11 @@ typedef struct {
     int64_t start, end;    /* first and last round of the process, 1 <= start <= end */
     uint64_t stream;       /* RNG stream id (position in the shock list) */
     char *path;            /* PATH: the CSV file it came from, for the record */
+    /* PATH from a time series (price_column set): the file's columns and the
+     * time of round 0 (NULL: the first row's); NULL for a round-per-row CSV. */
+    char *price_column;
+    char *time_column;
+    char *series_start;
 } liq_shock_t;
 
 /* ------------------------------------------------------------- adversary */
@@ -515,6 +534,7 @@ typedef struct {
     char *price_column; /* price per gas in `gas_unit` */
     int gas_unit;       /* 0: wei, 1: gwei */
     char *start;        /* the time of round 0 as written; NULL: the first row's */
+    int gas_after_end;  /* past the series' end: 0 the run is refused, 1 the last price holds */
     liq_gas_series_t gas_series;
 } liq_chain_config_t;
 

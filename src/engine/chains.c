@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/keepers.h"
 #include "engine/margin.h"
 #include "liqnet/chain.h"
 #include "liqnet/error.h"
@@ -109,11 +110,12 @@ static int liq_chains_check(const struct liq_sim *sim)
     const double run_end = (double)sc->rounds * sc->round_seconds;
     for (size_t c = 0; c < sc->n_chains; c++) {
         const liq_chain_config_t *cfg = &sc->chains[c];
-        if (cfg->gas_model == LIQ_GAS_GIVEN && liq_series_end(&cfg->gas_series) < run_end) {
+        if (cfg->gas_model == LIQ_GAS_GIVEN && !cfg->gas_after_end &&
+            liq_series_end(&cfg->gas_series) < run_end) {
             return liq_error_set(LIQ_EINVAL,
                                  "%s: chains[%zu] (%s): the gas price series from %s ends %.17g s "
                                  "after round 0, before the run's last round at %.17g s; expected "
-                                 "a series that covers the run",
+                                 "a series that covers the run, or gas_price.after_end: hold",
                                  sc->name, c, cfg->name, cfg->gas_file,
                                  liq_series_end(&cfg->gas_series), run_end);
         }
@@ -273,6 +275,10 @@ static int liq_rebid(struct liq_sim *sim, size_t c)
         }
         if (s.kind != LIQ_BID_ADAPTIVE) {
             continue;
+        }
+        if (tx.kind == LIQ_TX_LIQUIDATION &&
+            liq_keepers_own_bites(&sim->scenario->protocols[tx.sender])) {
+            continue; /* bidders' own bites keep their bids (src/engine/keepers.c) */
         }
         liq_bid_t next;
         if (liq_bid_next(&next, &s, &view, &tx.bid)) {
@@ -575,7 +581,7 @@ int liq_chains_send(struct liq_sim *sim)
                                  .payload = (int64_t)i,
                                  .sender = (int32_t)p,
                                  .kind = LIQ_TX_LIQUIDATION};
-            const int rc = liq_chain_submit(ch->chain[c], &tx, NULL);
+            const int rc = liq_keepers_bite(sim, p, ch->chain[c], &tx);
             if (rc != LIQ_OK) {
                 return rc;
             }

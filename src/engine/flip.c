@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/keepers.h"
 #include "engine/sim_internal.h"
 #include "liqnet/error.h"
 
@@ -170,6 +171,7 @@ void liq_flips_destroy(struct liq_flips *f, size_t n_protocols)
             free(f->book[p].free_capital);
             free(f->book[p].reserved);
             free(f->book[p].out);
+            free(f->book[p].lots);
         }
     }
     void *arrays[] = {f->book,   f->tx,         f->free_tx,    f->inc,     f->inc_offset,
@@ -260,14 +262,17 @@ static liq_flip_slot_t *liq_flip_find(liq_flip_book_t *book, int64_t id)
 }
 
 /* Settles the deal of slot s (bid and lot as they stood): the lot goes to
- * the winner, who sells it on the route; returns the bad debt, USD. */
+ * the winner, who sells it on the route at once, or later when it resells
+ * (src/engine/keepers.c); returns the bad debt, USD. */
 static double liq_flip_settle(struct liq_sim *sim, size_t p, const liq_flip_slot_t *s, double bid,
-                              double lot)
+                              double lot, int64_t winner)
 {
     struct liq_flips *f = &sim->flip;
     double pc, pd;
     liq_market_prices(sim, s->market, &pc, &pd);
-    sim->books.market_seized[s->market] += lot;
+    if (!liq_resell_hold(sim, p, winner, s->market, lot)) {
+        sim->books.market_seized[s->market] += lot;
+    }
     f->deals[p]++;
     f->zero_wins[p] += bid <= LIQ_FLIP_ZERO_WIN;
     f->sold_units[p] += lot;
@@ -332,10 +337,11 @@ static int liq_flip_run(struct liq_sim *sim, size_t p, const liq_flip_call_t *c,
         return 1;
     case LIQ_FLIP_CALL_DEAL: {
         const double bid = s->auction.bid, lot = s->auction.lot;
+        const int64_t winner = s->auction.guy;
         if (liq_flip_deal(&s->auction, now, &mv) != LIQ_OK) {
             return 0;
         }
-        *bad_value += liq_flip_settle(sim, p, s, bid, lot);
+        *bad_value += liq_flip_settle(sim, p, s, bid, lot, winner);
         return 1;
     }
     default:
@@ -408,6 +414,10 @@ static double liq_flip_bidders(struct liq_sim *sim, size_t p, int on_chain)
             if (!liq_flip_decide(sim, p, b, &book->slot[k], now, available, &c)) {
                 continue;
             }
+            if ((c.kind == LIQ_FLIP_CALL_TEND || c.kind == LIQ_FLIP_CALL_DENT) &&
+                !liq_keepers_bid_pays(sim, p, b, &book->slot[k], c.lot, c.bid)) {
+                continue; /* the profit does not pay for the call's gas */
+            }
             if (!on_chain) {
                 (void)liq_flip_run(sim, p, &c, now, &bad_value);
                 continue;
@@ -455,8 +465,10 @@ double liq_flip_step(struct liq_sim *sim, size_t p)
 {
     const int on_chain = liq_flip_protocol(sim, p)->chain_index >= 0;
     liq_flip_book_t *book = &sim->flip.book[p];
+    liq_resell_collect(sim, p);
     double bad_value = on_chain ? liq_flip_included(sim, p) : 0.0;
     bad_value += liq_flip_bidders(sim, p, on_chain);
+    liq_resell_sell(sim, p);
     /* Dealt auctions leave; the rest keep their kick order. */
     size_t kept = 0;
     for (size_t k = 0; k < book->n; k++) {

@@ -84,12 +84,10 @@ int liq_phase_venues(struct liq_sim *sim)
             }
         }
         const liq_pool_config_t *pool = &sc->pools[p];
-        if (in0 > 0.0) {
-            (void)liq_pool_trade(sim, p, 0, in0);
-        }
-        if (in1 > 0.0) {
-            (void)liq_pool_trade(sim, p, 1, in1);
-        }
+        /* What a unit sold paid, pro rata to every order of the side: a
+         * reselling bidder's proceeds (src/engine/keepers.c). */
+        sim->venues.liq_rate0[p] = in0 > 0.0 ? liq_pool_trade(sim, p, 0, in0) / in0 : 0.0;
+        sim->venues.liq_rate1[p] = in1 > 0.0 ? liq_pool_trade(sim, p, 1, in1) / in1 : 0.0;
         sim->venues.liq_in0[p] = in0;
         sim->venues.liq_in1[p] = in1;
         sim->venues.pool_price[p] =

@@ -159,8 +159,10 @@ int liq_venues_init(struct liq_sim *sim)
     v->arb_sold1 = liq_calloc(np, sizeof(double));
     v->liq_in0 = liq_calloc(np, sizeof(double));
     v->liq_in1 = liq_calloc(np, sizeof(double));
+    v->liq_rate0 = liq_calloc(np, sizeof(double));
+    v->liq_rate1 = liq_calloc(np, sizeof(double));
     if (!v->reserve0 || !v->reserve1 || !v->pool_price || !v->arb_sold0 || !v->arb_sold1 ||
-        !v->liq_in0 || !v->liq_in1) {
+        !v->liq_in0 || !v->liq_in1 || !v->liq_rate0 || !v->liq_rate1) {
         return liq_error_set(LIQ_ENOMEM, "out of memory for the pools' state");
     }
     return liq_venues_incidence(sim);
@@ -171,14 +173,12 @@ void liq_venues_destroy(struct liq_venues *v)
     if (v == NULL) {
         return;
     }
-    void *arrays[] = {v->reserve0,         v->reserve1,
-                      v->pool_price,       v->arb_sold0,
-                      v->arb_sold1,        v->liq_in0,
-                      v->liq_in1,          v->pool_route_offset,
-                      v->pool_route_entry, v->market_route_offset,
-                      v->route_pool,       v->route_market,
-                      v->route_sell_token, v->route_share,
-                      v->route_venue};
+    void *arrays[] = {v->reserve0,          v->reserve1,         v->pool_price,
+                      v->arb_sold0,         v->arb_sold1,        v->liq_in0,
+                      v->liq_in1,           v->liq_rate0,        v->liq_rate1,
+                      v->pool_route_offset, v->pool_route_entry, v->market_route_offset,
+                      v->route_pool,        v->route_market,     v->route_sell_token,
+                      v->route_share,       v->route_venue};
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         free(arrays[i]);
     }

@@ -132,8 +132,10 @@ struct liq_venues {
     double *arb_sold0,
         *arb_sold1;            /* [n_pools] arbitrageurs' external sales in the last arbitrage */
     double *liq_in0, *liq_in1; /* [n_pools] liquidation orders executed this round */
-    size_t *pool_route_offset; /* [n_pools + 1] CSR into pool_route_entry */
-    size_t *pool_route_entry;  /* routes into the pool (index r below), in edge order */
+    double *liq_rate0, *liq_rate1; /* [n_pools] the round's liquidation swap of token0 (token1):
+                                      amount out per unit in, 0 when none */
+    size_t *pool_route_offset;     /* [n_pools + 1] CSR into pool_route_entry */
+    size_t *pool_route_entry;      /* routes into the pool (index r below), in edge order */
     /* routes [n_routes]: market m sells on routes market_route_offset[m] ..
      * market_route_offset[m+1]-1, in its scenario order */
     size_t n_routes;
@@ -335,6 +337,8 @@ typedef struct {
     double *reserved;     /* [bidders] DAI of its tends and dents waiting for a block */
     liq_flip_call_t *out; /* [n_out] this round's calls to send, in decision order */
     size_t n_out, cap_out;
+    struct liq_resell_lot *lots; /* [n_lots] lots won by bidders that resell (keepers.c) */
+    size_t n_lots, cap_lots;
 } liq_flip_book_t;
 
 /* English auctions (issue 13; src/engine/flip.c): per protocol its book

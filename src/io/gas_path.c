@@ -79,6 +79,8 @@ typedef struct {
     size_t n, capacity;
     double *seconds;
     int64_t *wei;
+    bool real;      /* a price series (liq_time_series_read): values, not wei */
+    double *values; /* real: finite prices > 0 */
 } liq_gas_reader_t;
 
 void liq_gas_series_clear(liq_gas_series_t *s)
@@ -362,7 +364,7 @@ static int liq_gas_price(const liq_gas_reader_t *r, const liq_gas_cell_t *cell, 
 
 /* ----------------------------------------------------------------- rows */
 
-static int liq_gas_append(liq_gas_reader_t *r, double seconds, int64_t wei)
+static int liq_gas_append(liq_gas_reader_t *r, double seconds, int64_t wei, double value)
 {
     if (r->n == r->capacity) {
         const size_t capacity = r->capacity > 0 ? 2 * r->capacity : 256;
@@ -371,16 +373,49 @@ static int liq_gas_append(liq_gas_reader_t *r, double seconds, int64_t wei)
             return liq_gas_nomem(r);
         }
         r->seconds = grown_seconds;
-        int64_t *grown_wei = realloc(r->wei, capacity * sizeof(*grown_wei));
-        if (grown_wei == NULL) {
-            return liq_gas_nomem(r);
+        if (r->real) {
+            double *grown = realloc(r->values, capacity * sizeof(*grown));
+            if (grown == NULL) {
+                return liq_gas_nomem(r);
+            }
+            r->values = grown;
+        } else {
+            int64_t *grown_wei = realloc(r->wei, capacity * sizeof(*grown_wei));
+            if (grown_wei == NULL) {
+                return liq_gas_nomem(r);
+            }
+            r->wei = grown_wei;
         }
-        r->wei = grown_wei;
         r->capacity = capacity;
     }
     r->seconds[r->n] = seconds;
-    r->wei[r->n] = wei;
+    if (r->real) {
+        r->values[r->n] = value;
+    } else {
+        r->wei[r->n] = wei;
+    }
     r->n++;
+    return LIQ_OK;
+}
+
+/* A price of a price series: a plain number, finite and > 0. */
+static int liq_gas_value(const liq_gas_reader_t *r, const liq_gas_cell_t *cell, double *out)
+{
+    const char *key = r->chain->price_column;
+    char shown[LIQ_GAS_SHOWN_SIZE];
+    liq_gas_shown(shown, cell->text, cell->len);
+    double v = 0.0;
+    bool is_nan = false;
+    if (cell->quoted || !liq_yparse_double(cell->text, &v, &is_nan)) {
+        return liq_gas_error(r, LIQ_EINVAL, cell->line, cell->column, key,
+                             "'%s' is not a number; expected a finite price > 0", shown);
+    }
+    if (!(isfinite(v) && v > 0.0)) {
+        return liq_gas_error(r, LIQ_EINVAL, cell->line, cell->column, key,
+                             "value %s is not a finite price > 0; expected a finite price > 0",
+                             shown);
+    }
+    *out = v;
     return LIQ_OK;
 }
 
@@ -424,7 +459,8 @@ static int liq_gas_row(liq_gas_reader_t *r, const liq_gas_cell_t *time, const li
         return LIQ_OK;
     }
     int64_t wei = 0;
-    rc = liq_gas_price(r, price, &wei);
+    double value = 0.0;
+    rc = r->real ? liq_gas_value(r, price, &value) : liq_gas_price(r, price, &wei);
     if (rc != LIQ_OK) {
         return rc;
     }
@@ -440,7 +476,7 @@ static int liq_gas_row(liq_gas_reader_t *r, const liq_gas_cell_t *time, const li
                              r->where, start_shown, r->path, shown, time->line);
     }
     const double seconds = (double)(t.sec - r->start.sec) + (t.frac - r->start.frac);
-    return liq_gas_append(r, seconds, wei);
+    return liq_gas_append(r, seconds, wei, value);
 }
 
 /* ------------------------------------------------------------------ CSV */
@@ -753,7 +789,9 @@ static int liq_gas_json_cell(liq_gas_reader_t *r, liq_ydoc_t *d, const yaml_node
 
 static int liq_gas_json_rows(liq_gas_reader_t *r, liq_ydoc_t *d, const yaml_node_t *root)
 {
-    const yaml_node_t *data = liq_gas_json_get(d, root, "data");
+    /* A bare list of records (pandas' orient="records") is its own data. */
+    const yaml_node_t *data =
+        root->type == YAML_SEQUENCE_NODE ? root : liq_gas_json_get(d, root, "data");
     if (data == NULL || data->type != YAML_SEQUENCE_NODE) {
         const yaml_node_t *at = data != NULL ? data : root;
         return liq_gas_error(r, LIQ_EINVAL, at->start_mark.line + 1, at->start_mark.column + 1,
@@ -798,15 +836,17 @@ static int liq_gas_read_json(liq_gas_reader_t *r, const char *text, size_t len)
     liq_ydoc_t d;
     int rc = liq_ydoc_load(&d, text, len, r->path);
     const yaml_node_t *root = rc == LIQ_OK ? liq_ydoc_root(&d) : NULL;
-    if (rc == LIQ_OK && (root == NULL || root->type != YAML_MAPPING_NODE)) {
+    if (rc == LIQ_OK &&
+        (root == NULL || (root->type != YAML_MAPPING_NODE && root->type != YAML_SEQUENCE_NODE))) {
         const size_t line = root != NULL ? root->start_mark.line + 1 : 1;
         const size_t column = root != NULL ? root->start_mark.column + 1 : 1;
         rc = liq_gas_error(r, LIQ_EINVAL, line, column, "(top level)",
                            "found %s; expected a table as pandas' to_json(orient=\"table\") "
-                           "writes it, {\"schema\": {\"fields\": [...]}, \"data\": [...]}",
+                           "writes it, {\"schema\": {\"fields\": [...]}, \"data\": [...]}, "
+                           "or a list of records [{...}, ...]",
                            liq_gas_json_found(root));
     }
-    if (rc == LIQ_OK) {
+    if (rc == LIQ_OK && root->type == YAML_MAPPING_NODE) {
         rc = liq_gas_json_columns(r, &d, root);
     }
     if (rc == LIQ_OK) {
@@ -818,6 +858,67 @@ static int liq_gas_read_json(liq_gas_reader_t *r, const char *text, size_t len)
 
 /* ---------------------------------------------------------------- entry */
 
+/* Reads r->chain's file into r's series; on failure the arrays are freed. */
+static int liq_gas_read_file(liq_gas_reader_t *r)
+{
+    const liq_chain_config_t *chain = r->chain;
+    const char *where = r->where;
+    if (chain->start != NULL) {
+        if (!liq_gas_parse_time(chain->start, &r->start)) {
+            char shown[LIQ_GAS_SHOWN_SIZE];
+            liq_gas_shown(shown, chain->start, strlen(chain->start));
+            return liq_error_set(
+                LIQ_EINVAL, "%s: start: '%s' is not a time; " LIQ_GAS_EXPECTED_TIME, where, shown);
+        }
+        r->have_start = true;
+    }
+
+    char *text = NULL;
+    size_t len = 0;
+    int err = 0;
+    int rc = liq_text_file_read(r->path, &text, &len, &err);
+    if (rc == LIQ_EIO) {
+        return liq_error_set(LIQ_EIO, "%s: cannot read %s: %s", where, r->path, strerror(err));
+    }
+    if (rc != LIQ_OK) {
+        return liq_gas_nomem(r);
+    }
+    /* The first byte that is not blank tells the format: a JSON table is an
+     * object, a list of records a list; a CSV header starts with a column
+     * name. Spreadsheets often start a CSV file with a UTF-8 byte order
+     * mark. */
+    const size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    const size_t first = bom + strspn(text + bom, " \t\r\n");
+    if (first >= len) {
+        rc = liq_gas_error(r, LIQ_EINVAL, 1, 1, "header",
+                           "the file is empty; expected a header row naming the columns '%s' "
+                           "and '%s', or a JSON table",
+                           chain->time_column, chain->price_column);
+    } else if (text[first] == '{' || text[first] == '[') {
+        rc = liq_gas_read_json(r, text, len);
+    } else {
+        rc = liq_gas_read_csv(r, text + bom, len - bom);
+    }
+    free(text);
+    if (rc == LIQ_OK && r->rows == 0) {
+        rc = liq_error_set(LIQ_EINVAL,
+                           "%s: no data rows; expected at least one row of a time "
+                           "and a price",
+                           r->path);
+    } else if (rc == LIQ_OK && r->n == 0) {
+        rc = liq_error_set(LIQ_EINVAL,
+                           "%s: no prices: every row's '%s' is empty or null; expected at "
+                           "least one price",
+                           r->path, chain->price_column);
+    }
+    if (rc != LIQ_OK) {
+        free(r->seconds);
+        free(r->wei);
+        free(r->values);
+    }
+    return rc;
+}
+
 int liq_gas_path_read(liq_chain_config_t *chain, const char *where)
 {
     assert(chain != NULL && where != NULL);
@@ -825,58 +926,34 @@ int liq_gas_path_read(liq_chain_config_t *chain, const char *where)
     assert(chain->gas_unit == 0 || chain->gas_unit == 1);
     liq_gas_series_clear(&chain->gas_series);
     liq_gas_reader_t r = {.chain = chain, .where = where, .path = chain->gas_file};
-    if (chain->start != NULL) {
-        if (!liq_gas_parse_time(chain->start, &r.start)) {
-            char shown[LIQ_GAS_SHOWN_SIZE];
-            liq_gas_shown(shown, chain->start, strlen(chain->start));
-            return liq_error_set(
-                LIQ_EINVAL, "%s: start: '%s' is not a time; " LIQ_GAS_EXPECTED_TIME, where, shown);
-        }
-        r.have_start = true;
-    }
-
-    char *text = NULL;
-    size_t len = 0;
-    int err = 0;
-    int rc = liq_text_file_read(r.path, &text, &len, &err);
-    if (rc == LIQ_EIO) {
-        return liq_error_set(LIQ_EIO, "%s: cannot read %s: %s", where, r.path, strerror(err));
-    }
+    const int rc = liq_gas_read_file(&r);
     if (rc != LIQ_OK) {
-        return liq_gas_nomem(&r);
-    }
-    /* The first byte that is not blank tells the format: a JSON table is an
-     * object; a CSV header starts with a column name. Spreadsheets often
-     * start a CSV file with a UTF-8 byte order mark. */
-    const size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    const size_t first = bom + strspn(text + bom, " \t\r\n");
-    if (first >= len) {
-        rc = liq_gas_error(&r, LIQ_EINVAL, 1, 1, "header",
-                           "the file is empty; expected a header row naming the columns '%s' "
-                           "and '%s', or a JSON table",
-                           chain->time_column, chain->price_column);
-    } else if (text[first] == '{') {
-        rc = liq_gas_read_json(&r, text, len);
-    } else {
-        rc = liq_gas_read_csv(&r, text + bom, len - bom);
-    }
-    free(text);
-    if (rc == LIQ_OK && r.rows == 0) {
-        rc = liq_error_set(LIQ_EINVAL,
-                           "%s: no data rows; expected at least one row of a time "
-                           "and a price",
-                           r.path);
-    } else if (rc == LIQ_OK && r.n == 0) {
-        rc = liq_error_set(LIQ_EINVAL,
-                           "%s: no prices: every row's '%s' is empty or null; expected at "
-                           "least one price",
-                           r.path, chain->price_column);
-    }
-    if (rc != LIQ_OK) {
-        free(r.seconds);
-        free(r.wei);
         return rc;
     }
     chain->gas_series = (liq_gas_series_t){.n = r.n, .seconds = r.seconds, .wei = r.wei};
+    return LIQ_OK;
+}
+
+int liq_time_series_read(const char *file, const char *time_column, const char *price_column,
+                         const char *start, const char *where, size_t *n, double **seconds,
+                         double **values)
+{
+    assert(file != NULL && time_column != NULL && price_column != NULL && where != NULL);
+    /* The settings as a chain's, which is what the messages read. */
+    const liq_chain_config_t settings = {.gas_file = (char *)(uintptr_t)file,
+                                         .time_column = (char *)(uintptr_t)time_column,
+                                         .price_column = (char *)(uintptr_t)price_column,
+                                         .start = (char *)(uintptr_t)start};
+    liq_gas_reader_t r = {.chain = &settings, .where = where, .path = file, .real = true};
+    *n = 0;
+    *seconds = NULL;
+    *values = NULL;
+    const int rc = liq_gas_read_file(&r);
+    if (rc != LIQ_OK) {
+        return rc;
+    }
+    *n = r.n;
+    *seconds = r.seconds;
+    *values = r.values;
     return LIQ_OK;
 }

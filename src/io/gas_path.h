@@ -36,6 +36,19 @@
  */
 int liq_gas_path_read(liq_chain_config_t *chain, const char *where);
 
+/*
+ * The same reader for a series of prices (a `path` shock with a
+ * `price_column`, docs/scenario.md): `file` (CSV with a header, a JSON table
+ * as above, or a JSON list of records [{"column": value, ...}, ...]) gives
+ * *n points at *seconds (after round 0's time `start`, NULL: the first
+ * row's) of *values, finite prices > 0 as written; times and missing
+ * values as for gas. Messages as liq_gas_path_read's, `where` naming the
+ * settings. The arrays are the caller's (free). O(file size).
+ */
+int liq_time_series_read(const char *file, const char *time_column, const char *price_column,
+                         const char *start, const char *where, size_t *n, double **seconds,
+                         double **values);
+
 /* Frees a series' arrays and leaves it empty (n 0, NULL arrays). NULL is
  * accepted and does nothing. */
 void liq_gas_series_clear(liq_gas_series_t *s);

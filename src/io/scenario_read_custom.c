@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io/gas_path.h"
 #include "io/perp_positions.h"
 #include "io/price_path.h"
 #include "io/scenario_read.h"
@@ -308,12 +309,99 @@ static int liq_path_shocks(liq_reader_t *r, const liq_price_path_t *pp, const ch
     return LIQ_OK;
 }
 
-/* shocks[i] of type path: the CSV file is read now, one shock per column. */
+/* The price of a time series at `seconds`: the last point at or before. */
+static double liq_series_at(size_t n, const double *seconds, const double *values, double at)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (seconds[mid] <= at) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    return values[lo];
+}
+
+/*
+ * shocks[i] of type path with a price_column: the time series is read now
+ * (io/gas_path.h, the gas series' reader) and sampled at each round's time
+ * t x round_seconds after its start, the last price at or before it holding
+ * (as a given gas price does); one shock of log returns ln(P(t)/P(t-1)),
+ * t = 1 .. rounds. The series must cover the run: its last point plus the
+ * spacing before it reaches the last round's time.
+ */
+static int liq_read_path_series(liq_reader_t *r, const yaml_node_t *map, liq_shock_t *head,
+                                size_t item)
+{
+    const liq_scenario_t *sc = r->sc;
+    char where[512];
+    snprintf(where, sizeof(where), "%s:%zu:%zu: shocks[%zu]", r->doc.file,
+             (size_t)map->start_mark.line + 1, (size_t)map->start_mark.column + 1, item);
+    if (head->time_column == NULL) { /* the row's default */
+        head->time_column = strdup(liq_entity_key(&liq_path_entity, "time_column")->sdflt);
+        if (head->time_column == NULL) {
+            return liq_read_nomem(r);
+        }
+    }
+    size_t n = 0;
+    double *seconds = NULL, *values = NULL;
+    int rc = liq_time_series_read(head->path, head->time_column, head->price_column,
+                                  head->series_start, where, &n, &seconds, &values);
+    const double run_end = (double)sc->rounds * sc->round_seconds;
+    const double covered =
+        n >= 2 ? seconds[n - 1] + (seconds[n - 1] - seconds[n - 2]) : (double)INFINITY;
+    if (rc == LIQ_OK && covered < run_end) {
+        rc = liq_error_set(LIQ_EINVAL,
+                           "%s: the price series from %s ends %.17g s after round 0, before the "
+                           "run's last round at %.17g s; expected a series that covers the run",
+                           where, head->path, covered, run_end);
+    }
+    liq_shock_t *s = NULL;
+    if (rc == LIQ_OK) {
+        rc = liq_read_push_shock(r, &s);
+    }
+    if (rc == LIQ_OK) {
+        *s = *head; /* kind, asset, the file and its columns: now the shock's */
+        memset(head, 0, sizeof(*head));
+        s->kind = LIQ_SHOCK_PATH;
+        s->stream = (uint64_t)item;
+        rc = liq_read_alloc(r, (void **)&s->round, (size_t)sc->rounds, sizeof(*s->round));
+    }
+    if (rc == LIQ_OK) {
+        rc = liq_read_alloc(r, (void **)&s->log_return, (size_t)sc->rounds, sizeof(*s->log_return));
+    }
+    if (rc == LIQ_OK) {
+        s->n_steps = (size_t)sc->rounds;
+        double before = liq_series_at(n, seconds, values, 0.0);
+        for (int64_t t = 1; t <= sc->rounds; t++) {
+            const double now = liq_series_at(n, seconds, values, (double)t * sc->round_seconds);
+            s->round[t - 1] = t;
+            s->log_return[t - 1] = log(now / before);
+            before = now;
+        }
+    }
+    free(seconds);
+    free(values);
+    return rc;
+}
+
+/* shocks[i] of type path: the CSV file is read now, one shock per column;
+ * or a time series of one asset (price_column). */
 static int liq_read_path(liq_reader_t *r, const yaml_node_t *map, const liq_key_ctx_t *ctx)
 {
     liq_shock_t head;
     memset(&head, 0, sizeof(head));
     int rc = liq_read_entity(r, map, &liq_path_entity, ctx, &head);
+    if (rc == LIQ_OK && head.price_column != NULL) {
+        rc = liq_read_path_series(r, map, &head, ctx->index);
+        free(head.path);
+        free(head.price_column);
+        free(head.time_column);
+        free(head.series_start);
+        return rc;
+    }
     char *text = NULL;
     size_t len = 0;
     int err = 0;
@@ -335,6 +423,9 @@ static int liq_read_path(liq_reader_t *r, const yaml_node_t *map, const liq_key_
     liq_price_path_release(&pp);
     free(text);
     free(head.path);
+    free(head.price_column);
+    free(head.time_column);
+    free(head.series_start);
     return rc;
 }
 

@@ -201,6 +201,9 @@ void liq_scenario_destroy(liq_scenario_t *scenario)
         free(scenario->shocks[i].round);
         free(scenario->shocks[i].log_return);
         free(scenario->shocks[i].path);
+        free(scenario->shocks[i].price_column);
+        free(scenario->shocks[i].time_column);
+        free(scenario->shocks[i].series_start);
     }
     free(scenario->shocks);
     free(scenario);

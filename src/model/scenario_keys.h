@@ -233,6 +233,7 @@ extern const liq_entity_t liq_breaker_entity;
 extern const liq_entity_t liq_penalty_entity;
 extern const liq_entity_t liq_liquidation_entity;
 extern const liq_entity_t liq_bidder_entity; /* a protocol's keepers.bidders (English auctions) */
+extern const liq_entity_t liq_resell_entity; /* a bidder's resale of its lots */
 extern const liq_entity_t liq_stability_entity;
 extern const liq_entity_t liq_recovery_mode_entity;
 extern const liq_entity_t liq_issue_entity;

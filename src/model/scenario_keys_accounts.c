@@ -588,6 +588,31 @@ static const liq_key_t liq_schedule_keys[] = {
 const liq_entity_t liq_schedule_entity = {
     .name = "schedule", .title = "type: schedule", LIQ_KEYS(liq_schedule_keys), .check_all = true};
 
+/* A path from a time series: `price_column` given. */
+static liq_key_need_t liq_need_series(const liq_shock_t *s, bool required)
+{
+    if (s->price_column == NULL) {
+        return LIQ_NEED_HIDDEN;
+    }
+    return required ? LIQ_NEED_REQUIRED : LIQ_NEED_OPTIONAL;
+}
+
+static liq_key_need_t liq_need_series_asset(const liq_key_ctx_t *ctx, const void *obj,
+                                            liq_key_forbid_t *why)
+{
+    (void)ctx;
+    (void)why;
+    return liq_need_series(obj, true);
+}
+
+static liq_key_need_t liq_need_series_key(const liq_key_ctx_t *ctx, const void *obj,
+                                          liq_key_forbid_t *why)
+{
+    (void)ctx;
+    (void)why;
+    return liq_need_series(obj, false);
+}
+
 static const liq_key_t liq_path_keys[] = {
     LIQ_ROW_SHOCK_TYPE,
     {.name = "file",
@@ -595,8 +620,46 @@ static const liq_key_t liq_path_keys[] = {
      .flags = LIQ_KEY_REQUIRED,
      .offset = offsetof(liq_shock_t, path),
      .sdflt = "",
-     .doc = "a CSV file of prices, one row per round (below)",
-     .doc_valid = "a readable CSV file"},
+     .doc = "a CSV file of prices, one row per round; or, with `price_column`, a time series "
+            "(below)",
+     .doc_valid = "a readable file"},
+    {.name = "price_column",
+     .type = LIQ_KEY_STRING,
+     .flags = LIQ_KEY_SELECTS | LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_shock_t, price_column),
+     .unit = "column name",
+     .doc = "the file is a time series (a CSV file with a header, a JSON table as pandas' "
+            "`to_json(orient=\"table\")` writes it, or a JSON list of records), and this column "
+            "holds `asset`'s price",
+     .doc_default = "none: one row per round"},
+    {.name = "asset",
+     .type = LIQ_KEY_REF,
+     .offset = offsetof(liq_shock_t, asset),
+     .ref = LIQ_REF_ASSET,
+     .check = liq_check_shocked,
+     .need = liq_need_series_asset,
+     .unit = "asset name",
+     .doc = "with `price_column`: the asset whose exogenous price the series gives",
+     .doc_default = "**required** with `price_column`",
+     .doc_valid = "an asset that no protocol issues"},
+    {.name = "time_column",
+     .type = LIQ_KEY_STRING,
+     .offset = offsetof(liq_shock_t, time_column),
+     .sdflt = "timestamp",
+     .need = liq_need_series_key,
+     .unit = "column name",
+     .doc = "with `price_column`: the column of times, ISO 8601 date-times or seconds, "
+            "strictly increasing",
+     .doc_default = "`timestamp`"},
+    {.name = "start",
+     .type = LIQ_KEY_STRING,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_shock_t, series_start),
+     .need = liq_need_series_key,
+     .unit = "time",
+     .doc = "with `price_column`: the time of round 0, as the time column writes times",
+     .doc_default = "the first row's time",
+     .doc_valid = "at or after the first row's time"},
 };
 
 const liq_entity_t liq_path_entity = {

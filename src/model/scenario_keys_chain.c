@@ -20,6 +20,7 @@
 
 static const char *const liq_gas_models[] = {"fixed", "given", "eip1559", NULL};
 static const char *const liq_gas_units[] = {"wei", "gwei", NULL};
+static const char *const liq_gas_after_end[] = {"error", "hold", NULL};
 
 /* A row of one gas model only: required in it, no key of the others. */
 static liq_key_need_t liq_need_model(const void *obj, liq_gas_model_t model, bool required)
@@ -119,6 +120,15 @@ static const liq_key_t liq_gas_price_keys[] = {
      .doc = "given: the time of round 0, as the time column writes times",
      .doc_default = "the first row's time",
      .doc_valid = "at or after the first row's time"},
+    {.name = "after_end",
+     .type = LIQ_KEY_ENUM,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_chain_config_t, gas_after_end),
+     .choices = liq_gas_after_end,
+     .what = "behaviour past the series' end",
+     .need = liq_need_given,
+     .doc = "given: a run that lasts past the series' end (its last point plus the spacing "
+            "before it) is refused (`error`) or keeps the last price to its end (`hold`)"},
     {.name = "initial_base_fee",
      .type = LIQ_KEY_NUMBER,
      .offset = offsetof(liq_chain_config_t, initial_base_fee),

@@ -280,6 +280,52 @@ static void liq_init_bidder(const liq_key_ctx_t *ctx, void *obj)
     b->gas_price = NAN;
 }
 
+/* A bidder's resale of the lots it wins (keepers.bidders[].resell). */
+static const char *const liq_resell_vias[] = {"pool", "market", NULL};
+
+static liq_key_need_t liq_need_resell_cost(const liq_key_ctx_t *ctx, const void *obj,
+                                           liq_key_forbid_t *why)
+{
+    (void)ctx;
+    (void)why;
+    return ((const liq_flip_bidder_config_t *)obj)->resell_via == LIQ_RESELL_MARKET
+               ? LIQ_NEED_OPTIONAL
+               : LIQ_NEED_HIDDEN;
+}
+
+static const liq_key_t liq_resell_keys[] = {
+    {.name = "delay",
+     .type = LIQ_KEY_DURATION,
+     .flags = LIQ_KEY_REQUIRED,
+     .offset = offsetof(liq_flip_bidder_config_t, resell_delay),
+     .ilo = 0,
+     .unit = "duration",
+     .doc = "from the deal that gives it a lot to the sale of that lot (0: the deal's round); "
+            "the proceeds are its capital from the round after the sale"},
+    {.name = "via",
+     .type = LIQ_KEY_ENUM,
+     .flags = LIQ_KEY_SELECTS,
+     .offset = offsetof(liq_flip_bidder_config_t, resell_via),
+     .choices = liq_resell_vias,
+     .what = "resale venue",
+     .doc = "`pool`: on the market's route pools in the venues phase, as the protocol's "
+            "seizures are sold (it moves the pools), at what the swap pays; `market`: at the "
+            "reference price less `cost`, moving nothing"},
+    {.name = "cost",
+     .type = LIQ_KEY_NUMBER,
+     .offset = offsetof(liq_flip_bidder_config_t, resell_cost),
+     .dflt = 0.0,
+     LIQ_UNIT_HALF_OPEN,
+     .need = liq_need_resell_cost,
+     .unit = "share of the value",
+     .doc = "`market`: what the sale loses (fees, spread, impact) as a share of the lot's "
+            "value at reference prices",
+     .doc_default = "0; only for `market`"},
+};
+
+const liq_entity_t liq_resell_entity = {
+    .name = "resell", .title = "keepers.bidders[].resell", LIQ_KEYS(liq_resell_keys)};
+
 static const liq_key_t liq_bidder_keys[] = {
     {.name = "name",
      .type = LIQ_KEY_STRING,
@@ -316,6 +362,27 @@ static const liq_key_t liq_bidder_keys[] = {
      .offset = offsetof(liq_flip_bidder_config_t, zero),
      .doc = "bids LIQ_FLIP_MIN_BID (1e-45 DAI) on every auction without a bid, and nothing "
             "else"},
+    {.name = "bites",
+     .type = LIQ_KEY_FLAG,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_flip_bidder_config_t, bites),
+     .doc = "on a declared chain: it sends its own bite (cat.bite) of every unsafe vault, at "
+            "its `gas_price`; once any bidder bites, bites are the biting bidders' "
+            "transactions, not the keepers' `transaction`"},
+    {.name = "count_gas",
+     .type = LIQ_KEY_FLAG,
+     .flags = LIQ_KEY_DUMP_SET,
+     .offset = offsetof(liq_flip_bidder_config_t, count_gas),
+     .doc = "it skips a tend or dent whose profit (the lot's value at reference prices less "
+            "the bid) does not cover the gas the call costs it in USD: its `gas_price` (else "
+            "the keepers' strategy) x `transaction.gas` on a chain, `gas_cost` without one"},
+    {.name = "resell",
+     .type = LIQ_KEY_MAP,
+     .present_offset = offsetof(liq_flip_bidder_config_t, has_resell),
+     .entity = &liq_resell_entity,
+     .doc = "it sells each lot it wins for the debt asset and bids again with the proceeds "
+            "([below](#keepersbiddersresell))",
+     .doc_default = "none: lots won leave its books (capital is a budget for the run)"},
 };
 
 const liq_entity_t liq_bidder_entity = {.name = "bidder",
@@ -348,6 +415,13 @@ int liq_check_protocol(const liq_key_ctx_t *ctx, void *obj, liq_key_problem_t *p
                                p->n_flip_bidders, LIQ_FLIP_MAX_BIDDERS);
     }
     for (size_t b = 0; b < p->n_flip_bidders; b++) {
+        if (p->flip_bidders[b].bites && p->chain_index < 0) {
+            return liq_key_problem(problem, LIQ_EINVAL, "keepers",
+                                   "keepers.bidders[%zu] (%s): bites needs a declared chain "
+                                   "(without one a bite lands when it is decided); expected "
+                                   "`chain` naming one of the scenario's `chains`, or no bites",
+                                   b, p->flip_bidders[b].name);
+        }
         if (!isnan(p->flip_bidders[b].gas_price) && p->chain_index < 0) {
             return liq_key_problem(problem, LIQ_EINVAL, "keepers",
                                    "keepers.bidders[%zu] (%s): gas_price needs a declared "
