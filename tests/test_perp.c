@@ -897,7 +897,7 @@ static void test_errors(void **state)
     expect_scenario_error(
         yaml, LIQ_EKEY,
         "perp.yaml:17:100: accounts[0]: unknown key 'health'; expected one of protocol, "
-        "market, margin, markets, count, size, leverage, long_share");
+        "market, margin, markets, count, size, leverage, long_share, flow");
     snprintf(yaml, sizeof(yaml),
              ERR_HEAD "    markets: [{asset: BTC, oracle: BTC/USD, route: BTC-USDC,"
                       " tiers: [{notional_up_to: unlimited, mmr: 0.05}]}]\n"

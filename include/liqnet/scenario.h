@@ -415,6 +415,23 @@ typedef struct {
     liq_tx_config_t tx; /* gas 150000, deadline 10 rounds by default */
 } liq_borrowers_config_t;
 
+/* A perp generator's living population (issue 14 item 3; src/engine/
+ * perp_flow.c, docs/scenario.md "accounts[i].flow"): after each round's
+ * liquidations, each open position of the generator closes with probability
+ * 1 / holding, and new positions arrive (Poisson with mean `inflow`, or
+ * exactly floor(t inflow) - floor((t-1) inflow) in round t), each opened at
+ * the round's mark with a size, leverage and side drawn from the generator's
+ * distributions, into a free one of `capacity` account slots (arrivals that
+ * find none are refused and counted). Off unless `flow` is given. */
+typedef enum { LIQ_FLOW_POISSON = 0, LIQ_FLOW_FIXED = 1 } liq_flow_process_t;
+
+typedef struct {
+    double inflow;    /* mean new positions per round, >= 0 (Poisson: <= 700) */
+    int process;      /* a liq_flow_process_t */
+    int64_t holding;  /* mean holding time in rounds, >= 1; 0: held until liquidated */
+    int64_t capacity; /* account slots of the generator, >= count */
+} liq_perp_flow_config_t;
+
 /* Accounts drawn from distributions, with the run's seed. The collateral
  * value V (USD at the initial oracle price) is heavy-tailed; the initial
  * health factor h sets the debt: d = c * O_a(0) * LT / (h * O_b(0)).
@@ -443,6 +460,8 @@ typedef struct {
     uint64_t stream;   /* RNG stream id of this source (its position in the list) */
     int has_borrowers; /* `borrowers` was given: some accounts act */
     liq_borrowers_config_t borrowers;
+    int has_flow; /* `flow` was given (perp protocols): positions keep opening and closing */
+    liq_perp_flow_config_t flow;
 } liq_account_generator_t;
 
 typedef enum { LIQ_POSITIONS_CSV = 0, LIQ_POSITIONS_HDF5 = 1 } liq_positions_format_t;

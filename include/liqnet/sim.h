@@ -265,6 +265,14 @@ typedef struct {
     const int64_t *vault_taken;  /* [protocol] accounts the vault took over, cumulative */
     const double *vault_covered; /* [protocol] book-fill shortfalls the vault paid, cumulative,
                                     USD (liquidation_fill: book) */
+    /* a perp generator's living population (accounts[i].flow, issue 14);
+     * NULL unless some generator has a flow, 0 for protocols without one: */
+    const int64_t *perp_opened;     /* [protocol] positions opened by arrivals this round */
+    const int64_t *perp_closed;     /* [protocol] positions their owners closed this round */
+    const int64_t *perp_refused;    /* [protocol] arrivals that found no free slot */
+    const double *liquidated_long;  /* [protocol] long notional liquidated this round, at the
+                                       mark, USD (part of liquidated_notional) */
+    const double *liquidated_short; /* [protocol] short notional liquidated this round, USD */
     /* declared chains (issue 13; scenario `chains`): n_chains 0 and every
      * array NULL without them. A chain builds the blocks whose times fall in
      * the round's span of market time (none, one or several); at round 0 no

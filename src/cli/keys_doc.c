@@ -47,7 +47,7 @@ static const liq_entity_t *const liq_doc_entities[] = {
     &liq_gas_price_entity,     &liq_transaction_entity,    &liq_bidder_entity,
     &liq_osm_entity,           &liq_borrowers_entity,      &liq_partial_entity,
     &liq_backstop_entity,      &liq_resell_entity,         &liq_bridge_entity,
-    &liq_liquidator_entity,    &liq_auction_entity,
+    &liq_liquidator_entity,    &liq_auction_entity,        &liq_flow_entity,
 };
 
 /* A growing text. */

@@ -88,6 +88,13 @@ void liq_record_init(struct liq_sim *sim)
             LIQ_FIELD(pp->vault_covered, LIQ_FIELD_PROTOCOL, 1);
         }
     }
+    if (pp != NULL && pp->flow != NULL) {
+        LIQ_FIELD(pp->flow->opened, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(pp->flow->closed, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(pp->flow->refused, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(pp->flow->liquidated_long, LIQ_FIELD_PROTOCOL, 1);
+        LIQ_FIELD(pp->flow->liquidated_short, LIQ_FIELD_PROTOCOL, 1);
+    }
 #undef LIQ_FIELD
     sim->n_record_fields = n;
 }

@@ -47,12 +47,13 @@ static size_t liq_gen_positions(const liq_scenario_t *sc, const liq_account_gene
  * leverage lambda, and the side of each of its n positions, long when a
  * uniform draw falls below long_share. Counter-based: (stream, entity 0,
  * index) for V and lambda, (stream, entity 1 + k / 4, index) for the side
- * of position k. */
-static void liq_perp_draw(const liq_account_generator_t *g, liq_rng_key_t key, uint64_t index,
-                          double *notional, double *leverage)
+ * of position k; a flow's arrivals draw V and lambda from counters of
+ * their own (src/engine/perp_flow.c). */
+void liq_perp_draw(const liq_account_generator_t *g, liq_rng_key_t key, uint64_t stream,
+                   uint64_t entity, uint64_t index, double *notional, double *leverage)
 {
     double z[2], u[2];
-    liq_rng_normal2(key, LIQ_STREAM_GENERATOR | g->stream, 0, index, z, u);
+    liq_rng_normal2(key, stream, entity, index, z, u);
     double value;
     if (g->size_dist == LIQ_SIZE_PARETO) {
         value = g->size_b * pow(u[0], -1.0 / g->size_a);
@@ -118,6 +119,7 @@ void liq_perp_destroy(liq_perp_t *perp)
         free(arrays[k]);
     }
     liq_perp_rules_free(perp);
+    liq_perp_flow_free(perp);
     free(perp);
 }
 
@@ -177,7 +179,8 @@ static int liq_perp_alloc(liq_perp_t *pp, size_t np, size_t n_pools)
     pp->entry = liq_calloc(nq, sizeof(double));
     pp->position_market = liq_calloc(nq, sizeof(int32_t));
     pp->position_account = liq_calloc(nq, sizeof(size_t));
-    pp->adl = liq_calloc(nq, sizeof(liq_adl_entry_t));
+    /* A flow slot may hold either side: room in both queues (perp_flow.c). */
+    pp->adl = liq_calloc(pp->flow != NULL ? 2 * nq : nq, sizeof(liq_adl_entry_t));
     pp->adl_offset = liq_calloc(2 * nm + 1, sizeof(size_t));
     pp->adl_size = liq_calloc(2 * nm, sizeof(size_t));
     pp->adl_cursor = liq_calloc(2 * nm, sizeof(size_t));
@@ -225,7 +228,8 @@ static void liq_perp_generate(struct liq_sim *sim, const liq_account_generator_t
         num_threads(sim->threads) if (n >= (int64_t)LIQ_PARALLEL_MIN_ACCOUNTS)
     for (int64_t i = 0; i < n; i++) {
         double notional, leverage;
-        liq_perp_draw(g, key, (uint64_t)i, &notional, &leverage);
+        liq_perp_draw(g, key, LIQ_STREAM_GENERATOR | g->stream, 0, (uint64_t)i, &notional,
+                      &leverage);
         const size_t a = a0 + (size_t)i;
         const size_t first = q0 + (size_t)i * k_per;
         pp->margin[a] = notional / (leverage * price_margin);
@@ -304,8 +308,8 @@ int liq_perp_create(struct liq_sim *sim)
     for (size_t g = 0; g < sc->n_generators; g++) {
         const liq_account_generator_t *gen = &sc->generators[g];
         if (liq_perp_here(sim, (size_t)gen->protocol)) {
-            pp->account_begin[gen->protocol + 1] += (size_t)gen->count;
-            pp->n_positions += (size_t)gen->count * liq_gen_positions(sc, gen);
+            pp->account_begin[gen->protocol + 1] += liq_perp_flow_slots(gen);
+            pp->n_positions += liq_perp_flow_slots(gen) * liq_gen_positions(sc, gen);
         }
     }
     /* Positions files: one isolated account per open position. */
@@ -322,7 +326,19 @@ int liq_perp_create(struct liq_sim *sim)
             (sc->protocols[p].kind == LIQ_PROTOCOL_PERP ? sc->protocols[p].n_perp_markets : 0);
     }
     pp->n_accounts = pp->account_begin[np];
-    int rc = liq_perp_alloc(pp, np, sc->n_pools);
+    bool *here = liq_calloc(np, sizeof(bool));
+    if (here == NULL) {
+        liq_perp_destroy(pp);
+        return liq_error_set(LIQ_ENOMEM, "out of memory for the perp store");
+    }
+    for (size_t p = 0; p < np; p++) {
+        here[p] = liq_perp_here(sim, p);
+    }
+    int rc = liq_perp_flow_alloc(pp, sc, here);
+    free(here);
+    if (rc == LIQ_OK) {
+        rc = liq_perp_alloc(pp, np, sc->n_pools);
+    }
     if (rc == LIQ_OK) {
         rc = liq_perp_rules_alloc(pp, sc);
     }
@@ -356,8 +372,9 @@ int liq_perp_create(struct liq_sim *sim)
                 continue;
             }
             liq_perp_generate(sim, gen, next[p], positions);
-            next[p] += (size_t)gen->count;
-            positions += (size_t)gen->count * liq_gen_positions(sc, gen);
+            liq_perp_flow_layout(pp, gen, next[p], positions);
+            next[p] += liq_perp_flow_slots(gen);
+            positions += liq_perp_flow_slots(gen) * liq_gen_positions(sc, gen);
         }
         liq_perp_file_accounts(sim, p, next[p], positions);
         next[p] += sc->protocols[p].n_perp_positions;
@@ -373,6 +390,7 @@ int liq_perp_create(struct liq_sim *sim)
             pp->adl_offset[list + 1]++;
         }
     }
+    liq_perp_flow_adl_room(pp, pp->adl_offset);
     for (size_t list = 0; list < 2 * pp->n_markets; list++) {
         pp->adl_offset[list + 1] += pp->adl_offset[list];
         pp->adl_built[list] = -1;
@@ -642,8 +660,20 @@ void liq_phase_perp(struct liq_sim *sim)
         const int64_t limit = sc->protocols[p].max_liquidations;
         const size_t selected = (int64_t)found > limit ? (size_t)limit : found;
         sim->books.stalled[p] += (int64_t)(found - selected);
+        if (pp->flow != NULL) {
+            liq_perp_flow_reset(pp, p);
+        }
         for (size_t r = 0; r < selected; r++) {
+            if (pp->flow != NULL) {
+                liq_perp_flow_before(pp, cand[r].account);
+            }
             liq_perp_liquidate(sim, p, cand[r].account);
+            if (pp->flow != NULL) {
+                liq_perp_flow_after(pp, p, cand[r].account);
+            }
+        }
+        if (pp->flow != NULL) {
+            liq_perp_flow_step(sim, p); /* owners close, arrivals open */
         }
         liq_perp_totals(sim, p);
         if (sc->protocols[p].has_backstop) {
@@ -664,6 +694,12 @@ void liq_perp_view(const liq_perp_t *pp, liq_state_view_t *view)
     view->vault_loss = pp != NULL ? pp->vault_loss_now : NULL;
     view->vault_taken = pp != NULL ? pp->vault_taken : NULL;
     view->vault_covered = pp != NULL ? pp->vault_covered : NULL;
+    const liq_perp_flow_t *flow = pp != NULL ? pp->flow : NULL;
+    view->perp_opened = flow != NULL ? flow->opened : NULL;
+    view->perp_closed = flow != NULL ? flow->closed : NULL;
+    view->perp_refused = flow != NULL ? flow->refused : NULL;
+    view->liquidated_long = flow != NULL ? flow->liquidated_long : NULL;
+    view->liquidated_short = flow != NULL ? flow->liquidated_short : NULL;
 }
 
 /* ----------------------------------------------------------------- venues */

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "liqnet/rng.h"
 #include "liqnet/scenario.h"
 #include "liqnet/sim.h"
 
@@ -87,7 +88,28 @@ typedef struct liq_perp {
     double *book_fill;       /* [n_markets] scratch of liq_perp_liquidate_book; NULL without
                                 book fills */
     int64_t *vault_taken;    /* [n_protocols] accounts taken over, cumulative */
+
+    /* The living population (src/engine/perp_flow.c); NULL when no
+     * generator declares a flow. */
+    struct liq_perp_flow *flow;
 } liq_perp_t;
+
+/* A perp generator's living population (src/engine/perp_flow.c). Its
+ * accounts are `capacity` slots from first: the `count` drawn at round 0,
+ * then empty ones; a slot is free while its position is 0. */
+typedef struct liq_perp_flow {
+    size_t n_generators;                 /* generators with a flow held here */
+    const liq_account_generator_t **gen; /* [n_generators] */
+    size_t *first;                       /* [n_generators] first account slot */
+    /* per protocol [n_protocols], this round */
+    int64_t *opened;          /* positions opened by arrivals */
+    int64_t *closed;          /* positions closed by their owners */
+    int64_t *refused;         /* arrivals that found no free slot */
+    double *liquidated_long;  /* long notional closed by liquidations, at the mark, USD */
+    double *liquidated_short; /* short notional closed by liquidations, at the mark, USD */
+    double before_long;       /* the account being liquidated: long notional before, USD */
+    double before_short;      /* its short notional before, USD */
+} liq_perp_flow_t;
 
 /* Builds sim->perp for the scenario's perp protocols and generators (none:
  * it stays NULL) from round-0 oracle prices, once the oracles exist. */
@@ -136,6 +158,42 @@ double liq_perp_book_fill(const struct liq_sim *sim, size_t k, double q, double 
  * marks. */
 void liq_perp_liquidate_book(struct liq_sim *sim, size_t p, size_t a, double equity,
                              double notional);
+
+/* Notional V (USD) and leverage of a perp generator's account from the
+ * counter (stream, entity, index): V from its size distribution (capped at
+ * size_max), the leverage from its `leverage` distribution. */
+void liq_perp_draw(const liq_account_generator_t *g, liq_rng_key_t key, uint64_t stream,
+                   uint64_t entity, uint64_t index, double *notional, double *leverage);
+
+/* ---- The living population (src/engine/perp_flow.c) ---- */
+
+/* Account slots of generator g in the store: its flow's capacity, else its
+ * count. */
+size_t liq_perp_flow_slots(const liq_account_generator_t *g);
+
+/* Allocates pp->flow when some generator of a perp protocol held here has a
+ * flow (`here` says which protocols are); nothing otherwise. */
+int liq_perp_flow_alloc(liq_perp_t *pp, const liq_scenario_t *sc, const bool *here);
+void liq_perp_flow_free(liq_perp_t *pp);
+
+/* Records generator g's slots (its accounts from a0, positions from q0) and
+ * lays out its empty slots after the `count` drawn ones. */
+void liq_perp_flow_layout(liq_perp_t *pp, const liq_account_generator_t *g, size_t a0, size_t q0);
+
+/* ADL queue room: a flow slot can hold either side over the run, so each
+ * counts in both of its market's queues ([2 n_markets + 1], before the
+ * prefix sum; the other counts are there already). */
+void liq_perp_flow_adl_room(const liq_perp_t *pp, size_t *adl_count);
+
+/* Around each liquidation of account a of protocol p: the side split of the
+ * notional it closed (liquidated_long / liquidated_short). */
+void liq_perp_flow_reset(liq_perp_t *pp, size_t p);
+void liq_perp_flow_before(liq_perp_t *pp, size_t a);
+void liq_perp_flow_after(liq_perp_t *pp, size_t p, size_t a);
+
+/* After protocol p's liquidations: owners close, then arrivals open at the
+ * round's marks. Serial, O(slots of its flow generators). */
+void liq_perp_flow_step(struct liq_sim *sim, size_t p);
 
 /* ---- Hyperliquid's liquidation rules (src/engine/perp_backstop.c) ---- */
 

@@ -50,6 +50,7 @@
 #define LIQ_STREAM_SHOCK ((uint64_t)1 << 32)
 #define LIQ_STREAM_GENERATOR ((uint64_t)2 << 32)
 #define LIQ_STREAM_BORROWER ((uint64_t)3 << 32) /* | generator: who acts, their gas bid */
+#define LIQ_STREAM_FLOW ((uint64_t)4 << 32)     /* | generator: a perp flow's arrivals, closes */
 
 /* A liquidatable account found by the scan or the index (16 bytes). The
  * quote is recomputed when it is applied: storing it would double the size

@@ -243,6 +243,22 @@ const liq_series_def_t liq_series_defs[LIQ_N_SERIES] = {
      "accounts the liquidator vault took over, cumulative", LIQ_SERIES_IF_VIEW},
     {"vault_covered", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(vault_covered), "USD",
      "book-fill shortfalls the liquidator vault paid, cumulative", LIQ_SERIES_IF_VIEW},
+    /* A perp generator's living population (accounts[i].flow, issue 14). */
+    {"perp_opened", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(perp_opened), "count",
+     "perp positions opened by arrivals in the round, at the mark", LIQ_SERIES_IF_VIEW},
+    {"perp_closed", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(perp_closed), "count",
+     "perp positions their owners closed in the round, at the mark", LIQ_SERIES_IF_VIEW},
+    {"perp_refused", LIQ_DIM_PROTOCOL, true, LIQ_VIEW(perp_refused), "count",
+     "arrivals in the round that found none of their generator's capacity free",
+     LIQ_SERIES_IF_VIEW},
+    {"liquidated_long", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(liquidated_long), "USD",
+     "long perp notional closed by liquidations in the round, at the mark (part of "
+     "liquidated_notional)",
+     LIQ_SERIES_IF_VIEW},
+    {"liquidated_short", LIQ_DIM_PROTOCOL, false, LIQ_VIEW(liquidated_short), "USD",
+     "short perp notional closed by liquidations in the round, at the mark (part of "
+     "liquidated_notional)",
+     LIQ_SERIES_IF_VIEW},
 };
 
 _Static_assert(sizeof(liq_series_defs) / sizeof(liq_series_defs[0]) == LIQ_N_SERIES,

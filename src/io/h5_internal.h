@@ -33,7 +33,7 @@ typedef struct {
 
 /* The per-round variables of a run file (docs/hdf5-schema.md), in file
  * order (h5_common.c); LIQ_N_SERIES counts them (checked at compile time). */
-#define LIQ_N_SERIES 78
+#define LIQ_N_SERIES 83
 extern const liq_series_def_t liq_series_defs[LIQ_N_SERIES];
 
 /* Writes a run's contagion record as the group `contagion` of `loc` (a

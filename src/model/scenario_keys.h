@@ -228,6 +228,7 @@ extern const liq_entity_t liq_bridge_entity;
 extern const liq_entity_t liq_transaction_entity; /* keepers', oracles', borrowers' transaction */
 extern const liq_entity_t liq_osm_entity;         /* an oracle's osm */
 extern const liq_entity_t liq_borrowers_entity;   /* an account generator's borrowers */
+extern const liq_entity_t liq_flow_entity;        /* a perp generator's living population */
 extern const liq_entity_t liq_protocol_entity;
 extern const liq_entity_t liq_keepers_entity;
 extern const liq_entity_t liq_breaker_entity;

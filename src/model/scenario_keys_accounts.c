@@ -403,6 +403,16 @@ static const liq_key_t liq_generator_keys[] = {
      .doc = "accounts that top up or repay when their health falls below a trigger "
             "([below](#accountsiborrowers-borrowers-who-act))",
      .doc_default = "none: borrowers never act"},
+    {.name = "flow",
+     .type = LIQ_KEY_MAP,
+     .offset = offsetof(liq_account_generator_t, flow),
+     .present_offset = offsetof(liq_account_generator_t, has_flow),
+     .entity = &liq_flow_entity,
+     .need = liq_need_long_share,
+     .dump_rank = 2,
+     .doc = "a perp protocol: positions that keep opening and closing, a living population "
+            "([below](#accountsiflow-a-living-population))",
+     .doc_default = "none: the accounts drawn at round 0 are all there is"},
 };
 
 const liq_entity_t liq_generator_entity = {.name = "generator",
