@@ -44,8 +44,16 @@ int liq_events_init(struct liq_sim *sim)
     struct liq_event_log *log = &sim->events;
     const int asked = sim->scenario->output_events;
     const int on = asked >= 0 ? asked : liq_events_accounts(sim) < LIQ_EVENTS_DEFAULT_MAX_ACCOUNTS;
+    if (on && sim->owned != NULL && asked == 1) {
+        /* Each process holds only its own protocols' rows; they are not
+         * exchanged, so a split run would write a part of each table. */
+        return liq_error_set(LIQ_EINVAL,
+                             "output.events: true: a run split over several processes writes no "
+                             "event tables (their rows are not exchanged between processes); set "
+                             "output.events: false, or run in one process");
+    }
     if (!on || sim->owned != NULL) {
-        return LIQ_OK;
+        return LIQ_OK; /* off, or split over processes (the default then: none) */
     }
     log->protocol = liq_calloc(sim->n_protocols, sizeof(*log->protocol));
     if (log->protocol == NULL) {

@@ -219,7 +219,8 @@ static const liq_key_t liq_output_keys[] = {
      .doc = "write the event tables (group `/events`: a row per liquidation, per auction dealt, "
             "per borrower action); off keeps the file of a huge run small",
      .doc_default = "`true` for runs of fewer than 10^6 accounts (isolated, cross-margin and "
-                    "perp accounts together), else `false`"},
+                    "perp accounts together), else `false`; `false` in a run split over several "
+                    "processes, where `true` is an error (rows are not exchanged)"},
 };
 
 const liq_entity_t liq_output_entity = {

@@ -28,16 +28,23 @@ for scenario in graphs/demo.yaml tests/data/partition_cross_perp.yaml \
   name=$(basename "$scenario" .yaml)
   expect "$name: one process" 0 "" -- \
     "$liqnet" run "$src/$scenario" -o "$work/$name-1p.h5" --threads 2 --quiet
+  # A run split over 2 or more ranks writes no event tables (docs/hdf5-schema.md,
+  # "Event tables"): everything else is the one-process file's, bit for bit.
   for n in 1 2 3 4; do
+    how=bits
+    [ "$n" -gt 1 ] && how=bits_split
     expect "$name: mpirun -n $n" 0 "" -- \
       mpi "$n" run "$src/$scenario" -o "$work/$name-$n.h5" --threads 1
     pycheck "$name: $n ranks give the one-process file bit for bit" \
-      bits "$work/$name-1p.h5" "$work/$name-$n.h5"
+      $how "$work/$name-1p.h5" "$work/$name-$n.h5"
   done
 done
 grep -Eq "^4 ranks x 1 threads; accounts per rank [0-9]+ to [0-9]+; [0-9]+ bytes exchanged" \
   "$work/out" && ok "the summary names the ranks and the exchange" ||
   bad "summary: $(tail -3 "$work/out")"
+expect "output.events: true over 2 ranks is refused" 1 \
+  "output.events: true: a run split over several processes writes no event tables" -- \
+  mpi 2 run "$src/graphs/demo.yaml" -o "$work/events.h5" --threads 1 --set output.events=true
 
 # 2. Bad input: one message, no file.
 expect "a missing scenario" 1 "nope.yaml" -- mpi 3 run "$work/nope.yaml" -o "$work/nope.h5"
