@@ -3,9 +3,9 @@
 scenario (about 2 s; tests/data/replays/black_thursday_2020.json's "ci_overrides" may reduce
 it), run on 2 threads, then tools/replays/black_thursday_report.py --json; its headline
 figures must equal those recorded there ("ci"): counts exactly, amounts and shares within
-the relative tolerance recorded there (0.5%). Also: the scenario's price steps are those of
-the event data (tools/replays/black_thursday_paths.py --check), and a run on 1 thread gives
-the same figures as on 2.
+the relative tolerance recorded there (0.5%). Also: the scenario's price paths read the
+event data in place (tools/replays/black_thursday_paths.py --check), and a run on 1 thread
+gives the same figures as on 2.
 
 The replay reads ../shared/data/events/black-thursday-2020-03-12/ in place; without that
 directory the test is skipped (exit 77).
