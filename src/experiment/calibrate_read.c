@@ -20,6 +20,7 @@
 #include <nlopt.h>
 
 #include "experiment/calibrate_internal.h"
+#include "experiment/sweep_internal.h"
 #include "io/h5_layout.h"
 #include "io/yaml_read.h"
 #include "liqnet/error.h"
@@ -111,43 +112,17 @@ static bool liq_number(const yaml_node_t *node, double *out)
 static bool liq_parse_rounds(const char *text, int64_t rounds, int64_t *first, int64_t *last,
                              int64_t *step)
 {
-    int64_t part[3] = {0, rounds + 1, 1};
-    bool given[3] = {false, false, false};
-    const char *p = text;
-    int k = 0;
-    for (;;) {
-        if (*p >= '0' && *p <= '9') {
-            char *end = NULL;
-            errno = 0;
-            const long long v = strtoll(p, &end, 10);
-            if (errno != 0) {
-                return false;
-            }
-            part[k] = v;
-            given[k] = true;
-            p = end;
-        }
-        if (*p == '\0') {
-            break;
-        }
-        if (*p != ':' || k == 2) {
-            return false;
-        }
-        p++;
-        k++;
-    }
-    if (k == 0) {
-        if (!given[0]) {
-            return false;
-        }
-        part[1] = part[0] + 1;
-    }
-    if ((k == 2 && (!given[2] || part[2] < 1)) || part[1] > rounds + 1 || part[0] >= part[1]) {
+    liq_slice_t s;
+    if (!liq_slice_parse(text, &s)) {
         return false;
     }
-    *first = part[0];
-    *step = part[2];
-    *last = part[0] + (part[1] - 1 - part[0]) / part[2] * part[2];
+    const int64_t stop = s.stop < 0 ? rounds + 1 : s.stop;
+    if (stop > rounds + 1 || s.start >= stop) {
+        return false;
+    }
+    *first = s.start;
+    *step = s.step;
+    *last = s.start + (stop - 1 - s.start) / s.step * s.step;
     return true;
 }
 

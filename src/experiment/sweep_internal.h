@@ -41,6 +41,11 @@ typedef struct {
     int64_t start, stop, step; /* stop < 0: no end */
 } liq_slice_t;
 
+/* Parses "start:stop:step" (each part optional, stop excluded) or "N"
+ * (N:N+1) into *out (stop -1 when not given); false when malformed.
+ * Sweeps' kept runs and rounds, calibration targets' rounds. */
+bool liq_slice_parse(const char *text, liq_slice_t *out);
+
 typedef enum { LIQ_TRAJ_ALL = 0, LIQ_TRAJ_NONE = 1, LIQ_TRAJ_SUBSET = 2 } liq_traj_mode_t;
 
 struct liq_sweep {

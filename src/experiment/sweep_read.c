@@ -668,8 +668,7 @@ static int liq_read_settings(liq_sweep_t *sw, liq_ydoc_t *d, const yaml_node_t *
 
 /* ------------------------------------------------------- trajectories */
 
-/* "start:stop:step" with each part optional, or a single number N (= N:N+1). */
-static bool liq_parse_slice(const char *text, liq_slice_t *out)
+bool liq_slice_parse(const char *text, liq_slice_t *out)
 {
     int64_t part[3] = {0, -1, 1};
     bool given[3] = {false, false, false};
@@ -759,7 +758,7 @@ static int liq_read_output(liq_sweep_t *sw, liq_ydoc_t *d, const yaml_node_t *ro
                 }
                 slice.stop = 0; /* the list alone */
             } else if (runs != NULL && (runs->type != YAML_SCALAR_NODE ||
-                                        !liq_parse_slice(liq_yscalar(runs), &slice))) {
+                                        !liq_slice_parse(liq_yscalar(runs), &slice))) {
                 rc =
                     liq_ydoc_error(d, LIQ_EINVAL, runs,
                                    "expected a list of run numbers or a slice \"start:stop:step\"");
@@ -770,7 +769,7 @@ static int liq_read_output(liq_sweep_t *sw, liq_ydoc_t *d, const yaml_node_t *ro
             liq_ypath_pop(d, before_runs);
             yaml_node_t *rounds = rc == LIQ_OK ? liq_ymap_get(d, t, "rounds") : NULL;
             if (rounds != NULL && (rounds->type != YAML_SCALAR_NODE ||
-                                   !liq_parse_slice(liq_yscalar(rounds), &sw->rounds_kept))) {
+                                   !liq_slice_parse(liq_yscalar(rounds), &sw->rounds_kept))) {
                 liq_ypath_push_key(d, "rounds");
                 rc = liq_ydoc_error(d, LIQ_EINVAL, rounds,
                                     "expected a slice of rounds \"start:stop:step\" (stop "
