@@ -21,6 +21,7 @@
 
 #include "experiment/calibrate_internal.h"
 #include "experiment/sweep_internal.h"
+#include "io/text_file.h"
 #include "io/h5_layout.h"
 #include "io/yaml_read.h"
 #include "liqnet/error.h"
@@ -38,45 +39,6 @@ static int liq_calib_nomem(const liq_calib_t *cal)
 {
     return liq_error_set(LIQ_ENOMEM, "%s: out of memory while reading the calibration",
                          cal->name != NULL ? cal->name : "calibration");
-}
-
-static int liq_read_whole(const char *path, char **out, size_t *len)
-{
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return errno != 0 ? errno : EIO;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf != NULL) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) {
-            break;
-        }
-        cap *= 2;
-        char *grown = realloc(buf, cap + 1);
-        if (grown == NULL) {
-            free(buf);
-        }
-        buf = grown;
-    }
-    const int err = ferror(f) ? EIO : 0;
-    fclose(f);
-    if (buf == NULL || err != 0) {
-        free(buf);
-        return buf == NULL ? ENOMEM : err;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
-static char *liq_dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash == NULL ? NULL : strndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
 /* A plain scalar true/false; absent: false. */
@@ -726,13 +688,14 @@ static int liq_read_scenario(liq_calib_t *cal, liq_ydoc_t *d, const yaml_node_t 
     if (cal->scenario_path == NULL) {
         return liq_calib_nomem(cal);
     }
-    cal->scenario_dir = liq_dir_of(cal->scenario_path);
-    const int err = liq_read_whole(cal->scenario_path, &cal->scenario_text, &cal->scenario_len);
-    if (err != 0) {
+    cal->scenario_dir = liq_path_dir(cal->scenario_path);
+    int err = 0;
+    const int got =
+        liq_text_file_read(cal->scenario_path, &cal->scenario_text, &cal->scenario_len, &err);
+    if (got != LIQ_OK) {
         const size_t saved = liq_ypath_push_key(d, "scenario");
-        rc = liq_ydoc_error(d, err == ENOMEM ? LIQ_ENOMEM : LIQ_EIO,
-                            liq_ymap_get(d, root, "scenario"), "cannot read '%s': %s",
-                            cal->scenario_path, strerror(err));
+        rc = liq_ydoc_error(d, got, liq_ymap_get(d, root, "scenario"), "cannot read '%s': %s",
+                            cal->scenario_path, strerror(got == LIQ_ENOMEM ? ENOMEM : err));
         liq_ypath_pop(d, saved);
         return rc;
     }
@@ -865,12 +828,13 @@ int liq_calib_load(liq_calib_t **out, const char *path)
     *out = NULL;
     char *text = NULL;
     size_t len = 0;
-    const int err = liq_read_whole(path, &text, &len);
-    if (err != 0) {
-        return liq_error_set(err == ENOMEM ? LIQ_ENOMEM : LIQ_EIO, "%s: cannot read: %s", path,
-                             strerror(err));
+    int err = 0;
+    const int got = liq_text_file_read(path, &text, &len, &err);
+    if (got != LIQ_OK) {
+        return liq_error_set(got, "%s: cannot read: %s", path,
+                             strerror(got == LIQ_ENOMEM ? ENOMEM : err));
     }
-    char *dir = liq_dir_of(path);
+    char *dir = liq_path_dir(path);
     const int rc = liq_calib_parse(out, text, len, path, dir);
     free(dir);
     free(text);

@@ -46,6 +46,11 @@ typedef struct {
  * Sweeps' kept runs and rounds, calibration targets' rounds. */
 bool liq_slice_parse(const char *text, liq_slice_t *out);
 
+/* The directory part of a path ("a/b.yaml" -> "a", "/b" -> "/"), newly
+ * allocated, or NULL when it has none: what relative paths in a sweep or
+ * calibration file are resolved against. */
+char *liq_path_dir(const char *path);
+
 typedef enum { LIQ_TRAJ_ALL = 0, LIQ_TRAJ_NONE = 1, LIQ_TRAJ_SUBSET = 2 } liq_traj_mode_t;
 
 struct liq_sweep {

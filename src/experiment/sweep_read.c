@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "experiment/sweep_internal.h"
+#include "io/text_file.h"
 #include "io/yaml_read.h"
 #include "liqnet/error.h"
 #include "liqnet/io.h"
@@ -52,42 +53,7 @@ static int liq_sweep_nomem(const liq_sweep_t *sw)
                          sw->name != NULL ? sw->name : "sweep");
 }
 
-static int liq_read_file(const char *path, char **out, size_t *len)
-{
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return errno != 0 ? errno : EIO;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf != NULL) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) {
-            break;
-        }
-        cap *= 2;
-        char *grown = realloc(buf, cap + 1);
-        if (grown == NULL) {
-            free(buf);
-            buf = NULL;
-        }
-        buf = grown;
-    }
-    const int err = ferror(f) ? EIO : 0;
-    fclose(f);
-    if (buf == NULL || err != 0) {
-        free(buf);
-        return buf == NULL ? ENOMEM : err;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
-/* The directory part of a path ("a/b.yaml" -> "a"), or NULL for none. */
-static char *liq_dir_of(const char *path)
+char *liq_path_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (slash == NULL) {
@@ -835,13 +801,13 @@ static int liq_read_sweep(liq_sweep_t *sw, liq_ydoc_t *d, const char *base_dir)
         if (sw->base_path == NULL) {
             return liq_sweep_nomem(sw);
         }
-        sw->base_dir = liq_dir_of(sw->base_path);
-        const int err = liq_read_file(sw->base_path, &sw->base_text, &sw->base_len);
-        if (err != 0) {
+        sw->base_dir = liq_path_dir(sw->base_path);
+        int err = 0;
+        const int got = liq_text_file_read(sw->base_path, &sw->base_text, &sw->base_len, &err);
+        if (got != LIQ_OK) {
             const size_t saved = liq_ypath_push_key(d, "base");
-            rc = liq_ydoc_error(d, err == ENOMEM ? LIQ_ENOMEM : LIQ_EIO,
-                                liq_ymap_get(d, root, "base"), "cannot read '%s': %s",
-                                sw->base_path, strerror(err));
+            rc = liq_ydoc_error(d, got, liq_ymap_get(d, root, "base"), "cannot read '%s': %s",
+                                sw->base_path, strerror(got == LIQ_ENOMEM ? ENOMEM : err));
             liq_ypath_pop(d, saved);
             return rc;
         }
@@ -928,12 +894,13 @@ int liq_sweep_load(liq_sweep_t **out, const char *path)
     *out = NULL;
     char *text = NULL;
     size_t len = 0;
-    const int err = liq_read_file(path, &text, &len);
-    if (err != 0) {
-        return liq_error_set(err == ENOMEM ? LIQ_ENOMEM : LIQ_EIO, "%s: cannot read: %s", path,
-                             strerror(err));
+    int err = 0;
+    const int got = liq_text_file_read(path, &text, &len, &err);
+    if (got != LIQ_OK) {
+        return liq_error_set(got, "%s: cannot read: %s", path,
+                             strerror(got == LIQ_ENOMEM ? ENOMEM : err));
     }
-    char *dir = liq_dir_of(path);
+    char *dir = liq_path_dir(path);
     const int rc = liq_sweep_parse(out, text, len, path, dir);
     free(dir);
     free(text);

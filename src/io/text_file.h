@@ -1,6 +1,6 @@
 /*
  * Whole files as text, for the readers of src/io (scenario files, price
- * paths): private to src/io.
+ * paths) and, offered to experiment, of sweep and calibration files.
  */
 #ifndef LIQNET_IO_TEXT_FILE_H
 #define LIQNET_IO_TEXT_FILE_H
